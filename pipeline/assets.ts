@@ -1,0 +1,92 @@
+/**
+ * Assets both targets need, computed once per build: the static image of
+ * every graphic state in use, and the local images chapters use, each named
+ * by a hash of its content (stable across builds, new when it changes).
+ */
+import {createHash} from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type {Root} from 'mdast'
+import {visit} from 'unist-util-visit'
+import type {Book} from './types.js'
+import {svgSize} from './web/svg.js'
+
+/** A short content hash for file names. */
+export function contentHash(data: string | Uint8Array, length = 10): string {
+  return createHash('sha256').update(data).digest('hex').slice(0, length)
+}
+
+/** One state of a graphic, as a standalone SVG file. */
+export interface StaticFigure {
+  graphic: string
+  state: string
+  /** File name, e.g. `mrta-timeline-founding-1a2b3c4d5e.svg`. */
+  fileName: string
+  data: string
+  alt: string
+  width: number
+  height: number
+}
+
+/** A local image a chapter uses. */
+export interface MediaFile {
+  fileName: string
+  data: Uint8Array
+  mediaType: string
+}
+
+/** Every asset of the book, keyed for lookup by the renderers. */
+export interface BookAssets {
+  /** Key: `graphic#state`. */
+  figures: Map<string, StaticFigure>
+  /** Key: absolute path. */
+  media: Map<string, MediaFile>
+}
+
+const mediaTypes: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp'
+}
+
+/** Collect the static figures and media of the book. */
+export async function collectAssets(book: Book): Promise<BookAssets> {
+  const figures = new Map<string, StaticFigure>()
+  for (const chapter of book.chapters) {
+    visit(chapter.tree, 'scrollySection', (section) => {
+      const graphic = book.graphics.get(section.graphic)
+      if (!graphic) return
+      for (const step of section.children) {
+        const key = `${graphic.name}#${step.state}`
+        if (figures.has(key)) continue
+        const data = graphic.renderState(step.state)
+        const {width, height} = svgSize(data)
+        const alt = graphic.states.find((s) => s.id === step.state)?.description ?? ''
+        figures.set(key, {graphic: graphic.name, state: step.state, fileName: `${graphic.name}-${step.state}-${contentHash(data)}.svg`, data, alt, width, height})
+      }
+    })
+  }
+  const media = new Map<string, MediaFile>()
+  for (const chapter of book.chapters) {
+    for (const absolute of Object.values(chapter.file.data.images ?? {})) {
+      if (media.has(absolute)) continue
+      const data = new Uint8Array(await fs.readFile(absolute))
+      const ext = path.extname(absolute).toLowerCase()
+      const base = path.basename(absolute, path.extname(absolute)).replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'image'
+      media.set(absolute, {fileName: `${base}-${contentHash(data)}${ext === '.jpeg' ? '.jpg' : ext}`, data, mediaType: mediaTypes[ext] ?? 'application/octet-stream'})
+    }
+  }
+  return {figures, media}
+}
+
+/** How much to shift a chapter's headings so its shallowest heading becomes `<h2>` (the chapter title is the `<h1>`). */
+export function headingOffset(tree: Root): number {
+  let min = 7
+  visit(tree, 'heading', (node) => {
+    min = Math.min(min, node.depth)
+  })
+  return min === 7 ? 0 : 2 - min
+}

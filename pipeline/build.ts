@@ -1,0 +1,111 @@
+/**
+ * A whole build: load the book, parse every chapter once, check the book as a
+ * whole, render both targets from the same trees, and write them atomically.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type {VFile} from 'vfile'
+import {collectAssets} from './assets.js'
+import {loadBibliography} from './citations/bibliography.js'
+import {renderEpub} from './epub/index.js'
+import {loadBook} from './load.js'
+import {hasErrors} from './messages.js'
+import {createProcessor, parseChapter} from './parse.js'
+import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
+import type {Book, Chapter, Graphic, OutputFile} from './types.js'
+import {renderWeb} from './web/index.js'
+import {writeAtomically} from './write.js'
+
+/** Options of a build. */
+export interface BuildOptions {
+  /** Book directory. */
+  bookDir: string
+  /** Output directory: `<outDir>/web/` and `<outDir>/<ebook>.epub`. */
+  outDir: string
+  /** Working directory for relative paths in messages. Default `process.cwd()`. */
+  cwd?: string
+  /** Treat warnings as errors. */
+  strict?: boolean
+  /** Fixed modification time (default: SOURCE_DATE_EPOCH, else the newest source file). */
+  modified?: Date
+}
+
+/** What a build produced. */
+export interface BuildResult {
+  ok: boolean
+  /** Every file that may carry messages, for the reporter. */
+  files: VFile[]
+  book?: Book
+  outputs?: {web: OutputFile[]; epub: {path: string; size: number}}
+  timings: Record<string, number>
+}
+
+/** Parse and check a book without writing anything. */
+export async function parseBook(bookDir: string, cwd = process.cwd()) {
+  const timings: Record<string, number> = {}
+  let t = performance.now()
+  const loaded = await loadBook(bookDir, cwd)
+  const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
+  const files = [...loaded.files]
+  timings.load = performance.now() - t
+
+  t = performance.now()
+  const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
+  const chapters: Chapter[] = []
+  for (const source of loaded.chapters) chapters.push(await parseChapter(processor, source))
+  timings.parse = performance.now() - t
+
+  numberCitations(chapters.map((c) => c.file))
+  if (!hasErrors(files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)
+  // Graphics read during the parse were added to `loaded.files` by the registry.
+  for (const file of loaded.files) if (!files.includes(file)) files.push(file)
+
+  const graphics = new Map<string, Graphic>(loaded.graphics.loaded().map((g) => [g.name, g]))
+  const book: Book | undefined = loaded.meta
+    ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()]}
+    : undefined
+  return {book, files, timings, bibliography}
+}
+
+/** Build a book into `outDir`. Never throws for content problems: see `result.ok` and the messages on `result.files`. */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const cwd = options.cwd ?? process.cwd()
+  const started = performance.now()
+  const {book, files, timings} = await parseBook(options.bookDir, cwd)
+  const failed = () => hasErrors(files) || (options.strict === true && files.some((f) => f.messages.length > 0))
+  if (!book || failed()) return {ok: false, files, timings}
+
+  let t = performance.now()
+  const assets = await collectAssets(book)
+  timings.assets = performance.now() - t
+
+  t = performance.now()
+  const modified = options.modified ?? (await sourceDate(book))
+  const epub = await renderEpub(book, {assets, modified})
+  timings.epub = performance.now() - t
+
+  t = performance.now()
+  const epubName = `${book.meta.ebook}.epub`
+  const web = await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}})
+  web.push({path: epubName, contents: epub})
+  timings.web = performance.now() - t
+
+  t = performance.now()
+  const outDir = path.resolve(cwd, options.outDir)
+  await writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}])
+  timings.write = performance.now() - t
+  timings.total = performance.now() - started
+  return {ok: true, files, book, outputs: {web, epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings}
+}
+
+/** The book's modification time: SOURCE_DATE_EPOCH when set, else the newest source file's mtime (whole seconds). */
+async function sourceDate(book: Book): Promise<Date> {
+  const epoch = process.env.SOURCE_DATE_EPOCH
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000)
+  let newest = 0
+  for (const chapter of book.chapters) {
+    const stat = await fs.stat(path.resolve(chapter.file.cwd, chapter.file.path))
+    newest = Math.max(newest, stat.mtimeMs)
+  }
+  return new Date(Math.floor((newest || Date.now()) / 1000) * 1000)
+}

@@ -1,0 +1,79 @@
+/**
+ * mdast → hast handlers of the EPUB target: a scrolly section becomes its
+ * steps in reading order, each followed by the static figure of its state;
+ * citations become noterefs; contested claims show every source's account.
+ */
+import type {Element, ElementContent} from 'hast'
+import {h} from 'hastscript'
+import type {Heading, Image, Link} from 'mdast'
+import type {Handler, Handlers, State} from 'mdast-util-to-hast'
+import type {BookAssets} from '../assets.js'
+import type {Citation, ContestedClaim, ScrollySection} from '../types.js'
+
+/** What the handlers need to know about the document they render. */
+export interface EpubDocContext {
+  assets: BookAssets
+  headingOffset: number
+  images: Record<string, string>
+  resolveLink: (url: string) => string | undefined
+  /** File name of the notes document, for noterefs. */
+  notesFile: string
+}
+
+/** The handlers for one chapter document. */
+export function epubHandlers(context: EpubDocContext): Handlers {
+  const {assets} = context
+
+  const heading: Handler = (state: State, node: Heading) => {
+    const result = h(`h${Math.min(6, Math.max(2, node.depth + context.headingOffset))}`, state.all(node))
+    state.patch(node, result)
+    return result
+  }
+
+  const image: Handler = (state: State, node: Image) => {
+    const absolute = context.images[node.url]
+    const media = absolute ? assets.media.get(absolute) : undefined
+    const result = h('img', {src: media ? `images/${media.fileName}` : node.url, alt: node.alt ?? ''})
+    state.patch(node, result)
+    return result
+  }
+
+  const link: Handler = (state: State, node: Link) => {
+    const result = h('a', {href: context.resolveLink(node.url) ?? node.url}, state.all(node))
+    state.patch(node, result)
+    return result
+  }
+
+  const scrollySection: Handler = (state: State, node: ScrollySection) => {
+    const children: ElementContent[] = []
+    for (const step of node.children) {
+      const figure = assets.figures.get(`${node.graphic}#${step.state}`)
+      const parts: ElementContent[] = [...state.all(step)]
+      if (figure) {
+        parts.push(h('figure.state', [h('img', {src: `images/${figure.fileName}`, alt: figure.alt})]))
+      }
+      children.push(h('div.step', {id: step.id}, parts))
+    }
+    const result: Element = h('div.scrolly', {id: node.id}, children)
+    state.patch(node, result)
+    return result
+  }
+
+  const citation: Handler = (state: State, node: Citation) => {
+    const result = h('sup', [h('a', {href: `${context.notesFile}#note-${node.number}`, id: node.id, 'epub:type': 'noteref', role: 'doc-noteref'}, String(node.number))])
+    state.patch(node, result)
+    return result
+  }
+
+  const contestedClaim: Handler = (state: State, node: ContestedClaim) => {
+    const result = h('div.contested', {id: node.id}, [
+      ...state.all(node),
+      h('p.contested-topic', `Sources disagree: ${node.topic}`),
+      h('ul', node.accounts.map((account) => h('li', state.all(account))))
+    ])
+    state.patch(node, result)
+    return result
+  }
+
+  return {heading, image, link, scrollySection, citation, contestedClaim} as Handlers
+}

@@ -1,0 +1,257 @@
+/**
+ * Load a book directory: `book.yaml`, `references.json`, the chapter files and
+ * the graphics registry. Nothing is parsed as Markdown here; every problem is a
+ * positioned message on the file it concerns.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import {VFile} from 'vfile'
+import type {BookMeta, Graphic} from './types.js'
+import {error} from './messages.js'
+import {readYamlFields, type FieldSpec} from './yaml-fields.js'
+import {graphicFromSvg} from './figures/graphic.js'
+import {generateGraphicSvg} from './figures/generate.js'
+
+const source = 'twofold-load'
+
+/** Chapter file names: `<number>-<slug>.md`, any number of digits. */
+export const chapterName = /^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/
+
+const bookSchema: Record<string, FieldSpec> = {
+  title: {kind: 'string', required: true},
+  subtitle: {kind: 'string'},
+  authors: {kind: 'string-list', required: true},
+  language: {kind: 'string', required: true, pattern: {regex: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, expected: 'a BCP 47 language tag such as `en` or `pt-BR`'}},
+  description: {kind: 'string', required: true},
+  date: {kind: 'date', required: true},
+  ebook: {kind: 'string', required: true, pattern: {regex: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, expected: 'a file name without extension, such as `my-book`'}},
+  edition: {kind: 'string'},
+  publisher: {kind: 'string'},
+  rights: {kind: 'string'},
+  citationStyle: {kind: 'string'},
+  url: {kind: 'string', pattern: {regex: /^https?:\/\/\S+$/, expected: 'an absolute http(s) URL'}}
+}
+
+/** A chapter file as found on disk, not yet parsed. */
+export interface ChapterSource {
+  number: number
+  slug: string
+  file: VFile
+}
+
+/** What `loadBook` found: metadata, chapter files, graphics, and every file that may carry messages. */
+export interface LoadedBook {
+  dir: string
+  meta: BookMeta | undefined
+  chapters: ChapterSource[]
+  graphics: GraphicRegistry
+  referencesFile: VFile
+  /** Every file read so far (for reporting). */
+  files: VFile[]
+}
+
+/** Read a file into a VFile whose path is relative to `cwd`; undefined when it does not exist. */
+export async function readVFile(absolute: string, cwd: string): Promise<VFile | undefined> {
+  let buffer: Buffer
+  try {
+    buffer = await fs.readFile(absolute)
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw cause
+  }
+  const file = new VFile({path: path.relative(cwd, absolute) || absolute, cwd})
+  try {
+    file.value = new TextDecoder('utf-8', {fatal: true}).decode(buffer)
+  } catch {
+    const bad = firstInvalidUtf8(buffer)
+    const before = new TextDecoder().decode(buffer.subarray(0, bad))
+    const lines = before.split('\n')
+    file.value = ''
+    error(file, `Unexpected bytes that are not UTF-8 at byte ${bad}, expected a UTF-8 text file (re-save it as UTF-8)`, {line: lines.length, column: lines[lines.length - 1].length + 1}, 'invalid-encoding', source)
+  }
+  return file
+}
+
+/** Load the book at `dir` (absolute or relative to `cwd`). */
+export async function loadBook(dir: string, cwd = process.cwd()): Promise<LoadedBook> {
+  const bookDir = path.resolve(cwd, dir)
+  const files: VFile[] = []
+  const dirFile = new VFile({path: path.relative(cwd, bookDir) || '.', cwd})
+  files.push(dirFile)
+
+  let entries: string[] = []
+  try {
+    entries = (await fs.readdir(bookDir)).sort()
+  } catch {
+    error(dirFile, `Missing book directory \`${dir}\`, expected a folder with book.yaml and chapters`, undefined, 'missing-book-dir', source)
+  }
+
+  const meta = await loadMeta(bookDir, cwd, files, dirFile)
+  const chapters = await loadChapters(bookDir, cwd, entries, files, dirFile)
+
+  const referencesPath = path.join(bookDir, 'references.json')
+  const referencesFile = (await readVFile(referencesPath, cwd)) ?? new VFile({path: path.relative(cwd, referencesPath), cwd, value: '[]'})
+  files.push(referencesFile)
+
+  const graphics = new GraphicRegistry(bookDir, cwd, files)
+  await graphics.scan()
+  return {dir: bookDir, meta, chapters, graphics, referencesFile, files}
+}
+
+async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: VFile): Promise<BookMeta | undefined> {
+  const metaPath = path.join(bookDir, 'book.yaml')
+  const file = await readVFile(metaPath, cwd)
+  if (!file) {
+    if (!dirFile.messages.some((m) => m.fatal)) {
+      error(dirFile, 'Missing `book.yaml` in the book directory, expected title, authors, language, description, date and ebook fields', undefined, 'missing-book-yaml', source)
+    }
+    return undefined
+  }
+  files.push(file)
+  if (file.messages.some((m) => m.fatal)) return undefined
+  const values = readYamlFields(file, String(file.value), 0, bookSchema, {source, what: 'book.yaml'})
+  if (!values || file.messages.some((m) => m.fatal)) return undefined
+  return {
+    title: values.title as string,
+    subtitle: values.subtitle as string | undefined,
+    authors: values.authors as string[],
+    language: values.language as string,
+    description: values.description as string,
+    date: values.date as string,
+    ebook: values.ebook as string,
+    edition: (values.edition as string | undefined) ?? '1',
+    publisher: values.publisher as string | undefined,
+    rights: values.rights as string | undefined,
+    citationStyle: values.citationStyle as string | undefined,
+    url: values.url as string | undefined
+  }
+}
+
+async function loadChapters(bookDir: string, cwd: string, entries: string[], files: VFile[], dirFile: VFile): Promise<ChapterSource[]> {
+  const chapters: ChapterSource[] = []
+  for (const name of entries) {
+    if (!name.endsWith('.md') || /^readme\.md$/i.test(name)) continue
+    const match = chapterName.exec(name)
+    if (!match) {
+      const file = new VFile({path: path.relative(cwd, path.join(bookDir, name)), cwd})
+      files.push(file)
+      error(file, `Unexpected chapter file name \`${name}\`, expected \`<number>-<slug>.md\` with a lowercase slug, such as \`01-the-party.md\``, undefined, 'bad-chapter-name', source)
+      continue
+    }
+    const file = await readVFile(path.join(bookDir, name), cwd)
+    if (!file) continue
+    files.push(file)
+    const number = Number(match[1])
+    const slug = match[2]
+    const sameSlug = chapters.find((c) => c.slug === slug)
+    const sameNumber = chapters.find((c) => c.number === number)
+    if (sameSlug) {
+      error(file, `Unexpected duplicate slug \`${slug}\` (also in \`${path.basename(sameSlug.file.path)}\`), expected every chapter slug to be unique`, undefined, 'duplicate-slug', source)
+      continue
+    }
+    if (sameNumber) {
+      error(file, `Unexpected duplicate chapter number ${number} (also \`${path.basename(sameNumber.file.path)}\`), expected one chapter per number`, undefined, 'duplicate-chapter-number', source)
+      continue
+    }
+    file.data.number = number
+    file.data.slug = slug
+    file.data.bookDir = bookDir
+    chapters.push({number, slug, file})
+  }
+  chapters.sort((a, b) => a.number - b.number)
+  if (chapters.length === 0 && !dirFile.messages.some((m) => m.fatal)) {
+    error(dirFile, 'Missing chapters, expected at least one `<number>-<slug>.md` file in the book directory', undefined, 'no-chapters', source)
+  }
+  return chapters
+}
+
+/**
+ * The graphics of a book, under `figures/`: hand-made `<name>.svg` files and
+ * `<name>.yaml` data files rendered by the generators in `pipeline/figures/`.
+ * Each is read and checked once, on first use.
+ */
+export class GraphicRegistry {
+  readonly dir: string
+  private readonly sources = new Map<string, string>()
+  private readonly cache = new Map<string, Graphic | undefined>()
+
+  constructor(
+    bookDir: string,
+    private readonly cwd: string,
+    private readonly files: VFile[]
+  ) {
+    this.dir = path.join(bookDir, 'figures')
+  }
+
+  /** Find the graphic sources (does not read them). */
+  async scan(): Promise<void> {
+    let names: string[] = []
+    try {
+      names = (await fs.readdir(this.dir)).sort()
+    } catch {
+      return
+    }
+    for (const name of names) {
+      const match = /^(.+)\.(svg|ya?ml)$/.exec(name)
+      if (!match) continue
+      const existing = this.sources.get(match[1])
+      // A data file wins over an SVG of the same name: the SVG may be its rendered output.
+      if (existing && existing.endsWith('.svg') && match[2] === 'svg') continue
+      if (!existing || match[2] !== 'svg') this.sources.set(match[1], name)
+    }
+  }
+
+  /** Names of the graphics that exist. */
+  names(): string[] {
+    return [...this.sources.keys()]
+  }
+
+  /** Whether a graphic source exists (it may still be invalid). */
+  has(name: string): boolean {
+    return this.sources.has(name)
+  }
+
+  /** The graphic called `name`, read and validated once; undefined when missing or invalid (messages are on its file). */
+  async get(name: string): Promise<Graphic | undefined> {
+    if (this.cache.has(name)) return this.cache.get(name)
+    const fileName = this.sources.get(name)
+    let graphic: Graphic | undefined
+    if (fileName) {
+      const absolute = path.join(this.dir, fileName)
+      const file = await readVFile(absolute, this.cwd)
+      if (file) {
+        this.files.push(file)
+        const relative = path.relative(path.dirname(this.dir), absolute)
+        if (fileName.endsWith('.svg')) {
+          graphic = graphicFromSvg(name, String(file.value), file, relative)
+        } else {
+          const svg = generateGraphicSvg(undefined, file)
+          graphic = svg === undefined ? undefined : graphicFromSvg(name, svg, file, relative)
+        }
+      }
+    }
+    this.cache.set(name, graphic)
+    return graphic
+  }
+
+  /** Every graphic read so far. */
+  loaded(): Graphic[] {
+    return [...this.cache.values()].filter((g): g is Graphic => g !== undefined)
+  }
+}
+
+/** Byte offset of the first invalid UTF-8 sequence in `buffer` (its length when there is none). */
+function firstInvalidUtf8(buffer: Uint8Array): number {
+  let i = 0
+  while (i < buffer.length) {
+    const byte = buffer[i]
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0
+    if (length === 0) return i
+    for (let k = 1; k < length; k++) {
+      if (i + k >= buffer.length || (buffer[i + k] & 0xc0) !== 0x80) return i
+    }
+    if (length > 1 && new TextDecoder('utf-8', {fatal: false}).decode(buffer.subarray(i, i + length)).includes('\uFFFD')) return i
+    i += length
+  }
+  return i
+}

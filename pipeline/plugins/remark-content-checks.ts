@@ -1,0 +1,83 @@
+/**
+ * remark plugin: content the targets cannot pass through safely. Raw HTML is
+ * never passed through (it becomes visible text, with a warning); characters
+ * XML forbids are removed with a warning; directives no plugin handled are
+ * reported (block ones are errors, inline ones turn back into their text);
+ * unclosed container directives are errors.
+ */
+import type {Root, Text} from 'mdast'
+import {SKIP, visit} from 'unist-util-visit'
+import type {VFile} from 'vfile'
+import {error, pointAt, warn} from '../messages.js'
+
+const source = 'remark-content-checks'
+// Characters that XML 1.0 forbids (C0 controls but tab/LF/CR, DEL-range C1 are allowed but discouraged; lone surrogates, U+FFFE/FFFF).
+const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/** Options of `remarkContentChecks`. */
+export interface Options {
+  /** Directive names other plugins handle (they must have run before). */
+  known?: string[]
+}
+
+/** Check raw HTML, forbidden characters, unknown and unclosed directives. */
+export function remarkContentChecks(options: Options = {}) {
+  const known = new Set(options.known ?? [])
+  return function (tree: Root, file: VFile) {
+    const text = String(file.value)
+
+    for (const match of text.matchAll(forbidden)) {
+      const code = match[0].codePointAt(0) ?? 0
+      warn(file, `Unexpected character U+${code.toString(16).toUpperCase().padStart(4, '0')} that XML forbids, expected printable text (it is removed)`, pointAt(file, match.index ?? 0), 'forbidden-character', source)
+    }
+
+    visit(tree, (node, index, parent) => {
+      if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && forbidden.test(node.value)) {
+        forbidden.lastIndex = 0
+        // Characters that arrived through character references (`&#1;`) are not in the raw text.
+        if (!forbidden.test(text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? 0))) {
+          warn(file, 'Unexpected character reference to a character XML forbids, expected printable text (it is removed)', node, 'forbidden-character', source)
+        }
+        forbidden.lastIndex = 0
+        node.value = node.value.replace(forbidden, '')
+      }
+      forbidden.lastIndex = 0
+
+      if (node.type === 'html' && parent && index !== undefined) {
+        if (/^\s*<!--[\s\S]*-->\s*$/.test(node.value)) {
+          // An HTML comment is an author's note: not part of either book.
+          parent.children.splice(index, 1)
+          return [SKIP, index]
+        }
+        const script = /<script\b/i.test(node.value)
+        warn(file, `Unexpected raw HTML${script ? ' with a `<script>`' : ''}, expected Markdown (it is shown as text, never run)`, node, script ? 'raw-html-script' : 'raw-html', source)
+        const replacement: Text = {type: 'text', value: node.value, position: node.position}
+        const inline = parent.type === 'paragraph' || parent.type === 'emphasis' || parent.type === 'strong' || parent.type === 'link' || parent.type === 'heading' || parent.type === 'tableCell' || parent.type === 'delete' || parent.type === 'linkReference'
+        parent.children[index] = (inline ? replacement : {type: 'paragraph', children: [replacement], position: node.position}) as never
+        return SKIP
+      }
+
+      if ((node.type === 'containerDirective' || node.type === 'leafDirective') && !known.has(node.name)) {
+        const colons = node.type === 'leafDirective' ? '::' : ':::'
+        error(file, `Unexpected unknown directive \`${colons}${node.name}\`, expected one of ${[...known].map((k) => `\`${k}\``).join(', ')}`, node, 'unknown-directive', source)
+        return SKIP
+      }
+      if (node.type === 'textDirective' && !known.has(node.name) && parent && index !== undefined) {
+        const start = node.position?.start.offset
+        const end = node.position?.end.offset
+        const literal = start !== undefined && end !== undefined ? text.slice(start, end) : `:${node.name}`
+        warn(file, `Unexpected text directive \`:${node.name}\`, expected plain text (kept as written; escape the colon as \`\\:\` to silence this)`, node, 'unknown-directive', source)
+        parent.children[index] = {type: 'text', value: literal, position: node.position} as never
+        return SKIP
+      }
+      if (node.type === 'containerDirective' && node.position) {
+        const last = text.slice(node.position.start.offset, node.position.end.offset).trimEnd().split('\n').pop() ?? ''
+        const open = /^\s*(:{3,})/.exec(text.slice(node.position.start.offset))?.[1].length ?? 3
+        const close = /^\s*(:{3,})\s*$/.exec(last)?.[1].length ?? 0
+        if (close < open || node.position.start.line === node.position.end.line) {
+          error(file, `Unclosed directive \`${':'.repeat(open)}${node.name}\`, expected a closing \`${':'.repeat(open)}\` line`, node.position.start, 'unclosed-directive', source)
+        }
+      }
+    })
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * remark plugin: resolve images against the book directory, check that they
+ * exist, and record them on `file.data.images` for the targets to copy.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type {Definition, Image, Root} from 'mdast'
+import {visit} from 'unist-util-visit'
+import type {VFile} from 'vfile'
+import {error, warn} from '../messages.js'
+
+const source = 'remark-local-images'
+const formats = new Set(['.png', '.jpg', '.jpeg', '.gif', '.svg', '.webp'])
+
+/** Check local images (paths relative to the book directory); remote images are errors, as e-readers read offline. */
+export function remarkLocalImages() {
+  return function (tree: Root, file: VFile) {
+    const bookDir = String(file.data.bookDir ?? file.cwd)
+    const images: Record<string, string> = {}
+    const definitions = new Map<string, Definition>()
+    visit(tree, 'definition', (node) => {
+      definitions.set(node.identifier, node)
+    })
+    visit(tree, (node) => {
+      let target: Image | Definition | undefined
+      if (node.type === 'image') target = node
+      else if (node.type === 'imageReference') target = definitions.get(node.identifier)
+      if (!target) return
+      if ((node.type === 'image' || node.type === 'imageReference') && !(node.alt ?? '').trim()) {
+        warn(file, 'Missing alt text on image, expected `![what the image shows](path)`', node, 'missing-alt', source)
+      }
+      const url = target.url
+      if (/^[a-z][a-z\d+.-]*:/i.test(url) || url.startsWith('//')) {
+        error(file, `Unexpected remote image \`${url}\`, expected a file in the book directory (e-readers work offline)`, node, 'remote-image', source)
+        return
+      }
+      let relative: string
+      try {
+        relative = decodeURI(url.replace(/[?#].*$/, ''))
+      } catch {
+        relative = url
+      }
+      const absolute = path.resolve(bookDir, relative)
+      if (!absolute.startsWith(bookDir + path.sep)) {
+        error(file, `Unexpected image \`${url}\` outside the book directory, expected a path such as \`figures/photo.jpg\``, node, 'image-outside-book', source)
+        return
+      }
+      if (!formats.has(path.extname(absolute).toLowerCase())) {
+        error(file, `Unexpected image format \`${path.extname(absolute) || url}\`, expected PNG, JPEG, GIF, SVG or WebP`, node, 'image-format', source)
+        return
+      }
+      if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) {
+        error(file, `Missing image \`${url}\`, expected a file at \`${path.relative(file.cwd, absolute)}\` (paths resolve from the book directory)`, node, 'missing-image', source)
+        return
+      }
+      images[url] = absolute
+    })
+    file.data.images = images
+  }
+}

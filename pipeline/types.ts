@@ -1,0 +1,197 @@
+/**
+ * Shared types of the Twofold pipeline: the book as loaded from its directory,
+ * the custom mdast nodes the shared plugins produce, and the data they leave on
+ * each chapter's VFile. Targets (web, EPUB) read these; they never re-parse.
+ */
+import type {Parent, PhrasingContent, BlockContent, DefinitionContent, Root} from 'mdast'
+import type {VFile} from 'vfile'
+
+/** Book metadata from `book.yaml`, validated. */
+export interface BookMeta {
+  title: string
+  subtitle?: string | undefined
+  authors: string[]
+  /** BCP 47 language tag, e.g. `en`. */
+  language: string
+  description: string
+  /** Publication date, `YYYY-MM-DD`. */
+  date: string
+  /** EPUB file name without extension: `dist/<ebook>.epub`. */
+  ebook: string
+  /** Edition, part of the stable EPUB identifier. Default `1`. */
+  edition: string
+  publisher?: string | undefined
+  /** Rights statement. */
+  rights?: string | undefined
+  /** CSL style id or path to a `.csl` file, relative to the book directory. Default `chicago-notes` style bundled. */
+  citationStyle?: string | undefined
+  /** Canonical base URL of the web story, e.g. `https://example.org/lima/`. */
+  url?: string | undefined
+}
+
+/** One named state of a graphic. */
+export interface GraphicState {
+  id: string
+  /** Text description of what the graphic shows in this state; the alt text. */
+  description: string
+}
+
+/**
+ * A graphic: an SVG whose elements are shown or hidden per state.
+ *
+ * Convention (see README, “Graphics”): the root `<svg>` declares its states, in
+ * order, as `<desc data-state="id">description</desc>` children; any element
+ * with `data-states="a b"` is visible only in those states; everything else is
+ * always visible.
+ */
+export interface Graphic {
+  name: string
+  /** Source path relative to the book directory (the `.svg`, or the data file it was generated from). */
+  path: string
+  title: string
+  states: GraphicState[]
+  /** The full SVG with state markers, for inline use on the web. */
+  svg: string
+  /** A standalone SVG of one state (markers removed), for static images. */
+  renderState: (state: string) => string
+}
+
+/** A CSL-JSON item (the subset the pipeline relies on). */
+export interface CslItem {
+  id: string
+  type: string
+  title?: string
+  language?: string
+  [key: string]: unknown
+}
+
+/** One cite inside a citation, as in Pandoc: `[see @key, p. 3]`. */
+export interface CiteItem {
+  key: string
+  prefix: string
+  /** Locator and suffix text after the comma, e.g. `p. 3`. */
+  suffix: string
+  /** `-@key`: suppress the author. */
+  suppressAuthor: boolean
+}
+
+/** A citation node (`[@a; @b]` or in-text `@a`), made by remark-citations. */
+export interface Citation extends Parent {
+  type: 'citation'
+  mode: 'parenthetical' | 'in-text'
+  items: CiteItem[]
+  /** 1-based number in reading order across the book (set when numbered). */
+  number: number
+  /** Unique id of this citing place, for backlinks: `cite-<n>`. */
+  id: string
+  children: PhrasingContent[]
+}
+
+/** A scroll step: prose that shows one state of its section's graphic. */
+export interface ScrollyStep extends Parent {
+  type: 'scrollyStep'
+  /** State id of the section's graphic. */
+  state: string
+  /** Unique id across the book, for deep links: `step-<chapter>-<n>`. */
+  id: string
+  children: Array<BlockContent | DefinitionContent>
+}
+
+/** A scrolly section: a sticky graphic and the steps that drive it. */
+export interface ScrollySection extends Parent {
+  type: 'scrollySection'
+  /** Graphic name (file name under `figures/` without extension). */
+  graphic: string
+  /** Layout: `side` (graphic beside the steps on wide screens) or `overlay` (steps over a full-width graphic). */
+  layout: 'side' | 'overlay'
+  id: string
+  children: ScrollyStep[]
+}
+
+/** One source's account inside a contested claim. */
+export interface ContestedAccount extends Parent {
+  type: 'contestedAccount'
+  children: PhrasingContent[]
+}
+
+/** A passage on which the sources disagree, and what each says. */
+export interface ContestedClaim extends Parent {
+  type: 'contestedClaim'
+  id: string
+  /** What is disputed, e.g. “How many people were at the party”. */
+  topic: string
+  /** The passage of the story, as it reads. */
+  children: Array<BlockContent | DefinitionContent>
+  accounts: ContestedAccount[]
+}
+
+declare module 'mdast' {
+  interface PhrasingContentMap {
+    citation: Citation
+  }
+  interface BlockContentMap {
+    scrollySection: ScrollySection
+    contestedClaim: ContestedClaim
+  }
+  interface RootContentMap {
+    citation: Citation
+    scrollySection: ScrollySection
+    scrollyStep: ScrollyStep
+    contestedClaim: ContestedClaim
+    contestedAccount: ContestedAccount
+  }
+}
+
+/** Frontmatter of a chapter, validated. */
+export interface ChapterMeta {
+  title: string
+  /** Optional short description (web meta description). */
+  description?: string | undefined
+  [key: string]: unknown
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** Validated frontmatter. */
+    meta: ChapterMeta
+    /** Chapter number from the file name. */
+    number: number
+    /** Chapter slug from the file name. */
+    slug: string
+    /** Book directory the file belongs to (absolute). */
+    bookDir: string
+    /** Citations of this chapter in reading order. */
+    citations: Citation[]
+    /** Contested claims of this chapter in reading order. */
+    contested: ContestedClaim[]
+    /** Graphics this chapter's scrolly sections use. */
+    graphicsUsed: string[]
+    /** Local images this chapter uses: url as written → absolute path. */
+    images: Record<string, string>
+  }
+}
+
+/** One chapter: its file, its one parsed and transformed tree. */
+export interface Chapter {
+  number: number
+  slug: string
+  title: string
+  file: VFile
+  tree: Root
+}
+
+/** Everything a target needs: metadata, chapters (parsed once), graphics, bibliography. */
+export interface Book {
+  /** Absolute path of the book directory. */
+  dir: string
+  meta: BookMeta
+  chapters: Chapter[]
+  graphics: Map<string, Graphic>
+  references: CslItem[]
+}
+
+/** A file a target produces: path relative to the target's output root. */
+export interface OutputFile {
+  path: string
+  contents: string | Uint8Array
+}

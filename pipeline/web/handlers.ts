@@ -1,0 +1,100 @@
+/**
+ * mdast → hast handlers of the web target: scrolly sections with a sticky
+ * inline graphic and per-step static figures, citations as note links,
+ * contested claims as disclosures, and the book's own link and image rules.
+ */
+import type {Element, ElementContent} from 'hast'
+import {h} from 'hastscript'
+import type {Heading, Image, Link} from 'mdast'
+import type {Handler, Handlers, State} from 'mdast-util-to-hast'
+import type {BookAssets} from '../assets.js'
+import type {Book, Citation, ContestedClaim, ScrollySection} from '../types.js'
+import {inlineSvg} from './svg.js'
+
+/** What the handlers need to know about the page they render. */
+export interface WebPageContext {
+  book: Book
+  assets: BookAssets
+  /** Heading shift for this chapter. */
+  headingOffset: number
+  /** Resolve a chapter-relative link (`02-x.md#y`) to its web URL; undefined to leave it alone. */
+  resolveLink: (url: string) => string | undefined
+  /** Local images of this chapter: url as written → absolute path. */
+  images: Record<string, string>
+}
+
+/** The handlers for one chapter page. */
+export function webHandlers(context: WebPageContext): Handlers {
+  const {book, assets} = context
+
+  const heading: Handler = (state: State, node: Heading) => {
+    const depth = Math.min(6, Math.max(2, node.depth + context.headingOffset))
+    const result = h(`h${depth}`, state.all(node))
+    state.patch(node, result)
+    return state.applyData(node, result)
+  }
+
+  const image: Handler = (state: State, node: Image) => {
+    const absolute = context.images[node.url]
+    const media = absolute ? assets.media.get(absolute) : undefined
+    const result = h('img', {src: media ? `media/${media.fileName}` : node.url, alt: node.alt ?? '', title: node.title ?? undefined, loading: 'lazy', decoding: 'async'})
+    state.patch(node, result)
+    return state.applyData(node, result)
+  }
+
+  const link: Handler = (state: State, node: Link) => {
+    const href = context.resolveLink(node.url) ?? node.url
+    const result = h('a', {href, title: node.title ?? undefined}, state.all(node))
+    state.patch(node, result)
+    return state.applyData(node, result)
+  }
+
+  const scrollySection: Handler = (state: State, node: ScrollySection) => {
+    const graphic = book.graphics.get(node.graphic)
+    const first = node.children[0]?.state ?? ''
+    const steps = node.children.map((step, index): Element => {
+      const figure = assets.figures.get(`${node.graphic}#${step.state}`)
+      const children: ElementContent[] = [h('div.step__text', state.all(step))]
+      if (figure) {
+        children.push(
+          h('figure.step__figure', [
+            h('img', {src: `figures/${figure.fileName}`, alt: figure.alt, width: figure.width, height: figure.height, loading: 'lazy', decoding: 'async'})
+          ])
+        )
+      }
+      const element = h('div.step', {id: step.id, dataStep: index, dataState: step.state}, children)
+      state.patch(step, element)
+      return element
+    })
+    const result = h(`section.scrolly.scrolly--${node.layout}`, {id: node.id, dataGraphic: node.graphic}, [
+      h('div.scrolly__graphic', [graphic ? h('figure.scrolly__figure', [inlineSvg(graphic, first, `${node.id}-svg`)]) : h('figure.scrolly__figure')]),
+      h('div.scrolly__steps', steps)
+    ])
+    state.patch(node, result)
+    return result
+  }
+
+  const citation: Handler = (state: State, node: Citation) => {
+    const label = String(node.number)
+    const result = h('sup.cite', [h('a', {href: `#note-${node.number}`, id: node.id, role: 'doc-noteref', ariaLabel: `Note ${label}`}, label)])
+    state.patch(node, result)
+    return result
+  }
+
+  const contestedClaim: Handler = (state: State, node: ContestedClaim) => {
+    const result = h('div.contested', {id: node.id}, [
+      h('div.contested__passage', state.all(node)),
+      h('details.contested__accounts', [
+        h('summary', [h('span.contested__flag', 'Sources disagree'), `: ${node.topic}`]),
+        h(
+          'ul',
+          node.accounts.map((account) => h('li', state.all(account)))
+        )
+      ])
+    ])
+    state.patch(node, result)
+    return result
+  }
+
+  return {heading, image, link, scrollySection, citation, contestedClaim} as Handlers
+}

@@ -1,0 +1,178 @@
+/**
+ * The web target: the parsed book → a static site. One cover and contents
+ * page, one page per chapter with previous/next links, static figures, media,
+ * and the client bundle (Scrollama) built from `templates/web/`.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import * as esbuild from 'esbuild'
+import type {ElementContent, Root as HastRoot} from 'hast'
+import {h} from 'hastscript'
+import {toHast} from 'mdast-util-to-hast'
+import rehypeStringify from 'rehype-stringify'
+import {unified} from 'unified'
+import {page} from '../../templates/web/page.js'
+import {contentHash, headingOffset, type BookAssets} from '../assets.js'
+import type {Book, Chapter, OutputFile} from '../types.js'
+import {webHandlers} from './handlers.js'
+
+const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/web')
+const html = unified().use(rehypeStringify)
+
+/** What the web target needs besides the book. */
+export interface WebOptions {
+  assets: BookAssets
+  /** The EPUB, to offer as a download from the cover page. */
+  epub?: {fileName: string; size: number} | undefined
+}
+
+/** Client assets, built once per process (they depend only on templates/web/). */
+let clientAssets: Promise<OutputFile[]> | undefined
+
+/** Build the client script and stylesheets with esbuild, with content-hashed names. */
+export function buildClientAssets(): Promise<OutputFile[]> {
+  clientAssets ??= (async () => {
+    const result = await esbuild.build({
+      entryPoints: {
+        story: path.join(templates, 'client.ts'),
+        style: path.join(templates, 'style.css'),
+        nojs: path.join(templates, 'nojs.css')
+      },
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      target: ['es2020'],
+      write: false,
+      outdir: 'assets',
+      entryNames: '[name].[hash]',
+      legalComments: 'none',
+      logLevel: 'silent'
+    })
+    const favicon = await fs.readFile(path.join(templates, 'favicon.svg'))
+    return [
+      ...result.outputFiles.map((f) => ({path: `assets/${path.basename(f.path)}`, contents: f.contents})),
+      {path: `assets/favicon.${contentHash(favicon, 8)}.svg`, contents: new Uint8Array(favicon)}
+    ]
+  })()
+  return clientAssets
+}
+
+/** Render the whole web story. */
+export async function renderWeb(book: Book, options: WebOptions): Promise<OutputFile[]> {
+  const client = await buildClientAssets()
+  const find = (prefix: string, ext: string) => client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
+  const assetPaths = {css: find('style', '.css'), nojsCss: find('nojs', '.css'), js: find('story', '.js'), favicon: find('favicon', '.svg')}
+  const out: OutputFile[] = [...client]
+  for (const figure of options.assets.figures.values()) out.push({path: `figures/${figure.fileName}`, contents: figure.data})
+  for (const media of options.assets.media.values()) out.push({path: `media/${media.fileName}`, contents: media.data})
+
+  const {meta} = book
+  const base = meta.url ? (meta.url.endsWith('/') ? meta.url : `${meta.url}/`) : undefined
+  const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
+  const bySourceName = new Map(book.chapters.map((c) => [path.basename(c.file.path), c]))
+
+  const header = (): ElementContent =>
+    h('header.site-header', [h('a.skip-link', {href: '#main'}, 'Skip to the story'), h('a.site-title', {href: 'index.html'}, meta.title)])
+
+  for (const [index, chapter] of book.chapters.entries()) {
+    const handlers = webHandlers({
+      book,
+      assets: options.assets,
+      headingOffset: headingOffset(chapter.tree),
+      images: chapter.file.data.images ?? {},
+      resolveLink(url) {
+        const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
+        const target = match ? bySourceName.get(match[1]) : undefined
+        return target ? `${chapterUrl(target)}${match?.[2] ?? ''}` : undefined
+      }
+    })
+    const content = toHast(chapter.tree, {handlers}) as HastRoot
+    const previous = book.chapters[index - 1]
+    const next = book.chapters[index + 1]
+    const nav = h('nav.chapter-nav', {ariaLabel: 'Chapters'}, [
+      previous ? h('a.chapter-nav__prev', {href: chapterUrl(previous), rel: 'prev'}, [h('span.chapter-nav__label', 'Previous'), h('span', previous.title)]) : h('a.chapter-nav__prev', {href: 'index.html'}, [h('span.chapter-nav__label', 'Contents'), h('span', meta.title)]),
+      next ? h('a.chapter-nav__next', {href: chapterUrl(next), rel: 'next'}, [h('span.chapter-nav__label', 'Next'), h('span', next.title)]) : h('a.chapter-nav__next', {href: 'index.html'}, [h('span.chapter-nav__label', 'Contents'), h('span', meta.title)])
+    ])
+    const body: ElementContent[] = [
+      header(),
+      h('main#main', [
+        h('article.chapter', [
+          h('header.chapter__header', [h('p.chapter__number', `Chapter ${index + 1}`), h('h1', chapter.title)]),
+          ...(content.children as ElementContent[])
+        ])
+      ]),
+      nav,
+      footer(book)
+    ]
+    const description = String(chapter.file.data.meta?.description ?? meta.description)
+    const tree = page({
+      lang: meta.language,
+      title: `${chapter.title} · ${meta.title}`,
+      description,
+      canonical: base ? `${base}${chapterUrl(chapter)}` : undefined,
+      siteName: meta.title,
+      ogType: 'article',
+      assets: assetPaths,
+      body
+    })
+    out.push({path: chapterUrl(chapter), contents: html.stringify(tree)})
+  }
+
+  out.push({path: 'index.html', contents: html.stringify(coverPage(book, options, assetPaths, base))})
+  return out
+}
+
+function coverPage(book: Book, options: WebOptions, assets: {css: string; nojsCss: string; js: string; favicon: string}, base: string | undefined): HastRoot {
+  const {meta} = book
+  const first = book.chapters[0]
+  const body: ElementContent[] = [
+    h('main#main.cover', [
+      h('header.cover__header', [
+        h('h1.cover__title', meta.title),
+        meta.subtitle ? h('p.cover__subtitle', meta.subtitle) : undefined,
+        h('p.cover__authors', meta.authors.join(', ')),
+        h('p.cover__description', meta.description),
+        h('p.cover__actions', [
+          first ? h('a.button', {href: `${first.slug}.html`}, 'Start reading') : undefined,
+          options.epub
+            ? h('a.button.button--secondary', {href: options.epub.fileName, download: ''}, [`Download the EPUB (${formatSize(options.epub.size)})`])
+            : undefined
+        ])
+      ]),
+      h('nav.contents', {ariaLabelledBy: 'contents-title'}, [
+        h('h2#contents-title', 'Contents'),
+        h(
+          'ol.contents__list',
+          book.chapters.map((chapter) =>
+            h('li', [
+              h('a', {href: `${chapter.slug}.html`}, chapter.title),
+              chapter.file.data.meta?.description ? h('p.contents__description', String(chapter.file.data.meta.description)) : undefined
+            ])
+          )
+        )
+      ])
+    ]),
+    footer(book)
+  ]
+  return page({
+    lang: meta.language,
+    title: meta.subtitle ? `${meta.title}: ${meta.subtitle}` : meta.title,
+    description: meta.description,
+    canonical: base ? `${base}` : undefined,
+    siteName: meta.title,
+    ogType: 'website',
+    assets,
+    body,
+    bodyClass: 'page-cover'
+  })
+}
+
+function footer(book: Book): ElementContent {
+  const {meta} = book
+  return h('footer.site-footer', [h('p', [meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`])])
+}
+
+function formatSize(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}

@@ -1,0 +1,16 @@
+/** Debian's Chromium through playwright-core. A missing browser fails the test; it never skips. */
+import fs from 'node:fs'
+import {chromium, type Browser} from 'playwright-core'
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** Launch headless Chromium. */
+export async function launch(): Promise<Browser> {
+  if (!fs.existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}: run \`apt-get install -y chromium\` (npm test does it as root)`)
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  })
+}
