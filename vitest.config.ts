@@ -2,11 +2,12 @@ import {defineConfig} from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/setup/global.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    reporters: ['default']
+    projects: [
+      {test: {name: 'unit', include: ['tests/*.test.ts'], testTimeout: 60_000}},
+      {test: {name: 'e2e', include: ['tests/e2e/**/*.test.ts'], globalSetup: ['tests/setup/global.ts'], testTimeout: 120_000, hookTimeout: 300_000}}
+    ]
   }
 })

@@ -129,28 +129,32 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
 
 async function loadChapters(bookDir: string, cwd: string, entries: string[], files: VFile[], dirFile: VFile): Promise<ChapterSource[]> {
   const chapters: ChapterSource[] = []
+  let found = 0
   for (const name of entries) {
     if (!name.endsWith('.md') || /^readme\.md$/i.test(name)) continue
     const match = chapterName.exec(name)
     if (!match) {
       const file = new VFile({path: path.relative(cwd, path.join(bookDir, name)), cwd})
       files.push(file)
-      error(file, `Unexpected chapter file name \`${name}\`, expected \`<number>-<slug>.md\` with a lowercase slug, such as \`01-the-party.md\``, undefined, 'bad-chapter-name', source)
+      error(file, `Unexpected chapter file name \`${name}\`, expected \`<number>-<slug>.md\` with a lowercase slug, such as \`01-the-party.md\``, {line: 1, column: 1}, 'bad-chapter-name', source)
       continue
     }
     const file = await readVFile(path.join(bookDir, name), cwd)
     if (!file) continue
+    found++
     files.push(file)
+    // A file that could not even be read as text is reported once, not parsed.
+    if (file.messages.some((m) => m.fatal)) continue
     const number = Number(match[1])
     const slug = match[2]
     const sameSlug = chapters.find((c) => c.slug === slug)
     const sameNumber = chapters.find((c) => c.number === number)
     if (sameSlug) {
-      error(file, `Unexpected duplicate slug \`${slug}\` (also in \`${path.basename(sameSlug.file.path)}\`), expected every chapter slug to be unique`, undefined, 'duplicate-slug', source)
+      error(file, `Unexpected duplicate slug \`${slug}\` (also in \`${path.basename(sameSlug.file.path)}\`), expected every chapter slug to be unique`, {line: 1, column: 1}, 'duplicate-slug', source)
       continue
     }
     if (sameNumber) {
-      error(file, `Unexpected duplicate chapter number ${number} (also \`${path.basename(sameNumber.file.path)}\`), expected one chapter per number`, undefined, 'duplicate-chapter-number', source)
+      error(file, `Unexpected duplicate chapter number ${number} (also \`${path.basename(sameNumber.file.path)}\`), expected one chapter per number`, {line: 1, column: 1}, 'duplicate-chapter-number', source)
       continue
     }
     file.data.number = number
@@ -159,7 +163,7 @@ async function loadChapters(bookDir: string, cwd: string, entries: string[], fil
     chapters.push({number, slug, file})
   }
   chapters.sort((a, b) => a.number - b.number)
-  if (chapters.length === 0 && !dirFile.messages.some((m) => m.fatal)) {
+  if (found === 0 && !dirFile.messages.some((m) => m.fatal)) {
     error(dirFile, 'Missing chapters, expected at least one `<number>-<slug>.md` file in the book directory', undefined, 'no-chapters', source)
   }
   return chapters

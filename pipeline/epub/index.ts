@@ -10,7 +10,7 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import epubGen from 'epub-gen-memory'
+import {EPub as EPubClass} from 'epub-gen-memory'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
 import {toHast} from 'mdast-util-to-hast'
@@ -174,7 +174,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
 
   const firstChapter = docs.find((d) => d.bodyType === 'bodymatter')
   const modified = options.modified.toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const EPub = (epubGen as unknown as {EPub: new (options: object, content: object[]) => EPubInstance}).EPub
+  const EPub = EPubClass as unknown as new (options: object, content: object[]) => EPubInstance
   const epub = new EPub(
     {
       title: meta.title,

@@ -26,7 +26,8 @@ export function graphicFromSvg(name: string, svg: string, file: VFile, path: str
     tree = fromXml(svg)
   } catch (cause) {
     const place = (cause as {place?: {line: number; column: number}}).place
-    error(file, `Unexpected invalid SVG: ${(cause as Error).message.split('\n')[0]}`, place && {line: place.line, column: place.column}, 'invalid-svg', source)
+    const detail = String((cause as {cause?: {message?: string}}).cause?.message ?? (cause as Error).message).split('\n')[0].replace(/ \(line \d+, column \d+\)$/, '')
+    error(file, `Unexpected invalid SVG: ${detail}`, place && {line: place.line, column: place.column}, 'invalid-svg', source)
     return undefined
   }
   const root = tree.children.find((node): node is Element => node.type === 'element')

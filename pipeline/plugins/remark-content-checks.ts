@@ -31,6 +31,14 @@ export function remarkContentChecks(options: Options = {}) {
       warn(file, `Unexpected character U+${code.toString(16).toUpperCase().padStart(4, '0')} that XML forbids, expected printable text (it is removed)`, pointAt(file, match.index ?? 0), 'forbidden-character', source)
     }
 
+    // Character references to forbidden characters: micromark turns them into U+FFFD, which must not pass silently.
+    for (const match of text.matchAll(/&#(?:[xX]([\da-fA-F]{1,8})|(\d{1,9}));/g)) {
+      const code = match[1] ? Number.parseInt(match[1], 16) : Number(match[2])
+      if (code === 0 || (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff || code > 0x10ffff) {
+        warn(file, `Unexpected character reference \`${match[0]}\` to a character XML forbids, expected printable text (it becomes U+FFFD)`, pointAt(file, match.index ?? 0), 'forbidden-character', source)
+      }
+    }
+
     visit(tree, (node, index, parent) => {
       if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && forbidden.test(node.value)) {
         forbidden.lastIndex = 0
@@ -66,7 +74,10 @@ export function remarkContentChecks(options: Options = {}) {
         const start = node.position?.start.offset
         const end = node.position?.end.offset
         const literal = start !== undefined && end !== undefined ? text.slice(start, end) : `:${node.name}`
-        warn(file, `Unexpected text directive \`:${node.name}\`, expected plain text (kept as written; escape the colon as \`\\:\` to silence this)`, node, 'unknown-directive', source)
+        // A bare `:name` (as in `10:30` or `Note:this`) is ordinary text; one with a label or attributes was meant as a directive.
+        if (/^:[^\s]*[[{]/.test(literal)) {
+          warn(file, `Unexpected text directive \`:${node.name}\`, expected one of ${[...known].map((k) => `\`${k}\``).join(', ')} (kept as written; escape the colon as \`\\:\` to silence this)`, node, 'unknown-directive', source)
+        }
         parent.children[index] = {type: 'text', value: literal, position: node.position} as never
         return SKIP
       }
