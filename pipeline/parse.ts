@@ -17,6 +17,7 @@ import {remarkChapterMeta} from './plugins/remark-chapter-meta.js'
 import {remarkCitations} from './plugins/remark-citations.js'
 import {remarkContentChecks} from './plugins/remark-content-checks.js'
 import {remarkContested} from './plugins/remark-contested.js'
+import {remarkLinks} from './plugins/remark-links.js'
 import {remarkLocalImages} from './plugins/remark-local-images.js'
 import {remarkScrolly} from './plugins/remark-scrolly.js'
 
@@ -44,7 +45,8 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       hasGraphic: (name: string) => graphics.has(name),
       graphicNames: () => graphics.names()
     })
-    .use(remarkContested) as unknown as Processor<Root, Root, Root>
+    .use(remarkContested)
+    .use(remarkLinks) as unknown as Processor<Root, Root, Root>
 }
 
 /** Parse one chapter (once) and run the shared plugins on its tree. */

@@ -27,7 +27,8 @@ export function epubHandlers(context: EpubDocContext): Handlers {
   const heading: Handler = (state: State, node: Heading) => {
     const result = h(`h${Math.min(6, Math.max(2, node.depth + context.headingOffset))}`, state.all(node))
     state.patch(node, result)
-    return result
+    // The heading's id (from remark-links), the same as on the web.
+    return state.applyData(node, result)
   }
 
   const image: Handler = (state: State, node: Image) => {
@@ -39,6 +40,8 @@ export function epubHandlers(context: EpubDocContext): Handlers {
   }
 
   const link: Handler = (state: State, node: Link) => {
+    // A link that leads nowhere (remark-links warned about it) is its text.
+    if (node.data?.dangling) return state.all(node)
     const result = h('a', {href: context.resolveLink(node.url) ?? node.url}, state.all(node))
     state.patch(node, result)
     return result

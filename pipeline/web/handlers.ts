@@ -43,6 +43,8 @@ export function webHandlers(context: WebPageContext): Handlers {
   }
 
   const link: Handler = (state: State, node: Link) => {
+    // A link that leads nowhere (remark-links warned about it) is its text.
+    if (node.data?.dangling) return state.all(node)
     const href = context.resolveLink(node.url) ?? node.url
     const result = h('a', {href, title: node.title ?? undefined}, state.all(node))
     state.patch(node, result)

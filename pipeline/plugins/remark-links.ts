@@ -1,0 +1,284 @@
+/**
+ * remark plugin: the chapter's links and anchors. Format-neutral.
+ *
+ * - Gives every heading an id (GitHub-style slug of its text, unique in the
+ *   chapter, never the id of a step, scrolly section or claim, nor one the
+ *   targets use themselves) on `node.data.hProperties.id`, so the web page
+ *   and the EPUB document carry the same anchors.
+ * - Turns reference-style links and images (`[text][ref]`, `![alt][ref]`) into
+ *   plain links and images to their definitions' URLs, so that both targets
+ *   resolve them through their own link and image rules.
+ * - Percent-encodes characters that are not allowed in URLs (as CommonMark
+ *   renderers do), and records every link on `file.data.links` and every
+ *   anchor on `file.data.anchors`.
+ *
+ * Whether a link's target exists is a question about the whole book:
+ * `checkLinks` answers it once every chapter is parsed, and marks the links
+ * that lead nowhere `data.dangling` (the targets render those as plain text).
+ *
+ * Messages (source `remark-links`, from `checkLinks`), all warnings:
+ * `missing-link-target`, `missing-anchor`, `local-link`, `unsafe-link`.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import GithubSlugger from 'github-slugger'
+import type {Definition, Image, Link, Nodes, Root} from 'mdast'
+import {SKIP, visit} from 'unist-util-visit'
+import type {VFile} from 'vfile'
+import {warn} from '../messages.js'
+
+const source = 'remark-links'
+
+/** A link as the plugin found it, for the book-level check. */
+export interface LinkRecord {
+  node: Link
+  /** What kind of target: an anchor in this chapter, another file of the book, or a URL with a scheme. */
+  kind: 'anchor' | 'local' | 'remote'
+  /** Local path as written, percent-decoded (for `local`). */
+  path: string
+  /** Fragment without `#`, percent-decoded; undefined when there is none. */
+  fragment: string | undefined
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** Links of this chapter, in reading order (set by remark-links). */
+    links: LinkRecord[]
+    /** Ids a link can target in this chapter: headings, steps, scrolly sections, claims (set by remark-links). */
+    anchors: string[]
+  }
+}
+
+declare module 'mdast' {
+  interface LinkData {
+    /** The link leads nowhere (see `checkLinks`): render its text without a link. */
+    dangling?: boolean | undefined
+  }
+}
+
+const unsafeSchemes = new Set(['javascript', 'vbscript', 'data', 'file', 'blob'])
+
+/** Give headings ids, resolve reference links, and record links and anchors. */
+export function remarkLinks() {
+  return function (tree: Root, file: VFile) {
+    const slug = String(file.data.slug ?? 'chapter')
+    const definitions = new Map<string, Definition>()
+    visit(tree, 'definition', (node) => {
+      // The first definition of a label wins (CommonMark).
+      if (!definitions.has(node.identifier)) definitions.set(node.identifier, node)
+    })
+
+    // Ids the targets or other plugins give elements of this page.
+    const taken = new Set<string>(['main', `title-${slug}`])
+    visit(tree, (node) => {
+      if (node.type === 'scrollySection' || node.type === 'scrollyStep' || node.type === 'contestedClaim') taken.add(node.id)
+    })
+    const reserved = (id: string) => taken.has(id) || /^(?:cite|note)-\d+$/.test(id) || /-svg-(?:title|desc)$/.test(id) || id.startsWith('user-content-')
+
+    const slugger = new GithubSlugger()
+    const anchors = new Set(taken)
+    anchors.delete('main')
+    anchors.delete(`title-${slug}`)
+    const links: LinkRecord[] = []
+
+    visit(tree, (node, index, parent) => {
+      if (node.type === 'heading') {
+        const text = plainText(node)
+        let id = slugger.slug(text)
+        while (id && reserved(id)) id = slugger.slug(text)
+        if (id) {
+          node.data ??= {}
+          node.data.hProperties = {...node.data.hProperties, id}
+          anchors.add(id)
+        }
+        return
+      }
+      if ((node.type === 'linkReference' || node.type === 'imageReference') && parent && index !== undefined) {
+        const definition = definitions.get(node.identifier)
+        if (!definition) return
+        const replacement: Link | Image =
+          node.type === 'linkReference'
+            ? {type: 'link', url: definition.url, title: definition.title ?? null, children: node.children, position: node.position}
+            : {type: 'image', url: definition.url, title: definition.title ?? null, alt: node.alt ?? '', position: node.position}
+        if (node.data) replacement.data = node.data
+        parent.children[index] = replacement as never
+        // Visit the new node (a link's children may hold more links).
+        return [SKIP, index]
+      }
+      if (node.type === 'link') {
+        node.url = normalizeUrl(node.url)
+        links.push(classify(node))
+      }
+      return undefined
+    })
+    file.data.links = links
+    file.data.anchors = [...anchors]
+  }
+}
+
+/** A chapter as `checkLinks` needs it. */
+export interface LinkedChapter {
+  file: VFile
+}
+
+/**
+ * Check every link of the book once all chapters are parsed: links to
+ * chapters (`02-x.md`, `02-x.md#anchor`), to anchors in the same chapter
+ * (`#anchor`), to other local files and to unsafe URLs. Links that lead
+ * nowhere get a warning at their place and `data.dangling = true`; the others
+ * lose any earlier flag (trees are reused across builds) and links to
+ * chapters are rewritten to the canonical `02-x.md#anchor` form the targets
+ * resolve.
+ */
+export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
+  const byPath = new Map<string, LinkedChapter>()
+  for (const chapter of chapters) byPath.set(path.resolve(chapter.file.cwd, chapter.file.path), chapter)
+  const names = chapters.map((c) => path.basename(c.file.path))
+
+  for (const chapter of chapters) {
+    const file = chapter.file
+    for (const record of file.data.links ?? []) {
+      const {node} = record
+      const dangling = (reason: string, ruleId: string) => {
+        warn(file, `${reason}; the link is shown as plain text`, node, ruleId, source)
+        node.data ??= {}
+        node.data.dangling = true
+      }
+      if (node.data) delete node.data.dangling
+
+      if (record.kind === 'remote') {
+        const scheme = /^([a-z][a-z\d+.-]*):/i.exec(node.url)?.[1]?.toLowerCase()
+        if (scheme && unsafeSchemes.has(scheme)) {
+          dangling(`Unexpected \`${scheme}:\` link \`${excerpt(node.url)}\`, expected a web address, a chapter file or an anchor`, 'unsafe-link')
+        }
+        continue
+      }
+
+      if (record.kind === 'anchor') {
+        if (record.fragment && !(file.data.anchors ?? []).includes(record.fragment)) {
+          dangling(`Missing anchor \`#${record.fragment}\` in this chapter, expected ${anchorHint(record.fragment, file)}`, 'missing-anchor')
+        }
+        continue
+      }
+
+      const absolute = path.resolve(bookDir, record.path)
+      const target = byPath.get(absolute)
+      if (target) {
+        const name = path.basename(target.file.path)
+        const fragment = /#.*$/.exec(node.url)?.[0] ?? ''
+        node.url = `${name}${fragment}`
+        if (record.fragment && !(target.file.data.anchors ?? []).includes(record.fragment)) {
+          dangling(`Missing anchor \`#${record.fragment}\` in \`${name}\`, expected ${anchorHint(record.fragment, target.file)}`, 'missing-anchor')
+        }
+        continue
+      }
+      let exists = false
+      try {
+        exists = fs.statSync(absolute).isFile()
+      } catch {}
+      if (exists) {
+        dangling(`Unexpected link to \`${excerpt(record.path)}\`, a file that is not a chapter, expected a chapter file (\`${names[0] ?? '01-name.md'}\`), an anchor (\`#id\`) or a web address`, 'local-link')
+      } else {
+        const closest = closestName(path.basename(record.path), names)
+        dangling(
+          `Missing link target \`${excerpt(record.path)}\`, expected ${closest ? `a chapter file such as \`${closest}\`` : 'a chapter file (`02-name.md`), an anchor (`#id`) or a web address (`https://…`)'}`,
+          'missing-link-target'
+        )
+      }
+    }
+  }
+}
+
+function classify(node: Link): LinkRecord {
+  const url = node.url
+  if (url === '' || /^[a-z][a-z\d+.-]*:/i.test(url) || url.startsWith('//')) {
+    return {node, kind: 'remote', path: '', fragment: undefined}
+  }
+  const hash = url.indexOf('#')
+  const fragment = hash < 0 ? undefined : decode(url.slice(hash + 1))
+  const local = (hash < 0 ? url : url.slice(0, hash)).replace(/\?.*$/, '')
+  if (local === '') return {node, kind: 'anchor', path: '', fragment}
+  return {node, kind: 'local', path: decode(local), fragment}
+}
+
+/** Text of a node for its slug: citations and raw HTML do not count. */
+function plainText(node: Nodes): string {
+  if (node.type === 'citation' || node.type === 'html') return ''
+  if ('value' in node && typeof node.value === 'string') return node.value
+  if (node.type === 'image') return node.alt ?? ''
+  if ('children' in node) return (node.children as Nodes[]).map(plainText).join('')
+  return ''
+}
+
+/**
+ * Percent-encode what is not allowed in a URL, keeping existing escapes (as
+ * `micromark-util-sanitize-uri`'s `normalizeUri` does for CommonMark output).
+ */
+export function normalizeUrl(url: string): string {
+  let result = ''
+  for (let index = 0; index < url.length; index++) {
+    const char = url[index]
+    const code = url.charCodeAt(index)
+    if (char === '%' && /^[\da-fA-F]{2}$/.test(url.slice(index + 1, index + 3))) {
+      result += char
+    } else if (/[!#$&'()*+,\-./\d:;=?@A-Z_a-z~]/.test(char)) {
+      result += char
+    } else if (code >= 0xd800 && code <= 0xdbff && index + 1 < url.length && (url.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+      result += encodeURIComponent(char + url[index + 1])
+      index++
+    } else if (code >= 0xd800 && code <= 0xdfff) {
+      // A lone surrogate cannot be encoded: U+FFFD, as browsers do.
+      result += '%EF%BF%BD'
+    } else {
+      result += encodeURIComponent(char)
+    }
+  }
+  return result
+}
+
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
+function anchorHint(fragment: string, file: VFile): string {
+  const anchors = file.data.anchors ?? []
+  const closest = closestName(fragment, anchors)
+  if (closest) return `the id of a heading, step or claim there (did you mean \`#${closest}\`?)`
+  return anchors.length > 0 ? 'the id of a heading, step or claim there' : 'the id of a heading, step or claim, and there are none'
+}
+
+/** The closest of `names` to `name` (case-insensitive edit distance), when it is close enough to suggest. */
+function closestName(name: string, names: string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  const a = name.toLowerCase()
+  for (const candidate of names) {
+    const distance = editDistance(a, candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(a.length / 3)) ? best : undefined
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 10) return Math.abs(a.length - b.length)
+  let previous = Array.from({length: b.length + 1}, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]
+}
+
+function excerpt(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 59)}…` : value
+}
