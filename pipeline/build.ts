@@ -12,9 +12,11 @@ import {loadBook} from './load.js'
 import {hasErrors} from './messages.js'
 import {createProcessor, parseChapter} from './parse.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
+import {checkLinks} from './plugins/remark-links.js'
+import type {BuildSession} from './session.js'
 import type {Book, Chapter, Graphic, OutputFile} from './types.js'
 import {renderWeb} from './web/index.js'
-import {writeAtomically} from './write.js'
+import {checkOutput, writeAtomically} from './write.js'
 
 /** Options of a build. */
 export interface BuildOptions {
@@ -28,6 +30,19 @@ export interface BuildOptions {
   strict?: boolean
   /** Fixed modification time (default: SOURCE_DATE_EPOCH, else the newest source file). */
   modified?: Date
+  /** Keep parsed chapters between builds (dev server, benchmarks): unchanged chapters are not parsed again. */
+  session?: BuildSession | undefined
+  /** Called as the build goes (for a progress line). */
+  onProgress?: ProgressListener | undefined
+}
+
+/** Progress of a build: the phase, and for `parsing` how many chapters are done. */
+export type ProgressListener = (phase: 'loading' | 'parsing' | 'rendering' | 'writing', done: number, total: number) => void
+
+/** Options of `parseBook`. */
+export interface ParseBookOptions {
+  session?: BuildSession | undefined
+  onProgress?: ProgressListener | undefined
 }
 
 /** What a build produced. */
@@ -41,9 +56,11 @@ export interface BuildResult {
 }
 
 /** Parse and check a book without writing anything. */
-export async function parseBook(bookDir: string, cwd = process.cwd()) {
+export async function parseBook(bookDir: string, cwd = process.cwd(), options: ParseBookOptions = {}) {
+  const {session, onProgress} = options
   const timings: Record<string, number> = {}
   let t = performance.now()
+  onProgress?.('loading', 0, 0)
   const loaded = await loadBook(bookDir, cwd)
   const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
   const files = [...loaded.files]
@@ -52,10 +69,24 @@ export async function parseBook(bookDir: string, cwd = process.cwd()) {
   t = performance.now()
   const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
   const chapters: Chapter[] = []
-  for (const source of loaded.chapters) chapters.push(await parseChapter(processor, source))
+  await session?.begin(loaded)
+  for (const source of loaded.chapters) {
+    onProgress?.('parsing', chapters.length, loaded.chapters.length)
+    let chapter = await session?.restore(source)
+    if (chapter) {
+      // The graphics its scrolly sections use, as the parse would have read them.
+      for (const name of chapter.file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
+    } else {
+      chapter = await parseChapter(processor, source)
+      await session?.store(chapter)
+    }
+    chapters.push(chapter)
+  }
+  onProgress?.('parsing', chapters.length, loaded.chapters.length)
   timings.parse = performance.now() - t
 
   numberCitations(chapters.map((c) => c.file))
+  checkLinks(chapters, loaded.dir)
   if (!hasErrors(files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)
   // Graphics read during the parse were added to `loaded.files` by the registry.
   for (const file of loaded.files) if (!files.includes(file)) files.push(file)
@@ -71,11 +102,14 @@ export async function parseBook(bookDir: string, cwd = process.cwd()) {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const cwd = options.cwd ?? process.cwd()
   const started = performance.now()
-  const {book, files, timings} = await parseBook(options.bookDir, cwd)
+  // Refuse an output directory that a build must not replace, before any work.
+  await checkOutput(path.resolve(cwd, options.outDir), [path.resolve(cwd, options.bookDir), cwd])
+  const {book, files, timings} = await parseBook(options.bookDir, cwd, {session: options.session, onProgress: options.onProgress})
   const failed = () => hasErrors(files) || (options.strict === true && files.some((f) => f.messages.length > 0))
   if (!book || failed()) return {ok: false, files, timings}
 
   let t = performance.now()
+  options.onProgress?.('rendering', 0, 0)
   const assets = await collectAssets(book)
   timings.assets = performance.now() - t
 
@@ -91,6 +125,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   timings.web = performance.now() - t
 
   t = performance.now()
+  options.onProgress?.('writing', 0, 0)
   const outDir = path.resolve(cwd, options.outDir)
   await writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}])
   timings.write = performance.now() - t

@@ -1,12 +1,18 @@
 /**
- * The `twofold` command line: `twofold build [bookDir] [--out dir] [--strict]`.
- * Problems print through vfile-reporter with file, line, column and rule id;
- * errors exit with code 1 and leave the previous output untouched.
+ * The `twofold` command line: `twofold build [bookDir] [--out dir] [--strict]`
+ * and `twofold dev`. Problems print one per line as
+ * `file:line:column  severity  reason  rule-id  source`; errors exit with
+ * code 1 and leave the previous output untouched. On a terminal, output is
+ * coloured and long builds show a progress line; in CI and in pipes it is
+ * plain text.
  */
 import path from 'node:path'
 import {parseArgs} from 'node:util'
-import {reporter} from 'vfile-reporter'
-import {build, type BuildResult} from './build.js'
+import type {Root} from 'mdast'
+import {toString} from 'mdast-util-to-string'
+import {build, type BuildResult, type ProgressListener} from './build.js'
+import {countLine, formatMessages, isInteractive} from './messages.js'
+import {OutputError} from './write.js'
 
 const usage = `Usage: twofold <command> [bookDir] [options]
 
@@ -17,8 +23,11 @@ Commands:
 Options:
   --out <dir>       Output directory (default: dist)
   --strict          Treat warnings as errors
-  --port <n>        Port for dev (default: 4321)
+  --port <n>        Port for dev (default: 4321; 0 picks a free one)
   -h, --help        Show this help`
+
+/** Exit code of an internal error (a bug in Twofold, not in the book). */
+export const internalErrorCode = 70
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -47,22 +56,58 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`twofold: unexpected argument \`${rest[0]}\`\n\n${usage}\n`)
     return 2
   }
-  if (command === 'build') {
-    const result = await build({bookDir, outDir: parsed.values.out, strict: parsed.values.strict})
-    return report(result, parsed.values.out, parsed.values.strict)
+  const port = Number(parsed.values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    process.stderr.write(`twofold: unexpected port \`${parsed.values.port}\`, expected a number from 0 to 65535\n`)
+    return 2
   }
-  if (command === 'dev') {
-    const {dev} = await import('./dev.js')
-    return dev({bookDir, outDir: parsed.values.out, port: Number(parsed.values.port), strict: parsed.values.strict})
+  try {
+    if (command === 'build') {
+      const progress = progressLine(process.stderr)
+      let result: BuildResult
+      try {
+        result = await build({bookDir, outDir: parsed.values.out, strict: parsed.values.strict, onProgress: progress.update})
+      } finally {
+        progress.done()
+      }
+      return report(result, parsed.values.out, parsed.values.strict)
+    }
+    if (command === 'dev') {
+      const {dev} = await import('./dev.js')
+      return await dev({bookDir, outDir: parsed.values.out, port, strict: parsed.values.strict})
+    }
+  } catch (cause) {
+    return crashed(cause)
   }
   process.stderr.write(`twofold: unknown command \`${command}\`\n\n${usage}\n`)
   return 2
 }
 
+/**
+ * Print an exception that escaped the build: an `OutputError` is a problem
+ * with the output directory (exit 1); anything else is a bug in Twofold
+ * (exit 70). Stacks print only with `TWOFOLD_DEBUG=1`.
+ */
+export function crashed(cause: unknown): number {
+  const debug = Boolean(process.env.TWOFOLD_DEBUG)
+  if (cause instanceof OutputError) {
+    process.stderr.write(`twofold: ${cause.message}\n`)
+    return 1
+  }
+  const message = cause instanceof Error ? cause.message : String(cause)
+  process.stderr.write(
+    debug && cause instanceof Error && cause.stack
+      ? `twofold: internal error: ${cause.stack}\n`
+      : `twofold: internal error: ${message.split('\n')[0]}\n  This is a bug in Twofold, not in the book: please report it with the input (TWOFOLD_DEBUG=1 shows where it happened).\n`
+  )
+  return internalErrorCode
+}
+
 /** Print messages and the summary of a build; returns the exit code. */
 export function report(result: BuildResult, outDir: string, strict = false): number {
-  const withMessages = result.files.filter((f) => f.messages.length > 0)
-  if (withMessages.length > 0) process.stderr.write(`${reporter(withMessages, {quiet: true})}\n`)
+  const color = isInteractive(process.stderr)
+  const messages = formatMessages(result.files, {color})
+  if (messages) process.stderr.write(`${messages}\n${countLine(result.files, {color})}\n`)
   if (!result.ok) {
     process.stderr.write(`twofold: build failed${strict ? ' (--strict: warnings count as errors)' : ''}; ${outDir}/ was left as it was\n`)
     return 1
@@ -71,23 +116,63 @@ export function report(result: BuildResult, outDir: string, strict = false): num
   return 0
 }
 
-/** A one-screen summary of a successful build. */
+/** A one-screen summary of a successful build: what was built, how big, how long. */
 export function summary(result: BuildResult, outDir: string): string {
   const book = result.book
   if (!book || !result.outputs) return ''
   let words = 0
   let citations = 0
+  const images = new Set<string>()
   for (const chapter of book.chapters) {
-    words += String(chapter.file.value).split(/\s+/).filter(Boolean).length
+    words += wordCount(chapter.tree)
     citations += chapter.file.data.citations?.length ?? 0
+    for (const absolute of Object.values(chapter.file.data.images ?? {})) images.add(absolute)
   }
-  const warnings = result.files.reduce((n, f) => n + f.messages.filter((m) => !m.fatal).length, 0)
+  const warnings = result.files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0)
   const webBytes = result.outputs.web.reduce((n, f) => n + (typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength), 0)
-  const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`
+  const staticFigures = result.outputs.web.filter((f) => f.path.startsWith('figures/')).length
   return [
-    `twofold: built “${book.meta.title}” in ${(result.timings.total / 1000).toFixed(2)} s`,
-    `  chapters ${book.chapters.length}, words ${words}, citations ${citations}, graphics ${book.graphics.size}, warnings ${warnings}`,
-    `  web  ${path.join(outDir, 'web')}/ (${result.outputs.web.length} files, ${kb(webBytes)})`,
-    `  epub ${path.join(outDir, `${book.meta.ebook}.epub`)} (${kb(result.outputs.epub.size)})`
+    `twofold: built “${book.meta.title}” in ${((result.timings.total ?? 0) / 1000).toFixed(2)} s`,
+    `  chapters ${book.chapters.length}, words ${words}, citations ${citations}, graphics ${book.graphics.size} (${staticFigures} static figures), images ${images.size}, warnings ${warnings}`,
+    `  web  ${path.join(outDir, 'web')}/ (${result.outputs.web.length} files, ${size(webBytes)})`,
+    `  epub ${path.join(outDir, `${book.meta.ebook}.epub`)} (${size(result.outputs.epub.size)})`
   ].join('\n')
+}
+
+/** Words a reader reads in a chapter (frontmatter, code and URLs aside). */
+function wordCount(tree: Root): number {
+  let count = 0
+  for (const node of tree.children) {
+    if (node.type === 'yaml' || node.type === 'code' || node.type === 'definition') continue
+    count += toString(node, {includeImageAlt: false}).split(/\s+/).filter(Boolean).length
+  }
+  return count
+}
+
+function size(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}
+
+/**
+ * A progress line on `stream` when it is an interactive terminal (`parsing
+ * 37/100`), redrawn at most every 100 ms and shown only once a build has run
+ * for 300 ms; a no-op in CI and in pipes.
+ */
+export function progressLine(stream: NodeJS.WriteStream): {update: ProgressListener; done: () => void} {
+  if (!isInteractive(stream)) return {update: () => {}, done: () => {}}
+  const started = performance.now()
+  let last = 0
+  let shown = false
+  return {
+    update(phase, done, total) {
+      const now = performance.now()
+      if (now - started < 300 || (now - last < 100 && done !== total)) return
+      last = now
+      shown = true
+      stream.write(`\r\u001B[2K${phase}${total > 0 ? ` ${done}/${total}` : ''}…`)
+    },
+    done() {
+      if (shown) stream.write('\r\u001B[2K')
+    }
+  }
 }

@@ -47,3 +47,69 @@ export function hasErrors(files: Iterable<VFile>): boolean {
   }
   return false
 }
+
+/** How `formatMessages` prints. */
+export interface FormatOptions {
+  /** ANSI colours (default `false`). */
+  color?: boolean | undefined
+}
+
+/**
+ * Every message of `files`, one per line, in the form editors and CI
+ * problem matchers understand:
+ * `chapters/03-takeover.md:12:5  error  Unknown citation key \`cerpa\`  unknown-cite-key  remark-citations`.
+ * Files keep their order; messages are sorted by place within a file. A
+ * message without a place prints the file alone.
+ */
+export function formatMessages(files: Iterable<VFile>, options: FormatOptions = {}): string {
+  const paint = painter(options.color === true)
+  const lines: string[] = []
+  for (const file of files) {
+    const messages = [...file.messages].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
+    for (const message of messages) {
+      const where = message.line ? `${file.path}:${message.line}:${message.column ?? 1}` : file.path || '<input>'
+      const severity = message.fatal === true ? paint.red('error') : message.fatal === false ? paint.yellow('warning') : 'info'
+      const reason = message.reason.replace(/\s*\n\s*/g, ' ')
+      lines.push([paint.underline(where), severity, reason, paint.dim(message.ruleId ?? ''), paint.dim(message.source ?? '')].join('  ').trimEnd())
+    }
+  }
+  return lines.join('\n')
+}
+
+/** Numbers of errors and warnings on `files`. */
+export function countMessages(files: Iterable<VFile>): {errors: number; warnings: number} {
+  let errors = 0
+  let warnings = 0
+  for (const file of files) {
+    for (const message of file.messages) {
+      if (message.fatal === true) errors++
+      else if (message.fatal === false) warnings++
+    }
+  }
+  return {errors, warnings}
+}
+
+/** `2 errors, 1 warning` (empty when there are none). */
+export function countLine(files: Iterable<VFile>, options: FormatOptions = {}): string {
+  const paint = painter(options.color === true)
+  const {errors, warnings} = countMessages(files)
+  const parts: string[] = []
+  if (errors) parts.push(paint.red(`${errors} ${errors === 1 ? 'error' : 'errors'}`))
+  if (warnings) parts.push(paint.yellow(`${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`))
+  return parts.join(', ')
+}
+
+/**
+ * Whether to use colour and progress lines on `stream`: only on a terminal,
+ * never in CI or with `NO_COLOR` set (`FORCE_COLOR=1` forces colour).
+ */
+export function isInteractive(stream: {isTTY?: boolean | undefined}): boolean {
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true
+  if (process.env.NO_COLOR || process.env.CI || process.env.TERM === 'dumb') return false
+  return stream.isTTY === true
+}
+
+function painter(color: boolean) {
+  const wrap = (open: number, close: number) => (text: string) => (color && text ? `\u001B[${open}m${text}\u001B[${close}m` : text)
+  return {red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), underline: wrap(4, 24)}
+}

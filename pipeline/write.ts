@@ -1,51 +1,240 @@
 /**
- * Atomic output: everything is written into a temporary sibling directory and
- * swapped into place only when it is complete. A failed or killed build leaves
- * the previous output untouched.
+ * Atomic output. The output directory `<out>` is a symbolic link to a
+ * complete build kept in a store beside it:
+ *
+ * ```
+ * dist -> .dist.twofold/build-1732370000000-4242
+ * .dist.twofold/.gitignore                      `*`: git never shows the store
+ * .dist.twofold/build-<time>-<pid>/             complete builds: web/, <ebook>.epub
+ * .dist.twofold/tmp-<pid>-<time>/               a build being written
+ * ```
+ *
+ * A build writes every file into `tmp-…`, renames it `build-…` (the rename
+ * marks it complete), then points `<out>` at it by renaming a new symbolic
+ * link over the old one. rename(2) replaces the link atomically, so at every
+ * instant `<out>` resolves to the previous complete build or to the new one,
+ * whenever the process is killed. Leftovers of killed builds are removed by
+ * the next build.
+ *
+ * The one step that is not atomic is the first build into an `<out>` that is
+ * still a real directory (made by an earlier version, or by hand): it is moved
+ * into the store, then the link is made. If the process dies between those two
+ * renames, `recoverOutput` (run by every build and by the dev server) links
+ * the newest complete build again.
+ *
+ * Nothing here promises anything across a power cut (files are not fsynced).
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {OutputFile} from './types.js'
 
-/** Write `files` as the whole content of `outDir`, replacing it in one swap. */
-export async function writeAtomically(outDir: string, files: OutputFile[]): Promise<void> {
-  const parent = path.dirname(outDir)
-  await fs.mkdir(parent, {recursive: true})
-  const stamp = `${process.pid}-${Date.now()}`
-  const temporary = path.join(parent, `.${path.basename(outDir)}.tmp-${stamp}`)
-  const old = path.join(parent, `.${path.basename(outDir)}.old-${stamp}`)
-  await fs.mkdir(temporary, {recursive: true})
-  try {
-    const dirs = new Set(files.map((f) => path.dirname(path.join(temporary, f.path))))
-    for (const dir of dirs) await fs.mkdir(dir, {recursive: true})
-    await Promise.all(files.map((f) => fs.writeFile(path.join(temporary, f.path), f.contents)))
-    let hadOld = false
-    try {
-      await fs.rename(outDir, old)
-      hadOld = true
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause
-    }
-    try {
-      await fs.rename(temporary, outDir)
-    } catch (cause) {
-      if (hadOld) await fs.rename(old, outDir)
-      throw cause
-    }
-    if (hadOld) await fs.rm(old, {recursive: true, force: true})
-  } catch (cause) {
-    await fs.rm(temporary, {recursive: true, force: true})
-    throw cause
-  }
-  await removeStale(parent, path.basename(outDir))
+/** A problem with the output directory itself (not with the book): printed without a stack. */
+export class OutputError extends Error {
+  override name = 'OutputError'
 }
 
-/** Remove temporary directories left by builds that were killed. */
-async function removeStale(parent: string, base: string): Promise<void> {
-  const entries = await fs.readdir(parent)
-  await Promise.all(
-    entries
-      .filter((name) => name.startsWith(`.${base}.tmp-`) || name.startsWith(`.${base}.old-`))
-      .map((name) => fs.rm(path.join(parent, name), {recursive: true, force: true}))
-  )
+/** Paths of the store that holds the builds of `outDir`. */
+export function storeOf(outDir: string): string {
+  return path.join(path.dirname(outDir), `.${path.basename(outDir)}.twofold`)
+}
+
+/** Write `files` as the whole content of `outDir`, replacing the previous build in one atomic step. */
+export async function writeAtomically(outDir: string, files: OutputFile[]): Promise<void> {
+  outDir = path.resolve(outDir)
+  if (path.dirname(outDir) === outDir) throw new OutputError(`Unexpected output directory \`${outDir}\`, expected a directory below it`)
+  const parent = path.dirname(outDir)
+  const store = storeOf(outDir)
+  await fs.mkdir(store, {recursive: true})
+  await fs.writeFile(path.join(store, '.gitignore'), '*\n')
+  await recoverOutput(outDir)
+  const legacy = await inspect(outDir)
+
+  const time = Date.now()
+  const temporary = path.join(store, `tmp-${process.pid}-${time}`)
+  const complete = path.join(store, `build-${time}-${process.pid}`)
+  const link = path.join(store, `link-${process.pid}-${time}`)
+  try {
+    await fs.mkdir(temporary)
+    const dirs = new Set(files.map((f) => path.dirname(path.join(temporary, f.path))))
+    for (const dir of [...dirs].sort()) await fs.mkdir(dir, {recursive: true})
+    await Promise.all(files.map((f) => fs.writeFile(path.join(temporary, f.path), f.contents)))
+    await fs.rename(temporary, complete)
+    // The link's target is relative to the directory `<out>` is in.
+    await fs.symlink(path.relative(parent, complete), link, 'dir')
+    if (legacy) await fs.rename(outDir, path.join(store, `build-${time - 1}-${process.pid}`))
+    await fs.rename(link, outDir)
+  } catch (cause) {
+    await fs.rm(temporary, {recursive: true, force: true})
+    await fs.rm(link, {force: true})
+    throw cause
+  }
+  await removeStale(outDir)
+}
+
+/**
+ * Make `outDir` point at a complete build again when a killed build left it
+ * missing (see the module comment). Does nothing when it exists.
+ */
+export async function recoverOutput(outDir: string): Promise<void> {
+  outDir = path.resolve(outDir)
+  try {
+    await fs.lstat(outDir)
+    const target = await currentBuild(outDir)
+    // A link whose build is gone (the store was deleted by hand) is as good as missing.
+    if (target === undefined || (await exists(target))) return
+    await fs.rm(outDir, {force: true})
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause
+  }
+  const builds = await completeBuilds(outDir)
+  const newest = builds.at(-1)
+  if (newest) {
+    const link = path.join(storeOf(outDir), `link-${process.pid}-${Date.now()}`)
+    await fs.symlink(path.relative(path.dirname(outDir), newest), link, 'dir')
+    await fs.rename(link, outDir)
+    return
+  }
+  // An output written by the version that swapped directories by renaming them.
+  const parent = path.dirname(outDir)
+  const base = path.basename(outDir)
+  const old = (await readdirOrEmpty(parent)).filter((name) => name.startsWith(`.${base}.old-`)).sort()
+  if (old.length > 0) await fs.rename(path.join(parent, old[old.length - 1]), outDir)
+}
+
+/**
+ * Check, before a build, that `outDir` can be replaced: it must not hold any
+ * of `protect` (the book, the working directory), and must be absent, our
+ * link, or a directory of an earlier output. Throws an `OutputError` saying
+ * why not.
+ */
+export async function checkOutput(outDir: string, protect: string[] = []): Promise<void> {
+  outDir = path.resolve(outDir)
+  if (path.dirname(outDir) === outDir) throw new OutputError(`Unexpected output directory \`${outDir}\`, expected a directory below it`)
+  for (const dir of protect) {
+    const relative = path.relative(outDir, path.resolve(dir))
+    if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+      throw new OutputError(`Unexpected output directory \`${outDir}\`, which holds \`${dir}\`, expected a directory of its own (a build replaces it whole)`)
+    }
+  }
+  await recoverOutput(outDir)
+  await inspect(outDir)
+}
+
+/** Whether `outDir` is a real directory of an earlier Twofold output (true), absent or our link (false); throws when it is anything else. */
+async function inspect(outDir: string): Promise<boolean> {
+  let stat
+  try {
+    stat = await fs.lstat(outDir)
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw cause
+  }
+  if (stat.isSymbolicLink()) {
+    const target = await currentBuild(outDir)
+    if (target === undefined) {
+      throw new OutputError(`Unexpected symbolic link \`${outDir}\` -> \`${await fs.readlink(outDir)}\` that Twofold did not make, expected the output directory (remove the link or choose another --out)`)
+    }
+    return false
+  }
+  if (!stat.isDirectory()) throw new OutputError(`Unexpected file at \`${outDir}\`, expected the output directory (remove it or choose another --out)`)
+  const strangers = (await fs.readdir(outDir)).filter((name) => name !== 'web' && !name.endsWith('.epub'))
+  if (strangers.length > 0) {
+    const list = strangers.slice(0, 3).map((n) => `\`${n}\``).join(', ')
+    throw new OutputError(
+      `Unexpected ${list}${strangers.length > 3 ? ' and more' : ''} in \`${outDir}\`, expected an output directory holding only \`web/\` and the EPUB (a build replaces the whole directory: choose another --out, or empty it)`
+    )
+  }
+  return true
+}
+
+/** The build `outDir` links to (absolute), or undefined when it is not a link into its store. */
+async function currentBuild(outDir: string): Promise<string | undefined> {
+  let target: string
+  try {
+    target = await fs.readlink(outDir)
+  } catch {
+    return undefined
+  }
+  const absolute = path.resolve(path.dirname(outDir), target)
+  return path.dirname(absolute) === storeOf(outDir) && path.basename(absolute).startsWith('build-') ? absolute : undefined
+}
+
+/** Complete builds in the store, oldest first. */
+async function completeBuilds(outDir: string): Promise<string[]> {
+  const store = storeOf(outDir)
+  return (await readdirOrEmpty(store))
+    .map((name) => ({name, match: /^build-(\d+)-(\d+)$/.exec(name)}))
+    .filter((entry) => entry.match !== null)
+    .sort((a, b) => Number(a.match![1]) - Number(b.match![1]) || a.name.localeCompare(b.name))
+    .map((entry) => path.join(store, entry.name))
+}
+
+/**
+ * Remove what killed or finished builds left behind: temporaries and links of
+ * processes that are gone, and complete builds other than the current one and
+ * the one just before it (a reader may still be reading that one). Another
+ * live process's work in progress is left alone.
+ */
+async function removeStale(outDir: string): Promise<void> {
+  const store = storeOf(outDir)
+  const current = await currentBuild(outDir)
+  const builds = await completeBuilds(outDir)
+  const keep = new Set<string>()
+  if (current) {
+    keep.add(current)
+    const index = builds.indexOf(current)
+    if (index > 0) keep.add(builds[index - 1])
+  }
+  const doomed: string[] = []
+  for (const name of await readdirOrEmpty(store)) {
+    const full = path.join(store, name)
+    const pid = Number(/^(?:tmp|link)-(\d+)-/.exec(name)?.[1] ?? /^build-\d+-(\d+)$/.exec(name)?.[1] ?? Number.NaN)
+    if (Number.isNaN(pid)) continue
+    if (name.startsWith('build-')) {
+      // Another live process may be about to link its build: it removes its own when it is done.
+      if (keep.has(full) || (pid !== process.pid && alive(pid))) continue
+      doomed.push(full)
+    } else if (pid !== process.pid && !alive(pid)) {
+      doomed.push(full)
+    }
+  }
+  // Leftovers of the version that swapped directories by renaming them.
+  const parent = path.dirname(outDir)
+  const base = path.basename(outDir)
+  for (const name of await readdirOrEmpty(parent)) {
+    const pid = Number(new RegExp(`^\\.${escape(base)}\\.(?:tmp|old)-(\\d+)-`).exec(name)?.[1] ?? Number.NaN)
+    if (!Number.isNaN(pid) && !alive(pid)) doomed.push(path.join(parent, name))
+  }
+  await Promise.all(doomed.map((full) => fs.rm(full, {recursive: true, force: true})))
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir)
+  } catch {
+    return []
+  }
+}
+
+function escape(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
