@@ -1,0 +1,278 @@
+/**
+ * Format bibliography entries and notes through CSL with citation-js
+ * (`@citation-js/plugin-csl`, which runs citeproc-js). The style is set up
+ * once per formatter; each entry and each distinct note is formatted once per
+ * build and memoized. Targets take hast (`entryHast`, `noteHast`), never
+ * HTML strings to concatenate.
+ */
+import {createHash} from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {plugins, type CslConfig} from '@citation-js/core'
+import '@citation-js/plugin-csl'
+import type {ElementContent, Nodes} from 'hast'
+import {fromHtml} from 'hast-util-from-html'
+import {toHtml} from 'hast-util-to-html'
+import type {CiteItem, CslItem} from '../types.js'
+import {parseLocator} from './syntax.js'
+
+/** Options of `createFormatter`. */
+export interface FormatterOptions {
+  /**
+   * CSL style: a style citation-js bundles (`apa`, `vancouver`, `harvard1`),
+   * one shipped in `templates/csl/` (`chicago-note-bibliography`, also called
+   * `chicago`, `chicago-notes`, `chicago-notes-bibliography`), or a path to a
+   * `.csl` file relative to `bookDir`. Default `chicago-note-bibliography`.
+   */
+  style?: string | undefined
+  /**
+   * BCP 47 language of the CSL terms (`en`, `es`, `fr-FR`). Only the locales
+   * citation-js bundles are used (`en-US`, `es-ES`, `fr-FR`, `de-DE`,
+   * `nl-NL`); any other falls back to the style's default locale (see
+   * `formatter.locale`). Default: the style's default locale.
+   */
+  locale?: string | undefined
+  /** Book directory, against which a style path resolves. Default `process.cwd()`. */
+  bookDir?: string | undefined
+}
+
+/** A formatted entry or note. */
+export interface Formatted {
+  /** HTML of the content (no wrapper element), as data: turn it into nodes with the `*Hast` methods. */
+  html: string
+  /** Plain text. */
+  text: string
+}
+
+/** Formats one book's references; see `createFormatter`. */
+export interface Formatter {
+  /** Name of the style in use (a style id, or `file:<path>#<content hash>` for a style file). */
+  readonly style: string
+  /** CSL locale in use, or `undefined` for the style's default. */
+  readonly locale: string | undefined
+  /** Bibliography entry of a reference. Throws for an id not in the bibliography (the plugin reports those first). */
+  entry(id: string): Formatted
+  /** Bibliography entry as fresh hast nodes (safe to insert anywhere). */
+  entryHast(id: string): ElementContent[]
+  /** Note text for one cite: its reference with locator, prefix and suffix. */
+  note(item: CiteItem): Formatted
+  /** Note as fresh hast nodes. */
+  noteHast(item: CiteItem): ElementContent[]
+  /** Note text for a whole citation (`[@a; @b]` → one note for both cites). */
+  cluster(items: CiteItem[]): Formatted
+  /** Citation note as fresh hast nodes. */
+  clusterHast(items: CiteItem[]): ElementContent[]
+  /** `ids` in the style's bibliography order (unknown ids last, as given). */
+  order(ids: Iterable<string>): string[]
+}
+
+/** The default style, shipped in `templates/csl/`. */
+export const defaultStyle = 'chicago-note-bibliography'
+
+const shippedDir = fileURLToPath(new URL('../../templates/csl/', import.meta.url))
+const aliases: Record<string, string> = {
+  chicago: 'chicago-note-bibliography',
+  'chicago-note': 'chicago-note-bibliography',
+  'chicago-notes': 'chicago-note-bibliography',
+  'chicago-notes-bibliography': 'chicago-note-bibliography'
+}
+
+interface Memo {
+  formatted: Formatted
+  nodes: ElementContent[]
+}
+
+/**
+ * Create the formatter of a book's references. Registers the CSL style with
+ * citation-js once; formats the bibliography in one citeproc run the first
+ * time an entry (or the order) is asked for, and each distinct note once.
+ * Throws (bad configuration) for an unknown style or an unreadable style file.
+ */
+export function createFormatter(items: Map<string, CslItem>, options: FormatterOptions = {}): Formatter {
+  const config = plugins.config.get('@csl')
+  if (!config) throw new Error('Expected the citation-js CSL plugin (`@citation-js/plugin-csl`) to be registered')
+
+  const style = registerStyle(config, options.style ?? defaultStyle, path.resolve(options.bookDir ?? process.cwd()))
+  const locale = resolveLocale(config, options.locale)
+  // citeproc may annotate the items it is given: give it copies, made once.
+  const data = [...items.values()].map((item) => structuredClone(item))
+  const settings = {style, lang: locale, format: 'html'}
+  const entries = new Map<string, Memo>()
+  const notes = new Map<string, Memo>()
+  let order: Map<string, number> | undefined
+
+  return {
+    style,
+    locale,
+    entry: (id) => bibliographyEntry(id).formatted,
+    entryHast: (id) => structuredClone(bibliographyEntry(id).nodes),
+    note: (item) => citation([item]).formatted,
+    noteHast: (item) => structuredClone(citation([item]).nodes),
+    cluster: (list) => citation(list).formatted,
+    clusterHast: (list) => structuredClone(citation(list).nodes),
+    order(ids) {
+      const rank = bibliographyOrder()
+      const list = [...ids]
+      return list
+        .map((id, index) => ({id, rank: rank.get(id) ?? rank.size + index}))
+        .sort((a, b) => a.rank - b.rank)
+        .map((entry) => entry.id)
+    }
+  }
+
+  function bibliographyOrder(): Map<string, number> {
+    if (order) return order
+    order = new Map()
+    if (data.length === 0) return order
+    // One run for the whole bibliography: disambiguation and sorting see every entry.
+    const result = plugins.output.format('bibliography', data, {...settings, asEntryArray: true}) as Array<[string, string]>
+    for (const [id, html] of result) {
+      order.set(id, order.size)
+      entries.set(id, memo(entryNodes(html)))
+    }
+    return order
+  }
+
+  function bibliographyEntry(id: string): Memo {
+    bibliographyOrder()
+    const found = entries.get(id)
+    if (!found) throw new Error(`Unexpected reference id \`${id}\`, expected an id from the bibliography`)
+    return found
+  }
+
+  function citation(list: CiteItem[]): Memo {
+    const key = JSON.stringify(list.map((item) => [item.key, item.prefix, item.suffix, item.suppressAuthor]))
+    let found = notes.get(key)
+    if (!found) {
+      for (const item of list) {
+        if (!items.has(item.key)) throw new Error(`Unexpected reference id \`${item.key}\`, expected an id from the bibliography`)
+      }
+      const html = plugins.output.format('citation', data, {...settings, entry: list.map((item) => toCslCite(item))}) as string
+      found = memo(inlineNodes(html))
+      notes.set(key, found)
+    }
+    return found
+  }
+}
+
+/** A CSL cite item (citeproc's input) for a Pandoc cite. */
+function toCslCite(item: CiteItem): Record<string, unknown> {
+  const {label, locator, suffix} = parseLocator(item.suffix)
+  const cite: Record<string, unknown> = {id: item.key}
+  if (item.prefix) cite.prefix = item.prefix
+  if (locator !== undefined) {
+    cite.locator = locator
+    cite.label = label
+  }
+  if (suffix) cite.suffix = suffix
+  if (item.suppressAuthor) cite['suppress-author'] = true
+  return cite
+}
+
+function registerStyle(config: CslConfig, style: string, bookDir: string): string {
+  if (/\.csl$/i.test(style) || style.includes('/') || style.includes('\\')) {
+    const file = path.resolve(bookDir, style)
+    const xml = readStyle(file, `citation style \`${style}\``)
+    // citation-js caches a citeproc engine per style name: an edited file (in `dev`) needs a new name.
+    const name = `file:${file}#${createHash('sha256').update(xml).digest('hex').slice(0, 12)}`
+    if (!config.styles.has(name)) config.styles.set(name, xml)
+    return name
+  }
+
+  const id = aliases[style] ?? style
+  const shipped = path.join(shippedDir, `${id}.csl`)
+  if (fs.existsSync(shipped)) {
+    // Shipped styles never change during a process: read and register once.
+    if (!config.styles.has(id)) config.styles.set(id, readStyle(shipped, `shipped citation style \`${id}\``))
+    return id
+  }
+  if (config.styles.has(id)) return id
+
+  const known = [...new Set([...config.styles.list().filter((name) => !name.startsWith('file:')), ...shippedStyles()])].sort()
+  throw new Error(
+    `Unexpected citation style \`${style}\`, expected one of ${known.map((name) => `\`${name}\``).join(', ')} or a path to a \`.csl\` file relative to the book directory`
+  )
+}
+
+function shippedStyles(): string[] {
+  return fs
+    .readdirSync(shippedDir)
+    .filter((name) => name.endsWith('.csl'))
+    .map((name) => name.slice(0, -4))
+}
+
+function readStyle(file: string, what: string): string {
+  let xml: string
+  try {
+    xml = fs.readFileSync(file, 'utf8')
+  } catch (cause) {
+    throw new Error(`Cannot read ${what} at \`${file}\`, expected a CSL style file`, {cause})
+  }
+  if (!/<style\b[^>]*\bxmlns="http:\/\/purl\.org\/net\/xbiblio\/csl"/.test(xml)) {
+    throw new Error(`Unexpected content in ${what} at \`${file}\`, expected a CSL style (\`<style xmlns="http://purl.org/net/xbiblio/csl">\`)`)
+  }
+  return xml
+}
+
+function resolveLocale(config: CslConfig, locale: string | undefined): string | undefined {
+  if (!locale) return undefined
+  const wanted = locale.replace('_', '-').toLowerCase()
+  const names = config.locales.list()
+  return (
+    names.find((name) => name.toLowerCase() === wanted) ??
+    names.find((name) => name.toLowerCase().split('-')[0] === wanted.split('-')[0])
+  )
+}
+
+function memo(nodes: ElementContent[]): Memo {
+  return {nodes, formatted: {html: toHtml(nodes), text: toText(nodes)}}
+}
+
+/** Nodes of one bibliography entry: the content of `div.csl-entry`, without the number column of numeric styles. */
+function entryNodes(html: string): ElementContent[] {
+  const nodes = inlineNodes(html)
+  const entry = nodes.find((node) => node.type === 'element' && hasClass(node, 'csl-entry'))
+  const content = entry && entry.type === 'element' ? entry.children : nodes
+  return trim(
+    content.flatMap((node) => {
+      if (node.type !== 'element' || node.tagName !== 'div') return [node]
+      // Targets number their own lists; the entry's text is in the other block divs.
+      if (hasClass(node, 'csl-left-margin')) return []
+      return node.children
+    })
+  )
+}
+
+function inlineNodes(html: string): ElementContent[] {
+  const root = fromHtml(html, {fragment: true})
+  const nodes = root.children.filter((node): node is ElementContent => node.type === 'element' || node.type === 'text')
+  for (const node of nodes) unposition(node)
+  return trim(nodes)
+}
+
+// Positions in citeproc's HTML string mean nothing in the book.
+function unposition(node: ElementContent): void {
+  delete node.position
+  if (node.type === 'element') for (const child of node.children) unposition(child)
+}
+
+function hasClass(node: ElementContent, name: string): boolean {
+  if (node.type !== 'element') return false
+  const value = node.properties.className
+  return Array.isArray(value) && value.includes(name)
+}
+
+// Drop the whitespace citeproc puts around entries.
+function trim(nodes: ElementContent[]): ElementContent[] {
+  const result = nodes.filter((node, index) => !(node.type === 'text' && node.value.trim() === '' && (index === 0 || index === nodes.length - 1)))
+  const first = result[0]
+  const last = result[result.length - 1]
+  if (first?.type === 'text') first.value = first.value.trimStart()
+  if (last?.type === 'text') last.value = last.value.trimEnd()
+  return result
+}
+
+function toText(nodes: Nodes[]): string {
+  return nodes.map((node) => ('value' in node && node.type === 'text' ? node.value : 'children' in node ? toText(node.children) : '')).join('')
+}
