@@ -76,6 +76,11 @@ export async function main(argv: string[]): Promise<number> {
       const {dev} = await import('./dev.js')
       return await dev({bookDir, outDir: parsed.values.out, port, strict: parsed.values.strict})
     }
+    if (command === '__dev-worker') {
+      // The build process of `twofold dev` (see pipeline/dev.ts); not for people.
+      const {devWorker} = await import('./dev.js')
+      return await devWorker({bookDir, outDir: parsed.values.out, strict: parsed.values.strict})
+    }
   } catch (cause) {
     return crashed(cause)
   }
