@@ -1,0 +1,196 @@
+/**
+ * `contested-range`: what several sources say a number is, one row per
+ * source on a shared scale, with the spread between them shaded; optionally a
+ * final, settled figure that the other accounts fade behind.
+ *
+ * ```yaml
+ * type: contested-range
+ * unit: people                 # optional: names the scale
+ * accounts:
+ *   - label: Portuguese video description
+ *     value: 800
+ *     text: 800 hostages       # optional, default the value
+ *     bound: lower             # optional: `lower` (“over 400”) or `upper` (“under …”)
+ *     states: [counts]         # optional, default all
+ * range:                       # optional
+ *   label: The accounts disagree   # default “From … to …”
+ *   states: [counts]           # default every state without the final figure
+ * final:                       # optional
+ *   value: 72
+ *   label: Hostages still held at the raid
+ *   text: '72'                 # optional
+ *   states: [remained]         # default the last state
+ * ```
+ */
+import type {Element} from 'xast'
+import {x} from 'xastscript'
+import {scaleLinear} from 'd3-scale'
+import {max, min} from 'd3-array'
+import {line} from 'd3-shape'
+import type {Generator} from './generator.js'
+import type {Path, SpecReader} from './reader.js'
+import type {GraphicState} from '../../types.js'
+import {fill, group, margin, measure, r, size, stroke, text, width, type Colour} from './svg.js'
+
+/** One source's figure. */
+export interface Account {
+  label: string
+  value: number
+  text: string
+  bound?: 'lower' | 'upper' | undefined
+  states: string[]
+}
+
+/** A checked contested-range spec. */
+export interface ContestedRangeData {
+  unit?: string | undefined
+  accounts: Account[]
+  range: {label: string; states: string[]}
+  final?: Account | undefined
+}
+
+const rowHeight = 62
+
+/** The contested-range generator. */
+export const contestedRange: Generator<ContestedRangeData> = {
+  fields: ['unit', 'accounts', 'range', 'final'],
+  read(reader, common) {
+    const all = common.states.map((s) => s.id)
+    const unit = reader.optionalText(['unit'])
+    const accounts: Account[] = []
+    const list = reader.list(['accounts'], 'accounts as `{label, value, text}`', 2) ?? []
+    for (const [index] of list.entries()) {
+      const account = readAccount(reader, ['accounts', index], common.states, all)
+      if (account) accounts.push(account)
+    }
+    let final: Account | undefined
+    if (reader.has(['final'])) {
+      final = readAccount(reader, ['final'], common.states, all.slice(-1))
+    }
+    const values = accounts.map((a) => a.value)
+    const low = accounts.find((a) => a.value === min(values))
+    const high = accounts.find((a) => a.value === max(values))
+    let range: ContestedRangeData['range'] | undefined
+    if (reader.has(['range'])) reader.record(['range'], 'a mapping `{label, states}`', ['label', 'states'])
+    const rangeLabel = reader.optionalText(['range', 'label'])
+    const rangeStates = reader.stateRefs(['range', 'states'], common.states, all.filter((id) => !final?.states.includes(id)))
+    if (low && high && rangeStates) {
+      range = {label: rangeLabel ?? `From ${low.text} to ${high.text}`, states: rangeStates}
+    }
+    if (!range || reader.failed) return undefined
+    return {unit, accounts, range, final}
+  },
+  render(data, common) {
+    const all = common.states.map((s) => s.id)
+    const everything = [...data.accounts, ...(data.final ? [data.final] : [])]
+    const x0 = margin + 8
+    const x1 = width - margin - 8
+    const scale = scaleLinear()
+      .domain([0, Math.max(1, ...everything.map((a) => a.value))])
+      .range([x0, x1])
+      .nice()
+    const children: Element[] = []
+    const rowsTop = 40
+    const rowsBottom = rowsTop + data.accounts.length * rowHeight
+    const values = data.accounts.map((a) => a.value)
+    const low = scale(Math.min(...values))
+    const high = scale(Math.max(...values))
+    const finalTop = rowsBottom + 14
+    const axisY = (data.final ? finalTop + rowHeight : rowsBottom) + 6
+    const ticks = scale.ticks(5)
+    const format = scale.tickFormat(5)
+
+    // Vertical grid lines at the ticks, behind everything (no line runs through a label).
+    children.push(x('path', {d: ticks.map((t) => `M${r(scale(t))} ${rowsTop - 12}V${axisY}`).join(''), ...stroke('grid', 1)}))
+
+    // The spread between the accounts, with its label above it.
+    const labelWidth = measure(data.range.label, size.label, true)
+    const labelX = Math.min(Math.max((low + high) / 2, margin + labelWidth / 2), width - margin - labelWidth / 2)
+    const spread = group(data.range.states, all, [
+      x('rect', {x: r(low), y: rowsTop - 12, width: r(Math.max(2, high - low)), height: rowsBottom - rowsTop + 12, rx: 4, ...fill('highlight'), 'fill-opacity': 0.35}),
+      // Edges as thin rects: the palette restyles `tf-highlight` fills only.
+      x('path', {d: `M${r(low - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2zM${r(high - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2z`, ...fill('highlight')}),
+      text(data.range.label, {x: labelX, y: rowsTop - 20, bold: true, anchor: 'middle'})
+    ])
+    if (spread) children.push(spread)
+
+    const finalStates = data.final?.states ?? []
+    data.accounts.forEach((account, index) => {
+      const top = rowsTop + index * rowHeight
+      const quiet = account.states.filter((id) => finalStates.includes(id))
+      const loud = account.states.filter((id) => !finalStates.includes(id))
+      for (const [states, muted] of [[loud, false], [quiet, true]] as const) {
+        const element = group(states, all, row(account, top, muted ? 'muted' : 'ink', muted ? 'grid' : 'accent2'))
+        if (element) children.push(element)
+      }
+    })
+
+    if (data.final) {
+      const element = group(data.final.states, all, row(data.final, finalTop, 'ink', 'accent'))
+      if (element) children.push(element)
+    }
+
+    // Scale.
+    children.push(
+      x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1)}),
+      x('path', {d: ticks.map((t) => `M${r(scale(t))} ${axisY}v7`).join(''), ...stroke('muted', 1)}),
+      ...ticks.map((t) => text(format(t), {x: scale(t), y: axisY + 26, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+    )
+    let height = axisY + 30
+    if (data.unit) {
+      children.push(text(data.unit, {x: x1, y: axisY + 48, fontSize: size.small, colour: 'muted', anchor: 'end'}))
+      height += 20
+    }
+    return {children, height}
+
+    function row(account: Account, top: number, ink: Colour, mark: Colour): Element[] {
+      const cy = top + 38
+      const cx = scale(account.value)
+      const marks: Element[] = [
+        text(account.label, {x: margin, y: top + 16, colour: ink})
+      ]
+      let textX = cx + 14
+      const direction = account.bound === 'upper' ? -1 : 1
+      if (account.bound) {
+        // An arrow says “more than” / “less than” without relying on the words alone.
+        const tip = cx + direction * 44
+        const arrow = line().digits(1)([
+          [cx, cy],
+          [tip, cy]
+        ])
+        const head = line().digits(1)([
+          [tip - direction * 8, cy - 6],
+          [tip, cy],
+          [tip - direction * 8, cy + 6]
+        ])
+        marks.push(x('path', {d: `${arrow ?? ''}${head ?? ''}`, ...stroke(mark, 2.5), 'stroke-linecap': 'round', 'stroke-linejoin': 'round'}))
+        textX = direction > 0 ? tip + 10 : cx + 14
+      }
+      marks.push(x('circle', {cx: r(cx), cy: r(cy), r: 8, ...fill(mark)}))
+      const valueWidth = measure(account.text, size.key, true)
+      const right = textX + valueWidth <= width - margin
+      marks.push(
+        text(account.text, {
+          x: right ? textX : cx - 14,
+          y: cy + 6,
+          fontSize: size.key,
+          bold: true,
+          colour: ink,
+          anchor: right ? 'start' : 'end'
+        })
+      )
+      return marks
+    }
+  }
+}
+
+function readAccount(reader: SpecReader, at: Path, states: readonly GraphicState[], fallback: readonly string[]): Account | undefined {
+  if (!reader.record(at, 'a figure as `{label, value, text}`', ['label', 'value', 'text', 'bound', 'states'])) return undefined
+  const label = reader.text([...at, 'label'], 'who gives this figure, e.g. the source')
+  const value = reader.number([...at, 'value'], {min: 0})
+  const shown = reader.optionalText([...at, 'text'])
+  const bound = reader.choice([...at, 'bound'], ['lower', 'upper', 'exact'] as const, 'exact')
+  const visible = reader.stateRefs([...at, 'states'], states, fallback)
+  if (label === undefined || value === undefined || bound === undefined || visible === undefined) return undefined
+  return {label, value, text: shown ?? value.toLocaleString('en'), bound: bound === 'exact' ? undefined : bound, states: visible}
+}

@@ -1,0 +1,19 @@
+/**
+ * The shape of a graphic generator: read a type's fields from the spec
+ * (reporting problems), then draw them. Reading never throws; drawing only
+ * gets data that read accepted.
+ */
+import type {CommonSpec, SpecReader} from './reader.js'
+import type {Body} from './svg.js'
+
+/** A generator for one `type` of data file. */
+export interface Generator<Data> {
+  /** Fields this type accepts besides `type`, `title`, `states` and `credit`. */
+  fields: readonly string[]
+  /** Read and check the type's fields; undefined when they are unusable. */
+  read: (reader: SpecReader, common: CommonSpec) => Data | undefined
+  /** Draw the body: elements from y = 0 (the frame puts them below the title) and their height. */
+  render: (data: Data, common: CommonSpec) => Body
+  /** Credit line to show, from the spec's (default: the spec's as is). */
+  credit?: (credit: string | undefined) => string | undefined
+}

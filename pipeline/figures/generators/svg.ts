@@ -1,0 +1,208 @@
+/**
+ * SVG building blocks shared by the generators: the colour palette (class
+ * names plus light-mode presentation attributes), text measuring and
+ * wrapping, state visibility, and the frame (title, states, credit) every
+ * graphic sits in. Trees are built with xastscript and serialized once.
+ */
+import type {Element} from 'xast'
+import {x} from 'xastscript'
+import {toXml} from 'xast-util-to-xml'
+import type {GraphicState} from '../../types.js'
+import type {Path, SpecReader} from './reader.js'
+
+/** Light-mode defaults of the palette; the page's CSS restyles `.tf-*` for dark mode. */
+export const palette = {
+  bg: '#ffffff',
+  ink: '#1a1a1a',
+  muted: '#595959',
+  grid: '#c8c8c8',
+  accent: '#b3261e',
+  accent2: '#0b5cad',
+  highlight: '#e8a317'
+} as const
+
+/** A palette colour name. */
+export type Colour = keyof typeof palette
+/** Colour names the data files may use for marks. */
+export const colourNames = Object.keys(palette) as Colour[]
+
+/**
+ * Read a mark colour at `path`: a palette name, with or without `tf-`
+ * (`accent`, `tf-accent2`); `fallback` when absent. The background and grid
+ * colours are not mark colours.
+ */
+export function readColour(reader: SpecReader, path: Path, fallback: Colour): Colour | undefined {
+  const value = reader.get(path)
+  if (value === undefined || value === null) return fallback
+  const name = typeof value === 'string' ? value.replace(/^tf-/, '') : ''
+  const marks = colourNames.filter((c) => c !== 'bg' && c !== 'grid')
+  if (!(marks as string[]).includes(name)) {
+    return reader.fail(path, `Unexpected colour ${JSON.stringify(value)}, expected one of ${marks.map((c) => `\`${c}\``).join(', ')}`)
+  }
+  return name as Colour
+}
+
+/** Width of every generated viewBox: readable at 360 px, sharp at 1440 px. */
+export const width = 640
+/** Outer margin. */
+export const margin = 20
+/** Font sizes in viewBox units (never below 14). */
+export const size = {title: 22, key: 18, label: 16, small: 14} as const
+
+/** What a generator draws below the title: elements at y ≥ 0, and their height. */
+export interface Body {
+  children: Element[]
+  height: number
+}
+
+/** Fill with a palette colour: class for dark mode, attribute for light mode. */
+export function fill(colour: Colour): {class: string; fill: string} {
+  return {class: `tf-${colour}`, fill: palette[colour]}
+}
+
+/**
+ * Stroke with a palette colour. Each element carries one palette class, for
+ * the one paint (fill or stroke) it has; stroked shapes have `fill="none"`.
+ */
+export function stroke(colour: Colour, strokeWidth = 1): {class: string; fill: string; stroke: string; 'stroke-width': number} {
+  return {class: `tf-${colour}`, fill: 'none', stroke: palette[colour], 'stroke-width': strokeWidth}
+}
+
+/** Round to one decimal, for small, stable output. */
+export function r(value: number): number {
+  return Math.round(value * 10) / 10
+}
+
+/**
+ * `data-states` for elements visible in `states` of `all`: nothing when they
+ * show in every state. Callers skip elements whose `states` is empty.
+ */
+export function visibleIn(states: readonly string[], all: readonly string[]): {'data-states'?: string} {
+  return all.every((id) => states.includes(id)) ? {} : {'data-states': all.filter((id) => states.includes(id)).join(' ')}
+}
+
+/** Wrap `children` in a `<g>` visible in `states`; null when in none. */
+export function group(states: readonly string[], all: readonly string[], children: Element[], attributes: Record<string, string | number> = {}): Element | null {
+  const shown = all.filter((id) => states.includes(id))
+  if (shown.length === 0 || children.length === 0) return null
+  return x('g', {...visibleIn(shown, all), ...attributes}, children)
+}
+
+// Advance widths of Arial/Helvetica in em, which system-ui faces roughly match;
+// measuring slightly wide keeps labels from colliding in wider faces.
+const narrow = new Map<string, number>([
+  ...[...'ijl|!.,:;\'’‘'].map((c) => [c, 0.24] as const),
+  ...[...'ftI[]()/ -'].map((c) => [c, 0.32] as const),
+  ...[...'r"“”'].map((c) => [c, 0.36] as const),
+  ...[...'czksvxyJ'].map((c) => [c, 0.5] as const),
+  ...[...'mM'].map((c) => [c, 0.84] as const),
+  ...[...'wW—'].map((c) => [c, 0.86] as const),
+  ...[...'FLTZ'].map((c) => [c, 0.61] as const),
+  ...[...'%@'].map((c) => [c, 0.9] as const)
+])
+
+/** Estimated width of `value` set at `fontSize` (there are no font metrics at build time). */
+export function measure(value: string, fontSize: number, bold = false): number {
+  let em = 0
+  for (const char of value) {
+    const known = narrow.get(char)
+    if (known !== undefined) em += known
+    else if (/[A-ZÀ-ÖØ-Þ]/.test(char)) em += 0.7
+    else em += 0.56
+  }
+  return em * fontSize * (bold ? 1.1 : 1.04)
+}
+
+/** Break `value` into lines of at most `maxWidth` (a too-long word gets its own line). */
+export function wrap(value: string, maxWidth: number, fontSize: number, bold = false): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of value.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word
+    if (line && measure(next, fontSize, bold) > maxWidth) {
+      lines.push(line)
+      line = word
+    } else {
+      line = next
+    }
+  }
+  if (line) lines.push(line)
+  return lines
+}
+
+/** Options of a text element. */
+export interface TextOptions {
+  x: number
+  y: number
+  fontSize?: number
+  bold?: boolean
+  italic?: boolean
+  colour?: Colour
+  anchor?: 'start' | 'middle' | 'end'
+  /** Distance between baselines of several lines (default 1.25 × font size). */
+  lineHeight?: number
+}
+
+/** A `<text>`; several lines become `<tspan>`s, the first baseline at `y`. */
+export function text(value: string | string[], options: TextOptions): Element {
+  const fontSize = options.fontSize ?? size.label
+  const lines = typeof value === 'string' ? [value] : value
+  const lineHeight = options.lineHeight ?? fontSize * 1.25
+  return x(
+    'text',
+    {
+      x: r(options.x),
+      y: r(options.y),
+      ...fill(options.colour ?? 'ink'),
+      'font-size': fontSize,
+      'font-weight': options.bold ? 700 : undefined,
+      'font-style': options.italic ? 'italic' : undefined,
+      'text-anchor': options.anchor && options.anchor !== 'start' ? options.anchor : undefined
+    },
+    lines.length === 1 ? lines[0] : lines.map((line, index) => x('tspan', {x: r(options.x), dy: index === 0 ? undefined : r(lineHeight)}, line))
+  )
+}
+
+/** A path of axis-aligned squares (compact: one element for many units). */
+export function squares(cells: ReadonlyArray<{x: number; y: number}>, side: number): string {
+  const s = r(side)
+  return cells.map((cell) => `M${r(cell.x)} ${r(cell.y)}h${s}v${s}h${-s}z`).join('')
+}
+
+/** Everything the frame needs besides the body. */
+export interface FrameOptions {
+  title: string
+  states: readonly GraphicState[]
+  credit?: string | undefined
+}
+
+/**
+ * Assemble the graphic: root `<svg>` with viewBox and font, `<title>`, one
+ * `<desc data-state>` per state in order, background, visible title, the body
+ * below it, and the credit line at the bottom.
+ */
+export function frame(options: FrameOptions, body: Body): string {
+  const titleLines = wrap(options.title, width - 2 * margin, size.title, true)
+  const titleLineHeight = size.title * 1.2
+  const top = margin + titleLines.length * titleLineHeight + 8
+  let bottom = top + body.height
+  const credit: Element[] = []
+  if (options.credit) {
+    const lines = wrap(options.credit, width - 2 * margin, size.small)
+    bottom += 14
+    credit.push(text(lines, {x: margin, y: bottom + size.small, fontSize: size.small, colour: 'muted', lineHeight: 18}))
+    bottom += size.small + (lines.length - 1) * 18
+  }
+  const height = Math.ceil(bottom + margin)
+  const svg = x(
+    'svg',
+    {xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${width} ${height}`, role: 'img', 'font-family': 'system-ui, sans-serif'},
+    x('title', options.title),
+    options.states.map((state) => x('desc', {'data-state': state.id}, state.description)),
+    x('rect', {width, height, ...fill('bg')}),
+    text(titleLines, {x: margin, y: margin + size.title * 0.9, fontSize: size.title, bold: true, lineHeight: titleLineHeight}),
+    x('g', {transform: `translate(0 ${r(top)})`}, body.children),
+    credit
+  )
+  return toXml(svg, {closeEmptyElements: true})
+}

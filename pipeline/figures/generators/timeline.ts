@@ -1,0 +1,253 @@
+/**
+ * `timeline`: a horizontal time axis with events (dates or spans) flagged by
+ * labels. Each event shows in its `states`; in the states where it is new (or
+ * those listed in `highlight`) it is drawn in the accent colour, otherwise muted.
+ *
+ * ```yaml
+ * type: timeline
+ * start: 1982            # year, `YYYY-MM` or `YYYY-MM-DD`; the axis covers all of `end`
+ * end: 1997
+ * events:
+ *   - date: 1982         # or a month or a day
+ *     end: 1994          # optional: a span
+ *     dateLabel: Early 1990s   # optional: printed instead of the date
+ *     label: MRTA begins armed actions
+ *     states: [founding, takeover]   # optional, default all
+ *     highlight: [founding]          # optional, default where it first appears
+ * ```
+ */
+import type {Element} from 'xast'
+import {x} from 'xastscript'
+import {scaleUtc} from 'd3-scale'
+import {utcFormat} from 'd3-time-format'
+import {utcDay, utcMonth, utcYear} from 'd3-time'
+import type {Generator} from './generator.js'
+import type {SpecDate} from './reader.js'
+import {fill, group, margin, measure, r, size, stroke, text, width, wrap, type Colour} from './svg.js'
+
+/** One event of a timeline. */
+export interface TimelineEvent {
+  start: Date
+  /** End of a span (exclusive), when the event is one. */
+  end?: Date | undefined
+  dateLabel: string
+  label: string
+  states: string[]
+  highlight: string[]
+}
+
+/** A checked timeline spec. */
+export interface TimelineData {
+  start: Date
+  end: Date
+  events: TimelineEvent[]
+}
+
+const lineHeight = 20
+const maxLabelWidth = 230
+/** Gap between a flag's pole and its text. */
+const poleGap = 7
+
+/** The timeline generator. */
+export const timeline: Generator<TimelineData> = {
+  fields: ['start', 'end', 'events'],
+  read(reader, common) {
+    const start = reader.date(['start'])
+    const end = reader.date(['end'])
+    const axisStart = start?.date
+    const axisEnd = end && endOf(end)
+    if (axisStart && axisEnd && axisEnd <= axisStart) {
+      reader.fail(['end'], `Unexpected \`end\` before \`start\`, expected the axis to run forwards in time`)
+    }
+    const events: TimelineEvent[] = []
+    const list = reader.list(['events'], 'events as `{date, label, states}`') ?? []
+    for (const [index] of list.entries()) {
+      const at = ['events', index]
+      if (!reader.record(at, 'an event as `{date, label, states}`', ['date', 'end', 'dateLabel', 'label', 'states', 'highlight'])) continue
+      const date = reader.date([...at, 'date'])
+      const until = reader.has([...at, 'end']) ? reader.date([...at, 'end']) : undefined
+      const label = reader.text([...at, 'label'], 'the event’s label')
+      const dateLabel = reader.optionalText([...at, 'dateLabel'])
+      const states = reader.stateRefs([...at, 'states'], common.states)
+      if (!date || !label || !states) continue
+      const spanEnd = until && endOf(until)
+      if (spanEnd && spanEnd <= date.date) {
+        reader.fail([...at, 'end'], 'Unexpected event `end` before its `date`, expected a later date for a span')
+        continue
+      }
+      if (axisStart && axisEnd && (date.date < axisStart || (spanEnd ?? date.date) > axisEnd)) {
+        reader.fail([...at, 'date'], `Unexpected event outside the axis, expected it between \`start\` and \`end\``)
+        continue
+      }
+      // By default an event stands out in the states where it first appears.
+      const ids = common.states.map((s) => s.id)
+      const fresh = ids.filter((id, i) => states.includes(id) && (i === 0 || !states.includes(ids[i - 1]!)))
+      const highlight = reader.stateRefs([...at, 'highlight'], common.states, fresh)
+      if (!highlight) continue
+      events.push({
+        start: date.date,
+        end: spanEnd,
+        dateLabel: dateLabel ?? formatDate(date),
+        label,
+        states,
+        highlight: highlight.filter((id) => states.includes(id))
+      })
+    }
+    if (!axisStart || !axisEnd || reader.failed) return undefined
+    return {start: axisStart, end: axisEnd, events}
+  },
+  render(data, common) {
+    const all = common.states.map((s) => s.id)
+    const x0 = margin + 6
+    const x1 = width - margin - 6
+    const scale = scaleUtc().domain([data.start, data.end]).range([x0, x1])
+
+    const flags = layOut(
+      [...data.events].sort((a, b) => a.start.getTime() - b.start.getTime()),
+      scale
+    )
+    const lanes = Math.max(1, ...flags.map((f) => f.lane + 1))
+    const laneHeight = Math.max(2, ...flags.map((f) => f.lines.length)) * lineHeight + 14
+    const axisY = lanes * laneHeight + 22
+    const children: Element[] = []
+
+    // Axis: a line, minor ticks, labelled major ticks.
+    const count = Math.max(2, Math.floor((x1 - x0) / 72))
+    // No label on the axis's closing boundary: `end: 1997` must not read as 1998.
+    const major = scale.ticks(count).filter((d) => d < data.end)
+    const format = scale.tickFormat(count)
+    const majorTimes = new Set(major.map((d) => d.getTime()))
+    const minor = scale.ticks(Math.min(count * 5, 120)).filter((d) => !majorTimes.has(d.getTime()))
+    children.push(
+      x('path', {d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''), ...stroke('grid', 1)}),
+      x('path', {d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''), ...stroke('muted', 1)}),
+      x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
+      ...major.map((d) => text(format(d), {x: scale(d), y: axisY + 28, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+    )
+
+    // Poles and markers first, then labels on a backing, so a label is never
+    // crossed by another flag's pole.
+    const labels: Element[] = []
+    for (const flag of flags) {
+      const {event} = flag
+      const normal = event.states.filter((id) => !event.highlight.includes(id))
+      for (const [states, emphasis] of [[normal, false], [event.highlight, true]] as const) {
+        const drawn = drawFlag(flag, emphasis)
+        const marks = group(states, all, drawn.marks)
+        const label = group(states, all, drawn.label)
+        if (marks) children.push(marks)
+        if (label) labels.push(label)
+      }
+    }
+    children.push(...labels)
+    return {children, height: axisY + 36}
+
+    function drawFlag(flag: Flag, emphasis: boolean): {marks: Element[]; label: Element[]} {
+      const colour: Colour = emphasis ? 'accent' : 'muted'
+      const top = axisY - 22 - (flag.lane + 1) * laneHeight + 14
+      const textX = flag.anchor === 'start' ? flag.pole + poleGap : flag.pole - poleGap
+      const marks: Element[] = [
+        x('line', {x1: r(flag.pole), x2: r(flag.pole), y1: r(top - 2), y2: axisY, ...stroke(colour, emphasis ? 2 : 1)})
+      ]
+      if (flag.event.end) {
+        const end = scale(flag.event.end)
+        marks.push(x('rect', {x: r(flag.pole), y: axisY - 5, width: r(end - flag.pole), height: 10, rx: 5, ...fill(colour)}))
+      } else {
+        marks.push(x('circle', {cx: r(flag.pole), cy: axisY, r: emphasis ? 7 : 5.5, ...fill(colour)}))
+      }
+      const backingLeft = flag.anchor === 'start' ? flag.pole + 2 : flag.left
+      const label = [
+        x('rect', {x: r(backingLeft), y: r(top - 2), width: r(flag.right - flag.left - 2), height: flag.lines.length * lineHeight + 4, ...fill('bg')}),
+        text(flag.lines[0]!, {x: textX, y: top + 13, bold: true, colour, anchor: flag.anchor}),
+        text(flag.lines.slice(1), {x: textX, y: top + 13 + lineHeight, colour: emphasis ? 'ink' : 'muted', anchor: flag.anchor, lineHeight})
+      ]
+      return {marks, label}
+    }
+  }
+}
+
+/** A placed label: its event, pole, wrapped lines, box and lane. */
+interface Flag {
+  event: TimelineEvent
+  pole: number
+  lines: string[]
+  left: number
+  right: number
+  anchor: 'start' | 'end'
+  lane: number
+}
+
+/**
+ * Lay out one flag per event in lanes above the axis so that no label
+ * overlaps another label or another flag's pole, in as few lanes as possible.
+ * Positions stay put across states, so nothing jumps while the reader scrolls.
+ * A bounded backtracking search tries wide labels first, then narrower ones;
+ * if nothing fits, every flag gets its own lane (labels have a backing that
+ * hides a crossing pole).
+ */
+function layOut(events: TimelineEvent[], scale: (date: Date) => number): Flag[] {
+  let budget = 20_000
+  for (const labelWidth of [maxLabelWidth, 180, 140]) {
+    const candidates = events.map((event) => {
+      const pole = scale(event.start)
+      const lines = [event.dateLabel, ...wrap(event.label, labelWidth, size.label)]
+      const textWidth = Math.max(measure(event.dateLabel, size.label, true), ...lines.slice(1).map((line) => measure(line, size.label)))
+      const boxWidth = textWidth + poleGap + 6
+      const options = [
+        {anchor: 'start' as const, left: pole, right: pole + boxWidth},
+        {anchor: 'end' as const, left: pole - boxWidth, right: pole}
+      ].filter((o) => o.left >= margin - 4 && o.right <= width - margin + 4)
+      if (options.length === 0) options.push(pole < width / 2 ? {anchor: 'start', left: pole, right: pole + boxWidth} : {anchor: 'end', left: pole - boxWidth, right: pole})
+      return {event, pole, lines, options}
+    })
+    for (let lanes = 1; lanes <= events.length; lanes++) {
+      const placed: Flag[] = []
+      const search = (index: number): boolean => {
+        if (index === candidates.length) return true
+        const candidate = candidates[index]!
+        for (let lane = 0; lane < lanes; lane++) {
+          for (const option of candidate.options) {
+            if (--budget < 0) return false
+            const flag: Flag = {event: candidate.event, pole: candidate.pole, lines: candidate.lines, lane, ...option}
+            if (placed.every((other) => compatible(flag, other))) {
+              placed.push(flag)
+              if (search(index + 1)) return true
+              placed.pop()
+            }
+          }
+        }
+        return false
+      }
+      if (search(0)) return placed
+      if (budget < 0) break
+    }
+  }
+  // Fallback: one lane per event, latest lowest.
+  return events.map((event, index) => {
+    const pole = scale(event.start)
+    const lines = [event.dateLabel, ...wrap(event.label, 140, size.label)]
+    const boxWidth = Math.max(...lines.map((line) => measure(line, size.label, true))) + poleGap + 6
+    const start = pole + boxWidth <= width - margin
+    return {event, pole, lines, lane: events.length - 1 - index, anchor: start ? 'start' : 'end', left: start ? pole : pole - boxWidth, right: start ? pole + boxWidth : pole}
+  })
+}
+
+/** Whether two flags can share the picture without overlapping. */
+function compatible(a: Flag, b: Flag): boolean {
+  const pad = 10
+  if (a.lane === b.lane) return a.right + pad <= b.left || b.right + pad <= a.left
+  // The flag in the higher lane has a pole that passes the lower lane's label.
+  const [high, low] = a.lane > b.lane ? [a, b] : [b, a]
+  return high.pole < low.left - 4 || high.pole > low.right + 4
+}
+
+/** First moment after the year, month or day a date names. */
+function endOf(date: SpecDate): Date {
+  const interval = date.precision === 'year' ? utcYear : date.precision === 'month' ? utcMonth : utcDay
+  return interval.offset(date.date, 1)
+}
+
+/** A date as precise as it was written: `1982`, `Dec 1996`, `17 Dec 1996`. */
+export function formatDate(date: SpecDate): string {
+  return utcFormat(date.precision === 'year' ? '%Y' : date.precision === 'month' ? '%b %Y' : '%-d %b %Y')(date.date)
+}

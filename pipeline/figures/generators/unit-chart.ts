@@ -1,0 +1,135 @@
+/**
+ * `unit-chart`: one small square per person (or unit), a block per group,
+ * each labelled with its count. Groups show in their `states`; a group's
+ * `highlights` mark its first units in their states, while every other unit
+ * of the chart fades, so the marked ones stand out.
+ *
+ * ```yaml
+ * type: unit-chart
+ * unit: person            # optional: “Each square is one person”
+ * columns: 30             # optional: squares per row
+ * groups:
+ *   - label: commandos    # printed after the count: “140 commandos”
+ *     count: 140
+ *     class: accent2      # optional: accent2, ink (default), muted, accent, highlight
+ *     states: [forces, deaths]   # optional, default all
+ *     highlights:         # optional
+ *       - count: 2
+ *         label: 2 died
+ *         class: accent   # optional, default accent
+ *         states: [deaths]
+ * ```
+ */
+import type {Element} from 'xast'
+import {x} from 'xastscript'
+import type {Generator} from './generator.js'
+import {fill, group, margin, measure, r, readColour, size, squares, text, width, type Colour} from './svg.js'
+
+/** A marked part of a group. */
+export interface UnitHighlight {
+  count: number
+  label: string
+  colour: Colour
+  states: string[]
+}
+
+/** One group of units. */
+export interface UnitGroup {
+  label: string
+  count: number
+  colour: Colour
+  states: string[]
+  highlights: UnitHighlight[]
+}
+
+/** A checked unit-chart spec. */
+export interface UnitChartData {
+  unit?: string | undefined
+  columns?: number | undefined
+  groups: UnitGroup[]
+}
+
+const maxUnits = 2000
+
+/** The unit-chart generator. */
+export const unitChart: Generator<UnitChartData> = {
+  fields: ['unit', 'columns', 'groups'],
+  read(reader, common) {
+    const unit = reader.optionalText(['unit'])
+    const columns = reader.optionalNumber(['columns'], {min: 2, max: 60, integer: true})
+    const groups: UnitGroup[] = []
+    const list = reader.list(['groups'], 'groups as `{label, count, states}`') ?? []
+    for (const [index] of list.entries()) {
+      const at = ['groups', index]
+      if (!reader.record(at, 'a group as `{label, count, states}`', ['label', 'count', 'class', 'states', 'highlights'])) continue
+      const label = reader.text([...at, 'label'], 'what the units are, e.g. `commandos`')
+      const count = reader.number([...at, 'count'], {min: 1, max: maxUnits, integer: true})
+      const colour = readColour(reader, [...at, 'class'], 'ink')
+      const states = reader.stateRefs([...at, 'states'], common.states)
+      const highlights: UnitHighlight[] = []
+      const marks = reader.has([...at, 'highlights']) ? (reader.list([...at, 'highlights'], 'highlights as `{count, label, states}`') ?? []) : []
+      for (const [h] of marks.entries()) {
+        const hat = [...at, 'highlights', h]
+        if (!reader.record(hat, 'a highlight as `{count, label, states}`', ['count', 'label', 'class', 'states'])) continue
+        const hCount = reader.number([...hat, 'count'], {min: 1, max: count ?? maxUnits, integer: true})
+        const hLabel = reader.text([...hat, 'label'], 'what the marked units are, e.g. `2 died`')
+        const hColour = readColour(reader, [...hat, 'class'], 'accent')
+        const hStates = reader.stateRefs([...hat, 'states'], common.states)
+        if (hCount !== undefined && hLabel && hColour && hStates) highlights.push({count: hCount, label: hLabel, colour: hColour, states: hStates})
+      }
+      if (label && count !== undefined && colour && states) groups.push({label, count, colour, states, highlights})
+    }
+    if (reader.failed) return undefined
+    return {unit, columns, groups}
+  },
+  render(data, common) {
+    const all = common.states.map((s) => s.id)
+    const pitch = data.columns ? Math.min(24, (width - 2 * margin + 4) / data.columns) : 18
+    const columns = data.columns ?? Math.floor((width - 2 * margin + 4) / pitch)
+    const side = pitch - 4
+    const children: Element[] = []
+    let y = 0
+    if (data.unit) {
+      children.push(text(`Each square is one ${data.unit}`, {x: margin, y: 16, colour: 'muted'}))
+      y = 30
+    }
+    // Every unit fades in the states where something is highlighted.
+    const faded = all.filter((id) => data.groups.some((g) => g.highlights.some((h) => h.states.includes(id))))
+
+    for (const unitGroup of data.groups) {
+      const marks: Element[] = []
+      const headline = x('text', {x: margin, y: r(y + 18), ...fill('ink'), 'font-size': size.key}, [
+        x('tspan', {'font-weight': 700}, unitGroup.count.toLocaleString('en')),
+        ` ${unitGroup.label}`
+      ])
+      marks.push(headline)
+      // Highlight labels follow the headline, or go below it when too long.
+      const headWidth = measure(unitGroup.count.toLocaleString('en'), size.key, true) + measure(` ${unitGroup.label}`, size.key)
+      const extra = unitGroup.highlights.some((h) => headWidth + 16 + measure(h.label, size.key, true) > width - 2 * margin)
+      for (const highlight of unitGroup.highlights) {
+        const label = text(highlight.label, {x: extra ? margin : margin + headWidth + 16, y: extra ? y + 42 : y + 18, fontSize: size.key, bold: true, colour: highlight.colour})
+        const element = group(highlight.states, all, [label])
+        if (element) marks.push(element)
+      }
+      const gridTop = y + (extra ? 56 : 32)
+      const cells = Array.from({length: unitGroup.count}, (_, i) => ({
+        x: margin + (i % columns) * pitch,
+        y: gridTop + Math.floor(i / columns) * pitch
+      }))
+      const plain = unitGroup.states.filter((id) => !faded.includes(id))
+      const dim = unitGroup.states.filter((id) => faded.includes(id))
+      for (const [states, colour] of [[plain, unitGroup.colour], [dim, 'grid']] as const) {
+        const element = group(states, all, [x('path', {d: squares(cells, side), ...fill(colour)})])
+        if (element) marks.push(element)
+      }
+      for (const highlight of unitGroup.highlights) {
+        const element = group(highlight.states, all, [x('path', {d: squares(cells.slice(0, highlight.count), side), ...fill(highlight.colour)})])
+        if (element) marks.push(element)
+      }
+      const element = group(unitGroup.states, all, marks)
+      if (element) children.push(...(element.attributes['data-states'] ? [element] : marks))
+      y = gridTop + Math.ceil(unitGroup.count / columns) * pitch + 22
+    }
+    return {children, height: r(y - 22)}
+  }
+}
