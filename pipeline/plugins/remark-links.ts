@@ -32,6 +32,8 @@ const source = 'remark-links'
 /** A link as the plugin found it, for the book-level check. */
 export interface LinkRecord {
   node: Link
+  /** The URL as the author wrote it (before percent-encoding), for messages. */
+  written: string
   /** What kind of target: an anchor in this chapter, another file of the book, or a URL with a scheme. */
   kind: 'anchor' | 'local' | 'remote'
   /** Local path as written, percent-decoded (for `local`). */
@@ -106,8 +108,9 @@ export function remarkLinks() {
         return [SKIP, index]
       }
       if (node.type === 'link') {
+        const written = node.url
         node.url = normalizeUrl(node.url)
-        links.push(classify(node))
+        links.push(classify(node, written))
       }
       return undefined
     })
@@ -149,7 +152,7 @@ export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
       if (record.kind === 'remote') {
         const scheme = /^([a-z][a-z\d+.-]*):/i.exec(node.url)?.[1]?.toLowerCase()
         if (scheme && unsafeSchemes.has(scheme)) {
-          dangling(`Unexpected \`${scheme}:\` link \`${excerpt(node.url)}\`, expected a web address, a chapter file or an anchor`, 'unsafe-link')
+          dangling(`Unexpected \`${scheme}:\` link \`${excerpt(record.written)}\`, expected a web address, a chapter file or an anchor`, 'unsafe-link')
         }
         continue
       }
@@ -189,16 +192,16 @@ export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
   }
 }
 
-function classify(node: Link): LinkRecord {
+function classify(node: Link, written: string): LinkRecord {
   const url = node.url
   if (url === '' || /^[a-z][a-z\d+.-]*:/i.test(url) || url.startsWith('//')) {
-    return {node, kind: 'remote', path: '', fragment: undefined}
+    return {node, written, kind: 'remote', path: '', fragment: undefined}
   }
   const hash = url.indexOf('#')
   const fragment = hash < 0 ? undefined : decode(url.slice(hash + 1))
   const local = (hash < 0 ? url : url.slice(0, hash)).replace(/\?.*$/, '')
-  if (local === '') return {node, kind: 'anchor', path: '', fragment}
-  return {node, kind: 'local', path: decode(local), fragment}
+  if (local === '') return {node, written, kind: 'anchor', path: '', fragment}
+  return {node, written, kind: 'local', path: decode(local), fragment}
 }
 
 /** Text of a node for its slug: citations and raw HTML do not count. */

@@ -1,0 +1,113 @@
+/**
+ * Every case of the diagnostics catalogue through the real command line
+ * (`node bin/twofold.js build`): the exit code is 1 when the case has errors
+ * and 0 when it has only warnings; every expected message prints on one line
+ * as `file:line:column  severity  reason  rule-id  source`; nothing prints a
+ * stack trace; and a failed build leaves the previous output byte for byte
+ * as it was.
+ */
+import {execFile} from 'node:child_process'
+import {createHash} from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import {promisify} from 'node:util'
+import os from 'node:os'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {build} from '../pipeline/build.js'
+import {bookForCase, root} from './helpers/fixture-book.js'
+
+const run = promisify(execFile)
+const bin = path.join(root, 'bin/twofold.js')
+const dir = path.join(root, 'tests/fixtures/messages')
+const cases = (await fs.readdir(dir)).sort()
+
+interface Expected {
+  file: string
+  line: number | null
+  column: number | null
+  ruleId: string
+  source: string
+  fatal: boolean
+  reason: string
+}
+
+/** Run the CLI; resolves to its exit code and output (never rejects on a non-zero exit). */
+async function cli(args: string[], cwd: string): Promise<{code: number; stdout: string; stderr: string}> {
+  try {
+    const {stdout, stderr} = await run(process.execPath, [bin, ...args], {cwd, env: {...process.env, NO_COLOR: '1', TWOFOLD_DEBUG: ''}})
+    return {code: 0, stdout, stderr}
+  } catch (cause) {
+    const {code, stdout, stderr} = cause as {code?: number; stdout?: string; stderr?: string}
+    return {code: typeof code === 'number' ? code : -1, stdout: stdout ?? '', stderr: stderr ?? ''}
+  }
+}
+
+/** A hash of every path and byte under `dir` (following the output's symbolic link). */
+export async function treeHash(dir: string): Promise<string> {
+  const hash = createHash('sha256')
+  const walk = async (current: string) => {
+    for (const name of (await fs.readdir(current)).sort()) {
+      const full = path.join(current, name)
+      const stat = await fs.stat(full)
+      hash.update(path.relative(dir, full)).update('\0')
+      if (stat.isDirectory()) await walk(full)
+      else hash.update(await fs.readFile(full)).update('\0')
+    }
+  }
+  await walk(dir)
+  return hash.digest('hex')
+}
+
+describe('the catalogue through the CLI', () => {
+  // One previous good build, copied (with its link and store) before each case.
+  let goodParent = ''
+  beforeAll(async () => {
+    goodParent = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-good-'))
+    const good = await build({bookDir: path.join(root, 'tests/fixtures/books/basic'), outDir: path.join(goodParent, 'dist'), cwd: goodParent})
+    expect(good.ok).toBe(true)
+  })
+
+  it('has at least 25 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25)
+  })
+
+  for (const name of cases) {
+    it.concurrent(name, async () => {
+      const book = await bookForCase(path.join(dir, name))
+      const work = path.dirname(book)
+      const expected = JSON.parse(await fs.readFile(path.join(dir, name, 'messages.json'), 'utf8')) as Expected[]
+      const hasErrors = expected.some((m) => m.fatal)
+
+      // A previous good build in the output directory.
+      const out = path.join(work, 'dist')
+      for (const entry of await fs.readdir(goodParent)) await fs.cp(path.join(goodParent, entry), path.join(work, entry), {recursive: true, verbatimSymlinks: true})
+      const before = await treeHash(out)
+
+      const result = await cli(['build', 'book', '--out', 'dist'], work)
+      expect(result.stderr).not.toMatch(/^\s+at /m)
+      expect(result.code).toBe(hasErrors ? 1 : 0)
+      const lines = result.stderr.split('\n')
+      for (const m of expected) {
+        const where = m.line === null ? `book/${m.file}`.replace(/\/book$/, '') : `book/${m.file}:${m.line}:${m.column}`
+        const line = `${where}  ${m.fatal ? 'error' : 'warning'}  ${m.reason.replace(/\s*\n\s*/g, ' ')}  ${m.ruleId}  ${m.source}`
+        expect(lines).toContain(line)
+      }
+      if (hasErrors) {
+        expect(result.stderr).toContain('twofold: build failed')
+        expect(await treeHash(out)).toBe(before)
+      } else {
+        expect(result.stdout).toContain('twofold: built')
+        expect(await treeHash(out)).not.toBe(before)
+        // --strict turns the warnings into a failure that leaves the output alone (one case is enough).
+        if (name === 'warnings-only') {
+          const after = await treeHash(out)
+          const strict = await cli(['build', 'book', '--out', 'dist', '--strict'], work)
+          expect(strict.code).toBe(1)
+          expect(strict.stderr).toContain('--strict')
+          expect(await treeHash(out)).toBe(after)
+        }
+      }
+      await fs.rm(work, {recursive: true, force: true})
+    })
+  }
+})
