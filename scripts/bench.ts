@@ -1,0 +1,145 @@
+/**
+ * `npm run bench`: build synthetic books of 10, 100 and 1,000 chapters (every
+ * feature on: citations, figures, templates, both targets) and print wall
+ * time, peak RSS, output sizes, time per chapter and whether growth stays
+ * linear; the incremental rebuild after editing one chapter (web page and
+ * EPUB separately); and, when `pandoc` is installed, the same book through
+ * `pandoc --citeproc` to EPUB and standalone HTML, as a ratio measured in the
+ * same run. Writes bench-results.json.
+ *
+ *   npm run bench                      # 10, 100, 1000
+ *   npm run bench -- --chapters 100    # one size
+ *   npm run bench -- --no-pandoc
+ */
+import {execFile, spawnSync} from 'node:child_process'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {parseArgs, promisify} from 'node:util'
+import {writeSyntheticBook} from './synth-book.js'
+
+const run = promisify(execFile)
+const root = path.resolve(import.meta.dirname, '..')
+
+interface ChildResult {
+  ok: boolean
+  wallMs: number
+  maxRssMb: number
+  timings: Record<string, number>
+  webBytes: number
+  epubBytes: number
+  incremental?: {parsed: number; reused: number; totalMs: number; webMs: number; epubMs: number; parseMs: number}
+}
+
+/** In a child process: one full build (and optionally an incremental rebuild after editing one chapter). */
+async function child(book: string, out: string, incremental: boolean): Promise<void> {
+  const {build} = await import('../pipeline/build.js')
+  const {BuildSession} = await import('../pipeline/session.js')
+  const session = incremental ? new BuildSession() : undefined
+  const started = performance.now()
+  const result = await build({bookDir: book, outDir: out, session})
+  const wallMs = performance.now() - started
+  const webBytes = (result.outputs?.web ?? []).reduce((n, f) => n + (typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength), 0)
+  const report: ChildResult = {ok: result.ok, wallMs, maxRssMb: 0, timings: result.timings, webBytes, epubBytes: result.outputs?.epub.size ?? 0}
+  if (incremental && result.ok) {
+    const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
+    const target = path.join(book, files[Math.floor(files.length / 2)])
+    await fs.appendFile(target, '\nAn edited closing sentence for the benchmark [@ref001].\n')
+    const again = performance.now()
+    const second = await build({bookDir: book, outDir: out, session})
+    report.incremental = {
+      parsed: session!.stats.parsed,
+      reused: session!.stats.reused,
+      totalMs: performance.now() - again,
+      webMs: second.timings.web ?? 0,
+      epubMs: second.timings.epub ?? 0,
+      parseMs: second.timings.parse ?? 0
+    }
+  }
+  report.maxRssMb = process.resourceUsage().maxRSS / 1024
+  process.stdout.write(`${JSON.stringify(report)}\n`)
+}
+
+async function runChild(book: string, out: string, incremental: boolean): Promise<ChildResult> {
+  const {stdout} = await run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench.ts'), '--child', '--book', book, '--out', out, ...(incremental ? ['--incremental'] : [])], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+    env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
+  })
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult
+}
+
+async function pandoc(book: string, out: string): Promise<{epubMs: number; htmlMs: number} | undefined> {
+  if (spawnSync('pandoc', ['--version']).status !== 0) return undefined
+  const chapters = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort().map((f) => path.join(book, f))
+  const args = ['--citeproc', '--bibliography', path.join(book, 'references.json'), '--metadata', 'title=Synthetic', '--resource-path', book]
+  await fs.mkdir(out, {recursive: true})
+  let t = performance.now()
+  await run('pandoc', [...args, '-o', path.join(out, 'book.epub'), ...chapters], {maxBuffer: 256 * 1024 * 1024})
+  const epubMs = performance.now() - t
+  t = performance.now()
+  await run('pandoc', [...args, '-s', '-o', path.join(out, 'book.html'), ...chapters], {maxBuffer: 256 * 1024 * 1024})
+  const htmlMs = performance.now() - t
+  return {epubMs, htmlMs}
+}
+
+async function main() {
+  const {values} = parseArgs({
+    options: {
+      child: {type: 'boolean', default: false},
+      book: {type: 'string'},
+      out: {type: 'string'},
+      incremental: {type: 'boolean', default: false},
+      chapters: {type: 'string', multiple: true},
+      'no-pandoc': {type: 'boolean', default: false},
+      seed: {type: 'string', default: '1'}
+    }
+  })
+  if (values.child) return child(values.book!, values.out!, values.incremental)
+
+  const sizes = (values.chapters ?? ['10', '100', '1000']).map(Number)
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-bench-'))
+  const rows: Array<Record<string, unknown>> = []
+  process.stdout.write(`Twofold bench on ${os.cpus().length} cores, node ${process.version}\n\n`)
+  for (const chapters of sizes) {
+    const book = await writeSyntheticBook({chapters, out: path.join(work, `book-${chapters}`), seed: Number(values.seed)})
+    const ours = await runChild(book, path.join(work, `out-${chapters}`), chapters === 100)
+    const theirs = values['no-pandoc'] || chapters > 100 ? undefined : await pandoc(book, path.join(work, `pandoc-${chapters}`))
+    const row = {
+      chapters,
+      ok: ours.ok,
+      wallS: ours.wallMs / 1000,
+      msPerChapter: ours.wallMs / chapters,
+      maxRssMb: ours.maxRssMb,
+      webMb: ours.webBytes / 1024 / 1024,
+      epubMb: ours.epubBytes / 1024 / 1024,
+      timings: ours.timings,
+      incremental: ours.incremental,
+      pandoc: theirs,
+      ratio: theirs ? (theirs.epubMs + theirs.htmlMs) / ours.wallMs : undefined
+    }
+    rows.push(row)
+    const phases = ['load', 'parse', 'assets', 'epub', 'web', 'write'].map((k) => `${k} ${((ours.timings[k] ?? 0) / 1000).toFixed(2)}`).join(', ')
+    process.stdout.write(
+      `${String(chapters).padStart(5)} chapters: ${row.wallS.toFixed(2)} s (${row.msPerChapter.toFixed(1)} ms/chapter), peak RSS ${row.maxRssMb.toFixed(0)} MB, web ${row.webMb.toFixed(1)} MB, epub ${row.epubMb.toFixed(1)} MB${ours.ok ? '' : ' BUILD FAILED'}\n` +
+        `        phases (s): ${phases}\n` +
+        (theirs ? `        pandoc: epub ${(theirs.epubMs / 1000).toFixed(2)} s + html ${(theirs.htmlMs / 1000).toFixed(2)} s → Twofold is ${row.ratio!.toFixed(1)}× faster\n` : '') +
+        (ours.incremental
+          ? `        edit one chapter: rebuild ${ours.incremental.totalMs.toFixed(0)} ms (parsed ${ours.incremental.parsed}, reused ${ours.incremental.reused}; parse ${ours.incremental.parseMs.toFixed(0)} ms, web ${ours.incremental.webMs.toFixed(0)} ms, epub ${ours.incremental.epubMs.toFixed(0)} ms)\n`
+          : '')
+    )
+  }
+  if (rows.length > 1) {
+    // Compare the largest book with the second size (the smallest is dominated by start-up costs).
+    const base = rows[rows.length >= 3 ? 1 : 0]
+    const last = rows[rows.length - 1]
+    const growth = (last.msPerChapter as number) / (base.msPerChapter as number)
+    process.stdout.write(`\nGrowth: ${growth.toFixed(2)}× time per chapter from ${base.chapters} to ${last.chapters} chapters (${growth < 1.5 ? 'linear' : 'super-linear'})\n`)
+  }
+  const resultPath = path.join(root, 'bench-results.json')
+  await fs.writeFile(resultPath, `${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: os.cpus().length, rows}, null, 2)}\n`)
+  process.stdout.write(`Results written to ${path.relative(process.cwd(), resultPath)}\n`)
+  await fs.rm(work, {recursive: true, force: true})
+}
+
+await main()
