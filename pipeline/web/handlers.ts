@@ -54,9 +54,19 @@ export function webHandlers(context: WebPageContext): Handlers {
   const scrollySection: Handler = (state: State, node: ScrollySection) => {
     const graphic = book.graphics.get(node.graphic)
     const first = node.children[0]?.state ?? ''
+    const count = node.children.length
     const steps = node.children.map((step, index): Element => {
       const figure = assets.figures.get(`${node.graphic}#${step.state}`)
-      const children: ElementContent[] = [h('div.step__text', state.all(step))]
+      const previous = node.children[index - 1]
+      const next = node.children[index + 1]
+      // Plain links between steps: they work without JavaScript, and the client turns them into
+      // aligned, focus-moving jumps. Every step has one, so Tab reaches every step.
+      const nav = h('p.step__nav', [
+        h('span.step__count', `Step ${index + 1} of ${count}`),
+        previous ? h('a.step__link.step__link--prev', {href: `#${previous.id}`}, [h('span', {ariaHidden: 'true'}, '↑ '), 'Previous', h('span.visually-hidden', ' step')]) : undefined,
+        next ? h('a.step__link.step__link--next', {href: `#${next.id}`}, ['Next', h('span.visually-hidden', ' step'), h('span', {ariaHidden: 'true'}, ' ↓')]) : undefined
+      ])
+      const children: ElementContent[] = [h('div.step__text', [...state.all(step), nav])]
       if (figure) {
         children.push(
           h('figure.step__figure', [
@@ -64,7 +74,8 @@ export function webHandlers(context: WebPageContext): Handlers {
           ])
         )
       }
-      const element = h('div.step', {id: step.id, dataStep: index, dataState: step.state}, children)
+      // tabindex -1: the target of the step links and deep links takes focus, so reading continues from it.
+      const element = h('div.step', {id: step.id, dataStep: index, dataState: step.state, tabIndex: -1}, children)
       state.patch(step, element)
       return element
     })

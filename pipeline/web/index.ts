@@ -95,6 +95,8 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       next ? h('a.chapter-nav__next', {href: chapterUrl(next), rel: 'next'}, [h('span.chapter-nav__label', 'Next'), h('span', next.title)]) : h('a.chapter-nav__next', {href: 'index.html'}, [h('span.chapter-nav__label', 'Contents'), h('span', meta.title)])
     ])
     const body: ElementContent[] = [
+      // Reading progress: decorative (the browser's own scroll position says the same), moved by the client.
+      h('div.progress', {ariaHidden: 'true'}, [h('div.progress__bar')]),
       header(),
       h('main#main', [
         h('article.chapter', [
