@@ -53,7 +53,8 @@ export function epubHandlers(context: EpubDocContext): Handlers {
       const figure = assets.figures.get(`${node.graphic}#${step.state}`)
       const parts: ElementContent[] = [...state.all(step)]
       if (figure) {
-        parts.push(h('figure.state', [h('img', {src: `images/${figure.fileName}`, alt: figure.alt})]))
+        // width and height give readers the figure's proportions before it loads.
+        parts.push(h('figure.state', [h('img', {src: `images/${figure.fileName}`, alt: figure.alt, width: figure.width, height: figure.height})]))
       }
       children.push(h('div.step', {id: step.id}, parts))
     }

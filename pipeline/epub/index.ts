@@ -5,6 +5,9 @@
  * packer's HTML sanitizer never strips attributes; images are added by
  * content hash and every zip entry carries the same fixed date, so the same
  * sources give a byte-identical book.
+ *
+ * Reading order (the spine): cover, title page, contents (the nav), chapters,
+ * then the back matter (notes, sources). The nav's landmarks follow it.
  */
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
@@ -16,8 +19,9 @@ import {h} from 'hastscript'
 import {toHast} from 'mdast-util-to-hast'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
-import {headingOffset, type BookAssets} from '../assets.js'
-import type {Book, Chapter} from '../types.js'
+import {contentHash, headingOffset, type BookAssets} from '../assets.js'
+import type {Book, BookMeta, Chapter} from '../types.js'
+import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/epub')
@@ -36,18 +40,42 @@ export interface EpubOptions {
   modified: Date
 }
 
-/** One content document handed to the packer. */
-interface Doc {
+/**
+ * One content document handed to the packer. `body` is finished XHTML; the
+ * packer's own `content` (HTML it would sanitise, turning empty alt text into
+ * "image-placeholder") is always handed over empty.
+ */
+export interface Doc {
   id: string
   title: string
   filename: string
   content: string
   body: string
+  /** `epub:type` of the `<body>`: `frontmatter`, `bodymatter` or `backmatter`. */
   bodyType: string
+  /** In the spine before the contents page (cover, title page). */
   beforeToc: boolean
   excludeFromToc: boolean
   properties?: string
+  /**
+   * Landmark in the nav. Default: none in the front matter, `bodymatter` for
+   * the first chapter, and for back matter the `epub:type` of its first
+   * section (`endnotes`, `bibliography`, …).
+   */
+  landmark?: {type: string; title: string}
 }
+
+/** An image or other file of the EPUB besides the content documents. */
+interface Asset {
+  id: string
+  href: string
+  mediaType: string
+  properties?: string
+  data: string | Uint8Array
+}
+
+/** Landmark types (EPUB Structural Semantics) a back-matter document may stand for. */
+const backmatterLandmarks = new Set(['endnotes', 'rearnotes', 'footnotes', 'bibliography', 'glossary', 'index', 'appendix', 'afterword', 'acknowledgments', 'colophon', 'backmatter'])
 
 let templateCache: Promise<Record<string, string>> | undefined
 
@@ -84,6 +112,19 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const docs: Doc[] = []
   const render = (nodes: ElementContent[]) => xhtml.stringify({type: 'root', children: nodes} as HastRoot)
 
+  const cover = renderCoverPng(meta)
+  const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}
+  docs.push({
+    id: 'cover',
+    title: 'Cover',
+    filename: 'cover.xhtml',
+    content: '',
+    bodyType: 'frontmatter',
+    beforeToc: true,
+    excludeFromToc: true,
+    landmark: {type: 'cover', title: 'Cover'},
+    body: render([h('section.cover', {'epub:type': 'cover'}, [h('img', {src: coverImage.href, alt: coverAlt(meta), role: 'doc-cover'})])])
+  })
   docs.push({
     id: 'title-page',
     title: 'Title page',
@@ -92,14 +133,8 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     bodyType: 'frontmatter',
     beforeToc: true,
     excludeFromToc: true,
-    body: render([
-      h('section.title-page', {'epub:type': 'titlepage'}, [
-        h('h1', meta.title),
-        meta.subtitle ? h('p.subtitle', meta.subtitle) : undefined,
-        h('p.authors', meta.authors.join(', ')),
-        meta.publisher ? h('p.publisher', meta.publisher) : undefined
-      ])
-    ])
+    landmark: {type: 'titlepage', title: 'Title page'},
+    body: render([titlePage(meta)])
   })
 
   for (const [index, chapter] of book.chapters.entries()) {
@@ -164,7 +199,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     })
   }
 
-  const assets: Array<{id: string; href: string; mediaType: string; properties?: string; data: string | Uint8Array}> = []
+  const assets: Asset[] = [coverImage]
   for (const figure of options.assets.figures.values()) {
     assets.push({id: `img-${figure.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${figure.fileName}`, mediaType: 'image/svg+xml', data: figure.data})
   }
@@ -172,7 +207,6 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     assets.push({id: `img-${media.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${media.fileName}`, mediaType: media.mediaType, data: media.data})
   }
 
-  const firstChapter = docs.find((d) => d.bodyType === 'bodymatter')
   const modified = options.modified.toISOString().replace(/\.\d{3}Z$/, 'Z')
   const EPub = EPubClass as unknown as new (options: object, content: object[]) => EPubInstance
   const epub = new EPub(
@@ -200,23 +234,76 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       modified,
       assets,
       hasImages: assets.length > 0,
-      coverImage: undefined,
-      accessibilitySummary:
-        'This publication has a table of contents, structured headings in reading order, and a text description for every figure. Graphics are described in text, so the whole book can be read without seeing them.',
+      coverImage,
+      accessibilitySummary: accessibilitySummary(book, options.assets),
       certifiedBy: meta.publisher ?? meta.authors[0],
-      landmarks: [
-        {type: 'toc', href: 'toc.xhtml#toc', title: 'Contents'},
-        ...(firstChapter ? [{type: 'bodymatter', href: firstChapter.filename, title: 'Start of content'}] : [])
-      ]
+      landmarks: landmarks(docs)
     },
-    docs
+    // The packer sanitises `content` (and would name an empty alt "image-placeholder"): hand it nothing to sanitise.
+    docs.map((doc) => ({...doc, content: ''}))
   )
   await epub.render()
   for (const asset of assets) epub.zip.file(`OEBPS/${asset.href}`, asset.data)
-  // Fixed dates for every entry. JSZip writes DOS times in local time, so shift by the zone offset.
-  const date = new Date(options.modified.getTime() + options.modified.getTimezoneOffset() * 60_000)
-  for (const entry of Object.values(epub.zip.files)) entry.date = date
+  // One fixed date on every entry. JSZip writes the DOS date and time from the UTC fields, so the
+  // archive is the same whatever the build machine's time zone.
+  for (const entry of Object.values(epub.zip.files)) entry.date = options.modified
   return epub.generateAsync({type: 'uint8array', mimeType: 'application/epub+zip', compression: 'DEFLATE', compressionOptions: {level: 9}})
+}
+
+/** The title page: title, subtitle, authors, then the imprint (publisher, edition, date, rights). */
+function titlePage(meta: BookMeta) {
+  const names = new Intl.ListFormat(meta.language, {type: 'conjunction'}).format(meta.authors)
+  const published = new Intl.DateTimeFormat(meta.language, {dateStyle: 'long', timeZone: 'UTC'}).format(new Date(`${meta.date}T00:00:00Z`))
+  return h('section.title-page', {'epub:type': 'titlepage', ariaLabelledBy: 'book-title'}, [
+    h('h1#book-title.book-title', meta.title),
+    meta.subtitle ? h('p.subtitle', {role: 'doc-subtitle'}, meta.subtitle) : undefined,
+    h('p.authors', names),
+    h('div.imprint', [
+      meta.publisher ? h('p.publisher', meta.publisher) : undefined,
+      h('p.published', [meta.edition === '1' ? '' : `Edition ${meta.edition}, `, h('time', {dateTime: meta.date}, published)]),
+      meta.rights ? h('p.rights', meta.rights) : undefined
+    ])
+  ])
+}
+
+/** The nav's landmarks, in spine order: cover, title page, contents, start of the text, back matter. */
+function landmarks(docs: Doc[]): Array<{type: string; href: string; title: string}> {
+  const marks: Array<{type: string; href: string; title: string}> = []
+  const mark = (doc: Doc) => {
+    if (doc.landmark) return doc.landmark
+    if (doc.bodyType === 'bodymatter') return marks.some((m) => m.type === 'bodymatter') ? undefined : {type: 'bodymatter', title: 'Start of content'}
+    if (doc.bodyType !== 'backmatter') return undefined
+    const type = /epub:type="([^"\s]+)/.exec(doc.body)?.[1] ?? 'backmatter'
+    return backmatterLandmarks.has(type) ? {type, title: doc.title} : undefined
+  }
+  for (const doc of docs.filter((d) => d.beforeToc)) {
+    const m = mark(doc)
+    if (m) marks.push({...m, href: doc.filename})
+  }
+  marks.push({type: 'toc', href: 'toc.xhtml#toc', title: 'Contents'})
+  for (const doc of docs.filter((d) => !d.beforeToc)) {
+    const m = mark(doc)
+    if (m && !marks.some((other) => other.type === m.type)) marks.push({...m, href: doc.filename})
+  }
+  return marks
+}
+
+/** A summary of the book's accessibility, from what the book actually contains. */
+function accessibilitySummary(book: Book, assets: BookAssets): string {
+  const figures = assets.figures.size
+  const images = assets.media.size
+  const citations = book.chapters.reduce((n, c) => n + (c.file.data.citations?.length ?? 0), 0)
+  const contested = book.chapters.reduce((n, c) => n + (c.file.data.contested?.length ?? 0), 0)
+  const parts = [
+    'This publication meets WCAG 2.2 Level AA. It has a table of contents, landmarks, and headings in reading order; text follows the reader’s font, size and colour settings.',
+    figures + images > 0
+      ? `Every image has a text description: ${[figures > 0 ? `${figures} ${figures === 1 ? 'figure' : 'figures'}, each showing one state of a graphic described in the text beside it` : '', images > 0 ? `${images} ${images === 1 ? 'image' : 'images'} with alternative text` : ''].filter(Boolean).join(', and ')}, so the book can be read in full without seeing them.`
+      : 'Apart from the cover, which has a text description, the book is text only.',
+    citations > 0 ? 'Citations are numbered links to endnotes, each with a link back to the text.' : '',
+    contested > 0 ? 'Where sources disagree, each source’s account is given as a list in the text.' : '',
+    'No flashing, motion or sound.'
+  ]
+  return parts.filter(Boolean).join(' ')
 }
 
 interface EPubInstance {

@@ -1,0 +1,91 @@
+/**
+ * The generated cover: a PNG of the asked size, the same bytes for the same
+ * metadata, typeset in the bundled Literata (never the system's fonts), and a
+ * layout that holds for long titles, long words and many authors.
+ */
+import {Resvg} from '@resvg/resvg-js'
+import {describe, expect, it} from 'vitest'
+import {coverAlt, coverFontFiles, coverSvg, renderCoverPng} from '../pipeline/epub/cover.js'
+import type {BookMeta} from '../pipeline/types.js'
+
+const meta: BookMeta = {
+  title: 'Four Months in the Residence',
+  subtitle: 'The Lima hostage crisis of 1996–1997, retold from three sources',
+  authors: ['Twofold Editorial Team'],
+  language: 'en',
+  description: 'A test.',
+  date: '2026-11-23',
+  ebook: 'lima',
+  edition: '1',
+  publisher: 'Twofold'
+}
+
+function pngSize(png: Uint8Array): {width: number; height: number} {
+  const view = Buffer.from(png)
+  expect(view.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
+  return {width: view.readUInt32BE(16), height: view.readUInt32BE(20)}
+}
+
+/** Each `<text>` of the cover drawn alone, with the given fonts: its box, or undefined when nothing is drawn. */
+function textBoxes(svg: string, fontFiles: string[]) {
+  return [...svg.matchAll(/<text [^>]*>[^<]*<\/text>/g)].map(([element]) => {
+    const alone = svg.replace(/<rect[^>]*\/>|<text [^>]*>[^<]*<\/text>/g, '').replace('</svg>', `${element}</svg>`)
+    const box = new Resvg(alone, {font: {loadSystemFonts: false, fontFiles}}).getBBox()
+    return {element, box: box ? {x: box.x, y: box.y, width: box.width, height: box.height} : undefined}
+  })
+}
+
+describe('renderCoverPng', () => {
+  it('renders a PNG of the default 1600 × 2560 and of any asked size', () => {
+    expect(pngSize(renderCoverPng(meta))).toEqual({width: 1600, height: 2560})
+    expect(pngSize(renderCoverPng(meta, {width: 1200, height: 630}))).toEqual({width: 1200, height: 630})
+  })
+
+  it('gives the same bytes for the same metadata, and other bytes for another title', () => {
+    const a = renderCoverPng(meta, {width: 400, height: 640})
+    expect(Buffer.from(renderCoverPng(meta, {width: 400, height: 640})).equals(Buffer.from(a))).toBe(true)
+    expect(Buffer.from(renderCoverPng({...meta, title: 'Four Months in the Embassy'}, {width: 400, height: 640})).equals(Buffer.from(a))).toBe(false)
+  })
+
+  it('draws its text with the bundled fonts, not the system’s', () => {
+    const svg = coverSvg(meta)
+    expect(svg).toContain('font-family="Literata"')
+    expect(coverFontFiles.length).toBeGreaterThan(0)
+    // Without fonts resvg draws no text; with the bundled files alone it draws every line.
+    for (const {element, box} of textBoxes(svg, [])) expect(box, element).toBeUndefined()
+    for (const {element, box} of textBoxes(svg, coverFontFiles)) expect(box?.width, element).toBeGreaterThan(0)
+  })
+
+  it('keeps long titles, long words and many authors inside the page', () => {
+    const cases: BookMeta[] = [
+      meta,
+      {...meta, title: 'A Very Long Title That Goes On and On About the Many Things That Happened in the Residence Over Four Long Months'},
+      {...meta, title: 'Pneumonoultramicroscopicsilicovolcanoconiosis', subtitle: undefined},
+      {...meta, authors: ['Maria da Conceição Tavares', 'José Ortega y Gasset', 'Ng', 'Ana Lúcia Ferreira-Ramos']},
+      {...meta, title: 'X', subtitle: undefined, publisher: undefined, authors: ['A']}
+    ]
+    for (const book of cases) {
+      for (const size of [{width: 1600, height: 2560}, {width: 1200, height: 630}]) {
+        const boxes = textBoxes(coverSvg(book, size), coverFontFiles)
+        expect(boxes.length).toBeGreaterThanOrEqual(2)
+        for (const {element, box} of boxes) {
+          expect(box, element).toBeDefined()
+          expect(box!.x, element).toBeGreaterThanOrEqual(0)
+          expect(box!.y, element).toBeGreaterThanOrEqual(0)
+          expect(box!.x + box!.width, element).toBeLessThanOrEqual(size.width)
+          expect(box!.y + box!.height, element).toBeLessThanOrEqual(size.height)
+        }
+        // No two lines overlap.
+        const sorted = boxes.map((b) => b.box!).sort((a, b) => a.y - b.y)
+        for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.y).toBeGreaterThanOrEqual(sorted[i - 1]!.y + sorted[i - 1]!.height - 1)
+      }
+    }
+  })
+})
+
+describe('coverAlt', () => {
+  it('says what the cover shows', () => {
+    expect(coverAlt(meta)).toBe('Cover: Four Months in the Residence. The Lima hostage crisis of 1996–1997, retold from three sources. By Twofold Editorial Team. Twofold.')
+    expect(coverAlt({...meta, title: 'Why?', subtitle: undefined, publisher: undefined, authors: ['Ada', 'Ben', 'Cy']})).toBe('Cover: Why? By Ada, Ben, and Cy.')
+  })
+})
