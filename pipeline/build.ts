@@ -133,14 +133,31 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   return {ok: true, files, book, outputs: {web, epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings}
 }
 
-/** The book's modification time: SOURCE_DATE_EPOCH when set, else the newest source file's mtime (whole seconds). */
+/**
+ * The book's modification time, in whole seconds, so that the same sources give the same EPUB:
+ * `SOURCE_DATE_EPOCH` when set (reproducible-builds.org); else, in a git checkout, the date of
+ * the last commit that touched the book directory; else the newest source file's mtime
+ * (book.yaml, references.json, chapters, graphics).
+ */
 async function sourceDate(book: Book): Promise<Date> {
   const epoch = process.env.SOURCE_DATE_EPOCH
   if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000)
+  const {execFile} = await import('node:child_process')
+  const committed = await new Promise<string>((resolve) => {
+    // No git, not a checkout, or no commit for this directory: fall through to the files' dates.
+    execFile('git', ['log', '-1', '--format=%ct', '--', '.'], {cwd: book.dir, timeout: 10_000}, (cause, stdout) => resolve(cause ? '' : String(stdout).trim()))
+  })
+  if (/^\d+$/.test(committed)) return new Date(Number(committed) * 1000)
+  const sources = [
+    path.join(book.dir, 'book.yaml'),
+    path.join(book.dir, 'references.json'),
+    ...book.chapters.map((chapter) => path.resolve(chapter.file.cwd, chapter.file.path)),
+    ...[...book.graphics.values()].map((graphic) => path.resolve(book.dir, graphic.path))
+  ]
   let newest = 0
-  for (const chapter of book.chapters) {
-    const stat = await fs.stat(path.resolve(chapter.file.cwd, chapter.file.path))
-    newest = Math.max(newest, stat.mtimeMs)
+  for (const file of sources) {
+    const stat = await fs.stat(file).catch(() => undefined)
+    if (stat) newest = Math.max(newest, stat.mtimeMs)
   }
   return new Date(Math.floor((newest || Date.now()) / 1000) * 1000)
 }
