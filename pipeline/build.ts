@@ -6,15 +6,15 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {VFile} from 'vfile'
 import {collectAssets} from './assets.js'
-import {loadBibliography} from './citations/bibliography.js'
+import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
 import {renderEpub} from './epub/index.js'
 import {loadBook} from './load.js'
-import {hasErrors} from './messages.js'
+import {error, hasErrors, positionAt} from './messages.js'
 import {createProcessor, parseChapter} from './parse.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
 import {checkLinks} from './plugins/remark-links.js'
 import type {BuildSession} from './session.js'
-import type {Book, Chapter, Graphic, OutputFile} from './types.js'
+import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './types.js'
 import {renderWeb} from './web/index.js'
 import {checkOutput, writeAtomically} from './write.js'
 
@@ -92,10 +92,31 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   for (const file of loaded.files) if (!files.includes(file)) files.push(file)
 
   const graphics = new Map<string, Graphic>(loaded.graphics.loaded().map((g) => [g.name, g]))
-  const book: Book | undefined = loaded.meta
-    ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()]}
-    : undefined
+  const formatter = loaded.meta ? bookFormatter(loaded.meta, loaded.dir, bibliography.items, files) : undefined
+  const book: Book | undefined =
+    loaded.meta && formatter
+      ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter}
+      : undefined
   return {book, files, timings, bibliography}
+}
+
+/**
+ * The book's one CSL formatter: style from `citationStyle`, terms in the
+ * book's `language`. A style that cannot be used is an error at the field in
+ * book.yaml (`invalid-citationStyle`), not a crash.
+ */
+function bookFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>, files: VFile[]): Formatter | undefined {
+  try {
+    return createFormatter(items, {style: meta.citationStyle, locale: meta.language, bookDir: dir})
+  } catch (cause) {
+    const file = files.find((f) => path.basename(f.path) === 'book.yaml')
+    if (!file) throw cause
+    const text = String(file.value)
+    const match = /^citationStyle[ \t]*:[ \t]*(.*)$/m.exec(text)
+    const start = match ? match.index + match[0].length - match[1]!.length : 0
+    error(file, (cause as Error).message, positionAt(file, start, start + (match?.[1]?.length ?? 0)), 'invalid-citationStyle', 'twofold-load')
+    return undefined
+  }
 }
 
 /** Build a book into `outDir`. Never throws for content problems: see `result.ok` and the messages on `result.files`. */

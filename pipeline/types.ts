@@ -5,6 +5,7 @@
  */
 import type {Parent, PhrasingContent, BlockContent, DefinitionContent, Root} from 'mdast'
 import type {VFile} from 'vfile'
+import type {Formatter} from './citations/formatter.js'
 
 /** Book metadata from `book.yaml`, validated. */
 export interface BookMeta {
@@ -188,6 +189,8 @@ export interface Book {
   chapters: Chapter[]
   graphics: Map<string, Graphic>
   references: CslItem[]
+  /** The book's CSL formatter (style from `citationStyle`, locale from `language`), made once per build and shared by both targets. */
+  formatter: Formatter
 }
 
 /** A file a target produces: path relative to the target's output root. */
