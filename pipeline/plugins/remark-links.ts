@@ -75,7 +75,10 @@ export function remarkLinks() {
     visit(tree, (node) => {
       if (node.type === 'scrollySection' || node.type === 'scrollyStep' || node.type === 'contestedClaim') taken.add(node.id)
     })
-    const reserved = (id: string) => taken.has(id) || /^(?:cite|note)-\d+$/.test(id) || /-svg-(?:title|desc)$/.test(id) || id.startsWith('user-content-')
+    // Ids of the targets' own elements: note links, tooltips and notes (`cite-3`, `cite-3-tip`, `note-3`, `notes`), a contested claim's accounts.
+    const claimParts = new Set([...taken].map((id) => `${id}-accounts`))
+    const reserved = (id: string) =>
+      taken.has(id) || claimParts.has(id) || id === 'notes' || /^(?:cite|note)-\d+(?:-tip)?$/.test(id) || /-svg-(?:title|desc)$/.test(id) || id.startsWith('user-content-')
 
     const slugger = new GithubSlugger()
     const anchors = new Set(taken)

@@ -8,7 +8,8 @@ import {h} from 'hastscript'
 import type {Heading, Image, Link} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {BookAssets} from '../assets.js'
-import type {Book, Citation, ContestedClaim, ScrollySection} from '../types.js'
+import type {Book, ScrollySection} from '../types.js'
+import {webCitation, webContested} from './citations.js'
 import {inlineSvg} from './svg.js'
 
 /** What the handlers need to know about the page they render. */
@@ -21,6 +22,8 @@ export interface WebPageContext {
   resolveLink: (url: string) => string | undefined
   /** Local images of this chapter: url as written → absolute path. */
   images: Record<string, string>
+  /** The chapter page holding the notes, when rendering its content on another page (citations then link there and get no ids). */
+  notesPage?: string | undefined
 }
 
 /** The handlers for one chapter page. */
@@ -87,27 +90,9 @@ export function webHandlers(context: WebPageContext): Handlers {
     return result
   }
 
-  const citation: Handler = (state: State, node: Citation) => {
-    const label = String(node.number)
-    const result = h('sup.cite', [h('a', {href: `#note-${node.number}`, id: node.id, role: 'doc-noteref', ariaLabel: `Note ${label}`}, label)])
-    state.patch(node, result)
-    return result
-  }
-
-  const contestedClaim: Handler = (state: State, node: ContestedClaim) => {
-    const result = h('div.contested', {id: node.id}, [
-      h('div.contested__passage', state.all(node)),
-      h('details.contested__accounts', [
-        h('summary', [h('span.contested__flag', 'Sources disagree'), `: ${node.topic}`]),
-        h(
-          'ul',
-          node.accounts.map((account) => h('li', state.all(account)))
-        )
-      ])
-    ])
-    state.patch(node, result)
-    return result
-  }
+  // Note links with a tooltip, and contested claims with their accounts: see ./citations.ts.
+  const citation = webCitation({book, notesPage: context.notesPage})
+  const contestedClaim = webContested({book})
 
   return {heading, image, link, scrollySection, citation, contestedClaim} as Handlers
 }

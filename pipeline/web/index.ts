@@ -14,7 +14,9 @@ import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {page} from '../../templates/web/page.js'
 import {contentHash, headingOffset, type BookAssets} from '../assets.js'
+import {tightenNoteSpace} from '../citations/places.js'
 import type {Book, Chapter, OutputFile} from '../types.js'
+import {backMatterLinks, footerNav, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/web')
@@ -75,19 +77,27 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const header = (): ElementContent =>
     h('header.site-header', [h('a.skip-link', {href: '#main'}, 'Skip to the story'), h('a.site-title', {href: 'index.html'}, meta.title)])
 
-  for (const [index, chapter] of book.chapters.entries()) {
-    const handlers = webHandlers({
+  // `notesPage`: the chapter's content rendered on another page (the disagreements page).
+  const handlersFor = (chapter: Chapter, notesPage?: string) =>
+    webHandlers({
       book,
       assets: options.assets,
       headingOffset: headingOffset(chapter.tree),
       images: chapter.file.data.images ?? {},
+      notesPage,
       resolveLink(url) {
+        // An anchor of the chapter, from another page, points into the chapter.
+        if (notesPage !== undefined && url.startsWith('#')) return `${chapterUrl(chapter)}${url}`
         const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
         const target = match ? bySourceName.get(match[1]) : undefined
         return target ? `${chapterUrl(target)}${match?.[2] ?? ''}` : undefined
       }
     })
+
+  for (const [index, chapter] of book.chapters.entries()) {
+    const handlers = handlersFor(chapter)
     const content = toHast(chapter.tree, {handlers}) as HastRoot
+    tightenNoteSpace(content)
     const previous = book.chapters[index - 1]
     const next = book.chapters[index + 1]
     const nav = h('nav.chapter-nav', {ariaLabel: 'Chapters'}, [
@@ -101,7 +111,8 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       h('main#main', [
         h('article.chapter', [
           h('header.chapter__header', [h('p.chapter__number', `Chapter ${index + 1}`), h('h1', chapter.title)]),
-          ...(content.children as ElementContent[])
+          ...(content.children as ElementContent[]),
+          webNotes(book, chapter)
         ])
       ]),
       nav,
@@ -119,6 +130,21 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       body
     })
     out.push({path: chapterUrl(chapter), contents: html.stringify(tree)})
+  }
+
+  // Book-wide pages: where the sources disagree, and the sources.
+  for (const extra of webBackMatter(book, {handlersFor, chapterUrl})) {
+    const tree = page({
+      lang: meta.language,
+      title: `${extra.title} · ${meta.title}`,
+      description: extra.description,
+      canonical: base ? `${base}${extra.path}` : undefined,
+      siteName: meta.title,
+      ogType: 'website',
+      assets: assetPaths,
+      body: [header(), h('main#main', extra.main), footer(book)]
+    })
+    out.push({path: extra.path, contents: html.stringify(tree)})
   }
 
   out.push({path: 'index.html', contents: html.stringify(coverPage(book, options, assetPaths, base))})
@@ -153,7 +179,10 @@ function coverPage(book: Book, options: WebOptions, assets: {css: string; nojsCs
             ])
           )
         )
-      ])
+      ]),
+      backMatterLinks(book).length > 0
+        ? h('nav.contents-back', {ariaLabel: 'About the sources'}, [h('ul', backMatterLinks(book).map((link) => h('li', [h('a', {href: link.href}, link.text)])))])
+        : undefined
     ]),
     footer(book)
   ]
@@ -172,7 +201,7 @@ function coverPage(book: Book, options: WebOptions, assets: {css: string; nojsCs
 
 function footer(book: Book): ElementContent {
   const {meta} = book
-  return h('footer.site-footer', [h('p', [meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`])])
+  return h('footer.site-footer', [footerNav(book), h('p', [meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`])])
 }
 
 function formatSize(bytes: number): string {
