@@ -8,7 +8,8 @@ import {h} from 'hastscript'
 import type {Heading, Image, Link} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {BookAssets} from '../assets.js'
-import type {Citation, ContestedClaim, ScrollySection} from '../types.js'
+import type {Book, ScrollySection} from '../types.js'
+import {epubCitation, epubContested} from './notes.js'
 
 /** What the handlers need to know about the document they render. */
 export interface EpubDocContext {
@@ -16,8 +17,12 @@ export interface EpubDocContext {
   headingOffset: number
   images: Record<string, string>
   resolveLink: (url: string) => string | undefined
-  /** File name of the notes document, for noterefs. */
+  /** File name of the notes document, for noterefs (`''` when rendering inside it). */
   notesFile: string
+  /** The book: its references, formatter and contested claims. */
+  book: Book
+  /** Whether citations get their `id="cite-N"` (the citing place). Default `true`; `false` for copies. */
+  citeIds?: boolean | undefined
 }
 
 /** The handlers for one chapter document. */
@@ -63,21 +68,9 @@ export function epubHandlers(context: EpubDocContext): Handlers {
     return result
   }
 
-  const citation: Handler = (state: State, node: Citation) => {
-    const result = h('sup', [h('a', {href: `${context.notesFile}#note-${node.number}`, id: node.id, 'epub:type': 'noteref', role: 'doc-noteref'}, String(node.number))])
-    state.patch(node, result)
-    return result
-  }
-
-  const contestedClaim: Handler = (state: State, node: ContestedClaim) => {
-    const result = h('div.contested', {id: node.id}, [
-      ...state.all(node),
-      h('p.contested-topic', `Sources disagree: ${node.topic}`),
-      h('ul', node.accounts.map((account) => h('li', state.all(account))))
-    ])
-    state.patch(node, result)
-    return result
-  }
+  // Noterefs to endnotes, and contested claims as a noteref to their accounts: see ./notes.ts.
+  const citation = epubCitation({book: context.book, notesFile: context.notesFile, citeIds: context.citeIds})
+  const contestedClaim = epubContested({book: context.book, notesFile: context.notesFile})
 
   return {heading, image, link, scrollySection, citation, contestedClaim} as Handlers
 }

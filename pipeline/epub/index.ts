@@ -20,9 +20,11 @@ import {toHast} from 'mdast-util-to-hast'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {contentHash, headingOffset, type BookAssets} from '../assets.js'
+import {tightenNoteSpace} from '../citations/places.js'
 import type {Book, BookMeta, Chapter} from '../types.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
+import {epubBackMatter, notesFile} from './notes.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/epub')
 const xhtml = unified().use(rehypeStringify, {
@@ -108,7 +110,6 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const tpl = await loadTemplates()
   const {meta} = book
   const bySourceName = new Map(book.chapters.map((c) => [path.basename(c.file.path), c]))
-  const notesFile = 'notes.xhtml'
   const docs: Doc[] = []
   const render = (nodes: ElementContent[]) => xhtml.stringify({type: 'root', children: nodes} as HastRoot)
 
@@ -137,19 +138,27 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     body: render([titlePage(meta)])
   })
 
-  for (const [index, chapter] of book.chapters.entries()) {
-    const handlers = epubHandlers({
+  // `elsewhere`: a chapter's content rendered in another document (the notes, the disagreements).
+  const handlersFor = (chapter: Chapter, elsewhere?: {notesFile: string; citeIds: boolean}) =>
+    epubHandlers({
       assets: options.assets,
       headingOffset: headingOffset(chapter.tree),
       images: chapter.file.data.images ?? {},
-      notesFile,
+      book,
+      ...(elsewhere ?? {notesFile, citeIds: true}),
       resolveLink(url) {
+        // An anchor of the chapter, from another document, points into the chapter.
+        if (elsewhere && url.startsWith('#')) return `${chapterFileName(chapter)}${url}`
         const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
         const target = match ? bySourceName.get(match[1]) : undefined
         return target ? `${chapterFileName(target)}${match?.[2] ?? ''}` : undefined
       }
     })
+
+  for (const [index, chapter] of book.chapters.entries()) {
+    const handlers = handlersFor(chapter)
     const content = toHast(chapter.tree, {handlers}) as HastRoot
+    tightenNoteSpace(content)
     docs.push({
       id: `chapter-${chapter.slug}`,
       title: chapter.title,
@@ -168,36 +177,8 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     })
   }
 
-  const citations = book.chapters.flatMap((chapter) => (chapter.file.data.citations ?? []).map((citation) => ({chapter, citation})))
-  if (citations.length > 0) {
-    const titles = new Map(book.references.map((item) => [item.id, String(item.title ?? item.id)]))
-    docs.push({
-      id: 'notes',
-      title: 'Notes',
-      filename: notesFile,
-      content: '',
-      bodyType: 'backmatter',
-      beforeToc: false,
-      excludeFromToc: false,
-      body: render([
-        h('section.notes', {'epub:type': 'endnotes', role: 'doc-endnotes', ariaLabelledBy: 'notes-title'}, [
-          h('h1#notes-title', 'Notes'),
-          h(
-            'ol',
-            citations.map(({chapter, citation}) =>
-              h('li', {id: `note-${citation.number}`, 'epub:type': 'endnote', value: undefined}, [
-                h('p', [
-                  citation.items.map((item) => [item.prefix ? `${item.prefix} ` : '', titles.get(item.key) ?? item.key, item.suffix ? `, ${item.suffix}` : ''].join('')).join('; '),
-                  '. ',
-                  h('a', {href: `${chapterFileName(chapter)}#${citation.id}`, role: 'doc-backlink'}, `Back to note ${citation.number}`)
-                ])
-              ])
-            )
-          )
-        ])
-      ])
-    })
-  }
+  // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
+  docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName}))
 
   const assets: Asset[] = [coverImage]
   for (const figure of options.assets.figures.values()) {
@@ -300,7 +281,7 @@ function accessibilitySummary(book: Book, assets: BookAssets): string {
       ? `Every image has a text description: ${[figures > 0 ? `${figures} ${figures === 1 ? 'figure' : 'figures'}, each showing one state of a graphic described in the text beside it` : '', images > 0 ? `${images} ${images === 1 ? 'image' : 'images'} with alternative text` : ''].filter(Boolean).join(', and ')}, so the book can be read in full without seeing them.`
       : 'Apart from the cover, which has a text description, the book is text only.',
     citations > 0 ? 'Citations are numbered links to endnotes, each with a link back to the text.' : '',
-    contested > 0 ? 'Where sources disagree, each source’s account is given as a list in the text.' : '',
+    contested > 0 ? 'Where sources disagree, the passage links to a note with each source’s account, and a back-matter section gathers every disagreement.' : '',
     'No flashing, motion or sound.'
   ]
   return parts.filter(Boolean).join(' ')

@@ -1,0 +1,239 @@
+/**
+ * Citations, endnotes, sources and disagreements in the EPUB.
+ *
+ * - A citation is a noteref (`epub:type="noteref"`, `role="doc-noteref"`,
+ *   `id="cite-N"`) to `notes.xhtml#note-N`: the `<li epub:type="endnote">`
+ *   itself, so reading systems that pop notes up (Apple Books, Kobo) find
+ *   the note at the link's target. Each note links back to its citation.
+ * - A contested claim keeps its passage in the chapter, followed by a noteref
+ *   (“Sources disagree: …”) to an endnote that lists every source's account
+ *   with its citation.
+ * - `sources.xhtml` lists every entry in the style's order with links to
+ *   every place that cites it; `disagreements.xhtml` gathers every contested
+ *   claim. With the notes they are the back matter, in the nav and landmarks.
+ */
+import type {Element, ElementContent} from 'hast'
+import {h} from 'hastscript'
+import type {Paragraph} from 'mdast'
+import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-hast'
+import {bookClaims, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placeLabel, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../citations/places.js'
+import type {Book, Chapter, Citation, ContestedClaim} from '../types.js'
+
+/** File names of the back-matter documents. */
+export const notesFile = 'notes.xhtml'
+export const sourcesFile = 'sources.xhtml'
+export const disagreementsFile = 'disagreements.xhtml'
+
+const backlinkText = '↩\uFE0E'
+
+/** Options of `epubCitation`. */
+export interface EpubCitationOptions {
+  book: Book
+  /** Where the notes are, as the link's document part: `notes.xhtml`, or `''` inside the notes document. */
+  notesFile: string
+  /** Whether this rendering is the citing place and gets `id="cite-N"`. Default `true`; `false` for copies (disagreements). */
+  citeIds?: boolean | undefined
+}
+
+/** The mdast `citation` handler: a noteref to the endnote; an in-text citation shows its author first. */
+export function epubCitation(options: EpubCitationOptions): Handler {
+  const {book} = options
+  const items = new Map(book.references.map((item) => [item.id, item]))
+  return (state: State, node: Citation) => {
+    const noteref = h(
+      'a',
+      {href: `${options.notesFile}#note-${node.number}`, id: options.citeIds === false ? undefined : node.id, 'epub:type': 'noteref', role: 'doc-noteref'},
+      String(node.number)
+    )
+    let result: Element
+    if (node.mode === 'in-text') {
+      const key = node.items[0]?.key ?? ''
+      result = h('span.cite.cite--in-text', [inTextLabel(items.get(key), key, book.meta.language), h('sup', [noteref])])
+    } else {
+      result = h('sup.cite', [noteref])
+    }
+    state.patch(node, result)
+    return result
+  }
+}
+
+/** The mdast `contestedClaim` handler: the passage, then a noteref to the endnote with every source's account. */
+export function epubContested(options: {book: Book; notesFile: string}): Handler {
+  const anchors = new Map(bookClaims(options.book).map((entry) => [entry.claim, entry.anchor]))
+  return (state: State, node: ContestedClaim) => {
+    const result = h('div.contested', {id: node.id}, [
+      ...state.all(node),
+      h('p.contested-flag', [
+        h(
+          'a',
+          {href: `${options.notesFile}#${contestedNoteId(anchors.get(node) ?? node.id)}`, 'epub:type': 'noteref', role: 'doc-noteref'},
+          `Sources disagree: ${node.topic}`
+        )
+      ])
+    ])
+    state.patch(node, result)
+    return result
+  }
+}
+
+function contestedNoteId(anchor: string): string {
+  return `note-${anchor}`
+}
+
+/** A back-matter document, in the shape the EPUB target hands to the packer. */
+export interface BackMatterDoc {
+  id: string
+  title: string
+  filename: string
+  content: string
+  body: string
+  bodyType: string
+  beforeToc: boolean
+  excludeFromToc: boolean
+  /** Landmark in the nav (EPUB Structural Semantics type). */
+  landmark?: {type: string; title: string}
+}
+
+/** Options of `epubBackMatter`. */
+export interface EpubBackMatterOptions {
+  /** Serialize hast as XHTML. */
+  render: (nodes: ElementContent[]) => string
+  /** The EPUB handlers of a chapter's content rendered in another document. */
+  handlersFor: (chapter: Chapter, citations: {notesFile: string; citeIds: boolean}) => Handlers
+  /** File name of a chapter's document. */
+  chapterFile: (chapter: Chapter) => string
+}
+
+/** The back matter: where the sources disagree (when the book has contested claims), notes (when it cites), sources (when it has references). */
+export function epubBackMatter(book: Book, options: EpubBackMatterOptions): BackMatterDoc[] {
+  const docs: BackMatterDoc[] = []
+  const places = citingPlaces(book)
+  const claims = bookClaims(book)
+  const doc = (id: string, title: string, filename: string, body: Element, landmark?: string): BackMatterDoc => ({
+    id,
+    title,
+    filename,
+    content: '',
+    body: options.render([body]),
+    bodyType: 'backmatter',
+    beforeToc: false,
+    excludeFromToc: false,
+    ...(landmark ? {landmark: {type: landmark, title}} : {})
+  })
+  /** Where a citation is: in its chapter, or (an account of a contested claim) in the notes. */
+  const placeHref = (place: CitingPlace) => `${place.account ? notesFile : options.chapterFile(place.chapter)}#${place.citation.id}`
+  const accountItems = (chapter: Chapter, claim: ContestedClaim, citations: {notesFile: string; citeIds: boolean}) => {
+    const handlers = options.handlersFor(chapter, citations)
+    return claim.accounts.map((account) => {
+      const paragraph: Paragraph = {type: 'paragraph', children: account.children}
+      const hast = toHast(paragraph, {handlers})
+      tightenNoteSpace(hast)
+      return h('li', hast.type === 'element' ? hast.children : [])
+    })
+  }
+
+  if (claims.length > 0) {
+    docs.push(
+      doc(
+        'disagreements',
+        'Where the sources disagree',
+        disagreementsFile,
+        h('section.disagreements', {'epub:type': 'appendix', role: 'doc-appendix', ariaLabelledBy: 'disagreements-title'}, [
+          h('h1#disagreements-title', 'Where the sources disagree'),
+          h('p.backmatter-intro', `The sources disagree in ${claims.length === 1 ? 'one place' : `${claims.length} places`}. Here they are together, with every source’s account and its note.`),
+          ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
+            const excerpt = passageExcerpt(claim.children)
+            return h('section.disagreement', {id: anchor}, [
+              h('h2', claim.topic),
+              excerpt ? h('blockquote', [h('p', excerpt)]) : undefined,
+              h('ul.accounts', accountItems(chapter, claim, {notesFile, citeIds: false})),
+              h('p.place', [h('a', {href: `${options.chapterFile(chapter)}#${claim.id}`}, `Read the passage in chapter ${chapterNumber}, “${chapter.title}”`)])
+            ])
+          })
+        ])
+      )
+    )
+  }
+
+  if (places.length > 0) {
+    const sections: Element[] = []
+    for (const group of groupByChapter(places)) {
+      const {chapter, chapterNumber} = group[0]!
+      const chapterFile = options.chapterFile(chapter)
+      const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
+      sections.push(
+        h('section.chapter-notes', {ariaLabelledBy: `notes-${chapter.slug}`}, [
+          h('h2', {id: `notes-${chapter.slug}`}, `Chapter ${chapterNumber}: ${chapter.title}`),
+          h(
+            'ol.notes-list',
+            group.map((place) =>
+              h('li', {id: `note-${place.citation.number}`, 'epub:type': 'endnote', value: place.citation.number}, [
+                h('p', [
+                  ...book.formatter.clusterHast(place.citation.items),
+                  ' ',
+                  h('a.backlink', {href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`, role: 'doc-backlink', ariaLabel: `Back to citation ${place.citation.number}`}, backlinkText)
+                ])
+              ])
+            )
+          ),
+          // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
+          ...chapterClaims.map(({claim, anchor}) =>
+            h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
+              h('p.contested-topic', `Sources disagree: ${claim.topic}`),
+              h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
+              h('p', [h('a.backlink', {href: `${chapterFile}#${claim.id}`, role: 'doc-backlink', ariaLabel: 'Back to the passage'}, backlinkText)])
+            ])
+          )
+        ])
+      )
+    }
+    docs.push(
+      doc(
+        'notes',
+        'Notes',
+        notesFile,
+        h('section.notes', {'epub:type': 'endnotes', role: 'doc-endnotes', ariaLabelledBy: 'notes-title'}, [h('h1#notes-title', 'Notes'), ...sections]),
+        'endnotes'
+      )
+    )
+  }
+
+  if (book.references.length > 0) {
+    const byKey = placesByKey(places)
+    const ids = book.formatter.order(book.references.map((item) => item.id))
+    const anchors = sourceAnchors(ids)
+    docs.push(
+      doc(
+        'sources',
+        'Sources',
+        sourcesFile,
+        h('section.sources', {'epub:type': 'bibliography', role: 'doc-bibliography', ariaLabelledBy: 'sources-title'}, [
+          h('h1#sources-title', 'Sources'),
+          h('p.backmatter-intro', 'Every work this book cites, with a link to each place that cites it.'),
+          h(
+            'ul.sources-list',
+            ids.map((id) => h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [h('p.entry', book.formatter.entryHast(id)), citedIn(byKey.get(id) ?? [], placeHref)]))
+          )
+        ]),
+        'bibliography'
+      )
+    )
+  }
+  return docs
+}
+
+/** “Cited in ch. 1, notes 1, 3; ch. 2, note 7.”, each number a link to its citing place. */
+function citedIn(places: CitingPlace[], href: (place: CitingPlace) => string): Element {
+  if (places.length === 0) return h('p.cited-in', 'Not cited in the text.')
+  const children: ElementContent[] = [{type: 'text', value: 'Cited in '}]
+  groupByChapter(places).forEach((group, index) => {
+    if (index > 0) children.push({type: 'text', value: '; '})
+    children.push({type: 'text', value: `ch. ${group[0]!.chapterNumber}, ${group.length === 1 ? 'note' : 'notes'} `})
+    group.forEach((place, i) => {
+      if (i > 0) children.push({type: 'text', value: ', '})
+      children.push(h('a', {href: href(place), ariaLabel: placeLabel(place)}, String(place.citation.number)))
+    })
+  })
+  children.push({type: 'text', value: '.'})
+  return h('p.cited-in', children)
+}
