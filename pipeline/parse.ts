@@ -14,12 +14,14 @@ import type {VFile} from 'vfile'
 import type {Chapter, CslItem} from './types.js'
 import type {ChapterSource, GraphicRegistry} from './load.js'
 import {remarkChapterMeta} from './plugins/remark-chapter-meta.js'
+import {remarkChunkedParse} from './plugins/remark-chunked-parse.js'
 import {remarkCitations} from './plugins/remark-citations.js'
 import {remarkContentChecks} from './plugins/remark-content-checks.js'
 import {remarkContested} from './plugins/remark-contested.js'
 import {remarkLinks} from './plugins/remark-links.js'
 import {remarkLocalImages} from './plugins/remark-local-images.js'
 import {remarkScrolly} from './plugins/remark-scrolly.js'
+import {remarkXmlChars} from './plugins/remark-xml-chars.js'
 
 /** What the shared plugins need from the book. */
 export interface ParseOptions {
@@ -32,6 +34,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
   const {graphics, references} = options
   return unified()
     .use(remarkParse)
+    .use(remarkChunkedParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(remarkGfm)
@@ -46,6 +49,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       graphicNames: () => graphics.names()
     })
     .use(remarkContested)
+    .use(remarkXmlChars)
     .use(remarkLinks) as unknown as Processor<Root, Root, Root>
 }
 

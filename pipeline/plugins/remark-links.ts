@@ -16,7 +16,9 @@
  * `checkLinks` answers it once every chapter is parsed, and marks the links
  * that lead nowhere `data.dangling` (the targets render those as plain text).
  *
- * Messages (source `remark-links`, from `checkLinks`), all warnings:
+ * Messages (source `remark-links`): the error `duplicate-id` (a step,
+ * section or claim id used twice in a chapter, or one the pages use for
+ * their own elements, such as `main`); and from `checkLinks`, warnings:
  * `missing-link-target`, `missing-anchor`, `local-link`, `unsafe-link`.
  */
 import fs from 'node:fs'
@@ -25,7 +27,7 @@ import GithubSlugger from 'github-slugger'
 import type {Definition, Image, Link, Nodes, Root} from 'mdast'
 import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {warn} from '../messages.js'
+import {error, warn} from '../messages.js'
 
 const source = 'remark-links'
 
@@ -70,20 +72,30 @@ export function remarkLinks() {
       if (!definitions.has(node.identifier)) definitions.set(node.identifier, node)
     })
 
-    // Ids the targets or other plugins give elements of this page.
-    const taken = new Set<string>(['main', `title-${slug}`])
+    // Ids of the targets' own elements: the page's `main`, the chapter title, note links, tooltips and notes
+    // (`cite-3`, `cite-3-tip`, `note-3`, `notes`), graphics' titles, footnotes.
+    const own = (id: string) =>
+      id === 'main' || id === `title-${slug}` || id === 'notes' || /^(?:cite|note)-\d+(?:-tip)?$/.test(id) || /-svg-(?:title|desc)$/.test(id) || id.startsWith('user-content-')
+    // Ids of steps, scrolly sections and claims: two elements of a page must not share one.
+    const taken = new Map<string, Nodes>()
     visit(tree, (node) => {
-      if (node.type === 'scrollySection' || node.type === 'scrollyStep' || node.type === 'contestedClaim') taken.add(node.id)
+      if (node.type !== 'scrollySection' && node.type !== 'scrollyStep' && node.type !== 'contestedClaim') return
+      const before = taken.get(node.id)
+      if (own(node.id)) {
+        error(file, `Unexpected id \`${node.id}\`, which the pages use for their own elements, expected another id`, node, 'duplicate-id', source)
+      } else if (before && !(before.type === 'scrollyStep' && node.type === 'scrollyStep')) {
+        // (Two steps with one id are remark-scrolly's `invalid-step-id`.)
+        const line = before.position ? ` (also on line ${before.position.start.line})` : ''
+        error(file, `Unexpected duplicate id \`${node.id}\`${line}, expected every step, section and claim of a chapter to have its own id`, node, 'duplicate-id', source)
+      }
+      if (!before) taken.set(node.id, node)
     })
-    // Ids of the targets' own elements: note links, tooltips and notes (`cite-3`, `cite-3-tip`, `note-3`, `notes`), a contested claim's accounts.
-    const claimParts = new Set([...taken].map((id) => `${id}-accounts`))
-    const reserved = (id: string) =>
-      taken.has(id) || claimParts.has(id) || id === 'notes' || /^(?:cite|note)-\d+(?:-tip)?$/.test(id) || /-svg-(?:title|desc)$/.test(id) || id.startsWith('user-content-')
+    // A contested claim's accounts (`how-many-accounts`).
+    const claimParts = new Set([...taken.keys()].map((id) => `${id}-accounts`))
+    const reserved = (id: string) => taken.has(id) || claimParts.has(id) || own(id)
 
     const slugger = new GithubSlugger()
-    const anchors = new Set(taken)
-    anchors.delete('main')
-    anchors.delete(`title-${slug}`)
+    const anchors = new Set(taken.keys())
     const links: LinkRecord[] = []
 
     visit(tree, (node, index, parent) => {
@@ -140,6 +152,12 @@ export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
   const byPath = new Map<string, LinkedChapter>()
   for (const chapter of chapters) byPath.set(path.resolve(chapter.file.cwd, chapter.file.path), chapter)
   const names = chapters.map((c) => path.basename(c.file.path))
+  const anchorSets = new Map<VFile, Set<string>>()
+  const anchorsOf = (file: VFile) => {
+    let set = anchorSets.get(file)
+    if (!set) anchorSets.set(file, (set = new Set(file.data.anchors ?? [])))
+    return set
+  }
 
   for (const chapter of chapters) {
     const file = chapter.file
@@ -161,7 +179,7 @@ export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
       }
 
       if (record.kind === 'anchor') {
-        if (record.fragment && !(file.data.anchors ?? []).includes(record.fragment)) {
+        if (record.fragment && !anchorsOf(file).has(record.fragment)) {
           dangling(`Missing anchor \`#${record.fragment}\` in this chapter, expected ${anchorHint(record.fragment, file)}`, 'missing-anchor')
         }
         continue
@@ -173,7 +191,7 @@ export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
         const name = path.basename(target.file.path)
         const fragment = /#.*$/.exec(node.url)?.[0] ?? ''
         node.url = `${name}${fragment}`
-        if (record.fragment && !(target.file.data.anchors ?? []).includes(record.fragment)) {
+        if (record.fragment && !anchorsOf(target.file).has(record.fragment)) {
           dangling(`Missing anchor \`#${record.fragment}\` in \`${name}\`, expected ${anchorHint(record.fragment, target.file)}`, 'missing-anchor')
         }
         continue
