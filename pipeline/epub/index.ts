@@ -100,6 +100,20 @@ export function uuidV5(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
+/**
+ * What rehype-stringify writes as HTML but XML forbids: `]]>` in text (raw
+ * HTML shown as text can hold it) and attributes without a value (a task
+ * list's `<input checked disabled>`). Start tags are `<name attr="…">`, so
+ * a bare word inside one is an attribute name.
+ */
+function xmlSafe(markup: string): string {
+  return markup
+    .replaceAll(']]>', ']]&#x3E;')
+    .replace(/<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=/>]+(?:="[^"]*")?)+\s*\/?>/g, (tag) =>
+      tag.replace(/(\s+)([^\s"'=/>]+)(="[^"]*")?/g, (all, space: string, name: string, value: string | undefined) => (value ? all : `${space}${name}="${name}"`))
+    )
+}
+
 /** File name of a chapter in the EPUB. */
 export function chapterFileName(chapter: Chapter): string {
   return `${chapter.slug}.xhtml`
@@ -111,7 +125,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const {meta} = book
   const bySourceName = new Map(book.chapters.map((c) => [path.basename(c.file.path), c]))
   const docs: Doc[] = []
-  const render = (nodes: ElementContent[]) => xhtml.stringify({type: 'root', children: nodes} as HastRoot)
+  const render = (nodes: ElementContent[]) => xmlSafe(xhtml.stringify({type: 'root', children: nodes} as HastRoot))
 
   const cover = renderCoverPng(meta)
   const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}
