@@ -297,13 +297,32 @@ describe('CSL formatter', () => {
     }
     expect(bibliography.calls).toBe(1)
 
+    expect(formatter.runs.bibliography).toBe(1)
+
     const cite: CiteItem = {key: 'garcia-2001', prefix: 'see', suffix: 'p. 3', suppressAuthor: false}
     formatter.note(cite)
     formatter.note({...cite})
     formatter.noteHast(cite)
-    expect(citation.calls).toBe(1)
-    formatter.note({...cite, suffix: 'p. 4'})
-    expect(citation.calls).toBe(2)
+    // A note with a page number: its shape with a placeholder page, and the note itself, which checks the shape.
+    expect(formatter.runs.clusters).toBe(2)
+    // Another page of the same work fills the shape in, without citeproc.
+    const filled = formatter.note({...cite, suffix: 'p. 4'})
+    expect(formatter.runs.clusters).toBe(2)
+    expect(filled).toEqual(createFormatter(items, {style: 'chicago-note-bibliography', locale: 'en'}).note({...cite, suffix: 'p. 4'}))
+    // A range is no plain page number: citeproc renders it.
+    formatter.note({...cite, suffix: 'pp. 4-5'})
+    expect(formatter.runs.clusters).toBe(3)
+    formatter.note({key: 'smith-2020', prefix: '', suffix: '', suppressAuthor: false})
+    formatter.note({key: 'smith-2020', prefix: '', suffix: '', suppressAuthor: false})
+    expect(formatter.runs.clusters).toBe(4)
+    // Notes never go through citation-js's one-off `citation` output (a fresh citeproc state each time).
+    expect(citation.calls).toBe(0)
+  })
+
+  it('numbers notes of a numeric style as the bibliography does', () => {
+    const formatter = createFormatter(items, {style: 'vancouver'})
+    const position = formatter.order(items.keys()).indexOf('smith-2020') + 1
+    expect(formatter.note({key: 'smith-2020', prefix: '', suffix: '', suppressAuthor: false}).text).toBe(`(${position})`)
   })
 
   it('formats Chicago notes and bibliography', () => {

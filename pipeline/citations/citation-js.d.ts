@@ -21,6 +21,28 @@ declare module '@citation-js/core' {
   export interface CslConfig {
     styles: Register<string>
     locales: Register<string>
+    /**
+     * The citeproc engine of a style and locale, shared by every caller of
+     * that pair (citation-js caches one per pair): its registry is emptied and
+     * its item lookup set to `data` on every call.
+     */
+    engine(data: unknown[], style: string, lang: string | undefined, format: string): CslEngine
+  }
+
+  /** The parts of a citeproc-js `CSL.Engine` the formatter uses. */
+  export interface CslEngine {
+    sys: {retrieveItem: unknown}
+    /** Register exactly these items (sorted and disambiguated as a whole); returns their ids in bibliography order. */
+    updateItems(ids: string[], nosort?: boolean): string[]
+    /** One cluster of registered items (every cite in first position), as output in the current format. */
+    makeCitationCluster(cites: Array<Record<string, unknown>>): string
+    /**
+     * A cluster as a citation of a document whose citations before and after
+     * it are `pre` and `post` (positions such as ibid within it); `flag` 2
+     * (`CSL.ASSUME_ALL_ITEMS_REGISTERED`) leaves the registry alone. Returns
+     * a report and `[index, output]` of every citation whose output changed.
+     */
+    processCitationCluster(citation: {citationItems: Array<Record<string, unknown>>; properties: {noteIndex: number}}, pre: unknown[], post: unknown[], flag?: number): [unknown, Array<[number, string]>]
   }
 
   export namespace plugins {
