@@ -8,7 +8,6 @@ import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
-import remarkSmartypants from 'remark-smartypants'
 import {unified, type Processor} from 'unified'
 import type {VFile} from 'vfile'
 import type {Chapter, CslItem} from './types.js'
@@ -21,6 +20,7 @@ import {remarkContested} from './plugins/remark-contested.js'
 import {remarkLinks} from './plugins/remark-links.js'
 import {remarkLocalImages} from './plugins/remark-local-images.js'
 import {remarkScrolly} from './plugins/remark-scrolly.js'
+import {remarkSmartPunctuation} from './plugins/remark-smart-punctuation.js'
 import {remarkXmlChars} from './plugins/remark-xml-chars.js'
 
 /** What the shared plugins need from the book. */
@@ -38,7 +38,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(remarkGfm)
-    .use(remarkSmartypants)
+    .use(remarkSmartPunctuation)
     .use(remarkChapterMeta)
     .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
     .use(remarkLocalImages)
