@@ -12,12 +12,13 @@ import {h} from 'hastscript'
 import {toHast} from 'mdast-util-to-hast'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
-import {page} from '../../templates/web/page.js'
+import {page, type PageAssets} from '../../templates/web/page.js'
 import {contentHash, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
 import type {Book, Chapter, OutputFile} from '../types.js'
 import {backMatterLinks, footerNav, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
+import {ogImage} from './og-image.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/web')
 const html = unified().use(rehypeStringify)
@@ -64,13 +65,22 @@ export function buildClientAssets(): Promise<OutputFile[]> {
 export async function renderWeb(book: Book, options: WebOptions): Promise<OutputFile[]> {
   const client = await buildClientAssets()
   const find = (prefix: string, ext: string) => client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
-  const assetPaths = {css: find('style', '.css'), nojsCss: find('nojs', '.css'), js: find('story', '.js'), favicon: find('favicon', '.svg')}
-  const out: OutputFile[] = [...client]
-  for (const figure of options.assets.figures.values()) out.push({path: `figures/${figure.fileName}`, contents: figure.data})
-  for (const media of options.assets.media.values()) out.push({path: `media/${media.fileName}`, contents: media.data})
-
   const {meta} = book
   const base = meta.url ? (meta.url.endsWith('/') ? meta.url : `${meta.url}/`) : undefined
+  const og = ogImage(meta)
+  const assetPaths: PageAssets = {
+    css: find('style', '.css'),
+    nojsCss: find('nojs', '.css'),
+    js: find('story', '.js'),
+    favicon: find('favicon', '.svg'),
+    ogImage: {url: `${base ?? ''}${og.file.path}`, width: og.width, height: og.height, alt: og.alt}
+  }
+  const out: OutputFile[] = [...client, og.file]
+  for (const figure of options.assets.figures.values()) {
+    out.push({path: `figures/${figure.fileName}`, contents: figure.data})
+  }
+  for (const media of options.assets.media.values()) out.push({path: `media/${media.fileName}`, contents: media.data})
+
   const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
   const bySourceName = new Map(book.chapters.map((c) => [path.basename(c.file.path), c]))
 
@@ -151,7 +161,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   return out
 }
 
-function coverPage(book: Book, options: WebOptions, assets: {css: string; nojsCss: string; js: string; favicon: string}, base: string | undefined): HastRoot {
+function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: string | undefined): HastRoot {
   const {meta} = book
   const first = book.chapters[0]
   const body: ElementContent[] = [

@@ -14,15 +14,23 @@ export interface PageOptions {
   description: string
   /** Absolute URL of this page, when the book has a `url`. */
   canonical?: string | undefined
-  /** Absolute URL of the Open Graph image, when known. */
-  ogImage?: string | undefined
   siteName: string
   /** `website` for the cover, `article` for chapters. */
   ogType: 'website' | 'article'
-  assets: {css: string; nojsCss: string; js: string; favicon: string}
+  assets: PageAssets
   body: ElementContent[]
   /** Extra class on `<body>`. */
   bodyClass?: string
+}
+
+/** The files every page links to. */
+export interface PageAssets {
+  css: string
+  nojsCss: string
+  js: string
+  favicon: string
+  /** The Open Graph image: absolute URL when the book has a `url` (else relative to the pages), size and text alternative. */
+  ogImage?: {url: string; width: number; height: number; alt: string} | undefined
 }
 
 /** The Content-Security-Policy of every page: same-origin only, no inline code. */
@@ -47,13 +55,22 @@ export function page(options: PageOptions): Root {
     property('og:title', options.title),
     property('og:description', options.description),
     property('og:type', options.ogType),
-    property('og:site_name', options.siteName)
+    property('og:site_name', options.siteName),
+    property('og:locale', options.lang.replace('-', '_'))
   ]
   if (options.canonical) {
     head.push(h('link', {rel: 'canonical', href: options.canonical}), property('og:url', options.canonical))
   }
-  if (options.ogImage) {
-    head.push(property('og:image', options.ogImage), meta('twitter:card', 'summary_large_image'))
+  if (options.assets.ogImage) {
+    const image = options.assets.ogImage
+    head.push(
+      property('og:image', image.url),
+      property('og:image:type', 'image/png'),
+      property('og:image:width', String(image.width)),
+      property('og:image:height', String(image.height)),
+      property('og:image:alt', image.alt),
+      meta('twitter:card', 'summary_large_image')
+    )
   }
   return {
     type: 'root',

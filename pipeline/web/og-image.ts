@@ -1,0 +1,25 @@
+/**
+ * The web story's Open Graph image: the book's cover composition (shared with
+ * the EPUB's cover, so both books look like one) rendered at the 1200 × 630
+ * size link previews use, as a content-hashed PNG.
+ */
+import {contentHash} from '../assets.js'
+import {coverAlt, renderCoverPng} from '../epub/cover.js'
+import type {BookMeta, OutputFile} from '../types.js'
+
+/** Size of the image: what Facebook, LinkedIn, Mastodon and others crop to. */
+export const ogImageSize = {width: 1200, height: 630} as const
+
+/** The image file and what the pages say about it. */
+export interface OgImage {
+  file: OutputFile
+  width: number
+  height: number
+  alt: string
+}
+
+/** Render the Open Graph image of a book (pure: the same metadata gives the same bytes and name). */
+export function ogImage(meta: BookMeta): OgImage {
+  const data = renderCoverPng(meta, ogImageSize)
+  return {file: {path: `assets/og.${contentHash(data, 8)}.png`, contents: data}, ...ogImageSize, alt: coverAlt(meta)}
+}
