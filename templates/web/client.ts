@@ -16,7 +16,6 @@ import './popover.js'
 interface Scroller {
   setup(options: {step: HTMLElement[]; offset: string}): Scroller
   onStepEnter(callback: (response: {element: HTMLElement}) => void): Scroller
-  onStepExit(callback: (response: {element: HTMLElement; direction: 'up' | 'down'}) => void): Scroller
   offset(value: string): Scroller
   resize(): Scroller
 }
@@ -28,7 +27,7 @@ interface Section {
   scroller: Scroller
   /** Trigger line, in px from the top of the viewport. */
   line: number
-  /** Whether the trigger line is inside the section (kept by Scrollama's enter and exit). */
+  /** Whether the trigger line was inside the section at the last scroll (before any resize). */
   inside: boolean
 }
 
@@ -86,6 +85,13 @@ function currentStep(section: Section): HTMLElement | undefined {
   return distance === 0 ? best : undefined
 }
 
+/** Whether the trigger line is within the section's steps. */
+function isInside(section: Section): boolean {
+  const first = section.steps[0]?.getBoundingClientRect()
+  const last = section.steps[section.steps.length - 1]?.getBoundingClientRect()
+  return first !== undefined && last !== undefined && first.top <= section.line && last.bottom >= section.line
+}
+
 function stepOf(element: Element | null): {step: HTMLElement; section: HTMLElement} | undefined {
   const step = element?.closest<HTMLElement>('.step')
   const section = step?.closest<HTMLElement>('.scrolly')
@@ -122,17 +128,8 @@ function setup(): void {
   // Deep link: land on the step and show its state before the observers report anything.
   showTarget()
   for (const section of sections) {
-    const first = section.steps[0]
-    const last = section.steps[section.steps.length - 1]
-    section.scroller
-      .setup({step: section.steps, offset: `${section.line}px`})
-      .onStepEnter(({element}) => {
-        section.inside = true
-        showStep(section.element, element)
-      })
-      .onStepExit(({element, direction}) => {
-        if ((element === first && direction === 'up') || (element === last && direction === 'down')) section.inside = false
-      })
+    section.inside = isInside(section)
+    section.scroller.setup({step: section.steps, offset: `${section.line}px`}).onStepEnter(({element}) => showStep(section.element, element))
   }
   window.addEventListener('hashchange', showTarget)
 
@@ -163,42 +160,44 @@ function setup(): void {
     }
   })
 
+  // Scrolling: where the reader is (kept between resizes) and the reading progress.
+  const bar = document.querySelector<HTMLElement>('.progress__bar')
+  let resizing = false
+  let scrollPending = 0
+  const scrolled = () => {
+    scrollPending = 0
+    // Scroll events a resize causes come after the layout changed: they say nothing of where the reader was.
+    if (!resizing) for (const section of sections) section.inside = isInside(section)
+    const max = document.documentElement.scrollHeight - window.innerHeight
+    if (bar) bar.style.transform = `scaleX(${max > 0 ? Math.min(1, Math.max(0, window.scrollY / max)) : 1})`
+  }
+  window.addEventListener('scroll', () => (scrollPending ||= requestAnimationFrame(scrolled)), {passive: true})
+  scrolled()
+
   // Resize and rotation: new trigger lines, new observers. When the width changes the layout may
-  // change, so the active step is landed again and keeps its state.
+  // change, so the step the reader was in is landed again and keeps its state.
   let width = window.innerWidth
-  let pending = 0
+  let resizePending = 0
   window.addEventListener('resize', () => {
-    cancelAnimationFrame(pending)
-    pending = requestAnimationFrame(() => {
+    resizing = true
+    cancelAnimationFrame(resizePending)
+    resizePending = requestAnimationFrame(() => {
       const widthChanged = window.innerWidth !== width
       width = window.innerWidth
       for (const section of sections) {
         const active = section.steps.find((step) => step.id === section.element.dataset.activeStep)
-        const wasInView = active !== undefined && section.inside
         const line = section.line
         measure(section)
         if (section.line !== line) section.scroller.offset(`${section.line}px`)
         else section.scroller.resize()
-        if (widthChanged && active && wasInView) goTo(active, section.element, false)
+        if (widthChanged && active && section.inside) goTo(active, section.element, false)
         const now = currentStep(section)
         if (now) showStep(section.element, now)
       }
+      resizing = false
+      scrolled()
     })
   })
-
-  // Reading progress through the page.
-  const bar = document.querySelector<HTMLElement>('.progress__bar')
-  let progressPending = 0
-  const progress = () => {
-    progressPending = 0
-    const max = document.documentElement.scrollHeight - window.innerHeight
-    if (bar) bar.style.transform = `scaleX(${max > 0 ? Math.min(1, Math.max(0, window.scrollY / max)) : 1})`
-  }
-  if (bar) {
-    window.addEventListener('scroll', () => (progressPending ||= requestAnimationFrame(progress)), {passive: true})
-    window.addEventListener('resize', progress)
-    progress()
-  }
 
   // Print: the static figures are lazy images hidden on screen; load them before the page prints.
   const eager = () => {
