@@ -14,15 +14,16 @@ const root = path.resolve(import.meta.dirname, '../..')
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    builds: Record<'basic' | 'story', {out: string; url: string; epub: string}>
+    builds: Record<'basic' | 'story' | 'layouts', {out: string; url: string; epub: string}>
   }
 }
 
 export default async function setup(project: TestProject) {
-  const base = path.join(root, 'test-results', 'builds')
+  // TWOFOLD_TEST_BUILDS: another directory, so that runs started side by side do not delete each other's builds.
+  const base = process.env.TWOFOLD_TEST_BUILDS ? path.resolve(process.env.TWOFOLD_TEST_BUILDS) : path.join(root, 'test-results', 'builds')
   await fs.rm(base, {recursive: true, force: true})
-  const books = {basic: 'tests/fixtures/books/basic', story: 'chapters'} as const
-  const builds = {} as Record<'basic' | 'story', {out: string; url: string; epub: string}>
+  const books = {basic: 'tests/fixtures/books/basic', story: 'chapters', layouts: 'tests/fixtures/books/layouts'} as const
+  const builds = {} as Record<keyof typeof books, {out: string; url: string; epub: string}>
   const servers: Array<() => Promise<void>> = []
   for (const [name, dir] of Object.entries(books) as Array<[keyof typeof books, string]>) {
     const out = path.join(base, name)
