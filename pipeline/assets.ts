@@ -1,7 +1,8 @@
 /**
  * Assets both targets need, computed once per build: the static image of
- * every graphic state in use, and the local images chapters use, each named
- * by a hash of its content (stable across builds, new when it changes).
+ * every graphic state in use (wide, and narrow for phones when the graphic
+ * has that variant), and the local images chapters use, each named by a hash
+ * of its content (stable across builds, new when it changes).
  */
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
@@ -16,16 +17,26 @@ export function contentHash(data: string | Uint8Array, length = 10): string {
   return createHash('sha256').update(data).digest('hex').slice(0, length)
 }
 
-/** One state of a graphic, as a standalone SVG file. */
-export interface StaticFigure {
-  graphic: string
-  state: string
-  /** File name, e.g. `mrta-timeline-founding-1a2b3c4d5e.svg`. */
+/** One variant of a static figure: a standalone SVG file and its size (viewBox units, for `width`/`height`). */
+export interface StaticFigureFile {
+  /** File name, e.g. `mrta-timeline-founding-narrow-1a2b3c4d5e.svg`. */
   fileName: string
   data: string
-  alt: string
   width: number
   height: number
+}
+
+/**
+ * One state of a graphic, as a standalone SVG file: the wide variant (the
+ * fields of the figure itself, which the EPUB and print use) and, when the
+ * graphic has one, the narrow variant for phones.
+ */
+export interface StaticFigure extends StaticFigureFile {
+  graphic: string
+  state: string
+  alt: string
+  /** The narrow (phone) variant; absent when the wide graphic serves both. */
+  narrow?: StaticFigureFile | undefined
 }
 
 /** A local image a chapter uses. */
@@ -63,9 +74,10 @@ export async function collectAssets(book: Book): Promise<BookAssets> {
         const key = `${graphic.name}#${step.state}`
         if (figures.has(key)) continue
         const data = graphic.renderState(step.state)
-        const {width, height} = svgSize(data)
         const alt = graphic.states.find((s) => s.id === step.state)?.description ?? ''
-        figures.set(key, {graphic: graphic.name, state: step.state, fileName: `${graphic.name}-${step.state}-${contentHash(data)}.svg`, data, alt, width, height})
+        const wide = staticFile(data, `${graphic.name}-${step.state}`)
+        const narrow = graphic.svgNarrow === undefined ? undefined : staticFile(graphic.renderState(step.state, 'narrow'), `${graphic.name}-${step.state}-narrow`)
+        figures.set(key, {graphic: graphic.name, state: step.state, alt, ...wide, narrow})
       }
     })
   }
@@ -80,6 +92,11 @@ export async function collectAssets(book: Book): Promise<BookAssets> {
     }
   }
   return {figures, media}
+}
+
+/** A standalone SVG as a file named `<base>-<hash>.svg`, with its size. */
+function staticFile(data: string, base: string): StaticFigureFile {
+  return {fileName: `${base}-${contentHash(data)}.svg`, data, ...svgSize(data)}
 }
 
 /** How much to shift a chapter's headings so its shallowest heading becomes `<h2>` (the chapter title is the `<h1>`). */

@@ -7,10 +7,10 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import type {BookMeta, Graphic} from './types.js'
-import {error} from './messages.js'
+import {error, warn} from './messages.js'
 import {readYamlFields, type FieldSpec} from './yaml-fields.js'
 import {graphicFromSvg} from './figures/graphic.js'
-import {generateGraphicSvg} from './figures/generate.js'
+import {generateGraphicSvgs} from './figures/generate.js'
 
 const source = 'twofold-load'
 
@@ -170,13 +170,16 @@ async function loadChapters(bookDir: string, cwd: string, entries: string[], fil
 }
 
 /**
- * The graphics of a book, under `figures/`: hand-made `<name>.svg` files and
- * `<name>.yaml` data files rendered by the generators in `pipeline/figures/`.
- * Each is read and checked once, on first use.
+ * The graphics of a book, under `figures/`: hand-made `<name>.svg` files
+ * (with an optional phone variant `<name>.narrow.svg`) and `<name>.yaml` data
+ * files rendered by the generators in `pipeline/figures/` (which draw both
+ * variants). Each is read and checked once, on first use.
  */
 export class GraphicRegistry {
   readonly dir: string
   private readonly sources = new Map<string, string>()
+  /** Names with a `<name>.narrow.svg` (a hand-made graphic's phone variant). */
+  private readonly narrow = new Set<string>()
   private readonly cache = new Map<string, Graphic | undefined>()
 
   constructor(
@@ -196,12 +199,28 @@ export class GraphicRegistry {
       return
     }
     for (const name of names) {
+      const variant = /^(.+)\.narrow\.svg$/.exec(name)
+      if (variant) {
+        this.narrow.add(variant[1])
+        continue
+      }
       const match = /^(.+)\.(svg|ya?ml)$/.exec(name)
       if (!match) continue
       const existing = this.sources.get(match[1])
       // A data file wins over an SVG of the same name: the SVG may be its rendered output.
       if (existing && existing.endsWith('.svg') && match[2] === 'svg') continue
       if (!existing || match[2] !== 'svg') this.sources.set(match[1], name)
+    }
+    // A narrow variant belongs to a hand-made SVG; generated graphics draw their own.
+    for (const name of this.narrow) {
+      const owner = this.sources.get(name)
+      if (owner?.endsWith('.svg')) continue
+      const file = new VFile({path: path.relative(this.cwd, path.join(this.dir, `${name}.narrow.svg`)), cwd: this.cwd})
+      const reason = owner
+        ? `Unexpected \`${name}.narrow.svg\` beside the data file \`${owner}\`, expected none: the generator draws the narrow variant (remove the file)`
+        : `Unexpected \`${name}.narrow.svg\` without \`${name}.svg\`, expected the wide graphic beside its narrow variant`
+      warn(file, reason, undefined, 'unused-narrow-variant', source)
+      this.files.push(file)
     }
   }
 
@@ -227,10 +246,12 @@ export class GraphicRegistry {
         this.files.push(file)
         const relative = path.relative(path.dirname(this.dir), absolute)
         if (fileName.endsWith('.svg')) {
-          graphic = graphicFromSvg(name, String(file.value), file, relative)
+          const narrowFile = this.narrow.has(name) ? await readVFile(path.join(this.dir, `${name}.narrow.svg`), this.cwd) : undefined
+          if (narrowFile) this.files.push(narrowFile)
+          graphic = graphicFromSvg(name, String(file.value), file, relative, narrowFile && {svg: String(narrowFile.value), file: narrowFile})
         } else {
-          const svg = generateGraphicSvg(undefined, file)
-          graphic = svg === undefined ? undefined : graphicFromSvg(name, svg, file, relative)
+          const svgs = generateGraphicSvgs(undefined, file)
+          graphic = svgs === undefined ? undefined : graphicFromSvg(name, svgs.wide, file, relative, {svg: svgs.narrow, file})
         }
       }
     }

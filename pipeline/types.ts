@@ -37,6 +37,9 @@ export interface GraphicState {
   description: string
 }
 
+/** Which artboard of a graphic: `wide` (desktop, print, EPUB) or `narrow` (phones). */
+export type GraphicVariant = 'wide' | 'narrow'
+
 /**
  * A graphic: an SVG whose elements are shown or hidden per state.
  *
@@ -53,8 +56,14 @@ export interface Graphic {
   states: GraphicState[]
   /** The full SVG with state markers, for inline use on the web. */
   svg: string
-  /** A standalone SVG of one state (markers removed), for static images. */
-  renderState: (state: string) => string
+  /**
+   * The narrow (phone) variant, same states in the same order, when there is
+   * one: generated graphics always have one; a hand-made `<name>.svg` has one
+   * when `<name>.narrow.svg` exists. Without it, `svg` serves both.
+   */
+  svgNarrow?: string | undefined
+  /** A standalone SVG of one state (markers removed), for static images: the `wide` variant by default; `narrow` falls back to wide when there is none. */
+  renderState: (state: string, variant?: GraphicVariant) => string
 }
 
 /** A CSL-JSON item (the subset the pipeline relies on). */

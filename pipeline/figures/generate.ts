@@ -4,6 +4,8 @@
  * generator draws it with d3 into an SVG that follows the graphic state
  * convention (see `graphic.ts`): `<desc data-state>` per state, `data-states`
  * on elements shown only in some states, `tf-*` palette classes for colour.
+ * Every graphic comes in two variants with the same states: `wide` (640
+ * units) and `narrow` (360 units, re-flowed for phones; see `layouts`).
  *
  * Types: `timeline`, `day-strip`, `contested-range`, `unit-chart`, `locator`
  * (each generator's module documents its fields).
@@ -16,15 +18,15 @@ import {dayStrip} from './generators/day-strip.js'
 import type {Generator} from './generators/generator.js'
 import {locator} from './generators/locator.js'
 import {messageSource, ruleId, SpecReader, type CommonSpec} from './generators/reader.js'
-import {frame, type Body} from './generators/svg.js'
+import {frame, layouts, type Body, type Variant} from './generators/svg.js'
 import {timeline} from './generators/timeline.js'
 import {unitChart} from './generators/unit-chart.js'
 
-/** A generator with its data type hidden: read, then draw when reading succeeded. */
+/** A generator with its data type hidden: read once, then draw each variant when reading succeeded. */
 interface Entry {
   fields: readonly string[]
   credit: (credit: string | undefined) => string | undefined
-  draw: (reader: SpecReader, common: CommonSpec) => Body | undefined
+  draw: (reader: SpecReader, common: CommonSpec) => Record<Variant, Body> | undefined
 }
 
 function entry<Data>(generator: Generator<Data>): Entry {
@@ -33,7 +35,8 @@ function entry<Data>(generator: Generator<Data>): Entry {
     credit: generator.credit ?? ((credit) => credit),
     draw(reader, common) {
       const data = generator.read(reader, common)
-      return data === undefined || reader.failed ? undefined : generator.render(data, common)
+      if (data === undefined || reader.failed) return undefined
+      return {wide: generator.render(data, common, layouts.wide), narrow: generator.render(data, common, layouts.narrow)}
     }
   }
 }
@@ -49,15 +52,20 @@ const generators: Record<string, Entry> = {
 /** Names of the chart types a data file can ask for. */
 export const graphicTypes: readonly string[] = Object.keys(generators)
 
+/** The SVG of each variant of a generated graphic. */
+export type GraphicSvgs = Record<Variant, string>
+
 /**
- * Generate a graphic's SVG from a parsed data spec (the YAML file's content).
+ * Generate a graphic's SVGs, one per variant, from a parsed data spec (the
+ * YAML file's content). Both variants have the same title, states and credit.
  *
  * `file` is the YAML data file; its text gives positions to messages, and is
  * parsed here when `spec` is undefined. Problems in the spec are reported on
- * `file` as fatal `invalid-figure-data` messages from `twofold-figures`, and
- * then the result is undefined. Never throws for content problems.
+ * `file` (once, whatever the number of variants) as fatal
+ * `invalid-figure-data` messages from `twofold-figures`, and then the result
+ * is undefined. Never throws for content problems.
  */
-export function generateGraphicSvg(spec: unknown, file: VFile): string | undefined {
+export function generateGraphicSvgs(spec: unknown, file: VFile): GraphicSvgs | undefined {
   let data = spec
   if (data === undefined) {
     const document = parseDocument(String(file.value ?? ''), {prettyErrors: true})
@@ -73,7 +81,16 @@ export function generateGraphicSvg(spec: unknown, file: VFile): string | undefin
   const generator = common && generators[common.type]
   if (!common || !generator) return undefined
   reader.allowKeys([], ['type', 'title', 'states', 'credit', ...generator.fields])
-  const body = generator.draw(reader, common)
-  if (!body) return undefined
-  return frame({title: common.title, states: common.states, credit: generator.credit(common.credit)}, body)
+  const bodies = generator.draw(reader, common)
+  if (!bodies) return undefined
+  const options = {title: common.title, states: common.states, credit: generator.credit(common.credit)}
+  return {wide: frame(options, bodies.wide, layouts.wide), narrow: frame(options, bodies.narrow, layouts.narrow)}
+}
+
+/**
+ * Generate one variant's SVG (default `wide`) from a parsed data spec; see
+ * `generateGraphicSvgs`, which this calls (so messages are the same).
+ */
+export function generateGraphicSvg(spec: unknown, file: VFile, variant: Variant = 'wide'): string | undefined {
+  return generateGraphicSvgs(spec, file)?.[variant]
 }

@@ -5,22 +5,74 @@
  * Convention: the root `<svg>` declares its states in order as
  * `<desc data-state="id">description</desc>` children; an element with
  * `data-states="a b"` is visible only in those states; all else always shows.
+ *
+ * A graphic may come in a second, `narrow` variant drawn for phones (a
+ * generator's narrow artboard, or a hand-made `figures/<name>.narrow.svg`): it
+ * is checked the same way and must declare the same states in the same order.
  */
 import type {Element, ElementContent, Root, RootContent} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
 import type {VFile} from 'vfile'
-import type {Graphic, GraphicState} from '../types.js'
+import type {Graphic, GraphicState, GraphicVariant} from '../types.js'
 import {error} from '../messages.js'
 
 const source = 'twofold-graphics'
 const stateId = /^[A-Za-z][\w-]*$/
 
+/** The narrow variant of a graphic: its SVG text and the file its messages go on. */
+export interface NarrowSource {
+  svg: string
+  file: VFile
+}
+
 /**
  * Build a graphic from SVG text. Problems go on `file` (the SVG file, or the
  * data file it was generated from); returns undefined when the graphic is unusable.
+ *
+ * `narrow`, when given, is the phone variant: it gets the same checks, with
+ * its problems on its own file, and must declare the same states in the same
+ * order (`narrow-variant-states`); when it is unusable, so is the graphic.
  */
-export function graphicFromSvg(name: string, svg: string, file: VFile, path: string): Graphic | undefined {
+export function graphicFromSvg(name: string, svg: string, file: VFile, path: string, narrow?: NarrowSource): Graphic | undefined {
+  const wide = parseGraphic(name, svg, file)
+  // A narrow variant in its own file is checked even when the wide one failed, so both files' problems show at once.
+  const small = narrow && (wide || narrow.file !== file) ? parseGraphic(name, narrow.svg, narrow.file) : undefined
+  if (!wide || (narrow && (!small || !sameStates(wide, small, narrow.file, path)))) return undefined
+
+  const roots: Record<GraphicVariant, Element> = {wide: wide.root, narrow: small ? small.root : wide.root}
+  const {states} = wide
+  const cache = new Map<string, string>()
+  return {
+    name,
+    path,
+    title: wide.title,
+    states,
+    svg,
+    svgNarrow: narrow?.svg,
+    renderState(id, variant = 'wide') {
+      const key = `${variant}#${id}`
+      let out = cache.get(key)
+      if (out === undefined) {
+        out = toXml(stateTree(roots[variant], id, states))
+        cache.set(key, out)
+      }
+      return out
+    }
+  }
+}
+
+/** One variant's SVG, parsed and checked against the convention. */
+interface ParsedGraphic {
+  root: Element
+  title: string
+  states: GraphicState[]
+  /** The `<desc data-state>` of each state, for positions. */
+  declarations: Element[]
+}
+
+/** Parse one SVG and check the state convention; undefined (with messages on `file`) when unusable. */
+function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | undefined {
   let tree: Root
   try {
     tree = fromXml(svg)
@@ -40,6 +92,7 @@ export function graphicFromSvg(name: string, svg: string, file: VFile, path: str
   }
 
   const states: GraphicState[] = []
+  const declarations: Element[] = []
   let title = name
   for (const child of root.children) {
     if (child.type !== 'element') continue
@@ -55,9 +108,11 @@ export function graphicFromSvg(name: string, svg: string, file: VFile, path: str
       error(file, `Missing description for state \`${id}\`, expected text inside \`<desc data-state="${id}">\` (it is the alt text)`, child, 'state-without-description', source)
     } else {
       states.push({id, description})
+      declarations.push(child)
     }
   }
-  if (states.length === 0 && !file.messages.some((m) => m.fatal)) {
+  const fatal = () => file.messages.some((m) => m.fatal)
+  if (states.length === 0 && !fatal()) {
     error(file, 'Missing states in graphic, expected at least one `<desc data-state="id">description</desc>` child of `<svg>`', root, 'graphic-without-states', source)
   }
 
@@ -71,24 +126,27 @@ export function graphicFromSvg(name: string, svg: string, file: VFile, path: str
       }
     }
   })
-  if (file.messages.some((m) => m.fatal)) return undefined
+  return fatal() ? undefined : {root, title, states, declarations}
+}
 
-  const cache = new Map<string, string>()
-  return {
-    name,
-    path,
-    title,
-    states,
-    svg,
-    renderState(id) {
-      let out = cache.get(id)
-      if (out === undefined) {
-        out = toXml(stateTree(root, id, states))
-        cache.set(id, out)
-      }
-      return out
-    }
+/**
+ * Whether the narrow variant declares the wide one's states in the same
+ * order (the steps drive both); reports the first difference on `file`.
+ */
+function sameStates(wide: ParsedGraphic, narrow: ParsedGraphic, file: VFile, widePath: string): boolean {
+  const expected = wide.states.map((s) => s.id)
+  const actual = narrow.states.map((s) => s.id)
+  const list = expected.map((id) => `\`${id}\``).join(', ')
+  const index = expected.findIndex((id, i) => actual[i] !== id)
+  if (index === -1 && actual.length === expected.length) return true
+  if (index === -1) {
+    error(file, `Unexpected extra state \`${actual[expected.length]}\` in the narrow variant, expected only the states of \`${widePath}\`: ${list}`, narrow.declarations[expected.length], 'narrow-variant-states', source)
+  } else if (index >= actual.length) {
+    error(file, `Missing state \`${expected[index]}\` in the narrow variant, expected the states of \`${widePath}\` in the same order: ${list}`, narrow.declarations.at(-1) ?? narrow.root, 'narrow-variant-states', source)
+  } else {
+    error(file, `Unexpected state \`${actual[index]}\` in the narrow variant where \`${widePath}\` has \`${expected[index]}\`, expected the same states in the same order: ${list}`, narrow.declarations[index], 'narrow-variant-states', source)
   }
+  return false
 }
 
 /** A copy of `root` showing only state `id`, with state markers removed. */

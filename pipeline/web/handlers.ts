@@ -8,7 +8,7 @@ import {h} from 'hastscript'
 import type {Heading, Image, Link} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {BookAssets} from '../assets.js'
-import type {Book, ScrollySection} from '../types.js'
+import type {Book, Graphic, ScrollySection} from '../types.js'
 import {webCitation, webContested} from './citations.js'
 import {inlineSvg} from './svg.js'
 
@@ -24,6 +24,17 @@ export interface WebPageContext {
   images: Record<string, string>
   /** The chapter page holding the notes, when rendering its content on another page (citations then link there and get no ids). */
   notesPage?: string | undefined
+}
+
+/**
+ * The sticky graphic: one inline SVG, or, when the graphic has a narrow
+ * variant, both (ids prefixed apart), `.tf-wide` and `.tf-narrow`, of which
+ * the stylesheet shows one per screen width (`display: none` keeps the other
+ * out of the accessibility tree).
+ */
+function inlineGraphic(graphic: Graphic, state: string, id: string): Element[] {
+  if (graphic.svgNarrow === undefined) return [inlineSvg(graphic, state, `${id}-svg`)]
+  return [inlineSvg(graphic, state, `${id}-svg`, 'wide'), inlineSvg(graphic, state, `${id}-svgn`, 'narrow')]
 }
 
 /** The handlers for one chapter page. */
@@ -71,9 +82,14 @@ export function webHandlers(context: WebPageContext): Handlers {
       ])
       const children: ElementContent[] = [h('div.step__text', [...state.all(step), nav])]
       if (figure) {
+        const image = h('img', {src: `figures/${figure.fileName}`, alt: figure.alt, width: figure.width, height: figure.height, loading: 'lazy', decoding: 'async'})
+        // Phones get the narrow artboard; each source's own width and height reserve its space.
+        const {narrow} = figure
         children.push(
           h('figure.step__figure', [
-            h('img', {src: `figures/${figure.fileName}`, alt: figure.alt, width: figure.width, height: figure.height, loading: 'lazy', decoding: 'async'})
+            narrow
+              ? h('picture', [h('source', {media: '(max-width: 40em)', srcSet: `figures/${narrow.fileName}`, type: 'image/svg+xml', width: narrow.width, height: narrow.height}), image])
+              : image
           ])
         )
       }
@@ -83,7 +99,7 @@ export function webHandlers(context: WebPageContext): Handlers {
       return element
     })
     const result = h(`section.scrolly.scrolly--${node.layout}`, {id: node.id, dataGraphic: node.graphic}, [
-      h('div.scrolly__graphic', [graphic ? h('figure.scrolly__figure', [inlineSvg(graphic, first, `${node.id}-svg`)]) : h('figure.scrolly__figure')]),
+      h('div.scrolly__graphic', [graphic ? h('figure.scrolly__figure', inlineGraphic(graphic, first, node.id)) : h('figure.scrolly__figure')]),
       h('div.scrolly__steps', steps)
     ])
     state.patch(node, result)

@@ -78,6 +78,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const out: OutputFile[] = [...client, og.file]
   for (const figure of options.assets.figures.values()) {
     out.push({path: `figures/${figure.fileName}`, contents: figure.data})
+    if (figure.narrow) out.push({path: `figures/${figure.narrow.fileName}`, contents: figure.narrow.data})
   }
   for (const media of options.assets.media.values()) out.push({path: `media/${media.fileName}`, contents: media.data})
 

@@ -6,12 +6,17 @@
 import type {Element as HastElement, ElementContent} from 'hast'
 import {s} from 'hastscript'
 import type {Element as XastElement} from 'xast'
-import type {Graphic} from '../types.js'
+import type {Graphic, GraphicVariant} from '../types.js'
 import {svgElement} from '../figures/graphic.js'
 
-/** The graphic as an inline `<svg>`, showing `state`, with its ids prefixed by `prefix`. */
-export function inlineSvg(graphic: Graphic, state: string, prefix: string): HastElement {
-  const root = svgElement(graphic.svg)
+/**
+ * The graphic as an inline `<svg>`, showing `state`, with its ids prefixed by
+ * `prefix`. With `variant`, that variant's SVG (the wide one when there is no
+ * narrow one), marked with the class `tf-wide` or `tf-narrow` for the page's
+ * media queries.
+ */
+export function inlineSvg(graphic: Graphic, state: string, prefix: string, variant?: GraphicVariant): HastElement {
+  const root = svgElement(variant === 'narrow' && graphic.svgNarrow !== undefined ? graphic.svgNarrow : graphic.svg)
   const ids = new Set<string>()
   collectIds(root, ids)
   const description = graphic.states.find((x) => x.id === state)?.description ?? ''
@@ -50,6 +55,7 @@ export function inlineSvg(graphic: Graphic, state: string, prefix: string): Hast
   svg.properties.ariaLabelledBy = [`${prefix}-title`]
   svg.properties.ariaDescribedBy = [`${prefix}-desc`]
   svg.properties.focusable = 'false'
+  if (variant) svg.properties.className = [...(Array.isArray(svg.properties.className) ? svg.properties.className : []), `tf-${variant}`]
   delete svg.properties.width
   delete svg.properties.height
   return svg

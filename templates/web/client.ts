@@ -47,9 +47,11 @@ function showStep(section: HTMLElement, step: HTMLElement): void {
   for (const other of Array.from(section.querySelectorAll<HTMLElement>('.step'))) other.classList.toggle('is-active', other === step)
   // The graphic's accessible description follows the state. No live region: the step's text is
   // what the reader is reading; the graphic says what it shows when the reader turns to it.
-  const description = section.querySelector('.scrolly__graphic .tf-state-desc')
+  // Every inline variant (wide, narrow) has its own description; the hidden one may be shown on rotation.
   const image = step.querySelector<HTMLImageElement>('.step__figure img')
-  if (description && image) description.textContent = image.alt
+  for (const description of Array.from(section.querySelectorAll('.scrolly__graphic .tf-state-desc'))) {
+    if (image) description.textContent = image.alt
+  }
 }
 
 /** Work out a section's trigger line and landing point for the current viewport. */

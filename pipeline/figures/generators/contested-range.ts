@@ -30,7 +30,7 @@ import {line} from 'd3-shape'
 import type {Generator} from './generator.js'
 import type {Path, SpecReader} from './reader.js'
 import type {GraphicState} from '../../types.js'
-import {fill, group, margin, measure, r, size, stroke, text, width, type Colour} from './svg.js'
+import {fill, group, measure, r, slack, stroke, text, type Colour} from './svg.js'
 
 /** One source's figure. */
 export interface Account {
@@ -48,8 +48,6 @@ export interface ContestedRangeData {
   range: {label: string; states: string[]}
   final?: Account | undefined
 }
-
-const rowHeight = 62
 
 /** The contested-range generator. */
 export const contestedRange: Generator<ContestedRangeData> = {
@@ -80,7 +78,13 @@ export const contestedRange: Generator<ContestedRangeData> = {
     if (!range || reader.failed) return undefined
     return {unit, accounts, range, final}
   },
-  render(data, common) {
+  render(data, common, layout) {
+    const {width, margin, size} = layout
+    const narrow = layout.variant === 'narrow'
+    // Rows: the source's name, then its mark and figure; tighter on phones.
+    const rowHeight = narrow ? 46 : 62
+    const markY = narrow ? 34 : 38
+    const arrowLength = narrow ? 34 : 44
     const all = common.states.map((s) => s.id)
     const everything = [...data.accounts, ...(data.final ? [data.final] : [])]
     const x0 = margin + 8
@@ -90,15 +94,20 @@ export const contestedRange: Generator<ContestedRangeData> = {
       .range([x0, x1])
       .nice()
     const children: Element[] = []
-    const rowsTop = 40
-    const rowsBottom = rowsTop + data.accounts.length * rowHeight
+    // A figure that fits neither beside its mark goes under it, and its row grows.
+    const below = 20
+    const heightOf = (account: Account) => rowHeight + (place(account).side === 'below' ? below : 0)
+    const rowsTop = narrow ? 36 : 40
+    const rowTops = data.accounts.map((_, index) => rowsTop + data.accounts.slice(0, index).reduce((sum, account) => sum + heightOf(account), 0))
+    const rowsBottom = rowsTop + data.accounts.reduce((sum, account) => sum + heightOf(account), 0)
     const values = data.accounts.map((a) => a.value)
     const low = scale(Math.min(...values))
     const high = scale(Math.max(...values))
-    const finalTop = rowsBottom + 14
-    const axisY = (data.final ? finalTop + rowHeight : rowsBottom) + 6
-    const ticks = scale.ticks(5)
-    const format = scale.tickFormat(5)
+    const finalTop = rowsBottom + (narrow ? 6 : 14)
+    const axisY = (data.final ? finalTop + heightOf(data.final) : rowsBottom) + 6
+    const tickCount = narrow ? 4 : 5
+    const ticks = scale.ticks(tickCount)
+    const format = scale.tickFormat(tickCount)
 
     // Vertical grid lines at the ticks, behind everything (no line runs through a label).
     children.push(x('path', {d: ticks.map((t) => `M${r(scale(t))} ${rowsTop - 12}V${axisY}`).join(''), ...stroke('grid', 1)}))
@@ -110,13 +119,13 @@ export const contestedRange: Generator<ContestedRangeData> = {
       x('rect', {x: r(low), y: rowsTop - 12, width: r(Math.max(2, high - low)), height: rowsBottom - rowsTop + 12, rx: 4, ...fill('highlight'), 'fill-opacity': 0.35}),
       // Edges as thin rects: the palette restyles `tf-highlight` fills only.
       x('path', {d: `M${r(low - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2zM${r(high - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2z`, ...fill('highlight')}),
-      text(data.range.label, {x: labelX, y: rowsTop - 20, bold: true, anchor: 'middle'})
+      text(data.range.label, {x: labelX, y: rowsTop - 20, fontSize: size.label, bold: true, anchor: 'middle'})
     ])
     if (spread) children.push(spread)
 
     const finalStates = data.final?.states ?? []
     data.accounts.forEach((account, index) => {
-      const top = rowsTop + index * rowHeight
+      const top = rowTops[index]!
       const quiet = account.states.filter((id) => finalStates.includes(id))
       const loud = account.states.filter((id) => !finalStates.includes(id))
       for (const [states, muted] of [[loud, false], [quiet, true]] as const) {
@@ -143,17 +152,28 @@ export const contestedRange: Generator<ContestedRangeData> = {
     }
     return {children, height}
 
+    /** Where an account's figure goes: right of its mark (and arrow), else left, else under it. */
+    function place(account: Account): {side: 'right' | 'left' | 'below'; x: number} {
+      const cx = scale(account.value)
+      const tip = cx + (account.bound === 'upper' ? -1 : 1) * arrowLength
+      const right = account.bound === 'lower' ? tip + 10 : cx + 14
+      const left = account.bound === 'upper' ? tip - 10 : cx - 14
+      const valueWidth = measure(account.text, size.key, true) * slack
+      if (right + valueWidth <= width - margin) return {side: 'right', x: right}
+      if (left - valueWidth >= margin) return {side: 'left', x: left}
+      return {side: 'below', x: Math.min(Math.max(cx, margin + valueWidth / 2), width - margin - valueWidth / 2)}
+    }
+
     function row(account: Account, top: number, ink: Colour, mark: Colour): Element[] {
-      const cy = top + 38
+      const cy = top + markY
       const cx = scale(account.value)
       const marks: Element[] = [
-        text(account.label, {x: margin, y: top + 16, colour: ink})
+        text(account.label, {x: margin, y: top + 16, fontSize: size.label, colour: ink})
       ]
-      let textX = cx + 14
       const direction = account.bound === 'upper' ? -1 : 1
       if (account.bound) {
         // An arrow says “more than” / “less than” without relying on the words alone.
-        const tip = cx + direction * 44
+        const tip = cx + direction * arrowLength
         const arrow = line().digits(1)([
           [cx, cy],
           [tip, cy]
@@ -164,19 +184,17 @@ export const contestedRange: Generator<ContestedRangeData> = {
           [tip - direction * 8, cy + 6]
         ])
         marks.push(x('path', {d: `${arrow ?? ''}${head ?? ''}`, ...stroke(mark, 2.5), 'stroke-linecap': 'round', 'stroke-linejoin': 'round'}))
-        textX = direction > 0 ? tip + 10 : cx + 14
       }
       marks.push(x('circle', {cx: r(cx), cy: r(cy), r: 8, ...fill(mark)}))
-      const valueWidth = measure(account.text, size.key, true)
-      const right = textX + valueWidth <= width - margin
+      const spot = place(account)
       marks.push(
         text(account.text, {
-          x: right ? textX : cx - 14,
-          y: cy + 6,
+          x: spot.x,
+          y: spot.side === 'below' ? cy + 6 + below : cy + 6,
           fontSize: size.key,
           bold: true,
           colour: ink,
-          anchor: right ? 'start' : 'end'
+          anchor: spot.side === 'right' ? 'start' : spot.side === 'left' ? 'end' : 'middle'
         })
       )
       return marks

@@ -1,6 +1,7 @@
 /**
- * `day-strip`: a calendar of one square per day, one row per month, with
- * periods marked per state and explained in a key below.
+ * `day-strip`: a calendar of one square per day, one row per month (two on
+ * the narrow artboard: days 1–16 and 17–31), with periods marked per state
+ * and explained in a key below.
  *
  * ```yaml
  * type: day-strip
@@ -21,7 +22,7 @@ import {x} from 'xastscript'
 import {utcDay, utcMonth} from 'd3-time'
 import {utcFormat} from 'd3-time-format'
 import type {Generator} from './generator.js'
-import {fill, group, margin, measure, r, size, squares, stroke, readColour, text, width, wrap, type Colour} from './svg.js'
+import {fill, glueDates, group, measure, r, squares, stroke, readColour, text, wrap, type Colour} from './svg.js'
 
 /** One marked period. */
 export interface DayStripPeriod {
@@ -79,31 +80,62 @@ export const dayStrip: Generator<DayStripData> = {
     if (!start || !end || reader.failed) return undefined
     return {start, end, periods}
   },
-  render(data, common) {
+  render(data, common, layout) {
+    const {width, margin, size, lineHeight} = layout
+    const narrow = layout.variant === 'narrow'
     const all = common.states.map((s) => s.id)
     const months = utcMonth.range(utcMonth.floor(data.start), utcDay.offset(data.end, 1))
+    // Days per row: a month on a wide screen; half a month (1–16, 17–31) on a
+    // phone, each row then labelled with its first day, and rows without a
+    // day of the strip left out.
+    const split = narrow ? 16 : 31
     const monthLabel = (month: Date, index: number) => utcFormat(index === 0 || month.getUTCMonth() === 0 ? '%b %Y' : '%b')(month)
+    const dayLabelWidth = narrow ? measure(String(split + 1), size.small) + 8 : 0
     const labelWidth = Math.max(...months.map((m, i) => measure(monthLabel(m, i), size.label, true))) + 12
-    const gridLeft = margin + labelWidth
-    const pitch = Math.min(26, (width - margin - gridLeft) / 31)
+    const gridLeft = margin + labelWidth + dayLabelWidth
+    const pitch = Math.min(26, (width - margin - gridLeft) / split)
     const side = pitch - 3
-    const rowPitch = pitch + 5
-    const headerHeight = 46
+    const rowPitch = pitch + (narrow ? 3 : 5)
+    const headerHeight = narrow ? 30 : 46
     const children: Element[] = []
 
     const total = utcDay.count(data.start, data.end)
-    children.push(text(`${day(data.start)} – ${day(data.end)} · ${total} days`, {x: margin, y: 16, fontSize: size.label, colour: 'muted'}))
-    for (const dom of [1, 10, 20, 31]) {
-      children.push(text(String(dom), {x: gridLeft + (dom - 1) * pitch + side / 2, y: headerHeight - 8, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+    const range = `${day(data.start)} – ${day(data.end)} · ${total} days`
+    const summary = wrap(narrow ? glueDates(range) : range, width - 2 * margin, size.label)
+    children.push(text(summary, {x: margin, y: 16, fontSize: size.label, colour: 'muted', lineHeight}))
+    const gridTop = headerHeight + (summary.length - 1) * lineHeight
+    if (!narrow) {
+      for (const dom of [1, 10, 20, 31]) {
+        children.push(text(String(dom), {x: gridLeft + (dom - 1) * pitch + side / 2, y: gridTop - 8, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+      }
     }
+
+    // Rows, top to bottom; months set apart on the narrow artboard, where most take two rows.
+    const rowTops = new Map<string, number>()
+    let y = gridTop
+    months.forEach((month, index) => {
+      const last = utcDay.offset(utcMonth.offset(month, 1), -1).getUTCDate()
+      const halves = Array.from({length: Math.ceil(last / split)}, (_, half) => half).filter((half) => {
+        const first = utcDay.offset(month, half * split)
+        const final = utcDay.offset(month, Math.min(last, (half + 1) * split) - 1)
+        return first <= data.end && final >= data.start
+      })
+      if (index > 0 && narrow) y += 5
+      halves.forEach((half, i) => {
+        const baseline = y + side / 2 + 6
+        if (i === 0) children.push(text(monthLabel(month, index), {x: margin, y: baseline, fontSize: size.label, bold: true}))
+        if (narrow) children.push(text(String(half * split + 1), {x: gridLeft - 8, y: baseline - 1, fontSize: size.small, colour: 'muted', anchor: 'end'}))
+        rowTops.set(`${index}/${half}`, y)
+        y += rowPitch
+      })
+    })
+    const gridBottom = y
 
     const cell = (date: Date) => {
       const row = months.findIndex((m) => m.getUTCFullYear() === date.getUTCFullYear() && m.getUTCMonth() === date.getUTCMonth())
-      return {x: gridLeft + (date.getUTCDate() - 1) * pitch, y: headerHeight + row * rowPitch}
+      const index = date.getUTCDate() - 1
+      return {x: gridLeft + (index % split) * pitch, y: rowTops.get(`${row}/${Math.floor(index / split)}`) ?? 0}
     }
-    months.forEach((month, index) => {
-      children.push(text(monthLabel(month, index), {x: margin, y: headerHeight + index * rowPitch + side / 2 + 6, bold: true}))
-    })
     const days = utcDay.range(data.start, utcDay.offset(data.end, 1))
     children.push(x('path', {d: squares(days.map(cell), side), ...fill('grid')}))
 
@@ -133,11 +165,14 @@ export const dayStrip: Generator<DayStripData> = {
 
     // Key: in each state, the visible periods stacked in order. A key entry is
     // drawn once per place it takes, visible in the states that put it there.
-    const keyTop = headerHeight + months.length * rowPitch + 16
+    const keyTop = gridBottom + 16
     const keyTextWidth = width - 2 * margin - 30
+    // On a phone the explanation is set a size smaller than its dates, to keep the key short.
+    const keySize = narrow ? size.small : size.label
     const entries = data.periods.map((period) => ({
       period,
-      lines: [period.dateLabel, ...wrap(period.label, keyTextWidth, size.label)]
+      dates: wrap(narrow ? glueDates(period.dateLabel) : period.dateLabel, keyTextWidth, size.label, true, true),
+      lines: wrap(period.label, keyTextWidth, keySize, false, true)
     }))
     const placements = new Map<string, {entry: (typeof entries)[number]; y: number; states: string[]}>()
     let keyHeight = 0
@@ -149,15 +184,15 @@ export const dayStrip: Generator<DayStripData> = {
         const placement = placements.get(key) ?? {entry, y, states: []}
         placement.states.push(state)
         placements.set(key, placement)
-        y += entry.lines.length * 20 + 12
+        y += (entry.dates.length + entry.lines.length) * lineHeight + 12
       })
       keyHeight = Math.max(keyHeight, y - keyTop)
     }
     for (const {entry, y, states} of placements.values()) {
       const element = group(states, all, [
         x('rect', {x: margin, y: r(y + 2), width: 18, height: 18, ...fill(entry.period.colour)}),
-        text(entry.lines[0]!, {x: margin + 30, y: y + 16, bold: true}),
-        text(entry.lines.slice(1), {x: margin + 30, y: y + 36, lineHeight: 20})
+        text(entry.dates, {x: margin + 30, y: y + 16, fontSize: size.label, bold: true, lineHeight}),
+        text(entry.lines, {x: margin + 30, y: y + 16 + entry.dates.length * lineHeight, fontSize: keySize, lineHeight})
       ])
       if (element) children.push(element)
     }

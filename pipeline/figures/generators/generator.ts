@@ -1,10 +1,10 @@
 /**
  * The shape of a graphic generator: read a type's fields from the spec
- * (reporting problems), then draw them. Reading never throws; drawing only
- * gets data that read accepted.
+ * (reporting problems), then draw them, once per artboard (`wide`, `narrow`).
+ * Reading never throws; drawing only gets data that read accepted.
  */
 import type {CommonSpec, SpecReader} from './reader.js'
-import type {Body} from './svg.js'
+import type {Body, Layout} from './svg.js'
 
 /** A generator for one `type` of data file. */
 export interface Generator<Data> {
@@ -12,8 +12,12 @@ export interface Generator<Data> {
   fields: readonly string[]
   /** Read and check the type's fields; undefined when they are unusable. */
   read: (reader: SpecReader, common: CommonSpec) => Data | undefined
-  /** Draw the body: elements from y = 0 (the frame puts them below the title) and their height. */
-  render: (data: Data, common: CommonSpec) => Body
+  /**
+   * Draw the body for one artboard: elements from y = 0 (the frame puts them
+   * below the title) and their height. Called once per variant with the same
+   * data; each variant re-flows to its `layout` but shows the same states.
+   */
+  render: (data: Data, common: CommonSpec, layout: Layout) => Body
   /** Credit line to show, from the spec's (default: the spec's as is). */
   credit?: (credit: string | undefined) => string | undefined
 }

@@ -23,17 +23,22 @@
  * ```
  *
  * The credit always names the map data: “Map data: Natural Earth via world-atlas”.
+ *
+ * The narrow artboard crops the map to the focus country, its places and
+ * labels (about as tall as it is wide), with a smaller globe; place notes and
+ * free labels wrap, and a place's label moves to the dot's other side when
+ * it would leave the map.
  */
 import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import type {Feature, FeatureCollection, Geometry, MultiPolygon, Polygon} from 'geojson'
 import type {Element} from 'xast'
 import {x} from 'xastscript'
-import {geoMercator, geoOrthographic, geoPath, type GeoProjection} from 'd3-geo'
+import {geoBounds, geoMercator, geoOrthographic, geoPath, type GeoProjection} from 'd3-geo'
 import {feature, merge, mesh} from 'topojson-client'
 import type {GeometryCollection, MultiPolygon as TopoMultiPolygon, Polygon as TopoPolygon, Topology} from 'topojson-specification'
 import type {Generator} from './generator.js'
-import {fill, group, margin, measure, r, size, stroke, text, width, type Colour} from './svg.js'
+import {fill, group, measure, r, stroke, text, wrap, type Colour} from './svg.js'
 
 /** A labelled point on the map. */
 export interface MapPlace {
@@ -207,7 +212,9 @@ export const locator: Generator<LocatorData> = {
     if (credit?.includes('Natural Earth')) return credit
     return credit ? `${credit}. ${mapCredit}` : mapCredit
   },
-  render(data, common) {
+  render(data, common, layout) {
+    const {width, margin, size, lineHeight} = layout
+    const narrow = layout.variant === 'narrow'
     const {topology, countries} = loadAtlas()
     const all = common.states.map((s) => s.id)
     const {west, south, east, north} = data.bounds
@@ -225,16 +232,34 @@ export const locator: Generator<LocatorData> = {
       ]
     }
     const mapWidth = width - 2 * margin
-    const projection = geoMercator().fitWidth(mapWidth, region)
-    const [[, y0], [, y1]] = geoPath(projection).bounds(region)
-    const mapHeight = Math.round(Math.min(760, Math.max(320, y1 - y0)))
     const top = 4
+    const isFocus = (c: Feature<Polygon | MultiPolygon, CountryProperties>) => c.properties.name === data.focus
+    const focusFeature = countries.find(isFocus)!
+    // Narrow: what must show (the focus country, padded, and every place and
+    // label) fills a map about as tall as wide; the rest of `bounds` may be cropped.
+    const pad = 1.5
+    const [[fw, fs], [fe, fn]] = geoBounds(focusFeature)
+    const crop: Geometry = {
+      type: 'MultiPoint',
+      coordinates: [
+        [Math.max(west, fw - pad), Math.max(south, fs - pad)],
+        [Math.min(east, fe + pad), Math.min(north, fn + pad)],
+        ...[...data.places, ...data.labels].flatMap((p): Array<[number, number]> => [
+          [Math.max(west, p.lon - pad), Math.max(south, p.lat - pad)],
+          [Math.min(east, p.lon + pad), Math.min(north, p.lat + pad)]
+        ])
+      ]
+    }
+    const shown = narrow ? crop : region
+    const projection = geoMercator().fitWidth(mapWidth, shown)
+    const [[, y0], [, y1]] = geoPath(projection).bounds(shown)
+    const mapHeight = Math.round(narrow ? Math.min(mapWidth, Math.max(260, y1 - y0)) : Math.min(760, Math.max(320, y1 - y0)))
     projection.fitExtent(
       [
         [margin, top],
         [width - margin, top + mapHeight]
       ],
-      region
+      shown
     )
     projection.clipExtent([
       [margin, top],
@@ -242,12 +267,10 @@ export const locator: Generator<LocatorData> = {
     ])
     const path = geoPath(projection).digits(1)
 
-    const isFocus = (c: Feature<Polygon | MultiPolygon, CountryProperties>) => c.properties.name === data.focus
     const geometries = topology.objects.countries.geometries.filter(
       (g): g is TopoPolygon<CountryProperties> | TopoMultiPolygon<CountryProperties> => g.type === 'Polygon' || g.type === 'MultiPolygon'
     )
     const others = merge(topology, geometries.filter((g) => g.properties?.name !== data.focus))
-    const focusFeature = countries.find(isFocus)!
     const borders = mesh(topology, topology.objects.countries, (a, b) => a !== b)
     const coast = mesh(topology, topology.objects.countries, (a, b) => a === b)
     const children: Element[] = []
@@ -278,33 +301,67 @@ export const locator: Generator<LocatorData> = {
       box[3] <= top + mapHeight - 4 &&
       taken.every((t) => box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3])
 
-    const insetRadius = 62
-    let insetCenter: [number, number] | undefined
-    if (data.inset !== 'none') {
-      const cx = data.inset.endsWith('left') ? margin + insetRadius + 12 : width - margin - insetRadius - 12
-      const cy = data.inset.startsWith('top') ? top + insetRadius + 12 : top + mapHeight - insetRadius - 12
-      insetCenter = [cx, cy]
-      taken.push([cx - insetRadius - 6, cy - insetRadius - 6, cx + insetRadius + 6, cy + insetRadius + 6])
-    }
-
     const placeMarks: Element[] = []
+    const mapLeft = margin + 4
+    const mapRight = width - margin - 4
     for (const place of data.places) {
       const point = projection([place.lon, place.lat])
       if (!point) continue
       const [px, py] = point
-      const left = place.anchor === 'left'
-      const labelX = left ? px - 13 : px + 13
       const nameWidth = measure(place.name, size.key, true)
-      const noteWidth = place.note ? measure(place.note, size.small) : 0
-      const boxWidth = Math.max(nameWidth, noteWidth)
-      taken.push([left ? labelX - boxWidth : px - 8, py - 16, left ? px + 8 : labelX + boxWidth, py + (place.note ? 26 : 8)])
+      // The written side, unless the name would leave the map there.
+      let left = place.anchor === 'left'
+      if (left && px - 13 - nameWidth < mapLeft) left = false
+      else if (!left && px + 13 + nameWidth > mapRight) left = true
+      const labelX = left ? px - 13 : px + 13
+      const room = left ? labelX - mapLeft : mapRight - labelX
+      const note = place.note ? wrap(place.note, Math.max(room, nameWidth), size.small) : []
+      const boxWidth = Math.max(nameWidth, ...note.map((line) => measure(line, size.small)))
+      const noteLineHeight = Math.round(size.small * 1.2)
+      taken.push([left ? labelX - boxWidth : px - 8, py - 16, left ? px + 8 : labelX + boxWidth, py + (note.length > 0 ? 9 + note.length * noteLineHeight : 8)])
       const element = group(place.states, all, [
         x('circle', {cx: r(px), cy: r(py), r: 8.5, ...fill('bg')}),
         x('circle', {cx: r(px), cy: r(py), r: 6, ...fill('accent')}),
         text(place.name, {x: labelX, y: py + 6, fontSize: size.key, bold: true, anchor: left ? 'end' : 'start'}),
-        place.note ? text(place.note, {x: labelX, y: py + 24, fontSize: size.small, colour: 'muted', anchor: left ? 'end' : 'start'}) : null
+        note.length > 0 ? text(note, {x: labelX, y: py + 24, fontSize: size.small, colour: 'muted', anchor: left ? 'end' : 'start', lineHeight: noteLineHeight}) : null
       ].filter((e): e is Element => e !== null))
       if (element) placeMarks.push(element)
+    }
+
+    // The inset globe: in the corner the data asks for, unless a place's label
+    // is there or it would hide part of the focus country (the narrow map is
+    // cropped); then in the clear corner that hides least of it.
+    const insetRadius = narrow ? 34 : 62
+    let insetCenter: [number, number] | undefined
+    if (data.inset !== 'none') {
+      const inward = narrow ? 8 : 12
+      const corners = [data.inset, ...(['bottom-left', 'bottom-right', 'top-left', 'top-right'] as const).filter((c) => c !== data.inset)]
+      const spots = corners.map((corner) => {
+        const cx = corner.endsWith('left') ? margin + insetRadius + inward : width - margin - insetRadius - inward
+        const cy = corner.startsWith('top') ? top + insetRadius + inward : top + mapHeight - insetRadius - inward
+        const pad = narrow ? 2 : 6
+        const box: [number, number, number, number] = [cx - insetRadius - pad, cy - insetRadius - pad, cx + insetRadius + pad, cy + insetRadius + pad]
+        return {center: [cx, cy] as [number, number], box}
+      })
+      const clear = (box: [number, number, number, number]) => taken.every((t) => box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3])
+      const hidden = ([cx, cy]: [number, number]) => {
+        let count = 0
+        for (let i = -4; i <= 4; i++) {
+          for (let j = -4; j <= 4; j++) {
+            const px = cx + (i * (insetRadius + 5)) / 4
+            const py = cy + (j * (insetRadius + 5)) / 4
+            if (Math.hypot(px - cx, py - cy) <= insetRadius + 5 && contains(ringsOf(focusFeature), px, py)) count++
+          }
+        }
+        return count
+      }
+      const ranked = spots
+        .map((candidate, order) => ({...candidate, order, hides: hidden(candidate.center)}))
+        .filter((candidate) => clear(candidate.box))
+        .sort((a, b) => a.hides - b.hides || a.order - b.order)
+      const spot = ranked[0] ?? spots[0]!
+      insetCenter = spot.center
+      taken.push(spot.box)
     }
 
     // The focus country's name, then the others' by size, where they fit
@@ -327,7 +384,12 @@ export const locator: Generator<LocatorData> = {
     for (const label of data.labels) {
       const point = projection([label.lon, label.lat])
       if (!point) continue
-      const element = group(label.states, all, [text(label.text, {x: point[0], y: point[1], fontSize: 15, italic: true, colour: 'muted', anchor: 'middle'})])
+      // Free labels (seas) wrap on the narrow map and stay inside it.
+      const fontSize = narrow ? size.small : 15
+      const lines = narrow ? wrap(label.text, 90, fontSize) : [label.text]
+      const half = Math.max(...lines.map((line) => measure(line, fontSize))) / 2
+      const lx = narrow ? Math.min(Math.max(point[0], mapLeft + half), mapRight - half) : point[0]
+      const element = group(label.states, all, [text(lines, {x: lx, y: point[1], fontSize, italic: true, colour: 'muted', anchor: 'middle', lineHeight})])
       if (element) labelMarks.push(element)
     }
     children.push(...labelMarks, ...placeMarks)

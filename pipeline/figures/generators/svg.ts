@@ -7,7 +7,7 @@
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import {toXml} from 'xast-util-to-xml'
-import type {GraphicState} from '../../types.js'
+import type {GraphicState, GraphicVariant} from '../../types.js'
 import type {Path, SpecReader} from './reader.js'
 
 /** Light-mode defaults of the palette; the page's CSS restyles `.tf-*` for dark mode. */
@@ -42,12 +42,37 @@ export function readColour(reader: SpecReader, path: Path, fallback: Colour): Co
   return name as Colour
 }
 
-/** Width of every generated viewBox: readable at 360 px, sharp at 1440 px. */
-export const width = 640
-/** Outer margin. */
-export const margin = 20
-/** Font sizes in viewBox units (never below 14). */
-export const size = {title: 22, key: 18, label: 16, small: 14} as const
+/** An artboard a graphic is drawn for: `wide` (desktop, print, EPUB) or `narrow` (phones). */
+export type Variant = GraphicVariant
+
+/** The measures of one artboard, in viewBox units. */
+export interface Layout {
+  variant: Variant
+  /** Width of the viewBox; the height follows from the content. */
+  width: number
+  /** Outer margin. */
+  margin: number
+  /** Font sizes: title, key figures, labels, small print (axis ticks, notes, credit). */
+  size: {readonly title: number; readonly key: number; readonly label: number; readonly small: number}
+  /** Distance between baselines of wrapped label lines. */
+  lineHeight: number
+}
+
+/**
+ * The two artboards. `wide` is 640 units for columns of 560 px and more
+ * (sharp at 1440 px); no text below 14 units. `narrow` is 360 units, drawn
+ * for a full-bleed phone column of 320–400 px, so its smallest text (15
+ * units) renders at 13 px or more; generators re-flow their layout for it
+ * (fewer ticks and columns, stacked labels) and keep it about as tall as it
+ * is wide, so it fits a sticky figure of half a phone screen.
+ */
+export const layouts: Readonly<Record<Variant, Layout>> = {
+  wide: {variant: 'wide', width: 640, margin: 20, size: {title: 22, key: 18, label: 16, small: 14}, lineHeight: 20},
+  narrow: {variant: 'narrow', width: 360, margin: 14, size: {title: 19, key: 17, label: 16, small: 15}, lineHeight: 19}
+}
+
+/** The variants every generated graphic comes in, in this order. */
+export const variants: readonly Variant[] = ['wide', 'narrow']
 
 /** What a generator draws below the title: elements at y ≥ 0, and their height. */
 export interface Body {
@@ -92,7 +117,7 @@ export function group(states: readonly string[], all: readonly string[], childre
 // measuring slightly wide keeps labels from colliding in wider faces.
 const narrow = new Map<string, number>([
   ...[...'ijl|!.,:;\'’‘'].map((c) => [c, 0.24] as const),
-  ...[...'ftI[]()/ -'].map((c) => [c, 0.32] as const),
+  ...[...'ftI[]()/ -\u00a0'].map((c) => [c, 0.32] as const),
   ...[...'r"“”'].map((c) => [c, 0.36] as const),
   ...[...'czksvxyJ'].map((c) => [c, 0.5] as const),
   ...[...'mM'].map((c) => [c, 0.84] as const),
@@ -113,13 +138,45 @@ export function measure(value: string, fontSize: number, bold = false): number {
   return em * fontSize * (bold ? 1.1 : 1.04)
 }
 
-/** Break `value` into lines of at most `maxWidth` (a too-long word gets its own line). */
-export function wrap(value: string, maxWidth: number, fontSize: number, bold = false): string[] {
+/**
+ * Break `value` into lines of at most `maxWidth` (a too-long word gets its own
+ * line). With `balance`, lines are made as even as the same number of lines
+ * allows, so a wrapped label does not end in one short word.
+ */
+export function wrap(value: string, maxWidth: number, fontSize: number, bold = false, balance = false): string[] {
+  const lines = greedyWrap(value, maxWidth, fontSize, bold)
+  if (!balance || lines.length < 2) return lines
+  let low = 0
+  let high = maxWidth
+  let best = lines
+  while (high - low > 2) {
+    const middle = (low + high) / 2
+    const attempt = greedyWrap(value, middle, fontSize, bold)
+    if (attempt.length === lines.length && attempt.every((line) => measure(line, fontSize, bold) * slack <= middle || !line.includes(' '))) {
+      best = attempt
+      high = middle
+    } else {
+      low = middle
+    }
+  }
+  return best
+}
+
+/**
+ * Room to leave for faces wider than `measure` estimates (DejaVu Sans, the
+ * usual `system-ui` on Linux, runs about 10% wider than Arial): text placed
+ * against an edge or wrapped to a width is measured times this. A line broken
+ * early costs little; one that runs off the artboard is cut.
+ */
+export const slack = 1.08
+
+function greedyWrap(value: string, maxWidth: number, fontSize: number, bold: boolean): string[] {
   const lines: string[] = []
   let line = ''
-  for (const word of value.split(/\s+/).filter(Boolean)) {
+  // Breaks at ordinary white space only: a no-break space keeps words together (see `glueDates`).
+  for (const word of value.split(/[ \t\r\n]+/).filter(Boolean)) {
     const next = line ? `${line} ${word}` : word
-    if (line && measure(next, fontSize, bold) > maxWidth) {
+    if (line && measure(next, fontSize, bold) * slack > maxWidth) {
       lines.push(line)
       line = word
     } else {
@@ -130,11 +187,17 @@ export function wrap(value: string, maxWidth: number, fontSize: number, bold = f
   return lines
 }
 
+/** `value` with the spaces inside dates such as `17 Dec 1996` made no-break, so wrapping never splits a date. */
+export function glueDates(value: string): string {
+  return value.replace(/\b(\d{1,2}) ([A-Z][a-z]{2,8}) (\d{4})\b/g, '$1\u00a0$2\u00a0$3').replace(/\b([A-Z][a-z]{2,8}) (\d{4})\b/g, '$1\u00a0$2')
+}
+
 /** Options of a text element. */
 export interface TextOptions {
   x: number
   y: number
-  fontSize?: number
+  /** Font size in viewBox units (see `Layout.size`). */
+  fontSize: number
   bold?: boolean
   italic?: boolean
   colour?: Colour
@@ -145,7 +208,7 @@ export interface TextOptions {
 
 /** A `<text>`; several lines become `<tspan>`s, the first baseline at `y`. */
 export function text(value: string | string[], options: TextOptions): Element {
-  const fontSize = options.fontSize ?? size.label
+  const {fontSize} = options
   const lines = typeof value === 'string' ? [value] : value
   const lineHeight = options.lineHeight ?? fontSize * 1.25
   return x(
@@ -179,9 +242,10 @@ export interface FrameOptions {
 /**
  * Assemble the graphic: root `<svg>` with viewBox and font, `<title>`, one
  * `<desc data-state>` per state in order, background, visible title, the body
- * below it, and the credit line at the bottom.
+ * below it, and the credit line at the bottom, all measured for `layout`.
  */
-export function frame(options: FrameOptions, body: Body): string {
+export function frame(options: FrameOptions, body: Body, layout: Layout): string {
+  const {width, margin, size} = layout
   const titleLines = wrap(options.title, width - 2 * margin, size.title, true)
   const titleLineHeight = size.title * 1.2
   const top = margin + titleLines.length * titleLineHeight + 8
@@ -189,9 +253,10 @@ export function frame(options: FrameOptions, body: Body): string {
   const credit: Element[] = []
   if (options.credit) {
     const lines = wrap(options.credit, width - 2 * margin, size.small)
+    const lineHeight = Math.round(size.small * 1.25)
     bottom += 14
-    credit.push(text(lines, {x: margin, y: bottom + size.small, fontSize: size.small, colour: 'muted', lineHeight: 18}))
-    bottom += size.small + (lines.length - 1) * 18
+    credit.push(text(lines, {x: margin, y: bottom + size.small, fontSize: size.small, colour: 'muted', lineHeight}))
+    bottom += size.small + (lines.length - 1) * lineHeight
   }
   const height = Math.ceil(bottom + margin)
   const svg = x(

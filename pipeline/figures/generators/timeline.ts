@@ -1,7 +1,9 @@
 /**
- * `timeline`: a horizontal time axis with events (dates or spans) flagged by
- * labels. Each event shows in its `states`; in the states where it is new (or
- * those listed in `highlight`) it is drawn in the accent colour, otherwise muted.
+ * `timeline`: a horizontal time axis with events (dates or spans): on the
+ * wide artboard flagged by labels in lanes above it; on the narrow one with
+ * fewer ticks and the labels stacked below it in date order. Each event shows
+ * in its `states`; in the states where it is new (or those listed in
+ * `highlight`) it is drawn in the accent colour, otherwise muted.
  *
  * ```yaml
  * type: timeline
@@ -23,7 +25,8 @@ import {utcFormat} from 'd3-time-format'
 import {utcDay, utcMonth, utcYear} from 'd3-time'
 import type {Generator} from './generator.js'
 import type {SpecDate} from './reader.js'
-import {fill, group, margin, measure, r, size, stroke, text, width, wrap, type Colour} from './svg.js'
+import type {Body} from './svg.js'
+import {fill, group, measure, r, stroke, text, wrap, type Colour, type Layout} from './svg.js'
 
 /** One event of a timeline. */
 export interface TimelineEvent {
@@ -43,7 +46,6 @@ export interface TimelineData {
   events: TimelineEvent[]
 }
 
-const lineHeight = 20
 const maxLabelWidth = 230
 /** Gap between a flag's pole and its text. */
 const poleGap = 7
@@ -96,74 +98,164 @@ export const timeline: Generator<TimelineData> = {
     if (!axisStart || !axisEnd || reader.failed) return undefined
     return {start: axisStart, end: axisEnd, events}
   },
-  render(data, common) {
-    const all = common.states.map((s) => s.id)
-    const x0 = margin + 6
-    const x1 = width - margin - 6
-    const scale = scaleUtc().domain([data.start, data.end]).range([x0, x1])
+  render(data, common, layout) {
+    return layout.variant === 'narrow' ? renderNarrow(data, common.states.map((s) => s.id), layout) : renderHorizontal(data, common.states.map((s) => s.id), layout)
+  }
+}
 
-    const flags = layOut(
-      [...data.events].sort((a, b) => a.start.getTime() - b.start.getTime()),
-      scale
-    )
-    const lanes = Math.max(1, ...flags.map((f) => f.lane + 1))
-    const laneHeight = Math.max(2, ...flags.map((f) => f.lines.length)) * lineHeight + 14
-    const axisY = lanes * laneHeight + 22
-    const children: Element[] = []
+/** The wide timeline: a horizontal axis, labels in as few lanes as fit above it. */
+function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Body {
+  const {width, margin, size, lineHeight} = layout
+  const x0 = margin + 6
+  const x1 = width - margin - 6
+  const scale = scaleUtc().domain([data.start, data.end]).range([x0, x1])
 
-    // Axis: a line, minor ticks, labelled major ticks.
-    const count = Math.max(2, Math.floor((x1 - x0) / 72))
-    // No label on the axis's closing boundary: `end: 1997` must not read as 1998.
-    const major = scale.ticks(count).filter((d) => d < data.end)
-    const format = scale.tickFormat(count)
-    const majorTimes = new Set(major.map((d) => d.getTime()))
-    const minor = scale.ticks(Math.min(count * 5, 120)).filter((d) => !majorTimes.has(d.getTime()))
-    children.push(
-      x('path', {d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''), ...stroke('grid', 1)}),
-      x('path', {d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''), ...stroke('muted', 1)}),
-      x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
-      ...major.map((d) => text(format(d), {x: scale(d), y: axisY + 28, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
-    )
+  const flags = layOut(
+    [...data.events].sort((a, b) => a.start.getTime() - b.start.getTime()),
+    scale,
+    layout
+  )
+  const lanes = Math.max(1, ...flags.map((f) => f.lane + 1))
+  const laneHeight = Math.max(2, ...flags.map((f) => f.lines.length)) * lineHeight + 14
+  const axisY = lanes * laneHeight + 22
+  const children: Element[] = []
 
-    // Poles and markers first, then labels on a backing, so a label is never
-    // crossed by another flag's pole.
-    const labels: Element[] = []
-    for (const flag of flags) {
-      const {event} = flag
-      const normal = event.states.filter((id) => !event.highlight.includes(id))
-      for (const [states, emphasis] of [[normal, false], [event.highlight, true]] as const) {
-        const drawn = drawFlag(flag, emphasis)
-        const marks = group(states, all, drawn.marks)
-        const label = group(states, all, drawn.label)
-        if (marks) children.push(marks)
-        if (label) labels.push(label)
-      }
-    }
-    children.push(...labels)
-    return {children, height: axisY + 36}
+  // Axis: a line, minor ticks, labelled major ticks.
+  const count = Math.max(2, Math.floor((x1 - x0) / 72))
+  // No label on the axis's closing boundary: `end: 1997` must not read as 1998.
+  const major = scale.ticks(count).filter((d) => d < data.end)
+  const format = scale.tickFormat(count)
+  const majorTimes = new Set(major.map((d) => d.getTime()))
+  const minor = scale.ticks(Math.min(count * 5, 120)).filter((d) => !majorTimes.has(d.getTime()))
+  children.push(
+    x('path', {d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''), ...stroke('grid', 1)}),
+    x('path', {d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''), ...stroke('muted', 1)}),
+    x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
+    ...major.map((d) => text(format(d), {x: scale(d), y: axisY + 28, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+  )
 
-    function drawFlag(flag: Flag, emphasis: boolean): {marks: Element[]; label: Element[]} {
-      const colour: Colour = emphasis ? 'accent' : 'muted'
-      const top = axisY - 22 - (flag.lane + 1) * laneHeight + 14
-      const textX = flag.anchor === 'start' ? flag.pole + poleGap : flag.pole - poleGap
-      const marks: Element[] = [
-        x('line', {x1: r(flag.pole), x2: r(flag.pole), y1: r(top - 2), y2: axisY, ...stroke(colour, emphasis ? 2 : 1)})
-      ]
-      if (flag.event.end) {
-        const end = scale(flag.event.end)
-        marks.push(x('rect', {x: r(flag.pole), y: axisY - 5, width: r(end - flag.pole), height: 10, rx: 5, ...fill(colour)}))
-      } else {
-        marks.push(x('circle', {cx: r(flag.pole), cy: axisY, r: emphasis ? 7 : 5.5, ...fill(colour)}))
-      }
-      const backingLeft = flag.anchor === 'start' ? flag.pole + 2 : flag.left
-      const label = [
-        x('rect', {x: r(backingLeft), y: r(top - 2), width: r(flag.right - flag.left - 2), height: flag.lines.length * lineHeight + 4, ...fill('bg')}),
-        text(flag.lines[0]!, {x: textX, y: top + 13, bold: true, colour, anchor: flag.anchor}),
-        text(flag.lines.slice(1), {x: textX, y: top + 13 + lineHeight, colour: emphasis ? 'ink' : 'muted', anchor: flag.anchor, lineHeight})
-      ]
-      return {marks, label}
+  // Poles and markers first, then labels on a backing, so a label is never
+  // crossed by another flag's pole.
+  const labels: Element[] = []
+  for (const flag of flags) {
+    const {event} = flag
+    const normal = event.states.filter((id) => !event.highlight.includes(id))
+    for (const [states, emphasis] of [[normal, false], [event.highlight, true]] as const) {
+      const drawn = drawFlag(flag, emphasis)
+      const marks = group(states, all, drawn.marks)
+      const label = group(states, all, drawn.label)
+      if (marks) children.push(marks)
+      if (label) labels.push(label)
     }
   }
+  children.push(...labels)
+  return {children, height: axisY + 36}
+
+  function drawFlag(flag: Flag, emphasis: boolean): {marks: Element[]; label: Element[]} {
+    const colour: Colour = emphasis ? 'accent' : 'muted'
+    const top = axisY - 22 - (flag.lane + 1) * laneHeight + 14
+    const textX = flag.anchor === 'start' ? flag.pole + poleGap : flag.pole - poleGap
+    const marks: Element[] = [
+      x('line', {x1: r(flag.pole), x2: r(flag.pole), y1: r(top - 2), y2: axisY, ...stroke(colour, emphasis ? 2 : 1)})
+    ]
+    if (flag.event.end) {
+      const end = scale(flag.event.end)
+      marks.push(x('rect', {x: r(flag.pole), y: axisY - 5, width: r(end - flag.pole), height: 10, rx: 5, ...fill(colour)}))
+    } else {
+      marks.push(x('circle', {cx: r(flag.pole), cy: axisY, r: emphasis ? 7 : 5.5, ...fill(colour)}))
+    }
+    const backingLeft = flag.anchor === 'start' ? flag.pole + 2 : flag.left
+    const label = [
+      x('rect', {x: r(backingLeft), y: r(top - 2), width: r(flag.right - flag.left - 2), height: flag.lines.length * lineHeight + 4, ...fill('bg')}),
+      text(flag.lines[0]!, {x: textX, y: top + 13, fontSize: size.label, bold: true, colour, anchor: flag.anchor}),
+      text(flag.lines.slice(1), {x: textX, y: top + 13 + lineHeight, fontSize: size.label, colour: emphasis ? 'ink' : 'muted', anchor: flag.anchor, lineHeight})
+    ]
+    return {marks, label}
+  }
+}
+
+/**
+ * The narrow timeline: the same horizontal axis, with fewer ticks and the
+ * events' marks on it, and below it the events stacked in date order, each a
+ * line or a few with its date first, after a mark like the one on the axis.
+ * Labels cannot sit beside their dates on a phone-wide axis without
+ * overlapping or crowding it; the dates, the matching marks and the shared
+ * emphasis tie each to its place on the axis.
+ */
+function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
+  const {width, margin, size, lineHeight} = layout
+  const x0 = margin + 8
+  const x1 = width - margin - 8
+  const scale = scaleUtc().domain([data.start, data.end]).range([x0, x1])
+  const axisY = 10
+  const children: Element[] = []
+
+  const count = Math.max(2, Math.floor((x1 - x0) / 100))
+  const major = scale.ticks(count).filter((d) => d < data.end)
+  const format = scale.tickFormat(count)
+  const majorTimes = new Set(major.map((d) => d.getTime()))
+  const minor = scale.ticks(Math.min(count * 5, 60)).filter((d) => !majorTimes.has(d.getTime()))
+  children.push(
+    x('path', {d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''), ...stroke('grid', 1)}),
+    x('path', {d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''), ...stroke('muted', 1)}),
+    x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
+    ...major.map((d) => text(format(d), {x: scale(d), y: axisY + 28, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+  )
+
+  const events = [...data.events].sort((a, b) => a.start.getTime() - b.start.getTime())
+  const textX = margin + 20
+  const room = width - margin - textX
+  const marks: Element[] = []
+  const items: Element[] = []
+  let y = axisY + 58
+  for (const event of events) {
+    const lines = runIn(event.dateLabel, event.label, room, size.label)
+    const normal = event.states.filter((id) => !event.highlight.includes(id))
+    for (const [states, emphasis] of [[normal, false], [event.highlight, true]] as const) {
+      const colour: Colour = emphasis ? 'accent' : 'muted'
+      const pole = scale(event.start)
+      const onAxis = event.end
+        ? x('rect', {x: r(pole), y: axisY - 5, width: r(scale(event.end) - pole), height: 10, rx: 5, ...fill(colour)})
+        : x('circle', {cx: r(pole), cy: axisY, r: emphasis ? 7 : 5.5, ...fill(colour)})
+      const mark = group(states, all, [onAxis])
+      if (mark) marks.push(mark)
+      const middle = y - size.label * 0.35
+      const key = event.end
+        ? x('rect', {x: margin, y: r(middle - 5), width: 14, height: 10, rx: 5, ...fill(colour)})
+        : x('circle', {cx: margin + 6, cy: r(middle), r: emphasis ? 6 : 5, ...fill(colour)})
+      const item = group(states, all, [key, runInText(lines, {x: textX, y, fontSize: size.label, lineHeight, date: colour, rest: emphasis ? 'ink' : 'muted'})])
+      if (item) items.push(item)
+    }
+    y += lines.length * lineHeight + 10
+  }
+  // Items first: the axis marks stay on top where dates share a spot.
+  children.push(...items, ...marks)
+  return {children, height: r(y - lineHeight - 10 + 6)}
+}
+
+/** Lines of `date` (bold) run into `label`: the first line starts with the date. */
+function runIn(date: string, label: string, maxWidth: number, fontSize: number): Array<{date?: string; text: string}> {
+  const dateWidth = measure(`${date} `, fontSize, true)
+  const words = label.split(/[ \t\r\n]+/).filter(Boolean)
+  if (dateWidth + measure(words[0] ?? '', fontSize) > maxWidth) {
+    return [{date, text: ''}, ...wrap(label, maxWidth, fontSize).map((line) => ({text: line}))]
+  }
+  let first = ''
+  while (words.length > 0 && dateWidth + measure(first ? `${first} ${words[0]}` : words[0]!, fontSize) <= maxWidth) {
+    first = first ? `${first} ${words.shift()}` : words.shift()!
+  }
+  return [{date, text: first}, ...wrap(words.join(' '), maxWidth, fontSize).map((line) => ({text: line}))]
+}
+
+/** A `<text>` of run-in lines: the date in bold and `date` colour, the rest in `rest`. */
+function runInText(lines: ReturnType<typeof runIn>, options: {x: number; y: number; fontSize: number; lineHeight: number; date: Colour; rest: Colour}): Element {
+  const content = lines.flatMap((line, index) => {
+    const parts: Array<Element | string> = []
+    if (line.date) parts.push(x('tspan', {'font-weight': 700, ...fill(options.date)}, line.date))
+    if (line.text) parts.push(line.date ? ` ${line.text}` : line.text)
+    return index === 0 ? parts : [x('tspan', {x: r(options.x), dy: r(options.lineHeight)}, parts)]
+  })
+  return x('text', {x: r(options.x), y: r(options.y), ...fill(options.rest), 'font-size': options.fontSize}, content)
 }
 
 /** A placed label: its event, pole, wrapped lines, box and lane. */
@@ -185,7 +277,8 @@ interface Flag {
  * if nothing fits, every flag gets its own lane (labels have a backing that
  * hides a crossing pole).
  */
-function layOut(events: TimelineEvent[], scale: (date: Date) => number): Flag[] {
+function layOut(events: TimelineEvent[], scale: (date: Date) => number, layout: Layout): Flag[] {
+  const {width, margin, size} = layout
   let budget = 20_000
   for (const labelWidth of [maxLabelWidth, 180, 140]) {
     const candidates = events.map((event) => {

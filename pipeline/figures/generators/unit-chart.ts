@@ -7,7 +7,8 @@
  * ```yaml
  * type: unit-chart
  * unit: person            # optional: “Each square is one person”
- * columns: 30             # optional: squares per row
+ * columns: 30             # optional: squares per row (default: as many as fit);
+ *                         #   on phones as many as fit at 13 units, in fives, at most this
  * groups:
  *   - label: commandos    # printed after the count: “140 commandos”
  *     count: 140
@@ -23,7 +24,7 @@
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {fill, group, margin, measure, r, readColour, size, squares, text, width, type Colour} from './svg.js'
+import {fill, group, measure, r, readColour, squares, text, type Colour, type Layout} from './svg.js'
 
 /** A marked part of a group. */
 export interface UnitHighlight {
@@ -82,15 +83,15 @@ export const unitChart: Generator<UnitChartData> = {
     if (reader.failed) return undefined
     return {unit, columns, groups}
   },
-  render(data, common) {
+  render(data, common, layout) {
+    const {width, margin, size} = layout
     const all = common.states.map((s) => s.id)
-    const pitch = data.columns ? Math.min(24, (width - 2 * margin + 4) / data.columns) : 18
-    const columns = data.columns ?? Math.floor((width - 2 * margin + 4) / pitch)
-    const side = pitch - 4
+    const {columns, pitch} = grid(data, layout)
+    const side = pitch - (layout.variant === 'narrow' ? 3.5 : 4)
     const children: Element[] = []
     let y = 0
     if (data.unit) {
-      children.push(text(`Each square is one ${data.unit}`, {x: margin, y: 16, colour: 'muted'}))
+      children.push(text(`Each square is one ${data.unit}`, {x: margin, y: 16, fontSize: size.label, colour: 'muted'}))
       y = 30
     }
     // Every unit fades in the states where something is highlighted.
@@ -132,4 +133,20 @@ export const unitChart: Generator<UnitChartData> = {
     }
     return {children, height: r(y - 22)}
   }
+}
+
+/**
+ * Squares per row and their pitch. Wide: `columns` (default as many 18-unit
+ * squares as fit). Narrow: as many squares of at least 13 units as fit,
+ * rounded down to fives (easier to count), never more than `columns`.
+ */
+function grid(data: UnitChartData, layout: Layout): {columns: number; pitch: number} {
+  const room = layout.width - 2 * layout.margin + 4
+  if (layout.variant === 'narrow') {
+    const fit = Math.floor(room / 13)
+    const columns = Math.min(data.columns ?? fit, fit >= 10 ? fit - (fit % 5) : fit)
+    return {columns, pitch: Math.min(24, room / columns)}
+  }
+  if (data.columns) return {columns: data.columns, pitch: Math.min(24, room / data.columns)}
+  return {columns: Math.floor(room / 18), pitch: 18}
 }
