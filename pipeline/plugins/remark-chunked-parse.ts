@@ -86,10 +86,12 @@ export function parseInPieces(document: string, file: VFile, cuts: Array<{offset
   }
 
   const root: Root = {type: 'root', children: []}
+  // micromark drops a byte order mark and counts offsets without it.
+  const bom = document.charCodeAt(0) === 0xfeff ? 1 : 0
   trees.forEach((tree, index) => {
     const piece = pieces[index]
     for (const child of tree.children) {
-      shift(child, piece.offset, piece.line - 1)
+      shift(child, index === 0 ? 0 : piece.offset - bom, piece.line - 1)
       root.children.push(child)
     }
   })
@@ -122,7 +124,8 @@ function endPoint(document: string): {line: number; column: number; offset: numb
       lineStart = index + 1
     }
   }
-  return {line, column: document.length - lineStart + 1, offset: document.length}
+  const bom = document.charCodeAt(0) === 0xfeff ? 1 : 0
+  return {line, column: document.length - lineStart + 1 - (line === 1 ? bom : 0), offset: document.length - bom}
 }
 
 const htmlStarts: Array<{start: RegExp; end: RegExp}> = [
@@ -158,7 +161,7 @@ export function findCuts(document: string, chunkSize: number): Array<{offset: nu
     line++
     if (match[0].length === 0) break
 
-    if (line === 1 && /^---[ \t]*$/.test(text)) {
+    if (line === 1 && /^\uFEFF?---[ \t]*$/.test(text)) {
       frontmatter = true
       continue
     }

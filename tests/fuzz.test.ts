@@ -1,0 +1,55 @@
+/**
+ * Random chapters (tests/fixtures/fuzz/arbitraries.ts) through the whole
+ * pipeline, with a fixed seed and a modest count so the suite stays fast
+ * (`npm run fuzz` runs thousands): no exception, no run slower than the
+ * limit, every web page clean HTML, every EPUB document well-formed XML, no
+ * id twice on a page, every message placed; and a few random books through
+ * epubcheck with no error.
+ */
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+import {epubcheck} from './helpers/epubcheck.js'
+import {chapter} from './fixtures/fuzz/arbitraries.js'
+import {checkChapter} from './fixtures/fuzz/check.js'
+
+const seed = 20_261_123
+const runs = 80
+
+describe('fuzzed chapters', () => {
+  it(`${runs} random chapters (seed ${seed}) build or fail cleanly, and what builds is well-formed`, async () => {
+    let built = 0
+    await fc.assert(
+      fc.asyncProperty(chapter, async (text) => {
+        const outcome = await checkChapter(text, {limitMs: 15_000})
+        if (outcome.built) built++
+        expect(outcome.problems).toEqual([])
+      }),
+      {seed, numRuns: runs}
+    )
+    // The generator must produce books that build, or the output checks check nothing.
+    expect(built).toBeGreaterThanOrEqual(runs * 0.2)
+  }, 300_000)
+
+  it('three random books pass epubcheck with no error', async () => {
+    const books: Uint8Array[] = []
+    for (const text of fc.sample(chapter, {seed: seed + 1, numRuns: 60})) {
+      const outcome = await checkChapter(text)
+      expect(outcome.problems).toEqual([])
+      if (outcome.built && outcome.epub) books.push(outcome.epub)
+      if (books.length === 3) break
+    }
+    expect(books).toHaveLength(3)
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-fuzz-epub-'))
+    for (const [index, epub] of books.entries()) {
+      const file = path.join(dir, `random-${index}.epub`)
+      await fs.writeFile(file, epub)
+      const messages = await epubcheck(file)
+      const errors = messages.filter((m) => m.severity === 'ERROR' || m.severity === 'FATAL')
+      expect(errors.map((m) => `${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`)).toEqual([])
+    }
+    await fs.rm(dir, {recursive: true, force: true})
+  }, 300_000)
+})
