@@ -36,7 +36,7 @@ describe('web story in Chromium', () => {
     const section = await page.$eval('.scrolly', (e) => e.id)
     const steps = await page.$$eval(`#${section} .step`, (elements) => elements.map((e) => ({id: e.id, state: e.getAttribute('data-state')})))
     expect(steps.map((s) => s.state)).toEqual(['one', 'two', 'three'])
-    const expected: Record<string, string[]> = {one: [], two: ['bars-svg-bar-2'], three: ['bars-svg-bar-2', 'bars-svg-bar-3']}
+    const expected: Record<string, string[]> = {one: [], two: ['svg-bar-2'], three: ['svg-bar-2', 'svg-bar-3']}
     for (const step of steps) {
       await page.$eval(`#${step.id}`, (e) => e.scrollIntoView({block: 'center'}))
       await page.waitForFunction(
