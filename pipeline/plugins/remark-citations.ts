@@ -56,6 +56,8 @@ export function remarkCitations(options: Options) {
     const maps = new Map<Text, SourceMap | undefined>()
     const made = new Set<Citation>()
     const replaced: Array<{parent: Parents; origin: Text; before: Nodes | undefined}> = []
+    // The text nodes already in `replaced` (a set: a 5 MB chapter has tens of thousands).
+    const replacedOrigins = new Set<Text>()
 
     const positionOf = (start: number | undefined, end: number | undefined): Position | undefined => {
       if (start === undefined || end === undefined) return undefined
@@ -139,7 +141,8 @@ export function remarkCitations(options: Options) {
         result = citationNode('in-text', [item], value, position)
       }
 
-      if (!replaced.some((entry) => entry.origin === node)) {
+      if (!replacedOrigins.has(node)) {
+        replacedOrigins.add(node)
         const siblings: Nodes[] = parent.children
         replaced.push({parent, origin: node, before: siblings[siblings.indexOf(node) - 1]})
       }
@@ -223,7 +226,8 @@ export function remarkCitations(options: Options) {
       })
       if (!cited && number) {
         const map = sourceMap(number.node)
-        const position = map ? positionOf(map.offset(number.index), map.offset(number.index + number.value.length)) : number.node.position
+        // Text split off by other plugins (autolink literals) may have no place: then the paragraph's.
+        const position = (map ? positionOf(map.offset(number.index), map.offset(number.index + number.value.length)) : number.node.position) ?? paragraph.position
         file.message(
           `Unexpected number \`${number.value}\` in a paragraph without a citation, expected a citation of its source (such as \`[@key]\`) for the claim`,
           {place: position, ruleId: 'uncited-claim', source}
