@@ -101,9 +101,18 @@ function staticFile(data: string, base: string): StaticFigureFile {
 
 /** How much to shift a chapter's headings so its shallowest heading becomes `<h2>` (the chapter title is the `<h1>`). */
 export function headingOffset(tree: Root): number {
-  let min = 7
-  visit(tree, 'heading', (node) => {
-    min = Math.min(min, node.depth)
-  })
-  return min === 7 ? 0 : 2 - min
+  // Asked for every page and document that renders the chapter (and each of its claims), in both targets: walk once.
+  let offset = headingOffsets.get(tree)
+  if (offset === undefined) {
+    let min = 7
+    visit(tree, 'heading', (node) => {
+      min = Math.min(min, node.depth)
+    })
+    offset = min === 7 ? 0 : 2 - min
+    headingOffsets.set(tree, offset)
+  }
+  return offset
 }
+
+// Heading depths never change after the parse.
+const headingOffsets = new WeakMap<Root, number>()

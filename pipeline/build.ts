@@ -92,7 +92,7 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   for (const file of loaded.files) if (!files.includes(file)) files.push(file)
 
   const graphics = new Map<string, Graphic>(loaded.graphics.loaded().map((g) => [g.name, g]))
-  const formatter = loaded.meta ? bookFormatter(loaded.meta, loaded.dir, bibliography.items, files) : undefined
+  const formatter = loaded.meta ? bookFormatter(loaded.meta, loaded.dir, bibliography.items, files, session) : undefined
   const book: Book | undefined =
     loaded.meta && formatter
       ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter}
@@ -105,9 +105,11 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
  * book's `language`. A style that cannot be used is an error at the field in
  * book.yaml (`invalid-citationStyle`), not a crash.
  */
-function bookFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>, files: VFile[]): Formatter | undefined {
+function bookFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>, files: VFile[], session: BuildSession | undefined): Formatter | undefined {
   try {
-    return createFormatter(items, {style: meta.citationStyle, locale: meta.language, bookDir: dir})
+    const formatter = createFormatter(items, {style: meta.citationStyle, locale: meta.language, bookDir: dir})
+    // A session keeps the last build's formatter while it formats the same way: its notes are formatted already.
+    return session ? session.formatter(formatter) : formatter
   } catch (cause) {
     const file = files.find((f) => path.basename(f.path) === 'book.yaml')
     if (!file) throw cause

@@ -10,6 +10,9 @@
  *   invalidates every chapter);
  * - the size and modification time of the local images the chapter uses.
  *
+ * It also keeps the book's CSL formatter, and so every note it formatted,
+ * while the style, the locale and the bibliography stay the same.
+ *
  * Only chapters whose parse had no errors are kept: a chapter with errors is
  * parsed again on every build, so its messages always reflect the files as
  * they are. Book-wide passes (citation numbering, link checks, unused
@@ -24,6 +27,7 @@ import path from 'node:path'
 import type {Root} from 'mdast'
 import type {Data, VFile} from 'vfile'
 import type {VFileMessage} from 'vfile-message'
+import type {Formatter} from './citations/formatter.js'
 import type {ChapterSource, LoadedBook} from './load.js'
 import type {Chapter} from './types.js'
 
@@ -53,6 +57,7 @@ export interface SessionStats {
 export class BuildSession {
   private readonly entries = new Map<string, Entry>()
   private bookKey = ''
+  private kept: Formatter | undefined
   /** What the last build reused and parsed. */
   stats: SessionStats = {reused: 0, parsed: 0}
 
@@ -71,7 +76,10 @@ export class BuildSession {
       hash.update(await readOrEmpty(path.join(loaded.dir, 'figures', name))).update('\0')
     }
     const key = hash.digest('hex')
-    if (key !== this.bookKey) this.entries.clear()
+    if (key !== this.bookKey) {
+      this.entries.clear()
+      this.kept = undefined
+    }
     this.bookKey = key
   }
 
@@ -109,9 +117,21 @@ export class BuildSession {
     this.entries.set(this.id(file), {key: this.key(file), images, tree: chapter.tree, title: chapter.title, data, messages: [...file.messages]})
   }
 
+  /**
+   * The formatter to use: the last build's, with every note it formatted,
+   * when it formats the same way as `fresh` (same style and locale; the
+   * bibliography is part of the book key), else `fresh`, kept from now on.
+   */
+  formatter(fresh: Formatter): Formatter {
+    if (this.kept && this.kept.style === fresh.style && this.kept.locale === fresh.locale) return this.kept
+    this.kept = fresh
+    return fresh
+  }
+
   /** Forget everything (the next build parses every chapter). */
   clear(): void {
     this.entries.clear()
+    this.kept = undefined
     this.bookKey = ''
   }
 

@@ -174,9 +174,19 @@ export function coverSvg(meta: BookMeta, size: {width: number; height: number} =
  */
 export function renderCoverPng(meta: BookMeta, size: {width: number; height: number} = coverSize): Uint8Array {
   const svg = coverSvg(meta, size)
-  const png = new Resvg(svg, {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}).render().asPng()
-  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
+  // Pure and slow (a few hundred ms): once per process for the same cover, as every rebuild of `dev` asks again.
+  let png = pngs.get(svg)
+  if (!png) {
+    const rendered = new Resvg(svg, {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}).render().asPng()
+    png = new Uint8Array(rendered.buffer, rendered.byteOffset, rendered.byteLength)
+    // A few sizes of one cover; an edited title makes another, and old ones go.
+    if (pngs.size >= 8) pngs.clear()
+    pngs.set(svg, png)
+  }
+  return png
 }
+
+const pngs = new Map<string, Uint8Array>()
 
 /** The cover's text alternative: what it says, in reading order, one sentence a line of text. */
 export function coverAlt(meta: BookMeta): string {
