@@ -25,6 +25,7 @@ import type {Book, BookMeta, Chapter} from '../types.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFile} from './notes.js'
+import {packZip} from './zip.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/epub')
 const xhtml = unified().use(rehypeStringify, {
@@ -239,10 +240,17 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   )
   await epub.render()
   for (const asset of assets) epub.zip.file(`OEBPS/${asset.href}`, asset.data)
-  // One fixed date on every entry. JSZip writes the DOS date and time from the UTC fields, so the
-  // archive is the same whatever the build machine's time zone.
-  for (const entry of Object.values(epub.zip.files)) entry.date = options.modified
-  return epub.generateAsync({type: 'uint8array', mimeType: 'application/epub+zip', compression: 'DEFLATE', compressionOptions: {level: 9}})
+  // The packer's entries, in its order (`mimetype` first), zipped with zlib: every entry carries the one fixed date, written
+  // from its UTC fields, so the archive is the same whatever the build machine's time zone (see ./zip.ts).
+  const entries = await Promise.all(
+    Object.values(epub.zip.files).map(async (entry) => ({
+      name: entry.name,
+      dir: entry.dir,
+      stored: entry.options.compression === 'STORE',
+      data: entry.dir ? new Uint8Array(0) : await entry.async('uint8array')
+    }))
+  )
+  return packZip(entries, options.modified)
 }
 
 /** The title page: title, subtitle, authors, then the imprint (publisher, edition, date, rights). */
@@ -305,7 +313,6 @@ interface EPubInstance {
   render(): Promise<unknown>
   zip: {
     file(name: string, data: string | Uint8Array): unknown
-    files: Record<string, {date: Date}>
+    files: Record<string, {name: string; dir: boolean; options: {compression?: string | null}; async(type: 'uint8array'): Promise<Uint8Array>}>
   }
-  generateAsync(options: object): Promise<Uint8Array>
 }
