@@ -16,7 +16,7 @@ import {chapter} from './fixtures/fuzz/arbitraries.js'
 import {checkChapter} from './fixtures/fuzz/check.js'
 
 const seed = 20_261_123
-const runs = 80
+const runs = 50
 
 describe('fuzzed chapters', () => {
   it(`${runs} random chapters (seed ${seed}) build or fail cleanly, and what builds is well-formed`, async () => {
