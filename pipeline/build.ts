@@ -138,12 +138,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   t = performance.now()
   const modified = options.modified ?? (await sourceDate(book))
-  const epub = await renderEpub(book, {assets, modified})
+  const epub = await renderEpub(book, {assets, modified, cache: options.session?.rendered.epub})
   timings.epub = performance.now() - t
 
   t = performance.now()
   const epubName = `${book.meta.ebook}.epub`
-  const web = await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}})
+  const web = await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}, cache: options.session?.rendered.web})
   web.push({path: epubName, contents: epub})
   timings.web = performance.now() - t
 
@@ -152,6 +152,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const outDir = path.resolve(cwd, options.outDir)
   await writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}])
   timings.write = performance.now() - t
+  options.session?.rendered.web.commit()
+  options.session?.rendered.epub.commit()
   timings.total = performance.now() - started
   return {ok: true, files, book, outputs: {web, epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings}
 }

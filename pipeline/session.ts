@@ -11,7 +11,8 @@
  * - the size and modification time of the local images the chapter uses.
  *
  * It also keeps the book's CSL formatter, and so every note it formatted,
- * while the style, the locale and the bibliography stay the same.
+ * while the style, the locale and the bibliography stay the same, and the
+ * targets' renderings of each chapter (`rendered`, see ./chapter-cache.ts).
  *
  * Only chapters whose parse had no errors are kept: a chapter with errors is
  * parsed again on every build, so its messages always reflect the files as
@@ -27,6 +28,7 @@ import path from 'node:path'
 import type {Root} from 'mdast'
 import type {Data, VFile} from 'vfile'
 import type {VFileMessage} from 'vfile-message'
+import {ChapterCache} from './chapter-cache.js'
 import type {Formatter} from './citations/formatter.js'
 import type {ChapterSource, LoadedBook} from './load.js'
 import type {Chapter} from './types.js'
@@ -60,6 +62,8 @@ export class BuildSession {
   private kept: Formatter | undefined
   /** What the last build reused and parsed. */
   stats: SessionStats = {reused: 0, parsed: 0}
+  /** Chapter pages and documents of the last build, by target (see ./chapter-cache.ts). */
+  readonly rendered = {web: new ChapterCache(), epub: new ChapterCache()}
 
   /** Start a build: hash what every chapter depends on. */
   async begin(loaded: LoadedBook): Promise<void> {

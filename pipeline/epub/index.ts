@@ -21,6 +21,7 @@ import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {contentHash, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
+import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
 import type {Book, BookMeta, Chapter} from '../types.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
@@ -41,6 +42,8 @@ export interface EpubOptions {
   assets: BookAssets
   /** Modification time of the book (from SOURCE_DATE_EPOCH or the sources). */
   modified: Date
+  /** Chapter documents kept from earlier builds (a session's): only chapters that changed are rendered again. */
+  cache?: ChapterCache | undefined
 }
 
 /**
@@ -170,10 +173,21 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       }
     })
 
+  // What every chapter document depends on besides its own tree and place (see ../chapter-cache.ts): add anything new it shows.
+  const context = options.cache ? bookContext(book, [[...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]) : ''
   for (const [index, chapter] of book.chapters.entries()) {
-    const handlers = handlersFor(chapter)
-    const content = toHast(chapter.tree, {handlers}) as HastRoot
-    tightenNoteSpace(content)
+    const renderBody = () => {
+      const handlers = handlersFor(chapter)
+      const content = toHast(chapter.tree, {handlers}) as HastRoot
+      tightenNoteSpace(content)
+      return render([
+        h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [
+          h('p.chapter-number', `Chapter ${index + 1}`),
+          h('h1', {id: `title-${chapter.slug}`}, chapter.title),
+          ...(content.children as ElementContent[])
+        ])
+      ])
+    }
     docs.push({
       id: `chapter-${chapter.slug}`,
       title: chapter.title,
@@ -182,13 +196,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       bodyType: 'bodymatter',
       beforeToc: false,
       excludeFromToc: false,
-      body: render([
-        h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [
-          h('p.chapter-number', `Chapter ${index + 1}`),
-          h('h1', {id: `title-${chapter.slug}`}, chapter.title),
-          ...(content.children as ElementContent[])
-        ])
-      ])
+      body: options.cache ? options.cache.render(chapter, `${context}\u0000${placeContext(book, index)}`, renderBody) : renderBody()
     })
   }
 

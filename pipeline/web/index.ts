@@ -15,6 +15,7 @@ import {unified} from 'unified'
 import {page, type PageAssets} from '../../templates/web/page.js'
 import {contentHash, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
+import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
 import type {Book, Chapter, OutputFile} from '../types.js'
 import {backMatterLinks, footerNav, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
@@ -28,6 +29,8 @@ export interface WebOptions {
   assets: BookAssets
   /** The EPUB, to offer as a download from the cover page. */
   epub?: {fileName: string; size: number} | undefined
+  /** Chapter pages kept from earlier builds (a session's): only chapters that changed are rendered again. */
+  cache?: ChapterCache | undefined
 }
 
 /** Client assets, built once per process (they depend only on templates/web/). */
@@ -105,7 +108,15 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       }
     })
 
+  // What every chapter page depends on besides its own tree and place (see ../chapter-cache.ts): add anything new a page shows.
+  const context = options.cache ? bookContext(book, [assetPaths, [...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName, f.narrow?.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]) : ''
   for (const [index, chapter] of book.chapters.entries()) {
+    const renderPage = () => chapterPage(index, chapter)
+    const contents = options.cache ? options.cache.render(chapter, `${context}\u0000${placeContext(book, index)}`, renderPage) : renderPage()
+    out.push({path: chapterUrl(chapter), contents})
+  }
+
+  function chapterPage(index: number, chapter: Chapter): string {
     const handlers = handlersFor(chapter)
     const content = toHast(chapter.tree, {handlers}) as HastRoot
     tightenNoteSpace(content)
@@ -140,7 +151,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       assets: assetPaths,
       body
     })
-    out.push({path: chapterUrl(chapter), contents: html.stringify(tree)})
+    return html.stringify(tree)
   }
 
   // Book-wide pages: where the sources disagree, and the sources.
