@@ -65,8 +65,10 @@ export function remarkCitations(options: Options) {
       const b = place.toPoint(end)
       return a && b ? {start: a, end: b} : undefined
     }
+    // Where the text being read is, for text without a place of its own (split off by autolink literals).
+    let around: Position | undefined
     const fail = (reason: string, position: Position | undefined, ruleId: string) => {
-      const message = file.message(reason, {place: position, ruleId, source})
+      const message = file.message(reason, {place: position ?? around, ruleId, source})
       message.fatal = true
     }
     const sourceMap = (node: Text): SourceMap | undefined => {
@@ -105,6 +107,7 @@ export function remarkCitations(options: Options) {
     function replace(value: string, bracket: string | undefined, key: string | undefined, locator: string | undefined, match: RegExpMatchObject) {
       const node = match.stack[match.stack.length - 1] as Text
       const parent = match.stack[match.stack.length - 2] as Parents
+      around = node.position ?? match.stack.findLast((ancestor) => ancestor.position)?.position
       const map = sourceMap(node)
       const from = match.index
       const to = from + value.length
