@@ -67,32 +67,58 @@ const mediaTypes: Record<string, string> = {
 export async function collectAssets(book: Book): Promise<BookAssets> {
   const figures = new Map<string, StaticFigure>()
   for (const chapter of book.chapters) {
-    visit(chapter.tree, 'scrollySection', (section) => {
+    for (const section of scrollyStates(chapter.tree)) {
       const graphic = book.graphics.get(section.graphic)
-      if (!graphic) return
-      for (const step of section.children) {
-        const key = `${graphic.name}#${step.state}`
+      if (!graphic) continue
+      for (const state of section.states) {
+        const key = `${graphic.name}#${state}`
         if (figures.has(key)) continue
-        const data = graphic.renderState(step.state)
-        const alt = graphic.states.find((s) => s.id === step.state)?.description ?? ''
-        const wide = staticFile(data, `${graphic.name}-${step.state}`)
-        const narrow = graphic.svgNarrow === undefined ? undefined : staticFile(graphic.renderState(step.state, 'narrow'), `${graphic.name}-${step.state}-narrow`)
-        figures.set(key, {graphic: graphic.name, state: step.state, alt, ...wide, narrow})
+        const data = graphic.renderState(state)
+        const alt = graphic.states.find((s) => s.id === state)?.description ?? ''
+        const wide = staticFile(data, `${graphic.name}-${state}`)
+        const narrow = graphic.svgNarrow === undefined ? undefined : staticFile(graphic.renderState(state, 'narrow'), `${graphic.name}-${state}-narrow`)
+        figures.set(key, {graphic: graphic.name, state, alt, ...wide, narrow})
       }
-    })
+    }
   }
   const media = new Map<string, MediaFile>()
   for (const chapter of book.chapters) {
     for (const absolute of Object.values(chapter.file.data.images ?? {})) {
       if (media.has(absolute)) continue
+      // Read and hashed again only when the file changed (rebuilds of `dev` ask for every image each time).
+      const stat = await fs.stat(absolute)
+      const stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`
+      const known = mediaFiles.get(absolute)
+      if (known?.stamp === stamp) {
+        media.set(absolute, known.file)
+        continue
+      }
       const data = new Uint8Array(await fs.readFile(absolute))
       const ext = path.extname(absolute).toLowerCase()
       const base = path.basename(absolute, path.extname(absolute)).replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'image'
-      media.set(absolute, {fileName: `${base}-${contentHash(data)}${ext === '.jpeg' ? '.jpg' : ext}`, data, mediaType: mediaTypes[ext] ?? 'application/octet-stream'})
+      const file = {fileName: `${base}-${contentHash(data)}${ext === '.jpeg' ? '.jpg' : ext}`, data, mediaType: mediaTypes[ext] ?? 'application/octet-stream'}
+      mediaFiles.set(absolute, {stamp, file})
+      media.set(absolute, file)
     }
   }
   return {figures, media}
 }
+
+/** The graphic and step states of each scrolly section of a tree, in order: walked once per tree (a session rebuilds with the same trees). */
+function scrollyStates(tree: Root): Array<{graphic: string; states: string[]}> {
+  let sections = scrollySections.get(tree)
+  if (!sections) {
+    const found: Array<{graphic: string; states: string[]}> = []
+    visit(tree, 'scrollySection', (section) => {
+      found.push({graphic: section.graphic, states: section.children.map((step) => step.state)})
+    })
+    scrollySections.set(tree, (sections = found))
+  }
+  return sections
+}
+
+const scrollySections = new WeakMap<Root, Array<{graphic: string; states: string[]}>>()
+const mediaFiles = new Map<string, {stamp: string; file: MediaFile}>()
 
 /** A standalone SVG as a file named `<base>-<hash>.svg`, with its size. */
 function staticFile(data: string, base: string): StaticFigureFile {

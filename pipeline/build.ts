@@ -34,6 +34,13 @@ export interface BuildOptions {
   session?: BuildSession | undefined
   /** Called as the build goes (for a progress line). */
   onProgress?: ProgressListener | undefined
+  /**
+   * With a session that built the book before: write the web story first
+   * (with the last EPUB) and call this, then make and write the EPUB. The
+   * dev server reloads the page then. Each write is atomic, but a crash while
+   * the EPUB is made leaves the new web story with the last EPUB.
+   */
+  onPreview?: (() => void) | undefined
 }
 
 /** Progress of a build: the phase, and for `parsing` how many chapters are done. */
@@ -136,24 +143,48 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const assets = await collectAssets(book)
   timings.assets = performance.now() - t
 
+  const epubName = `${book.meta.ebook}.epub`
+  const outDir = path.resolve(cwd, options.outDir)
+  const webFiles = async (epub: Uint8Array) => {
+    const pages = await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}, cache: options.session?.rendered.web})
+    pages.push({path: epubName, contents: epub})
+    return pages
+  }
+  const write = (web: OutputFile[], epub: Uint8Array) =>
+    writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}])
+
+  // Preview first (`twofold dev`, after a first build): the web story, with the last EPUB, is written and announced
+  // before the EPUB is made; a second write then brings the new EPUB (and the cover page's size for it).
+  const previous = options.onPreview ? options.session?.epub(epubName) : undefined
+  let web: OutputFile[] | undefined
+  if (previous) {
+    t = performance.now()
+    web = await webFiles(previous)
+    timings.web = performance.now() - t
+    t = performance.now()
+    await write(web, previous)
+    timings.write = performance.now() - t
+    timings.preview = performance.now() - started
+    options.onPreview?.()
+  }
+
   t = performance.now()
   const modified = options.modified ?? (await sourceDate(book))
   const epub = await renderEpub(book, {assets, modified, cache: options.session?.rendered.epub})
   timings.epub = performance.now() - t
 
   t = performance.now()
-  const epubName = `${book.meta.ebook}.epub`
-  const web = await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}, cache: options.session?.rendered.web})
-  web.push({path: epubName, contents: epub})
-  timings.web = performance.now() - t
+  if (web && epub.byteLength === previous?.byteLength) web[web.length - 1] = {path: epubName, contents: epub}
+  else web = await webFiles(epub)
+  timings.web = (timings.web ?? 0) + performance.now() - t
 
   t = performance.now()
   options.onProgress?.('writing', 0, 0)
-  const outDir = path.resolve(cwd, options.outDir)
-  await writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}])
-  timings.write = performance.now() - t
+  await write(web, epub)
+  timings.write = (timings.write ?? 0) + performance.now() - t
   options.session?.rendered.web.commit()
   options.session?.rendered.epub.commit()
+  options.session?.keepEpub(epubName, epub)
   timings.total = performance.now() - started
   return {ok: true, files, book, outputs: {web, epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings}
 }

@@ -6,7 +6,9 @@
  *
  * Two processes: this one serves files and watches; a worker process
  * (`twofold __dev-worker`) builds. The worker keeps a `BuildSession`, so a
- * rebuild parses only the chapters that changed. A change to `templates/` or
+ * rebuild parses only the chapters that changed and renders only their pages;
+ * it writes the web story and reloads the page first, then makes the EPUB
+ * (`onPreview` in ./build.ts). A change to `templates/` or
  * to Twofold's own code starts a fresh worker, since the targets cache their
  * templates and code per process; a worker that dies is started again.
  */
@@ -120,11 +122,16 @@ export async function dev(options: DevOptions): Promise<number> {
   // The worker: started on demand, replaced when templates or code change.
   let worker: ChildProcess | undefined
   let pending: ((report: BuildReport | undefined) => void) | undefined
+  let previewing: (() => void) | undefined
   const startWorker = () => {
     const args = ['__dev-worker', options.bookDir, '--out', options.outDir, ...(options.strict ? ['--strict'] : [])]
     const child = fork(bin, args, {stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: {...process.env, FORCE_COLOR: color ? '1' : '0'}})
-    child.on('message', (message: BuildReport) => {
+    child.on('message', (message: BuildReport | {type: 'preview'}) => {
       if (child !== worker) return
+      if (message.type === 'preview') {
+        previewing?.()
+        return
+      }
       pending?.(message)
       pending = undefined
     })
@@ -143,10 +150,12 @@ export async function dev(options: DevOptions): Promise<number> {
     pending = undefined
     child?.kill()
   }
-  const buildInWorker = () =>
+  // `onPreview`: the web story is written, the EPUB is still being made.
+  const buildInWorker = (onPreview: () => void) =>
     new Promise<BuildReport | undefined>((resolve) => {
       if (!worker) startWorker()
       pending = resolve
+      previewing = onPreview
       worker?.send({type: 'build'})
     })
 
@@ -164,7 +173,13 @@ export async function dev(options: DevOptions): Promise<number> {
         const triggered = changedAt !== undefined
         const started = changedAt ?? performance.now()
         changedAt = undefined
-        const report = await buildInWorker()
+        let previewed: number | undefined
+        const report = await buildInWorker(() => {
+          // The page reloads as soon as the web story is written; the EPUB follows.
+          previewed = Math.round(performance.now() - started)
+          if (triggered) process.stdout.write(`twofold: preview ${previewed} ms after the change; reloading the page\n`)
+          send('reload', String(previewed))
+        })
         const elapsed = Math.round(performance.now() - started)
         if (!report) {
           // The worker died (a bug, or it was replaced mid-build): try once more with a fresh one.
@@ -179,8 +194,8 @@ export async function dev(options: DevOptions): Promise<number> {
         if (report.ok) {
           lastErrors = ''
           process.stdout.write(`${report.summary}\n`)
-          if (triggered) process.stdout.write(`twofold: rebuilt ${elapsed} ms after the change (${report.reused} chapters reused, ${report.parsed} parsed); reloading the page\n`)
-          send('reload', String(elapsed))
+          if (triggered) process.stdout.write(`twofold: rebuilt ${elapsed} ms after the change (${report.reused} chapters reused, ${report.parsed} parsed)${previewed === undefined ? '; reloading the page' : ', EPUB included'}\n`)
+          if (previewed === undefined) send('reload', String(elapsed))
         } else {
           lastErrors = report.plain || 'Build failed'
           process.stderr.write(`twofold: build failed; serving the last good build (${elapsed} ms)\n`)
@@ -313,7 +328,7 @@ export async function devWorker(options: {bookDir: string; outDir: string; stric
     queue = queue.then(async () => {
       let report: BuildReport
       try {
-        const result = await build({bookDir: options.bookDir, outDir: options.outDir, strict: options.strict, session})
+        const result = await build({bookDir: options.bookDir, outDir: options.outDir, strict: options.strict, session, onPreview: () => process.send?.({type: 'preview'})})
         const lines = formatMessages(result.files)
         report = {
           type: 'built',

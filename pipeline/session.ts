@@ -60,6 +60,7 @@ export class BuildSession {
   private readonly entries = new Map<string, Entry>()
   private bookKey = ''
   private kept: Formatter | undefined
+  private lastEpub: {name: string; bytes: Uint8Array} | undefined
   /** What the last build reused and parsed. */
   stats: SessionStats = {reused: 0, parsed: 0}
   /** Chapter pages and documents of the last build, by target (see ./chapter-cache.ts). */
@@ -132,10 +133,21 @@ export class BuildSession {
     return fresh
   }
 
+  /** The EPUB the last build wrote under `name`, if any (the web preview offers it until the new one is made). */
+  epub(name: string): Uint8Array | undefined {
+    return this.lastEpub?.name === name ? this.lastEpub.bytes : undefined
+  }
+
+  /** Keep the EPUB a build wrote. */
+  keepEpub(name: string, bytes: Uint8Array): void {
+    this.lastEpub = {name, bytes}
+  }
+
   /** Forget everything (the next build parses every chapter). */
   clear(): void {
     this.entries.clear()
     this.kept = undefined
+    this.lastEpub = undefined
     this.bookKey = ''
   }
 

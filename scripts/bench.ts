@@ -28,7 +28,7 @@ interface ChildResult {
   timings: Record<string, number>
   webBytes: number
   epubBytes: number
-  incremental?: {parsed: number; reused: number; totalMs: number; webMs: number; epubMs: number; parseMs: number}
+  incremental?: {parsed: number; reused: number; totalMs: number; previewMs: number; webMs: number; epubMs: number; parseMs: number}
 }
 
 /** In a child process: one full build (and optionally an incremental rebuild after editing one chapter). */
@@ -42,18 +42,35 @@ async function child(book: string, out: string, incremental: boolean): Promise<v
   const webBytes = (result.outputs?.web ?? []).reduce((n, f) => n + (typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength), 0)
   const report: ChildResult = {ok: result.ok, wallMs, maxRssMb: 0, timings: result.timings, webBytes, epubBytes: result.outputs?.epub.size ?? 0}
   if (incremental && result.ok) {
+    // Edit the middle chapter three times (one more cited sentence each time, so every later chapter is renumbered),
+    // as `twofold dev` rebuilds: the web story is written first (preview), then the EPUB. The median of each measure.
     const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
     const target = path.join(book, files[Math.floor(files.length / 2)])
-    await fs.appendFile(target, '\nAn edited closing sentence for the benchmark [@ref001].\n')
-    const again = performance.now()
-    const second = await build({bookDir: book, outDir: out, session})
+    const runs: NonNullable<ChildResult['incremental']>[] = []
+    for (let edit = 1; edit <= 3; edit++) {
+      await fs.appendFile(target, `\nAn edited closing sentence ${edit} for the benchmark [@ref001].\n`)
+      const again = performance.now()
+      let previewMs = 0
+      const second = await build({bookDir: book, outDir: out, session, onPreview: () => (previewMs = performance.now() - again)})
+      runs.push({
+        parsed: session!.stats.parsed,
+        reused: session!.stats.reused,
+        totalMs: performance.now() - again,
+        previewMs,
+        webMs: second.timings.web ?? 0,
+        epubMs: second.timings.epub ?? 0,
+        parseMs: second.timings.parse ?? 0
+      })
+    }
+    const median = (pick: (run: (typeof runs)[number]) => number) => runs.map(pick).sort((a, b) => a - b)[1]!
     report.incremental = {
-      parsed: session!.stats.parsed,
-      reused: session!.stats.reused,
-      totalMs: performance.now() - again,
-      webMs: second.timings.web ?? 0,
-      epubMs: second.timings.epub ?? 0,
-      parseMs: second.timings.parse ?? 0
+      parsed: runs[0]!.parsed,
+      reused: runs[0]!.reused,
+      totalMs: median((r) => r.totalMs),
+      previewMs: median((r) => r.previewMs),
+      webMs: median((r) => r.webMs),
+      epubMs: median((r) => r.epubMs),
+      parseMs: median((r) => r.parseMs)
     }
   }
   report.maxRssMb = process.resourceUsage().maxRSS / 1024
@@ -125,7 +142,7 @@ async function main() {
         `        phases (s): ${phases}\n` +
         (theirs ? `        pandoc: epub ${(theirs.epubMs / 1000).toFixed(2)} s + html ${(theirs.htmlMs / 1000).toFixed(2)} s → Twofold is ${row.ratio!.toFixed(1)}× faster\n` : '') +
         (ours.incremental
-          ? `        edit one chapter: rebuild ${ours.incremental.totalMs.toFixed(0)} ms (parsed ${ours.incremental.parsed}, reused ${ours.incremental.reused}; parse ${ours.incremental.parseMs.toFixed(0)} ms, web ${ours.incremental.webMs.toFixed(0)} ms, epub ${ours.incremental.epubMs.toFixed(0)} ms)\n`
+          ? `        edit one chapter: preview ${ours.incremental.previewMs.toFixed(0)} ms, EPUB ${ours.incremental.totalMs.toFixed(0)} ms (parsed ${ours.incremental.parsed}, reused ${ours.incremental.reused}; parse ${ours.incremental.parseMs.toFixed(0)} ms, web ${ours.incremental.webMs.toFixed(0)} ms, epub ${ours.incremental.epubMs.toFixed(0)} ms)\n`
           : '')
     )
   }
