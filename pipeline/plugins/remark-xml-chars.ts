@@ -1,26 +1,38 @@
 /**
- * remark plugin: no character that XML forbids reaches either book.
+ * remark plugin: no character that XML or HTML forbids reaches either book.
  *
- * remark-content-checks warns about every such character in the chapter's
- * text (C0 controls but tab, line feed and carriage return; lone
- * surrogates; U+FFFE and U+FFFF) and removes it from text and code. They can
- * also hide in frontmatter values, directive attributes (a claim's topic,
- * a step's id), link and image URLs, titles and alt text: this plugin
- * removes them from every string of every node, from the data the targets
- * read (`data.hProperties`) and from the validated frontmatter. It reports
- * nothing itself (the warning is already there, at the character's place).
+ * remark-content-checks warns about every character XML forbids in the
+ * chapter's text (C0 controls but tab, line feed and carriage return; lone
+ * surrogates; U+FFFE and U+FFFF) and removes it from text and code. HTML
+ * also forbids DEL, the C1 controls (U+0080 to U+009F) and the other
+ * noncharacters (U+FDD0 to U+FDEF, U+1FFFE …): this plugin warns about those
+ * (`forbidden-character`, at their place). All of them can also hide in
+ * frontmatter values, directive attributes (a claim's topic, a step's id),
+ * link and image URLs, titles and alt text: this plugin removes them from
+ * every string of every node, from the data the targets read
+ * (`data.hProperties`) and from the validated frontmatter.
  *
  * Run it after the other shared plugins.
  */
 import type {Nodes, Root} from 'mdast'
 import type {VFile} from 'vfile'
+import {pointAt, warn} from '../messages.js'
 
 /** Characters XML 1.0 forbids, as remark-content-checks defines them. */
 export const forbiddenCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
+/** Characters XML allows but HTML forbids: DEL, C1 controls, noncharacters (U+FFFE and U+FFFF are in `forbiddenCharacters`). */
+export const htmlControlCharacters = /[\u007F-\u009F\uFDD0-\uFDEF]|(?![\uFFFE\uFFFF])\p{Noncharacter_Code_Point}/gu
+
+const source = 'remark-xml-chars'
+
 /** Remove XML-forbidden characters from every string in the tree and in `file.data.meta`. */
 export function remarkXmlChars() {
   return function (tree: Root, file: VFile) {
+    for (const match of String(file.value).matchAll(htmlControlCharacters)) {
+      const code = match[0].codePointAt(0) ?? 0
+      warn(file, `Unexpected control character U+${code.toString(16).toUpperCase().padStart(4, '0')} that HTML forbids, expected printable text (it is removed)`, pointAt(file, match.index ?? 0), 'forbidden-character', source)
+    }
     const stack: Nodes[] = [tree]
     while (stack.length > 0) {
       const node = stack.pop()!
@@ -46,10 +58,10 @@ function clean(object: Record<string, unknown>, skip: Set<string>): void {
   for (const [key, value] of Object.entries(object)) {
     if (skip.has(key)) continue
     if (typeof value === 'string') {
-      if (hasForbidden(value)) object[key] = value.replace(forbiddenCharacters, '')
+      if (hasForbidden(value)) object[key] = strip(value)
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => {
-        if (typeof item === 'string' && hasForbidden(item)) value[index] = item.replace(forbiddenCharacters, '')
+        if (typeof item === 'string' && hasForbidden(item)) value[index] = strip(item)
         else if (isPlainObject(item)) clean(item, new Set())
       })
     } else if (isPlainObject(value)) {
@@ -60,9 +72,15 @@ function clean(object: Record<string, unknown>, skip: Set<string>): void {
 
 function hasForbidden(value: string): boolean {
   forbiddenCharacters.lastIndex = 0
-  const found = forbiddenCharacters.test(value)
+  htmlControlCharacters.lastIndex = 0
+  const found = forbiddenCharacters.test(value) || htmlControlCharacters.test(value)
   forbiddenCharacters.lastIndex = 0
+  htmlControlCharacters.lastIndex = 0
   return found
+}
+
+function strip(value: string): string {
+  return value.replace(forbiddenCharacters, '').replace(htmlControlCharacters, '')
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
