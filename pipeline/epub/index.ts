@@ -19,6 +19,7 @@ import {h} from 'hastscript'
 import {toHast} from 'mdast-util-to-hast'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
+import {visit} from 'unist-util-visit'
 import {contentHash, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
 import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
@@ -118,6 +119,21 @@ function xmlSafe(markup: string): string {
     )
 }
 
+/**
+ * Table cells of GFM tables carry `align`, which EPUB 3's XHTML does not
+ * allow (epubcheck RSC-005): say it with `text-align` instead.
+ */
+function withoutAlign(tree: HastRoot): HastRoot {
+  visit(tree, 'element', (node) => {
+    const align = node.properties.align
+    if ((node.tagName === 'td' || node.tagName === 'th') && typeof align === 'string') {
+      delete node.properties.align
+      node.properties.style = `text-align: ${align}`
+    }
+  })
+  return tree
+}
+
 /** File name of a chapter in the EPUB. */
 export function chapterFileName(chapter: Chapter): string {
   return `${chapter.slug}.xhtml`
@@ -129,7 +145,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const {meta} = book
   const bySourceName = new Map(book.chapters.map((c) => [path.basename(c.file.path), c]))
   const docs: Doc[] = []
-  const render = (nodes: ElementContent[]) => xmlSafe(xhtml.stringify({type: 'root', children: nodes} as HastRoot))
+  const render = (nodes: ElementContent[]) => xmlSafe(xhtml.stringify(withoutAlign({type: 'root', children: nodes} as HastRoot)))
 
   const cover = renderCoverPng(meta)
   const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}
