@@ -89,7 +89,8 @@ describe('CLI output', () => {
   }, 120_000)
 
   it('prints no colour and no progress in CI or with NO_COLOR, even on a terminal', async () => {
-    for (const extra of [{CI: 'true'}, {NO_COLOR: '1'}]) {
+    const settings: Array<Record<string, string>> = [{CI: 'true'}, {NO_COLOR: '1'}]
+    for (const extra of settings) {
       const output = await onTerminal(['build', 'long', '--out', 'out-ci'], work, plainEnv(extra))
       expect(output).toContain('twofold: built')
       expect(output).not.toMatch(ansi)
