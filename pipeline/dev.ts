@@ -177,6 +177,8 @@ export async function dev(options: DevOptions): Promise<number> {
         const report = await buildInWorker(() => {
           // The page reloads as soon as the web story is written; the EPUB follows.
           previewed = Math.round(performance.now() - started)
+          // The book built: a page that reloads now must not get the last failure's overlay.
+          lastErrors = ''
           if (triggered) process.stdout.write(`twofold: preview ${previewed} ms after the change; reloading the page\n`)
           send('reload', String(previewed))
         })
