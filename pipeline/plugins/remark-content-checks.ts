@@ -43,7 +43,8 @@ export function remarkContentChecks(options: Options = {}) {
       if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && forbidden.test(node.value)) {
         forbidden.lastIndex = 0
         // Characters that arrived through character references (`&#1;`) are not in the raw text.
-        if (!forbidden.test(text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? 0))) {
+        // (Text without a place, split off by autolink literals, cannot be told apart: its literal characters were reported above.)
+        if (node.position && !forbidden.test(text.slice(node.position.start.offset ?? 0, node.position.end.offset ?? 0))) {
           warn(file, 'Unexpected character reference to a character XML forbids, expected printable text (it is removed)', node, 'forbidden-character', source)
         }
         forbidden.lastIndex = 0
