@@ -54,6 +54,8 @@ export async function packZip(entries: ZipSource[], date: Date): Promise<Uint8Ar
   )
   previous = current
 
+  // ZIP dates start in 1980.
+  if (date.getUTCFullYear() < 1980) date = new Date(Date.UTC(1980, 0, 1))
   const time = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2)
   const day = ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate()
   const names = entries.map((entry) => Buffer.from(entry.name, 'utf8'))
