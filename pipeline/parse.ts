@@ -3,7 +3,7 @@
  * into an mdast, enriched by the format-neutral plugins. Each chapter is
  * parsed exactly once per build; both targets render the resulting tree.
  */
-import type {Root} from 'mdast'
+import type {Nodes, Root} from 'mdast'
 import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
@@ -63,5 +63,17 @@ export async function parseChapter(processor: Processor<Root, Root, Root>, sourc
     // A plugin's `file.fail` already recorded its message; anything else is a bug with a place.
     if (!(cause instanceof Error && file.messages.includes(cause as never))) throw cause
   }
+  forgetPositions(tree)
   return {number: source.number, slug: source.slug, title: String(file.data.meta?.title ?? source.slug), file, tree}
+}
+
+/**
+ * Drop the source positions the plugins no longer need, once they have run:
+ * a third of a tree's memory (a 1,000-chapter book keeps every tree until
+ * both targets are rendered). Links keep theirs: the book-wide link check
+ * reports at them. Targets render no positions.
+ */
+function forgetPositions(node: Nodes): void {
+  if (node.type !== 'link') delete node.position
+  if ('children' in node) for (const child of node.children as Nodes[]) forgetPositions(child)
 }
