@@ -8,8 +8,9 @@ import type {VFile} from 'vfile'
 import {collectAssets} from './assets.js'
 import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
 import {renderEpub} from './epub/index.js'
-import {loadBook} from './load.js'
+import {loadBook, type ChapterSource} from './load.js'
 import {error, hasErrors, positionAt} from './messages.js'
+import {parallelThreshold, parseInParallel, warmUp, workerCount} from './parallel.js'
 import {createProcessor, parseChapter} from './parse.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
 import {checkLinks} from './plugins/remark-links.js'
@@ -34,6 +35,8 @@ export interface BuildOptions {
   session?: BuildSession | undefined
   /** Called as the build goes (for a progress line). */
   onProgress?: ProgressListener | undefined
+  /** Worker threads that parse a large book (see ./parallel.ts). Default `workerCount()`; 0: the main thread alone. */
+  workers?: number | undefined
   /**
    * With a session that built the book before: write the web story first
    * (with the last EPUB) and call this, then make and write the EPUB. The
@@ -50,6 +53,8 @@ export type ProgressListener = (phase: 'loading' | 'parsing' | 'rendering' | 'wr
 export interface ParseBookOptions {
   session?: BuildSession | undefined
   onProgress?: ProgressListener | undefined
+  /** Worker threads that parse a large book (see ./parallel.ts). Default `workerCount()`; 0: the main thread alone. */
+  workers?: number | undefined
 }
 
 /** What a build produced. */
@@ -76,13 +81,34 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   t = performance.now()
   const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
   const chapters: Chapter[] = []
+  if (loaded.chapters.length >= parallelThreshold) warmUp(options.workers)
   await session?.begin(loaded)
+  const restored = new Map<ChapterSource, Chapter>()
+  for (const source of loaded.chapters) {
+    const chapter = await session?.restore(source)
+    if (chapter) restored.set(source, chapter)
+  }
+  // A large book is parsed on every core (./parallel.ts); the graphics and the session are then updated in chapter order below.
+  const unparsed = loaded.chapters.filter((source) => !restored.has(source))
+  let parallel: Awaited<ReturnType<typeof parseInParallel>> | undefined
+  if (unparsed.length >= parallelThreshold && (options.workers ?? workerCount()) > 0) {
+    parallel = await parseInParallel(loaded, bibliography.items, unparsed, {
+      workers: options.workers,
+      onParsed: (done) => onProgress?.('parsing', restored.size + done, loaded.chapters.length)
+    })
+  }
   for (const source of loaded.chapters) {
     onProgress?.('parsing', chapters.length, loaded.chapters.length)
-    let chapter = await session?.restore(source)
+    let chapter = restored.get(source)
+    const elsewhere = parallel?.chapters.get(source)
     if (chapter) {
       // The graphics its scrolly sections use, as the parse would have read them.
       for (const name of chapter.file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
+    } else if (elsewhere) {
+      chapter = elsewhere.chapter
+      // The graphics its parse asked for, read here (their messages are on the graphics' files).
+      for (const name of elsewhere.graphics) await loaded.graphics.get(name)
+      await session?.store(chapter)
     } else {
       chapter = await parseChapter(processor, source)
       await session?.store(chapter)
@@ -100,6 +126,8 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
 
   const graphics = new Map<string, Graphic>(loaded.graphics.loaded().map((g) => [g.name, g]))
   const formatter = loaded.meta ? bookFormatter(loaded.meta, loaded.dir, bibliography.items, files, session) : undefined
+  // The notes the worker threads formatted while they parsed.
+  if (parallel) formatter?.addNotes(parallel.notes)
   const book: Book | undefined =
     loaded.meta && formatter
       ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter}
@@ -134,7 +162,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now()
   // Refuse an output directory that a build must not replace, before any work.
   await checkOutput(path.resolve(cwd, options.outDir), [path.resolve(cwd, options.bookDir), cwd])
-  const {book, files, timings} = await parseBook(options.bookDir, cwd, {session: options.session, onProgress: options.onProgress})
+  const {book, files, timings} = await parseBook(options.bookDir, cwd, {session: options.session, onProgress: options.onProgress, workers: options.workers})
   const failed = () => hasErrors(files) || (options.strict === true && files.some((f) => f.messages.length > 0))
   if (!book || failed()) return {ok: false, files, timings}
 

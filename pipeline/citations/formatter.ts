@@ -76,6 +76,16 @@ export interface Formatter {
   order(ids: Iterable<string>): string[]
   /** How often citeproc ran so far: bibliography runs and rendered clusters (for tests and benchmarks). */
   readonly runs: {readonly bibliography: number; readonly clusters: number}
+  /** Notes formatted since the last call, to hand to another formatter of the same book and style (a worker thread's). */
+  takeNotes(): Array<[string, FormattedNote]>
+  /** Notes another formatter of the same book, style and locale formatted: they are not formatted again. */
+  addNotes(notes: Iterable<[string, FormattedNote]>): void
+}
+
+/** A formatted note as a formatter keeps it. */
+export interface FormattedNote {
+  formatted: Formatted
+  nodes: ElementContent[]
 }
 
 /** The default style, shipped in `templates/csl/`. */
@@ -89,10 +99,7 @@ const aliases: Record<string, string> = {
   'chicago-notes-bibliography': 'chicago-note-bibliography'
 }
 
-interface Memo {
-  formatted: Formatted
-  nodes: ElementContent[]
-}
+type Memo = FormattedNote
 
 /** A note's form with placeholder page numbers, and whether filling them in gives citeproc's own output. */
 interface Shape {
@@ -128,6 +135,7 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   const notes = new Map<string, Memo>()
   const shapes = new Map<string, Shape>()
   const runs = {bibliography: 0, clusters: 0}
+  let taken: Array<[string, Memo]> = []
   let order: Map<string, number> | undefined
   let engine: CslEngine | undefined
   let lookup: unknown
@@ -142,6 +150,14 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     noteHast: (item) => cloneNodes(citation([item]).nodes),
     cluster: (list) => citation(list).formatted,
     clusterHast: (list) => cloneNodes(citation(list).nodes),
+    takeNotes() {
+      const notes = taken
+      taken = []
+      return notes
+    },
+    addNotes(more) {
+      for (const [key, note] of more) if (!notes.has(key)) notes.set(key, note)
+    },
     order(ids) {
       const rank = bibliographyOrder()
       const list = [...ids]
@@ -182,6 +198,7 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
       }
       found = memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
       notes.set(key, found)
+      taken.push([key, found])
     }
     return found
   }

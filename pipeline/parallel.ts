@@ -1,0 +1,264 @@
+/**
+ * Parse the chapters of a large book on every core: worker threads (one per
+ * core but one) and the main thread take chapters from one queue, so the
+ * main thread keeps parsing while the workers start. Each chapter is still
+ * parsed exactly once, by the shared processor (see ./parse-worker.ts); the
+ * main thread gets back the same tree, plugin data and messages it would
+ * have made itself, and the workers format the chapters' notes on the way.
+ *
+ * Workers run an esbuild bundle of ./parse-worker.ts (a thread has no
+ * TypeScript loader, and loading one bundle is several times faster than
+ * loading the hundreds of modules behind it), kept in the system's temporary
+ * folder until a file it was built from changes. Without a bundle or
+ * workers (no esbuild, one core), the main thread parses alone.
+ */
+import {createHash} from 'node:crypto'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+import {Worker} from 'node:worker_threads'
+import {VFileMessage} from 'vfile-message'
+import type {FormattedNote} from './citations/formatter.js'
+import type {ChapterSource, LoadedBook} from './load.js'
+import {createProcessor, parseChapter} from './parse.js'
+import {plainMessage, RecordingRegistry, type WorkerReply, type WorkerRequest} from './parse-worker.js'
+import type {Chapter, CslItem} from './types.js'
+
+/** Books with fewer chapters to parse than this are parsed on the main thread alone (starting workers costs more). */
+export const parallelThreshold = 24
+
+/** How the last parallel parse went (for tests and benchmarks): worker threads used, chapters each parsed (the main thread's last). */
+export const lastParallel = {workers: 0, chapters: [] as number[]}
+
+/** Options of `parseInParallel`. */
+export interface ParallelOptions {
+  /** Worker threads to use. Default `workerCount()`. */
+  workers?: number | undefined
+  /** Whether the main thread parses too. Default: when there are fewer workers than cores. */
+  mainThread?: boolean | undefined
+  /** Called as chapters come in, with how many are done. */
+  onParsed?: ((done: number) => void) | undefined
+}
+
+/** A chapter parsed in parallel, with the graphics its parse asked for, in order. */
+export interface ParsedChapter {
+  chapter: Chapter
+  graphics: string[]
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+/**
+ * Parse `sources` on the worker threads and the main thread. Returns each
+ * chapter by source, and the notes the workers formatted. `onParsed` is
+ * called as chapters come in.
+ */
+export async function parseInParallel(
+  loaded: LoadedBook,
+  references: Map<string, CslItem>,
+  sources: ChapterSource[],
+  options: ParallelOptions = {}
+): Promise<{chapters: Map<ChapterSource, ParsedChapter>; notes: Array<[string, FormattedNote]>}> {
+  const {onParsed} = options
+  const chapters = new Map<ChapterSource, ParsedChapter>()
+  const notes: Array<[string, FormattedNote]> = []
+  const queue = sources.map((source, index) => ({source, index}))
+  const failures: Error[] = []
+  const workers = (await pool(options.workers ?? workerCount())).slice(0, options.workers ?? workerCount())
+  const mainThread = options.mainThread ?? workers.length < os.availableParallelism()
+  const counts = new Array<number>(workers.length + 1).fill(0)
+  const book: WorkerRequest = {
+    type: 'book',
+    dir: loaded.dir,
+    cwd: loaded.referencesFile.cwd,
+    references: {path: loaded.referencesFile.path, value: String(loaded.referencesFile.value ?? '')},
+    style: loaded.meta?.citationStyle,
+    language: loaded.meta?.language
+  }
+
+  const received = (source: ChapterSource, reply: Extract<WorkerReply, {type: 'parsed'}>) => {
+    const file = source.file
+    Object.assign(file.data, reply.data)
+    for (const message of reply.messages) file.messages.push(Object.assign(Object.create(VFileMessage.prototype) as VFileMessage, message))
+    chapters.set(source, {chapter: {number: source.number, slug: source.slug, title: reply.title, file, tree: reply.tree}, graphics: reply.graphics})
+    notes.push(...reply.notes)
+    onParsed?.(chapters.size)
+  }
+
+  // Each worker takes the next chapter as soon as it is done with one.
+  const running = workers.map(
+    (worker, number) =>
+      new Promise<void>((resolve) => {
+        let current: (typeof queue)[number] | undefined
+        const next = () => {
+          current = queue.shift()
+          if (!current) return finish()
+          const {source, index} = current
+          worker.postMessage({type: 'parse', index, path: source.file.path, value: String(source.file.value), number: source.number, slug: source.slug} satisfies WorkerRequest)
+        }
+        const onMessage = (reply: WorkerReply) => {
+          if (reply.type === 'ready') return
+          if (reply.type === 'parsed' && current && reply.index === current.index) {
+            received(current.source, reply)
+            counts[number]!++
+          }
+          else if (reply.type === 'failed' && current && reply.index === current.index) failures.push(Object.assign(new Error(reply.message), {stack: reply.stack}))
+          next()
+        }
+        // A worker that dies hands its chapter back to the queue.
+        const onError = () => {
+          if (current) queue.unshift(current)
+          current = undefined
+          retire(worker)
+          finish()
+        }
+        const finish = () => {
+          worker.off('message', onMessage)
+          worker.off('error', onError)
+          worker.unref()
+          resolve()
+        }
+        worker.ref()
+        worker.on('message', onMessage)
+        worker.once('error', onError)
+        worker.postMessage(book)
+        next()
+      })
+  )
+
+  // Meanwhile the main thread parses too, with its own registry (the caller reads graphics in chapter order afterwards).
+  const registry = new RecordingRegistry(loaded.dir, loaded.referencesFile.cwd, [])
+  await registry.scan()
+  const processor = createProcessor({graphics: registry, references})
+  for (let item = mainThread || workers.length === 0 ? queue.shift() : undefined; item; item = queue.shift()) {
+    registry.requested = []
+    const chapter = await parseChapter(processor, item.source)
+    chapters.set(item.source, {chapter, graphics: registry.requested})
+    counts[workers.length]!++
+    onParsed?.(chapters.size)
+    // Let the workers' replies in between chapters.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  await Promise.all(running)
+  lastParallel.workers = workers.length
+  lastParallel.chapters = counts
+  if (failures.length > 0) throw failures[0]
+  // Chapters a dying worker left: parse them here.
+  for (const source of sources) {
+    if (chapters.has(source)) continue
+    registry.requested = []
+    chapters.set(source, {chapter: await parseChapter(processor, source), graphics: registry.requested})
+  }
+  return {chapters, notes}
+}
+
+let workers: Promise<Worker[]> | undefined
+let bundlePath: Promise<string | undefined> | undefined
+
+/** At least `count` worker threads of this process, started on first use (none when they cannot be). */
+async function pool(count: number): Promise<Worker[]> {
+  bundlePath ??= workerBundle().catch(() => undefined)
+  const list = await (workers ??= Promise.resolve([]))
+  const bundle = await bundlePath
+  if (!bundle) return list
+  while (list.length < count) {
+    // Old-generation space is capped: a worker holds one chapter at a time, and its garbage is collected sooner.
+    const worker = new Worker(pathToFileURL(bundle), {resourceLimits: {maxOldGenerationSizeMb: 256}})
+    worker.unref()
+    // Until it dies: a worker that fails is left out of later builds.
+    worker.once('error', () => retire(worker))
+    list.push(worker)
+  }
+  return list
+}
+
+/**
+ * Worker threads to use: `TWOFOLD_WORKERS` when set (0: the main thread
+ * parses alone); else one per idle core (by the load average) but the main
+ * thread's, at most 7. On a machine whose cores are busy with other work,
+ * workers only add their start-up and the copying of trees.
+ */
+export function workerCount(): number {
+  const wanted = process.env.TWOFOLD_WORKERS
+  if (wanted !== undefined && /^\d+$/.test(wanted)) return Number(wanted)
+  const cores = os.availableParallelism()
+  const idle = cores - os.loadavg()[0]!
+  return Math.max(0, Math.min(7, cores - 1, Math.floor(idle)))
+}
+
+function retire(worker: Worker): void {
+  void workers?.then((list) => {
+    const index = list.indexOf(worker)
+    if (index >= 0) list.splice(index, 1)
+  })
+  void worker.terminate()
+}
+
+/** Start the worker threads now (when a large book is coming), so they load while the book is read. */
+export function warmUp(count = workerCount()): void {
+  if (count > 0) void pool(count)
+}
+
+/**
+ * The worker's code as one ES module: ./parse-worker.ts and everything it
+ * imports, packages included, with each module's `import.meta.url` kept. Made
+ * again only when one of its input files changed (size or modification time).
+ */
+export async function workerBundle(): Promise<string> {
+  const entry = path.join(here, 'parse-worker.ts')
+  const dir = path.join(os.tmpdir(), `twofold-${createHash('sha256').update(`${here}\u0000${os.userInfo().uid}`).digest('hex').slice(0, 12)}`)
+  const bundle = path.join(dir, 'parse-worker.mjs')
+  const inputsFile = path.join(dir, 'parse-worker.inputs.json')
+  try {
+    const inputs = JSON.parse(await fs.readFile(inputsFile, 'utf8')) as Array<[string, number, number]>
+    const current = await Promise.all(inputs.map(async ([file]) => fs.stat(file).then((stat) => [file, stat.size, stat.mtimeMs] as const).catch(() => undefined)))
+    if (current.every((stat, index) => stat && stat[1] === inputs[index]![1] && stat[2] === inputs[index]![2])) {
+      await fs.access(bundle)
+      return bundle
+    }
+  } catch {}
+  const esbuild = await import('esbuild')
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // ES module builds first: a UMD build (jsonc-parser's) hides its `require`s from the bundler.
+    mainFields: ['module', 'main'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    // Packages in CommonJS `require` Node's built-ins: give the module a `require`.
+    banner: {js: "import {createRequire as __twofoldRequire} from 'node:module'; const require = __twofoldRequire(import.meta.url);"},
+    plugins: [
+      {
+        name: 'import-meta-url',
+        setup(build) {
+          // Files find their templates and packages next to themselves: keep each module's own URL.
+          build.onLoad({filter: /\.[cm]?[jt]s$/}, async (args) => {
+            const text = await fs.readFile(args.path, 'utf8')
+            if (!text.includes('import.meta.url')) return undefined
+            return {contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js'}
+          })
+        }
+      }
+    ]
+  })
+  await fs.mkdir(dir, {recursive: true})
+  const inputs = await Promise.all(
+    Object.keys(result.metafile.inputs).map(async (input) => {
+      const file = path.resolve(input)
+      const stat = await fs.stat(file).catch(() => undefined)
+      // An input that is not a file (none so far) cannot be checked: it is 0 bytes, and the bundle is made again each time.
+      return [file, stat?.size ?? -1, stat?.mtimeMs ?? -1] as const
+    })
+  )
+  // Written under a temporary name and renamed: another process may be reading the last one.
+  const temporary = `${bundle}.${process.pid}.tmp`
+  await fs.writeFile(temporary, result.outputFiles[0]!.contents)
+  await fs.rename(temporary, bundle)
+  await fs.writeFile(inputsFile, JSON.stringify(inputs))
+  return bundle
+}
