@@ -34,6 +34,8 @@ declare module '@citation-js/core' {
     sys: {retrieveItem: unknown}
     /** Register exactly these items (sorted and disambiguated as a whole); returns their ids in bibliography order. */
     updateItems(ids: string[], nosort?: boolean): string[]
+    /** The bibliography of the registered items, in their sorted order: the entries' markup is the second element. */
+    makeBibliography(): [Record<string, unknown>, string[]]
     /** One cluster of registered items (every cite in first position), as output in the current format. */
     makeCitationCluster(cites: Array<Record<string, unknown>>): string
     /**

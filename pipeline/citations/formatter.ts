@@ -5,9 +5,9 @@
  * build and memoized. Targets take hast (`entryHast`, `noteHast`), never
  * HTML strings to concatenate.
  *
- * Speed (a book of 1,000 chapters cites some 40,000 times): the bibliography
- * is one citeproc run; notes are rendered by one citeproc engine that has
- * every entry registered once, as a document would (so numeric styles number
+ * Speed (a book of 1,000 chapters cites some 40,000 times): one citeproc
+ * engine has every entry registered once, as a document would; it makes the
+ * bibliography in one run and renders the notes (so numeric styles number
  * notes as the bibliography does). A note whose locators are plain page
  * numbers (`[@a, p. 12]`) is rendered once per shape with placeholder numbers
  * that are then replaced: `p. 12` and `p. 13` of the same work cost one
@@ -130,7 +130,6 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   const locale = resolveLocale(config, options.locale)
   // citeproc may annotate the items it is given: give it copies, made once.
   const data = [...items.values()].map((item) => structuredClone(item))
-  const settings = {style, lang: locale, format: 'html'}
   const entries = new Map<string, Memo>()
   const notes = new Map<string, Memo>()
   const shapes = new Map<string, Shape>()
@@ -139,6 +138,8 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   let order: Map<string, number> | undefined
   let engine: CslEngine | undefined
   let lookup: unknown
+  // The registered ids in the style's bibliography order.
+  let sorted: string[] = []
 
   return {
     style,
@@ -172,13 +173,15 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     if (order) return order
     order = new Map()
     if (data.length === 0) return order
-    // One run for the whole bibliography: disambiguation and sorting see every entry.
+    // One run for the whole bibliography, by the notes' engine, which has every entry registered and sorted as
+    // citation-js's `bibliography` output registers them: disambiguation and sorting see every entry, and the
+    // entries are not registered a second time.
     runs.bibliography++
-    const result = plugins.output.format('bibliography', data, {...settings, asEntryArray: true}) as Array<[string, string]>
-    for (const [id, html] of result) {
-      order.set(id, order.size)
-      entries.set(id, memo(entryNodes(html)))
-    }
+    const [, result] = noteEngine().makeBibliography()
+    result.forEach((html, index) => {
+      order!.set(sorted[index]!, order!.size)
+      entries.set(sorted[index]!, memo(entryNodes(html)))
+    })
     return order
   }
 
@@ -208,7 +211,7 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     if (!engine || engine.sys.retrieveItem !== lookup) {
       engine = csl.engine(data, style, locale, 'html')
       lookup = engine.sys.retrieveItem
-      engine.updateItems([...items.keys()])
+      sorted = engine.updateItems([...items.keys()])
     }
     return engine
   }
