@@ -5,11 +5,15 @@
  * linear; the incremental rebuild after editing one chapter (web page and
  * EPUB separately); and, when `pandoc` is installed, the same book through
  * `pandoc --citeproc` to EPUB and standalone HTML, as a ratio measured in the
- * same run. Writes bench-results.json.
+ * same run (install it with `apt-get install -y pandoc`; without it the
+ * comparison is skipped). Writes bench-results.json. Each size is built in
+ * a fresh process, after Twofold's code is loaded (and the worker threads'
+ * bundle made): what is timed is the build, as in `twofold build`.
  *
  *   npm run bench                      # 10, 100, 1000
  *   npm run bench -- --chapters 100    # one size
  *   npm run bench -- --no-pandoc
+ *   TWOFOLD_WORKERS=0 npm run bench    # main thread only (see pipeline/parallel.ts)
  */
 import {execFile, spawnSync} from 'node:child_process'
 import fs from 'node:fs/promises'
@@ -24,23 +28,34 @@ const root = path.resolve(import.meta.dirname, '..')
 interface ChildResult {
   ok: boolean
   wallMs: number
+  /** CPU time of the build (all threads of the process): on a shared machine, less noisy than wall time. */
+  cpuMs: number
   maxRssMb: number
   timings: Record<string, number>
   webBytes: number
   epubBytes: number
   incremental?: {parsed: number; reused: number; totalMs: number; previewMs: number; webMs: number; epubMs: number; parseMs: number}
+  /** Chapters parsed by each worker thread and by the main thread (last), when the book was parsed in parallel. */
+  parallel?: {workers: number; chapters: number[]}
 }
 
 /** In a child process: one full build (and optionally an incremental rebuild after editing one chapter). */
 async function child(book: string, out: string, incremental: boolean): Promise<void> {
   const {build} = await import('../pipeline/build.js')
   const {BuildSession} = await import('../pipeline/session.js')
+  const {lastParallel, workerBundle} = await import('../pipeline/parallel.js')
+  // The worker threads' code, like the rest of Twofold's, is ready before the clock starts (made once per code change).
+  await workerBundle().catch(() => undefined)
   const session = incremental ? new BuildSession() : undefined
   const started = performance.now()
+  const cpu = process.cpuUsage()
   const result = await build({bookDir: book, outDir: out, session})
   const wallMs = performance.now() - started
+  const used = process.cpuUsage(cpu)
+  const cpuMs = (used.user + used.system) / 1000
   const webBytes = (result.outputs?.web ?? []).reduce((n, f) => n + (typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength), 0)
-  const report: ChildResult = {ok: result.ok, wallMs, maxRssMb: 0, timings: result.timings, webBytes, epubBytes: result.outputs?.epub.size ?? 0}
+  const report: ChildResult = {ok: result.ok, wallMs, cpuMs, maxRssMb: 0, timings: result.timings, webBytes, epubBytes: result.outputs?.epub.size ?? 0}
+  if (lastParallel.workers > 0) report.parallel = {workers: lastParallel.workers, chapters: [...lastParallel.chapters]}
   if (incremental && result.ok) {
     // Edit the middle chapter three times (one more cited sentence each time, so every later chapter is renumbered),
     // as `twofold dev` rebuilds: the web story is written first (preview), then the EPUB. The median of each measure.
@@ -117,7 +132,10 @@ async function main() {
   const sizes = (values.chapters ?? ['10', '100', '1000']).map(Number)
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-bench-'))
   const rows: Array<Record<string, unknown>> = []
-  process.stdout.write(`Twofold bench on ${os.cpus().length} cores, node ${process.version}\n\n`)
+  const load = os.loadavg().map((value) => value.toFixed(1)).join(', ')
+  process.stdout.write(`Twofold bench on ${os.cpus().length} cores, node ${process.version}, load average ${load}\n`)
+  if (!values['no-pandoc'] && spawnSync('pandoc', ['--version']).status !== 0) process.stdout.write('pandoc is not installed (apt-get install -y pandoc): no comparison\n')
+  process.stdout.write('\n')
   for (const chapters of sizes) {
     const book = await writeSyntheticBook({chapters, out: path.join(work, `book-${chapters}`), seed: Number(values.seed)})
     const ours = await runChild(book, path.join(work, `out-${chapters}`), chapters === 100)
@@ -126,20 +144,22 @@ async function main() {
       chapters,
       ok: ours.ok,
       wallS: ours.wallMs / 1000,
+      cpuS: ours.cpuMs / 1000,
       msPerChapter: ours.wallMs / chapters,
       maxRssMb: ours.maxRssMb,
       webMb: ours.webBytes / 1024 / 1024,
       epubMb: ours.epubBytes / 1024 / 1024,
       timings: ours.timings,
       incremental: ours.incremental,
+      parallel: ours.parallel,
       pandoc: theirs,
       ratio: theirs ? (theirs.epubMs + theirs.htmlMs) / ours.wallMs : undefined
     }
     rows.push(row)
     const phases = ['load', 'parse', 'assets', 'epub', 'web', 'write'].map((k) => `${k} ${((ours.timings[k] ?? 0) / 1000).toFixed(2)}`).join(', ')
     process.stdout.write(
-      `${String(chapters).padStart(5)} chapters: ${row.wallS.toFixed(2)} s (${row.msPerChapter.toFixed(1)} ms/chapter), peak RSS ${row.maxRssMb.toFixed(0)} MB, web ${row.webMb.toFixed(1)} MB, epub ${row.epubMb.toFixed(1)} MB${ours.ok ? '' : ' BUILD FAILED'}\n` +
-        `        phases (s): ${phases}\n` +
+      `${String(chapters).padStart(5)} chapters: ${row.wallS.toFixed(2)} s (${row.msPerChapter.toFixed(1)} ms/chapter, CPU ${row.cpuS.toFixed(2)} s), peak RSS ${row.maxRssMb.toFixed(0)} MB, web ${row.webMb.toFixed(1)} MB, epub ${row.epubMb.toFixed(1)} MB${ours.ok ? '' : ' BUILD FAILED'}\n` +
+        `        phases (s): ${phases}${ours.parallel ? `; parsed by ${ours.parallel.workers} worker thread${ours.parallel.workers === 1 ? '' : 's'} and the main thread (${ours.parallel.chapters.join(' + ')} chapters)` : ''}\n` +
         (theirs ? `        pandoc: epub ${(theirs.epubMs / 1000).toFixed(2)} s + html ${(theirs.htmlMs / 1000).toFixed(2)} s → Twofold is ${row.ratio!.toFixed(1)}× faster\n` : '') +
         (ours.incremental
           ? `        edit one chapter: preview ${ours.incremental.previewMs.toFixed(0)} ms, EPUB ${ours.incremental.totalMs.toFixed(0)} ms (parsed ${ours.incremental.parsed}, reused ${ours.incremental.reused}; parse ${ours.incremental.parseMs.toFixed(0)} ms, web ${ours.incremental.webMs.toFixed(0)} ms, epub ${ours.incremental.epubMs.toFixed(0)} ms)\n`
@@ -154,7 +174,7 @@ async function main() {
     process.stdout.write(`\nGrowth: ${growth.toFixed(2)}× time per chapter from ${base.chapters} to ${last.chapters} chapters (${growth < 1.5 ? 'linear' : 'super-linear'})\n`)
   }
   const resultPath = path.join(root, 'bench-results.json')
-  await fs.writeFile(resultPath, `${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: os.cpus().length, rows}, null, 2)}\n`)
+  await fs.writeFile(resultPath, `${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadAverage: os.loadavg(), rows}, null, 2)}\n`)
   process.stdout.write(`Results written to ${path.relative(process.cwd(), resultPath)}\n`)
   await fs.rm(work, {recursive: true, force: true})
 }
