@@ -25,6 +25,9 @@ import {createProcessor, parseChapter} from './parse.js'
 import {plainMessage, RecordingRegistry, type WorkerReply, type WorkerRequest} from './parse-worker.js'
 import type {Chapter, CslItem} from './types.js'
 
+/** Chapters a worker is given ahead: it parses one while the others wait in its queue. */
+const inHand = 3
+
 /** Books with fewer chapters to parse than this are parsed on the main thread alone (starting workers costs more). */
 export const parallelThreshold = 24
 
@@ -86,30 +89,38 @@ export async function parseInParallel(
     onParsed?.(chapters.size)
   }
 
-  // Each worker takes the next chapter as soon as it is done with one.
+  // Each worker keeps a few chapters in hand, so that it never waits for the main thread (busy parsing) to send more.
   const running = workers.map(
     (worker, number) =>
       new Promise<void>((resolve) => {
-        let current: (typeof queue)[number] | undefined
-        const next = () => {
-          current = queue.shift()
-          if (!current) return finish()
-          const {source, index} = current
-          worker.postMessage({type: 'parse', index, path: source.file.path, value: String(source.file.value), number: source.number, slug: source.slug} satisfies WorkerRequest)
+        const given = new Map<number, (typeof queue)[number]>()
+        const give = () => {
+          while (given.size < inHand) {
+            const item = queue.shift()
+            if (!item) break
+            given.set(item.index, item)
+            const {source, index} = item
+            worker.postMessage({type: 'parse', index, path: source.file.path, value: String(source.file.value), number: source.number, slug: source.slug} satisfies WorkerRequest)
+          }
+          if (given.size === 0) finish()
         }
         const onMessage = (reply: WorkerReply) => {
           if (reply.type === 'ready') return
-          if (reply.type === 'parsed' && current && reply.index === current.index) {
-            received(current.source, reply)
+          const item = given.get(reply.index)
+          if (!item) return
+          given.delete(reply.index)
+          if (reply.type === 'parsed') {
+            received(item.source, reply)
             counts[number]!++
+          } else {
+            failures.push(Object.assign(new Error(reply.message), {stack: reply.stack}))
           }
-          else if (reply.type === 'failed' && current && reply.index === current.index) failures.push(Object.assign(new Error(reply.message), {stack: reply.stack}))
-          next()
+          give()
         }
-        // A worker that dies hands its chapter back to the queue.
+        // A worker that dies hands its chapters back to the queue.
         const onError = () => {
-          if (current) queue.unshift(current)
-          current = undefined
+          queue.unshift(...given.values())
+          given.clear()
           retire(worker)
           finish()
         }
@@ -123,7 +134,7 @@ export async function parseInParallel(
         worker.on('message', onMessage)
         worker.once('error', onError)
         worker.postMessage(book)
-        next()
+        give()
       })
   )
 

@@ -42,7 +42,7 @@ describe('parsing on worker threads', () => {
     const registry = new RecordingRegistry(here.dir, here.referencesFile.cwd, [])
     await registry.scan()
     const processor = createProcessor({graphics: registry, references: items})
-    const expected = []
+    const expected: Array<{chapter: Awaited<ReturnType<typeof parseChapter>>; graphics: string[]}> = []
     for (const source of here.chapters) {
       registry.requested = []
       const chapter = await parseChapter(processor, source)
