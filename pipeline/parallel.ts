@@ -1,7 +1,7 @@
 /**
- * Parse the chapters of a large book on every core: worker threads (one per
- * core but one) and the main thread take chapters from one queue, so the
- * main thread keeps parsing while the workers start. Each chapter is still
+ * Parse the chapters of a large book on several cores: worker threads (see
+ * `workerCount`: off unless asked) and the main thread take chapters from one
+ * queue, so the main thread keeps parsing while the workers start. Each chapter is still
  * parsed exactly once, by the shared processor (see ./parse-worker.ts); the
  * main thread gets back the same tree, plugin data and messages it would
  * have made itself, and the workers format the chapters' notes on the way.
@@ -185,17 +185,16 @@ async function pool(count: number): Promise<Worker[]> {
 }
 
 /**
- * Worker threads to use: `TWOFOLD_WORKERS` when set (0: the main thread
- * parses alone); else one per idle core (by the load average) but the main
- * thread's, at most 7. On a machine whose cores are busy with other work,
- * workers only add their start-up and the copying of trees.
+ * Worker threads to use: `TWOFOLD_WORKERS` (at most 7), else none. Measured
+ * on the 2-core machine this was written on, a worker slows the build down
+ * (its copies of the trees, a second JIT warm-up, and the two threads
+ * sharing one core's caches cost more than the second core gives), so the
+ * main thread parses alone unless asked; on a machine with idle cores of
+ * its own, try `TWOFOLD_WORKERS=<cores - 1>` with `npm run bench`.
  */
 export function workerCount(): number {
   const wanted = process.env.TWOFOLD_WORKERS
-  if (wanted !== undefined && /^\d+$/.test(wanted)) return Number(wanted)
-  const cores = os.availableParallelism()
-  const idle = cores - os.loadavg()[0]!
-  return Math.max(0, Math.min(7, cores - 1, Math.floor(idle)))
+  return wanted !== undefined && /^\d+$/.test(wanted) ? Math.min(7, Number(wanted)) : 0
 }
 
 function retire(worker: Worker): void {

@@ -13,7 +13,7 @@
  *   npm run bench                      # 10, 100, 1000
  *   npm run bench -- --chapters 100    # one size
  *   npm run bench -- --no-pandoc
- *   TWOFOLD_WORKERS=0 npm run bench    # main thread only (see pipeline/parallel.ts)
+ *   TWOFOLD_WORKERS=1 npm run bench    # parse on a worker thread too (see pipeline/parallel.ts)
  */
 import {execFile, spawnSync} from 'node:child_process'
 import fs from 'node:fs/promises'
@@ -43,9 +43,9 @@ interface ChildResult {
 async function child(book: string, out: string, incremental: boolean): Promise<void> {
   const {build} = await import('../pipeline/build.js')
   const {BuildSession} = await import('../pipeline/session.js')
-  const {lastParallel, workerBundle} = await import('../pipeline/parallel.js')
-  // The worker threads' code, like the rest of Twofold's, is ready before the clock starts (made once per code change).
-  await workerBundle().catch(() => undefined)
+  const {lastParallel, workerBundle, workerCount} = await import('../pipeline/parallel.js')
+  // With TWOFOLD_WORKERS, the worker threads' code, like the rest of Twofold's, is ready before the clock starts (made once per code change).
+  if (workerCount() > 0) await workerBundle().catch(() => undefined)
   const session = incremental ? new BuildSession() : undefined
   const started = performance.now()
   const cpu = process.cpuUsage()
