@@ -8,7 +8,7 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Root} from 'mdast'
-import {visit} from 'unist-util-visit'
+import {visit} from './visit.js'
 import type {Book} from './types.js'
 import {svgSize} from './web/svg.js'
 

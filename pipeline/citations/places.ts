@@ -7,7 +7,7 @@
  */
 import type {Nodes as HastNodes} from 'hast'
 import type {Nodes} from 'mdast'
-import {visit} from 'unist-util-visit'
+import {visit} from '../visit.js'
 import type {Book, Chapter, Citation, ContestedClaim, CslItem} from '../types.js'
 
 /** One place that cites a reference: a numbered citation in a chapter. */

@@ -21,7 +21,7 @@
 import type {Nodes, Paragraph, Parents, PhrasingContent, Root, Text} from 'mdast'
 import {findAndReplace, type RegExpMatchObject} from 'mdast-util-find-and-replace'
 import type {Position} from 'unist'
-import {SKIP, visit} from 'unist-util-visit'
+import {SKIP, visit} from '../visit.js'
 import type {VFile} from 'vfile'
 import {location} from 'vfile-location'
 import type {TextDirective} from 'mdast-util-directive'
