@@ -318,6 +318,46 @@ describe('CSL formatter', () => {
     expect(bibliography.calls).toBe(0)
   })
 
+  it('joins a note of several works from their own notes exactly as citeproc renders it', () => {
+    const more = new Map<string, CslItem>([
+      ...items,
+      ['question', {id: 'question', type: 'article-newspaper', title: 'Who Ended the Siege?', author: [{family: 'Ortiz', given: 'Luis', suffix: 'Jr.'}], 'container-title': 'El Diario', issued: {'date-parts': [[1997, 4, 23]]}}],
+      ['quoted', {id: 'quoted', type: 'chapter', title: 'The “Residence” Years', author: [{family: 'Kim', given: 'Lee'}], 'container-title': 'Essays on Lima', editor: [{family: 'Ruiz', given: 'Eva'}], page: '10-20', issued: {'date-parts': [[2010]]}}],
+      ['nameless', {id: 'nameless', type: 'report', title: 'Annual Report on Security', publisher: 'Ministry', issued: {'date-parts': [[1998]]}}]
+    ])
+    const cites: CiteItem[] = []
+    for (const key of more.keys()) {
+      for (const prefix of ['', 'see']) for (const suffix of ['', 'p. 7', 'pp. 3-4', 'ch. 2', 'emphasis added']) cites.push({key, prefix, suffix, suppressAuthor: false})
+      cites.push({key, prefix: '', suffix: '', suppressAuthor: true})
+    }
+    const clusters: CiteItem[][] = []
+    // Each cite first and second in a note with cites of every other work, and some notes of three works.
+    cites.forEach((a, i) => {
+      for (let step = 1; step < cites.length; step += 11) {
+        const b = cites[(i + step) % cites.length]!
+        if (a.key !== b.key) clusters.push([a, b])
+      }
+      const [b, c] = [cites[(i + 12) % cites.length]!, cites[(i + 25) % cites.length]!]
+      if (new Set([a.key, b.key, c.key]).size === 3) clusters.push([a, b, c])
+    })
+    const joined = createFormatter(more, {style: 'chicago-note-bibliography', locale: 'en'})
+    const rendered = createFormatter(more, {style: 'chicago-note-bibliography', locale: 'en', joinNotes: false})
+    for (const cluster of clusters) expect(joined.cluster(cluster).html).toBe(rendered.cluster(cluster).html)
+    expect(clusters.length).toBeGreaterThan(350)
+    // One formatter ran citeproc for every note; the other for single works and the first note of each form.
+    expect(rendered.runs.clusters).toBeGreaterThan(clusters.length)
+    expect(joined.runs.clusters).toBeLessThan(rendered.runs.clusters / 2)
+    // The quotation mark that took the period in `“Title.”` gives it back before the delimiter.
+    expect(joined.cluster([{key: 'smith-2020', prefix: '', suffix: '', suppressAuthor: false}, {key: 'garcia-2001', prefix: '', suffix: '', suppressAuthor: false}]).text).toBe(
+      'Smith, “Hostage Crises and the Press”; García, The Residence: Four Months in Lima.'
+    )
+    // A style that sorts the cites of a note (APA) is never joined.
+    const apa = createFormatter(more, {style: 'apa'})
+    const apaRendered = createFormatter(more, {style: 'apa', joinNotes: false})
+    for (const cluster of clusters.slice(0, 100)) expect(apa.cluster(cluster).html).toBe(apaRendered.cluster(cluster).html)
+    expect(apa.runs.clusters).toBe(apaRendered.runs.clusters)
+  })
+
   it('numbers notes of a numeric style as the bibliography does', () => {
     const formatter = createFormatter(items, {style: 'vancouver'})
     const position = formatter.order(items.keys()).indexOf('smith-2020') + 1

@@ -13,6 +13,14 @@
  * that are then replaced: `p. 12` and `p. 13` of the same work cost one
  * citeproc run, not two. The first note of each shape is also rendered
  * directly, and a shape whose output does not match is never filled in.
+ * A note of several works (`[see @a; @b, p. 4]`) is put together from each
+ * work's own note, as the style's `<citation><layout>` joins them (prefix,
+ * delimiter, suffix), when the style neither sorts nor collapses cites; the
+ * first note of each form (how the works' notes begin and end, words blanked
+ * out) is also rendered by citeproc, and a form that does not match is always
+ * rendered.
+ * So pairs of works, which grow with the square of the bibliography, cost no
+ * citeproc run once their forms are known.
  */
 import {createHash} from 'node:crypto'
 import fs from 'node:fs'
@@ -20,7 +28,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {plugins, type CslConfig, type CslEngine} from '@citation-js/core'
 import '@citation-js/plugin-csl'
-import type {ElementContent, Nodes} from 'hast'
+import type {ElementContent, Nodes, Text} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import {toHtml} from 'hast-util-to-html'
 import type {CiteItem, CslItem} from '../types.js'
@@ -44,6 +52,8 @@ export interface FormatterOptions {
   locale?: string | undefined
   /** Book directory, against which a style path resolves. Default `process.cwd()`. */
   bookDir?: string | undefined
+  /** Join a note of several works from each work's own note where the style allows (see above). Default `true`; `false` renders every such note through citeproc. */
+  joinNotes?: boolean | undefined
 }
 
 /** A formatted entry or note. */
@@ -133,6 +143,9 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   const entries = new Map<string, Memo>()
   const notes = new Map<string, Memo>()
   const shapes = new Map<string, Shape>()
+  const layout = options.joinNotes === false ? undefined : citationLayout(config.styles.get(style))
+  // Forms of composed notes, and whether composing them gives citeproc's own output.
+  const forms = new Map<string, boolean>()
   const runs = {bibliography: 0, clusters: 0}
   let taken: Array<[string, Memo]> = []
   let order: Map<string, number> | undefined
@@ -199,11 +212,46 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
       for (const item of list) {
         if (!items.has(item.key)) throw new Error(`Unexpected reference id \`${item.key}\`, expected an id from the bibliography`)
       }
-      found = memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
+      found = composed(list) ?? memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
       notes.set(key, found)
       taken.push([key, found])
     }
     return found
+  }
+
+  /**
+   * A note of several different works, joined from each work's own note, or `undefined` when it must be rendered:
+   * a style without a plain layout, a work twice, a note whose end cannot be told from the layout's suffix, or a
+   * form of note that citeproc renders otherwise (checked on the first note of each form).
+   */
+  function composed(list: CiteItem[]): Memo | undefined {
+    if (!layout || list.length < 2 || new Set(list.map((item) => item.key)).size !== list.length) return undefined
+    const parts: Array<{nodes: ElementContent[]; quoted: boolean}> = []
+    for (const item of list) {
+      const part = layoutContent(citation([item]).nodes, layout)
+      if (!part) return undefined
+      parts.push(part)
+    }
+    const nodes: ElementContent[] = []
+    if (layout.prefix) nodes.push({type: 'text', value: layout.prefix})
+    parts.forEach((part, index) => {
+      if (index > 0) nodes.push({type: 'text', value: layout.delimiter})
+      nodes.push(...cloneNodes(part.nodes))
+    })
+    const last = parts[parts.length - 1]!
+    if (last.quoted) {
+      // The suffix goes back inside the closing quotation mark, where the locale put it.
+      const tail = nodes[nodes.length - 1] as Text
+      nodes[nodes.length - 1] = {type: 'text', value: `${tail.value.slice(0, -1)}${layout.suffix}${tail.value.slice(-1)}`}
+    } else if (layout.suffix) nodes.push({type: 'text', value: layout.suffix})
+    const note = memo(mergeText(nodes))
+    const form = list.map((item) => edges(citation([item]).formatted.html)).join('|')
+    let ok = forms.get(form)
+    if (ok === undefined) {
+      ok = memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item))))).formatted.html === note.formatted.html
+      forms.set(form, ok)
+    }
+    return ok ? note : undefined
   }
 
   /** The engine for notes, with every entry registered. citation-js lends the same engine to every user of this style and locale and empties it each time: take it back when someone else had it. */
@@ -243,6 +291,78 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     shapes.set(key, {html, ok: once && fill(html) === direct})
     return direct
   }
+}
+
+/** The affixes and delimiter of a style's citation layout, when its notes can be joined from single works' notes. */
+interface Layout {
+  prefix: string
+  suffix: string
+  delimiter: string
+}
+
+/**
+ * The citation layout of a CSL style, or `undefined` when a note of several
+ * works is more than their notes joined: cites sorted or collapsed, grouped,
+ * several layouts (per locale), or affixes with entities or markup.
+ */
+function citationLayout(xml: string | undefined): Layout | undefined {
+  const citation = xml ? /<citation\b([^>]*)>([\s\S]*?)<\/citation>/.exec(xml) : null
+  if (!citation) return undefined
+  const [, attributes, body] = citation as unknown as [string, string, string]
+  if (/\b(collapse|cite-group-delimiter)=/.test(attributes) || /<sort\b/.test(body)) return undefined
+  const layouts = [...body.matchAll(/<layout\b([^>]*)>/g)]
+  if (layouts.length !== 1) return undefined
+  const attribute = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(layouts[0]![1]!)?.[1] ?? ''
+  const layout = {prefix: attribute('prefix'), suffix: attribute('suffix'), delimiter: attribute('delimiter')}
+  if (/[&<>]/.test(layout.prefix + layout.suffix + layout.delimiter) || layout.delimiter === '') return undefined
+  return layout
+}
+
+/**
+ * A single work's note without the layout's prefix and suffix, or `undefined` when its ends are not plain text
+ * around them, or when the text before the suffix ends in punctuation the suffix may have merged with. `quoted`:
+ * the locale moved the suffix inside a closing quotation mark (`“Title.”`).
+ */
+function layoutContent(nodes: ElementContent[], layout: Layout): {nodes: ElementContent[]; quoted: boolean} | undefined {
+  const result = [...nodes]
+  const first = result[0]
+  const last = result[result.length - 1]
+  if (first?.type !== 'text' || last?.type !== 'text' || !first.value.startsWith(layout.prefix)) return undefined
+  if (layout.prefix) result[0] = {type: 'text', value: first.value.slice(layout.prefix.length)}
+  const tail = result[result.length - 1] as Text
+  let value = tail.value
+  let quoted = false
+  if (layout.suffix && value.endsWith(layout.suffix)) value = value.slice(0, -layout.suffix.length)
+  else if (layout.suffix.length === 1 && /[.,]/.test(layout.suffix) && /[.,][”’"]$/.test(value) && value.at(-2) === layout.suffix) {
+    value = value.slice(0, -2) + value.slice(-1)
+    quoted = true
+  } else if (layout.suffix) return undefined
+  if (/[.!?…,;:]$/.test(value)) return undefined
+  // A note that ends in markup (`<i>Title</i>.`) keeps it last.
+  if (value === '') result.pop()
+  else result[result.length - 1] = {type: 'text', value}
+  if (result.length === 0) return undefined
+  return {nodes: result, quoted}
+}
+
+/**
+ * The ends of a note's form, where joining can go wrong: its markup with the words blanked out (`x, “x.”`), up
+ * to the first word and after the last. Notes whose ends look alike join alike; the first of each pair is checked.
+ */
+function edges(html: string): string {
+  const form = html.replace(/[\p{L}\p{N}]+(?:[ '’\-–][\p{L}\p{N}]+)*/gu, 'x')
+  return `${form.slice(0, form.indexOf('x') + 1)}…${form.slice(form.lastIndexOf('x'))}`
+}
+
+/** Adjacent text nodes as one (as an HTML parser gives them). */
+function mergeText(nodes: ElementContent[]): ElementContent[] {
+  const result: ElementContent[] = []
+  for (const node of nodes) {
+    const previous = result[result.length - 1]
+    if (node.type === 'text' && previous?.type === 'text') result[result.length - 1] = {type: 'text', value: previous.value + node.value}
+    else if (node.type !== 'text' || node.value !== '') result.push(node)
+  }
+  return result
 }
 
 /** A CSL cite item (citeproc's input) for a Pandoc cite. */
