@@ -7,6 +7,7 @@ import path from 'node:path'
 import type {VFile} from 'vfile'
 import {collectAssets} from './assets.js'
 import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
+import {coverSize, warmCovers} from './epub/cover.js'
 import {renderEpub} from './epub/index.js'
 import {loadBook, type ChapterSource} from './load.js'
 import {error, hasErrors, positionAt} from './messages.js'
@@ -17,6 +18,7 @@ import {checkLinks} from './plugins/remark-links.js'
 import type {BuildSession} from './session.js'
 import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './types.js'
 import {renderWeb} from './web/index.js'
+import {ogImageSize} from './web/og-image.js'
 import {checkOutput, writeAtomically} from './write.js'
 
 /** Options of a build. */
@@ -76,6 +78,8 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   const loaded = await loadBook(bookDir, cwd)
   const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
   const files = [...loaded.files]
+  // The covers are drawn on other threads while the chapters are parsed.
+  if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize])
   timings.load = performance.now() - t
 
   t = performance.now()

@@ -36,15 +36,15 @@ function textBoxes(svg: string, fontFiles: string[]) {
 }
 
 describe('renderCoverPng', () => {
-  it('renders a PNG of the default 1600 × 2560 and of any asked size', () => {
-    expect(pngSize(renderCoverPng(meta))).toEqual({width: 1600, height: 2560})
-    expect(pngSize(renderCoverPng(meta, {width: 1200, height: 630}))).toEqual({width: 1200, height: 630})
+  it('renders a PNG of the default 1600 × 2560 and of any asked size', async () => {
+    expect(pngSize(await renderCoverPng(meta))).toEqual({width: 1600, height: 2560})
+    expect(pngSize(await renderCoverPng(meta, {width: 1200, height: 630}))).toEqual({width: 1200, height: 630})
   })
 
-  it('gives the same bytes for the same metadata, and other bytes for another title', () => {
-    const a = renderCoverPng(meta, {width: 400, height: 640})
-    expect(Buffer.from(renderCoverPng(meta, {width: 400, height: 640})).equals(Buffer.from(a))).toBe(true)
-    expect(Buffer.from(renderCoverPng({...meta, title: 'Four Months in the Embassy'}, {width: 400, height: 640})).equals(Buffer.from(a))).toBe(false)
+  it('gives the same bytes for the same metadata, and other bytes for another title', async () => {
+    const a = await renderCoverPng(meta, {width: 400, height: 640})
+    expect(Buffer.from(await renderCoverPng(meta, {width: 400, height: 640})).equals(Buffer.from(a))).toBe(true)
+    expect(Buffer.from(await renderCoverPng({...meta, title: 'Four Months in the Embassy'}, {width: 400, height: 640})).equals(Buffer.from(a))).toBe(false)
   })
 
   it('draws its text with the bundled fonts, not the system’s', () => {

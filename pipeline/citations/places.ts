@@ -77,8 +77,16 @@ export function placeLabel(place: CitingPlace): string {
   return `ch. ${place.chapterNumber}, note ${place.citation.number}`
 }
 
-/** Every contested claim of the book in reading order, with an anchor unique across the book. */
+const claimsOf = new WeakMap<Book['chapters'], BookClaim[]>()
+
+/** Every contested claim of the book in reading order, with an anchor unique across the book (worked out once per book: every page asks). */
 export function bookClaims(book: Book): BookClaim[] {
+  let claims = claimsOf.get(book.chapters)
+  if (!claims) claimsOf.set(book.chapters, (claims = findClaims(book)))
+  return claims
+}
+
+function findClaims(book: Book): BookClaim[] {
   const claims: BookClaim[] = []
   const used = new Set<string>()
   for (const [index, chapter] of book.chapters.entries()) {

@@ -10,7 +10,7 @@
  * resvg itself, so wrapping matches what is drawn.
  */
 import {createRequire} from 'node:module'
-import {Resvg, type ResvgRenderOptions} from '@resvg/resvg-js'
+import {Resvg, renderAsync, type ResvgRenderOptions} from '@resvg/resvg-js'
 import type {BookMeta} from '../types.js'
 
 const require = createRequire(import.meta.url)
@@ -170,23 +170,34 @@ export function coverSvg(meta: BookMeta, size: {width: number; height: number} =
 
 /**
  * Render the cover as a PNG of `size` pixels (default 1600 × 2560). Pure:
- * the same metadata and size always give the same bytes.
+ * the same metadata and size always give the same bytes. resvg draws on
+ * libuv's thread pool, so the main thread goes on (`warmCovers` starts both
+ * covers while the chapters are parsed).
  */
-export function renderCoverPng(meta: BookMeta, size: {width: number; height: number} = coverSize): Uint8Array {
+export function renderCoverPng(meta: BookMeta, size: {width: number; height: number} = coverSize): Promise<Uint8Array> {
   const svg = coverSvg(meta, size)
   // Pure and slow (a few hundred ms): once per process for the same cover, as every rebuild of `dev` asks again.
   let png = pngs.get(svg)
   if (!png) {
-    const rendered = new Resvg(svg, {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}).render().asPng()
-    png = new Uint8Array(rendered.buffer, rendered.byteOffset, rendered.byteLength)
+    png = renderAsync(svg, {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}).then((rendered) => {
+      const data = rendered.asPng()
+      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    })
     // A few sizes of one cover; an edited title makes another, and old ones go.
     if (pngs.size >= 8) pngs.clear()
     pngs.set(svg, png)
+    // A failed render is not kept: the next build tries again (and reports it).
+    png.catch(() => pngs.delete(svg))
   }
   return png
 }
 
-const pngs = new Map<string, Uint8Array>()
+/** Start drawing the EPUB cover and the web story's Open Graph image of a book, to be picked up by `renderCoverPng`. */
+export function warmCovers(meta: BookMeta, sizes: Array<{width: number; height: number}>): void {
+  for (const size of sizes) renderCoverPng(meta, size).catch(() => undefined)
+}
+
+const pngs = new Map<string, Promise<Uint8Array>>()
 
 /** The cover's text alternative: what it says, in reading order, one sentence a line of text. */
 export function coverAlt(meta: BookMeta): string {

@@ -147,7 +147,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const docs: Doc[] = []
   const render = (nodes: ElementContent[]) => xmlSafe(xhtml.stringify(withoutAlign({type: 'root', children: nodes} as HastRoot)))
 
-  const cover = renderCoverPng(meta)
+  const cover = await renderCoverPng(meta)
   const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}
   docs.push({
     id: 'cover',

@@ -70,7 +70,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const find = (prefix: string, ext: string) => client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
   const {meta} = book
   const base = meta.url ? (meta.url.endsWith('/') ? meta.url : `${meta.url}/`) : undefined
-  const og = ogImage(meta)
+  const og = await ogImage(meta)
   const assetPaths: PageAssets = {
     css: find('style', '.css'),
     nojsCss: find('nojs', '.css'),

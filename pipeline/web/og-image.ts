@@ -19,7 +19,7 @@ export interface OgImage {
 }
 
 /** Render the Open Graph image of a book (pure: the same metadata gives the same bytes and name). */
-export function ogImage(meta: BookMeta): OgImage {
-  const data = renderCoverPng(meta, ogImageSize)
+export async function ogImage(meta: BookMeta): Promise<OgImage> {
+  const data = await renderCoverPng(meta, ogImageSize)
   return {file: {path: `assets/og.${contentHash(data, 8)}.png`, contents: data}, ...ogImageSize, alt: coverAlt(meta)}
 }
