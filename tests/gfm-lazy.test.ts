@@ -1,8 +1,9 @@
 /**
- * remark-gfm-lazy-autolinks changes nothing but speed: the trees with and
- * without it are compared on the story, every Markdown fixture, the
- * CommonMark examples and text with (and almost with) autolink literals; and
- * it does skip the autolink literals where a document cannot hold one.
+ * remark-gfm-lazy changes nothing but speed: the trees with and without it
+ * are compared on the story, every Markdown fixture, the CommonMark examples,
+ * text with (and almost with) autolink literals and tables, and random
+ * documents made of what tables are made of but `|`; and it does skip the
+ * constructs a document cannot hold.
  */
 import fs from 'node:fs/promises'
 import {createRequire} from 'node:module'
@@ -13,9 +14,10 @@ import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import {unified} from 'unified'
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {remarkChunkedParse} from '../pipeline/plugins/remark-chunked-parse.js'
-import {remarkGfmLazyAutolinks} from '../pipeline/plugins/remark-gfm-lazy-autolinks.js'
+import {remarkGfmLazy} from '../pipeline/plugins/remark-gfm-lazy.js'
 import {root} from './helpers/fixture-book.js'
 
 // CommonJS, without types: its examples, as Markdown.
@@ -23,7 +25,7 @@ const commonmark = createRequire(import.meta.url)('commonmark-spec') as {tests: 
 
 const base = () => unified().use(remarkParse).use(remarkChunkedParse).use(remarkFrontmatter, ['yaml']).use(remarkDirective).use(remarkGfm)
 const always = base()
-const lazy = base().use(remarkGfmLazyAutolinks)
+const lazy = base().use(remarkGfmLazy)
 
 function expectSame(markdown: string) {
   const a = always.runSync(always.parse(markdown)) as Root
@@ -41,7 +43,7 @@ async function markdownFiles(dir: string): Promise<string[]> {
   return found.sort()
 }
 
-describe('remark-gfm-lazy-autolinks', () => {
+describe('remark-gfm-lazy', () => {
   it('gives the trees remark-gfm gives, on the story, the fixtures and the CommonMark examples', async () => {
     for (const file of [...(await markdownFiles(path.join(root, 'chapters'))), ...(await markdownFiles(path.join(root, 'tests/fixtures')))]) {
       expectSame(await fs.readFile(file, 'utf8'))
@@ -57,13 +59,26 @@ describe('remark-gfm-lazy-autolinks', () => {
       'Citations are not addresses: [@smith2020], [see @a; @b, p. 3], @key and @{a key}.',
       'Near misses: wwwexample, www .example, http:/example, mailto:, xmpp:, a @ b, @b.c, WWW.EXAMPLE.COM.',
       'mailto:someone@example.org and xmpp:someone@example.org/resource, and [a link](https://example.org).',
-      '---\ntitle: "x"\n---\n\n:::note\nwww.example.com\n:::\n\n| a | b |\n| - | - |\n| www.example.com | c |'
+      '---\ntitle: "x"\n---\n\n:::note\nwww.example.com\n:::\n\n| a | b |\n| - | - |\n| www.example.com | c |',
+      'a | b\n- | -\nc | d',
+      'a\n:-\n\na\n-:\n\n- a\n  :-:\n\n> a\n> ---\n\n| a\n:-',
+      'a \\| b\n\\| - \\| - \\|\n\na &#124; b\n- &#124; -'
     ]
     for (const sample of samples) expectSame(sample)
   })
 
+  it('gives the trees remark-gfm gives for random documents of table parts without a pipe or an alignment colon', () => {
+    const piece = fc.constantFrom('a', 'b c', '-', '--', ':', '- :', ': -', ' ', '  ', '\t', '\n', '\n\n', '> ', '* ', '1. ', '\\', '&#124;', '`', '=')
+    fc.assert(
+      fc.property(fc.array(piece, {maxLength: 40}), (pieces) => {
+        expectSame(pieces.join(''))
+      }),
+      {seed: 20261123, numRuns: 1000}
+    )
+  })
+
   it('lends remark-parse the extensions without autolink literals for a document that holds none', () => {
-    const processor = base().use(remarkGfmLazyAutolinks).freeze()
+    const processor = base().use(remarkGfmLazy).freeze()
     const data = processor.data()
     let value = data.micromarkExtensions
     const read: boolean[] = []
@@ -82,5 +97,30 @@ describe('remark-gfm-lazy-autolinks', () => {
     processor.parse('Plain prose [@smith2020], with a citation.')
     processor.parse('Mail someone@example.org.')
     expect(read).toEqual([false, true])
+  })
+
+  it('lends remark-parse the extensions without tables for a document without a pipe', () => {
+    const processor = base().use(remarkGfmLazy).freeze()
+    const data = processor.data()
+    let value = data.micromarkExtensions
+    const read: boolean[] = []
+    const hasTable = (extensions: unknown): boolean =>
+      [extensions].flat(3).some((extension) => Object.values((extension as {flow?: object}).flow ?? {}).flat().some((construct) => (construct as {name?: string})?.name === 'table'))
+    Object.defineProperty(data, 'micromarkExtensions', {
+      get() {
+        read.push(hasTable(value))
+        return value
+      },
+      set(next) {
+        value = next
+      },
+      configurable: true
+    })
+    processor.parse('a\n- :\n\nPlain prose.')
+    processor.parse('| a |\n| - |')
+    processor.parse('a\n-:')
+    expect(read).toEqual([false, true, true])
+    expect(processor.parse('| a |\n| - |').children[0]?.type).toBe('table')
+    expect(processor.parse('a\n-:').children[0]?.type).toBe('table')
   })
 })
