@@ -17,7 +17,7 @@ import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
 import {checkLinks} from './plugins/remark-links.js'
 import type {BuildSession} from './session.js'
 import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './types.js'
-import {renderWeb} from './web/index.js'
+import {backMatterPaths, renderWeb} from './web/index.js'
 import {ogImageSize} from './web/og-image.js'
 import {checkOutput, writeAtomically} from './write.js'
 
@@ -76,7 +76,8 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   let t = performance.now()
   onProgress?.('loading', 0, 0)
   const loaded = await loadBook(bookDir, cwd)
-  const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
+  const readBibliography = () => loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
+  const bibliography = session ? await session.bibliography(loaded.referencesFile, readBibliography) : await readBibliography()
   const files = [...loaded.files]
   // The covers are drawn on other threads while the chapters are parsed.
   if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize])
@@ -177,25 +178,26 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const epubName = `${book.meta.ebook}.epub`
   const outDir = path.resolve(cwd, options.outDir)
-  const webFiles = async (epub: Uint8Array) => {
-    const pages = await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}, cache: options.session?.rendered.web})
+  const webFiles = async (epub: Uint8Array, backMatter?: OutputFile[]) => {
+    const pages = await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}, cache: options.session?.rendered.web, backMatter})
     pages.push({path: epubName, contents: epub})
     return pages
   }
   const write = (web: OutputFile[], epub: Uint8Array) =>
-    writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}])
+    writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}], {reuse: options.session !== undefined})
 
-  // Preview first (`twofold dev`, after a first build): the web story, with the last EPUB, is written and announced
-  // before the EPUB is made; a second write then brings the new EPUB (and the cover page's size for it).
+  // Preview first (`twofold dev`, after a first build): the chapter pages, with the last EPUB and the last book-wide
+  // pages (sources, disagreements: their note numbers may be behind), are written and announced before the EPUB is
+  // made; a second write then brings the new EPUB, the new book-wide pages and the cover page's size for the EPUB.
   const previous = options.onPreview ? options.session?.epub(epubName) : undefined
   let web: OutputFile[] | undefined
   if (previous) {
     t = performance.now()
-    web = await webFiles(previous)
-    timings.web = performance.now() - t
+    web = await webFiles(previous, options.session?.webBackMatter)
+    timings.web = timings.previewWeb = performance.now() - t
     t = performance.now()
     await write(web, previous)
-    timings.write = performance.now() - t
+    timings.write = timings.previewWrite = performance.now() - t
     timings.preview = performance.now() - started
     options.onPreview?.()
   }
@@ -206,8 +208,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   timings.epub = performance.now() - t
 
   t = performance.now()
-  if (web && epub.byteLength === previous?.byteLength) web[web.length - 1] = {path: epubName, contents: epub}
-  else web = await webFiles(epub)
+  web = await webFiles(epub)
   timings.web = (timings.web ?? 0) + performance.now() - t
 
   t = performance.now()
@@ -217,6 +218,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   options.session?.rendered.web.commit()
   options.session?.rendered.epub.commit()
   options.session?.keepEpub(epubName, epub)
+  if (options.session) options.session.webBackMatter = web.filter((file) => backMatterPaths.has(file.path))
   timings.total = performance.now() - started
   return {ok: true, files, book, outputs: {web, epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings}
 }

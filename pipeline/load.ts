@@ -130,8 +130,16 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
 async function loadChapters(bookDir: string, cwd: string, entries: string[], files: VFile[], dirFile: VFile): Promise<ChapterSource[]> {
   const chapters: ChapterSource[] = []
   let found = 0
-  for (const name of entries) {
-    if (!name.endsWith('.md') || /^readme\.md$/i.test(name)) continue
+  // Chapters are read a few at a time ahead of the one in hand, in order (a large book would exhaust file handles all at once).
+  const names = entries.filter((name) => name.endsWith('.md') && !/^readme\.md$/i.test(name))
+  const reads = new Map<string, Promise<VFile | undefined>>()
+  const read = (name: string) => {
+    let pending = reads.get(name)
+    if (!pending) reads.set(name, (pending = readVFile(path.join(bookDir, name), cwd)))
+    return pending
+  }
+  for (const [index, name] of names.entries()) {
+    for (const ahead of names.slice(index, index + 16)) if (chapterName.test(ahead)) void read(ahead).catch(() => undefined)
     const match = chapterName.exec(name)
     if (!match) {
       const file = new VFile({path: path.relative(cwd, path.join(bookDir, name)), cwd})
@@ -139,7 +147,8 @@ async function loadChapters(bookDir: string, cwd: string, entries: string[], fil
       error(file, `Unexpected chapter file name \`${name}\`, expected \`<number>-<slug>.md\` with a lowercase slug, such as \`01-the-party.md\``, {line: 1, column: 1}, 'bad-chapter-name', source)
       continue
     }
-    const file = await readVFile(path.join(bookDir, name), cwd)
+    const file = await read(name)
+    reads.delete(name)
     if (!file) continue
     found++
     files.push(file)

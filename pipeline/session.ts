@@ -29,9 +29,10 @@ import type {Root} from 'mdast'
 import type {Data, VFile} from 'vfile'
 import type {VFileMessage} from 'vfile-message'
 import {ChapterCache} from './chapter-cache.js'
+import type {Bibliography} from './citations/bibliography.js'
 import type {Formatter} from './citations/formatter.js'
 import type {ChapterSource, LoadedBook} from './load.js'
-import type {Chapter} from './types.js'
+import type {Chapter, OutputFile} from './types.js'
 
 /** Keys of `file.data` that the loader sets (not cached: they come with the file). */
 const loaderKeys = new Set(['number', 'slug', 'bookDir'])
@@ -143,11 +144,35 @@ export class BuildSession {
     this.lastEpub = {name, bytes}
   }
 
+  /**
+   * The bibliography read from `file`: the last build's when the file says
+   * the same (its entries, their places and its messages), else `load()`'s.
+   */
+  async bibliography(file: VFile, load: () => Promise<Bibliography>): Promise<Bibliography> {
+    const text = String(file.value ?? '')
+    const last = this.lastBibliography
+    if (last && last.text === text) {
+      file.data.referencePositions = last.positions
+      file.messages.push(...last.messages)
+      return {file, items: last.items}
+    }
+    const loaded = await load()
+    this.lastBibliography = {text, items: loaded.items, positions: file.data.referencePositions, messages: [...file.messages]}
+    return loaded
+  }
+
+  private lastBibliography: {text: string; items: Bibliography['items']; positions: VFile['data']['referencePositions']; messages: VFile['messages']} | undefined
+
+  /** The book-wide web pages of the last build (a preview shows them until the build renders new ones). */
+  webBackMatter: OutputFile[] | undefined
+
   /** Forget everything (the next build parses every chapter). */
   clear(): void {
     this.entries.clear()
     this.kept = undefined
     this.lastEpub = undefined
+    this.webBackMatter = undefined
+    this.lastBibliography = undefined
     this.bookKey = ''
   }
 

@@ -6,6 +6,7 @@
  * chapters again; a chapter with errors is parsed again every time.
  */
 import {createHash} from 'node:crypto'
+import {readFileSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -109,6 +110,44 @@ describe('BuildSession', () => {
     expect(session.stats.parsed).toBe(1)
     await both()
     expect(session.stats).toEqual({reused: 3, parsed: 0})
+  })
+
+  it('previews the edited chapter with the last book-wide pages and EPUB, then writes what a full build writes', async () => {
+    const out = path.join(work, 'incremental')
+    await both()
+    const stylesheet = path.join('web/assets', (await fs.readdir(path.join(out, 'web/assets'))).find((name) => name.endsWith('.css'))!)
+    const inode = async (file: string) => (await fs.stat(path.join(out, file))).ino
+    const before = {
+      sources: await fs.readFile(path.join(out, 'web/sources.html'), 'utf8'),
+      epub: await fs.readFile(path.join(out, 'test-book.epub')),
+      inodes: {page: await inode('web/first.html'), stylesheet: await inode(stylesheet)}
+    }
+    const first = path.join(book, '01-first.md')
+    await fs.writeFile(first, `${await fs.readFile(first, 'utf8')}\nOne more cited sentence [@alpha].\n`)
+    let preview: {page: string; sources: string; epub: Buffer} | undefined
+    const incremental = await build({
+      bookDir: book,
+      outDir: out,
+      cwd: work,
+      session,
+      modified,
+      onPreview() {
+        // What a reader of the preview gets, read the moment it is announced.
+        const web = path.join(out, 'web')
+        preview = {page: readFileSync(path.join(web, 'first.html'), 'utf8'), sources: readFileSync(path.join(web, 'sources.html'), 'utf8'), epub: readFileSync(path.join(out, 'test-book.epub'))}
+      }
+    })
+    expect(incremental.ok).toBe(true)
+    expect(preview?.page).toContain('One more cited sentence')
+    expect(preview?.sources).toBe(before.sources)
+    expect(preview?.epub.equals(before.epub)).toBe(true)
+    const fresh = await build({bookDir: book, outDir: path.join(work, 'fresh'), cwd: work, modified})
+    expect(await treeHash(out)).toBe(await treeHash(path.join(work, 'fresh')))
+    expect(await fs.readFile(path.join(out, 'web/sources.html'), 'utf8')).not.toBe(before.sources)
+    expect(fresh.ok).toBe(true)
+    // Files that did not change are hard links to the last build's, not written again; changed ones are new files.
+    expect(await inode(stylesheet)).toBe(before.inodes.stylesheet)
+    expect(await inode('web/first.html')).not.toBe(before.inodes.page)
   })
 
   it('notices an image outside figures/ that appears, changes or disappears', async () => {

@@ -261,7 +261,8 @@ export function numberCitations(files: VFile[]): void {
  * every reference that no chapter cites.
  */
 export function unusedReferences(files: VFile[], items: Map<string, CslItem>, referencesFile: VFile): void {
-  const cited = new Set(files.flatMap((file) => (file.data.citations ?? []).flatMap((citation) => citation.items.map((item) => item.key))))
+  const cited = new Set<string>()
+  for (const file of files) for (const citation of file.data.citations ?? []) for (const item of citation.items) cited.add(item.key)
   const positions = referencesFile.data.referencePositions
   for (const id of items.keys()) {
     if (cited.has(id)) continue

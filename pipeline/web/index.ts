@@ -17,7 +17,7 @@ import {contentHash, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
 import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
 import type {Book, Chapter, OutputFile} from '../types.js'
-import {backMatterLinks, footerNav, webBackMatter, webNotes} from './citations.js'
+import {backMatterLinks, disagreementsPage, footerNav, sourcesPage, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
 
@@ -31,7 +31,16 @@ export interface WebOptions {
   epub?: {fileName: string; size: number} | undefined
   /** Chapter pages kept from earlier builds (a session's): only chapters that changed are rendered again. */
   cache?: ChapterCache | undefined
+  /**
+   * The book-wide pages (where the sources disagree, sources) to use as they
+   * are instead of rendering them: the last build's, for a preview (see
+   * `build`'s `onPreview`), which the build's final write then replaces.
+   */
+  backMatter?: OutputFile[] | undefined
 }
+
+/** Paths of the book-wide pages, the ones `backMatter` stands in for. */
+export const backMatterPaths: ReadonlySet<string> = new Set([disagreementsPage, sourcesPage])
 
 /** Client assets, built once per process (they depend only on templates/web/). */
 let clientAssets: Promise<OutputFile[]> | undefined
@@ -155,7 +164,8 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   }
 
   // Book-wide pages: where the sources disagree, and the sources.
-  for (const extra of webBackMatter(book, {handlersFor, chapterUrl})) {
+  if (options.backMatter) out.push(...options.backMatter)
+  for (const extra of options.backMatter ? [] : webBackMatter(book, {handlersFor, chapterUrl})) {
     const tree = page({
       lang: meta.language,
       title: `${extra.title} · ${meta.title}`,
