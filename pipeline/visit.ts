@@ -11,6 +11,7 @@
  */
 import type {Node, Parent} from 'unist'
 import {convert} from 'unist-util-is'
+import {findAndReplace as slowFindAndReplace} from 'mdast-util-find-and-replace'
 import {CONTINUE, EXIT, SKIP, visit as slowVisit} from 'unist-util-visit'
 
 export {CONTINUE, EXIT, SKIP}
@@ -68,3 +69,83 @@ function fastVisit(tree: Node, ...rest: unknown[]): void {
 
 /** Walk `tree` in preorder, calling the visitor for each node that passes the test (see `unist-util-visit`). */
 export const visit = fastVisit as unknown as typeof slowVisit
+
+/**
+ * `findAndReplace` of `mdast-util-find-and-replace`, walked with the loop
+ * above: the same replacements, made the same way (see its documentation),
+ * without the library's walk, which costs more than the search itself.
+ */
+export const findAndReplace = fastFindAndReplace as unknown as typeof slowFindAndReplace
+
+type Replace = (...args: unknown[]) => unknown
+
+function fastFindAndReplace(tree: Node, list: unknown, options?: {ignore?: unknown}): void {
+  const ignored = convert((options?.ignore ?? []) as Parameters<typeof convert>[0]) as Check
+  const pairs = toPairs(list)
+  for (const [find, replace] of pairs) walk(tree, [], find, replace)
+
+  function walk(node: Node, parents: Parent[], find: RegExp, replace: Replace): void {
+    if (!('children' in node) || !Array.isArray(node.children)) return
+    const parent = node as Parent
+    parents.push(parent)
+    let index = 0
+    while (index < parent.children.length) {
+      const child = parent.children[index]!
+      if (child.type === 'text') {
+        index = handle(child as Node & {value: string}, parents, index, find, replace)
+        continue
+      }
+      if (!ignored(child, index, parent)) walk(child, parents, find, replace)
+      index++
+    }
+    parents.pop()
+  }
+
+  /** Replace the matches in one text node; returns the index after what replaced it. */
+  function handle(node: Node & {value: string}, parents: Parent[], index: number, find: RegExp, replace: Replace): number {
+    const parent = parents[parents.length - 1]!
+    let start = 0
+    let change = false
+    let nodes: Node[] = []
+    const add = (child: Node) => {
+      const previous = nodes[nodes.length - 1] as (Node & {value?: string}) | undefined
+      if (previous && previous.type === 'text' && child.type === 'text') previous.value += (child as Node & {value: string}).value
+      else nodes.push(child)
+    }
+    find.lastIndex = 0
+    let match = find.exec(node.value)
+    while (match) {
+      const position = match.index
+      let value = replace(...match, {index: match.index, input: match.input, stack: [...parents, node]}) as Node | Node[] | string | false | null | undefined
+      if (typeof value === 'string') value = value.length > 0 ? ({type: 'text', value} as Node) : undefined
+      if (value === false) {
+        // Not a match after all: search again from the next character.
+        find.lastIndex = position + 1
+      } else {
+        if (start !== position) add({type: 'text', value: node.value.slice(start, position)} as Node)
+        if (Array.isArray(value)) for (const child of value) add(child)
+        else if (value) add(value)
+        start = position + match[0].length
+        change = true
+      }
+      if (!find.global) break
+      match = find.exec(node.value)
+    }
+    if (change) {
+      if (start < node.value.length) add({type: 'text', value: node.value.slice(start)} as Node)
+      parent.children.splice(index, 1, ...nodes)
+    } else {
+      nodes = [node]
+    }
+    return index + nodes.length
+  }
+}
+
+function toPairs(list: unknown): Array<[RegExp, Replace]> {
+  if (!Array.isArray(list)) throw new TypeError('Expected find and replace tuple or list of tuples')
+  const tuples = (!list[0] || Array.isArray(list[0]) ? list : [list]) as Array<[RegExp | string, unknown]>
+  return tuples.map(([find, replace]) => [
+    typeof find === 'string' ? new RegExp(find.replace(/[|\\{}()[\]^$+*?.]/g, '\\$&').replace(/-/g, '\\x2d'), 'g') : find,
+    typeof replace === 'function' ? (replace as Replace) : () => replace
+  ])
+}

@@ -1,10 +1,11 @@
 /** Our `visit` walks as `unist-util-visit` does: the same calls, in the same order, with the same effects. */
 import type {Root} from 'mdast'
+import {findAndReplace as libraryFindAndReplace} from 'mdast-util-find-and-replace'
 import {fromMarkdown} from 'mdast-util-from-markdown'
 import type {Node, Parent} from 'unist'
 import {SKIP as librarySkip, visit as libraryVisit} from 'unist-util-visit'
 import {describe, expect, it} from 'vitest'
-import {EXIT, SKIP, visit} from '../pipeline/visit.js'
+import {EXIT, SKIP, findAndReplace, visit} from '../pipeline/visit.js'
 
 const markdown = `# Title *one*
 
@@ -95,5 +96,24 @@ describe('visit', () => {
     expect(ours.log).toEqual(theirs.log)
     expect(ours.tree).toEqual(theirs.tree)
     expect(JSON.stringify(ours.tree)).not.toContain('"type":"emphasis"')
+  })
+
+  it('finds and replaces as mdast-util-find-and-replace does', () => {
+    const cases: Array<[string, (tree: Root, find: typeof findAndReplace) => void]> = [
+      ['words to nodes', (tree, find) => find(tree, [/\b(item|text)\b/g, (word: string) => ({type: 'emphasis', children: [{type: 'text', value: word.toUpperCase()}]})])],
+      ['strings, empty strings and arrays', (tree, find) => find(tree, [[/o/g, '0'], [/e/g, ''], [/q(u)/g, (_: string, u: string) => [{type: 'text', value: 'Q'}, {type: 'inlineCode', value: u}]]])],
+      ['refusals, which search again from the next character', (tree, find) => find(tree, [/\w+/g, (word: string) => (word.length % 2 === 0 ? false : `<${word}>`)])],
+      ['the stack of parents', (tree, find) => find(tree, [/and|more/g, (word: string, match: {stack: Array<{type: string}>}) => `${word}[${match.stack.map((node) => node.type).join('>')}]`])],
+      ['ignored subtrees and a string pattern', (tree, find) => find(tree, ['e', 'E'], {ignore: ['link', 'listItem']})],
+      ['a pattern that is not global', (tree, find) => find(tree, [/t/, 'T'])]
+    ]
+    for (const [name, run] of cases) {
+      const ours = fromMarkdown(markdown)
+      const theirs = fromMarkdown(markdown)
+      run(ours, findAndReplace)
+      run(theirs, libraryFindAndReplace as unknown as typeof findAndReplace)
+      expect(ours, name).toEqual(theirs)
+      expect(ours, name).not.toEqual(fromMarkdown(markdown))
+    }
   })
 })
