@@ -3,6 +3,7 @@
  * metadata, typeset in the bundled Literata (never the system's fonts), and a
  * layout that holds for long titles, long words and many authors.
  */
+import zlib from 'node:zlib'
 import {Resvg} from '@resvg/resvg-js'
 import {describe, expect, it} from 'vitest'
 import {coverAlt, coverFontFiles, coverSvg, renderCoverPng} from '../pipeline/epub/cover.js'
@@ -39,6 +40,24 @@ describe('renderCoverPng', () => {
   it('renders a PNG of the default 1600 × 2560 and of any asked size', async () => {
     expect(pngSize(await renderCoverPng(meta))).toEqual({width: 1600, height: 2560})
     expect(pngSize(await renderCoverPng(meta, {width: 1200, height: 630}))).toEqual({width: 1200, height: 630})
+  })
+
+  it('writes a well-formed PNG: every chunk with its CRC, the image data inflating to its rows', async () => {
+    const png = Buffer.from(await renderCoverPng(meta, {width: 400, height: 640}))
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    const types: string[] = []
+    let data = Buffer.alloc(0)
+    for (let at = 8; at < png.length; ) {
+      const length = png.readUInt32BE(at)
+      const type = png.toString('latin1', at + 4, at + 8)
+      expect(png.readUInt32BE(at + 8 + length), type).toBe(zlib.crc32(png.subarray(at + 4, at + 8 + length)))
+      if (type === 'IDAT') data = Buffer.concat([data, png.subarray(at + 8, at + 8 + length)])
+      types.push(type)
+      at += 12 + length
+    }
+    expect(types[0]).toBe('IHDR')
+    expect(types.at(-1)).toBe('IEND')
+    expect(zlib.inflateSync(data).length).toBe((400 * 4 + 1) * 640)
   })
 
   it('gives the same bytes for the same metadata, and other bytes for another title', async () => {

@@ -10,6 +10,8 @@
  * resvg itself, so wrapping matches what is drawn.
  */
 import {createRequire} from 'node:module'
+import {promisify} from 'node:util'
+import zlib from 'node:zlib'
 import {Resvg, renderAsync, type ResvgRenderOptions} from '@resvg/resvg-js'
 import type {BookMeta} from '../types.js'
 
@@ -179,10 +181,9 @@ export function renderCoverPng(meta: BookMeta, size: {width: number; height: num
   // Pure and slow (a few hundred ms): once per process for the same cover, as every rebuild of `dev` asks again.
   let png = pngs.get(svg)
   if (!png) {
-    png = renderAsync(svg, {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}).then((rendered) => {
-      const data = rendered.asPng()
-      return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-    })
+    png = renderAsync(svg, {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}).then((rendered) =>
+      encodePng(rendered.pixels, rendered.width, rendered.height)
+    )
     // A few sizes of one cover; an edited title makes another, and old ones go.
     if (pngs.size >= 8) pngs.clear()
     pngs.set(svg, png)
@@ -192,12 +193,53 @@ export function renderCoverPng(meta: BookMeta, size: {width: number; height: num
   return png
 }
 
+/**
+ * A PNG of RGBA pixels, compressed by zlib on the thread pool (resvg's own
+ * `asPng` compresses on the calling thread: a tenth of a second for a cover).
+ * Every row is unfiltered; the cover's large flat areas compress well anyway.
+ */
+async function encodePng(pixels: Buffer, width: number, height: number): Promise<Uint8Array> {
+  const stride = width * 4
+  const raw = Buffer.alloc((stride + 1) * height)
+  for (let y = 0; y < height; y++) pixels.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride)
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([8, 6, 0, 0, 0], 8) // 8 bits per channel, RGBA, deflate, adaptive filtering, no interlace
+  const data = await deflate(raw, {level: 9})
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  const png = Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', data), chunk('IEND', Buffer.alloc(0))])
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const out = Buffer.alloc(12 + data.length)
+  out.writeUInt32BE(data.length, 0)
+  out.write(type, 4, 'latin1')
+  data.copy(out, 8)
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
+  return out
+}
+
+const crcTable = Array.from({length: 256}, (_, n) => {
+  let c = n
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  return c >>> 0
+})
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff
+  for (const byte of bytes) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8)
+  return (c ^ 0xffffffff) >>> 0
+}
+
 /** Start drawing the EPUB cover and the web story's Open Graph image of a book, to be picked up by `renderCoverPng`. */
 export function warmCovers(meta: BookMeta, sizes: Array<{width: number; height: number}>): void {
   for (const size of sizes) renderCoverPng(meta, size).catch(() => undefined)
 }
 
 const pngs = new Map<string, Promise<Uint8Array>>()
+const deflate = promisify(zlib.deflate)
 
 /** The cover's text alternative: what it says, in reading order, one sentence a line of text. */
 export function coverAlt(meta: BookMeta): string {
