@@ -18,6 +18,7 @@ import type {Paragraph} from 'mdast'
 import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-hast'
 import {bookClaims, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placeLabel, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../citations/places.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../types.js'
+import type {Doc} from './index.js'
 
 /** File names of the back-matter documents. */
 export const notesFile = 'notes.xhtml'
@@ -80,20 +81,6 @@ function contestedNoteId(anchor: string): string {
   return `note-${anchor}`
 }
 
-/** A back-matter document, in the shape the EPUB target hands to the packer. */
-export interface BackMatterDoc {
-  id: string
-  title: string
-  filename: string
-  content: string
-  body: string
-  bodyType: string
-  beforeToc: boolean
-  excludeFromToc: boolean
-  /** Landmark in the nav (EPUB Structural Semantics type). */
-  landmark?: {type: string; title: string}
-}
-
 /** Options of `epubBackMatter`. */
 export interface EpubBackMatterOptions {
   /** Serialize hast as XHTML. */
@@ -105,11 +92,11 @@ export interface EpubBackMatterOptions {
 }
 
 /** The back matter: where the sources disagree (when the book has contested claims), notes (when it cites), sources (when it has references). */
-export function epubBackMatter(book: Book, options: EpubBackMatterOptions): BackMatterDoc[] {
-  const docs: BackMatterDoc[] = []
+export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[] {
+  const docs: Doc[] = []
   const places = citingPlaces(book)
   const claims = bookClaims(book)
-  const doc = (id: string, title: string, filename: string, body: Element, landmark?: string): BackMatterDoc => ({
+  const doc = (id: string, title: string, filename: string, body: Element, landmark?: string): Doc => ({
     id,
     title,
     filename,
