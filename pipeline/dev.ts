@@ -53,8 +53,10 @@ interface BuildReport {
 const here = path.dirname(fileURLToPath(import.meta.url))
 const bin = path.resolve(here, '../bin/twofold.js')
 
-const types: Record<string, string> = {
+/** Content types of the files a build writes, by extension (the dev server's, and the test and check servers'). */
+export const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
+  '.xhtml': 'application/xhtml+xml; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json',

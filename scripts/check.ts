@@ -22,13 +22,12 @@
  */
 import {execFile} from 'node:child_process'
 import fs from 'node:fs/promises'
-import http from 'node:http'
-import type {AddressInfo} from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {parseArgs, promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {chromium, type Page} from 'playwright-core'
+import {serve} from '../tests/helpers/serve.js'
 
 const run = promisify(execFile)
 const root = path.resolve(import.meta.dirname, '..')
@@ -38,43 +37,6 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const budget = {jsGzip: 6 * 1024, cssGzip: 12 * 1024, cls: 0, axe: 0, accessibility: 100, bestPractices: 100, performance: 95}
 
 const viewports = {desktop: {width: 1440, height: 900}, phone: {width: 360, height: 740}} as const
-
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.epub': 'application/epub+zip'
-}
-
-/** Serve a built site the way a static host would: gzip for text, long caching for hashed assets. */
-async function serve(dir: string): Promise<{url: string; close: () => Promise<void>}> {
-  const server = http.createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
-    let file = path.join(dir, decodeURIComponent(url.pathname))
-    if (!file.startsWith(dir)) return void response.writeHead(403).end()
-    if (file.endsWith('/')) file += 'index.html'
-    let data: Buffer
-    try {
-      data = await fs.readFile(file)
-    } catch {
-      return void response.writeHead(404, {'content-type': 'text/plain'}).end('not found')
-    }
-    const type = types[path.extname(file)] ?? 'application/octet-stream'
-    const headers: Record<string, string> = {'content-type': type, 'cache-control': /\/(assets|figures|media)\//.test(url.pathname) ? 'public, max-age=31536000, immutable' : 'no-cache'}
-    if (/text|svg|javascript/.test(type) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      data = zlib.gzipSync(data)
-      headers['content-encoding'] = 'gzip'
-    }
-    response.writeHead(200, headers).end(data)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as AddressInfo
-  return {url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve()))}
-}
 
 /** Gzipped size (level 9) of every file under `dir` with extension `ext`. */
 async function gzipped(dir: string, ext: string): Promise<{files: Record<string, number>; total: number}> {
@@ -214,7 +176,7 @@ async function main(): Promise<void> {
 
   const js = await gzipped(path.join(web, 'assets'), '.js')
   const css = await gzipped(path.join(web, 'assets'), '.css')
-  const server = await serve(web)
+  const server = await serve(web, {asHost: true})
   const problems: string[] = []
   const report: Record<string, unknown> = {book: values.book, pages, budget, js, css}
   try {

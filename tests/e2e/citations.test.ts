@@ -11,22 +11,20 @@ import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 import {parseBook} from '../../pipeline/build.js'
 import {citingPlaces, placesByKey} from '../../pipeline/citations/places.js'
 import type {Book} from '../../pipeline/types.js'
-import {launch} from '../helpers/browser.js'
+import {browserForFile} from '../helpers/browser.js'
 import {epubFiles} from '../helpers/epub-zip.js'
 import {root} from '../helpers/fixture-book.js'
 
 const builds = inject('builds')
-let browser: Browser
+const browser = browserForFile()
 let story: Book
 
 beforeAll(async () => {
-  browser = await launch()
   const parsed = await parseBook('chapters', root)
   if (!parsed.book) throw new Error('The story does not parse')
   story = parsed.book
 })
 afterAll(async () => {
-  await browser?.close()
 })
 
 /** A new page that records page errors and console errors (a CSP violation is one). */
@@ -58,7 +56,7 @@ const inView = (page: Page, selector: string) =>
 
 describe('note tooltips in Chromium', () => {
   it('open on mouse hover with the formatted note, stay while the pointer moves onto them, and close after', async () => {
-    const {page, problems} = await open(browser, `${builds.basic.url}first.html`)
+    const {page, problems} = await open(browser(), `${builds.basic.url}first.html`)
     expect(await tipState(page, '#cite-1')).toEqual({role: 'tooltip', visible: false, text: 'Alpha, The Alpha Book, 3.'})
     await page.hover('#cite-1')
     await page.waitForFunction(() => document.getElementById('cite-1-tip')?.hidden === false)
@@ -80,7 +78,7 @@ describe('note tooltips in Chromium', () => {
   })
 
   it('open on keyboard focus (Tab to the link) and close with Escape', async () => {
-    const {page, problems} = await open(browser, `${builds.basic.url}first.html`)
+    const {page, problems} = await open(browser(), `${builds.basic.url}first.html`)
     let focused = ''
     for (let i = 0; i < 20 && focused !== 'cite-1'; i++) {
       await page.keyboard.press('Tab')
@@ -102,7 +100,7 @@ describe('note tooltips in Chromium', () => {
   })
 
   it('open on a first tap; a second tap follows the link to the note', async () => {
-    const context = await browser.newContext({hasTouch: true, isMobile: true, viewport: {width: 360, height: 740}})
+    const context = await browser().newContext({hasTouch: true, isMobile: true, viewport: {width: 360, height: 740}})
     const {page, problems} = await open(context, `${builds.basic.url}first.html`, {width: 360, height: 740})
     await page.tap('#cite-1')
     await page.waitForFunction(() => document.getElementById('cite-1-tip')?.hidden === false)
@@ -118,7 +116,7 @@ describe('note tooltips in Chromium', () => {
 
 describe('contested claims in Chromium', () => {
   it('open a popover that lists every source’s account with its citation', async () => {
-    const {page, problems} = await open(browser, `${builds.story.url}the-party.html`)
+    const {page, problems} = await open(browser(), `${builds.story.url}the-party.html`)
     const claim = story.chapters.flatMap((c) => c.file.data.contested ?? []).find((c) => c.id === 'party-size')!
     const button = '#party-size button.contested__toggle'
     expect(await page.$eval(button, (e) => ({expanded: e.getAttribute('aria-expanded'), controls: e.getAttribute('aria-controls'), name: e.textContent}))).toEqual({
@@ -152,7 +150,7 @@ describe('contested claims in Chromium', () => {
   })
 
   it('is a details element with every account without JavaScript, and links to the disagreements page', async () => {
-    const context = await browser.newContext({javaScriptEnabled: false})
+    const context = await browser().newContext({javaScriptEnabled: false})
     const {page} = await open(context, `${builds.story.url}the-party.html`)
     expect(await page.isVisible('#party-size button.contested__toggle')).toBe(false)
     await page.click('#party-size-accounts > summary')
@@ -166,7 +164,7 @@ describe('contested claims in Chromium', () => {
 
 describe('notes and backlinks in Chromium', () => {
   it('a note’s backlink lands on its citation, scrolled into view', async () => {
-    const {page, problems} = await open(browser, `${builds.basic.url}first.html`)
+    const {page, problems} = await open(browser(), `${builds.basic.url}first.html`)
     // Citation 4 is in a scrolly step, far from the notes.
     await page.click('#note-4 a[role="doc-backlink"]')
     await page.waitForFunction(() => location.hash === '#cite-4')
@@ -182,7 +180,7 @@ describe('notes and backlinks in Chromium', () => {
   })
 
   it('with JavaScript off, a citation is a link to its note', async () => {
-    const context = await browser.newContext({javaScriptEnabled: false, viewport: {width: 1280, height: 800}})
+    const context = await browser().newContext({javaScriptEnabled: false, viewport: {width: 1280, height: 800}})
     const {page} = await open(context, `${builds.basic.url}first.html`)
     expect(await tipState(page, '#cite-3')).toMatchObject({visible: false})
     await page.click('#cite-3')
@@ -195,7 +193,7 @@ describe('notes and backlinks in Chromium', () => {
 
 describe('sources and disagreements pages', () => {
   it('links the sources and disagreements pages from the contents and every chapter’s footer', async () => {
-    const {page} = await open(browser, builds.story.url)
+    const {page} = await open(browser(), builds.story.url)
     expect(await page.$$eval('.contents-back a', (links) => links.map((a) => a.getAttribute('href')))).toEqual(['disagreements.html', 'sources.html'])
     for (const chapter of story.chapters) {
       await page.goto(`${builds.story.url}${chapter.slug}.html`)
@@ -205,7 +203,7 @@ describe('sources and disagreements pages', () => {
   })
 
   it('gathers every contested claim on the disagreements page, with each account and a link to its place', async () => {
-    const {page, problems} = await open(browser, `${builds.story.url}disagreements.html`)
+    const {page, problems} = await open(browser(), `${builds.story.url}disagreements.html`)
     const claims = story.chapters.flatMap((chapter) => (chapter.file.data.contested ?? []).map((claim) => ({chapter, claim})))
     const shown = await page.$$eval('section.disagreement', (sections) =>
       sections.map((s) => ({
@@ -225,7 +223,7 @@ describe('sources and disagreements pages', () => {
 
   it('links every bibliography entry of the web story back to every place that cites it', async () => {
     const byKey = placesByKey(citingPlaces(story))
-    const {page, problems} = await open(browser, `${builds.story.url}sources.html`)
+    const {page, problems} = await open(browser(), `${builds.story.url}sources.html`)
     const entries = await page.$$eval('.sources__list > li', (items) =>
       items.map((item) => ({id: item.id, links: [...item.querySelectorAll('.source__places a')].map((a) => ({href: a.getAttribute('href'), label: a.getAttribute('aria-label')}))}))
     )

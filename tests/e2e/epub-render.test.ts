@@ -9,7 +9,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Browser, Page} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
-import {launch} from '../helpers/browser.js'
+import {browserForFile} from '../helpers/browser.js'
 import {openEpub, type Epub} from '../helpers/epub-package.js'
 import {root} from '../helpers/fixture-book.js'
 import {serve} from '../helpers/serve.js'
@@ -17,14 +17,10 @@ import {serve} from '../helpers/serve.js'
 const builds = inject('builds')
 const screens = path.join(root, 'test-results', 'epub-screens')
 const phone = {width: 390, height: 844}
-let browser: Browser
+const browser = browserForFile()
 const servers: Array<() => Promise<void>> = []
 
-beforeAll(async () => {
-  browser = await launch()
-})
 afterAll(async () => {
-  await browser?.close()
   for (const close of servers) await close()
 })
 
@@ -74,7 +70,7 @@ for (const name of ['basic', 'story'] as const) {
     it('opens every content document as XHTML, with its images, within a phone’s width', async () => {
       const documents = epub.manifest.filter((item) => item.mediaType === 'application/xhtml+xml')
       expect(documents.length).toBeGreaterThanOrEqual(5)
-      const context = await browser.newContext({viewport: phone, deviceScaleFactor: 1})
+      const context = await browser().newContext({viewport: phone, deviceScaleFactor: 1})
       for (const item of documents) {
         const page = await context.newPage()
         const {response, problems} = await open(page, `${base}${item.path}`)
@@ -116,7 +112,7 @@ for (const name of ['basic', 'story'] as const) {
       const dir = path.join(root, 'test-results', 'epub-unzipped', name)
       const broken = path.join(dir, path.dirname(chapter.path), 'broken.xhtml')
       await fs.writeFile(broken, String(epub.files.get(chapter.path)).replace('</p>', '</i></p>'))
-      const page = await browser.newPage()
+      const page = await browser().newPage()
       await page.goto(`${base}${path.posix.join(path.posix.dirname(chapter.path), 'broken.xhtml')}`)
       expect(await page.evaluate(() => document.getElementsByTagName('parsererror').length + document.getElementsByTagNameNS('*', 'parsererror').length)).toBeGreaterThan(0)
       await page.close()
@@ -127,7 +123,7 @@ for (const name of ['basic', 'story'] as const) {
       const chapter = epub.spine[3]!
       /** A chapter in a reader set to `family` at `size` px: the computed sizes and face of its text. */
       const read = async (family: string, size: number, screenshot?: string) => {
-        const page = await browser.newPage({viewport: phone})
+        const page = await browser().newPage({viewport: phone})
         const session = await page.context().newCDPSession(page)
         await session.send('Page.setFontFamilies', {fontFamilies: {standard: family, serif: family, sansSerif: family}})
         await session.send('Page.setFontSizes', {fontSizes: {standard: size}})

@@ -4,18 +4,11 @@
  * static figure is there; deep links show their step's state.
  */
 import type {Browser, Page} from 'playwright-core'
-import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
-import {launch} from '../helpers/browser.js'
+import {describe, expect, inject, it} from 'vitest'
+import {browserForFile} from '../helpers/browser.js'
 
 const builds = inject('builds')
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = browserForFile()
 
 /** The ids of the graphic's elements that are visible (not `tf-off`) in a section. */
 async function visibleStateElements(page: Page, section: string): Promise<string[]> {
@@ -26,7 +19,7 @@ async function visibleStateElements(page: Page, section: string): Promise<string
 
 describe('web story in Chromium', () => {
   it('drives the graphic through every state while scrolling', async () => {
-    const page = await browser.newPage({viewport: {width: 1440, height: 900}})
+    const page = await browser().newPage({viewport: {width: 1440, height: 900}})
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
     page.on('console', (m) => {
@@ -57,7 +50,7 @@ describe('web story in Chromium', () => {
   })
 
   it('shows every step and its static figure with JavaScript off', async () => {
-    const context = await browser.newContext({javaScriptEnabled: false, viewport: {width: 360, height: 740}})
+    const context = await browser().newContext({javaScriptEnabled: false, viewport: {width: 360, height: 740}})
     const page = await context.newPage()
     await page.goto(`${builds.basic.url}first.html`)
     const steps = await page.$$eval('.step', (elements) =>
@@ -80,14 +73,14 @@ describe('web story in Chromium', () => {
   })
 
   it('loads a deep link to a step with that step’s state shown', async () => {
-    const page = await browser.newPage({viewport: {width: 360, height: 740}})
+    const page = await browser().newPage({viewport: {width: 360, height: 740}})
     await page.goto(`${builds.basic.url}first.html#second-bar`)
     await page.waitForFunction(() => document.querySelector<HTMLElement>('.scrolly')?.dataset.activeState === 'two')
     await page.close()
   })
 
   it('has a cover page with contents and an EPUB download', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     await page.goto(builds.basic.url)
     expect(await page.textContent('h1')).toBe('A Test of Two Books')
     const links = await page.$$eval('.contents a', (elements) => elements.map((e) => e.getAttribute('href')))

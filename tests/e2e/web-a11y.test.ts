@@ -6,26 +6,18 @@
  * and each sticky graphic has an accessible name and a description that
  * follows the active step, with no live region announcing every step.
  */
-import type {Browser} from 'playwright-core'
-import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
-import {launch} from '../helpers/browser.js'
+import {describe, expect, inject, it} from 'vitest'
+import {browserForFile} from '../helpers/browser.js'
 import {axe, scrollToRead, scrollySections, sitePages, viewports, waitForState} from '../helpers/story.js'
 
 const builds = inject('builds')
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = browserForFile()
 
 describe('web story accessibility', () => {
   for (const viewportName of ['desktop', 'phone'] as const) {
     for (const book of ['story', 'basic', 'layouts'] as const) {
       it(`has no axe violations on any page of the ${book} book on a ${viewportName}`, async () => {
-        const context = await browser.newContext({viewport: viewports[viewportName], reducedMotion: 'reduce'})
+        const context = await browser().newContext({viewport: viewports[viewportName], reducedMotion: 'reduce'})
         const page = await context.newPage()
         const pages = await sitePages(builds[book].out)
         expect(pages.length).toBeGreaterThanOrEqual(3)

@@ -8,19 +8,12 @@
  * Resizing and rotating mid-story keeps the right state and the triggers.
  */
 import type {Browser, Page} from 'playwright-core'
-import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
-import {launch} from '../helpers/browser.js'
+import {describe, expect, inject, it} from 'vitest'
+import {browserForFile} from '../helpers/browser.js'
 import {drawnState, screenshot, scrollToRead, scrollySections, sitePages, viewports, waitForState, watch, type ViewportName} from '../helpers/story.js'
 
 const builds = inject('builds')
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = browserForFile()
 
 /** Modes each layout takes on each screen. */
 const modes: Record<ViewportName, Record<string, string>> = {
@@ -62,7 +55,7 @@ describe('web story layouts', () => {
       it(`reads every scrolly section of the ${book} book on a ${viewportName}, down and up`, async () => {
         const viewport = viewports[viewportName]
         // Reduced motion: a state shows at once, so computed opacity can be checked right away.
-        const context = await browser.newContext({viewport, reducedMotion: 'reduce'})
+        const context = await browser().newContext({viewport, reducedMotion: 'reduce'})
         const problems = await watch(context, builds[book].url)
         await context.addInitScript(() => {
           const record = window as unknown as {layoutShift: number; shifted: string[]}
@@ -127,7 +120,7 @@ describe('web story layouts', () => {
 
   for (const [book, file] of [['story', 'the-movement.html'], ['layouts', 'compass.html']] as const) {
     it(`keeps the right state and re-aligns the triggers when the window is resized and the phone rotated (${file})`, async () => {
-      const context = await browser.newContext({viewport: viewports.desktop, reducedMotion: 'reduce'})
+      const context = await browser().newContext({viewport: viewports.desktop, reducedMotion: 'reduce'})
       const problems = await watch(context, builds[book].url)
       const page = await context.newPage()
       await page.goto(`${builds[book].url}${file}`)

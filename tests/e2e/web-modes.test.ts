@@ -5,28 +5,20 @@
  * palette follows, text keeps its contrast) and print (steps with their
  * static figures, no sticky graphic, no controls).
  */
-import type {Browser} from 'playwright-core'
-import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
+import {describe, expect, inject, it} from 'vitest'
 import path from 'node:path'
 import fs from 'node:fs/promises'
-import {launch} from '../helpers/browser.js'
+import {browserForFile} from '../helpers/browser.js'
 import {root} from '../helpers/fixture-book.js'
 import {axe, scrollToRead, scrollySections, screenshot, sitePages, viewports, waitForState, watch} from '../helpers/story.js'
 
 const builds = inject('builds')
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = browserForFile()
 
 describe('web story modes', () => {
   for (const viewportName of ['desktop', 'phone'] as const) {
     it(`reads top to bottom with static figures when JavaScript is off, on a ${viewportName}`, async () => {
-      const context = await browser.newContext({javaScriptEnabled: false, viewport: viewports[viewportName]})
+      const context = await browser().newContext({javaScriptEnabled: false, viewport: viewports[viewportName]})
       const problems = await watch(context, builds.story.url)
       const page = await context.newPage()
       let steps = 0
@@ -76,7 +68,7 @@ describe('web story modes', () => {
 
   it('changes states without animation when the reader prefers reduced motion, and animates otherwise', async () => {
     const opacityAfterOneFrame = async (reducedMotion: 'reduce' | 'no-preference') => {
-      const page = await browser.newPage({viewport: viewports.desktop, reducedMotion})
+      const page = await browser().newPage({viewport: viewports.desktop, reducedMotion})
       await page.goto(`${builds.layouts.url}compass.html`)
       const [section] = await scrollySections(page)
       await scrollToRead(page, section.steps[0].id)
@@ -105,7 +97,7 @@ describe('web story modes', () => {
 
   for (const viewportName of ['desktop', 'phone'] as const) {
     it(`restyles the graphics for a dark colour scheme and keeps contrast, on a ${viewportName}`, async () => {
-      const context = await browser.newContext({viewport: viewports[viewportName], colorScheme: 'dark', reducedMotion: 'reduce'})
+      const context = await browser().newContext({viewport: viewports[viewportName], colorScheme: 'dark', reducedMotion: 'reduce'})
       const problems = await watch(context, builds.story.url)
       const page = await context.newPage()
       for (const file of ['live-from-lima.html', 'inside.html']) {
@@ -141,7 +133,7 @@ describe('web story modes', () => {
   }
 
   it('prints the steps with their static figures and without the sticky graphic or controls', async () => {
-    const context = await browser.newContext({viewport: viewports.desktop, colorScheme: 'dark'})
+    const context = await browser().newContext({viewport: viewports.desktop, colorScheme: 'dark'})
     const page = await context.newPage()
     await page.goto(`${builds.story.url}inside.html`)
     await page.emulateMedia({media: 'print'})

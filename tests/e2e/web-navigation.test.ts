@@ -7,19 +7,12 @@
  * that of the step landed on, whole), and the reading-progress bar.
  */
 import type {Browser, Page} from 'playwright-core'
-import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
-import {launch} from '../helpers/browser.js'
+import {describe, expect, inject, it} from 'vitest'
+import {browserForFile} from '../helpers/browser.js'
 import {drawnState, screenshot, scrollySections, sitePages, viewports, waitForState, watch} from '../helpers/story.js'
 
 const builds = inject('builds')
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = browserForFile()
 
 /** The focused element: where it is, whether it is on top and visibly outlined, and the step it is in. */
 function focused(page: Page) {
@@ -50,7 +43,7 @@ describe('web story navigation', () => {
   for (const viewportName of ['desktop', 'phone'] as const) {
     for (const [book, file] of [['layouts', 'compass.html'], ['story', 'those-who-stayed.html']] as const) {
       it(`moves through ${file} with the keyboard alone on a ${viewportName}`, async () => {
-        const context = await browser.newContext({viewport: viewports[viewportName], reducedMotion: 'reduce'})
+        const context = await browser().newContext({viewport: viewports[viewportName], reducedMotion: 'reduce'})
         const problems = await watch(context, builds[book].url)
         const page = await context.newPage()
         await page.goto(`${builds[book].url}${file}`)
@@ -122,7 +115,7 @@ describe('web story navigation', () => {
 
   for (const viewportName of ['desktop', 'phone'] as const) {
     it(`loads a deep link to every step with its state shown and its text readable, on a ${viewportName}`, async () => {
-      const context = await browser.newContext({viewport: viewports[viewportName], reducedMotion: 'reduce'})
+      const context = await browser().newContext({viewport: viewports[viewportName], reducedMotion: 'reduce'})
       let count = 0
       for (const book of ['story', 'layouts'] as const) {
         const problems = await watch(context, builds[book].url)
@@ -164,7 +157,7 @@ describe('web story navigation', () => {
   }
 
   it('never skips a state when an in-page link jumps over steps, and follows Back', async () => {
-    const context = await browser.newContext({viewport: viewports.phone, reducedMotion: 'reduce'})
+    const context = await browser().newContext({viewport: viewports.phone, reducedMotion: 'reduce'})
     const page = await context.newPage()
     await page.goto(`${builds.layouts.url}compass.html#bar-one`)
     await waitForState(page, 'scrolly-compass-2', 'one')
@@ -186,7 +179,7 @@ describe('web story navigation', () => {
   })
 
   it('shows reading progress without moving the layout', async () => {
-    const page = await browser.newPage({viewport: viewports.phone})
+    const page = await browser().newPage({viewport: viewports.phone})
     await page.goto(`${builds.story.url}the-party.html`)
     const bar = () => page.$eval('.progress__bar', (e) => ({scale: new DOMMatrix(getComputedStyle(e).transform).a, hidden: e.closest('[aria-hidden="true"]') !== null, position: getComputedStyle(e.parentElement as Element).position}))
     expect(await bar()).toEqual({scale: 0, hidden: true, position: 'fixed'})

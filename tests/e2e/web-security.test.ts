@@ -7,21 +7,13 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type {Browser} from 'playwright-core'
-import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
-import {launch} from '../helpers/browser.js'
+import {describe, expect, inject, it} from 'vitest'
+import {browserForFile} from '../helpers/browser.js'
 import {root} from '../helpers/fixture-book.js'
 import {sitePages, viewports, watch} from '../helpers/story.js'
 
 const builds = inject('builds')
-let browser: Browser
-
-beforeAll(async () => {
-  browser = await launch()
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = browserForFile()
 
 /** Width and height of a PNG, from its IHDR chunk. */
 function pngSize(data: Buffer): {width: number; height: number} {
@@ -32,7 +24,7 @@ function pngSize(data: Buffer): {width: number; height: number} {
 describe('web story security', () => {
   for (const book of ['story', 'basic', 'layouts'] as const) {
     it(`serves every page of the ${book} book under a strict CSP with no violation, error or foreign request`, async () => {
-      const context = await browser.newContext({viewport: viewports.phone})
+      const context = await browser().newContext({viewport: viewports.phone})
       const problems = await watch(context, builds[book].url)
       const page = await context.newPage()
       for (const file of await sitePages(builds[book].out)) {
@@ -67,7 +59,7 @@ describe('web story security', () => {
   }
 
   it('reports a CSP violation when a page breaks the policy (the check can fail)', async () => {
-    const context = await browser.newContext()
+    const context = await browser().newContext()
     const problems = await watch(context, builds.basic.url)
     const page = await context.newPage()
     await page.goto(`${builds.basic.url}first.html`)
@@ -85,7 +77,7 @@ describe('web story security', () => {
   })
 
   it('shows raw HTML in a chapter as text and never runs it', async () => {
-    const context = await browser.newContext()
+    const context = await browser().newContext()
     const problems = await watch(context, builds.layouts.url)
     const page = await context.newPage()
     await page.goto(`${builds.layouts.url}raw-html.html`, {waitUntil: 'load'})
@@ -109,7 +101,7 @@ describe('web story security', () => {
 
 describe('web story metadata', () => {
   it('gives every page a title, description, language, Open Graph tags and a favicon; canonical URLs when the book has a url', async () => {
-    const page = await browser.newPage()
+    const page = await browser().newPage()
     for (const book of ['story', 'basic', 'layouts'] as const) {
       const yaml = await fs.readFile(path.join(root, book === 'story' ? 'chapters' : `tests/fixtures/books/${book}`, 'book.yaml'), 'utf8')
       const language = /^language:\s*(\S+)/m.exec(yaml)?.[1]

@@ -1,6 +1,7 @@
 /** Debian's Chromium through playwright-core. A missing browser fails the test; it never skips. */
 import fs from 'node:fs'
 import {chromium, type Browser} from 'playwright-core'
+import {afterAll, beforeAll} from 'vitest'
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -13,4 +14,22 @@ export async function launch(): Promise<Browser> {
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
   })
+}
+
+/**
+ * One browser for a test file, launched before its tests and closed after
+ * them. Call it at the top level of the file; the tests call the getter.
+ */
+export function browserForFile(): () => Browser {
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    browser = await launch()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return () => {
+    if (!browser) throw new Error('Expected the browser to be launched, by `browserForFile()` at the top level of the test file')
+    return browser
+  }
 }
