@@ -34,7 +34,7 @@ interface ChildResult {
   timings: Record<string, number>
   webBytes: number
   epubBytes: number
-  incremental?: {parsed: number; reused: number; totalMs: number; previewMs: number; webMs: number; epubMs: number; parseMs: number}
+  incremental?: {parsed: number; reused: number; totalMs: number; previewMs: number; loadMs: number; parseMs: number; previewWebMs: number; previewWriteMs: number; webMs: number; epubMs: number}
   /** Chapters parsed by each worker thread and by the main thread (last), when the book was parsed in parallel. */
   parallel?: {workers: number; chapters: number[]}
 }
@@ -72,9 +72,12 @@ async function child(book: string, out: string, incremental: boolean): Promise<v
         reused: session!.stats.reused,
         totalMs: performance.now() - again,
         previewMs,
+        loadMs: second.timings.load ?? 0,
+        parseMs: second.timings.parse ?? 0,
+        previewWebMs: second.timings.previewWeb ?? 0,
+        previewWriteMs: second.timings.previewWrite ?? 0,
         webMs: second.timings.web ?? 0,
-        epubMs: second.timings.epub ?? 0,
-        parseMs: second.timings.parse ?? 0
+        epubMs: second.timings.epub ?? 0
       })
     }
     const median = (pick: (run: (typeof runs)[number]) => number) => runs.map(pick).sort((a, b) => a - b)[1]!
@@ -83,9 +86,12 @@ async function child(book: string, out: string, incremental: boolean): Promise<v
       reused: runs[0]!.reused,
       totalMs: median((r) => r.totalMs),
       previewMs: median((r) => r.previewMs),
+      loadMs: median((r) => r.loadMs),
+      parseMs: median((r) => r.parseMs),
+      previewWebMs: median((r) => r.previewWebMs),
+      previewWriteMs: median((r) => r.previewWriteMs),
       webMs: median((r) => r.webMs),
-      epubMs: median((r) => r.epubMs),
-      parseMs: median((r) => r.parseMs)
+      epubMs: median((r) => r.epubMs)
     }
   }
   report.maxRssMb = process.resourceUsage().maxRSS / 1024
@@ -162,7 +168,9 @@ async function main() {
         `        phases (s): ${phases}${ours.parallel ? `; parsed by ${ours.parallel.workers} worker thread${ours.parallel.workers === 1 ? '' : 's'} and the main thread (${ours.parallel.chapters.join(' + ')} chapters)` : ''}\n` +
         (theirs ? `        pandoc: epub ${(theirs.epubMs / 1000).toFixed(2)} s + html ${(theirs.htmlMs / 1000).toFixed(2)} s → Twofold is ${row.ratio!.toFixed(1)}× faster\n` : '') +
         (ours.incremental
-          ? `        edit one chapter: preview ${ours.incremental.previewMs.toFixed(0)} ms, EPUB ${ours.incremental.totalMs.toFixed(0)} ms (parsed ${ours.incremental.parsed}, reused ${ours.incremental.reused}; parse ${ours.incremental.parseMs.toFixed(0)} ms, web ${ours.incremental.webMs.toFixed(0)} ms, epub ${ours.incremental.epubMs.toFixed(0)} ms)\n`
+          ? `        edit one chapter: preview ${ours.incremental.previewMs.toFixed(0)} ms, EPUB ${ours.incremental.totalMs.toFixed(0)} ms (parsed ${ours.incremental.parsed}, reused ${ours.incremental.reused}; ` +
+            `preview: load ${ours.incremental.loadMs.toFixed(0)}, parse ${ours.incremental.parseMs.toFixed(0)}, web ${ours.incremental.previewWebMs.toFixed(0)}, write ${ours.incremental.previewWriteMs.toFixed(0)} ms; ` +
+            `then epub ${ours.incremental.epubMs.toFixed(0)} ms)\n`
           : '')
     )
   }

@@ -17,26 +17,12 @@ import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {recoverOutput, storeOf} from '../pipeline/write.js'
 import {root} from './helpers/fixture-book.js'
+import {treeHash} from './helpers/tree-hash.js'
 
 const run = promisify(execFile)
 const bin = path.join(root, 'bin/twofold.js')
 const basic = path.join(root, 'tests/fixtures/books/basic')
 const env = {...process.env, SOURCE_DATE_EPOCH: '1700000000', NO_COLOR: '1'}
-
-async function treeHash(dir: string): Promise<string> {
-  const hash = createHash('sha256')
-  const walk = async (current: string) => {
-    for (const name of (await fsp.readdir(current)).sort()) {
-      const full = path.join(current, name)
-      const stat = await fsp.stat(full)
-      hash.update(path.relative(dir, full)).update('\0')
-      if (stat.isDirectory()) await walk(full)
-      else hash.update(await fsp.readFile(full)).update('\0')
-    }
-  }
-  await walk(dir)
-  return hash.digest('hex')
-}
 
 /** A book of `count` chapters of a few KB each, with scrolly sections and a large image, so that writing takes a while. */
 async function largeBook(dir: string, count: number): Promise<void> {

@@ -7,7 +7,6 @@
  * as it was.
  */
 import {execFile} from 'node:child_process'
-import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {promisify} from 'node:util'
@@ -15,21 +14,11 @@ import os from 'node:os'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {build} from '../pipeline/build.js'
 import {bookForCase, root} from './helpers/fixture-book.js'
+import {treeHash} from './helpers/tree-hash.js'
+import {catalogueCases, catalogueDir, expectedMessages} from './helpers/catalogue.js'
 
 const run = promisify(execFile)
 const bin = path.join(root, 'bin/twofold.js')
-const dir = path.join(root, 'tests/fixtures/messages')
-const cases = (await fs.readdir(dir)).sort()
-
-interface Expected {
-  file: string
-  line: number | null
-  column: number | null
-  ruleId: string
-  source: string
-  fatal: boolean
-  reason: string
-}
 
 /** Run the CLI; resolves to its exit code and output (never rejects on a non-zero exit). */
 async function cli(args: string[], cwd: string): Promise<{code: number; stdout: string; stderr: string}> {
@@ -42,22 +31,6 @@ async function cli(args: string[], cwd: string): Promise<{code: number; stdout: 
   }
 }
 
-/** A hash of every path and byte under `dir` (following the output's symbolic link). */
-export async function treeHash(dir: string): Promise<string> {
-  const hash = createHash('sha256')
-  const walk = async (current: string) => {
-    for (const name of (await fs.readdir(current)).sort()) {
-      const full = path.join(current, name)
-      const stat = await fs.stat(full)
-      hash.update(path.relative(dir, full)).update('\0')
-      if (stat.isDirectory()) await walk(full)
-      else hash.update(await fs.readFile(full)).update('\0')
-    }
-  }
-  await walk(dir)
-  return hash.digest('hex')
-}
-
 describe('the catalogue through the CLI', () => {
   // One previous good build, copied (with its link and store) before each case.
   let goodParent = ''
@@ -68,14 +41,14 @@ describe('the catalogue through the CLI', () => {
   })
 
   it('has at least 25 cases', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(25)
+    expect(catalogueCases.length).toBeGreaterThanOrEqual(25)
   })
 
-  for (const name of cases) {
+  for (const name of catalogueCases) {
     it.concurrent(name, async () => {
-      const book = await bookForCase(path.join(dir, name))
+      const book = await bookForCase(path.join(catalogueDir, name))
       const work = path.dirname(book)
-      const expected = JSON.parse(await fs.readFile(path.join(dir, name, 'messages.json'), 'utf8')) as Expected[]
+      const expected = await expectedMessages(name)
       const hasErrors = expected.some((m) => m.fatal)
 
       // A previous good build in the output directory.

@@ -7,31 +7,20 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parseBook} from '../pipeline/build.js'
-import {bookForCase, root} from './helpers/fixture-book.js'
+import {catalogueCases, catalogueDir, expectedMessages, expectedPath, type ExpectedMessage} from './helpers/catalogue.js'
+import {bookForCase} from './helpers/fixture-book.js'
 
-const dir = path.join(root, 'tests/fixtures/messages')
-const cases = (await fs.readdir(dir)).sort()
-
-interface Expected {
-  file: string
-  line: number | null
-  column: number | null
-  ruleId: string | undefined
-  source: string | undefined
-  fatal: boolean
-  reason: string
-}
 
 describe('diagnostics catalogue', () => {
   it('has cases', () => {
-    expect(cases.length).toBeGreaterThan(0)
+    expect(catalogueCases.length).toBeGreaterThan(0)
   })
-  for (const name of cases) {
+  for (const name of catalogueCases) {
     it(name, async () => {
-      const caseDir = path.join(dir, name)
+      const caseDir = path.join(catalogueDir, name)
       const book = await bookForCase(caseDir)
       const {files} = await parseBook(book, path.dirname(book))
-      const actual: Expected[] = files.flatMap((file) =>
+      const actual: ExpectedMessage[] = files.flatMap((file) =>
         file.messages.map((m) => ({
           file: file.path.replace(/^book\//, ''),
           line: m.line ?? null,
@@ -42,9 +31,8 @@ describe('diagnostics catalogue', () => {
           reason: m.reason
         }))
       )
-      const expectedPath = path.join(caseDir, 'messages.json')
-      if (process.env.UPDATE) await fs.writeFile(expectedPath, `${JSON.stringify(actual, null, 2)}\n`)
-      const expected = JSON.parse(await fs.readFile(expectedPath, 'utf8')) as Expected[]
+      if (process.env.UPDATE) await fs.writeFile(expectedPath(name), `${JSON.stringify(actual, null, 2)}\n`)
+      const expected = await expectedMessages(name)
       expect(actual).toEqual(expected)
       // Every message names a place, a rule and a source.
       for (const m of actual) {

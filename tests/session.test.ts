@@ -5,7 +5,6 @@
  * what every chapter reads (references, graphics, book.yaml) parse all
  * chapters again; a chapter with errors is parsed again every time.
  */
-import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -14,23 +13,10 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildResult} from '../pipeline/build.js'
 import {BuildSession} from '../pipeline/session.js'
 import {root} from './helpers/fixture-book.js'
+import {treeHash} from './helpers/tree-hash.js'
 
 const basic = path.join(root, 'tests/fixtures/books/basic')
 const modified = new Date(Date.UTC(2026, 0, 1))
-
-async function treeHash(dir: string): Promise<string> {
-  const hash = createHash('sha256')
-  const walk = async (current: string) => {
-    for (const name of (await fs.readdir(current)).sort()) {
-      const full = path.join(current, name)
-      hash.update(path.relative(dir, full)).update('\0')
-      if ((await fs.stat(full)).isDirectory()) await walk(full)
-      else hash.update(await fs.readFile(full)).update('\0')
-    }
-  }
-  await walk(dir)
-  return hash.digest('hex')
-}
 
 const messages = (result: BuildResult) => result.files.flatMap((f) => f.messages.map((m) => `${f.path}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`)).sort()
 
