@@ -13,12 +13,12 @@
  * workers (no esbuild, one core), the main thread parses alone.
  */
 import {createHash} from 'node:crypto'
-import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {Worker} from 'node:worker_threads'
 import {VFileMessage} from 'vfile-message'
+import {bundle as makeBundle} from '../bin/bundle.js'
 import type {FormattedNote} from './citations/formatter.js'
 import type {ChapterSource, LoadedBook} from './load.js'
 import {createProcessor, parseChapter} from './parse.js'
@@ -212,63 +212,10 @@ export function warmUp(count = workerCount()): void {
 
 /**
  * The worker's code as one ES module: ./parse-worker.ts and everything it
- * imports, packages included, with each module's `import.meta.url` kept. Made
- * again only when one of its input files changed (size or modification time).
+ * imports, packages included (see ../bin/bundle.js), in the system's
+ * temporary directory.
  */
-export async function workerBundle(): Promise<string> {
-  const entry = path.join(here, 'parse-worker.ts')
+export function workerBundle(): Promise<string> {
   const dir = path.join(os.tmpdir(), `twofold-${createHash('sha256').update(`${here}\u0000${os.userInfo().uid}`).digest('hex').slice(0, 12)}`)
-  const bundle = path.join(dir, 'parse-worker.mjs')
-  const inputsFile = path.join(dir, 'parse-worker.inputs.json')
-  try {
-    const inputs = JSON.parse(await fs.readFile(inputsFile, 'utf8')) as Array<[string, number, number]>
-    const current = await Promise.all(inputs.map(async ([file]) => fs.stat(file).then((stat) => [file, stat.size, stat.mtimeMs] as const).catch(() => undefined)))
-    if (current.every((stat, index) => stat && stat[1] === inputs[index]![1] && stat[2] === inputs[index]![2])) {
-      await fs.access(bundle)
-      return bundle
-    }
-  } catch {}
-  const esbuild = await import('esbuild')
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // ES module builds first: a UMD build (jsonc-parser's) hides its `require`s from the bundler.
-    mainFields: ['module', 'main'],
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    // Packages in CommonJS `require` Node's built-ins: give the module a `require`.
-    banner: {js: "import {createRequire as __twofoldRequire} from 'node:module'; const require = __twofoldRequire(import.meta.url);"},
-    plugins: [
-      {
-        name: 'import-meta-url',
-        setup(build) {
-          // Files find their templates and packages next to themselves: keep each module's own URL.
-          build.onLoad({filter: /\.[cm]?[jt]s$/}, async (args) => {
-            const text = await fs.readFile(args.path, 'utf8')
-            if (!text.includes('import.meta.url')) return undefined
-            return {contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js'}
-          })
-        }
-      }
-    ]
-  })
-  await fs.mkdir(dir, {recursive: true})
-  const inputs = await Promise.all(
-    Object.keys(result.metafile.inputs).map(async (input) => {
-      const file = path.resolve(input)
-      const stat = await fs.stat(file).catch(() => undefined)
-      // An input that is not a file (none so far) cannot be checked: it is 0 bytes, and the bundle is made again each time.
-      return [file, stat?.size ?? -1, stat?.mtimeMs ?? -1] as const
-    })
-  )
-  // Written under a temporary name and renamed: another process may be reading the last one.
-  const temporary = `${bundle}.${process.pid}.tmp`
-  await fs.writeFile(temporary, result.outputFiles[0]!.contents)
-  await fs.rename(temporary, bundle)
-  await fs.writeFile(inputsFile, JSON.stringify(inputs))
-  return bundle
+  return makeBundle({entry: path.join(here, 'parse-worker.ts'), dir, name: 'parse-worker', packages: 'bundle'})
 }

@@ -1,0 +1,2 @@
+/** See ./bundle.js. */
+export function bundle(options: {entry: string; dir: string; name: string; packages: 'bundle' | 'external'; external?: string[]}): Promise<string>
