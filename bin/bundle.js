@@ -2,7 +2,7 @@
  * One ES module of a TypeScript entry and everything it imports, made with
  * esbuild and kept on disk: made again only when one of its input files
  * changed (size or modification time). Each module keeps its own
- * `import.meta.url`, so files still find their templates and packages next
+ * `import.meta.url` (and `dirname`, `filename`), so files still find their templates and packages next
  * to themselves. Used for the `twofold` command (./twofold.js: Node loads one
  * file instead of compiling a hundred through tsx) and for the parse worker
  * threads (../pipeline/parallel.ts). Plain JavaScript: it runs before any
@@ -73,7 +73,11 @@ export async function bundle(options) {
             if (!/\.[cm]?[jt]s$/.test(args.path)) return undefined
             const text = await fs.readFile(args.path, 'utf8')
             const loader = /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js'
-            return {contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader}
+            const contents = text
+              .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+              .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
+              .replaceAll('import.meta.filename', JSON.stringify(args.path))
+            return {contents, loader}
           })
         }
       }

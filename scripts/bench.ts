@@ -7,7 +7,8 @@
  * `pandoc --citeproc` to EPUB and standalone HTML, as a ratio measured in the
  * same run (install it with `apt-get install -y pandoc`; without it the
  * comparison is skipped). Writes bench-results.json. Each size is built in
- * a fresh process, after Twofold's code is loaded (and the worker threads'
+ * a fresh process that loads Twofold as the `twofold` command does (one
+ * bundled module, no tsx), after its code is loaded (and the worker threads'
  * bundle made): what is timed is the build, as in `twofold build`.
  *
  *   npm run bench                      # 10, 100, 1000
@@ -20,6 +21,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {parseArgs, promisify} from 'node:util'
+import {bundle} from '../bin/bundle.js'
 import {writeSyntheticBook} from './synth-book.js'
 
 const run = promisify(execFile)
@@ -98,8 +100,16 @@ async function child(book: string, out: string, incremental: boolean): Promise<v
   process.stdout.write(`${JSON.stringify(report)}\n`)
 }
 
+/**
+ * This script as the `twofold` command runs: one bundled module (../bin/bundle.js), in a process without tsx, so
+ * that peak RSS is the command's.
+ */
+function childScript(): Promise<string> {
+  return bundle({entry: path.join(root, 'scripts/bench.ts'), dir: path.join(root, 'node_modules/.cache/twofold'), name: 'bench', packages: 'bundle', external: ['@resvg/resvg-js', 'esbuild', 'tsx']})
+}
+
 async function runChild(book: string, out: string, incremental: boolean): Promise<ChildResult> {
-  const {stdout} = await run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench.ts'), '--child', '--book', book, '--out', out, ...(incremental ? ['--incremental'] : [])], {
+  const {stdout} = await run(process.execPath, [await childScript(), '--child', '--book', book, '--out', out, ...(incremental ? ['--incremental'] : [])], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
     env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
