@@ -15,22 +15,17 @@ import path from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 /**
- * The bundle of `entry` in `dir` (as `<name>.mjs`), made or reused; resolves
- * to its path. `packages`: `bundle` puts packages in it too (it can then live
- * anywhere), `external` leaves them to Node (so `dir` must be where Node
- * finds them, inside the project); `external` names packages to leave out
- * of a bundle with packages (ones with native binaries), as `external` does.
+ * The bundle `bundle` would give, if it is there and none of its inputs
+ * changed; else `undefined` (nothing is made).
  *
- * @param {{entry: string, dir: string, name: string, packages: 'bundle' | 'external', external?: string[]}} options
- * @returns {Promise<string>}
+ * @param {{dir: string, name: string}} options
+ * @returns {Promise<string | undefined>}
  */
-export async function bundle(options) {
-  const {entry, dir, name, packages, external = []} = options
-  const file = path.join(dir, `${name}.mjs`)
-  const inputsFile = path.join(dir, `${name}.inputs.json`)
+export async function freshBundle(options) {
+  const file = path.join(options.dir, `${options.name}.mjs`)
   try {
     /** @type {Array<[string, number, number]>} */
-    const inputs = JSON.parse(await fs.readFile(inputsFile, 'utf8'))
+    const inputs = JSON.parse(await fs.readFile(path.join(options.dir, `${options.name}.inputs.json`), 'utf8'))
     // Synchronous: hundreds of stats through the thread pool took a second, these take milliseconds.
     const same = ([input, size, mtime]) => {
       const stat = statSync(input, {throwIfNoEntry: false})
@@ -41,6 +36,25 @@ export async function bundle(options) {
       return file
     }
   } catch {}
+  return undefined
+}
+
+/**
+ * The bundle of `entry` in `dir` (as `<name>.mjs`), made or reused; resolves
+ * to its path. `packages`: `bundle` puts packages in it too (it can then live
+ * anywhere), `external` leaves them to Node (so `dir` must be where Node
+ * finds them, inside the project); `external` names packages to leave out
+ * of a bundle with packages (ones with native binaries), as `external` does.
+ *
+ * @param {{entry: string, dir: string, name: string, packages: 'bundle' | 'external', external?: string[]}} options
+ * @returns {Promise<string>}
+ */
+export async function bundle(options) {
+  const fresh = await freshBundle(options)
+  if (fresh) return fresh
+  const {entry, dir, name, packages, external = []} = options
+  const file = path.join(dir, `${name}.mjs`)
+  const inputsFile = path.join(dir, `${name}.inputs.json`)
 
   const esbuild = await import('esbuild')
   /** @type {Map<string, [number, number]>} */

@@ -134,6 +134,11 @@ export class BuildSession {
     return fresh
   }
 
+  /** Whether a formatter is kept from an earlier build (its notes need no formatting again). */
+  get keepsFormatter(): boolean {
+    return this.kept !== undefined
+  }
+
   /** The EPUB the last build wrote under `name`, if any (the web preview offers it until the new one is made). */
   epub(name: string): Uint8Array | undefined {
     return this.lastEpub?.name === name ? this.lastEpub.bytes : undefined

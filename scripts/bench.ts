@@ -46,8 +46,10 @@ async function child(book: string, out: string, incremental: boolean): Promise<v
   const {build} = await import('../pipeline/build.js')
   const {BuildSession} = await import('../pipeline/session.js')
   const {lastParallel, workerBundle, workerCount} = await import('../pipeline/parallel.js')
-  // With TWOFOLD_WORKERS, the worker threads' code, like the rest of Twofold's, is ready before the clock starts (made once per code change).
+  const {citationWorkerBundle} = await import('../pipeline/citations/worker.js')
+  // The worker threads' code, like the rest of Twofold's, is ready before the clock starts (made once per code change).
   if (workerCount() > 0) await workerBundle().catch(() => undefined)
+  await citationWorkerBundle()
   const session = incremental ? new BuildSession() : undefined
   const started = performance.now()
   const cpu = process.cpuUsage()

@@ -90,6 +90,10 @@ export interface Formatter {
   takeNotes(): Array<[string, FormattedNote]>
   /** Notes another formatter of the same book, style and locale formatted: they are not formatted again. */
   addNotes(notes: Iterable<[string, FormattedNote]>): void
+  /** The bibliography this formatter made (entries in the style's order), if it made it: to hand to another formatter. */
+  takeBibliography(): Array<[string, FormattedNote]> | undefined
+  /** The bibliography another formatter of the same book, style and locale made: it is not made again. */
+  addBibliography(entries: Array<[string, FormattedNote]>): void
 }
 
 /** A formatted note as a formatter keeps it. */
@@ -171,6 +175,14 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     },
     addNotes(more) {
       for (const [key, note] of more) if (!notes.has(key)) notes.set(key, note)
+    },
+    takeBibliography() {
+      return order ? [...order.keys()].map((id) => [id, entries.get(id)!]) : undefined
+    },
+    addBibliography(made) {
+      if (order) return
+      order = new Map(made.map(([id], index) => [id, index]))
+      for (const [id, entry] of made) entries.set(id, entry)
     },
     order(ids) {
       const rank = bibliographyOrder()

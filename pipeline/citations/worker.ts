@@ -1,0 +1,141 @@
+/**
+ * Citations formatted on a worker thread while the main thread parses the
+ * chapters. citeproc-js is the largest single cost of a small book (setting
+ * up the style, the bibliography, every distinct note) and needs nothing but
+ * the bibliography and each citation's cites, which the parse yields chapter
+ * by chapter. The worker makes its own formatter for the same items, style
+ * and locale, makes the bibliography, formats each note it is sent, and at
+ * the end hands everything over (`takeNotes`, `takeBibliography`), so the
+ * main thread's formatter formats nothing it already has, with the same
+ * result (a formatter's output depends only on items, style and locale).
+ *
+ * The worker runs as a bundle (../../bin/bundle.js) in the system's
+ * temporary directory. A build never waits for the bundle to be made: while
+ * it is stale the build formats on the main thread and the bundle is made
+ * on the side for the next one. Anything that goes wrong in the worker
+ * leaves the main thread to format, as without it.
+ */
+import {createHash} from 'node:crypto'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+import {isMainThread, parentPort, Worker} from 'node:worker_threads'
+import {bundle, freshBundle} from '../../bin/bundle.js'
+import type {CiteItem, CslItem} from '../types.js'
+import {createFormatter, type FormattedNote, type Formatter, type FormatterOptions} from './formatter.js'
+
+/** What the main thread sends. */
+type Request = {type: 'book'; items: CslItem[]; options: FormatterOptions} | {type: 'notes'; clusters: CiteItem[][]} | {type: 'finish'}
+
+/** What the worker answers to `finish`. */
+type Reply = {type: 'done'; notes: Array<[string, FormattedNote]>; bibliography: Array<[string, FormattedNote]> | undefined} | {type: 'failed'; message: string}
+
+/** What the worker formatted, for `Formatter.addNotes` and `Formatter.addBibliography`. */
+export interface FormattedCitations {
+  notes: Array<[string, FormattedNote]>
+  bibliography: Array<[string, FormattedNote]> | undefined
+}
+
+/** A worker formatting one book's citations; see the module comment. */
+export interface CitationWorker {
+  /** Format the notes of these citations (each a list of cites). */
+  send(clusters: CiteItem[][]): void
+  /** Everything formatted, once every note sent is; `undefined` when the worker failed. Ends the worker. */
+  finish(): Promise<FormattedCitations | undefined>
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const bundleOptions = {
+  entry: path.join(here, 'worker.ts'),
+  dir: path.join(os.tmpdir(), `twofold-${createHash('sha256').update(`${here}\u0000${os.userInfo().uid}`).digest('hex').slice(0, 12)}`),
+  name: 'citation-worker',
+  packages: 'bundle' as const,
+  external: ['esbuild']
+}
+let making: Promise<string | undefined> | undefined
+
+/** Make the worker's bundle (or check it), once per process; resolves to its path, or undefined when it cannot be made. */
+export function citationWorkerBundle(): Promise<string | undefined> {
+  making ??= bundle(bundleOptions).catch(() => undefined)
+  return making
+}
+
+/**
+ * Start formatting a book's citations on a worker thread, or `undefined`
+ * when there is nothing to format, `TWOFOLD_CITATION_WORKER=0` says not to,
+ * or the worker's bundle is not made yet (it is then made for the next
+ * build, and this one formats on the main thread).
+ */
+export async function startCitationWorker(items: Map<string, CslItem>, options: FormatterOptions): Promise<CitationWorker | undefined> {
+  if (items.size === 0 || process.env.TWOFOLD_CITATION_WORKER === '0') return undefined
+  const ready = making ? await making : await freshBundle(bundleOptions)
+  if (!ready) {
+    void citationWorkerBundle()
+    return undefined
+  }
+  let worker: Worker
+  try {
+    worker = new Worker(pathToFileURL(ready), {resourceLimits: {maxOldGenerationSizeMb: 512}})
+  } catch {
+    return undefined
+  }
+  let failed = false
+  const result = new Promise<FormattedCitations | undefined>((resolve) => {
+    worker.once('message', (reply: Reply) => resolve(reply.type === 'done' ? {notes: reply.notes, bibliography: reply.bibliography} : undefined))
+    worker.once('error', () => resolve(undefined))
+    worker.once('exit', () => resolve(undefined))
+  }).then((formatted) => {
+    failed = formatted === undefined
+    void worker.terminate()
+    return formatted
+  })
+  const post = (request: Request) => {
+    if (failed) return
+    try {
+      worker.postMessage(request)
+    } catch {
+      failed = true
+    }
+  }
+  post({type: 'book', items: [...items.values()], options})
+  return {
+    send(clusters) {
+      if (clusters.length > 0) post({type: 'notes', clusters})
+    },
+    finish() {
+      post({type: 'finish'})
+      return result
+    }
+  }
+}
+
+// The worker itself.
+if (!isMainThread && parentPort) {
+  const port = parentPort
+  let formatter: Formatter | undefined
+  let problem: string | undefined
+  port.on('message', (request: Request) => {
+    try {
+      if (request.type === 'book') {
+        formatter = createFormatter(new Map(request.items.map((item) => [item.id, item])), request.options)
+        // The bibliography first: every entry is registered and sorted once, as the main thread would.
+        formatter.order([])
+      } else if (request.type === 'notes') {
+        for (const cites of request.clusters) {
+          try {
+            formatter?.cluster(cites)
+          } catch {
+            // A key not in the bibliography: the main thread reports it (and the build fails).
+          }
+        }
+      } else {
+        const reply: Reply = formatter && !problem ? {type: 'done', notes: formatter.takeNotes(), bibliography: formatter.takeBibliography()} : {type: 'failed', message: problem ?? 'no formatter'}
+        port.postMessage(reply)
+      }
+    } catch (cause) {
+      // A style that cannot be used: the main thread reports it.
+      problem = cause instanceof Error ? cause.message : String(cause)
+      formatter = undefined
+    }
+  })
+}
