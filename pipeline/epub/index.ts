@@ -16,7 +16,7 @@ import {fileURLToPath} from 'node:url'
 import {EPub as EPubClass} from 'epub-gen-memory'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
-import {toHast} from 'mdast-util-to-hast'
+import {rootToHast} from '../to-hast.js'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {visit} from '../visit.js'
@@ -194,7 +194,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   for (const [index, chapter] of book.chapters.entries()) {
     const renderBody = () => {
       const handlers = handlersFor(chapter)
-      const content = toHast(chapter.tree, {handlers}) as HastRoot
+      const content = rootToHast(chapter.tree, {handlers})
       tightenNoteSpace(content)
       return render([
         h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [

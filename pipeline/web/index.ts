@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url'
 import * as esbuild from 'esbuild'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
-import {toHast} from 'mdast-util-to-hast'
+import {rootToHast} from '../to-hast.js'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {page, type PageAssets} from '../../templates/web/page.js'
@@ -127,7 +127,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
 
   function chapterPage(index: number, chapter: Chapter): string {
     const handlers = handlersFor(chapter)
-    const content = toHast(chapter.tree, {handlers}) as HastRoot
+    const content = rootToHast(chapter.tree, {handlers})
     tightenNoteSpace(content)
     const previous = book.chapters[index - 1]
     const next = book.chapters[index + 1]

@@ -1,0 +1,41 @@
+/**
+ * `toHast` of mdast-util-to-hast for a chapter, with the same result and
+ * without its walk. `toHast` starts by walking the whole tree with
+ * `unist-util-visit` to find link and footnote definitions; that walk (a
+ * renamed function and a copied ancestor list at every node) cost more than
+ * the conversion itself. Here the definitions are found with our own walk
+ * (./visit.ts) and put on the state (`definitionById`, `footnoteById`, part
+ * of the documented `State`) from the root handler, which `toHast` is given
+ * an empty root to call.
+ */
+import type {Root as HastRoot} from 'hast'
+import type {Root} from 'mdast'
+import {defaultHandlers, toHast, type Handler, type Options} from 'mdast-util-to-hast'
+import {visit} from './visit.js'
+
+/** `toHast(tree, options)` for a root (see the module comment). */
+export function rootToHast(tree: Root, options: Options = {}): HastRoot {
+  const rootHandler: Handler = options.handlers?.root ?? (defaultHandlers.root as Handler)
+  return toHast(
+    {type: 'root', children: []},
+    {
+      ...options,
+      handlers: {
+        ...options.handlers,
+        root(state) {
+          visit(tree, (node) => {
+            // The first definition of an identifier wins, as in CommonMark (and as `toHast` does).
+            if (node.type === 'definition') {
+              const id = String(node.identifier).toUpperCase()
+              if (!state.definitionById.has(id)) state.definitionById.set(id, node)
+            } else if (node.type === 'footnoteDefinition') {
+              const id = String(node.identifier).toUpperCase()
+              if (!state.footnoteById.has(id)) state.footnoteById.set(id, node)
+            }
+          })
+          return rootHandler(state, tree, undefined)
+        }
+      }
+    }
+  ) as HastRoot
+}
