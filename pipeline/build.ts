@@ -218,8 +218,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     pages.push({path: epubName, contents: epub})
     return pages
   }
-  const write = (web: OutputFile[], epub: Uint8Array) =>
-    writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}], {reuse: options.session !== undefined})
+  const write = (web: OutputFile[], epub: Uint8Array, cleanUp = true) =>
+    writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}], {reuse: options.session !== undefined, cleanUp})
 
   // Preview first (`twofold dev`, after a first build): the chapter pages, with the last EPUB and the last book-wide
   // pages (sources, disagreements: their note numbers may be behind), are written and announced before the EPUB is
@@ -231,7 +231,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     web = await webFiles(previous, options.session?.webBackMatter)
     timings.web = timings.previewWeb = performance.now() - t
     t = performance.now()
-    await write(web, previous)
+    await write(web, previous, false)
     timings.write = timings.previewWrite = performance.now() - t
     timings.preview = performance.now() - started
     options.onPreview?.()

@@ -47,6 +47,11 @@ export interface WriteOptions {
    * hundred). The files of a build are never changed once it is complete.
    */
   reuse?: boolean | undefined
+  /**
+   * Remove the builds before the previous one, and what killed builds left
+   * (default `true`). A preview skips it: the write that follows does it.
+   */
+  cleanUp?: boolean | undefined
 }
 
 /** What this process last wrote into an output directory (with `reuse`): the complete build and its files. */
@@ -100,7 +105,7 @@ export async function writeAtomically(outDir: string, files: OutputFile[], optio
     await fs.rm(link, {force: true})
     throw cause
   }
-  await removeStale(outDir)
+  if (options.cleanUp !== false) await removeStale(outDir)
 }
 
 /**
