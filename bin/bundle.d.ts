@@ -1,4 +1,14 @@
+/** Options of `bundle` and `freshBundle` (see ./bundle.js). */
+export interface BundleOptions {
+  entry: string
+  dir: string
+  name: string
+  packages: 'bundle' | 'external'
+  external?: string[]
+}
+
 /** See ./bundle.js. */
-export function bundle(options: {entry: string; dir: string; name: string; packages: 'bundle' | 'external'; external?: string[]}): Promise<string>
+export function bundle(options: BundleOptions): Promise<string>
+
 /** See ./bundle.js. */
-export function freshBundle(options: {dir: string; name: string}): Promise<string | undefined>
+export function freshBundle(options: BundleOptions): Promise<string | undefined>

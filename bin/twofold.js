@@ -19,7 +19,13 @@ async function load() {
     } catch {
       // No bundle: tsx below.
     }
-    if (file) return import(pathToFileURL(file).href)
+    if (file) {
+      try {
+        return await import(pathToFileURL(file).href)
+      } catch {
+        // A bundle that does not load: tsx below.
+      }
+    }
   }
   const {register} = await import('tsx/esm/api')
   register()

@@ -95,6 +95,10 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   timings.load = performance.now() - t
 
   t = performance.now()
+  const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
+  const chapters: Chapter[] = []
+  if (loaded.chapters.length >= parallelThreshold) warmUp(options.workers)
+  await session?.begin(loaded)
   // The notes of a large book are formatted on a worker thread while the chapters are parsed (see ./citations/worker.ts).
   const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
   const citing =
@@ -113,42 +117,44 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
     }
     citing.send(clusters)
   }
-  const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
-  const chapters: Chapter[] = []
-  if (loaded.chapters.length >= parallelThreshold) warmUp(options.workers)
-  await session?.begin(loaded)
-  const restored = new Map<ChapterSource, Chapter>()
-  for (const source of loaded.chapters) {
-    const chapter = await session?.restore(source)
-    if (chapter) restored.set(source, chapter)
-  }
-  // A large book is parsed on every core (./parallel.ts); the graphics and the session are then updated in chapter order below.
-  const unparsed = loaded.chapters.filter((source) => !restored.has(source))
   let parallel: Awaited<ReturnType<typeof parseInParallel>> | undefined
-  if (unparsed.length >= parallelThreshold && (options.workers ?? workerCount()) > 0) {
-    parallel = await parseInParallel(loaded, bibliography.items, unparsed, {
-      workers: options.workers,
-      onParsed: (done) => onProgress?.('parsing', restored.size + done, loaded.chapters.length)
-    })
-  }
-  for (const source of loaded.chapters) {
-    onProgress?.('parsing', chapters.length, loaded.chapters.length)
-    let chapter = restored.get(source)
-    const elsewhere = parallel?.chapters.get(source)
-    if (chapter) {
-      // The graphics its scrolly sections use, as the parse would have read them.
-      for (const name of chapter.file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
-    } else if (elsewhere) {
-      chapter = elsewhere.chapter
-      // The graphics its parse asked for, read here (their messages are on the graphics' files).
-      for (const name of elsewhere.graphics) await loaded.graphics.get(name)
-      await session?.store(chapter)
-    } else {
-      chapter = await parseChapter(processor, source)
-      await session?.store(chapter)
+  try {
+    const restored = new Map<ChapterSource, Chapter>()
+    for (const source of loaded.chapters) {
+      const chapter = await session?.restore(source)
+      if (chapter) restored.set(source, chapter)
     }
-    chapters.push(chapter)
-    sendCitations(chapter)
+    // A large book is parsed on every core (./parallel.ts); the graphics and the session are then updated in chapter order below.
+    const unparsed = loaded.chapters.filter((source) => !restored.has(source))
+    if (unparsed.length >= parallelThreshold && (options.workers ?? workerCount()) > 0) {
+      parallel = await parseInParallel(loaded, bibliography.items, unparsed, {
+        workers: options.workers,
+        onParsed: (done) => onProgress?.('parsing', restored.size + done, loaded.chapters.length)
+      })
+    }
+    for (const source of loaded.chapters) {
+      onProgress?.('parsing', chapters.length, loaded.chapters.length)
+      let chapter = restored.get(source)
+      const elsewhere = parallel?.chapters.get(source)
+      if (chapter) {
+        // The graphics its scrolly sections use, as the parse would have read them.
+        for (const name of chapter.file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
+      } else if (elsewhere) {
+        chapter = elsewhere.chapter
+        // The graphics its parse asked for, read here (their messages are on the graphics' files).
+        for (const name of elsewhere.graphics) await loaded.graphics.get(name)
+        await session?.store(chapter)
+      } else {
+        chapter = await parseChapter(processor, source)
+        await session?.store(chapter)
+      }
+      chapters.push(chapter)
+      sendCitations(chapter)
+    }
+  } catch (cause) {
+    // The worker must not outlive a build that failed on the way.
+    citing?.abort()
+    throw cause
   }
   onProgress?.('parsing', chapters.length, loaded.chapters.length)
   const formatted = await citing?.finish()

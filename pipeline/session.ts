@@ -154,6 +154,11 @@ export class BuildSession {
    * the same (its entries, their places and its messages), else `load()`'s.
    */
   async bibliography(file: VFile, load: () => Promise<Bibliography>): Promise<Bibliography> {
+    // A file that could not be read as text (its messages say why) is loaded every time.
+    if (file.messages.length > 0) {
+      this.lastBibliography = undefined
+      return load()
+    }
     const text = String(file.value ?? '')
     const last = this.lastBibliography
     if (last && last.text === text) {
@@ -162,6 +167,7 @@ export class BuildSession {
       return {file, items: last.items}
     }
     const loaded = await load()
+    // The messages `load` added (the file had none before).
     this.lastBibliography = {text, items: loaded.items, positions: file.data.referencePositions, messages: [...file.messages]}
     return loaded
   }

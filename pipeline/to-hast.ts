@@ -16,26 +16,26 @@ import {visit} from './visit.js'
 /** `toHast(tree, options)` for a root (see the module comment). */
 export function rootToHast(tree: Root, options: Options = {}): HastRoot {
   const rootHandler: Handler = options.handlers?.root ?? (defaultHandlers.root as Handler)
-  return toHast(
-    {type: 'root', children: []},
-    {
-      ...options,
-      handlers: {
-        ...options.handlers,
-        root(state) {
-          visit(tree, (node) => {
-            // The first definition of an identifier wins, as in CommonMark (and as `toHast` does).
-            if (node.type === 'definition') {
-              const id = String(node.identifier).toUpperCase()
-              if (!state.definitionById.has(id)) state.definitionById.set(id, node)
-            } else if (node.type === 'footnoteDefinition') {
-              const id = String(node.identifier).toUpperCase()
-              if (!state.footnoteById.has(id)) state.footnoteById.set(id, node)
-            }
-          })
-          return rootHandler(state, tree, undefined)
-        }
+  const stand: Root = {type: 'root', children: []}
+  return toHast(stand, {
+    ...options,
+    handlers: {
+      ...options.handlers,
+      root(state, node, parent) {
+        // A root inside the tree (a plugin's) is a root like any other.
+        if (node !== stand) return rootHandler(state, node, parent)
+        visit(tree, (child) => {
+          // The first definition of an identifier wins, as in CommonMark (and as `toHast` does).
+          if (child.type === 'definition') {
+            const id = String(child.identifier).toUpperCase()
+            if (!state.definitionById.has(id)) state.definitionById.set(id, child)
+          } else if (child.type === 'footnoteDefinition') {
+            const id = String(child.identifier).toUpperCase()
+            if (!state.footnoteById.has(id)) state.footnoteById.set(id, child)
+          }
+        })
+        return rootHandler(state, tree, undefined)
       }
     }
-  ) as HastRoot
+  }) as HastRoot
 }

@@ -82,6 +82,8 @@ type Replace = (...args: unknown[]) => unknown
 function fastFindAndReplace(tree: Node, list: unknown, options?: {ignore?: unknown}): void {
   const ignored = convert((options?.ignore ?? []) as Parameters<typeof convert>[0]) as Check
   const pairs = toPairs(list)
+  // The root is tested as any node (and a text node is never ignored), as the library does.
+  if (tree.type !== 'text' && ignored(tree, undefined, undefined)) return
   for (const [find, replace] of pairs) walk(tree, [], find, replace)
 
   function walk(node: Node, parents: Parent[], find: RegExp, replace: Replace): void {

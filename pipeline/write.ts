@@ -79,8 +79,10 @@ export async function writeAtomically(outDir: string, files: OutputFile[], optio
     const last = written.get(outDir)
     written.delete(outDir)
     const before = last && last.build === (await currentBuild(outDir)) ? last.files : undefined
+    // One file per path, the last given (two writes of one path would race, and a link's file must never be written into).
+    const unique = [...new Map(files.map((f) => [f.path, f])).values()]
     await Promise.all(
-      files.map(async (f) => {
+      unique.map(async (f) => {
         const target = path.join(temporary, f.path)
         const old = before?.get(f.path)
         if (old !== undefined && sameContents(old, f.contents)) {
@@ -88,7 +90,8 @@ export async function writeAtomically(outDir: string, files: OutputFile[], optio
             await fs.link(path.join(last!.build, f.path), target)
             return
           } catch {
-            // A file system without hard links, or a file gone from the last build: write it.
+            // A file system without hard links, or a file gone from the last build: write it (as a new file).
+            await fs.rm(target, {force: true})
           }
         }
         await fs.writeFile(target, f.contents)
@@ -99,7 +102,7 @@ export async function writeAtomically(outDir: string, files: OutputFile[], optio
     await fs.symlink(path.relative(parent, complete), link, 'dir')
     if (legacy) await fs.rename(outDir, path.join(store, `build-${time - 1}-${process.pid}`))
     await fs.rename(link, outDir)
-    if (options.reuse) written.set(outDir, {build: complete, files: new Map(files.map((f) => [f.path, f.contents]))})
+    if (options.reuse) written.set(outDir, {build: complete, files: new Map(unique.map((f) => [f.path, f.contents]))})
   } catch (cause) {
     await fs.rm(temporary, {recursive: true, force: true})
     await fs.rm(link, {force: true})

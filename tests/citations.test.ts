@@ -323,11 +323,13 @@ describe('CSL formatter', () => {
       ...items,
       ['question', {id: 'question', type: 'article-newspaper', title: 'Who Ended the Siege?', author: [{family: 'Ortiz', given: 'Luis', suffix: 'Jr.'}], 'container-title': 'El Diario', issued: {'date-parts': [[1997, 4, 23]]}}],
       ['quoted', {id: 'quoted', type: 'chapter', title: 'The “Residence” Years', author: [{family: 'Kim', given: 'Lee'}], 'container-title': 'Essays on Lima', editor: [{family: 'Ruiz', given: 'Eva'}], page: '10-20', issued: {'date-parts': [[2010]]}}],
-      ['nameless', {id: 'nameless', type: 'report', title: 'Annual Report on Security', publisher: 'Ministry', issued: {'date-parts': [[1998]]}}]
+      ['nameless', {id: 'nameless', type: 'report', title: 'Annual Report on Security', publisher: 'Ministry', issued: {'date-parts': [[1998]]}}],
+      // A short title ending in an abbreviation, whose period takes the layout's: a form of its own.
+      ['abbreviated', {id: 'abbreviated', type: 'book', title: 'A History of the U.S.', author: [{family: 'Lopez', given: 'Ana'}], issued: {'date-parts': [[1990]]}}]
     ])
     const cites: CiteItem[] = []
     for (const key of more.keys()) {
-      for (const prefix of ['', 'see']) for (const suffix of ['', 'p. 7', 'pp. 3-4', 'ch. 2', 'emphasis added']) cites.push({key, prefix, suffix, suppressAuthor: false})
+      for (const prefix of ['', 'see']) for (const suffix of ['', 'p. 7', 'pp. 3-4', 'ch. 2', 'emphasis added', '12, emphasis added.']) cites.push({key, prefix, suffix, suppressAuthor: false})
       cites.push({key, prefix: '', suffix: '', suppressAuthor: true})
     }
     const clusters: CiteItem[][] = []
@@ -344,9 +346,10 @@ describe('CSL formatter', () => {
     const rendered = createFormatter(more, {style: 'chicago-note-bibliography', locale: 'en', joinNotes: false})
     for (const cluster of clusters) expect(joined.cluster(cluster).html).toBe(rendered.cluster(cluster).html)
     expect(clusters.length).toBeGreaterThan(350)
-    // One formatter ran citeproc for every note; the other for single works and the first note of each form.
+    // One formatter ran citeproc for every note; the other for single works and the first note of each form (many
+    // here, where every work ends its note differently; a book's notes come in far fewer forms).
     expect(rendered.runs.clusters).toBeGreaterThan(clusters.length)
-    expect(joined.runs.clusters).toBeLessThan(rendered.runs.clusters / 2)
+    expect(joined.runs.clusters).toBeLessThan(rendered.runs.clusters * 0.75)
     // The quotation mark that took the period in `“Title.”` gives it back before the delimiter.
     expect(joined.cluster([{key: 'smith-2020', prefix: '', suffix: '', suppressAuthor: false}, {key: 'garcia-2001', prefix: '', suffix: '', suppressAuthor: false}]).text).toBe(
       'Smith, “Hostage Crises and the Press”; García, The Residence: Four Months in Lima.'

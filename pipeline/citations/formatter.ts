@@ -238,6 +238,8 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
    */
   function composed(list: CiteItem[]): Memo | undefined {
     if (!layout || list.length < 2 || new Set(list.map((item) => item.key)).size !== list.length) return undefined
+    // A cite whose own text ends in punctuation (`[@a, 12, emphasis added.]`) may have merged with the layout's suffix.
+    if (list.some((item) => /[.!?…:;,]\s*$/.test(item.suffix))) return undefined
     const parts: Array<{nodes: ElementContent[]; quoted: boolean}> = []
     for (const item of list) {
       const part = layoutContent(citation([item]).nodes, layout)
@@ -358,12 +360,16 @@ function layoutContent(nodes: ElementContent[], layout: Layout): {nodes: Element
 }
 
 /**
- * The ends of a note's form, where joining can go wrong: its markup with the words blanked out (`x, “x.”`), up
- * to the first word and after the last. Notes whose ends look alike join alike; the first of each pair is checked.
+ * The ends of a note's form, where joining can go wrong: its markup with the
+ * words blanked out (`x, “x.”`) up to the first word, and its last word with
+ * letters and digits blanked (`a.a.` for `U.S.`, `a.` for `Press.`), so that
+ * an abbreviation whose period took the layout's is a form of its own. Notes
+ * whose ends look alike join alike; the first of each pair is checked.
  */
 function edges(html: string): string {
   const form = html.replace(/[\p{L}\p{N}]+(?:[ '’\-–][\p{L}\p{N}]+)*/gu, 'x')
-  return `${form.slice(0, form.indexOf('x') + 1)}…${form.slice(form.lastIndexOf('x'))}`
+  const last = html.slice(html.lastIndexOf(' ') + 1).replace(/\p{L}+/gu, 'a').replace(/\p{N}+/gu, '9')
+  return `${form.slice(0, form.indexOf('x') + 1)}…${last}`
 }
 
 /** Adjacent text nodes as one (as an HTML parser gives them). */

@@ -42,6 +42,8 @@ export interface CitationWorker {
   send(clusters: CiteItem[][]): void
   /** Everything formatted, once every note sent is; `undefined` when the worker failed. Ends the worker. */
   finish(): Promise<FormattedCitations | undefined>
+  /** End the worker without waiting (the build failed on the way). */
+  abort(): void
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -53,10 +55,14 @@ const bundleOptions = {
   external: ['esbuild']
 }
 let making: Promise<string | undefined> | undefined
+let made: string | undefined
 
 /** Make the worker's bundle (or check it), once per process; resolves to its path, or undefined when it cannot be made. */
 export function citationWorkerBundle(): Promise<string | undefined> {
-  making ??= bundle(bundleOptions).catch(() => undefined)
+  making ??= bundle(bundleOptions).then(
+    (file) => (made = file),
+    () => undefined
+  )
   return making
 }
 
@@ -68,7 +74,8 @@ export function citationWorkerBundle(): Promise<string | undefined> {
  */
 export async function startCitationWorker(items: Map<string, CslItem>, options: FormatterOptions): Promise<CitationWorker | undefined> {
   if (items.size === 0 || process.env.TWOFOLD_CITATION_WORKER === '0') return undefined
-  const ready = making ? await making : await freshBundle(bundleOptions)
+  // A bundle still being made (by an earlier build of this process) is not waited for.
+  const ready = made ?? (making ? undefined : await freshBundle(bundleOptions))
   if (!ready) {
     void citationWorkerBundle()
     return undefined
@@ -105,6 +112,10 @@ export async function startCitationWorker(items: Map<string, CslItem>, options: 
     finish() {
       post({type: 'finish'})
       return result
+    },
+    abort() {
+      failed = true
+      void worker.terminate()
     }
   }
 }
@@ -133,9 +144,10 @@ if (!isMainThread && parentPort) {
         port.postMessage(reply)
       }
     } catch (cause) {
-      // A style that cannot be used: the main thread reports it.
+      // A style that cannot be used: the main thread reports it. Whatever fails, `finish` is answered.
       problem = cause instanceof Error ? cause.message : String(cause)
       formatter = undefined
+      if (request.type === 'finish') port.postMessage({type: 'failed', message: problem} satisfies Reply)
     }
   })
 }

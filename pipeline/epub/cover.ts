@@ -202,6 +202,14 @@ async function encodePng(pixels: Buffer, width: number, height: number): Promise
   const stride = width * 4
   const raw = Buffer.alloc((stride + 1) * height)
   for (let y = 0; y < height; y++) pixels.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride)
+  // resvg's pixels are premultiplied by alpha; PNG's are not (a cover is opaque, but a design need not be).
+  for (let y = 0; y < height; y++) {
+    for (let i = y * (stride + 1) + 1, end = i + stride; i < end; i += 4) {
+      const alpha = raw[i + 3]!
+      if (alpha === 255 || alpha === 0) continue
+      for (let c = 0; c < 3; c++) raw[i + c] = Math.min(255, Math.round((raw[i + c]! * 255) / alpha))
+    }
+  }
   const header = Buffer.alloc(13)
   header.writeUInt32BE(width, 0)
   header.writeUInt32BE(height, 4)
@@ -235,7 +243,13 @@ function crc32(bytes: Uint8Array): number {
 
 /** Start drawing the EPUB cover and the web story's Open Graph image of a book, to be picked up by `renderCoverPng`. */
 export function warmCovers(meta: BookMeta, sizes: Array<{width: number; height: number}>): void {
-  for (const size of sizes) renderCoverPng(meta, size).catch(() => undefined)
+  for (const size of sizes) {
+    try {
+      renderCoverPng(meta, size).catch(() => undefined)
+    } catch {
+      // Metadata the layout cannot use throws again where the cover is made, and is reported there.
+    }
+  }
 }
 
 const pngs = new Map<string, Promise<Uint8Array>>()
