@@ -107,9 +107,13 @@ export async function scrollToRead(page: Page, stepId: string): Promise<void> {
   }, stepId)
 }
 
-/** Wait until a section shows `state`. */
+/**
+ * Wait until a section shows `state`. The wait is long (15 s): what is
+ * checked is which state shows, not how soon, and a CI machine running the
+ * other test files at the same time can hold the browser up for seconds.
+ */
 export async function waitForState(page: Page, sectionId: string, state: string): Promise<void> {
-  await page.waitForFunction(([id, expected]) => document.getElementById(id)?.dataset.activeState === expected, [sectionId, state] as const, {timeout: 5000})
+  await page.waitForFunction(([id, expected]) => document.getElementById(id)?.dataset.activeState === expected, [sectionId, state] as const, {timeout: 15_000})
 }
 
 /** The graphic of a section as drawn: which state elements are visible (by computed opacity) and which should be. */
