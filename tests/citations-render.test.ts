@@ -77,7 +77,7 @@ describe('render fixtures', () => {
       const epubName = (await fs.readdir(outDir)).find((file) => file.endsWith('.epub'))!
       const files = epubFiles(await fs.readFile(path.join(outDir, epubName)))
       const text = (name: string) => files.get(`OEBPS/${name}`)?.toString('utf8')
-      const parts = [lines(body(text('input.xhtml')!)), '<!-- notes.xhtml -->\n', lines(body(text('notes.xhtml')!))]
+      const parts = [lines(body(text('input.xhtml')!)), '<!-- notes-input.xhtml -->\n', lines(body(text('notes-input.xhtml')!))]
       const disagreements = text('disagreements.xhtml')
       if (disagreements) parts.push('<!-- disagreements.xhtml -->\n', lines(body(disagreements)))
       const xhtml = parts.join('')

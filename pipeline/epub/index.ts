@@ -26,7 +26,7 @@ import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
 import type {Book, BookMeta, Chapter} from '../types.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
-import {epubBackMatter, notesFile} from './notes.js'
+import {epubBackMatter, notesFileOf} from './notes.js'
 import {packZip} from './zip.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/epub')
@@ -179,7 +179,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       headingOffset: headingOffset(chapter.tree),
       images: chapter.file.data.images ?? {},
       book,
-      ...(elsewhere ?? {notesFile, citeIds: true}),
+      ...(elsewhere ?? {notesFile: notesFileOf(chapter), citeIds: true}),
       resolveLink(url) {
         // An anchor of the chapter, from another document, points into the chapter.
         if (elsewhere && url.startsWith('#')) return `${chapterFileName(chapter)}${url}`

@@ -2,9 +2,13 @@
  * Citations, endnotes, sources and disagreements in the EPUB.
  *
  * - A citation is a noteref (`epub:type="noteref"`, `role="doc-noteref"`,
- *   `id="cite-N"`) to `notes.xhtml#note-N`: the `<li epub:type="endnote">`
- *   itself, so reading systems that pop notes up (Apple Books, Kobo) find
- *   the note at the link's target. Each note links back to its citation.
+ *   `id="cite-N"`) to `notes-<chapter slug>.xhtml#note-N`: the
+ *   `<li epub:type="endnote">` itself, so reading systems that pop notes up
+ *   (Apple Books, Kobo) find the note at the link's target. Each note links
+ *   back to its citation. The notes of each chapter are a document of their
+ *   own, at the back of the book: a long book's notes in one document (1 MB
+ *   for 100 chapters, 10 MB for 1,000) are more than some reading systems
+ *   open comfortably (Adobe's engine once stopped at 300 KB a document).
  * - A contested claim keeps its passage in the chapter, followed by a noteref
  *   (“Sources disagree: …”) to an endnote that lists every source's account
  *   with its citation.
@@ -20,8 +24,10 @@ import {bookClaims, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, p
 import type {Book, Chapter, Citation, ContestedClaim} from '../types.js'
 import type {Doc} from './index.js'
 
-/** File names of the back-matter documents. */
-export const notesFile = 'notes.xhtml'
+/** File names of the back-matter documents: the notes of each chapter, the sources, the disagreements. */
+export function notesFileOf(chapter: Chapter): string {
+  return `notes-${chapter.slug}.xhtml`
+}
 export const sourcesFile = 'sources.xhtml'
 export const disagreementsFile = 'disagreements.xhtml'
 
@@ -30,7 +36,7 @@ const backlinkText = '↩\uFE0E'
 /** Options of `epubCitation`. */
 export interface EpubCitationOptions {
   book: Book
-  /** Where the notes are, as the link's document part: `notes.xhtml`, or `''` inside the notes document. */
+  /** Where the notes are, as the link's document part: the chapter's notes document, or `''` inside it. */
   notesFile: string
   /** Whether this rendering is the citing place and gets `id="cite-N"`. Default `true`; `false` for copies (disagreements). */
   citeIds?: boolean | undefined
@@ -107,8 +113,8 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     excludeFromToc: false,
     ...(landmark ? {landmark: {type: landmark, title}} : {})
   })
-  /** Where a citation is: in its chapter, or (an account of a contested claim) in the notes. */
-  const placeHref = (place: CitingPlace) => `${place.account ? notesFile : options.chapterFile(place.chapter)}#${place.citation.id}`
+  /** Where a citation is: in its chapter, or (an account of a contested claim) in the chapter's notes. */
+  const placeHref = (place: CitingPlace) => `${place.account ? notesFileOf(place.chapter) : options.chapterFile(place.chapter)}#${place.citation.id}`
   const accountItems = (chapter: Chapter, claim: ContestedClaim, citations: {notesFile: string; citeIds: boolean}) => {
     const handlers = options.handlersFor(chapter, citations)
     return claim.accounts.map((account) => {
@@ -133,7 +139,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
             return h('section.disagreement', {id: anchor}, [
               h('h2', claim.topic),
               excerpt ? h('blockquote', [h('p', excerpt)]) : undefined,
-              h('ul.accounts', accountItems(chapter, claim, {notesFile, citeIds: false})),
+              h('ul.accounts', accountItems(chapter, claim, {notesFile: notesFileOf(chapter), citeIds: false})),
               h('p.place', [h('a', {href: `${options.chapterFile(chapter)}#${claim.id}`}, `Read the passage in chapter ${chapterNumber}, “${chapter.title}”`)])
             ])
           })
@@ -142,48 +148,43 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     )
   }
 
-  if (places.length > 0) {
-    const sections: Element[] = []
-    for (const group of groupByChapter(places)) {
-      const {chapter, chapterNumber} = group[0]!
-      const chapterFile = options.chapterFile(chapter)
-      const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
-      sections.push(
-        h('section.chapter-notes', {ariaLabelledBy: `notes-${chapter.slug}`}, [
-          h('h2', {id: `notes-${chapter.slug}`}, `Chapter ${chapterNumber}: ${chapter.title}`),
-          h(
-            'ol.notes-list',
-            group.map((place) =>
-              h('li', {id: `note-${place.citation.number}`, 'epub:type': 'endnote', value: place.citation.number}, [
-                h('p', [
-                  ...book.formatter.clusterHast(place.citation.items),
-                  ' ',
-                  h('a.backlink', {href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`, role: 'doc-backlink', ariaLabel: `Back to citation ${place.citation.number}`}, backlinkText)
-                ])
+  // The notes, a document for each chapter that cites: the first is “Notes” in the contents and the landmarks.
+  groupByChapter(places).forEach((group, index) => {
+    const {chapter, chapterNumber} = group[0]!
+    const chapterFile = options.chapterFile(chapter)
+    const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
+    const heading = `Notes to chapter ${chapterNumber}: ${chapter.title}`
+    const notes = doc(
+      `notes-${chapter.slug}`,
+      index === 0 ? 'Notes' : heading,
+      notesFileOf(chapter),
+      h('section.notes.chapter-notes', {'epub:type': 'endnotes', role: 'doc-endnotes', ariaLabelledBy: `notes-${chapter.slug}`}, [
+        h('h1', {id: `notes-${chapter.slug}`}, heading),
+        h(
+          'ol.notes-list',
+          group.map((place) =>
+            h('li', {id: `note-${place.citation.number}`, 'epub:type': 'endnote', value: place.citation.number}, [
+              h('p', [
+                ...book.formatter.clusterHast(place.citation.items),
+                ' ',
+                h('a.backlink', {href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`, role: 'doc-backlink', ariaLabel: `Back to citation ${place.citation.number}`}, backlinkText)
               ])
-            )
-          ),
-          // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
-          ...chapterClaims.map(({claim, anchor}) =>
-            h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
-              h('p.contested-topic', `Sources disagree: ${claim.topic}`),
-              h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
-              h('p', [h('a.backlink', {href: `${chapterFile}#${claim.id}`, role: 'doc-backlink', ariaLabel: 'Back to the passage'}, backlinkText)])
             ])
           )
-        ])
-      )
-    }
-    docs.push(
-      doc(
-        'notes',
-        'Notes',
-        notesFile,
-        h('section.notes', {'epub:type': 'endnotes', role: 'doc-endnotes', ariaLabelledBy: 'notes-title'}, [h('h1#notes-title', 'Notes'), ...sections]),
-        'endnotes'
-      )
+        ),
+        // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
+        ...chapterClaims.map(({claim, anchor}) =>
+          h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
+            h('p.contested-topic', `Sources disagree: ${claim.topic}`),
+            h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
+            h('p', [h('a.backlink', {href: `${chapterFile}#${claim.id}`, role: 'doc-backlink', ariaLabel: 'Back to the passage'}, backlinkText)])
+          ])
+        )
+      ]),
+      index === 0 ? 'endnotes' : undefined
     )
-  }
+    docs.push(index === 0 ? notes : {...notes, excludeFromToc: true})
+  })
 
   if (book.references.length > 0) {
     const byKey = placesByKey(places)

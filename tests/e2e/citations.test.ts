@@ -260,21 +260,26 @@ describe('sources and disagreements pages', () => {
       expect(links).toHaveLength(places.length)
       // A citation in a contested claim's accounts is cited in the notes, where its note lists the accounts.
       expect(links).toEqual(
-        places.map((p) => ({href: `${p.account ? 'notes.xhtml' : `${p.chapter.slug}.xhtml`}#cite-${p.citation.number}`, label: `ch. ${p.chapterNumber}, note ${p.citation.number}`}))
+        places.map((p) => ({href: `${p.account ? `notes-${p.chapter.slug}.xhtml` : `${p.chapter.slug}.xhtml`}#cite-${p.citation.number}`, label: `ch. ${p.chapterNumber}, note ${p.citation.number}`}))
       )
       for (const link of links) {
         const [file, id] = link.href!.split('#')
         expect(doc(file!)).toContain(` id="${id}"`)
       }
     }
-    // Every noteref points at the element that carries epub:type="endnote" (what Apple Books and Kobo pop up).
-    const notes = doc('notes.xhtml')
+    // Every noteref points at the element that carries epub:type="endnote" (what Apple Books and Kobo pop up), in the
+    // chapter's own notes document.
+    let noterefs = 0
     for (const chapter of story.chapters) {
+      const notes = doc(`notes-${chapter.slug}.xhtml`)
       for (const [, href] of doc(`${chapter.slug}.xhtml`).matchAll(/<a href="([^"]+)"[^>]*epub:type="noteref"/g)) {
-        const id = href!.replace(/^notes\.xhtml#/, '')
+        const [file, id] = href!.split('#')
+        expect(file, href).toBe(`notes-${chapter.slug}.xhtml`)
         expect(notes, href).toMatch(new RegExp(`<(?:li|div)(?: class="[^"]*")? id="${id}" epub:type="endnote"`))
+        noterefs++
       }
+      expect(notes).not.toContain('doc-endnote"')
     }
-    expect(notes).not.toContain('doc-endnote"')
+    expect(noterefs).toBeGreaterThan(90)
   })
 })

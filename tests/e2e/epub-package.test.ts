@@ -158,7 +158,10 @@ for (const name of ['basic', 'story'] as const) {
       const tocLinks = elements(toc, 'a').map((a) => String(a.attributes.href))
       expect(tocLinks.every((href) => position(href) >= 0)).toBe(true)
       expect(tocLinks.map(position)).toEqual([...tocLinks.map(position)].sort((a, b) => a - b))
-      expect(tocLinks).toEqual(spine.slice(3))
+      // Every document after the front matter, but the notes of each chapter after the first: “Notes” leads to them in reading order.
+      const laterNotes = spine.filter((href) => /^notes-.*\.xhtml$/.test(href)).slice(1)
+      expect(laterNotes.length).toBeGreaterThan(0)
+      expect(tocLinks).toEqual(spine.slice(3).filter((href) => !laterNotes.includes(href)))
 
       const marks = elements(landmarks, 'a').map((a) => ({type: String(a.attributes['epub:type']), href: String(a.attributes.href)}))
       expect(marks.map((mark) => mark.type)).toEqual(expect.arrayContaining(['cover', 'toc', 'bodymatter', 'endnotes']))
