@@ -225,20 +225,8 @@ function chunk(type: string, data: Buffer): Buffer {
   out.writeUInt32BE(data.length, 0)
   out.write(type, 4, 'latin1')
   data.copy(out, 8)
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
+  out.writeUInt32BE(zlib.crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
   return out
-}
-
-const crcTable = Array.from({length: 256}, (_, n) => {
-  let c = n
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-  return c >>> 0
-})
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff
-  for (const byte of bytes) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
 }
 
 /** Start drawing the EPUB cover and the web story's Open Graph image of a book, to be picked up by `renderCoverPng`. */

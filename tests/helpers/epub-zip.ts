@@ -4,7 +4,7 @@
  * the tests see the bytes as an e-reader does: local headers, DOS dates,
  * extra fields, compression methods.
  */
-import {deflateRawSync, inflateRawSync} from 'node:zlib'
+import {crc32, deflateRawSync, inflateRawSync} from 'node:zlib'
 
 /** One entry of a ZIP archive, as its local file header and central directory record describe it. */
 export interface ZipEntry {
@@ -77,18 +77,6 @@ export function readZip(bytes: Uint8Array): ZipEntry[] {
 /** The entries of an EPUB by name, decoded as text where asked. */
 export function epubFiles(bytes: Uint8Array): Map<string, Buffer> {
   return new Map(readZip(bytes).map((entry) => [entry.name, entry.data]))
-}
-
-const crcTable = Array.from({length: 256}, (_, n) => {
-  let c = n
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-  return c >>> 0
-})
-
-function crc32(data: Buffer): number {
-  let crc = 0xffffffff
-  for (const byte of data) crc = crcTable[(crc ^ byte) & 0xff]! ^ (crc >>> 8)
-  return (crc ^ 0xffffffff) >>> 0
 }
 
 /** Write a ZIP archive; `mimetype` is stored, everything else deflated. For building broken EPUBs in tests. */
