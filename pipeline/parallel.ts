@@ -12,13 +12,12 @@
  * folder until a file it was built from changes. Without a bundle or
  * workers (no esbuild, one core), the main thread parses alone.
  */
-import {createHash} from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {Worker} from 'node:worker_threads'
 import {VFileMessage} from 'vfile-message'
-import {bundle as makeBundle} from '../bin/bundle.js'
+import {bundle as makeBundle, temporaryBundleDir} from '../bin/bundle.js'
 import type {FormattedNote} from './citations/formatter.js'
 import type {ChapterSource, LoadedBook} from './load.js'
 import {createProcessor, parseChapter} from './parse.js'
@@ -216,6 +215,5 @@ export function warmUp(count = workerCount()): void {
  * temporary directory.
  */
 export function workerBundle(): Promise<string> {
-  const dir = path.join(os.tmpdir(), `twofold-${createHash('sha256').update(`${here}\u0000${os.userInfo().uid}`).digest('hex').slice(0, 12)}`)
-  return makeBundle({entry: path.join(here, 'parse-worker.ts'), dir, name: 'parse-worker', packages: 'bundle'})
+  return makeBundle({entry: path.join(here, 'parse-worker.ts'), dir: temporaryBundleDir(), name: 'parse-worker', packages: 'bundle'})
 }

@@ -15,12 +15,10 @@
  * on the side for the next one. Anything that goes wrong in the worker
  * leaves the main thread to format, as without it.
  */
-import {createHash} from 'node:crypto'
-import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {isMainThread, parentPort, Worker} from 'node:worker_threads'
-import {bundle, freshBundle} from '../../bin/bundle.js'
+import {bundle, freshBundle, temporaryBundleDir} from '../../bin/bundle.js'
 import type {CiteItem, CslItem} from '../types.js'
 import {createFormatter, type FormattedNote, type Formatter, type FormatterOptions} from './formatter.js'
 
@@ -49,7 +47,7 @@ export interface CitationWorker {
 const here = path.dirname(fileURLToPath(import.meta.url))
 const bundleOptions = {
   entry: path.join(here, 'worker.ts'),
-  dir: path.join(os.tmpdir(), `twofold-${createHash('sha256').update(`${here}\u0000${os.userInfo().uid}`).digest('hex').slice(0, 12)}`),
+  dir: temporaryBundleDir(),
   name: 'citation-worker',
   packages: 'bundle' as const,
   external: ['esbuild']
