@@ -16,10 +16,10 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {plugins, type OutputFormatter} from '@citation-js/core'
-import {afterAll, afterEach, describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
 import {build, parseBook} from '../pipeline/build.js'
 import {epubFiles} from './helpers/epub-zip.js'
+import {citeprocCounter} from './helpers/citeproc-count.js'
 import {bookForCase, root} from './helpers/fixture-book.js'
 
 const fixtures = path.join(root, 'tests/fixtures/render')
@@ -93,22 +93,7 @@ describe('render fixtures', () => {
 })
 
 describe('the book’s formatter', () => {
-  const originals = new Map<string, OutputFormatter>()
-  /** Count citeproc runs through citation-js's public output register. */
-  function count(name: 'bibliography') {
-    const original = plugins.output.register.get(name)!
-    originals.set(name, original)
-    const counter = {calls: 0}
-    plugins.output.add(name, (data, options) => {
-      counter.calls++
-      return original(data, options)
-    })
-    return counter
-  }
-  afterEach(() => {
-    for (const [name, original] of originals) plugins.output.add(name, original)
-    originals.clear()
-  })
+  const count = citeprocCounter()
 
   it('formats each entry once per build: one formatter serves both books', async () => {
     const bibliography = count('bibliography')

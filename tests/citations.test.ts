@@ -13,7 +13,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {plugins, type OutputFormatter} from '@citation-js/core'
 import type {Element, ElementContent} from 'hast'
 import type {Root} from 'mdast'
 import remarkDirective from 'remark-directive'
@@ -25,11 +24,12 @@ import {unified} from 'unified'
 import {visit} from 'unist-util-visit'
 import {VFile} from 'vfile'
 import {reporter} from 'vfile-reporter'
-import {afterEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {createFormatter, loadBibliography} from '../pipeline/citations/bibliography.js'
 import {closestKey, parseBracketContent, parseLocator} from '../pipeline/citations/syntax.js'
 import {numberCitations, remarkCitations, unusedReferences} from '../pipeline/plugins/remark-citations.js'
 import type {Citation, CiteItem, CslItem} from '../pipeline/types.js'
+import {citeprocCounter} from './helpers/citeproc-count.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = path.join(root, 'tests/fixtures/citations')
@@ -266,22 +266,7 @@ describe('CSL formatter', () => {
     ['es-web', {id: 'es-web', type: 'webpage', title: '[Encyclopedic article]', language: 'es'}]
   ])
 
-  const originals = new Map<string, OutputFormatter>()
-  /** Count citeproc runs through citation-js's public output register. */
-  function count(name: 'bibliography' | 'citation') {
-    const original = plugins.output.register.get(name)!
-    originals.set(name, original)
-    const counter = {calls: 0}
-    plugins.output.add(name, (data, options) => {
-      counter.calls++
-      return original(data, options)
-    })
-    return counter
-  }
-  afterEach(() => {
-    for (const [name, original] of originals) plugins.output.add(name, original)
-    originals.clear()
-  })
+  const count = citeprocCounter()
 
   it('formats each entry once and each distinct note once', () => {
     const bibliography = count('bibliography')

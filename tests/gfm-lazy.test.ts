@@ -18,7 +18,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {remarkChunkedParse} from '../pipeline/plugins/remark-chunked-parse.js'
 import {remarkGfmLazy} from '../pipeline/plugins/remark-gfm-lazy.js'
-import {root} from './helpers/fixture-book.js'
+import {markdownFiles, root} from './helpers/fixture-book.js'
 
 // CommonJS, without types: its examples, as Markdown.
 const commonmark = createRequire(import.meta.url)('commonmark-spec') as {tests: Array<{markdown: string}>}
@@ -33,14 +33,29 @@ function expectSame(markdown: string) {
   expect(b, JSON.stringify(markdown)).toEqual(a)
 }
 
-async function markdownFiles(dir: string): Promise<string[]> {
-  const found: string[] = []
-  for (const entry of await fs.readdir(dir, {withFileTypes: true})) {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) found.push(...(await markdownFiles(full)))
-    else if (entry.name.endsWith('.md')) found.push(full)
-  }
-  return found.sort()
+/**
+ * A processor with remark-gfm-lazy whose micromark extensions are watched:
+ * each time remark-parse reads them, `read` records whether one of them has
+ * the construct `name` among its `kind` constructs.
+ */
+function watchExtensions(kind: 'text' | 'flow', name: string) {
+  const processor = base().use(remarkGfmLazy).freeze()
+  const data = processor.data()
+  let value = data.micromarkExtensions
+  const read: boolean[] = []
+  const holds = (extensions: unknown): boolean =>
+    [extensions].flat(3).some((extension) => Object.values((extension as Record<string, object | undefined>)[kind] ?? {}).flat().some((construct) => (construct as {name?: string})?.name === name))
+  Object.defineProperty(data, 'micromarkExtensions', {
+    get() {
+      read.push(holds(value))
+      return value
+    },
+    set(next) {
+      value = next
+    },
+    configurable: true
+  })
+  return {processor, read}
 }
 
 describe('remark-gfm-lazy', () => {
@@ -78,44 +93,14 @@ describe('remark-gfm-lazy', () => {
   })
 
   it('lends remark-parse the extensions without autolink literals for a document that holds none', () => {
-    const processor = base().use(remarkGfmLazy).freeze()
-    const data = processor.data()
-    let value = data.micromarkExtensions
-    const read: boolean[] = []
-    const hasAutolinks = (extensions: unknown): boolean =>
-      [extensions].flat(3).some((extension) => Object.values((extension as {text?: object}).text ?? {}).flat().some((construct) => (construct as {name?: string})?.name === 'emailAutolink'))
-    Object.defineProperty(data, 'micromarkExtensions', {
-      get() {
-        read.push(hasAutolinks(value))
-        return value
-      },
-      set(next) {
-        value = next
-      },
-      configurable: true
-    })
+    const {processor, read} = watchExtensions('text', 'emailAutolink')
     processor.parse('Plain prose [@smith2020], with a citation.')
     processor.parse('Mail someone@example.org.')
     expect(read).toEqual([false, true])
   })
 
   it('lends remark-parse the extensions without tables for a document without a pipe', () => {
-    const processor = base().use(remarkGfmLazy).freeze()
-    const data = processor.data()
-    let value = data.micromarkExtensions
-    const read: boolean[] = []
-    const hasTable = (extensions: unknown): boolean =>
-      [extensions].flat(3).some((extension) => Object.values((extension as {flow?: object}).flow ?? {}).flat().some((construct) => (construct as {name?: string})?.name === 'table'))
-    Object.defineProperty(data, 'micromarkExtensions', {
-      get() {
-        read.push(hasTable(value))
-        return value
-      },
-      set(next) {
-        value = next
-      },
-      configurable: true
-    })
+    const {processor, read} = watchExtensions('flow', 'table')
     processor.parse('a\n- :\n\nPlain prose.')
     processor.parse('| a |\n| - |')
     processor.parse('a\n-:')

@@ -18,7 +18,7 @@ import remarkSmartypants from 'remark-smartypants'
 import {unified} from 'unified'
 import {describe, expect, it} from 'vitest'
 import {quoteAt, remarkSmartPunctuation} from '../pipeline/plugins/remark-smart-punctuation.js'
-import {root} from './helpers/fixture-book.js'
+import {markdownFiles, root} from './helpers/fixture-book.js'
 
 // CommonJS, without types: its examples, as Markdown.
 const commonmark = createRequire(import.meta.url)('commonmark-spec') as {tests: Array<{markdown: string}>}
@@ -36,16 +36,6 @@ function both(markdown: string): [Root, Root] {
 function expectSame(markdown: string) {
   const [a, b] = both(markdown)
   expect(b, JSON.stringify(markdown)).toEqual(a)
-}
-
-async function markdownFiles(dir: string): Promise<string[]> {
-  const found: string[] = []
-  for (const entry of await fs.readdir(dir, {withFileTypes: true})) {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) found.push(...(await markdownFiles(full)))
-    else if (entry.name.endsWith('.md')) found.push(full)
-  }
-  return found.sort()
 }
 
 // Characters to put around quotes: the plugin's tables, its edges, and a few it does not know.

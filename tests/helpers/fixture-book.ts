@@ -27,3 +27,14 @@ export async function bookForCase(caseDir: string): Promise<string> {
   await fs.copyFile(path.join(caseDir, 'input.md'), path.join(book, '01-input.md'))
   return book
 }
+
+/** Every Markdown file under `dir`, sorted by path. */
+export async function markdownFiles(dir: string): Promise<string[]> {
+  const found: string[] = []
+  for (const entry of await fs.readdir(dir, {withFileTypes: true})) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) found.push(...(await markdownFiles(full)))
+    else if (entry.name.endsWith('.md')) found.push(full)
+  }
+  return found.sort()
+}
