@@ -18,9 +18,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {recoverOutput, storeOf} from '../pipeline/write.js'
 import {root} from './helpers/fixture-book.js'
 import {treeHash} from './helpers/tree-hash.js'
+import {bin, runCli} from './helpers/cli.js'
 
 const run = promisify(execFile)
-const bin = path.join(root, 'bin/twofold.js')
 const basic = path.join(root, 'tests/fixtures/books/basic')
 const env = {...process.env, SOURCE_DATE_EPOCH: '1700000000', NO_COLOR: '1'}
 
@@ -41,15 +41,6 @@ async function largeBook(dir: string, count: number): Promise<void> {
   await fsp.writeFile(last, (await fsp.readFile(last, 'utf8')).replace(/\(\d+-chapter-\d+\.md\)/, '(001-chapter-1.md)'))
 }
 
-async function cli(args: string[], cwd: string): Promise<number> {
-  try {
-    await run(process.execPath, [bin, ...args], {cwd, env})
-    return 0
-  } catch (cause) {
-    return (cause as {code?: number}).code ?? -1
-  }
-}
-
 describe('atomic output', () => {
   let work = ''
   let book = ''
@@ -62,11 +53,11 @@ describe('atomic output', () => {
     book = path.join(work, 'book')
     out = path.join(work, 'dist')
     await largeBook(book, 40)
-    expect(await cli(['build', 'book', '--out', 'dist'], work)).toBe(0)
+    expect((await runCli(['build', 'book', '--out', 'dist'], work, env)).code).toBe(0)
     previous = await treeHash(out)
     // The next build differs; its output, built elsewhere, is the other allowed state.
     await fsp.appendFile(path.join(book, '002-chapter-2.md'), '\nA sentence added later [@alpha].\n')
-    expect(await cli(['build', 'book', '--out', 'elsewhere'], work)).toBe(0)
+    expect((await runCli(['build', 'book', '--out', 'elsewhere'], work, env)).code).toBe(0)
     next = await treeHash(path.join(work, 'elsewhere'))
     expect(next).not.toBe(previous)
   }, 300_000)
@@ -108,7 +99,7 @@ describe('atomic output', () => {
     expect(outcomes.filter((o) => o.includes('SIGKILL, was writing')).length).toBeGreaterThanOrEqual(3)
 
     // The next build succeeds, is the new book, and leaves no temporary behind.
-    expect(await cli(['build', 'book', '--out', 'dist'], work)).toBe(0)
+    expect((await runCli(['build', 'book', '--out', 'dist'], work, env)).code).toBe(0)
     expect(await treeHash(out)).toBe(next)
     const left = await fsp.readdir(store)
     expect(left.filter((name) => name.startsWith('tmp-') || name.startsWith('link-'))).toEqual([])
@@ -126,7 +117,7 @@ describe('atomic output', () => {
     expect(fs.existsSync(legacy)).toBe(false)
     // The next build recovers it before anything else, even when the book has errors.
     await fsp.writeFile(path.join(book, '003-chapter-3.md'), 'No frontmatter.\n')
-    expect(await cli(['build', 'book', '--out', 'legacy'], work)).toBe(1)
+    expect((await runCli(['build', 'book', '--out', 'legacy'], work, env)).code).toBe(1)
     expect(await treeHash(legacy)).toBe(expected)
   }, 120_000)
 
@@ -148,7 +139,7 @@ describe('atomic output', () => {
     expect((result as {stderr: string}).stderr).not.toMatch(/^\s+at /m)
     expect(await fsp.readFile(path.join(notes, 'draft.txt'), 'utf8')).toBe('precious')
     for (const target of ['.', 'book', '..']) {
-      expect(await cli(['build', 'book', '--out', target], work)).toBe(1)
+      expect((await runCli(['build', 'book', '--out', target], work, env)).code).toBe(1)
     }
     expect(fs.existsSync(path.join(book, 'book.yaml'))).toBe(true)
   }, 120_000)

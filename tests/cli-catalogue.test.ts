@@ -6,30 +6,16 @@
  * stack trace; and a failed build leaves the previous output byte for byte
  * as it was.
  */
-import {execFile} from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import {promisify} from 'node:util'
 import os from 'node:os'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {build} from '../pipeline/build.js'
 import {bookForCase, root} from './helpers/fixture-book.js'
 import {treeHash} from './helpers/tree-hash.js'
+import {runCli} from './helpers/cli.js'
 import {catalogueCases, catalogueDir, expectedMessages} from './helpers/catalogue.js'
 
-const run = promisify(execFile)
-const bin = path.join(root, 'bin/twofold.js')
-
-/** Run the CLI; resolves to its exit code and output (never rejects on a non-zero exit). */
-async function cli(args: string[], cwd: string): Promise<{code: number; stdout: string; stderr: string}> {
-  try {
-    const {stdout, stderr} = await run(process.execPath, [bin, ...args], {cwd, env: {...process.env, NO_COLOR: '1', TWOFOLD_DEBUG: ''}})
-    return {code: 0, stdout, stderr}
-  } catch (cause) {
-    const {code, stdout, stderr} = cause as {code?: number; stdout?: string; stderr?: string}
-    return {code: typeof code === 'number' ? code : -1, stdout: stdout ?? '', stderr: stderr ?? ''}
-  }
-}
 
 describe('the catalogue through the CLI', () => {
   // One previous good build, copied (with its link and store) before each case.
@@ -56,7 +42,7 @@ describe('the catalogue through the CLI', () => {
       for (const entry of await fs.readdir(goodParent)) await fs.cp(path.join(goodParent, entry), path.join(work, entry), {recursive: true, verbatimSymlinks: true})
       const before = await treeHash(out)
 
-      const result = await cli(['build', 'book', '--out', 'dist'], work)
+      const result = await runCli(['build', 'book', '--out', 'dist'], work, {TWOFOLD_DEBUG: ''})
       expect(result.stderr).not.toMatch(/^\s+at /m)
       expect(result.code).toBe(hasErrors ? 1 : 0)
       const lines = result.stderr.split('\n')
@@ -74,7 +60,7 @@ describe('the catalogue through the CLI', () => {
         // --strict turns the warnings into a failure that leaves the output alone (one case is enough).
         if (name === 'warnings-only') {
           const after = await treeHash(out)
-          const strict = await cli(['build', 'book', '--out', 'dist', '--strict'], work)
+          const strict = await runCli(['build', 'book', '--out', 'dist', '--strict'], work, {TWOFOLD_DEBUG: ''})
           expect(strict.code).toBe(1)
           expect(strict.stderr).toContain('--strict')
           expect(await treeHash(out)).toBe(after)

@@ -11,9 +11,9 @@ import path from 'node:path'
 import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {root} from './helpers/fixture-book.js'
+import {bin} from './helpers/cli.js'
 
 const run = promisify(execFile)
-const bin = path.join(root, 'bin/twofold.js')
 const basic = path.join(root, 'tests/fixtures/books/basic')
 const ansi = /\u001B\[/
 

@@ -10,19 +10,16 @@
  *   machine; `TWOFOLD_COMMONMARK_SAMPLE=1` checks every 4th example only.
  * - Every web page is clean HTML and every EPUB document well-formed XML.
  */
-import {execFile} from 'node:child_process'
 import fs from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import {promisify} from 'node:util'
 import JSZip from 'jszip'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {epubcheck} from './helpers/epubcheck.js'
-import {root} from './helpers/fixture-book.js'
 import {checkHtml, checkXml} from './fixtures/fuzz/check.js'
+import {runCli} from './helpers/cli.js'
 
-const run = promisify(execFile)
 const spec = createRequire(import.meta.url)('commonmark-spec') as {tests: Array<{markdown: string; number: number; section: string}>}
 const sample = Boolean(process.env.TWOFOLD_COMMONMARK_SAMPLE)
 const imageRules = new Set(['remote-image', 'image-outside-book', 'missing-image', 'image-format'])
@@ -43,16 +40,6 @@ async function exampleBook(dir: string, keep: (number: number) => boolean): Prom
   return dir
 }
 
-async function cli(args: string[], cwd: string): Promise<{code: number; stdout: string; stderr: string}> {
-  try {
-    const {stdout, stderr} = await run(process.execPath, [path.join(root, 'bin/twofold.js'), ...args], {cwd, env: {...process.env, NO_COLOR: '1', SOURCE_DATE_EPOCH: '1706400000'}, maxBuffer: 64 * 1024 * 1024})
-    return {code: 0, stdout, stderr}
-  } catch (cause) {
-    const {code, stdout, stderr} = cause as {code?: number; stdout?: string; stderr?: string}
-    return {code: typeof code === 'number' ? code : -1, stdout: stdout ?? '', stderr: stderr ?? ''}
-  }
-}
-
 describe('the CommonMark spec examples', () => {
   let work = ''
   /** Examples whose chapter has an error (the refused images). */
@@ -67,7 +54,7 @@ describe('the CommonMark spec examples', () => {
 
   it(`builds all ${spec.tests.length} examples without a crash, stopping only on refused images`, async () => {
     await exampleBook(path.join(work, 'all'), () => true)
-    const result = await cli(['build', 'all', '--out', 'all-out'], work)
+    const result = await runCli(['build', 'all', '--out', 'all-out'], work, {SOURCE_DATE_EPOCH: '1706400000'})
     expect(result.stderr).not.toMatch(/^\s+at /m)
     expect(result.code).toBe(1)
     const errors = result.stderr.split('\n').filter((line) => /^\S+:\d+:\d+ {2}error {2}/.test(line))
@@ -83,7 +70,7 @@ describe('the CommonMark spec examples', () => {
   it('builds the other examples into a web story of clean HTML and an EPUB that epubcheck passes', async () => {
     const keep = (n: number) => !refused.has(n) && (!sample || n % 4 === 1)
     await exampleBook(path.join(work, 'clean'), keep)
-    const result = await cli(['build', 'clean', '--out', 'clean-out'], work)
+    const result = await runCli(['build', 'clean', '--out', 'clean-out'], work, {SOURCE_DATE_EPOCH: '1706400000'})
     expect(result.stderr).not.toMatch(/^\s+at /m)
     expect(result.code, result.stderr).toBe(0)
     const out = path.join(work, 'clean-out')
