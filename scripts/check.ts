@@ -28,6 +28,7 @@ import {parseArgs, promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {chromium, type Page} from 'playwright-core'
 import {serve} from '../tests/helpers/serve.js'
+import {layoutShifts, recordLayoutShifts} from '../tests/helpers/story.js'
 
 const run = promisify(execFile)
 const root = path.resolve(import.meta.dirname, '..')
@@ -65,18 +66,8 @@ async function browserChecks(url: string, pages: string[]): Promise<Record<strin
   try {
     for (const [name, viewport] of Object.entries(viewports)) {
       const context = await browser.newContext({viewport})
+      await recordLayoutShifts(context)
       await context.addInitScript(() => {
-        const record = window as unknown as {shift: number; shifted: string[]}
-        record.shift = 0
-        record.shifted = []
-        type Shift = PerformanceEntry & {value: number; hadRecentInput: boolean; sources: Array<{node: Node | null}>}
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries() as Shift[]) {
-            if (entry.hadRecentInput) continue
-            record.shift += entry.value
-            for (const source of entry.sources) record.shifted.push((source.node as Element | null)?.outerHTML?.slice(0, 80) ?? String(source.node?.nodeName))
-          }
-        }).observe({type: 'layout-shift', buffered: true})
         document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`))
       })
       for (const file of pages) {
@@ -96,11 +87,8 @@ async function browserChecks(url: string, pages: string[]): Promise<Record<strin
         page.on('pageerror', (error) => figures.errors.push(String(error)))
         await page.goto(`${url}${file}`, {waitUntil: 'load'})
         await readThrough(page)
-        const shift = await page.evaluate(() => {
-          const {shift, shifted} = window as unknown as {shift: number; shifted: string[]}
-          return {shift, shifted}
-        })
-        figures.cls = shift.shift
+        const shift = await layoutShifts(page)
+        figures.cls = shift.layoutShift
         figures.shifted = shift.shifted
         await page.evaluate(axeSource)
         figures.axe = await page.evaluate(async () => {

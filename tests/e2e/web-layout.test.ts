@@ -10,7 +10,7 @@
 import type {Browser, Page} from 'playwright-core'
 import {describe, expect, inject, it} from 'vitest'
 import {browserForFile} from '../helpers/browser.js'
-import {drawnState, screenshot, scrollToRead, scrollySections, sitePages, viewports, waitForState, watch, type ViewportName} from '../helpers/story.js'
+import {drawnState, layoutShifts, recordLayoutShifts, screenshot, scrollToRead, scrollySections, sitePages, viewports, waitForState, watch, type ViewportName} from '../helpers/story.js'
 
 const builds = inject('builds')
 const browser = browserForFile()
@@ -57,19 +57,7 @@ describe('web story layouts', () => {
         // Reduced motion: a state shows at once, so computed opacity can be checked right away.
         const context = await browser().newContext({viewport, reducedMotion: 'reduce'})
         const problems = await watch(context, builds[book].url)
-        await context.addInitScript(() => {
-          const record = window as unknown as {layoutShift: number; shifted: string[]}
-          record.layoutShift = 0
-          record.shifted = []
-          type Shift = PerformanceEntry & {value: number; hadRecentInput: boolean; sources: Array<{node: Node | null}>}
-          new PerformanceObserver((list) => {
-            for (const entry of list.getEntries() as Shift[]) {
-              if (entry.hadRecentInput) continue
-              record.layoutShift += entry.value
-              for (const source of entry.sources) record.shifted.push((source.node as Element | null)?.outerHTML?.slice(0, 100) ?? String(source.node?.nodeName))
-            }
-          }).observe({type: 'layout-shift', buffered: true})
-        })
+        await recordLayoutShifts(context)
         const page = await context.newPage()
         let sectionsSeen = 0
         for (const file of await sitePages(builds[book].out)) {
@@ -105,10 +93,7 @@ describe('web story layouts', () => {
           }
           await page.evaluate(() => window.scrollTo({top: document.documentElement.scrollHeight, behavior: 'instant'}))
           await page.waitForTimeout(100)
-          const shift = await page.evaluate(() => {
-            const {layoutShift, shifted} = window as unknown as {layoutShift: number; shifted: string[]}
-            return {layoutShift, shifted}
-          })
+          const shift = await layoutShifts(page)
           expect(shift.layoutShift, `${file} layout shift of ${shift.shifted.join(' | ')}`).toBe(0)
         }
         expect(sectionsSeen).toBeGreaterThanOrEqual(2)

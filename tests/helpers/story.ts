@@ -146,3 +146,28 @@ export async function axe(page: Page): Promise<string[]> {
   })
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`))
 }
+
+/** Record layout shifts on every page of `context` as CLS counts them (none right after input), with what moved. Read them with `layoutShifts`. */
+export async function recordLayoutShifts(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const record = window as unknown as {layoutShift: number; shifted: string[]}
+    record.layoutShift = 0
+    record.shifted = []
+    type Shift = PerformanceEntry & {value: number; hadRecentInput: boolean; sources: Array<{node: Node | null}>}
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as Shift[]) {
+        if (entry.hadRecentInput) continue
+        record.layoutShift += entry.value
+        for (const source of entry.sources) record.shifted.push((source.node as Element | null)?.outerHTML?.slice(0, 100) ?? String(source.node?.nodeName))
+      }
+    }).observe({type: 'layout-shift', buffered: true})
+  })
+}
+
+/** The layout shift `page` has recorded since it loaded (see `recordLayoutShifts`), and the start of each element that moved. */
+export function layoutShifts(page: Page): Promise<{layoutShift: number; shifted: string[]}> {
+  return page.evaluate(() => {
+    const {layoutShift, shifted} = window as unknown as {layoutShift: number; shifted: string[]}
+    return {layoutShift, shifted}
+  })
+}
