@@ -45,6 +45,8 @@ export interface EpubOptions {
   modified: Date
   /** Chapter documents kept from earlier builds (a session's): only chapters that changed are rendered again. */
   cache?: ChapterCache | undefined
+  /** Bytes of entries in one sources document, about (default `documentBudget` of ./notes.ts). */
+  documentBudget?: number | undefined
 }
 
 /**
@@ -217,7 +219,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   }
 
   // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
-  docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName}))
+  docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget}))
 
   const assets: Asset[] = [coverImage]
   for (const figure of options.assets.figures.values()) {

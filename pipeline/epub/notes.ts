@@ -29,6 +29,20 @@ export function notesFileOf(chapter: Chapter): string {
   return `notes-${chapter.slug}.xhtml`
 }
 export const sourcesFile = 'sources.xhtml'
+
+/** File name of the `index`th (0-based) part of the sources: `sources.xhtml`, `sources-2.xhtml`, … */
+export function sourcesFileOf(index: number): string {
+  return index === 0 ? sourcesFile : `sources-${index + 1}.xhtml`
+}
+
+/**
+ * Bytes of list entries in one sources document, about (see `entryWeight`).
+ * The sources link back to every citing place: a book that cites 4,000 times
+ * has some 450 KB of them, 40,000 times 4.7 MB. Reading systems open large
+ * documents slowly or not at all (Adobe's engine once stopped at 300 KB), so
+ * the list goes on in further documents past this size, at an entry's end.
+ */
+export const documentBudget = 200_000
 export const disagreementsFile = 'disagreements.xhtml'
 
 const backlinkText = '↩\uFE0E'
@@ -95,6 +109,8 @@ export interface EpubBackMatterOptions {
   handlersFor: (chapter: Chapter, citations: {notesFile: string; citeIds: boolean}) => Handlers
   /** File name of a chapter's document. */
   chapterFile: (chapter: Chapter) => string
+  /** Bytes of entries in one sources document (default `documentBudget`). */
+  documentBudget?: number | undefined
 }
 
 /** The back matter: where the sources disagree (when the book has contested claims), notes (when it cites), sources (when it has references). */
@@ -190,24 +206,55 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     const byKey = placesByKey(places)
     const ids = book.formatter.order(book.references.map((item) => item.id))
     const anchors = sourceAnchors(ids)
-    docs.push(
-      doc(
-        'sources',
-        'Sources',
-        sourcesFile,
-        h('section.sources', {'epub:type': 'bibliography', role: 'doc-bibliography', ariaLabelledBy: 'sources-title'}, [
-          h('h1#sources-title', 'Sources'),
-          h('p.backmatter-intro', 'Every work this book cites, with a link to each place that cites it.'),
+    const parts = sourcesParts(ids, (id) => entryWeight(byKey.get(id) ?? [], placeHref), options.documentBudget ?? documentBudget)
+    parts.forEach((part, index) => {
+      const first = index === 0
+      const heading = first ? 'Sources' : `Sources, continued (${index + 1} of ${parts.length})`
+      const sources = doc(
+        first ? 'sources' : `sources-${index + 1}`,
+        heading,
+        sourcesFileOf(index),
+        h('section.sources', {'epub:type': 'bibliography', role: 'doc-bibliography', ariaLabelledBy: first ? 'sources-title' : `sources-title-${index + 1}`}, [
+          h('h1', {id: first ? 'sources-title' : `sources-title-${index + 1}`}, heading),
+          first ? h('p.backmatter-intro', 'Every work this book cites, with a link to each place that cites it.') : undefined,
           h(
             'ul.sources-list',
-            ids.map((id) => h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [h('p.entry', book.formatter.entryHast(id)), citedIn(byKey.get(id) ?? [], placeHref)]))
+            part.map((id) => h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [h('p.entry', book.formatter.entryHast(id)), citedIn(byKey.get(id) ?? [], placeHref)]))
           )
         ]),
-        'bibliography'
+        first ? 'bibliography' : undefined
       )
-    )
+      // “Sources” in the contents and the landmarks leads to the first part; the others follow it in reading order.
+      docs.push(first ? sources : {...sources, excludeFromToc: true})
+    })
   }
   return docs
+}
+
+/** Consecutive runs of `ids` whose weights add up to at most `budget` (a run holds one entry at least). */
+export function sourcesParts(ids: string[], weight: (id: string) => number, budget: number): string[][] {
+  const parts: string[][] = [[]]
+  let used = 0
+  for (const id of ids) {
+    const w = weight(id)
+    if (used + w > budget && parts[parts.length - 1]!.length > 0) {
+      parts.push([])
+      used = 0
+    }
+    parts[parts.length - 1]!.push(id)
+    used += w
+  }
+  return parts
+}
+
+/**
+ * About how many bytes an entry of the sources takes as XHTML, without rendering it: the entry itself, then for each
+ * citing place its link (`<a href="…" aria-label="ch. 12, note 477">477</a>, `) and, per chapter, `; ch. 12, notes `.
+ */
+function entryWeight(places: CitingPlace[], href: (place: CitingPlace) => string): number {
+  let weight = 600
+  for (const place of places) weight += href(place).length + 60
+  return weight
 }
 
 /** “Cited in ch. 1, notes 1, 3; ch. 2, note 7.”, each number a link to its citing place. */
