@@ -14,6 +14,7 @@
  *   npm run bench                      # 10, 100, 1000
  *   npm run bench -- --chapters 100    # one size
  *   npm run bench -- --no-pandoc
+ *   npm run bench -- --no-floor        # without timing the parser alone
  *   TWOFOLD_WORKERS=1 npm run bench    # parse on a worker thread too (see pipeline/parallel.ts)
  */
 import {execFile, spawnSync} from 'node:child_process'
@@ -21,6 +22,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {parseArgs, promisify} from 'node:util'
+import {isMainThread, Worker, workerData, parentPort} from 'node:worker_threads'
 import {bundle} from '../bin/bundle.js'
 import {writeSyntheticBook} from './synth-book.js'
 
@@ -39,10 +41,87 @@ interface ChildResult {
   incremental?: {parsed: number; reused: number; totalMs: number; previewMs: number; loadMs: number; parseMs: number; previewWebMs: number; previewWriteMs: number; webMs: number; epubMs: number}
   /** Chapters parsed by each worker thread and by the main thread (last), when the book was parsed in parallel. */
   parallel?: {workers: number; chapters: number[]}
+  /** What parsing the same chapters costs with the parser alone, warmed up, on this machine now (see `parseFloor`). */
+  floor?: ParseFloor
+}
+
+/**
+ * The least any build of the book can cost on this machine with remark-parse (which Twofold must use): the time to
+ * parse every chapter to mdast with the parser alone, its JIT warmed up, no plugin run, nothing rendered; once with
+ * remark-parse alone (CommonMark) and once with the syntax the chapters are written in (frontmatter, directives and
+ * GFM, as Twofold sets them up); and how much more two threads parse at once than one (2 on two free cores, 1 when
+ * the threads share one).
+ */
+interface ParseFloor {
+  commonmarkMs: number
+  syntaxMs: number
+  /** Chapters two threads parse in the time one thread parses them once, divided by that one thread's count. */
+  twoThreads?: number
+}
+
+type FloorJob = {book: string; syntax: boolean}
+
+/** In a worker thread: parse the first chapters twice to warm the JIT up, then, after a `go`, every chapter, and post the time. */
+async function floorWorker(job: FloorJob): Promise<void> {
+  const texts = await chapterTexts(job.book)
+  const parse = await floorParser(job.syntax)
+  for (let round = 0; round < 2; round++) for (const text of texts.slice(0, 40)) parse(text)
+  parentPort!.postMessage('ready')
+  await new Promise((resolve) => parentPort!.once('message', resolve))
+  const t = performance.now()
+  for (const text of texts) parse(text)
+  parentPort!.postMessage(performance.now() - t)
+}
+
+async function chapterTexts(book: string): Promise<string[]> {
+  const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
+  return Promise.all(files.map((f) => fs.readFile(path.join(book, f), 'utf8')))
+}
+
+/** remark-parse alone, or Twofold's processor's parser (its syntax extensions; the plugins that change trees do not run on a parse). */
+async function floorParser(syntax: boolean): Promise<(text: string) => unknown> {
+  if (!syntax) {
+    const {unified} = await import('unified')
+    const {default: remarkParse} = await import('remark-parse')
+    const processor = unified().use(remarkParse)
+    return (text) => processor.parse(text)
+  }
+  const {createProcessor} = await import('../pipeline/parse.js')
+  const none = {get: async () => undefined, has: () => false, names: () => []}
+  const processor = createProcessor({graphics: none as never, references: new Map()})
+  return (text) => processor.parse(text)
+}
+
+/** Time `threads` worker threads each parsing the whole book at once (once warmed up): the slowest thread's time. */
+async function timeFloor(book: string, syntax: boolean, threads: number): Promise<number> {
+  // This script is bundled (see `childScript`): the worker runs the bundle, and finds its job in `workerData`.
+  const workers = Array.from({length: threads}, () => new Worker(process.argv[1]!, {workerData: {floor: {book, syntax} satisfies FloorJob}}))
+  const replies = workers.map((worker) => {
+    let ready!: () => void
+    const isReady = new Promise<void>((resolve) => (ready = resolve))
+    const done = new Promise<number>((resolve, reject) => {
+      worker.on('message', (message: 'ready' | number) => (message === 'ready' ? ready() : resolve(message)))
+      worker.once('error', reject)
+    })
+    return {isReady, done}
+  })
+  await Promise.all(replies.map((reply) => reply.isReady))
+  for (const worker of workers) worker.postMessage('go')
+  const times = await Promise.all(replies.map((reply) => reply.done))
+  await Promise.all(workers.map((worker) => worker.terminate()))
+  return Math.max(...times)
+}
+
+async function parseFloor(book: string, twoThreads: boolean): Promise<ParseFloor> {
+  const commonmarkMs = await timeFloor(book, false, 1)
+  const syntaxMs = await timeFloor(book, true, 1)
+  const floor: ParseFloor = {commonmarkMs, syntaxMs}
+  if (twoThreads) floor.twoThreads = (2 * commonmarkMs) / (await timeFloor(book, false, 2))
+  return floor
 }
 
 /** In a child process: one full build (and optionally an incremental rebuild after editing one chapter). */
-async function child(book: string, out: string, incremental: boolean): Promise<void> {
+async function child(book: string, out: string, incremental: boolean, floor: boolean): Promise<void> {
   const {build} = await import('../pipeline/build.js')
   const {BuildSession} = await import('../pipeline/session.js')
   const {lastParallel, workerBundle, workerCount} = await import('../pipeline/parallel.js')
@@ -99,6 +178,8 @@ async function child(book: string, out: string, incremental: boolean): Promise<v
     }
   }
   report.maxRssMb = process.resourceUsage().maxRSS / 1024
+  // After the build (and its peak RSS): what the parser alone costs for the same chapters.
+  if (floor) report.floor = await parseFloor(book, incremental)
   process.stdout.write(`${JSON.stringify(report)}\n`)
 }
 
@@ -110,8 +191,8 @@ function childScript(): Promise<string> {
   return bundle({entry: path.join(root, 'scripts/bench.ts'), dir: path.join(root, 'node_modules/.cache/twofold'), name: 'bench', packages: 'bundle', external: ['@resvg/resvg-js', 'esbuild', 'tsx']})
 }
 
-async function runChild(book: string, out: string, incremental: boolean): Promise<ChildResult> {
-  const {stdout} = await run(process.execPath, [await childScript(), '--child', '--book', book, '--out', out, ...(incremental ? ['--incremental'] : [])], {
+async function runChild(book: string, out: string, incremental: boolean, floor: boolean): Promise<ChildResult> {
+  const {stdout} = await run(process.execPath, [await childScript(), '--child', '--book', book, '--out', out, ...(incremental ? ['--incremental'] : []), ...(floor ? [] : ['--no-floor'])], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
     env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
@@ -142,10 +223,11 @@ async function main() {
       incremental: {type: 'boolean', default: false},
       chapters: {type: 'string', multiple: true},
       'no-pandoc': {type: 'boolean', default: false},
+      'no-floor': {type: 'boolean', default: false},
       seed: {type: 'string', default: '1'}
     }
   })
-  if (values.child) return child(values.book!, values.out!, values.incremental)
+  if (values.child) return child(values.book!, values.out!, values.incremental, !values['no-floor'])
 
   const sizes = (values.chapters ?? ['10', '100', '1000']).map(Number)
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-bench-'))
@@ -156,7 +238,7 @@ async function main() {
   process.stdout.write('\n')
   for (const chapters of sizes) {
     const book = await writeSyntheticBook({chapters, out: path.join(work, `book-${chapters}`), seed: Number(values.seed)})
-    const ours = await runChild(book, path.join(work, `out-${chapters}`), chapters === 100)
+    const ours = await runChild(book, path.join(work, `out-${chapters}`), chapters === 100, !values['no-floor'])
     const theirs = values['no-pandoc'] || chapters > 100 ? undefined : await pandoc(book, path.join(work, `pandoc-${chapters}`))
     const row = {
       chapters,
@@ -171,6 +253,7 @@ async function main() {
       incremental: ours.incremental,
       parallel: ours.parallel,
       pandoc: theirs,
+      floor: ours.floor,
       ratio: theirs ? (theirs.epubMs + theirs.htmlMs) / ours.wallMs : undefined
     }
     rows.push(row)
@@ -179,6 +262,7 @@ async function main() {
       `${String(chapters).padStart(5)} chapters: ${row.wallS.toFixed(2)} s (${row.msPerChapter.toFixed(1)} ms/chapter, CPU ${row.cpuS.toFixed(2)} s), peak RSS ${row.maxRssMb.toFixed(0)} MB, web ${row.webMb.toFixed(1)} MB, epub ${row.epubMb.toFixed(1)} MB${ours.ok ? '' : ' BUILD FAILED'}\n` +
         `        phases (s): ${phases}${ours.parallel ? `; parsed by ${ours.parallel.workers} worker thread${ours.parallel.workers === 1 ? '' : 's'} and the main thread (${ours.parallel.chapters.join(' + ')} chapters)` : ''}\n` +
         (theirs ? `        pandoc: epub ${(theirs.epubMs / 1000).toFixed(2)} s + html ${(theirs.htmlMs / 1000).toFixed(2)} s → Twofold is ${row.ratio!.toFixed(1)}× faster\n` : '') +
+        (ours.floor ? `        ${floorLine(ours.floor, theirs ? {ms: (theirs.epubMs + theirs.htmlMs) / 8, what: '8× pandoc'} : chapters === 1000 ? {ms: 10_000, what: 'the 10 s target'} : undefined)}\n` : '') +
         (ours.incremental
           ? `        edit one chapter: preview ${ours.incremental.previewMs.toFixed(0)} ms, EPUB ${ours.incremental.totalMs.toFixed(0)} ms (parsed ${ours.incremental.parsed}, reused ${ours.incremental.reused}; ` +
             `preview: load ${ours.incremental.loadMs.toFixed(0)}, parse ${ours.incremental.parseMs.toFixed(0)}, web ${ours.incremental.previewWebMs.toFixed(0)}, write ${ours.incremental.previewWriteMs.toFixed(0)} ms; ` +
@@ -199,4 +283,19 @@ async function main() {
   await fs.rm(work, {recursive: true, force: true})
 }
 
-await main()
+/** The parse floor, and how much of a target's time it takes (spread over two threads, at the speed-up measured). */
+function floorLine(floor: ParseFloor, target: {ms: number; what: string} | undefined): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+  let line = `parser alone, warmed up: remark-parse ${s(floor.commonmarkMs)}, with GFM, directives and frontmatter ${s(floor.syntaxMs)}`
+  if (floor.twoThreads !== undefined) line += `; two threads at once parse ${floor.twoThreads.toFixed(2)}× what one does`
+  if (target) {
+    const spread = floor.twoThreads ?? 2
+    const least = floor.syntaxMs / spread
+    line += `\n        ${target.what} allows ${s(target.ms)}; parsing alone, over two threads (${spread.toFixed(2)}×${floor.twoThreads === undefined ? ', assumed' : ''}), takes ${s(least)}: ${((100 * least) / target.ms).toFixed(0)} % of it`
+  }
+  return line
+}
+
+const job = isMainThread ? undefined : (workerData as {floor?: FloorJob} | undefined)?.floor
+if (job) await floorWorker(job)
+else await main()
