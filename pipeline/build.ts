@@ -245,7 +245,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   t = performance.now()
   const modified = options.modified ?? (await sourceDate(book))
-  const epub = await renderEpub(book, {assets, modified, cache: options.session?.rendered.epub})
+  const epub = await renderEpub(book, {assets, modified, cache: options.session?.rendered.epub, notesCache: options.session?.rendered.epubNotes})
   timings.epub = performance.now() - t
 
   t = performance.now()
@@ -258,6 +258,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   timings.write = (timings.write ?? 0) + performance.now() - t
   options.session?.rendered.web.commit()
   options.session?.rendered.epub.commit()
+  options.session?.rendered.epubNotes.commit()
   options.session?.keepEpub(epubName, epub)
   if (options.session) options.session.webBackMatter = web.filter((file) => backMatterPaths.has(file.path))
   timings.total = performance.now() - started

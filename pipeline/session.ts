@@ -64,8 +64,8 @@ export class BuildSession {
   private lastEpub: {name: string; bytes: Uint8Array} | undefined
   /** What the last build reused and parsed. */
   stats: SessionStats = {reused: 0, parsed: 0}
-  /** Chapter pages and documents of the last build, by target (see ./chapter-cache.ts). */
-  readonly rendered = {web: new ChapterCache(), epub: new ChapterCache()}
+  /** Chapter pages and documents of the last build, by target, and each chapter's EPUB notes document (see ./chapter-cache.ts). */
+  readonly rendered = {web: new ChapterCache(), epub: new ChapterCache(), epubNotes: new ChapterCache()}
 
   /** Start a build: hash what every chapter depends on. */
   async begin(loaded: LoadedBook): Promise<void> {

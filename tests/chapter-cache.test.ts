@@ -34,7 +34,7 @@ async function expectSameAsFresh(label: string) {
   const b = await outputs(path.join(dir, 'fresh'))
   expect([...a.keys()].sort(), label).toEqual([...b.keys()].sort())
   for (const [name, data] of b) expect(a.get(name)?.equals(data), `${label}: ${name}`).toBe(true)
-  return {web: session.rendered.web.last, epub: session.rendered.epub.last}
+  return {web: session.rendered.web.last, epub: session.rendered.epub.last, notes: session.rendered.epubNotes.last}
 }
 
 async function edit(name: string, change: (text: string) => string) {
@@ -58,6 +58,9 @@ describe('chapter renderings kept by a session', () => {
     const again = await expectSameAsFresh('no change')
     expect(again.web).toEqual({reused: 7, rendered: 0})
     expect(again.epub).toEqual({reused: 7, rendered: 0})
+    // The EPUB's notes documents, one for each chapter that cites.
+    expect(first.notes.rendered).toBeGreaterThan(3)
+    expect(again.notes).toEqual({reused: first.notes.rendered, rendered: 0})
   })
 
   it('renders only the edited chapter when a citation renumbers the chapters after it', async () => {
@@ -65,6 +68,7 @@ describe('chapter renderings kept by a session', () => {
     const counts = await expectSameAsFresh('added citation')
     expect(counts.web).toEqual({reused: 6, rendered: 1})
     expect(counts.epub).toEqual({reused: 6, rendered: 1})
+    expect(counts.notes.rendered).toBe(1)
   })
 
   it('renders the neighbours of a chapter whose title changed', async () => {

@@ -45,6 +45,8 @@ export interface EpubOptions {
   modified: Date
   /** Chapter documents kept from earlier builds (a session's): only chapters that changed are rendered again. */
   cache?: ChapterCache | undefined
+  /** The same for each chapter's notes document (used with `cache`). */
+  notesCache?: ChapterCache | undefined
   /** Bytes of entries in one sources document, about (default `documentBudget` of ./notes.ts). */
   documentBudget?: number | undefined
 }
@@ -219,7 +221,10 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   }
 
   // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
-  docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget}))
+  // A chapter's notes document depends on what its document does (and the formatter, in the context): kept alike.
+  const {cache, notesCache} = options
+  const keepNotes = cache && notesCache ? (chapter: Chapter, index: number, render: () => string) => notesCache.render(chapter, `${context}\u0000${placeContext(book, index)}`, render) : undefined
+  docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget, keepNotes}))
 
   const assets: Asset[] = [coverImage]
   for (const figure of options.assets.figures.values()) {

@@ -111,6 +111,11 @@ export interface EpubBackMatterOptions {
   chapterFile: (chapter: Chapter) => string
   /** Bytes of entries in one sources document (default `documentBudget`). */
   documentBudget?: number | undefined
+  /**
+   * The notes document of the `index`th chapter, kept from an earlier build when nothing it shows changed, else
+   * `render()` (a session's cache, see ../chapter-cache.ts: `render` must read the citations' numbers and ids when called).
+   */
+  keepNotes?: ((chapter: Chapter, index: number, render: () => string) => string) | undefined
 }
 
 /** The back matter: where the sources disagree (when the book has contested claims), notes (when it cites), sources (when it has references). */
@@ -118,12 +123,12 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   const docs: Doc[] = []
   const places = citingPlaces(book)
   const claims = bookClaims(book)
-  const doc = (id: string, title: string, filename: string, body: Element, landmark?: string): Doc => ({
+  const doc = (id: string, title: string, filename: string, body: Element | string, landmark?: string): Doc => ({
     id,
     title,
     filename,
     content: '',
-    body: options.render([body]),
+    body: typeof body === 'string' ? body : options.render([body]),
     bodyType: 'backmatter',
     beforeToc: false,
     excludeFromToc: false,
@@ -165,40 +170,42 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   }
 
   // The notes, a document for each chapter that cites: the first is “Notes” in the contents and the landmarks.
+  const chapterIndex = new Map(book.chapters.map((chapter, index) => [chapter, index]))
   groupByChapter(places).forEach((group, index) => {
     const {chapter, chapterNumber} = group[0]!
     const chapterFile = options.chapterFile(chapter)
-    const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
     const heading = `Notes to chapter ${chapterNumber}: ${chapter.title}`
-    const notes = doc(
-      `notes-${chapter.slug}`,
-      index === 0 ? 'Notes' : heading,
-      notesFileOf(chapter),
-      h('section.notes.chapter-notes', {'epub:type': 'endnotes', role: 'doc-endnotes', ariaLabelledBy: `notes-${chapter.slug}`}, [
-        h('h1', {id: `notes-${chapter.slug}`}, heading),
-        h(
-          'ol.notes-list',
-          group.map((place) =>
-            h('li', {id: `note-${place.citation.number}`, 'epub:type': 'endnote', value: place.citation.number}, [
-              h('p', [
-                ...book.formatter.clusterHast(place.citation.items),
-                ' ',
-                h('a.backlink', {href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`, role: 'doc-backlink', ariaLabel: `Back to citation ${place.citation.number}`}, backlinkText)
+    // Made when called: a kept document is rendered with stand-in citation numbers (see ../chapter-cache.ts).
+    const render = () => {
+      const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
+      return options.render([
+        h('section.notes.chapter-notes', {'epub:type': 'endnotes', role: 'doc-endnotes', ariaLabelledBy: `notes-${chapter.slug}`}, [
+          h('h1', {id: `notes-${chapter.slug}`}, heading),
+          h(
+            'ol.notes-list',
+            group.map((place) =>
+              h('li', {id: `note-${place.citation.number}`, 'epub:type': 'endnote', value: place.citation.number}, [
+                h('p', [
+                  ...book.formatter.clusterHast(place.citation.items),
+                  ' ',
+                  h('a.backlink', {href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`, role: 'doc-backlink', ariaLabel: `Back to citation ${place.citation.number}`}, backlinkText)
+                ])
               ])
+            )
+          ),
+          // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
+          ...chapterClaims.map(({claim, anchor}) =>
+            h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
+              h('p.contested-topic', `Sources disagree: ${claim.topic}`),
+              h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
+              h('p', [h('a.backlink', {href: `${chapterFile}#${claim.id}`, role: 'doc-backlink', ariaLabel: 'Back to the passage'}, backlinkText)])
             ])
           )
-        ),
-        // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
-        ...chapterClaims.map(({claim, anchor}) =>
-          h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
-            h('p.contested-topic', `Sources disagree: ${claim.topic}`),
-            h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
-            h('p', [h('a.backlink', {href: `${chapterFile}#${claim.id}`, role: 'doc-backlink', ariaLabel: 'Back to the passage'}, backlinkText)])
-          ])
-        )
-      ]),
-      index === 0 ? 'endnotes' : undefined
-    )
+        ])
+      ])
+    }
+    const body = options.keepNotes ? options.keepNotes(chapter, chapterIndex.get(chapter)!, render) : render()
+    const notes = doc(`notes-${chapter.slug}`, index === 0 ? 'Notes' : heading, notesFileOf(chapter), body, index === 0 ? 'endnotes' : undefined)
     docs.push(index === 0 ? notes : {...notes, excludeFromToc: true})
   })
 
