@@ -1,46 +1,71 @@
 /**
  * remark plugin: read and validate a chapter's YAML frontmatter into
- * `file.data.meta`. A chapter must open with frontmatter that has a `title`.
+ * `file.data.meta`, and find the chapter's title: the frontmatter's `title`,
+ * else a `# Title` heading that opens the chapter (right after the
+ * frontmatter, if there is one), as Markdown books written for other tools
+ * (Quarto, Bookdown, pandoc, mdBook) have it. That heading is the title: it
+ * leaves the content, and the page's and the document's `<h1>` show it.
  */
-import type {Root, Yaml} from 'mdast'
+import type {Heading, Root, RootContent, Yaml} from 'mdast'
+import {toString} from 'mdast-util-to-string'
 import type {VFile} from 'vfile'
 import type {ChapterMeta} from '../types.js'
-import {error} from '../messages.js'
+import {error, pointAt} from '../messages.js'
 import {readYamlFields, type FieldSpec} from '../yaml-fields.js'
 
 const source = 'remark-chapter-meta'
 const schema: Record<string, FieldSpec> = {
-  title: {kind: 'string', required: true},
+  title: {kind: 'string'},
   description: {kind: 'string'}
 }
 
-/** Validate frontmatter (`title` required, `description` optional; other keys are kept as they are). */
+/** Validate frontmatter (`title` or an opening `# Title`, `description` optional; other keys are kept as they are). */
 export function remarkChapterMeta() {
   return function (tree: Root, file: VFile) {
+    const text = String(file.value)
     const first = tree.children[0]
-    if (!first || first.type !== 'yaml') {
-      const empty = String(file.value).trim() === ''
-      error(
-        file,
-        empty
-          ? 'Unexpected empty chapter, expected frontmatter with a `title` and some prose'
-          : 'Missing frontmatter, expected the chapter to start with `---`, a `title: …` line and `---`',
-        {line: 1, column: 1},
-        empty ? 'empty-chapter' : 'missing-frontmatter',
-        source
-      )
-      file.data.meta = {title: String(file.data.slug ?? 'Untitled')}
+    const yaml = first?.type === 'yaml' ? (first as Yaml) : undefined
+    const meta: ChapterMeta = {title: String(file.data.slug ?? 'Untitled')}
+    file.data.meta = meta
+    if (!yaml && text.trim() === '') {
+      error(file, 'Unexpected empty chapter, expected a title (frontmatter with `title: …`, or a `# Title` heading) and some prose', {line: 1, column: 1}, 'empty-chapter', source)
       return
     }
-    const node = first as Yaml
-    const text = String(file.value)
-    const start = node.position?.start.offset ?? 0
-    const base = text.indexOf(node.value, start)
-    const values = readYamlFields(file, node.value, base < 0 ? start : base, schema, {source, what: 'frontmatter', allowUnknown: true})
-    const meta: ChapterMeta = {title: String(file.data.slug ?? 'Untitled'), ...values}
-    file.data.meta = meta
-    if (tree.children.length === 1) {
-      error(file, 'Unexpected empty chapter, expected prose after the frontmatter', node.position?.end, 'empty-chapter', source)
+
+    let values: Record<string, unknown> | undefined
+    let base = 0
+    if (yaml) {
+      const start = yaml.position?.start.offset ?? 0
+      const found = text.indexOf(yaml.value, start)
+      base = found < 0 ? start : found
+      values = readYamlFields(file, yaml.value, base, schema, {source, what: 'frontmatter', allowUnknown: true})
+      if (values) Object.assign(meta, values)
+    }
+
+    const at = yaml ? 1 : 0
+    const opening = tree.children[at]
+    let heading: Heading | undefined
+    if (values?.title === undefined && isTitle(opening)) {
+      heading = opening
+      meta.title = toString(heading).trim()
+      tree.children.splice(at, 1)
+    } else if (values?.title === undefined && !file.messages.some((message) => message.fatal && message.reason.includes('`title`'))) {
+      // (A frontmatter whose `title` has the wrong form already has its message; broken YAML has its own.)
+      if (yaml && values) {
+        error(file, 'Missing `title` in frontmatter, expected a non-empty string (or a `# Title` heading right after the frontmatter)', pointAt(file, base), 'missing-title', source)
+      } else if (!yaml) {
+        error(file, 'Missing chapter title, expected frontmatter with `title: …` (between `---` lines) or a `# Title` heading to open the chapter', {line: 1, column: 1}, 'missing-title', source)
+      }
+    }
+
+    if (tree.children.length === at) {
+      const end = (heading ?? yaml)?.position?.end
+      error(file, `Unexpected empty chapter, expected prose after the ${heading ? 'title' : 'frontmatter'}`, end ?? {line: 1, column: 1}, 'empty-chapter', source)
     }
   }
+}
+
+/** A `# Title` heading with some text. */
+function isTitle(node: RootContent | undefined): node is Heading {
+  return node?.type === 'heading' && node.depth === 1 && toString(node).trim() !== ''
 }
