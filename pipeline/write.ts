@@ -26,6 +26,7 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import {eachAtMost} from './each.js'
 import type {OutputFile} from './types.js'
 
 /** A problem with the output directory itself (not with the book): printed without a stack. */
@@ -81,22 +82,21 @@ export async function writeAtomically(outDir: string, files: OutputFile[], optio
     const before = last && last.build === (await currentBuild(outDir)) ? last.files : undefined
     // One file per path, the last given (two writes of one path would race, and a link's file must never be written into).
     const unique = [...new Map(files.map((f) => [f.path, f])).values()]
-    await Promise.all(
-      unique.map(async (f) => {
-        const target = path.join(temporary, f.path)
-        const old = before?.get(f.path)
-        if (old !== undefined && sameContents(old, f.contents)) {
-          try {
-            await fs.link(path.join(last!.build, f.path), target)
-            return
-          } catch {
-            // A file system without hard links, or a file gone from the last build: write it (as a new file).
-            await fs.rm(target, {force: true})
-          }
+    // A few files at a time: a thousand open at once would exceed the file handles a process may have (256 on macOS).
+    await eachAtMost(unique, 16, async (f) => {
+      const target = path.join(temporary, f.path)
+      const old = before?.get(f.path)
+      if (old !== undefined && sameContents(old, f.contents)) {
+        try {
+          await fs.link(path.join(last!.build, f.path), target)
+          return
+        } catch {
+          // A file system without hard links, or a file gone from the last build: write it (as a new file).
+          await fs.rm(target, {force: true})
         }
-        await fs.writeFile(target, f.contents)
-      })
-    )
+      }
+      await fs.writeFile(target, f.contents)
+    })
     await fs.rename(temporary, complete)
     // The link's target is relative to the directory `<out>` is in.
     await fs.symlink(path.relative(parent, complete), link, 'dir')

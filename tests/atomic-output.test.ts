@@ -144,3 +144,21 @@ describe('atomic output', () => {
     expect(fs.existsSync(path.join(book, 'book.yaml'))).toBe(true)
   }, 120_000)
 })
+
+describe('a book with more output files than a process may open at once', () => {
+  it('builds under a limit of 128 file handles (macOS allows 256)', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'twofold-handles-'))
+    const book = path.join(dir, 'book')
+    await fsp.mkdir(book)
+    for (const name of ['book.yaml', 'references.json']) await fsp.copyFile(path.join(basic, name), path.join(book, name))
+    for (let n = 1; n <= 300; n++) await fsp.writeFile(path.join(book, `${String(n).padStart(3, '0')}-part-${n}.md`), `# Part ${n}\n\nA short part [@alpha].\n`)
+    const out = path.join(dir, 'out')
+    // `ulimit -n` lowers the limit for the command alone; `exec` gives it the shell's process.
+    const command = `ulimit -n 128 && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} build book --out out`
+    const {stdout} = await run('bash', ['-c', command], {cwd: dir, env})
+    expect(stdout).toContain('web  out/web/')
+    const pages = new Set(await fsp.readdir(path.join(out, 'web')))
+    for (let n = 1; n <= 300; n++) expect(pages.has(`part-${n}.html`), `part-${n}.html`).toBe(true)
+    await fsp.rm(dir, {recursive: true, force: true})
+  }, 120_000)
+})

@@ -14,6 +14,7 @@
 import {createHash} from 'node:crypto'
 import {promisify} from 'node:util'
 import zlib from 'node:zlib'
+import {eachAtMost} from '../each.js'
 
 /** One entry of the archive, in order. */
 export interface ZipSource {
@@ -44,26 +45,20 @@ let previous = new Map<string, Packed>()
 export async function packZip(entries: ZipSource[], date: Date): Promise<Uint8Array> {
   const current = new Map<string, Packed>()
   const packed = new Array<Packed>(entries.length)
-  let next = 0
-  // `inFlight` runners take the entries in order; unchanged ones are found at once.
-  const runner = async () => {
-    for (let index = next++; index < entries.length; index = next++) {
-      const entry = entries[index]!
-      if (entry.dir) {
-        packed[index] = empty
-        continue
-      }
-      const key = `${entry.stored ? 0 : 8}\u0000${entry.name}\u0000${createHash('sha1').update(entry.data).digest('hex')}`
-      let found = previous.get(key)
-      if (!found) {
-        const bytes = entry.stored ? entry.data : new Uint8Array(await deflateRaw(entry.data, {level: 9}))
-        found = {method: entry.stored ? 0 : 8, crc: zlib.crc32(entry.data), size: entry.data.byteLength, bytes}
-      }
-      current.set(key, found)
-      packed[index] = found
+  await eachAtMost(entries, inFlight, async (entry, index) => {
+    if (entry.dir) {
+      packed[index] = empty
+      return
     }
-  }
-  await Promise.all(Array.from({length: inFlight}, runner))
+    const key = `${entry.stored ? 0 : 8}\u0000${entry.name}\u0000${createHash('sha1').update(entry.data).digest('hex')}`
+    let found = previous.get(key)
+    if (!found) {
+      const bytes = entry.stored ? entry.data : new Uint8Array(await deflateRaw(entry.data, {level: 9}))
+      found = {method: entry.stored ? 0 : 8, crc: zlib.crc32(entry.data), size: entry.data.byteLength, bytes}
+    }
+    current.set(key, found)
+    packed[index] = found
+  })
   previous = current
 
   // ZIP dates start in 1980.
