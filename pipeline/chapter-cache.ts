@@ -30,6 +30,8 @@ interface Entry {
   text: string
   /** The real numbers are in `text` (and in `key`). */
   numbered: boolean
+  /** The last numbers put in, and the text with them: the same numbers again cost no replacement. */
+  filled?: {numbers: string; text: string}
 }
 
 const base = 7_300_000_000
@@ -75,7 +77,10 @@ export class ChapterCache {
       this.stats.rendered++
     }
     this.fresh.set(file, entry)
-    return entry.numbered ? entry.text : entry.text.replace(placeholder, (_, index: string) => String(numbers[Number(index) - 1]))
+    if (entry.numbered) return entry.text
+    const wanted = numbers.join(',')
+    if (entry.filled?.numbers !== wanted) entry.filled = {numbers: wanted, text: entry.text.replace(placeholder, (_, index: string) => String(numbers[Number(index) - 1]))}
+    return entry.filled.text
   }
 
   /** End of a build: keep what this build rendered or reused, forget the rest. */
