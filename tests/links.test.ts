@@ -27,7 +27,7 @@ describe('links in both books', () => {
     work = path.dirname(book)
     await fs.appendFile(
       path.join(book, '02-second.md'),
-      '\nAlso [a ghost](03-ghost.md), [a file](figures/bars.svg), [a script](javascript:alert(1)) and [a reference][ghost].\n\n[ghost]: 09-none.md\n\nBack to [the first](01-first.md#the-raid) and [the web](https://example.org/a%20b).\n'
+      '\nAlso [a ghost](03-ghost.md), [a file](figures/bars.svg), [a script](javascript:alert(1)) and [a reference][ghost].\n\n[ghost]: 09-none.md\n\nBack to [the first](01-first.md#the-raid), [its slug](first.md#the-raid), [a missing slug](ghost.md) and [the web](https://example.org/a%20b).\n'
     )
     const {stderr} = await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', 'book', '--out', 'dist'], {cwd: work, env: {...process.env, NO_COLOR: '1'}})
     expect(stderr).toContain('missing-anchor')
@@ -64,16 +64,19 @@ describe('links in both books', () => {
     expect(xhtml).toContain('href="second.xhtml#the-end"')
     expect(web).toContain('href="first.html#the-raid"')
     expect(xhtml).toContain('href="first.xhtml#the-raid"')
+    // A chapter by its slug alone (`first.md` for `01-first.md`), as books written for other tools link their files.
+    expect(web).toContain('<a href="first.html#the-raid">its slug</a>')
+    expect(xhtml).toContain('<a href="first.xhtml#the-raid">its slug</a>')
     expect(web).toContain('href="https://example.org/a%20b"')
   })
 
   it('renders links that lead nowhere as their text, without <a>, in both books', () => {
     for (const output of [web, xhtml]) {
-      for (const text of ['the raid, misspelt', 'an anchor that is not there', 'a chapter without headings', 'a ghost', 'a file', 'a script', 'a reference']) {
+      for (const text of ['the raid, misspelt', 'an anchor that is not there', 'a chapter without headings', 'a ghost', 'a file', 'a script', 'a reference', 'a missing slug']) {
         expect(output).toContain(text)
         expect(output).not.toMatch(new RegExp(`<a [^>]*>${text}</a>`))
       }
-      for (const href of ['#the-riad', '#the-ende', '#nothing-here', '03-ghost', 'figures/bars.svg', 'javascript:', '09-none']) expect(output).not.toContain(`href="${href}`)
+      for (const href of ['#the-riad', '#the-ende', '#nothing-here', '03-ghost', 'figures/bars.svg', 'javascript:', '09-none', 'ghost.md']) expect(output).not.toContain(`href="${href}`)
     }
   })
 
