@@ -7,7 +7,8 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import type {BookMeta, Graphic} from './types.js'
-import {error, warn} from './messages.js'
+import {hasLabels, labelledLanguages} from './labels.js'
+import {error, positionAt, warn} from './messages.js'
 import {readYamlFields, type FieldSpec} from './yaml-fields.js'
 import {graphicFromSvg} from './figures/graphic.js'
 import {generateGraphicSvgs} from './figures/generate.js'
@@ -111,6 +112,20 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
   if (file.messages.some((m) => m.fatal)) return undefined
   const values = readYamlFields(file, String(file.value), 0, bookSchema, {source, what: 'book.yaml'})
   if (!values || file.messages.some((m) => m.fatal)) return undefined
+  const language = values.language as string
+  if (!hasLabels(language)) {
+    // Citations and dates still follow the language (CSL, Intl); the words around the text fall back to English.
+    const text = String(file.value)
+    const match = /^(language[ \t]*:[ \t]*)(.*?)[ \t]*$/m.exec(text)
+    const start = match ? match.index + match[1]!.length : 0
+    warn(
+      file,
+      `Unexpected language \`${language}\` for the books' own words (navigation, notes, sources), expected one of ${labelledLanguages.map((l) => `\`${l}\``).join(', ')}: they are in English`,
+      positionAt(file, start, start + (match?.[2]?.length ?? 0)),
+      'untranslated-language',
+      source
+    )
+  }
   return {
     title: values.title as string,
     subtitle: values.subtitle as string | undefined,

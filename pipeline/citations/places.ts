@@ -9,6 +9,7 @@ import type {Nodes as HastNodes} from 'hast'
 import type {Nodes} from 'mdast'
 import {visit} from '../visit.js'
 import type {Book, Chapter, Citation, ContestedClaim, CslItem} from '../types.js'
+import type {Labels} from '../labels.js'
 
 /** One place that cites a reference: a numbered citation in a chapter. */
 export interface CitingPlace {
@@ -72,9 +73,9 @@ export function groupByChapter(places: CitingPlace[]): CitingPlace[][] {
   return groups
 }
 
-/** The label of a citing place, as links to it are read: `ch. 3, note 27`. */
-export function placeLabel(place: CitingPlace): string {
-  return `ch. ${place.chapterNumber}, note ${place.citation.number}`
+/** The label of a citing place, as links to it are read: `ch. 3, note 27` (in the book's language). */
+export function placeLabel(place: CitingPlace, labels: Labels): string {
+  return labels.place(place.chapterNumber, place.citation.number)
 }
 
 const claimsOf = new WeakMap<Book['chapters'], BookClaim[]>()

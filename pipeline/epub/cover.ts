@@ -14,6 +14,7 @@ import {promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {Resvg, renderAsync, type ResvgRenderOptions} from '@resvg/resvg-js'
 import type {BookMeta} from '../types.js'
+import {labelsFor} from '../labels.js'
 
 const require = createRequire(import.meta.url)
 
@@ -247,7 +248,8 @@ const deflate = promisify(zlib.deflate)
 export function coverAlt(meta: BookMeta): string {
   const sentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`)
   const names = new Intl.ListFormat(meta.language, {type: 'conjunction'}).format(meta.authors)
-  return ['Cover:', sentence(meta.title), meta.subtitle ? sentence(meta.subtitle) : '', names ? sentence(`By ${names}`) : '', meta.publisher ? sentence(meta.publisher) : '']
+  const {cover, by} = labelsFor(meta.language).coverAlt
+  return [cover, sentence(meta.title), meta.subtitle ? sentence(meta.subtitle) : '', names ? sentence(by(names)) : '', meta.publisher ? sentence(meta.publisher) : '']
     .filter(Boolean)
     .join(' ')
 }

@@ -28,6 +28,7 @@ import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
 import {packZip} from './zip.js'
+import {labelsFor, type Labels} from '../labels.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/epub')
 const xhtml = unified().use(rehypeStringify, {
@@ -147,6 +148,7 @@ export function chapterFileName(chapter: Chapter): string {
 export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint8Array> {
   const tpl = await loadTemplates()
   const {meta} = book
+  const labels = labelsFor(meta.language)
   const bySourceName = new Map(book.chapters.map((c) => [path.basename(c.file.path), c]))
   const docs: Doc[] = []
   const render = (nodes: ElementContent[]) => xmlSafe(xhtml.stringify(withoutAlign({type: 'root', children: nodes} as HastRoot)))
@@ -155,25 +157,25 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}
   docs.push({
     id: 'cover',
-    title: 'Cover',
+    title: labels.cover,
     filename: 'cover.xhtml',
     content: '',
     bodyType: 'frontmatter',
     beforeToc: true,
     excludeFromToc: true,
-    landmark: {type: 'cover', title: 'Cover'},
+    landmark: {type: 'cover', title: labels.cover},
     body: render([h('section.cover', {'epub:type': 'cover'}, [h('img', {src: coverImage.href, alt: coverAlt(meta), role: 'doc-cover'})])])
   })
   docs.push({
     id: 'title-page',
-    title: 'Title page',
+    title: labels.titlePage,
     filename: 'title.xhtml',
     content: '',
     bodyType: 'frontmatter',
     beforeToc: true,
     excludeFromToc: true,
-    landmark: {type: 'titlepage', title: 'Title page'},
-    body: render([titlePage(meta)])
+    landmark: {type: 'titlepage', title: labels.titlePage},
+    body: render([titlePage(meta, labels)])
   })
 
   // `elsewhere`: a chapter's content rendered in another document (the notes, the disagreements).
@@ -202,7 +204,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       tightenNoteSpace(content)
       return render([
         h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [
-          h('p.chapter-number', `Chapter ${index + 1}`),
+          h('p.chapter-number', labels.chapter(index + 1)),
           h('h1', {id: `title-${chapter.slug}`}, chapter.title),
           ...(content.children as ElementContent[])
         ])
@@ -243,7 +245,8 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       publisher: meta.publisher ?? '',
       description: meta.description,
       lang: meta.language,
-      tocTitle: 'Contents',
+      tocTitle: labels.contents,
+      landmarksTitle: labels.landmarks,
       date: meta.date,
       css: tpl['style.css'],
       contentOPF: tpl['content.opf.ejs'],
@@ -264,7 +267,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       coverImage,
       accessibilitySummary: accessibilitySummary(book, options.assets),
       certifiedBy: meta.publisher ?? meta.authors[0],
-      landmarks: landmarks(docs)
+      landmarks: landmarks(docs, labels)
     },
     // The packer sanitises `content` (and would name an empty alt "image-placeholder"): hand it nothing to sanitise.
     docs.map((doc) => ({...doc, content: ''}))
@@ -285,7 +288,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
 }
 
 /** The title page: title, subtitle, authors, then the imprint (publisher, edition, date, rights). */
-function titlePage(meta: BookMeta) {
+function titlePage(meta: BookMeta, labels: Labels) {
   const names = new Intl.ListFormat(meta.language, {type: 'conjunction'}).format(meta.authors)
   const published = new Intl.DateTimeFormat(meta.language, {dateStyle: 'long', timeZone: 'UTC'}).format(new Date(`${meta.date}T00:00:00Z`))
   return h('section.title-page', {'epub:type': 'titlepage', ariaLabelledBy: 'book-title'}, [
@@ -294,18 +297,18 @@ function titlePage(meta: BookMeta) {
     h('p.authors', names),
     h('div.imprint', [
       meta.publisher ? h('p.publisher', meta.publisher) : undefined,
-      h('p.published', [meta.edition === '1' ? '' : `Edition ${meta.edition}, `, h('time', {dateTime: meta.date}, published)]),
+      h('p.published', [meta.edition === '1' ? '' : labels.edition(meta.edition), h('time', {dateTime: meta.date}, published)]),
       meta.rights ? h('p.rights', meta.rights) : undefined
     ])
   ])
 }
 
 /** The nav's landmarks, in spine order: cover, title page, contents, start of the text, back matter. */
-function landmarks(docs: Doc[]): Array<{type: string; href: string; title: string}> {
+function landmarks(docs: Doc[], labels: Labels): Array<{type: string; href: string; title: string}> {
   const marks: Array<{type: string; href: string; title: string}> = []
   const mark = (doc: Doc) => {
     if (doc.landmark) return doc.landmark
-    if (doc.bodyType === 'bodymatter') return marks.some((m) => m.type === 'bodymatter') ? undefined : {type: 'bodymatter', title: 'Start of content'}
+    if (doc.bodyType === 'bodymatter') return marks.some((m) => m.type === 'bodymatter') ? undefined : {type: 'bodymatter', title: labels.startOfContent}
     if (doc.bodyType !== 'backmatter') return undefined
     const type = /epub:type="([^"\s]+)/.exec(doc.body)?.[1] ?? 'backmatter'
     return backmatterLandmarks.has(type) ? {type, title: doc.title} : undefined
@@ -314,7 +317,7 @@ function landmarks(docs: Doc[]): Array<{type: string; href: string; title: strin
     const m = mark(doc)
     if (m) marks.push({...m, href: doc.filename})
   }
-  marks.push({type: 'toc', href: 'toc.xhtml#toc', title: 'Contents'})
+  marks.push({type: 'toc', href: 'toc.xhtml#toc', title: labels.contents})
   for (const doc of docs.filter((d) => !d.beforeToc)) {
     const m = mark(doc)
     if (m && !marks.some((other) => other.type === m.type)) marks.push({...m, href: doc.filename})

@@ -23,6 +23,7 @@ import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-has
 import {bookClaims, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placeLabel, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../citations/places.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../types.js'
 import type {Doc} from './index.js'
+import {labelsFor, type Labels} from '../labels.js'
 
 /** File names of the back-matter documents: the notes of each chapter, the sources, the disagreements. */
 export function notesFileOf(chapter: Chapter): string {
@@ -81,6 +82,7 @@ export function epubCitation(options: EpubCitationOptions): Handler {
 /** The mdast `contestedClaim` handler: the passage, then a noteref to the endnote with every source's account. */
 export function epubContested(options: {book: Book; notesFile: string}): Handler {
   const anchors = new Map(bookClaims(options.book).map((entry) => [entry.claim, entry.anchor]))
+  const labels = labelsFor(options.book.meta.language)
   return (state: State, node: ContestedClaim) => {
     const result = h('div.contested', {id: node.id}, [
       ...state.all(node),
@@ -88,7 +90,7 @@ export function epubContested(options: {book: Book; notesFile: string}): Handler
         h(
           'a',
           {href: `${options.notesFile}#${contestedNoteId(anchors.get(node) ?? node.id)}`, 'epub:type': 'noteref', role: 'doc-noteref'},
-          `Sources disagree: ${node.topic}`
+          labels.sourcesDisagreeOn(node.topic)
         )
       ])
     ])
@@ -123,6 +125,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   const docs: Doc[] = []
   const places = citingPlaces(book)
   const claims = bookClaims(book)
+  const labels = labelsFor(book.meta.language)
   const doc = (id: string, title: string, filename: string, body: Element | string, landmark?: string): Doc => ({
     id,
     title,
@@ -150,18 +153,18 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     docs.push(
       doc(
         'disagreements',
-        'Where the sources disagree',
+        labels.whereSourcesDisagree,
         disagreementsFile,
         h('section.disagreements', {'epub:type': 'appendix', role: 'doc-appendix', ariaLabelledBy: 'disagreements-title'}, [
-          h('h1#disagreements-title', 'Where the sources disagree'),
-          h('p.backmatter-intro', `The sources disagree in ${claims.length === 1 ? 'one place' : `${claims.length} places`}. Here they are together, with every source’s account and its note.`),
+          h('h1#disagreements-title', labels.whereSourcesDisagree),
+          h('p.backmatter-intro', labels.disagreementsIntroEpub(claims.length)),
           ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
             const excerpt = passageExcerpt(claim.children)
             return h('section.disagreement', {id: anchor}, [
               h('h2', claim.topic),
               excerpt ? h('blockquote', [h('p', excerpt)]) : undefined,
               h('ul.accounts', accountItems(chapter, claim, {notesFile: notesFileOf(chapter), citeIds: false})),
-              h('p.place', [h('a', {href: `${options.chapterFile(chapter)}#${claim.id}`}, `Read the passage in chapter ${chapterNumber}, “${chapter.title}”`)])
+              h('p.place', [h('a', {href: `${options.chapterFile(chapter)}#${claim.id}`}, labels.readPassage(chapterNumber, chapter.title))])
             ])
           })
         ])
@@ -174,7 +177,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   groupByChapter(places).forEach((group, index) => {
     const {chapter, chapterNumber} = group[0]!
     const chapterFile = options.chapterFile(chapter)
-    const heading = `Notes to chapter ${chapterNumber}: ${chapter.title}`
+    const heading = labels.notesToChapter(chapterNumber, chapter.title)
     // Made when called: a kept document is rendered with stand-in citation numbers (see ../chapter-cache.ts).
     const render = () => {
       const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
@@ -188,7 +191,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
                 h('p', [
                   ...book.formatter.clusterHast(place.citation.items),
                   ' ',
-                  h('a.backlink', {href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`, role: 'doc-backlink', ariaLabel: `Back to citation ${place.citation.number}`}, backlinkText)
+                  h('a.backlink', {href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`, role: 'doc-backlink', ariaLabel: labels.backToCitation(place.citation.number)}, backlinkText)
                 ])
               ])
             )
@@ -196,16 +199,16 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
           // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
           ...chapterClaims.map(({claim, anchor}) =>
             h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
-              h('p.contested-topic', `Sources disagree: ${claim.topic}`),
+              h('p.contested-topic', labels.sourcesDisagreeOn(claim.topic)),
               h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
-              h('p', [h('a.backlink', {href: `${chapterFile}#${claim.id}`, role: 'doc-backlink', ariaLabel: 'Back to the passage'}, backlinkText)])
+              h('p', [h('a.backlink', {href: `${chapterFile}#${claim.id}`, role: 'doc-backlink', ariaLabel: labels.backToPassage}, backlinkText)])
             ])
           )
         ])
       ])
     }
     const body = options.keepNotes ? options.keepNotes(chapter, chapterIndex.get(chapter)!, render) : render()
-    const notes = doc(`notes-${chapter.slug}`, index === 0 ? 'Notes' : heading, notesFileOf(chapter), body, index === 0 ? 'endnotes' : undefined)
+    const notes = doc(`notes-${chapter.slug}`, index === 0 ? labels.notes : heading, notesFileOf(chapter), body, index === 0 ? 'endnotes' : undefined)
     docs.push(index === 0 ? notes : {...notes, excludeFromToc: true})
   })
 
@@ -216,17 +219,17 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     const parts = sourcesParts(ids, (id) => entryWeight(byKey.get(id) ?? [], placeHref), options.documentBudget ?? documentBudget)
     parts.forEach((part, index) => {
       const first = index === 0
-      const heading = first ? 'Sources' : `Sources, continued (${index + 1} of ${parts.length})`
+      const heading = first ? labels.sources : labels.sourcesContinued(index + 1, parts.length)
       const sources = doc(
         first ? 'sources' : `sources-${index + 1}`,
         heading,
         sourcesFileOf(index),
         h('section.sources', {'epub:type': 'bibliography', role: 'doc-bibliography', ariaLabelledBy: first ? 'sources-title' : `sources-title-${index + 1}`}, [
           h('h1', {id: first ? 'sources-title' : `sources-title-${index + 1}`}, heading),
-          first ? h('p.backmatter-intro', 'Every work this book cites, with a link to each place that cites it.') : undefined,
+          first ? h('p.backmatter-intro', labels.sourcesIntro) : undefined,
           h(
             'ul.sources-list',
-            part.map((id) => h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [h('p.entry', book.formatter.entryHast(id)), citedIn(byKey.get(id) ?? [], placeHref)]))
+            part.map((id) => h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [h('p.entry', book.formatter.entryHast(id)), citedIn(byKey.get(id) ?? [], placeHref, labels)]))
           )
         ]),
         first ? 'bibliography' : undefined
@@ -265,15 +268,15 @@ function entryWeight(places: CitingPlace[], href: (place: CitingPlace) => string
 }
 
 /** “Cited in ch. 1, notes 1, 3; ch. 2, note 7.”, each number a link to its citing place. */
-function citedIn(places: CitingPlace[], href: (place: CitingPlace) => string): Element {
-  if (places.length === 0) return h('p.cited-in', 'Not cited in the text.')
-  const children: ElementContent[] = [{type: 'text', value: 'Cited in '}]
+function citedIn(places: CitingPlace[], href: (place: CitingPlace) => string, labels: Labels): Element {
+  if (places.length === 0) return h('p.cited-in', labels.notCited)
+  const children: ElementContent[] = [{type: 'text', value: labels.citedIn}]
   groupByChapter(places).forEach((group, index) => {
     if (index > 0) children.push({type: 'text', value: '; '})
-    children.push({type: 'text', value: `ch. ${group[0]!.chapterNumber}, ${group.length === 1 ? 'note' : 'notes'} `})
+    children.push({type: 'text', value: labels.chapterNotes(group[0]!.chapterNumber, group.length)})
     group.forEach((place, i) => {
       if (i > 0) children.push({type: 'text', value: ', '})
-      children.push(h('a', {href: href(place), ariaLabel: placeLabel(place)}, String(place.citation.number)))
+      children.push(h('a', {href: href(place), ariaLabel: placeLabel(place, labels)}, String(place.citation.number)))
     })
   })
   children.push({type: 'text', value: '.'})

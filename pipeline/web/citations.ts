@@ -23,6 +23,7 @@ import type {Paragraph} from 'mdast'
 import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-hast'
 import {bookClaims, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placeLabel, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../citations/places.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../types.js'
+import {labelsFor, type Labels} from '../labels.js'
 
 /** File names of the book-wide pages. */
 export const sourcesPage = 'sources.html'
@@ -43,12 +44,13 @@ export interface WebCitationOptions {
 export function webCitation(options: WebCitationOptions): Handler {
   const {book, notesPage} = options
   const items = new Map(book.references.map((item) => [item.id, item]))
+  const labels = labelsFor(book.meta.language)
   return (state: State, node: Citation) => {
     const number = String(node.number)
     const tip = `cite-${number}-tip`
     const link = h(
       'a.cite__ref',
-      {href: `${notesPage ?? ''}#note-${number}`, id: notesPage === undefined ? node.id : undefined, role: 'doc-noteref', ariaLabel: `Note ${number}`, ariaDescribedBy: tip},
+      {href: `${notesPage ?? ''}#note-${number}`, id: notesPage === undefined ? node.id : undefined, role: 'doc-noteref', ariaLabel: labels.note(node.number), ariaDescribedBy: tip},
       number
     )
     const children: ElementContent[] = []
@@ -66,6 +68,7 @@ export function webCitation(options: WebCitationOptions): Handler {
 /** The mdast `contestedClaim` handler: the passage marked, a “Sources disagree” button, and the accounts (a `<details>` without JavaScript). */
 export function webContested(options: {book: Book}): Handler {
   const anchors = new Map(bookClaims(options.book).map((entry) => [entry.claim, entry.anchor]))
+  const labels = labelsFor(options.book.meta.language)
   return (state: State, node: ContestedClaim) => {
     const panel = `${node.id}-accounts`
     const result = h('div.contested', {id: node.id}, [
@@ -73,12 +76,12 @@ export function webContested(options: {book: Book}): Handler {
       h('p.contested__bar', [
         // Shown by the client, which turns the details below into its popover.
         h('button.contested__toggle', {type: 'button', ariaExpanded: 'false', ariaControls: panel, hidden: true}, [
-          'Sources disagree',
+          labels.sourcesDisagree,
           h('span.tf-visually-hidden', `: ${node.topic}`)
         ])
       ]),
       h('details.contested__accounts', {id: panel}, [
-        h('summary', [h('span.contested__flag', 'Sources disagree'), `: ${node.topic}`]),
+        h('summary', [h('span.contested__flag', labels.sourcesDisagree), `: ${node.topic}`]),
         h('div.contested__body', [
           h('p.contested__topic', node.topic),
           h(
@@ -89,7 +92,7 @@ export function webContested(options: {book: Book}): Handler {
               return item
             })
           ),
-          h('p.contested__more', [h('a', {href: `${disagreementsPage}#${anchors.get(node) ?? node.id}`}, 'Every place where the sources disagree')])
+          h('p.contested__more', [h('a', {href: `${disagreementsPage}#${anchors.get(node) ?? node.id}`}, labels.everyDisagreement)])
         ])
       ])
     ])
@@ -102,15 +105,16 @@ export function webContested(options: {book: Book}): Handler {
 export function webNotes(book: Book, chapter: Chapter): Element | undefined {
   const citations = chapter.file.data.citations ?? []
   if (citations.length === 0) return undefined
+  const labels = labelsFor(book.meta.language)
   return h('section.notes', {role: 'doc-endnotes', ariaLabelledBy: 'notes'}, [
-    h('h2#notes.notes__title', 'Notes'),
+    h('h2#notes.notes__title', labels.notes),
     h(
       'ol.notes__list',
       citations.map((citation) =>
         h('li.note', {id: `note-${citation.number}`, value: citation.number}, [
           h('span.note__text', book.formatter.clusterHast(citation.items)),
           ' ',
-          h('a.note__back', {href: `#${citation.id}`, role: 'doc-backlink', ariaLabel: `Back to citation ${citation.number}`}, '↩\uFE0E')
+          h('a.note__back', {href: `#${citation.id}`, role: 'doc-backlink', ariaLabel: labels.backToCitation(citation.number)}, '↩\uFE0E')
         ])
       )
     )
@@ -120,15 +124,17 @@ export function webNotes(book: Book, chapter: Chapter): Element | undefined {
 /** Links to the book-wide pages the book has (for the contents and every footer). */
 export function backMatterLinks(book: Book): Array<{href: string; text: string}> {
   const links: Array<{href: string; text: string}> = []
-  if (bookClaims(book).length > 0) links.push({href: disagreementsPage, text: 'Where the sources disagree'})
-  if (book.references.length > 0) links.push({href: sourcesPage, text: 'Sources'})
+  const labels = labelsFor(book.meta.language)
+  if (bookClaims(book).length > 0) links.push({href: disagreementsPage, text: labels.whereSourcesDisagree})
+  if (book.references.length > 0) links.push({href: sourcesPage, text: labels.sources})
   return links
 }
 
 /** The footer's navigation: contents and the book-wide pages. */
 export function footerNav(book: Book): Element {
-  return h('nav.footer-nav', {ariaLabel: 'Book'}, [
-    h('ul', [{href: 'index.html', text: 'Contents'}, ...backMatterLinks(book)].map((link) => h('li', [h('a', {href: link.href}, link.text)])))
+  const labels = labelsFor(book.meta.language)
+  return h('nav.footer-nav', {ariaLabel: labels.bookNav}, [
+    h('ul', [{href: 'index.html', text: labels.contents}, ...backMatterLinks(book)].map((link) => h('li', [h('a', {href: link.href}, link.text)])))
   ])
 }
 
@@ -152,15 +158,16 @@ export interface WebBackMatterOptions {
 export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBackMatterPage[] {
   const pages: WebBackMatterPage[] = []
   const claims = bookClaims(book)
+  const labels = labelsFor(book.meta.language)
   if (claims.length > 0) {
     pages.push({
       path: disagreementsPage,
-      title: 'Where the sources disagree',
-      description: `The ${claims.length === 1 ? 'place' : `${claims.length} places`} where the sources of “${book.meta.title}” disagree, with what each of them says.`,
+      title: labels.whereSourcesDisagree,
+      description: labels.disagreementsDescription(claims.length, book.meta.title),
       main: [
         h('section.backmatter.disagreements', {role: 'doc-appendix', ariaLabelledBy: 'disagreements-title'}, [
-          h('h1#disagreements-title', 'Where the sources disagree'),
-          h('p.backmatter__intro', `The sources disagree in ${claims.length === 1 ? 'one place' : `${claims.length} places`}. The story shows each of them; here they are together, with every source’s account and its note.`),
+          h('h1#disagreements-title', labels.whereSourcesDisagree),
+          h('p.backmatter__intro', labels.disagreementsIntroWeb(claims.length)),
           ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
             const handlers = options.handlersFor(chapter, options.chapterUrl(chapter))
             const excerpt = passageExcerpt(claim.children)
@@ -177,7 +184,7 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
                 })
               ),
               h('p.disagreement__place', [
-                h('a', {href: `${options.chapterUrl(chapter)}#${claim.id}`}, `Read the passage in chapter ${chapterNumber}, “${chapter.title}”`)
+                h('a', {href: `${options.chapterUrl(chapter)}#${claim.id}`}, labels.readPassage(chapterNumber, chapter.title))
               ])
             ])
           })
@@ -192,16 +199,16 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
     const anchors = sourceAnchors(ids)
     pages.push({
       path: sourcesPage,
-      title: 'Sources',
-      description: `Every work “${book.meta.title}” cites, with links to each place that cites it.`,
+      title: labels.sources,
+      description: labels.sourcesDescription(book.meta.title),
       main: [
         h('section.backmatter.sources', {role: 'doc-bibliography', ariaLabelledBy: 'sources-title'}, [
-          h('h1#sources-title', 'Sources'),
-          h('p.backmatter__intro', 'Every work this book cites, with a link to each place that cites it.'),
+          h('h1#sources-title', labels.sources),
+          h('p.backmatter__intro', labels.sourcesIntro),
           h(
             'ul.sources__list',
             ids.map((id) =>
-              h('li.source', {id: anchors.get(id)}, [h('p.source__entry', book.formatter.entryHast(id)), citedIn(byKey.get(id) ?? [], options.chapterUrl)])
+              h('li.source', {id: anchors.get(id)}, [h('p.source__entry', book.formatter.entryHast(id)), citedIn(byKey.get(id) ?? [], options.chapterUrl, labels)])
             )
           )
         ])
@@ -212,16 +219,16 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
 }
 
 /** “Cited in ch. 1, notes 1, 3; ch. 2, note 7.”, each number a link to its citing place. */
-function citedIn(places: CitingPlace[], chapterUrl: (chapter: Chapter) => string): Element {
-  if (places.length === 0) return h('p.source__places', 'Not cited in the text.')
-  const children: ElementContent[] = [{type: 'text', value: 'Cited in '}]
+function citedIn(places: CitingPlace[], chapterUrl: (chapter: Chapter) => string, labels: Labels): Element {
+  if (places.length === 0) return h('p.source__places', labels.notCited)
+  const children: ElementContent[] = [{type: 'text', value: labels.citedIn}]
   groupByChapter(places).forEach((group, index) => {
     if (index > 0) children.push({type: 'text', value: '; '})
     const first = group[0]!
-    children.push({type: 'text', value: `ch. ${first.chapterNumber}, ${group.length === 1 ? 'note' : 'notes'} `})
+    children.push({type: 'text', value: labels.chapterNotes(first.chapterNumber, group.length)})
     group.forEach((place, i) => {
       if (i > 0) children.push({type: 'text', value: ', '})
-      children.push(h('a', {href: `${chapterUrl(place.chapter)}#${place.citation.id}`, ariaLabel: placeLabel(place)}, String(place.citation.number)))
+      children.push(h('a', {href: `${chapterUrl(place.chapter)}#${place.citation.id}`, ariaLabel: placeLabel(place, labels)}, String(place.citation.number)))
     })
   })
   children.push({type: 'text', value: '.'})

@@ -11,6 +11,7 @@ import type {BookAssets} from '../assets.js'
 import type {Book, Graphic, ScrollySection} from '../types.js'
 import {webCitation, webContested} from './citations.js'
 import {inlineSvg} from './svg.js'
+import {labelsFor} from '../labels.js'
 
 /** What the handlers need to know about the page they render. */
 export interface WebPageContext {
@@ -40,6 +41,7 @@ function inlineGraphic(graphic: Graphic, state: string, id: string): Element[] {
 /** The handlers for one chapter page. */
 export function webHandlers(context: WebPageContext): Handlers {
   const {book, assets} = context
+  const labels = labelsFor(book.meta.language)
 
   const heading: Handler = (state: State, node: Heading) => {
     const depth = Math.min(6, Math.max(2, node.depth + context.headingOffset))
@@ -76,9 +78,9 @@ export function webHandlers(context: WebPageContext): Handlers {
       // Plain links between steps: they work without JavaScript, and the client turns them into
       // aligned, focus-moving jumps. Every step has one, so Tab reaches every step.
       const nav = h('p.step__nav', [
-        h('span.step__count', `Step ${index + 1} of ${count}`),
-        previous ? h('a.step__link.step__link--prev', {href: `#${previous.id}`}, [h('span', {ariaHidden: 'true'}, '↑ '), 'Previous', h('span.visually-hidden', ' step')]) : undefined,
-        next ? h('a.step__link.step__link--next', {href: `#${next.id}`}, ['Next', h('span.visually-hidden', ' step'), h('span', {ariaHidden: 'true'}, ' ↓')]) : undefined
+        h('span.step__count', labels.stepCount(index + 1, count)),
+        previous ? h('a.step__link.step__link--prev', {href: `#${previous.id}`}, [h('span', {ariaHidden: 'true'}, '↑ '), labels.previous, h('span.visually-hidden', labels.stepSuffix)]) : undefined,
+        next ? h('a.step__link.step__link--next', {href: `#${next.id}`}, [labels.next, h('span.visually-hidden', labels.stepSuffix), h('span', {ariaHidden: 'true'}, ' ↓')]) : undefined
       ])
       const children: ElementContent[] = [h('div.step__text', [...state.all(step), nav])]
       if (figure) {

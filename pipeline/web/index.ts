@@ -20,6 +20,7 @@ import type {Book, Chapter, OutputFile} from '../types.js'
 import {backMatterLinks, disagreementsPage, footerNav, sourcesPage, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
+import {formatSize, labelsFor} from '../labels.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/web')
 const html = unified().use(rehypeStringify)
@@ -78,6 +79,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const client = await buildClientAssets()
   const find = (prefix: string, ext: string) => client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
   const {meta} = book
+  const labels = labelsFor(meta.language)
   const base = meta.url ? (meta.url.endsWith('/') ? meta.url : `${meta.url}/`) : undefined
   const og = await ogImage(meta)
   const assetPaths: PageAssets = {
@@ -98,7 +100,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const bySourceName = new Map(book.chapters.map((c) => [path.basename(c.file.path), c]))
 
   const header = (): ElementContent =>
-    h('header.site-header', [h('a.skip-link', {href: '#main'}, 'Skip to the story'), h('a.site-title', {href: 'index.html'}, meta.title)])
+    h('header.site-header', [h('a.skip-link', {href: '#main'}, labels.skipToStory), h('a.site-title', {href: 'index.html'}, meta.title)])
 
   // `notesPage`: the chapter's content rendered on another page (the disagreements page).
   const handlersFor = (chapter: Chapter, notesPage?: string) =>
@@ -131,9 +133,9 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
     tightenNoteSpace(content)
     const previous = book.chapters[index - 1]
     const next = book.chapters[index + 1]
-    const nav = h('nav.chapter-nav', {ariaLabel: 'Chapters'}, [
-      previous ? h('a.chapter-nav__prev', {href: chapterUrl(previous), rel: 'prev'}, [h('span.chapter-nav__label', 'Previous'), h('span', previous.title)]) : h('a.chapter-nav__prev', {href: 'index.html'}, [h('span.chapter-nav__label', 'Contents'), h('span', meta.title)]),
-      next ? h('a.chapter-nav__next', {href: chapterUrl(next), rel: 'next'}, [h('span.chapter-nav__label', 'Next'), h('span', next.title)]) : h('a.chapter-nav__next', {href: 'index.html'}, [h('span.chapter-nav__label', 'Contents'), h('span', meta.title)])
+    const nav = h('nav.chapter-nav', {ariaLabel: labels.chaptersNav}, [
+      previous ? h('a.chapter-nav__prev', {href: chapterUrl(previous), rel: 'prev'}, [h('span.chapter-nav__label', labels.previous), h('span', previous.title)]) : h('a.chapter-nav__prev', {href: 'index.html'}, [h('span.chapter-nav__label', labels.contents), h('span', meta.title)]),
+      next ? h('a.chapter-nav__next', {href: chapterUrl(next), rel: 'next'}, [h('span.chapter-nav__label', labels.next), h('span', next.title)]) : h('a.chapter-nav__next', {href: 'index.html'}, [h('span.chapter-nav__label', labels.contents), h('span', meta.title)])
     ])
     const body: ElementContent[] = [
       // Reading progress: decorative (the browser's own scroll position says the same), moved by the client.
@@ -141,7 +143,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       header(),
       h('main#main', [
         h('article.chapter', [
-          h('header.chapter__header', [h('p.chapter__number', `Chapter ${index + 1}`), h('h1', chapter.title)]),
+          h('header.chapter__header', [h('p.chapter__number', labels.chapter(index + 1)), h('h1', chapter.title)]),
           ...(content.children as ElementContent[]),
           webNotes(book, chapter)
         ])
@@ -185,6 +187,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
 
 function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: string | undefined): HastRoot {
   const {meta} = book
+  const labels = labelsFor(meta.language)
   const first = book.chapters[0]
   const body: ElementContent[] = [
     h('main#main.cover', [
@@ -194,14 +197,14 @@ function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: st
         h('p.cover__authors', meta.authors.join(', ')),
         h('p.cover__description', meta.description),
         h('p.cover__actions', [
-          first ? h('a.button', {href: `${first.slug}.html`}, 'Start reading') : undefined,
+          first ? h('a.button', {href: `${first.slug}.html`}, labels.startReading) : undefined,
           options.epub
-            ? h('a.button.button--secondary', {href: options.epub.fileName, download: ''}, [`Download the EPUB (${formatSize(options.epub.size)})`])
+            ? h('a.button.button--secondary', {href: options.epub.fileName, download: ''}, [labels.downloadEpub(formatSize(options.epub.size, labels))])
             : undefined
         ])
       ]),
       h('nav.contents', {ariaLabelledBy: 'contents-title'}, [
-        h('h2#contents-title', 'Contents'),
+        h('h2#contents-title', labels.contents),
         h(
           'ol.contents__list',
           book.chapters.map((chapter) =>
@@ -213,7 +216,7 @@ function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: st
         )
       ]),
       backMatterLinks(book).length > 0
-        ? h('nav.contents-back', {ariaLabel: 'About the sources'}, [h('ul', backMatterLinks(book).map((link) => h('li', [h('a', {href: link.href}, link.text)])))])
+        ? h('nav.contents-back', {ariaLabel: labels.aboutSources}, [h('ul', backMatterLinks(book).map((link) => h('li', [h('a', {href: link.href}, link.text)])))])
         : undefined
     ]),
     footer(book)
@@ -236,6 +239,3 @@ function footer(book: Book): ElementContent {
   return h('footer.site-footer', [footerNav(book), h('p', [meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`])])
 }
 
-function formatSize(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}

@@ -1,0 +1,314 @@
+/**
+ * The words both books put around the author's text (navigation, notes,
+ * sources, disagreements, the EPUB's landmarks and cover text), in the
+ * book's `language`: English, Spanish, Portuguese, French and German. Any
+ * other language gets English, with a warning at `language` in book.yaml
+ * (`untranslated-language`). Citations and dates follow `language` through
+ * CSL and `Intl` already.
+ */
+
+/** Every label, as text or as a function of what it counts or names. */
+export interface Labels {
+  skipToStory: string
+  chapter: (n: number) => string
+  previous: string
+  next: string
+  contents: string
+  /** `aria-label` of the previous/next chapter navigation. */
+  chaptersNav: string
+  /** `aria-label` of the footer's navigation. */
+  bookNav: string
+  startReading: string
+  downloadEpub: (size: string) => string
+  /** `aria-label` of the cover page's links to the book-wide pages. */
+  aboutSources: string
+  stepCount: (n: number, count: number) => string
+  /** Read after “Previous” and “Next” by screen readers only. */
+  stepSuffix: string
+  /** `aria-label` of a note number. */
+  note: (n: number) => string
+  sourcesDisagree: string
+  everyDisagreement: string
+  notes: string
+  backToCitation: (n: number) => string
+  backToPassage: string
+  whereSourcesDisagree: string
+  disagreementsDescription: (count: number, title: string) => string
+  /** The web page's introduction (the story shows each account). */
+  disagreementsIntroWeb: (count: number) => string
+  /** The EPUB document's introduction. */
+  disagreementsIntroEpub: (count: number) => string
+  readPassage: (chapter: number, title: string) => string
+  /** “Sources disagree: <topic>”, the EPUB's noteref and note heading. */
+  sourcesDisagreeOn: (topic: string) => string
+  sources: string
+  sourcesContinued: (part: number, parts: number) => string
+  sourcesDescription: (title: string) => string
+  sourcesIntro: string
+  notCited: string
+  citedIn: string
+  /** `ch. 3, notes ` before a chapter's note numbers in “Cited in …”. */
+  chapterNotes: (chapter: number, count: number) => string
+  /** How a link to a citing place is read: `ch. 3, note 27`. */
+  place: (chapter: number, note: number) => string
+  notesToChapter: (chapter: number, title: string) => string
+  cover: string
+  titlePage: string
+  startOfContent: string
+  landmarks: string
+  /** Before the date on the title page, when the edition is not the first. */
+  edition: (edition: string) => string
+  /** The cover image's text alternative: what opens it, and the authors' line. */
+  coverAlt: {cover: string; by: (names: string) => string}
+  /** The decimal separator in sizes (`1.2 MB`). */
+  decimal: string
+}
+
+const en: Labels = {
+  skipToStory: 'Skip to the story',
+  chapter: (n) => `Chapter ${n}`,
+  previous: 'Previous',
+  next: 'Next',
+  contents: 'Contents',
+  chaptersNav: 'Chapters',
+  bookNav: 'Book',
+  startReading: 'Start reading',
+  downloadEpub: (size) => `Download the EPUB (${size})`,
+  aboutSources: 'About the sources',
+  stepCount: (n, count) => `Step ${n} of ${count}`,
+  stepSuffix: ' step',
+  note: (n) => `Note ${n}`,
+  sourcesDisagree: 'Sources disagree',
+  everyDisagreement: 'Every place where the sources disagree',
+  notes: 'Notes',
+  backToCitation: (n) => `Back to citation ${n}`,
+  backToPassage: 'Back to the passage',
+  whereSourcesDisagree: 'Where the sources disagree',
+  disagreementsDescription: (count, title) => `The ${count === 1 ? 'place' : `${count} places`} where the sources of “${title}” disagree, with what each of them says.`,
+  disagreementsIntroWeb: (count) =>
+    `The sources disagree in ${count === 1 ? 'one place' : `${count} places`}. The story shows each of them; here they are together, with every source’s account and its note.`,
+  disagreementsIntroEpub: (count) => `The sources disagree in ${count === 1 ? 'one place' : `${count} places`}. Here they are together, with every source’s account and its note.`,
+  readPassage: (chapter, title) => `Read the passage in chapter ${chapter}, “${title}”`,
+  sourcesDisagreeOn: (topic) => `Sources disagree: ${topic}`,
+  sources: 'Sources',
+  sourcesContinued: (part, parts) => `Sources, continued (${part} of ${parts})`,
+  sourcesDescription: (title) => `Every work “${title}” cites, with links to each place that cites it.`,
+  sourcesIntro: 'Every work this book cites, with a link to each place that cites it.',
+  notCited: 'Not cited in the text.',
+  citedIn: 'Cited in ',
+  chapterNotes: (chapter, count) => `ch. ${chapter}, ${count === 1 ? 'note' : 'notes'} `,
+  place: (chapter, note) => `ch. ${chapter}, note ${note}`,
+  notesToChapter: (chapter, title) => `Notes to chapter ${chapter}: ${title}`,
+  cover: 'Cover',
+  titlePage: 'Title page',
+  startOfContent: 'Start of content',
+  landmarks: 'Landmarks',
+  edition: (edition) => `Edition ${edition}, `,
+  coverAlt: {cover: 'Cover:', by: (names) => `By ${names}`},
+  decimal: '.'
+}
+
+const es: Labels = {
+  skipToStory: 'Saltar a la historia',
+  chapter: (n) => `Capítulo ${n}`,
+  previous: 'Anterior',
+  next: 'Siguiente',
+  contents: 'Índice',
+  chaptersNav: 'Capítulos',
+  bookNav: 'Libro',
+  startReading: 'Empezar a leer',
+  downloadEpub: (size) => `Descargar el EPUB (${size})`,
+  aboutSources: 'Sobre las fuentes',
+  stepCount: (n, count) => `Paso ${n} de ${count}`,
+  stepSuffix: ' (paso)',
+  note: (n) => `Nota ${n}`,
+  sourcesDisagree: 'Las fuentes discrepan',
+  everyDisagreement: 'Todos los puntos en que las fuentes discrepan',
+  notes: 'Notas',
+  backToCitation: (n) => `Volver a la cita ${n}`,
+  backToPassage: 'Volver al pasaje',
+  whereSourcesDisagree: 'Donde las fuentes discrepan',
+  disagreementsDescription: (count, title) =>
+    `${count === 1 ? 'El punto' : `Los ${count} puntos`} en que las fuentes de «${title}» discrepan, con lo que dice cada una.`,
+  disagreementsIntroWeb: (count) =>
+    `Las fuentes discrepan en ${count === 1 ? 'un punto' : `${count} puntos`}. La historia muestra cada versión; aquí están juntas, con el relato de cada fuente y su nota.`,
+  disagreementsIntroEpub: (count) => `Las fuentes discrepan en ${count === 1 ? 'un punto' : `${count} puntos`}. Aquí están juntas, con el relato de cada fuente y su nota.`,
+  readPassage: (chapter, title) => `Leer el pasaje en el capítulo ${chapter}, «${title}»`,
+  sourcesDisagreeOn: (topic) => `Las fuentes discrepan: ${topic}`,
+  sources: 'Fuentes',
+  sourcesContinued: (part, parts) => `Fuentes (continuación, ${part} de ${parts})`,
+  sourcesDescription: (title) => `Todas las obras que cita «${title}», con enlaces a cada lugar que las cita.`,
+  sourcesIntro: 'Todas las obras que cita este libro, con un enlace a cada lugar que las cita.',
+  notCited: 'No se cita en el texto.',
+  citedIn: 'Citada en ',
+  chapterNotes: (chapter, count) => `cap. ${chapter}, ${count === 1 ? 'nota' : 'notas'} `,
+  place: (chapter, note) => `cap. ${chapter}, nota ${note}`,
+  notesToChapter: (chapter, title) => `Notas al capítulo ${chapter}: ${title}`,
+  cover: 'Cubierta',
+  titlePage: 'Portada',
+  startOfContent: 'Inicio del contenido',
+  landmarks: 'Puntos de referencia',
+  edition: (edition) => `Edición ${edition}, `,
+  coverAlt: {cover: 'Cubierta:', by: (names) => `Por ${names}`},
+  decimal: ','
+}
+
+const pt: Labels = {
+  skipToStory: 'Ir para a história',
+  chapter: (n) => `Capítulo ${n}`,
+  previous: 'Anterior',
+  next: 'Próximo',
+  contents: 'Índice',
+  chaptersNav: 'Capítulos',
+  bookNav: 'Livro',
+  startReading: 'Começar a ler',
+  downloadEpub: (size) => `Obter o EPUB (${size})`,
+  aboutSources: 'Sobre as fontes',
+  stepCount: (n, count) => `Passo ${n} de ${count}`,
+  stepSuffix: ' (passo)',
+  note: (n) => `Nota ${n}`,
+  sourcesDisagree: 'As fontes divergem',
+  everyDisagreement: 'Todos os pontos em que as fontes divergem',
+  notes: 'Notas',
+  backToCitation: (n) => `Voltar à citação ${n}`,
+  backToPassage: 'Voltar à passagem',
+  whereSourcesDisagree: 'Onde as fontes divergem',
+  disagreementsDescription: (count, title) =>
+    `${count === 1 ? 'O ponto' : `Os ${count} pontos`} em que as fontes de “${title}” divergem, com o que cada uma diz.`,
+  disagreementsIntroWeb: (count) =>
+    `As fontes divergem ${count === 1 ? 'num ponto' : `em ${count} pontos`}. A história mostra cada versão; aqui estão juntas, com o relato de cada fonte e a sua nota.`,
+  disagreementsIntroEpub: (count) => `As fontes divergem ${count === 1 ? 'num ponto' : `em ${count} pontos`}. Aqui estão juntas, com o relato de cada fonte e a sua nota.`,
+  readPassage: (chapter, title) => `Ler a passagem no capítulo ${chapter}, “${title}”`,
+  sourcesDisagreeOn: (topic) => `As fontes divergem: ${topic}`,
+  sources: 'Fontes',
+  sourcesContinued: (part, parts) => `Fontes (continuação, ${part} de ${parts})`,
+  sourcesDescription: (title) => `Todas as obras que “${title}” cita, com ligações para cada lugar que as cita.`,
+  sourcesIntro: 'Todas as obras que este livro cita, com uma ligação para cada lugar que as cita.',
+  notCited: 'Não citada no texto.',
+  citedIn: 'Citada em ',
+  chapterNotes: (chapter, count) => `cap. ${chapter}, ${count === 1 ? 'nota' : 'notas'} `,
+  place: (chapter, note) => `cap. ${chapter}, nota ${note}`,
+  notesToChapter: (chapter, title) => `Notas ao capítulo ${chapter}: ${title}`,
+  cover: 'Capa',
+  titlePage: 'Folha de rosto',
+  startOfContent: 'Início do conteúdo',
+  landmarks: 'Pontos de referência',
+  edition: (edition) => `Edição ${edition}, `,
+  coverAlt: {cover: 'Capa:', by: (names) => `Por ${names}`},
+  decimal: ','
+}
+
+const fr: Labels = {
+  skipToStory: 'Aller au récit',
+  chapter: (n) => `Chapitre ${n}`,
+  previous: 'Précédent',
+  next: 'Suivant',
+  contents: 'Sommaire',
+  chaptersNav: 'Chapitres',
+  bookNav: 'Livre',
+  startReading: 'Commencer la lecture',
+  downloadEpub: (size) => `Télécharger l’EPUB (${size})`,
+  aboutSources: 'À propos des sources',
+  stepCount: (n, count) => `Étape ${n} sur ${count}`,
+  stepSuffix: ' (étape)',
+  note: (n) => `Note ${n}`,
+  sourcesDisagree: 'Les sources divergent',
+  everyDisagreement: 'Tous les points où les sources divergent',
+  notes: 'Notes',
+  backToCitation: (n) => `Retour à la citation ${n}`,
+  backToPassage: 'Retour au passage',
+  whereSourcesDisagree: 'Là où les sources divergent',
+  disagreementsDescription: (count, title) =>
+    `${count === 1 ? 'Le point' : `Les ${count} points`} où les sources de « ${title} » divergent, avec ce que dit chacune.`,
+  disagreementsIntroWeb: (count) =>
+    `Les sources divergent en ${count === 1 ? 'un point' : `${count} points`}. Le récit montre chaque version ; les voici réunies, avec le témoignage de chaque source et sa note.`,
+  disagreementsIntroEpub: (count) => `Les sources divergent en ${count === 1 ? 'un point' : `${count} points`}. Les voici réunies, avec le témoignage de chaque source et sa note.`,
+  readPassage: (chapter, title) => `Lire le passage au chapitre ${chapter}, « ${title} »`,
+  sourcesDisagreeOn: (topic) => `Les sources divergent : ${topic}`,
+  sources: 'Sources',
+  sourcesContinued: (part, parts) => `Sources (suite, ${part} sur ${parts})`,
+  sourcesDescription: (title) => `Toutes les œuvres que cite « ${title} », avec des liens vers chaque endroit qui les cite.`,
+  sourcesIntro: 'Toutes les œuvres que ce livre cite, avec un lien vers chaque endroit qui les cite.',
+  notCited: 'Non citée dans le texte.',
+  citedIn: 'Citée au ',
+  chapterNotes: (chapter, count) => `chap. ${chapter}, ${count === 1 ? 'note' : 'notes'} `,
+  place: (chapter, note) => `chap. ${chapter}, note ${note}`,
+  notesToChapter: (chapter, title) => `Notes du chapitre ${chapter} : ${title}`,
+  cover: 'Couverture',
+  titlePage: 'Page de titre',
+  startOfContent: 'Début du contenu',
+  landmarks: 'Repères',
+  edition: (edition) => `Édition ${edition}, `,
+  coverAlt: {cover: 'Couverture :', by: (names) => `Par ${names}`},
+  decimal: ','
+}
+
+const de: Labels = {
+  skipToStory: 'Zur Geschichte springen',
+  chapter: (n) => `Kapitel ${n}`,
+  previous: 'Zurück',
+  next: 'Weiter',
+  contents: 'Inhalt',
+  chaptersNav: 'Kapitel',
+  bookNav: 'Buch',
+  startReading: 'Lesen beginnen',
+  downloadEpub: (size) => `EPUB herunterladen (${size})`,
+  aboutSources: 'Über die Quellen',
+  stepCount: (n, count) => `Schritt ${n} von ${count}`,
+  stepSuffix: ' (Schritt)',
+  note: (n) => `Anmerkung ${n}`,
+  sourcesDisagree: 'Die Quellen widersprechen sich',
+  everyDisagreement: 'Alle Stellen, an denen sich die Quellen widersprechen',
+  notes: 'Anmerkungen',
+  backToCitation: (n) => `Zurück zum Verweis ${n}`,
+  backToPassage: 'Zurück zur Passage',
+  whereSourcesDisagree: 'Wo sich die Quellen widersprechen',
+  disagreementsDescription: (count, title) =>
+    `${count === 1 ? 'Die Stelle, an der' : `Die ${count} Stellen, an denen`} sich die Quellen von „${title}“ widersprechen, mit dem, was jede sagt.`,
+  disagreementsIntroWeb: (count) =>
+    `Die Quellen widersprechen sich an ${count === 1 ? 'einer Stelle' : `${count} Stellen`}. Die Geschichte zeigt jede Fassung; hier stehen sie beisammen, mit dem Bericht jeder Quelle und ihrer Anmerkung.`,
+  disagreementsIntroEpub: (count) =>
+    `Die Quellen widersprechen sich an ${count === 1 ? 'einer Stelle' : `${count} Stellen`}. Hier stehen sie beisammen, mit dem Bericht jeder Quelle und ihrer Anmerkung.`,
+  readPassage: (chapter, title) => `Die Passage in Kapitel ${chapter} lesen, „${title}“`,
+  sourcesDisagreeOn: (topic) => `Die Quellen widersprechen sich: ${topic}`,
+  sources: 'Quellen',
+  sourcesContinued: (part, parts) => `Quellen (Fortsetzung, ${part} von ${parts})`,
+  sourcesDescription: (title) => `Alle Werke, die „${title}“ zitiert, mit Links zu jeder Stelle, die sie zitiert.`,
+  sourcesIntro: 'Alle Werke, die dieses Buch zitiert, mit einem Link zu jeder Stelle, die sie zitiert.',
+  notCited: 'Im Text nicht zitiert.',
+  citedIn: 'Zitiert in ',
+  chapterNotes: (chapter) => `Kap. ${chapter}, Anm. `,
+  place: (chapter, note) => `Kap. ${chapter}, Anm. ${note}`,
+  notesToChapter: (chapter, title) => `Anmerkungen zu Kapitel ${chapter}: ${title}`,
+  cover: 'Umschlag',
+  titlePage: 'Titelseite',
+  startOfContent: 'Beginn des Inhalts',
+  landmarks: 'Orientierungspunkte',
+  edition: (edition) => `${edition}. Auflage, `,
+  coverAlt: {cover: 'Umschlag:', by: (names) => `Von ${names}`},
+  decimal: ','
+}
+
+const byLanguage: Record<string, Labels> = {en, es, pt, fr, de}
+
+/** The languages with labels of their own (primary subtags of BCP 47). */
+export const labelledLanguages = Object.keys(byLanguage)
+
+/** Whether `language` (a BCP 47 tag: `es`, `pt-BR`) has labels of its own. */
+export function hasLabels(language: string): boolean {
+  return Object.hasOwn(byLanguage, primary(language))
+}
+
+/** The labels for `language`, by its primary subtag (`pt-BR` → `pt`); English for any other. */
+export function labelsFor(language: string): Labels {
+  return byLanguage[primary(language)] ?? en
+}
+
+function primary(language: string): string {
+  return language.toLowerCase().split('-')[0] ?? ''
+}
+
+/** A size in KB (whole) or MB (one decimal, with the language's separator). */
+export function formatSize(bytes: number, labels: Labels): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1).replace('.', labels.decimal)} MB`
+}
