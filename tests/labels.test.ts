@@ -93,6 +93,11 @@ describe('a book in Spanish', () => {
     }
   })
 
+  it('declares the accessibility summary, which stays in English, as English', async () => {
+    const opf = epubFiles(await fs.readFile(books.epubPath)).get('OEBPS/content.opf')!.toString('utf8')
+    expect(opf).toMatch(/<meta property="schema:accessibilitySummary" xml:lang="en">This publication/)
+  })
+
   it('passes epubcheck', async () => {
     expect((await epubcheck(books.epubPath)).filter((message) => message.severity !== 'USAGE')).toEqual([])
   }, 120_000)

@@ -266,6 +266,8 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       hasImages: assets.length > 0,
       coverImage,
       accessibilitySummary: accessibilitySummary(book, options.assets),
+      // The summary is written in English: said so when the book is in another language.
+      accessibilitySummaryLang: /^en(-|$)/i.test(meta.language) ? '' : 'en',
       certifiedBy: meta.publisher ?? meta.authors[0],
       landmarks: landmarks(docs, labels)
     },
