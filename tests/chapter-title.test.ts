@@ -29,6 +29,8 @@ beforeAll(async () => {
   await fs.writeFile(path.join(book, '01-arrival.md'), '# The *Arrival* of the Guests\n\nThey came at eight [@alpha].\n\n## At the gate\n\nThe guards counted them.\n')
   // Frontmatter without a title (a description only): the heading right after it is the title.
   await fs.writeFile(path.join(book, '02-night.md'), '---\ndescription: What the night was like.\n---\n\n# The Night\n\nIt was long [@beta].\n')
+  // Author notes (HTML comments, shown in neither book) before the opening heading.
+  await fs.writeFile(path.join(book, '04-evening.md'), '<!-- TODO: check the time against the Spanish source. -->\n\n# The Evening\n\nIt ended [@beta].\n')
   // A title in the frontmatter: an opening `#` heading stays a heading of the chapter.
   await fs.writeFile(path.join(book, '03-morning.md'), '---\ntitle: The Morning\n---\n\n# Dawn\n\nIt came late [@alpha].\n')
   result = await build({bookDir: book, outDir: path.join(dir, 'out'), modified: new Date(Date.UTC(2026, 0, 1))})
@@ -45,7 +47,7 @@ describe('a chapter titled by its opening heading', () => {
   it('builds without messages, each chapter under its title', () => {
     expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([])
     expect(result.ok).toBe(true)
-    expect(result.book!.chapters.map((chapter) => chapter.title)).toEqual(['The Arrival of the Guests', 'The Night', 'The Morning'])
+    expect(result.book!.chapters.map((chapter) => chapter.title)).toEqual(['The Arrival of the Guests', 'The Night', 'The Morning', 'The Evening'])
     expect(result.book!.chapters[1]!.file.data.meta?.description).toBe('What the night was like.')
   })
 
@@ -57,6 +59,7 @@ describe('a chapter titled by its opening heading', () => {
     const xhtml = epub.get('OEBPS/arrival.xhtml')!.toString('utf8')
     expect(h1s(xhtml)).toEqual(['The Arrival of the Guests'])
     expect(h1s(await web('night.html'))).toEqual(['The Night'])
+    expect(h1s(await web('evening.html'))).toEqual(['The Evening'])
   })
 
   it('keeps an opening heading as a heading when the frontmatter has the title', async () => {

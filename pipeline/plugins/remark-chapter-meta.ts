@@ -42,7 +42,9 @@ export function remarkChapterMeta() {
       if (values) Object.assign(meta, values)
     }
 
-    const at = yaml ? 1 : 0
+    // The opening heading may follow author notes (`<!-- … -->`), which neither book shows.
+    let at = yaml ? 1 : 0
+    while (isComment(tree.children[at])) at++
     const opening = tree.children[at]
     let heading: Heading | undefined
     if (values?.title === undefined && isTitle(opening)) {
@@ -58,11 +60,18 @@ export function remarkChapterMeta() {
       }
     }
 
-    if (tree.children.length === at) {
+    // Nothing after the frontmatter, or nothing but author notes after a title taken from a heading.
+    const rest = tree.children.slice(yaml ? 1 : 0)
+    if (rest.length === 0 || (heading && rest.every(isComment))) {
       const end = (heading ?? yaml)?.position?.end
       error(file, `Unexpected empty chapter, expected prose after the ${heading ? 'title' : 'frontmatter'}`, end ?? {line: 1, column: 1}, 'empty-chapter', source)
     }
   }
+}
+
+/** An HTML comment (an author's note) and nothing else. */
+function isComment(node: RootContent | undefined): boolean {
+  return node?.type === 'html' && /^<!--[\s\S]*-->\s*$/.test(node.value)
 }
 
 /** A `# Title` heading with some text. */
