@@ -28,7 +28,6 @@ import type {Definition, Image, Link, Nodes, Root} from 'mdast'
 import {SKIP, visit} from '../visit.js'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
-import {chapterName} from '../load.js'
 
 const source = 'remark-links'
 
@@ -151,13 +150,13 @@ export interface LinkedChapter {
  */
 export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
   const byPath = new Map<string, LinkedChapter>()
-  for (const chapter of chapters) byPath.set(path.resolve(chapter.file.cwd, chapter.file.path), chapter)
-  const names = chapters.map((c) => path.basename(c.file.path))
+  // A chapter by its slug too (`the-party.md` for `03-the-party.md`): how books written for other tools link their files.
   const bySlug = new Map<string, LinkedChapter>()
   for (const chapter of chapters) {
-    const slug = chapterName.exec(path.basename(chapter.file.path))?.[2]
-    if (slug) bySlug.set(`${slug}.md`, chapter)
+    byPath.set(path.resolve(chapter.file.cwd, chapter.file.path), chapter)
+    if (chapter.file.data.slug) bySlug.set(`${chapter.file.data.slug}.md`, chapter)
   }
+  const names = chapters.map((c) => path.basename(c.file.path))
   const anchorSets = new Map<VFile, Set<string>>()
   const anchorsOf = (file: VFile) => {
     let set = anchorSets.get(file)
@@ -192,7 +191,6 @@ export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
       }
 
       const absolute = path.resolve(bookDir, record.path)
-      // A chapter by its slug (`the-party.md` for `03-the-party.md`): how books written for other tools link their files.
       const target = byPath.get(absolute) ?? (path.dirname(absolute) === path.resolve(bookDir) ? bySlug.get(path.basename(absolute)) : undefined)
       if (target) {
         const name = path.basename(target.file.path)
