@@ -11,7 +11,7 @@ import {startCitationWorker} from './citations/worker.js'
 import {coverSize, warmCovers} from './epub/cover.js'
 import {renderEpub} from './epub/index.js'
 import {loadBook, type ChapterSource} from './load.js'
-import {error, hasErrors, positionAt} from './messages.js'
+import {error, hasErrors} from './messages.js'
 import {parallelThreshold, parseInParallel, warmUp, workerCount} from './parallel.js'
 import {createProcessor, parseChapter} from './parse.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
@@ -21,6 +21,7 @@ import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './type
 import {backMatterPaths, renderWeb} from './web/index.js'
 import {ogImageSize} from './web/og-image.js'
 import {checkOutput, writeAtomically} from './write.js'
+import {fieldValuePosition} from './yaml-fields.js'
 
 /**
  * Characters of Markdown from which a book's notes are formatted on a worker
@@ -194,10 +195,7 @@ function bookFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>,
   } catch (cause) {
     const file = files.find((f) => path.basename(f.path) === 'book.yaml')
     if (!file) throw cause
-    const text = String(file.value)
-    const match = /^citationStyle[ \t]*:[ \t]*(.*)$/m.exec(text)
-    const start = match ? match.index + match[0].length - match[1]!.length : 0
-    error(file, (cause as Error).message, positionAt(file, start, start + (match?.[1]?.length ?? 0)), 'invalid-citationStyle', 'twofold-load')
+    error(file, (cause as Error).message, fieldValuePosition(file, 'citationStyle'), 'invalid-citationStyle', 'twofold-load')
     return undefined
   }
 }

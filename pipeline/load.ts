@@ -8,8 +8,8 @@ import path from 'node:path'
 import {VFile} from 'vfile'
 import type {BookMeta, Graphic} from './types.js'
 import {hasLabels, labelledLanguages} from './labels.js'
-import {error, positionAt, warn} from './messages.js'
-import {readYamlFields, type FieldSpec} from './yaml-fields.js'
+import {error, warn} from './messages.js'
+import {fieldValuePosition, readYamlFields, type FieldSpec} from './yaml-fields.js'
 import {graphicFromSvg} from './figures/graphic.js'
 import {generateGraphicSvgs} from './figures/generate.js'
 
@@ -115,13 +115,10 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
   const language = values.language as string
   if (!hasLabels(language)) {
     // Citations and dates still follow the language (CSL, Intl); the words around the text fall back to English.
-    const text = String(file.value)
-    const match = /^(language[ \t]*:[ \t]*)(.*?)[ \t]*$/m.exec(text)
-    const start = match ? match.index + match[1]!.length : 0
     warn(
       file,
       `Unexpected language \`${language}\` for the books' own words (navigation, notes, sources), expected one of ${labelledLanguages.map((l) => `\`${l}\``).join(', ')}: they are in English`,
-      positionAt(file, start, start + (match?.[2]?.length ?? 0)),
+      fieldValuePosition(file, 'language'),
       'untranslated-language',
       source
     )

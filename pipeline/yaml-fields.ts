@@ -3,6 +3,7 @@
  * field schema, with every message placed at the offending field.
  */
 import {isMap, isScalar, isSeq, parseDocument, type Document} from 'yaml'
+import type {Position} from 'unist'
 import type {VFile} from 'vfile'
 import {error, positionAt, warn} from './messages.js'
 
@@ -117,4 +118,15 @@ function describe(spec: FieldSpec): string {
   if (spec.kind === 'string-list') return 'list of names'
   if (spec.kind === 'date') return 'date as `YYYY-MM-DD`'
   return spec.pattern ? spec.pattern.expected : 'non-empty string'
+}
+
+/**
+ * Where the value of the top-level field `key` is in `file` (book.yaml), for
+ * a message about a value that was read but cannot be used: the rest of its
+ * line after `key:`. The start of the file when the field is not found.
+ */
+export function fieldValuePosition(file: VFile, key: string): Position | undefined {
+  const match = new RegExp(`^${key}[ \\t]*:[ \\t]*(.*)$`, 'm').exec(String(file.value))
+  const start = match ? match.index + match[0].length - match[1]!.length : 0
+  return positionAt(file, start, start + (match?.[1]?.length ?? 0))
 }
