@@ -296,15 +296,16 @@ export const labelledLanguages = Object.keys(byLanguage)
 
 /** Whether `language` (a BCP 47 tag: `es`, `pt-BR`) has labels of its own. */
 export function hasLabels(language: string): boolean {
-  return Object.hasOwn(byLanguage, primary(language))
+  return Object.hasOwn(byLanguage, primaryLanguage(language))
 }
 
 /** The labels for `language`, by its primary subtag (`pt-BR` → `pt`); English for any other. */
 export function labelsFor(language: string): Labels {
-  return byLanguage[primary(language)] ?? en
+  return byLanguage[primaryLanguage(language)] ?? en
 }
 
-function primary(language: string): string {
+/** The primary subtag of a BCP 47 tag, lowercase: `pt` for `pt-BR`. */
+export function primaryLanguage(language: string): string {
   return language.toLowerCase().split('-')[0] ?? ''
 }
 

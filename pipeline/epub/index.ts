@@ -28,7 +28,7 @@ import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
 import {packZip} from './zip.js'
-import {labelsFor, type Labels} from '../labels.js'
+import {labelsFor, primaryLanguage, type Labels} from '../labels.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/epub')
 const xhtml = unified().use(rehypeStringify, {
@@ -267,7 +267,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       coverImage,
       accessibilitySummary: accessibilitySummary(book, options.assets),
       // The summary is written in English: said so when the book is in another language.
-      accessibilitySummaryLang: /^en(-|$)/i.test(meta.language) ? '' : 'en',
+      accessibilitySummaryLang: primaryLanguage(meta.language) === 'en' ? '' : 'en',
       certifiedBy: meta.publisher ?? meta.authors[0],
       landmarks: landmarks(docs, labels)
     },
