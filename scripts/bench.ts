@@ -73,9 +73,16 @@ async function floorWorker(job: FloorJob): Promise<void> {
   parentPort!.postMessage(performance.now() - t)
 }
 
+/** The synthetic book's chapter files, in order, as paths. */
+async function chapterFiles(book: string): Promise<string[]> {
+  return (await fs.readdir(book))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => path.join(book, f))
+}
+
 async function chapterTexts(book: string): Promise<string[]> {
-  const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
-  return Promise.all(files.map((f) => fs.readFile(path.join(book, f), 'utf8')))
+  return Promise.all((await chapterFiles(book)).map((file) => fs.readFile(file, 'utf8')))
 }
 
 /** remark-parse alone, or Twofold's processor's parser (its syntax extensions; the plugins that change trees do not run on a parse). */
@@ -119,7 +126,7 @@ async function timeFloor(book: string, syntax: boolean, threads: number, limit =
 async function parseFloor(book: string): Promise<ParseFloor> {
   const commonmarkMs = await timeFloor(book, false, 1)
   const syntaxMs = await timeFloor(book, true, 1)
-  const chapters = (await chapterTexts(book)).length
+  const chapters = (await chapterFiles(book)).length
   if (chapters < 100) return {commonmarkMs, syntaxMs}
   const oneThread = chapters === 100 ? commonmarkMs : await timeFloor(book, false, 1, 100)
   return {commonmarkMs, syntaxMs, twoThreads: (2 * oneThread) / (await timeFloor(book, false, 2, 100))}
@@ -147,8 +154,8 @@ async function child(book: string, out: string, incremental: boolean, floor: boo
   if (incremental && result.ok) {
     // Edit the middle chapter three times (one more cited sentence each time, so every later chapter is renumbered),
     // as `twofold dev` rebuilds: the web story is written first (preview), then the EPUB. The median of each measure.
-    const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
-    const target = path.join(book, files[Math.floor(files.length / 2)])
+    const files = await chapterFiles(book)
+    const target = files[Math.floor(files.length / 2)]!
     const runs: NonNullable<ChildResult['incremental']>[] = []
     for (let edit = 1; edit <= 3; edit++) {
       await fs.appendFile(target, `\nAn edited closing sentence ${edit} for the benchmark [@ref001].\n`)
@@ -207,7 +214,7 @@ async function runChild(book: string, out: string, incremental: boolean, floor: 
 
 async function pandoc(book: string, out: string): Promise<{epubMs: number; htmlMs: number} | undefined> {
   if (spawnSync('pandoc', ['--version']).status !== 0) return undefined
-  const chapters = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort().map((f) => path.join(book, f))
+  const chapters = await chapterFiles(book)
   const args = ['--citeproc', '--bibliography', path.join(book, 'references.json'), '--metadata', 'title=Synthetic', '--resource-path', book]
   await fs.mkdir(out, {recursive: true})
   let t = performance.now()
