@@ -5,7 +5,8 @@
  * citation shows, and a plain-text excerpt of a passage. Both targets read
  * these; neither knows about the other.
  */
-import type {Nodes as HastNodes} from 'hast'
+import type {ElementContent, Nodes as HastNodes} from 'hast'
+import {h} from 'hastscript'
 import type {Nodes} from 'mdast'
 import {visit} from '../visit.js'
 import type {Book, Chapter, Citation, ContestedClaim, CslItem} from '../types.js'
@@ -76,6 +77,25 @@ export function groupByChapter(places: CitingPlace[]): CitingPlace[][] {
 /** The label of a citing place, as links to it are read: `ch. 3, note 27` (in the book's language). */
 export function placeLabel(place: CitingPlace, labels: Labels): string {
   return labels.place(place.chapterNumber, place.citation.number)
+}
+
+/**
+ * What a bibliography entry says of where it is cited, for both targets' sources: “Cited in ch. 1, notes 1, 3;
+ * ch. 2, note 7.” (in the book's language), each number a link to `href(place)`; or that it is not cited.
+ */
+export function citedIn(places: CitingPlace[], href: (place: CitingPlace) => string, labels: Labels): ElementContent[] {
+  if (places.length === 0) return [{type: 'text', value: labels.notCited}]
+  const children: ElementContent[] = [{type: 'text', value: labels.citedIn}]
+  groupByChapter(places).forEach((group, index) => {
+    if (index > 0) children.push({type: 'text', value: '; '})
+    children.push({type: 'text', value: labels.chapterNotes(group[0]!.chapterNumber, group.length)})
+    group.forEach((place, i) => {
+      if (i > 0) children.push({type: 'text', value: ', '})
+      children.push(h('a', {href: href(place), ariaLabel: placeLabel(place, labels)}, String(place.citation.number)))
+    })
+  })
+  children.push({type: 'text', value: '.'})
+  return children
 }
 
 const claimsOf = new WeakMap<Book['chapters'], BookClaim[]>()

@@ -20,10 +20,10 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-hast'
-import {bookClaims, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placeLabel, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../citations/places.js'
+import {bookClaims, citedIn, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../citations/places.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../types.js'
 import type {Doc} from './index.js'
-import {labelsFor, type Labels} from '../labels.js'
+import {labelsFor} from '../labels.js'
 
 /** File names of the back-matter documents: the notes of each chapter, the sources, the disagreements. */
 export function notesFileOf(chapter: Chapter): string {
@@ -229,7 +229,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
           first ? h('p.backmatter-intro', labels.sourcesIntro) : undefined,
           h(
             'ul.sources-list',
-            part.map((id) => h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [h('p.entry', book.formatter.entryHast(id)), citedIn(byKey.get(id) ?? [], placeHref, labels)]))
+            part.map((id) => h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [h('p.entry', book.formatter.entryHast(id)), h('p.cited-in', citedIn(byKey.get(id) ?? [], placeHref, labels))]))
           )
         ]),
         first ? 'bibliography' : undefined
@@ -265,20 +265,4 @@ function entryWeight(places: CitingPlace[], href: (place: CitingPlace) => string
   let weight = 600
   for (const place of places) weight += href(place).length + 60
   return weight
-}
-
-/** “Cited in ch. 1, notes 1, 3; ch. 2, note 7.”, each number a link to its citing place. */
-function citedIn(places: CitingPlace[], href: (place: CitingPlace) => string, labels: Labels): Element {
-  if (places.length === 0) return h('p.cited-in', labels.notCited)
-  const children: ElementContent[] = [{type: 'text', value: labels.citedIn}]
-  groupByChapter(places).forEach((group, index) => {
-    if (index > 0) children.push({type: 'text', value: '; '})
-    children.push({type: 'text', value: labels.chapterNotes(group[0]!.chapterNumber, group.length)})
-    group.forEach((place, i) => {
-      if (i > 0) children.push({type: 'text', value: ', '})
-      children.push(h('a', {href: href(place), ariaLabel: placeLabel(place, labels)}, String(place.citation.number)))
-    })
-  })
-  children.push({type: 'text', value: '.'})
-  return h('p.cited-in', children)
 }

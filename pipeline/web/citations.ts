@@ -21,9 +21,9 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-hast'
-import {bookClaims, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placeLabel, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../citations/places.js'
+import {bookClaims, citedIn, citingPlaces, inTextLabel, passageExcerpt, placesByKey, sourceAnchors, tightenNoteSpace} from '../citations/places.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../types.js'
-import {labelsFor, type Labels} from '../labels.js'
+import {labelsFor} from '../labels.js'
 
 /** File names of the book-wide pages. */
 export const sourcesPage = 'sources.html'
@@ -208,7 +208,7 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
           h(
             'ul.sources__list',
             ids.map((id) =>
-              h('li.source', {id: anchors.get(id)}, [h('p.source__entry', book.formatter.entryHast(id)), citedIn(byKey.get(id) ?? [], options.chapterUrl, labels)])
+              h('li.source', {id: anchors.get(id)}, [h('p.source__entry', book.formatter.entryHast(id)), h('p.source__places', citedIn(byKey.get(id) ?? [], (place) => `${options.chapterUrl(place.chapter)}#${place.citation.id}`, labels))])
             )
           )
         ])
@@ -216,21 +216,4 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
     })
   }
   return pages
-}
-
-/** “Cited in ch. 1, notes 1, 3; ch. 2, note 7.”, each number a link to its citing place. */
-function citedIn(places: CitingPlace[], chapterUrl: (chapter: Chapter) => string, labels: Labels): Element {
-  if (places.length === 0) return h('p.source__places', labels.notCited)
-  const children: ElementContent[] = [{type: 'text', value: labels.citedIn}]
-  groupByChapter(places).forEach((group, index) => {
-    if (index > 0) children.push({type: 'text', value: '; '})
-    const first = group[0]!
-    children.push({type: 'text', value: labels.chapterNotes(first.chapterNumber, group.length)})
-    group.forEach((place, i) => {
-      if (i > 0) children.push({type: 'text', value: ', '})
-      children.push(h('a', {href: `${chapterUrl(place.chapter)}#${place.citation.id}`, ariaLabel: placeLabel(place, labels)}, String(place.citation.number)))
-    })
-  })
-  children.push({type: 'text', value: '.'})
-  return h('p.source__places', children)
 }
