@@ -173,7 +173,6 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   }
 
   // The notes, a document for each chapter that cites: the first is “Notes” in the contents and the landmarks.
-  const chapterIndex = new Map(book.chapters.map((chapter, index) => [chapter, index]))
   groupByChapter(places).forEach((group, index) => {
     const {chapter, chapterNumber} = group[0]!
     const chapterFile = options.chapterFile(chapter)
@@ -207,7 +206,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
         ])
       ])
     }
-    const body = options.keepNotes ? options.keepNotes(chapter, chapterIndex.get(chapter)!, render) : render()
+    const body = options.keepNotes ? options.keepNotes(chapter, chapterNumber - 1, render) : render()
     const notes = doc(`notes-${chapter.slug}`, index === 0 ? labels.notes : heading, notesFileOf(chapter), body, index === 0 ? 'endnotes' : undefined)
     docs.push(index === 0 ? notes : {...notes, excludeFromToc: true})
   })
