@@ -79,15 +79,11 @@ export function readYamlFields(
     for (const [key, spec] of Object.entries(schema)) {
       if (spec.required && !(key in values)) {
         const missing = contents && !isScalar(contents) ? contents.range : null
-        if (!hasErrorFor(key)) {
+        if (!hasErrorFor(file, key)) {
           error(file, `Missing \`${key}\` in ${what}, expected a ${describe(spec)}`, at(missing ? [missing[0], missing[0]] : null), `missing-${key}`, source)
         }
       }
     }
-  }
-
-  function hasErrorFor(key: string) {
-    return file.messages.some((m) => m.fatal && m.reason.includes(`\`${key}\``))
   }
 
   function checkValue(key: string, spec: FieldSpec, value: unknown, range: readonly number[] | null | undefined): unknown {
@@ -129,4 +125,9 @@ export function fieldValuePosition(file: VFile, key: string): Position | undefin
   const match = new RegExp(`^${key}[ \\t]*:[ \\t]*(.*)$`, 'm').exec(String(file.value))
   const start = match ? match.index + match[0].length - match[1]!.length : 0
   return positionAt(file, start, start + (match?.[1]?.length ?? 0))
+}
+
+/** Whether `file` already has an error about the field `key` (its messages name fields as `` `key` ``). */
+export function hasErrorFor(file: VFile, key: string): boolean {
+  return file.messages.some((m) => m.fatal && m.reason.includes(`\`${key}\``))
 }

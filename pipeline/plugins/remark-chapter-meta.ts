@@ -11,7 +11,7 @@ import {toString} from 'mdast-util-to-string'
 import type {VFile} from 'vfile'
 import type {ChapterMeta} from '../types.js'
 import {error, pointAt} from '../messages.js'
-import {readYamlFields, type FieldSpec} from '../yaml-fields.js'
+import {hasErrorFor, readYamlFields, type FieldSpec} from '../yaml-fields.js'
 
 const source = 'remark-chapter-meta'
 const schema: Record<string, FieldSpec> = {
@@ -51,7 +51,7 @@ export function remarkChapterMeta() {
       heading = opening
       meta.title = toString(heading).trim()
       tree.children.splice(at, 1)
-    } else if (values?.title === undefined && !file.messages.some((message) => message.fatal && message.reason.includes('`title`'))) {
+    } else if (values?.title === undefined && !hasErrorFor(file, 'title')) {
       // (A frontmatter whose `title` has the wrong form already has its message; broken YAML has its own.)
       if (yaml && values) {
         error(file, 'Missing `title` in frontmatter, expected a non-empty string (or a `# Title` heading right after the frontmatter)', pointAt(file, base), 'missing-title', source)
