@@ -149,23 +149,48 @@ export interface LinkedChapter {
  * resolve.
  */
 export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
-  const byPath = new Map<string, LinkedChapter>()
-  // A chapter by its slug too (`the-party.md` for `03-the-party.md`): how books written for other tools link their files.
-  const bySlug = new Map<string, LinkedChapter>()
-  for (const chapter of chapters) {
-    byPath.set(path.resolve(chapter.file.cwd, chapter.file.path), chapter)
-    if (chapter.file.data.slug) bySlug.set(`${chapter.file.data.slug}.md`, chapter)
-  }
-  const names = chapters.map((c) => path.basename(c.file.path))
-  const anchorSets = new Map<VFile, Set<string>>()
-  const anchorsOf = (file: VFile) => {
-    let set = anchorSets.get(file)
-    if (!set) anchorSets.set(file, (set = new Set(file.data.anchors ?? [])))
-    return set
+  const checker = new LinkChecker(chapters.map((chapter) => chapter.file), bookDir)
+  for (const chapter of chapters) checker.check(chapter.file)
+}
+
+/**
+ * `checkLinks` a chapter at a time, for a build that renders each chapter
+ * as soon as it can: made with every chapter's file (parsed or not), it
+ * checks a chapter once the chapters whose anchors its links name (`needs`)
+ * are parsed too. A chapter's messages and flags are the same as
+ * `checkLinks` gives.
+ */
+export class LinkChecker {
+  private byPath = new Map<string, VFile>()
+  /** A chapter by its slug too (`the-party.md` for `03-the-party.md`): how books written for other tools link their files. */
+  private bySlug = new Map<string, VFile>()
+  private names: string[]
+  private anchorSets = new Map<VFile, Set<string>>()
+
+  constructor(
+    files: VFile[],
+    private bookDir: string
+  ) {
+    for (const file of files) {
+      this.byPath.set(path.resolve(file.cwd, file.path), file)
+      if (file.data.slug) this.bySlug.set(`${file.data.slug}.md`, file)
+    }
+    this.names = files.map((file) => path.basename(file.path))
   }
 
-  for (const chapter of chapters) {
-    const file = chapter.file
+  /** The other chapters whose anchors the links of `file` (parsed) name: they must be parsed before it is checked. */
+  needs(file: VFile): VFile[] {
+    const needed = new Set<VFile>()
+    for (const record of file.data.links ?? []) {
+      if (record.kind !== 'local' || !record.fragment) continue
+      const target = this.target(record)
+      if (target && target !== file) needed.add(target)
+    }
+    return [...needed]
+  }
+
+  /** Check the links of one parsed chapter (see `checkLinks`). */
+  check(file: VFile): void {
     for (const record of file.data.links ?? []) {
       const {node} = record
       const dangling = (reason: string, ruleId: string) => {
@@ -184,37 +209,49 @@ export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
       }
 
       if (record.kind === 'anchor') {
-        if (record.fragment && !anchorsOf(file).has(record.fragment)) {
+        if (record.fragment && !this.anchorsOf(file).has(record.fragment)) {
           dangling(`Missing anchor \`#${record.fragment}\` in this chapter, expected ${anchorHint(record.fragment, file)}`, 'missing-anchor')
         }
         continue
       }
 
-      const absolute = path.resolve(bookDir, record.path)
-      const target = byPath.get(absolute) ?? (path.dirname(absolute) === path.resolve(bookDir) ? bySlug.get(path.basename(absolute)) : undefined)
+      const target = this.target(record)
       if (target) {
-        const name = path.basename(target.file.path)
+        const name = path.basename(target.path)
         const fragment = /#.*$/.exec(node.url)?.[0] ?? ''
         node.url = `${name}${fragment}`
-        if (record.fragment && !anchorsOf(target.file).has(record.fragment)) {
-          dangling(`Missing anchor \`#${record.fragment}\` in \`${name}\`, expected ${anchorHint(record.fragment, target.file)}`, 'missing-anchor')
+        if (record.fragment && !this.anchorsOf(target).has(record.fragment)) {
+          dangling(`Missing anchor \`#${record.fragment}\` in \`${name}\`, expected ${anchorHint(record.fragment, target)}`, 'missing-anchor')
         }
         continue
       }
+      const absolute = path.resolve(this.bookDir, record.path)
       let exists = false
       try {
         exists = fs.statSync(absolute).isFile()
       } catch {}
       if (exists) {
-        dangling(`Unexpected link to \`${excerpt(record.path)}\`, a file that is not a chapter, expected a chapter file (\`${names[0] ?? '01-name.md'}\`), an anchor (\`#id\`) or a web address`, 'local-link')
+        dangling(`Unexpected link to \`${excerpt(record.path)}\`, a file that is not a chapter, expected a chapter file (\`${this.names[0] ?? '01-name.md'}\`), an anchor (\`#id\`) or a web address`, 'local-link')
       } else {
-        const closest = closestName(path.basename(record.path), names)
+        const closest = closestName(path.basename(record.path), this.names)
         dangling(
           `Missing link target \`${excerpt(record.path)}\`, expected ${closest ? `a chapter file such as \`${closest}\`` : 'a chapter file (`02-name.md`), an anchor (`#id`) or a web address (`https://…`)'}`,
           'missing-link-target'
         )
       }
     }
+  }
+
+  /** The chapter a local link leads to, by its path or (in the book's folder) its slug. */
+  private target(record: LinkRecord): VFile | undefined {
+    const absolute = path.resolve(this.bookDir, record.path)
+    return this.byPath.get(absolute) ?? (path.dirname(absolute) === path.resolve(this.bookDir) ? this.bySlug.get(path.basename(absolute)) : undefined)
+  }
+
+  private anchorsOf(file: VFile): Set<string> {
+    let set = this.anchorSets.get(file)
+    if (!set) this.anchorSets.set(file, (set = new Set(file.data.anchors ?? [])))
+    return set
   }
 }
 
