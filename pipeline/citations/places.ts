@@ -98,27 +98,26 @@ export function citedIn(places: CitingPlace[], href: (place: CitingPlace) => str
   return children
 }
 
-const claimsOf = new WeakMap<Book['chapters'], BookClaim[]>()
+const claimsOf = new WeakMap<Book['chapters'], {claims: BookClaim[]; used: Set<string>; length: number}>()
 
-/** Every contested claim of the book in reading order, with an anchor unique across the book (worked out once per book: every page asks). */
+/**
+ * Every contested claim of the book in reading order, with an anchor unique across the book (worked out once per
+ * book: every page asks). A build that renders each chapter once it is parsed adds chapters to `book.chapters` as it
+ * goes: the claims of the chapters added since the last call are added then, and an anchor never changes.
+ */
 export function bookClaims(book: Book): BookClaim[] {
-  let claims = claimsOf.get(book.chapters)
-  if (!claims) claimsOf.set(book.chapters, (claims = findClaims(book)))
-  return claims
-}
-
-function findClaims(book: Book): BookClaim[] {
-  const claims: BookClaim[] = []
-  const used = new Set<string>()
-  for (const [index, chapter] of book.chapters.entries()) {
+  let found = claimsOf.get(book.chapters)
+  if (!found) claimsOf.set(book.chapters, (found = {claims: [], used: new Set(), length: 0}))
+  for (; found.length < book.chapters.length; found.length++) {
+    const chapter = book.chapters[found.length]!
     for (const claim of chapter.file.data.contested ?? []) {
-      let anchor = used.has(claim.id) ? `${chapter.slug}-${claim.id}` : claim.id
-      for (let n = 2; used.has(anchor); n++) anchor = `${chapter.slug}-${claim.id}-${n}`
-      used.add(anchor)
-      claims.push({chapter, chapterNumber: index + 1, claim, anchor})
+      let anchor = found.used.has(claim.id) ? `${chapter.slug}-${claim.id}` : claim.id
+      for (let n = 2; found.used.has(anchor); n++) anchor = `${chapter.slug}-${claim.id}-${n}`
+      found.used.add(anchor)
+      found.claims.push({chapter, chapterNumber: found.length + 1, claim, anchor})
     }
   }
-  return claims
+  return found.claims
 }
 
 /** Anchors for bibliography entries, unique and valid as ids: `source-<key as a slug>`. */
