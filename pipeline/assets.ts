@@ -8,8 +8,9 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Root} from 'mdast'
+import {toString} from 'mdast-util-to-string'
 import {visit} from './visit.js'
-import type {Book} from './types.js'
+import type {Book, Chapter, Graphic} from './types.js'
 import {svgSize} from './web/svg.js'
 
 /** A short content hash for file names. */
@@ -65,10 +66,26 @@ const mediaTypes: Record<string, string> = {
 
 /** Collect the static figures and media of the book. */
 export async function collectAssets(book: Book): Promise<BookAssets> {
-  const figures = new Map<string, StaticFigure>()
-  for (const chapter of book.chapters) {
+  const collector = new AssetCollector(book.graphics)
+  for (const chapter of book.chapters) await collector.add(chapter)
+  return collector.assets
+}
+
+/**
+ * The assets of a book collected a chapter at a time, in reading order (a
+ * build that renders each chapter as soon as it is parsed): after `add`, the
+ * chapter's figures and images are in `assets`, as `collectAssets` gives
+ * them for the chapters added so far, in the same order.
+ */
+export class AssetCollector {
+  readonly assets: BookAssets = {figures: new Map(), media: new Map()}
+
+  constructor(private graphics: ReadonlyMap<string, Graphic>) {}
+
+  async add(chapter: Chapter): Promise<void> {
+    const {figures, media} = this.assets
     for (const section of scrollyStates(chapter.tree)) {
-      const graphic = book.graphics.get(section.graphic)
+      const graphic = this.graphics.get(section.graphic)
       if (!graphic) continue
       for (const state of section.states) {
         const key = `${graphic.name}#${state}`
@@ -80,9 +97,6 @@ export async function collectAssets(book: Book): Promise<BookAssets> {
         figures.set(key, {graphic: graphic.name, state, alt, ...wide, narrow})
       }
     }
-  }
-  const media = new Map<string, MediaFile>()
-  for (const chapter of book.chapters) {
     for (const absolute of Object.values(chapter.file.data.images ?? {})) {
       if (media.has(absolute)) continue
       // Read and hashed again only when the file changed (rebuilds of `dev` ask for every image each time).
@@ -101,7 +115,6 @@ export async function collectAssets(book: Book): Promise<BookAssets> {
       media.set(absolute, file)
     }
   }
-  return {figures, media}
 }
 
 /** The graphic and step states of each scrolly section of a tree, in order: walked once per tree (a session rebuilds with the same trees). */
@@ -142,3 +155,36 @@ export function headingOffset(tree: Root): number {
 
 // Heading depths never change after the parse.
 const headingOffsets = new WeakMap<Root, number>()
+
+/** Words a reader reads in a chapter (frontmatter, code and URLs aside). */
+export function wordCount(tree: Root): number {
+  let count = wordCounts.get(tree)
+  if (count === undefined) {
+    count = 0
+    for (const node of tree.children) {
+      if (node.type === 'yaml' || node.type === 'code' || node.type === 'definition') continue
+      count += toString(node, {includeImageAlt: false}).split(/\s+/).filter(Boolean).length
+    }
+    wordCounts.set(tree, count)
+  }
+  return count
+}
+
+const wordCounts = new WeakMap<Root, number>()
+
+/**
+ * Let go of a chapter's tree once both targets have rendered it (a build
+ * without a session renders each chapter as soon as it can, so that a long
+ * book never holds every tree at once). The chapter keeps an empty tree for
+ * which `headingOffset`, `wordCount` and the scrolly states give what the
+ * real one gave: what is asked of a chapter after its pages are made (its
+ * claims on the book-wide pages, the summary). Everything else stays on
+ * `chapter.file.data`.
+ */
+export function releaseTree(chapter: Chapter): void {
+  const empty: Root = {type: 'root', children: []}
+  headingOffsets.set(empty, headingOffset(chapter.tree))
+  wordCounts.set(empty, wordCount(chapter.tree))
+  scrollySections.set(empty, scrollyStates(chapter.tree))
+  chapter.tree = empty
+}

@@ -8,8 +8,7 @@
  */
 import path from 'node:path'
 import {parseArgs} from 'node:util'
-import type {Root} from 'mdast'
-import {toString} from 'mdast-util-to-string'
+import {wordCount} from './assets.js'
 import {build, type BuildResult, type ProgressListener} from './build.js'
 import {countLine, formatMessages, isInteractive} from './messages.js'
 import {OutputError} from './write.js'
@@ -142,16 +141,6 @@ export function summary(result: BuildResult, outDir: string): string {
     `  web  ${path.join(outDir, 'web')}/ (${result.outputs.web.length} files, ${size(webBytes)})`,
     `  epub ${path.join(outDir, `${book.meta.ebook}.epub`)} (${size(result.outputs.epub.size)})`
   ].join('\n')
-}
-
-/** Words a reader reads in a chapter (frontmatter, code and URLs aside). */
-function wordCount(tree: Root): number {
-  let count = 0
-  for (const node of tree.children) {
-    if (node.type === 'yaml' || node.type === 'code' || node.type === 'definition') continue
-    count += toString(node, {includeImageAlt: false}).split(/\s+/).filter(Boolean).length
-  }
-  return count
 }
 
 function size(bytes: number): string {
