@@ -146,37 +146,58 @@ export function chapterFileName(chapter: Chapter): string {
 
 /** Render the book as an EPUB 3 file. */
 export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint8Array> {
+  const renderer = await epubRenderer(book, options)
+  for (const index of book.chapters.keys()) renderer.chapter(index)
+  return renderer.finish(options.modified)
+}
+
+/** Options of `epubRenderer`. */
+export interface EpubRendererOptions extends Omit<EpubOptions, 'modified'> {
+  /** The slug of every chapter by its file name, for links to chapters not in `book.chapters` yet. Default: from `book.chapters`. */
+  slugs?: ReadonlyMap<string, string> | undefined
+}
+
+/**
+ * The EPUB a chapter at a time, for a build that renders each chapter as
+ * soon as it can: `chapter(index)` renders the document of
+ * `book.chapters[index]` (the chapters it cites before it numbered, its
+ * figures in `options.assets`) and keeps it as UTF-8; `finish` makes the
+ * rest (cover, title page, back matter, package, contents) once
+ * `book.chapters` is complete, and packs the EPUB.
+ */
+export async function epubRenderer(book: Book, options: EpubRendererOptions) {
   const tpl = await loadTemplates()
   const {meta} = book
   const labels = labelsFor(meta.language)
-  const bySourceName = new Map(book.chapters.map((c) => [path.basename(c.file.path), c]))
-  const docs: Doc[] = []
+  const slugs = options.slugs ?? new Map(book.chapters.map((c) => [path.basename(c.file.path), c.slug]))
   const render = (nodes: ElementContent[]) => xmlSafe(xhtml.stringify(withoutAlign({type: 'root', children: nodes} as HastRoot)))
 
   const cover = await renderCoverPng(meta)
   const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}
-  docs.push({
-    id: 'cover',
-    title: labels.cover,
-    filename: 'cover.xhtml',
-    content: '',
-    bodyType: 'frontmatter',
-    beforeToc: true,
-    excludeFromToc: true,
-    landmark: {type: 'cover', title: labels.cover},
-    body: render([h('section.cover', {'epub:type': 'cover'}, [h('img', {src: coverImage.href, alt: coverAlt(meta), role: 'doc-cover'})])])
-  })
-  docs.push({
-    id: 'title-page',
-    title: labels.titlePage,
-    filename: 'title.xhtml',
-    content: '',
-    bodyType: 'frontmatter',
-    beforeToc: true,
-    excludeFromToc: true,
-    landmark: {type: 'titlepage', title: labels.titlePage},
-    body: render([titlePage(meta, labels)])
-  })
+  const front: Doc[] = [
+    {
+      id: 'cover',
+      title: labels.cover,
+      filename: 'cover.xhtml',
+      content: '',
+      bodyType: 'frontmatter',
+      beforeToc: true,
+      excludeFromToc: true,
+      landmark: {type: 'cover', title: labels.cover},
+      body: render([h('section.cover', {'epub:type': 'cover'}, [h('img', {src: coverImage.href, alt: coverAlt(meta), role: 'doc-cover'})])])
+    },
+    {
+      id: 'title-page',
+      title: labels.titlePage,
+      filename: 'title.xhtml',
+      content: '',
+      bodyType: 'frontmatter',
+      beforeToc: true,
+      excludeFromToc: true,
+      landmark: {type: 'titlepage', title: labels.titlePage},
+      body: render([titlePage(meta, labels)])
+    }
+  ]
 
   // `elsewhere`: a chapter's content rendered in another document (the notes, the disagreements).
   const handlersFor = (chapter: Chapter, elsewhere?: {notesFile: string; citeIds: boolean}) =>
@@ -190,104 +211,126 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
         // An anchor of the chapter, from another document, points into the chapter.
         if (elsewhere && url.startsWith('#')) return `${chapterFileName(chapter)}${url}`
         const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
-        const target = match ? bySourceName.get(match[1]) : undefined
-        return target ? `${chapterFileName(target)}${match?.[2] ?? ''}` : undefined
+        const slug = match ? slugs.get(match[1]!) : undefined
+        return slug === undefined ? undefined : `${slug}.xhtml${match?.[2] ?? ''}`
       }
     })
 
   // What every chapter document depends on besides its own tree and place (see ../chapter-cache.ts): add anything new it shows.
-  const context = options.cache ? bookContext(book, [[...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]) : ''
-  for (const [index, chapter] of book.chapters.entries()) {
-    const renderBody = () => {
-      const handlers = handlersFor(chapter)
-      const content = rootToHast(chapter.tree, {handlers})
-      tightenNoteSpace(content)
-      return render([
-        h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [
-          h('p.chapter-number', labels.chapter(index + 1)),
-          h('h1', {id: `title-${chapter.slug}`}, chapter.title),
-          ...(content.children as ElementContent[])
+  let context: string | undefined
+  const contextOf = () =>
+    (context ??= bookContext(book, [[...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]))
+  /** Each chapter's document, by index, its body as UTF-8 (half the memory of a string for most text; see `finish`). */
+  const chapters: Array<{doc: Doc; bytes: Buffer}> = []
+
+  return {
+    /** Render the document of `book.chapters[index]` (see `epubRenderer`). */
+    chapter(index: number): void {
+      const chapter = book.chapters[index]!
+      const renderBody = () => {
+        const handlers = handlersFor(chapter)
+        const content = rootToHast(chapter.tree, {handlers})
+        tightenNoteSpace(content)
+        return render([
+          h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [
+            h('p.chapter-number', labels.chapter(index + 1)),
+            h('h1', {id: `title-${chapter.slug}`}, chapter.title),
+            ...(content.children as ElementContent[])
+          ])
         ])
-      ])
-    }
-    docs.push({
-      id: `chapter-${chapter.slug}`,
-      title: chapter.title,
-      filename: chapterFileName(chapter),
-      content: '',
-      bodyType: 'bodymatter',
-      beforeToc: false,
-      excludeFromToc: false,
-      body: options.cache ? options.cache.render(chapter, `${context}\u0000${placeContext(book, index)}`, renderBody) : renderBody()
-    })
-  }
-
-  // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
-  // A chapter's notes document depends on what its document does (and the formatter, in the context): kept alike.
-  const {cache, notesCache} = options
-  const keepNotes = cache && notesCache ? (chapter: Chapter, index: number, render: () => string) => notesCache.render(chapter, `${context}\u0000${placeContext(book, index)}`, render) : undefined
-  docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget, keepNotes}))
-
-  const assets: Asset[] = [coverImage]
-  for (const figure of options.assets.figures.values()) {
-    assets.push({id: `img-${figure.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${figure.fileName}`, mediaType: 'image/svg+xml', data: figure.data})
-  }
-  for (const media of options.assets.media.values()) {
-    assets.push({id: `img-${media.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${media.fileName}`, mediaType: media.mediaType, data: media.data})
-  }
-
-  const modified = options.modified.toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const EPub = EPubClass as unknown as new (options: object, content: object[]) => EPubInstance
-  const epub = new EPub(
-    {
-      title: meta.title,
-      author: meta.authors,
-      publisher: meta.publisher ?? '',
-      description: meta.description,
-      lang: meta.language,
-      tocTitle: labels.contents,
-      landmarksTitle: labels.landmarks,
-      date: meta.date,
-      css: tpl['style.css'],
-      contentOPF: tpl['content.opf.ejs'],
-      tocXHTML: tpl['toc.xhtml.ejs'],
-      tocNCX: tpl['toc.ncx.ejs'],
-      chapterXHTML: tpl['chapter.xhtml.ejs'],
-      prependChapterTitles: false,
-      verbose: false,
-      // Keys the project's templates read:
-      bookId: `urn:uuid:${uuidV5(`${meta.title}\u0000${meta.edition}`)}`,
-      subtitle: meta.subtitle ?? '',
-      authors: meta.authors,
-      pubDate: meta.date,
-      rights: meta.rights ?? '',
-      modified,
-      assets,
-      hasImages: assets.length > 0,
-      coverImage,
-      accessibilitySummary: accessibilitySummary(book, options.assets),
-      // The summary is written in English: said so when the book is in another language.
-      accessibilitySummaryLang: primaryLanguage(meta.language) === 'en' ? '' : 'en',
-      certifiedBy: meta.publisher ?? meta.authors[0],
-      landmarks: landmarks(docs, labels)
+      }
+      const body = options.cache ? options.cache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, renderBody) : renderBody()
+      const doc: Doc = {id: `chapter-${chapter.slug}`, title: chapter.title, filename: chapterFileName(chapter), content: '', bodyType: 'bodymatter', beforeToc: false, excludeFromToc: false, body: bodyLater}
+      chapters[index] = {doc, bytes: Buffer.from(body)}
     },
-    // The packer sanitises `content` (and would name an empty alt "image-placeholder"): hand it nothing to sanitise.
-    docs.map((doc) => ({...doc, content: ''}))
-  )
-  await epub.render()
-  for (const asset of assets) epub.zip.file(`OEBPS/${asset.href}`, asset.data)
-  // The packer's entries, in its order (`mimetype` first), zipped with zlib: every entry carries the one fixed date, written
-  // from its UTC fields, so the archive is the same whatever the build machine's time zone (see ./zip.ts).
-  const entries = await Promise.all(
-    Object.values(epub.zip.files).map(async (entry) => ({
-      name: entry.name,
-      dir: entry.dir,
-      stored: entry.options.compression === 'STORE',
-      data: entry.dir ? new Uint8Array(0) : await entry.async('uint8array')
-    }))
-  )
-  return packZip(entries, options.modified)
+
+    /** The EPUB, once every chapter is rendered; `modified`: see `EpubOptions`. */
+    async finish(modified: Date): Promise<Uint8Array> {
+      const docs: Doc[] = [...front]
+      for (const [index, chapter] of book.chapters.entries()) {
+        const kept = chapters[index]
+        if (!kept) throw new Error(`Unexpected unrendered chapter \`${chapter.file.path}\``)
+        docs.push(kept.doc)
+      }
+
+      // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
+      // A chapter's notes document depends on what its document does (and the formatter, in the context): kept alike.
+      const {cache, notesCache} = options
+      const keepNotes = cache && notesCache ? (chapter: Chapter, index: number, render: () => string) => notesCache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, render) : undefined
+      docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget, keepNotes}))
+
+      const assets: Asset[] = [coverImage]
+      for (const figure of options.assets.figures.values()) {
+        assets.push({id: `img-${figure.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${figure.fileName}`, mediaType: 'image/svg+xml', data: figure.data})
+      }
+      for (const media of options.assets.media.values()) {
+        assets.push({id: `img-${media.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${media.fileName}`, mediaType: media.mediaType, data: media.data})
+      }
+
+      const modifiedText = modified.toISOString().replace(/\.\d{3}Z$/, 'Z')
+      const EPub = EPubClass as unknown as new (options: object, content: object[]) => EPubInstance
+      const epub = new EPub(
+        {
+          title: meta.title,
+          author: meta.authors,
+          publisher: meta.publisher ?? '',
+          description: meta.description,
+          lang: meta.language,
+          tocTitle: labels.contents,
+          landmarksTitle: labels.landmarks,
+          date: meta.date,
+          css: tpl['style.css'],
+          contentOPF: tpl['content.opf.ejs'],
+          tocXHTML: tpl['toc.xhtml.ejs'],
+          tocNCX: tpl['toc.ncx.ejs'],
+          chapterXHTML: tpl['chapter.xhtml.ejs'],
+          prependChapterTitles: false,
+          verbose: false,
+          // Keys the project's templates read:
+          bookId: `urn:uuid:${uuidV5(`${meta.title}\u0000${meta.edition}`)}`,
+          subtitle: meta.subtitle ?? '',
+          authors: meta.authors,
+          pubDate: meta.date,
+          rights: meta.rights ?? '',
+          modified: modifiedText,
+          assets,
+          hasImages: assets.length > 0,
+          coverImage,
+          accessibilitySummary: accessibilitySummary(book, options.assets),
+          // The summary is written in English: said so when the book is in another language.
+          accessibilitySummaryLang: primaryLanguage(meta.language) === 'en' ? '' : 'en',
+          certifiedBy: meta.publisher ?? meta.authors[0],
+          landmarks: landmarks(docs, labels)
+        },
+        // The packer sanitises `content` (and would name an empty alt "image-placeholder"): hand it nothing to sanitise.
+        docs.map((doc) => ({...doc, content: ''}))
+      )
+      await epub.render()
+      for (const asset of assets) epub.zip.file(`OEBPS/${asset.href}`, asset.data)
+      // A chapter's entry is the packer's, from the chapter template, with the chapter's kept body in place of `bodyLater`.
+      const bodies = new Map(chapters.map(({doc, bytes}) => [`OEBPS/${doc.filename}`, bytes]))
+      // The packer's entries, in its order (`mimetype` first), zipped with zlib: every entry carries the one fixed date, written
+      // from its UTC fields, so the archive is the same whatever the build machine's time zone (see ./zip.ts).
+      const entries = await Promise.all(
+        Object.values(epub.zip.files).map(async (entry) => {
+          let data = entry.dir ? new Uint8Array(0) : await entry.async('uint8array')
+          const body = bodies.get(entry.name)
+          if (body) {
+            const templated = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+            // The last one: the chapter's title, before its body, is the template's only other text of ours.
+            const at = templated.lastIndexOf(bodyLater)
+            data = Buffer.concat([templated.subarray(0, at), body, templated.subarray(at + bodyLater.length)])
+          }
+          return {name: entry.name, dir: entry.dir, stored: entry.options.compression === 'STORE', data}
+        })
+      )
+      return packZip(entries, modified)
+    }
+  }
 }
+
+/** What a chapter document's body is to the packer: its entry then gets the kept body in its place. */
+const bodyLater = '<twofold-chapter-body/>'
 
 /** The title page: title, subtitle, authors, then the imprint (publisher, edition, date, rights). */
 function titlePage(meta: BookMeta, labels: Labels) {

@@ -76,6 +76,30 @@ export function buildClientAssets(): Promise<OutputFile[]> {
 
 /** Render the whole web story. */
 export async function renderWeb(book: Book, options: WebOptions): Promise<OutputFile[]> {
+  const renderer = await webRenderer(book, options)
+  for (const index of book.chapters.keys()) renderer.chapter(index)
+  return renderer.finish(options.epub)
+}
+
+/** Options of `webRenderer`. */
+export interface WebRendererOptions extends Omit<WebOptions, 'epub'> {
+  /**
+   * The slug of every chapter of the book by its file name (`03-the-party.md`), for links to chapters not in
+   * `book.chapters` yet. Default: from `book.chapters`.
+   */
+  slugs?: ReadonlyMap<string, string> | undefined
+}
+
+/**
+ * The web story a page at a time, for a build that renders each chapter as
+ * soon as it can: `chapter(index)` renders the page of `book.chapters[index]`
+ * (the chapters before and after it must be in `book.chapters`, the chapters
+ * it cites before it numbered, its figures in `options.assets`) and keeps it;
+ * `finish` makes everything book-wide (the assets, the cover and contents,
+ * the sources and disagreements, and each page's footer, which links to
+ * them) once `book.chapters` is complete, and returns every file.
+ */
+export async function webRenderer(book: Book, options: WebRendererOptions) {
   const client = await buildClientAssets()
   const find = (prefix: string, ext: string) => client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
   const {meta} = book
@@ -89,15 +113,8 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
     favicon: find('favicon', '.svg'),
     ogImage: {url: `${base ?? ''}${og.file.path}`, width: og.width, height: og.height, alt: og.alt}
   }
-  const out: OutputFile[] = [...client, og.file]
-  for (const figure of options.assets.figures.values()) {
-    out.push({path: `figures/${figure.fileName}`, contents: figure.data})
-    if (figure.narrow) out.push({path: `figures/${figure.narrow.fileName}`, contents: figure.narrow.data})
-  }
-  for (const media of options.assets.media.values()) out.push({path: `media/${media.fileName}`, contents: media.data})
-
   const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
-  const bySourceName = new Map(book.chapters.map((c) => [path.basename(c.file.path), c]))
+  const slugs = options.slugs ?? new Map(book.chapters.map((c) => [path.basename(c.file.path), c.slug]))
 
   const header = (): ElementContent =>
     h('header.site-header', [h('a.skip-link', {href: '#main'}, labels.skipToStory), h('a.site-title', {href: 'index.html'}, meta.title)])
@@ -114,18 +131,17 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
         // An anchor of the chapter, from another page, points into the chapter.
         if (notesPage !== undefined && url.startsWith('#')) return `${chapterUrl(chapter)}${url}`
         const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
-        const target = match ? bySourceName.get(match[1]) : undefined
-        return target ? `${chapterUrl(target)}${match?.[2] ?? ''}` : undefined
+        const slug = match ? slugs.get(match[1]!) : undefined
+        return slug === undefined ? undefined : `${slug}.html${match?.[2] ?? ''}`
       }
     })
 
   // What every chapter page depends on besides its own tree and place (see ../chapter-cache.ts): add anything new a page shows.
-  const context = options.cache ? bookContext(book, [assetPaths, [...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName, f.narrow?.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]) : ''
-  for (const [index, chapter] of book.chapters.entries()) {
-    const renderPage = () => chapterPage(index, chapter)
-    const contents = options.cache ? options.cache.render(chapter, `${context}\u0000${placeContext(book, index)}`, renderPage) : renderPage()
-    out.push({path: chapterUrl(chapter), contents})
-  }
+  let context: string | undefined
+  const contextOf = () =>
+    (context ??= bookContext(book, [assetPaths, [...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName, f.narrow?.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]))
+  /** Each chapter's page, by index, with `footerLater` for its footer's navigation: as UTF-8, half the memory of a string for most text. */
+  const pages: Array<{path: string; contents: Buffer}> = []
 
   function chapterPage(index: number, chapter: Chapter): string {
     const handlers = handlersFor(chapter)
@@ -149,7 +165,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
         ])
       ]),
       nav,
-      footer(book)
+      footer(book, h(footerLater))
     ]
     const description = String(chapter.file.data.meta?.description ?? meta.description)
     const tree = page({
@@ -165,25 +181,61 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
     return html.stringify(tree)
   }
 
-  // Book-wide pages: where the sources disagree, and the sources.
-  if (options.backMatter) out.push(...options.backMatter)
-  for (const extra of options.backMatter ? [] : webBackMatter(book, {handlersFor, chapterUrl})) {
-    const tree = page({
-      lang: meta.language,
-      title: `${extra.title} · ${meta.title}`,
-      description: extra.description,
-      canonical: base ? `${base}${extra.path}` : undefined,
-      siteName: meta.title,
-      ogType: 'website',
-      assets: assetPaths,
-      body: [header(), h('main#main', extra.main), footer(book)]
-    })
-    out.push({path: extra.path, contents: html.stringify(tree)})
-  }
+  return {
+    /** Render the page of `book.chapters[index]` (see `webRenderer`). */
+    chapter(index: number): void {
+      const chapter = book.chapters[index]!
+      const renderPage = () => chapterPage(index, chapter)
+      const contents = options.cache ? options.cache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, renderPage) : renderPage()
+      pages[index] = {path: chapterUrl(chapter), contents: Buffer.from(contents)}
+    },
 
-  out.push({path: 'index.html', contents: html.stringify(coverPage(book, options, assetPaths, base))})
-  return out
+    /** Every file of the web story, once every chapter is rendered; `epub`: the EPUB the cover page offers. */
+    finish(epub?: WebOptions['epub']): OutputFile[] {
+      const out: OutputFile[] = [...client, og.file]
+      for (const figure of options.assets.figures.values()) {
+        out.push({path: `figures/${figure.fileName}`, contents: figure.data})
+        if (figure.narrow) out.push({path: `figures/${figure.narrow.fileName}`, contents: figure.narrow.data})
+      }
+      for (const media of options.assets.media.values()) out.push({path: `media/${media.fileName}`, contents: media.data})
+
+      // The footer's navigation links to the book-wide pages the book has, known now.
+      const navigation = Buffer.from(html.stringify({type: 'root', children: [footerNav(book)]}))
+      for (const [index, chapter] of book.chapters.entries()) {
+        const kept = pages[index]
+        if (!kept) throw new Error(`Unexpected unrendered chapter \`${chapter.file.path}\``)
+        const at = kept.contents.lastIndexOf(footerLaterTag)
+        out.push({path: kept.path, contents: Buffer.concat([kept.contents.subarray(0, at), navigation, kept.contents.subarray(at + footerLaterTag.length)])})
+      }
+
+      // Book-wide pages: where the sources disagree, and the sources.
+      if (options.backMatter) out.push(...options.backMatter)
+      for (const extra of options.backMatter ? [] : webBackMatter(book, {handlersFor, chapterUrl})) {
+        const tree = page({
+          lang: meta.language,
+          title: `${extra.title} · ${meta.title}`,
+          description: extra.description,
+          canonical: base ? `${base}${extra.path}` : undefined,
+          siteName: meta.title,
+          ogType: 'website',
+          assets: assetPaths,
+          body: [header(), h('main#main', extra.main), footer(book, footerNav(book))]
+        })
+        out.push({path: extra.path, contents: html.stringify(tree)})
+      }
+
+      out.push({path: 'index.html', contents: html.stringify(coverPage(book, {...options, epub}, assetPaths, base))})
+      return out
+    }
+  }
 }
+
+/**
+ * A chapter page's footer navigation is rendered as this element, and put in when the book is complete (it links to
+ * the book-wide pages the book turns out to have). It is the last one in the page: the chapter's own HTML is before it.
+ */
+const footerLater = 'twofold-footer-nav'
+const footerLaterTag = `<${footerLater}></${footerLater}>`
 
 function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: string | undefined): HastRoot {
   const {meta} = book
@@ -219,7 +271,7 @@ function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: st
         ? h('nav.contents-back', {ariaLabel: labels.aboutSources}, [h('ul', backMatterLinks(book).map((link) => h('li', [h('a', {href: link.href}, link.text)])))])
         : undefined
     ]),
-    footer(book)
+    footer(book, footerNav(book))
   ]
   return page({
     lang: meta.language,
@@ -234,8 +286,8 @@ function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: st
   })
 }
 
-function footer(book: Book): ElementContent {
+function footer(book: Book, navigation: ElementContent): ElementContent {
   const {meta} = book
-  return h('footer.site-footer', [footerNav(book), h('p', [meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`])])
+  return h('footer.site-footer', [navigation, h('p', [meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`])])
 }
 
