@@ -4,10 +4,13 @@
  * up the style, the bibliography, every distinct note) and needs nothing but
  * the bibliography and each citation's cites, which the parse yields chapter
  * by chapter. The worker makes its own formatter for the same items, style
- * and locale, makes the bibliography, formats each note it is sent, and at
- * the end hands everything over (`takeNotes`, `takeBibliography`), so the
- * main thread's formatter formats nothing it already has, with the same
- * result (a formatter's output depends only on items, style and locale).
+ * and locale, makes the bibliography, formats the notes of each batch of
+ * citations it is sent and answers with them (`takeNotes`), and at the end
+ * hands the bibliography over (`takeBibliography`), so the main thread's
+ * formatter formats nothing it already has, with the same result (a
+ * formatter's output depends only on items, style and locale). A build that
+ * renders each chapter as soon as it is parsed renders a chapter once the
+ * batch of its citations is answered.
  *
  * The worker runs as a bundle (../../bin/bundle.js) in the system's
  * temporary directory. A build never waits for the bundle to be made: while
@@ -25,8 +28,11 @@ import {createFormatter, type FormattedNote, type Formatter, type FormatterOptio
 /** What the main thread sends. */
 type Request = {type: 'book'; items: CslItem[]; options: FormatterOptions} | {type: 'notes'; clusters: CiteItem[][]} | {type: 'finish'}
 
-/** What the worker answers to `finish`. */
-type Reply = {type: 'done'; notes: Array<[string, FormattedNote]>; bibliography: Array<[string, FormattedNote]> | undefined} | {type: 'failed'; message: string}
+/** What the worker answers: to each `notes`, the notes it formatted; to `finish`, the rest and the bibliography. */
+type Reply =
+  | {type: 'notes'; notes: Array<[string, FormattedNote]>}
+  | {type: 'done'; notes: Array<[string, FormattedNote]>; bibliography: Array<[string, FormattedNote]> | undefined}
+  | {type: 'failed'; message: string}
 
 /** What the worker formatted, for `Formatter.addNotes` and `Formatter.addBibliography`. */
 export interface FormattedCitations {
@@ -36,9 +42,15 @@ export interface FormattedCitations {
 
 /** A worker formatting one book's citations; see the module comment. */
 export interface CitationWorker {
-  /** Format the notes of these citations (each a list of cites). */
+  /** Format the notes of these citations (each a list of cites): a batch, when there is any. */
   send(clusters: CiteItem[][]): void
-  /** Everything formatted, once every note sent is; `undefined` when the worker failed. Ends the worker. */
+  /** Batches sent so far. */
+  readonly sent: number
+  /** Batches answered so far (their notes handed to the `receive` listener), or `Infinity` once the worker failed. */
+  readonly answered: number
+  /** Hand each batch's notes to `listener` as they come (else they are kept for `finish`). */
+  receive(listener: (notes: Array<[string, FormattedNote]>) => void): void
+  /** Everything formatted and not handed over yet, once every note sent is; `undefined` when the worker failed. Ends the worker. */
   finish(): Promise<FormattedCitations | undefined>
   /** End the worker without waiting (the build failed on the way). */
   abort(): void
@@ -85,8 +97,19 @@ export async function startCitationWorker(items: Map<string, CslItem>, options: 
     return undefined
   }
   let failed = false
+  let sent = 0
+  let answered = 0
+  const kept: Array<[string, FormattedNote]> = []
+  let listener = (notes: Array<[string, FormattedNote]>): void => {
+    kept.push(...notes)
+  }
   const result = new Promise<FormattedCitations | undefined>((resolve) => {
-    worker.once('message', (reply: Reply) => resolve(reply.type === 'done' ? {notes: reply.notes, bibliography: reply.bibliography} : undefined))
+    worker.on('message', (reply: Reply) => {
+      if (reply.type === 'notes') {
+        answered++
+        listener(reply.notes)
+      } else resolve(reply.type === 'done' ? {notes: [...kept, ...reply.notes], bibliography: reply.bibliography} : undefined)
+    })
     worker.once('error', () => resolve(undefined))
     worker.once('exit', () => resolve(undefined))
   }).then((formatted) => {
@@ -105,7 +128,19 @@ export async function startCitationWorker(items: Map<string, CslItem>, options: 
   post({type: 'book', items: [...items.values()], options})
   return {
     send(clusters) {
-      if (clusters.length > 0) post({type: 'notes', clusters})
+      if (clusters.length === 0) return
+      sent++
+      post({type: 'notes', clusters})
+    },
+    get sent() {
+      return sent
+    },
+    get answered() {
+      return failed ? Infinity : answered
+    },
+    receive(next) {
+      next(kept.splice(0))
+      listener = next
     },
     finish() {
       post({type: 'finish'})
@@ -137,6 +172,7 @@ if (!isMainThread && parentPort) {
             // A key not in the bibliography: the main thread reports it (and the build fails).
           }
         }
+        port.postMessage({type: 'notes', notes: formatter?.takeNotes() ?? []} satisfies Reply)
       } else {
         const reply: Reply = formatter && !problem ? {type: 'done', notes: formatter.takeNotes(), bibliography: formatter.takeBibliography()} : {type: 'failed', message: problem ?? 'no formatter'}
         port.postMessage(reply)
