@@ -5,20 +5,20 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {VFile} from 'vfile'
-import {collectAssets} from './assets.js'
+import {AssetCollector, collectAssets, releaseTree} from './assets.js'
 import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
 import {startCitationWorker} from './citations/worker.js'
 import {coverSize, warmCovers} from './epub/cover.js'
-import {renderEpub} from './epub/index.js'
+import {epubRenderer, renderEpub} from './epub/index.js'
 import {loadBook, type ChapterSource} from './load.js'
 import {error, hasErrors} from './messages.js'
 import {parallelThreshold, parseInParallel, warmUp, workerCount} from './parallel.js'
 import {createProcessor, parseChapter} from './parse.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
-import {checkLinks} from './plugins/remark-links.js'
+import {checkLinks, LinkChecker} from './plugins/remark-links.js'
 import type {BuildSession} from './session.js'
 import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './types.js'
-import {backMatterPaths, renderWeb} from './web/index.js'
+import {backMatterPaths, renderWeb, webRenderer} from './web/index.js'
 import {ogImageSize} from './web/og-image.js'
 import {checkOutput, writeAtomically} from './write.js'
 import {fieldValuePosition} from './yaml-fields.js'
@@ -206,6 +206,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now()
   // Refuse an output directory that a build must not replace, before any work.
   await checkOutput(path.resolve(cwd, options.outDir), [path.resolve(cwd, options.bookDir), cwd])
+  // Without a session (and without parse workers, which hand whole trees back), each chapter is rendered as it comes.
+  if (!options.session && (options.workers ?? workerCount()) === 0) return streamedBuild(options, cwd, started)
   const {book, files, timings} = await parseBook(options.bookDir, cwd, {session: options.session, onProgress: options.onProgress, workers: options.workers})
   const failed = () => hasErrors(files) || (options.strict === true && files.some((f) => f.messages.length > 0))
   if (!book || failed()) return {ok: false, files, timings}
@@ -261,6 +263,155 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (options.session) options.session.webBackMatter = web.filter((file) => backMatterPaths.has(file.path))
   timings.total = performance.now() - started
   return {ok: true, files, book, outputs: {web, epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings}
+}
+
+/**
+ * A build without a session (`twofold build`): the chapters are parsed in
+ * order on the main thread, and each is rendered for both targets as soon as
+ * everything its pages show is known, then its tree is let go
+ * (`releaseTree`), so that a long book never holds every tree at once. A
+ * chapter's page shows its own citation numbers and claim anchors (known
+ * once the chapters before it are parsed), the next chapter's title (parsed
+ * one chapter later), whether its links to other chapters' anchors lead
+ * anywhere (a chapter that links ahead waits for the chapter it links to),
+ * and its notes (formatted by the citation worker, for a large book, a batch
+ * behind). What only the whole book says (the contents, the footer's links
+ * to the book-wide pages, the sources, the disagreements, the EPUB's
+ * package) is made at the end. The files are those the whole-book path
+ * gives (tested byte for byte).
+ */
+async function streamedBuild(options: BuildOptions, cwd: string, started: number): Promise<BuildResult> {
+  const {onProgress} = options
+  const timings: Record<string, number> = {load: 0, parse: 0, assets: 0, epub: 0, web: 0}
+  let t = performance.now()
+  onProgress?.('loading', 0, 0)
+  const loaded = await loadBook(options.bookDir, cwd)
+  const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
+  const files = [...loaded.files]
+  // The covers are drawn on other threads while the chapters are parsed.
+  if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize])
+  const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
+  const formatter = loaded.meta ? bookFormatter(loaded.meta, loaded.dir, bibliography.items, files, undefined) : undefined
+  const chapters: Chapter[] = []
+  const graphics = new Map<string, Graphic>()
+  const book: Book | undefined =
+    loaded.meta && formatter ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter} : undefined
+  // The notes of a large book are formatted on a worker thread, a batch of citations per chapter (see ./citations/worker.ts).
+  const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
+  const citing =
+    book && size >= citationWorkerThreshold ? await startCitationWorker(bibliography.items, {style: book.meta.citationStyle, locale: book.meta.language, bookDir: book.dir}) : undefined
+  citing?.receive((notes) => formatter?.addNotes(notes))
+  const collector = new AssetCollector(graphics)
+  const links = new LinkChecker(
+    loaded.chapters.map((source) => source.file),
+    loaded.dir
+  )
+  const slugs = new Map(loaded.chapters.map((source) => [path.basename(source.file.path), source.slug]))
+  // Made while the first chapters are parsed: the client script, the Open Graph image, the EPUB's templates and cover.
+  const renderers = book ? Promise.all([webRenderer(book, {assets: collector.assets, slugs}), epubRenderer(book, {assets: collector.assets, slugs})]) : undefined
+  renderers?.catch(() => {})
+  timings.load = performance.now() - t
+
+  const failed = () => hasErrors(loaded.files) || (options.strict === true && loaded.files.some((f) => f.messages.length > 0))
+  /** Parsed chapters not rendered yet, by index, with the batches of notes they wait for and the chapters their links name. */
+  const waiting = new Map<number, {batches: number; needs: VFile[] | undefined}>()
+  const parsed = new Set<VFile>()
+  let numbered = 0
+  let allParsed = false
+
+  /** Check the links of, render and let go of every waiting chapter whose pages can be made now. */
+  const renderReady = async () => {
+    for (const [index, wait] of waiting) {
+      const chapter = chapters[index]!
+      if (index + 1 >= chapters.length && !allParsed) continue
+      if (wait.needs) {
+        if (!wait.needs.every((file) => parsed.has(file))) continue
+        links.check(chapter.file)
+        wait.needs = undefined
+      }
+      if (citing && citing.answered < wait.batches && !allParsed) continue
+      if (book && renderers && !failed()) {
+        const [web, epub] = await renderers
+        let start = performance.now()
+        epub.chapter(index)
+        timings.epub! += performance.now() - start
+        start = performance.now()
+        web.chapter(index)
+        timings.web! += performance.now() - start
+      }
+      releaseTree(chapter)
+      waiting.delete(index)
+    }
+  }
+
+  t = performance.now()
+  try {
+    for (const source of loaded.chapters) {
+      onProgress?.('parsing', chapters.length, loaded.chapters.length)
+      const chapter = await parseChapter(processor, source)
+      chapters.push(chapter)
+      parsed.add(chapter.file)
+      numbered = numberCitations([chapter.file], numbered)
+      // The graphics its parse read, in the order the registry read them.
+      for (const graphic of loaded.graphics.loaded()) if (!graphics.has(graphic.name)) graphics.set(graphic.name, graphic)
+      const start = performance.now()
+      await collector.add(chapter)
+      timings.assets! += performance.now() - start
+      if (citing) {
+        const sent = new Set<string>()
+        const clusters = []
+        for (const citation of chapter.file.data.citations ?? []) {
+          const key = JSON.stringify(citation.items)
+          if (sent.has(key)) continue
+          sent.add(key)
+          clusters.push(citation.items)
+        }
+        citing.send(clusters)
+      }
+      waiting.set(chapters.length - 1, {batches: citing?.sent ?? 0, needs: links.needs(chapter.file)})
+      // Let the citation worker's answers in, then render what can be.
+      await new Promise((resolve) => setImmediate(resolve))
+      await renderReady()
+    }
+    onProgress?.('parsing', chapters.length, loaded.chapters.length)
+    const formatted = await citing?.finish()
+    if (formatted) {
+      if (formatted.bibliography) formatter?.addBibliography(formatted.bibliography)
+      formatter?.addNotes(formatted.notes)
+    }
+    allParsed = true
+    if (!hasErrors(loaded.files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)
+    onProgress?.('rendering', 0, 0)
+    await renderReady()
+  } catch (cause) {
+    // The worker must not outlive a build that failed on the way.
+    citing?.abort()
+    throw cause
+  }
+  timings.parse = performance.now() - t - timings.assets! - timings.epub! - timings.web!
+  // Graphics read during the parse were added to `loaded.files` by the registry.
+  for (const file of loaded.files) if (!files.includes(file)) files.push(file)
+  if (!book || !renderers || failed()) return {ok: false, files, timings}
+
+  const [web, epub] = await renderers
+  t = performance.now()
+  const epubName = `${book.meta.ebook}.epub`
+  const outDir = path.resolve(cwd, options.outDir)
+  const modified = options.modified ?? (await sourceDate(book))
+  const epubData = await epub.finish(modified)
+  timings.epub! += performance.now() - t
+
+  t = performance.now()
+  const webFiles = web.finish({fileName: epubName, size: epubData.byteLength})
+  webFiles.push({path: epubName, contents: epubData})
+  timings.web! += performance.now() - t
+
+  t = performance.now()
+  onProgress?.('writing', 0, 0)
+  await writeAtomically(outDir, [...webFiles.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epubData}])
+  timings.write = performance.now() - t
+  timings.total = performance.now() - started
+  return {ok: true, files, book, outputs: {web: webFiles, epub: {path: path.join(outDir, epubName), size: epubData.byteLength}}, timings}
 }
 
 /**

@@ -243,10 +243,12 @@ export function remarkCitations(options: Options) {
 
 /**
  * Number every citation of the book: 1-based, in reading order across
- * `files` (in the order given), with `id` `cite-<n>` for backlinks.
+ * `files` (in the order given), with `id` `cite-<n>` for backlinks. A build
+ * that numbers a chapter at a time gives the number of citations `before`
+ * it; returns the last number.
  */
-export function numberCitations(files: VFile[]): void {
-  let count = 0
+export function numberCitations(files: VFile[], before = 0): number {
+  let count = before
   for (const file of files) {
     for (const citation of file.data.citations ?? []) {
       count++
@@ -254,6 +256,7 @@ export function numberCitations(files: VFile[]): void {
       citation.id = `cite-${count}`
     }
   }
+  return count
 }
 
 /**
