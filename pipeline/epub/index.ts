@@ -27,7 +27,7 @@ import type {Book, BookMeta, Chapter} from '../types.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
-import {packZip} from './zip.js'
+import {packZip, type ZipSource} from './zip.js'
 import {labelsFor, primaryLanguage, type Labels} from '../labels.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/epub')
@@ -257,6 +257,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       // A chapter's notes document depends on what its document does (and the formatter, in the context): kept alike.
       const {cache, notesCache} = options
       const keepNotes = cache && notesCache ? (chapter: Chapter, index: number, render: () => string) => notesCache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, render) : undefined
+      ;(globalThis as any).mem?.('epub before backmatter')
       docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget, keepNotes}))
 
       const assets: Asset[] = [coverImage]
@@ -305,25 +306,32 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
         // The packer sanitises `content` (and would name an empty alt "image-placeholder"): hand it nothing to sanitise.
         docs.map((doc) => ({...doc, content: ''}))
       )
+      ;(globalThis as any).mem?.('epub before render')
       await epub.render()
+      ;(globalThis as any).mem?.('epub after render')
       for (const asset of assets) epub.zip.file(`OEBPS/${asset.href}`, asset.data)
       // A chapter's entry is the packer's, from the chapter template, with the chapter's kept body in place of `bodyLater`.
       const bodies = new Map(chapters.map(({doc, bytes}) => [`OEBPS/${doc.filename}`, bytes]))
+      chapters.length = 0
       // The packer's entries, in its order (`mimetype` first), zipped with zlib: every entry carries the one fixed date, written
       // from its UTC fields, so the archive is the same whatever the build machine's time zone (see ./zip.ts).
-      const entries = await Promise.all(
-        Object.values(epub.zip.files).map(async (entry) => {
-          let data = entry.dir ? new Uint8Array(0) : await entry.async('uint8array')
+      // Each entry's bytes are made when it is compressed, a few at a time (see ./zip.ts): a long book's text is never all in memory twice.
+      const entries: ZipSource[] = Object.values(epub.zip.files).map((entry) => ({
+        name: entry.name,
+        dir: entry.dir,
+        stored: entry.options.compression === 'STORE',
+        data: async () => {
+          const data = entry.dir ? new Uint8Array(0) : await entry.async('uint8array')
           const body = bodies.get(entry.name)
-          if (body) {
-            const templated = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-            // The last one: the chapter's title, before its body, is the template's only other text of ours.
-            const at = templated.lastIndexOf(bodyLater)
-            data = Buffer.concat([templated.subarray(0, at), body, templated.subarray(at + bodyLater.length)])
-          }
-          return {name: entry.name, dir: entry.dir, stored: entry.options.compression === 'STORE', data}
-        })
-      )
+          if (!body) return data
+          bodies.delete(entry.name)
+          const templated = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+          // The last one: the chapter's title, before its body, is the template's only other text of ours.
+          const at = templated.lastIndexOf(bodyLater)
+          return Buffer.concat([templated.subarray(0, at), body, templated.subarray(at + bodyLater.length)])
+        }
+      }))
+      ;(globalThis as any).mem?.('epub entries')
       return packZip(entries, modified)
     }
   }

@@ -23,7 +23,8 @@ export interface ZipSource {
   dir: boolean
   /** Stored without compression (the `mimetype` entry). */
   stored: boolean
-  data: Uint8Array
+  /** The bytes, or how to make them (called when the entry is compressed, a few at a time). */
+  data: Uint8Array | (() => Promise<Uint8Array>)
 }
 
 interface Packed {
@@ -50,11 +51,12 @@ export async function packZip(entries: ZipSource[], date: Date): Promise<Uint8Ar
       packed[index] = empty
       return
     }
-    const key = `${entry.stored ? 0 : 8}\u0000${entry.name}\u0000${createHash('sha1').update(entry.data).digest('hex')}`
+    const data = typeof entry.data === 'function' ? await entry.data() : entry.data
+    const key = `${entry.stored ? 0 : 8}\u0000${entry.name}\u0000${createHash('sha1').update(data).digest('hex')}`
     let found = previous.get(key)
     if (!found) {
-      const bytes = entry.stored ? entry.data : new Uint8Array(await deflateRaw(entry.data, {level: 9}))
-      found = {method: entry.stored ? 0 : 8, crc: zlib.crc32(entry.data), size: entry.data.byteLength, bytes}
+      const bytes = entry.stored ? data : new Uint8Array(await deflateRaw(data, {level: 9}))
+      found = {method: entry.stored ? 0 : 8, crc: zlib.crc32(data), size: data.byteLength, bytes}
     }
     current.set(key, found)
     packed[index] = found

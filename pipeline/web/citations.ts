@@ -144,7 +144,16 @@ export interface WebBackMatterPage {
   title: string
   description: string
   main: ElementContent[]
+  /**
+   * The items of a long list, made one at a time as the page is written (a 1,000-chapter book's sources link
+   * 50,000 places): they go where `main` has the element `listLater`.
+   */
+  items?: Iterable<ElementContent> | undefined
 }
+
+/** The element that stands in `main` for a page's `items`. */
+export const listLater = 'twofold-list-items'
+
 
 /** Options of `webBackMatter`. */
 export interface WebBackMatterOptions {
@@ -205,14 +214,14 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
         h('section.backmatter.sources', {role: 'doc-bibliography', ariaLabelledBy: 'sources-title'}, [
           h('h1#sources-title', labels.sources),
           h('p.backmatter__intro', labels.sourcesIntro),
-          h(
-            'ul.sources__list',
-            ids.map((id) =>
-              h('li.source', {id: anchors.get(id)}, [h('p.source__entry', book.formatter.entryHast(id)), h('p.source__places', citedIn(byKey.get(id) ?? [], (place) => `${options.chapterUrl(place.chapter)}#${place.citation.id}`, labels))])
-            )
-          )
+          h('ul.sources__list', [h(listLater)])
         ])
-      ]
+      ],
+      items: (function* () {
+        for (const id of ids) {
+          yield h('li.source', {id: anchors.get(id)}, [h('p.source__entry', book.formatter.entryHast(id)), h('p.source__places', citedIn(byKey.get(id) ?? [], (place) => `${options.chapterUrl(place.chapter)}#${place.citation.id}`, labels))])
+        }
+      })()
     })
   }
   return pages

@@ -17,7 +17,7 @@ import {contentHash, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
 import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
 import type {Book, Chapter, OutputFile} from '../types.js'
-import {backMatterLinks, disagreementsPage, footerNav, sourcesPage, webBackMatter, webNotes} from './citations.js'
+import {backMatterLinks, disagreementsPage, footerNav, listLater, sourcesPage, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
 import {formatSize, labelsFor} from '../labels.js'
@@ -141,7 +141,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
   const contextOf = () =>
     (context ??= bookContext(book, [assetPaths, [...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName, f.narrow?.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]))
   /** Each chapter's page, by index, with `footerLater` for its footer's navigation: as UTF-8, half the memory of a string for most text. */
-  const pages: Array<{path: string; contents: Buffer}> = []
+  const pages: Array<{path: string; contents: Buffer} | undefined> = []
 
   function chapterPage(index: number, chapter: Chapter): string {
     const handlers = handlersFor(chapter)
@@ -206,6 +206,8 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
         if (!kept) throw new Error(`Unexpected unrendered chapter \`${chapter.file.path}\``)
         const at = kept.contents.lastIndexOf(footerLaterTag)
         out.push({path: kept.path, contents: Buffer.concat([kept.contents.subarray(0, at), navigation, kept.contents.subarray(at + footerLaterTag.length)])})
+        // The page is in `out` now: a long book does not hold it twice.
+        pages[index] = undefined
       }
 
       // Book-wide pages: where the sources disagree, and the sources.
@@ -221,7 +223,18 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
           assets: assetPaths,
           body: [header(), h('main#main', extra.main), footer(book, footerNav(book))]
         })
-        out.push({path: extra.path, contents: html.stringify(tree)})
+        const text = html.stringify(tree)
+        if (!extra.items) {
+          out.push({path: extra.path, contents: text})
+          continue
+        }
+        // A long list's items, each made and written out in turn, where the page has `listLater`.
+        const tag = `<${listLater}></${listLater}>`
+        const at = text.indexOf(tag)
+        const parts = [Buffer.from(text.slice(0, at))]
+        for (const item of extra.items) parts.push(Buffer.from(html.stringify({type: 'root', children: [item]})))
+        parts.push(Buffer.from(text.slice(at + tag.length)))
+        out.push({path: extra.path, contents: Buffer.concat(parts)})
       }
 
       out.push({path: 'index.html', contents: html.stringify(coverPage(book, {...options, epub}, assetPaths, base))})
