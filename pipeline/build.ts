@@ -399,13 +399,11 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
   const outDir = path.resolve(cwd, options.outDir)
   const modified = options.modified ?? (await sourceDate(book))
   const epubData = await epub.finish(modified)
-  ;(globalThis as any).mem?.('epub packed')
   timings.epub! += performance.now() - t
 
   t = performance.now()
   const webFiles = web.finish({fileName: epubName, size: epubData.byteLength})
   webFiles.push({path: epubName, contents: epubData})
-  ;(globalThis as any).mem?.('web finished')
   timings.web! += performance.now() - t
 
   t = performance.now()

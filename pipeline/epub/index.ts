@@ -257,7 +257,6 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       // A chapter's notes document depends on what its document does (and the formatter, in the context): kept alike.
       const {cache, notesCache} = options
       const keepNotes = cache && notesCache ? (chapter: Chapter, index: number, render: () => string) => notesCache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, render) : undefined
-      ;(globalThis as any).mem?.('epub before backmatter')
       docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget, keepNotes}))
 
       const assets: Asset[] = [coverImage]
@@ -306,9 +305,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
         // The packer sanitises `content` (and would name an empty alt "image-placeholder"): hand it nothing to sanitise.
         docs.map((doc) => ({...doc, content: ''}))
       )
-      ;(globalThis as any).mem?.('epub before render')
       await epub.render()
-      ;(globalThis as any).mem?.('epub after render')
       for (const asset of assets) epub.zip.file(`OEBPS/${asset.href}`, asset.data)
       // A chapter's entry is the packer's, from the chapter template, with the chapter's kept body in place of `bodyLater`.
       const bodies = new Map(chapters.map(({doc, bytes}) => [`OEBPS/${doc.filename}`, bytes]))
@@ -331,7 +328,6 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
           return Buffer.concat([templated.subarray(0, at), body, templated.subarray(at + bodyLater.length)])
         }
       }))
-      ;(globalThis as any).mem?.('epub entries')
       return packZip(entries, modified)
     }
   }
