@@ -20,7 +20,7 @@ import type {BuildSession} from './session.js'
 import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './types.js'
 import {backMatterPaths, renderWeb, webRenderer} from './web/index.js'
 import {ogImageSize} from './web/og-image.js'
-import {checkOutput, writeAtomically} from './write.js'
+import {checkOutput, stageOutput, writeAtomically} from './write.js'
 import {fieldValuePosition} from './yaml-fields.js'
 
 /**
@@ -77,8 +77,20 @@ export interface BuildResult {
   /** Every file that may carry messages, for the reporter. */
   files: VFile[]
   book?: Book
-  outputs?: {web: OutputFile[]; epub: {path: string; size: number}}
+  /** What was written: the web story's files (relative to `web/`) and the EPUB, with their sizes in bytes. */
+  outputs?: {web: WrittenFile[]; epub: WrittenFile}
   timings: Record<string, number>
+}
+
+/** A file a build wrote, and its size in bytes. */
+export interface WrittenFile {
+  path: string
+  size: number
+}
+
+/** Sizes of output files. */
+function written(files: OutputFile[]): WrittenFile[] {
+  return files.map((file) => ({path: file.path, size: typeof file.contents === 'string' ? Buffer.byteLength(file.contents) : file.contents.byteLength}))
 }
 
 /** Parse and check a book without writing anything. */
@@ -262,7 +274,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   options.session?.keepEpub(epubName, epub)
   if (options.session) options.session.webBackMatter = web.filter((file) => backMatterPaths.has(file.path))
   timings.total = performance.now() - started
-  return {ok: true, files, book, outputs: {web, epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings}
+  return {ok: true, files, book, outputs: {web: written(web), epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings}
 }
 
 /**
@@ -282,11 +294,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
  */
 async function streamedBuild(options: BuildOptions, cwd: string, started: number): Promise<BuildResult> {
   const {onProgress} = options
-  const timings: Record<string, number> = {load: 0, parse: 0, assets: 0, epub: 0, web: 0}
+  const timings: Record<string, number> = {load: 0, parse: 0, assets: 0, epub: 0, web: 0, write: 0}
   let t = performance.now()
   onProgress?.('loading', 0, 0)
   const loaded = await loadBook(options.bookDir, cwd)
   const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
+  // Each page is written as soon as it is made, into a build that becomes `outDir` only when everything is (see ./write.ts).
+  const outDir = path.resolve(cwd, options.outDir)
+  const staged = await stageOutput(outDir)
   const files = [...loaded.files]
   // The covers are drawn on other threads while the chapters are parsed.
   if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize])
@@ -312,6 +327,8 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
   renderers?.catch(() => {})
   timings.load = performance.now() - t
 
+  const pages: Array<{path: string; footer: {at: number; html: Buffer}}> = []
+  const sizes: WrittenFile[] = []
   const failed = () => hasErrors(loaded.files) || (options.strict === true && loaded.files.some((f) => f.messages.length > 0))
   /** Parsed chapters not rendered yet, by index, with the batches of notes they wait for and the chapters their links name. */
   const waiting = new Map<number, {batches: number; needs: VFile[] | undefined}>()
@@ -336,8 +353,13 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
         epub.chapter(index)
         timings.epub! += performance.now() - start
         start = performance.now()
-        web.chapter(index)
+        const page = web.chapter(index)
         timings.web! += performance.now() - start
+        start = performance.now()
+        await staged.write({path: `web/${page.path}`, contents: page.contents})
+        timings.write! += performance.now() - start
+        pages.push({path: page.path, footer: page.footer})
+        sizes.push({path: page.path, size: page.contents.byteLength})
       }
       releaseTree(chapter)
       waiting.delete(index)
@@ -383,35 +405,49 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     if (!hasErrors(loaded.files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)
     onProgress?.('rendering', 0, 0)
     await renderReady()
+    timings.parse = performance.now() - t - timings.assets! - timings.epub! - timings.web! - timings.write!
+    // Graphics read during the parse were added to `loaded.files` by the registry.
+    for (const file of loaded.files) if (!files.includes(file)) files.push(file)
+    if (!book || !renderers || failed()) {
+      await staged.abort()
+      return {ok: false, files, timings}
+    }
+
+    const [web, epub] = await renderers
+    t = performance.now()
+    const epubName = `${book.meta.ebook}.epub`
+    const modified = options.modified ?? (await sourceDate(book))
+    const epubData = await epub.finish(modified)
+    timings.epub! += performance.now() - t
+
+    t = performance.now()
+    const webFiles = [...web.finish({fileName: epubName, size: epubData.byteLength}), {path: epubName, contents: epubData}]
+    timings.web! += performance.now() - t
+
+    t = performance.now()
+    onProgress?.('writing', 0, 0)
+    // The pages made before the chapter that first called for a book-wide page (a contested claim) lack its link.
+    const navigation = web.footerNav()
+    for (const page of pages) if (!page.footer.html.equals(navigation)) await staged.patch(`web/${page.path}`, page.footer.at, page.footer.html.byteLength, navigation)
+    for (const file of [...webFiles.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epubData}]) await staged.write(file)
+    await staged.commit()
+    timings.write! += performance.now() - t
+    timings.total = performance.now() - started
+    const sizeOf = new Map(sizes.map((file) => [file.path, file.size]))
+    for (const page of pages) sizeOf.set(page.path, sizeOf.get(page.path)! + navigation.byteLength - page.footer.html.byteLength)
+    return {
+      ok: true,
+      files,
+      book,
+      outputs: {web: [...written(webFiles), ...pages.map((page) => ({path: page.path, size: sizeOf.get(page.path)!}))], epub: {path: path.join(outDir, epubName), size: epubData.byteLength}},
+      timings
+    }
   } catch (cause) {
-    // The worker must not outlive a build that failed on the way.
+    // The worker must not outlive a build that failed on the way, nor its files.
     citing?.abort()
+    await staged.abort()
     throw cause
   }
-  timings.parse = performance.now() - t - timings.assets! - timings.epub! - timings.web!
-  // Graphics read during the parse were added to `loaded.files` by the registry.
-  for (const file of loaded.files) if (!files.includes(file)) files.push(file)
-  if (!book || !renderers || failed()) return {ok: false, files, timings}
-
-  const [web, epub] = await renderers
-  t = performance.now()
-  const epubName = `${book.meta.ebook}.epub`
-  const outDir = path.resolve(cwd, options.outDir)
-  const modified = options.modified ?? (await sourceDate(book))
-  const epubData = await epub.finish(modified)
-  timings.epub! += performance.now() - t
-
-  t = performance.now()
-  const webFiles = web.finish({fileName: epubName, size: epubData.byteLength})
-  webFiles.push({path: epubName, contents: epubData})
-  timings.web! += performance.now() - t
-
-  t = performance.now()
-  onProgress?.('writing', 0, 0)
-  await writeAtomically(outDir, [...webFiles.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epubData}])
-  timings.write = performance.now() - t
-  timings.total = performance.now() - started
-  return {ok: true, files, book, outputs: {web: webFiles, epub: {path: path.join(outDir, epubName), size: epubData.byteLength}}, timings}
 }
 
 /**

@@ -133,7 +133,7 @@ export function summary(result: BuildResult, outDir: string): string {
     for (const absolute of Object.values(chapter.file.data.images ?? {})) images.add(absolute)
   }
   const warnings = result.files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0)
-  const webBytes = result.outputs.web.reduce((n, f) => n + (typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength), 0)
+  const webBytes = result.outputs.web.reduce((n, f) => n + f.size, 0)
   const staticFigures = result.outputs.web.filter((f) => f.path.startsWith('figures/')).length
   return [
     `twofold: built “${book.meta.title}” in ${((result.timings.total ?? 0) / 1000).toFixed(2)} s`,

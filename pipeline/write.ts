@@ -60,6 +60,39 @@ const written = new Map<string, {build: string; files: Map<string, OutputFile['c
 
 /** Write `files` as the whole content of `outDir`, replacing the previous build in one atomic step. */
 export async function writeAtomically(outDir: string, files: OutputFile[], options: WriteOptions = {}): Promise<void> {
+  const staged = await stageOutput(outDir, options)
+  try {
+    // One file per path, the last given (two writes of one path would race, and a link's file must never be written into).
+    for (const file of new Map(files.map((f) => [f.path, f])).values()) await staged.write(file)
+    await staged.commit()
+  } catch (cause) {
+    await staged.abort()
+    throw cause
+  }
+}
+
+/** A build being written into the store (see `stageOutput`). */
+export interface StagedOutput {
+  /**
+   * Write one file of the build (a path once). Resolves once the write is
+   * under way: at most 16 are at once, as a thousand files open at once
+   * exceed the file handles a process may have (256 on macOS).
+   */
+  write(file: OutputFile): Promise<void>
+  /** Replace `length` bytes at `at` in a file written before by `contents`. */
+  patch(filePath: string, at: number, length: number, contents: Uint8Array): Promise<void>
+  /** Wait for every write, then make the build `outDir`'s in one atomic step (see the module comment). */
+  commit(): Promise<void>
+  /** Remove what was written: `outDir` stays as it was. */
+  abort(): Promise<void>
+}
+
+/**
+ * Start writing a new build of `outDir` a file at a time (a long book's
+ * pages are written as soon as they are made). Nothing is visible at
+ * `outDir` until `commit`.
+ */
+export async function stageOutput(outDir: string, options: WriteOptions = {}): Promise<StagedOutput> {
   outDir = path.resolve(outDir)
   if (path.dirname(outDir) === outDir) throw new OutputError(`Unexpected output directory \`${outDir}\`, expected a directory below it`)
   const parent = path.dirname(outDir)
@@ -67,48 +100,94 @@ export async function writeAtomically(outDir: string, files: OutputFile[], optio
   await fs.mkdir(store, {recursive: true})
   await fs.writeFile(path.join(store, '.gitignore'), '*\n')
   await recoverOutput(outDir)
-  const legacy = await inspect(outDir)
 
   const time = Date.now()
   const temporary = path.join(store, `tmp-${process.pid}-${time}`)
   const complete = path.join(store, `build-${time}-${process.pid}`)
   const link = path.join(store, `link-${process.pid}-${time}`)
-  try {
-    await fs.mkdir(temporary)
-    const dirs = new Set(files.map((f) => path.dirname(path.join(temporary, f.path))))
-    for (const dir of [...dirs].sort()) await fs.mkdir(dir, {recursive: true})
-    const last = written.get(outDir)
-    written.delete(outDir)
-    const before = last && last.build === (await currentBuild(outDir)) ? last.files : undefined
-    // One file per path, the last given (two writes of one path would race, and a link's file must never be written into).
-    const unique = [...new Map(files.map((f) => [f.path, f])).values()]
-    // A few files at a time: a thousand open at once would exceed the file handles a process may have (256 on macOS).
-    await eachAtMost(unique, 16, async (f) => {
-      const target = path.join(temporary, f.path)
-      const old = before?.get(f.path)
-      if (old !== undefined && sameContents(old, f.contents)) {
-        try {
-          await fs.link(path.join(last!.build, f.path), target)
-          return
-        } catch {
-          // A file system without hard links, or a file gone from the last build: write it (as a new file).
-          await fs.rm(target, {force: true})
-        }
+  await fs.mkdir(temporary)
+  const last = written.get(outDir)
+  written.delete(outDir)
+  const before = last && last.build === (await currentBuild(outDir)) ? last.files : undefined
+  const kept = new Map<string, OutputFile['contents']>()
+  const dirs = new Map<string, Promise<unknown>>()
+  const writes = new Set<Promise<void>>()
+  const byPath = new Map<string, Promise<void>>()
+  const failures: unknown[] = []
+
+  const writeFile = async (f: OutputFile) => {
+    const target = path.join(temporary, f.path)
+    const dir = path.dirname(target)
+    let made = dirs.get(dir)
+    if (!made) dirs.set(dir, (made = fs.mkdir(dir, {recursive: true})))
+    await made
+    const old = before?.get(f.path)
+    if (old !== undefined && sameContents(old, f.contents)) {
+      try {
+        await fs.link(path.join(last!.build, f.path), target)
+        return
+      } catch {
+        // A file system without hard links, or a file gone from the last build: write it (as a new file).
+        await fs.rm(target, {force: true})
       }
-      await fs.writeFile(target, f.contents)
-    })
-    await fs.rename(temporary, complete)
-    // The link's target is relative to the directory `<out>` is in.
-    await fs.symlink(path.relative(parent, complete), link, 'dir')
-    if (legacy) await fs.rename(outDir, path.join(store, `build-${time - 1}-${process.pid}`))
-    await fs.rename(link, outDir)
-    if (options.reuse) written.set(outDir, {build: complete, files: new Map(unique.map((f) => [f.path, f.contents]))})
-  } catch (cause) {
-    await fs.rm(temporary, {recursive: true, force: true})
-    await fs.rm(link, {force: true})
-    throw cause
+    }
+    await fs.writeFile(target, f.contents)
   }
-  if (options.cleanUp !== false) await removeStale(outDir)
+  const track = (filePath: string, work: Promise<void>) => {
+    const done = work.catch((cause: unknown) => {
+      failures.push(cause)
+    })
+    writes.add(done)
+    byPath.set(filePath, done)
+    void done.then(() => writes.delete(done))
+    return done
+  }
+  const room = async () => {
+    while (writes.size >= 16) await Promise.race(writes)
+    if (failures.length > 0) throw failures[0]
+  }
+
+  return {
+    async write(file) {
+      if (byPath.has(file.path)) throw new Error(`Unexpected second write of \`${file.path}\``)
+      await room()
+      if (options.reuse) kept.set(file.path, file.contents)
+      track(file.path, writeFile(file))
+    },
+    async patch(filePath, at, length, contents) {
+      await byPath.get(filePath)
+      await room()
+      // Not the contents given to `write` any more: never hard-linked into the next build.
+      kept.delete(filePath)
+      track(
+        filePath,
+        (async () => {
+          const target = path.join(temporary, filePath)
+          const data = await fs.readFile(target)
+          await fs.writeFile(target, Buffer.concat([data.subarray(0, at), contents, data.subarray(at + length)]))
+        })()
+      )
+    },
+    async commit() {
+      while (writes.size > 0) await Promise.all(writes)
+      if (failures.length > 0) throw failures[0]
+      const legacy = await inspect(outDir)
+      await fs.rename(temporary, complete)
+      // The link's target is relative to the directory `<out>` is in.
+      await fs.symlink(path.relative(parent, complete), link, 'dir')
+      if (legacy) await fs.rename(outDir, path.join(store, `build-${time - 1}-${process.pid}`))
+      await fs.rename(link, outDir)
+      if (options.reuse) written.set(outDir, {build: complete, files: kept})
+      if (options.cleanUp !== false) await removeStale(outDir)
+    },
+    async abort() {
+      while (writes.size > 0) await Promise.all(writes)
+      await fs.rm(temporary, {recursive: true, force: true})
+      await fs.rm(link, {force: true})
+      // A store this build made for nothing (its first build failed) goes too.
+      if ((await readdirOrEmpty(store)).every((name) => name === '.gitignore')) await fs.rm(store, {recursive: true, force: true})
+    }
+  }
 }
 
 /**

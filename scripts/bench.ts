@@ -148,7 +148,7 @@ async function child(book: string, out: string, incremental: boolean, floor: boo
   const wallMs = performance.now() - started
   const used = process.cpuUsage(cpu)
   const cpuMs = (used.user + used.system) / 1000
-  const webBytes = (result.outputs?.web ?? []).reduce((n, f) => n + (typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.byteLength), 0)
+  const webBytes = (result.outputs?.web ?? []).reduce((n, f) => n + f.size, 0)
   const report: ChildResult = {ok: result.ok, wallMs, cpuMs, maxRssMb: 0, timings: result.timings, webBytes, epubBytes: result.outputs?.epub.size ?? 0}
   if (lastParallel.workers > 0) report.parallel = {workers: lastParallel.workers, chapters: [...lastParallel.chapters]}
   if (incremental && result.ok) {

@@ -15,6 +15,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildResult} from '../pipeline/build.js'
 import {citationWorkerBundle} from '../pipeline/citations/worker.js'
 import {BuildSession} from '../pipeline/session.js'
+import {storeOf} from '../pipeline/write.js'
 import {writeSyntheticBook} from '../scripts/synth-book.js'
 import {root} from './helpers/fixture-book.js'
 
@@ -98,11 +99,28 @@ describe('a build that renders each chapter as it comes', () => {
     await fs.appendFile(path.join(book, files[1]!), '\nA citation of nothing [@no-such-work].\n')
     const {streamed} = await expectSameBuilds(book, 'broken')
     expect(streamed.ok).toBe(false)
+    // Its pages were being written as they were made: neither the output nor the store of builds beside it is left.
     await expect(fs.stat(path.join(dir, 'broken-streamed'))).rejects.toThrow()
+    await expect(fs.stat(storeOf(path.join(dir, 'broken-streamed')))).rejects.toThrow()
 
     const warned = await linkedBook('warned', 5, 300)
     const strict = await expectSameBuilds(warned, 'warned', true)
     expect(strict.streamed.ok).toBe(false)
+  })
+
+  it('leaves the last build as it was, and nothing half written, when the next one fails', async () => {
+    const book = await linkedBook('edited', 5, 300)
+    const out = path.join(dir, 'edited-out')
+    expect((await build({bookDir: book, outDir: out, cwd: root, modified})).ok).toBe(true)
+    const before = await outputs(out)
+    const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
+    // The last chapter fails: every page before it was made and written on the way.
+    await fs.appendFile(path.join(book, files[files.length - 1]!), '\nA citation of nothing [@no-such-work].\n')
+    expect((await build({bookDir: book, outDir: out, cwd: root, modified})).ok).toBe(false)
+    const after = await outputs(out)
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
+    for (const [name, data] of before) expect(after.get(name)?.equals(data), name).toBe(true)
+    expect((await fs.readdir(storeOf(out))).filter((name) => !name.startsWith('build-') && name !== '.gitignore')).toEqual([])
   })
 
   it('builds the story and the test books as the whole-book build does', async () => {

@@ -77,8 +77,15 @@ export function buildClientAssets(): Promise<OutputFile[]> {
 /** Render the whole web story. */
 export async function renderWeb(book: Book, options: WebOptions): Promise<OutputFile[]> {
   const renderer = await webRenderer(book, options)
-  for (const index of book.chapters.keys()) renderer.chapter(index)
-  return renderer.finish(options.epub)
+  const pages = [...book.chapters.keys()].map((index) => renderer.chapter(index))
+  return [...renderer.finish(options.epub), ...pages.map((page) => ({path: page.path, contents: page.contents}))]
+}
+
+/** A chapter's page, and where in it the footer's navigation is (see `webRenderer`). */
+export interface ChapterPage {
+  path: string
+  contents: Buffer
+  footer: {at: number; html: Buffer}
 }
 
 /** Options of `webRenderer`. */
@@ -94,10 +101,12 @@ export interface WebRendererOptions extends Omit<WebOptions, 'epub'> {
  * The web story a page at a time, for a build that renders each chapter as
  * soon as it can: `chapter(index)` renders the page of `book.chapters[index]`
  * (the chapters before and after it must be in `book.chapters`, the chapters
- * it cites before it numbered, its figures in `options.assets`) and keeps it;
- * `finish` makes everything book-wide (the assets, the cover and contents,
- * the sources and disagreements, and each page's footer, which links to
- * them) once `book.chapters` is complete, and returns every file.
+ * it cites before it numbered, its figures in `options.assets`). Its footer
+ * links to the book-wide pages the chapters so far call for; once
+ * `book.chapters` is complete, `footerNav()` says what the footer must be,
+ * and a page whose footer differs is patched where `footer.at` says.
+ * `finish` makes everything else (the assets, the cover and contents, the
+ * sources and disagreements).
  */
 export async function webRenderer(book: Book, options: WebRendererOptions) {
   const client = await buildClientAssets()
@@ -140,9 +149,6 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
   let context: string | undefined
   const contextOf = () =>
     (context ??= bookContext(book, [assetPaths, [...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName, f.narrow?.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]))
-  /** Each chapter's page, by index, with `footerLater` for its footer's navigation: as UTF-8, half the memory of a string for most text. */
-  const pages: Array<{path: string; contents: Buffer} | undefined> = []
-
   function chapterPage(index: number, chapter: Chapter): string {
     const handlers = handlersFor(chapter)
     const content = rootToHast(chapter.tree, {handlers})
@@ -181,16 +187,25 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
     return html.stringify(tree)
   }
 
+  /** The footer's navigation as the chapters so far call for it. */
+  const footerNavNow = () => Buffer.from(html.stringify({type: 'root', children: [footerNav(book)]}))
+
   return {
     /** Render the page of `book.chapters[index]` (see `webRenderer`). */
-    chapter(index: number): void {
+    chapter(index: number): ChapterPage {
       const chapter = book.chapters[index]!
       const renderPage = () => chapterPage(index, chapter)
-      const contents = options.cache ? options.cache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, renderPage) : renderPage()
-      pages[index] = {path: chapterUrl(chapter), contents: Buffer.from(contents)}
+      const text = Buffer.from(options.cache ? options.cache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, renderPage) : renderPage())
+      // The chapter's own HTML comes before the footer: the last one is ours.
+      const at = text.lastIndexOf(footerLaterTag)
+      const navigation = footerNavNow()
+      return {path: chapterUrl(chapter), contents: Buffer.concat([text.subarray(0, at), navigation, text.subarray(at + footerLaterTag.length)]), footer: {at, html: navigation}}
     },
 
-    /** Every file of the web story, once every chapter is rendered; `epub`: the EPUB the cover page offers. */
+    /** The footer's navigation every page must have, once `book.chapters` is complete. */
+    footerNav: footerNavNow,
+
+    /** Every file of the web story but the chapters' pages, once every chapter is rendered; `epub`: the EPUB the cover page offers. */
     finish(epub?: WebOptions['epub']): OutputFile[] {
       const out: OutputFile[] = [...client, og.file]
       for (const figure of options.assets.figures.values()) {
@@ -198,17 +213,6 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
         if (figure.narrow) out.push({path: `figures/${figure.narrow.fileName}`, contents: figure.narrow.data})
       }
       for (const media of options.assets.media.values()) out.push({path: `media/${media.fileName}`, contents: media.data})
-
-      // The footer's navigation links to the book-wide pages the book has, known now.
-      const navigation = Buffer.from(html.stringify({type: 'root', children: [footerNav(book)]}))
-      for (const [index, chapter] of book.chapters.entries()) {
-        const kept = pages[index]
-        if (!kept) throw new Error(`Unexpected unrendered chapter \`${chapter.file.path}\``)
-        const at = kept.contents.lastIndexOf(footerLaterTag)
-        out.push({path: kept.path, contents: Buffer.concat([kept.contents.subarray(0, at), navigation, kept.contents.subarray(at + footerLaterTag.length)])})
-        // The page is in `out` now: a long book does not hold it twice.
-        pages[index] = undefined
-      }
 
       // Book-wide pages: where the sources disagree, and the sources.
       if (options.backMatter) out.push(...options.backMatter)
@@ -243,10 +247,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
   }
 }
 
-/**
- * A chapter page's footer navigation is rendered as this element, and put in when the book is complete (it links to
- * the book-wide pages the book turns out to have). It is the last one in the page: the chapter's own HTML is before it.
- */
+/** A chapter page's footer navigation is rendered as this element, then put in (see `webRenderer`): the last one in the page. */
 const footerLater = 'twofold-footer-nav'
 const footerLaterTag = `<${footerLater}></${footerLater}>`
 
