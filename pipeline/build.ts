@@ -118,18 +118,6 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
     loaded.meta && !session?.keepsFormatter && size >= citationWorkerThreshold
       ? await startCitationWorker(bibliography.items, {style: loaded.meta.citationStyle, locale: loaded.meta.language, bookDir: loaded.dir})
       : undefined
-  const sent = new Set<string>()
-  const sendCitations = (chapter: Chapter) => {
-    if (!citing) return
-    const clusters = []
-    for (const citation of chapter.file.data.citations ?? []) {
-      const key = JSON.stringify(citation.items)
-      if (sent.has(key)) continue
-      sent.add(key)
-      clusters.push(citation.items)
-    }
-    citing.send(clusters)
-  }
   let parallel: Awaited<ReturnType<typeof parseInParallel>> | undefined
   try {
     const restored = new Map<ChapterSource, Chapter>()
@@ -162,7 +150,7 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
         await session?.store(chapter)
       }
       chapters.push(chapter)
-      sendCitations(chapter)
+      citing?.send(chapter.file.data.citations ?? [])
     }
   } catch (cause) {
     // The worker must not outlive a build that failed on the way.
@@ -379,17 +367,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
       const start = performance.now()
       await collector.add(chapter)
       timings.assets! += performance.now() - start
-      if (citing) {
-        const sent = new Set<string>()
-        const clusters = []
-        for (const citation of chapter.file.data.citations ?? []) {
-          const key = JSON.stringify(citation.items)
-          if (sent.has(key)) continue
-          sent.add(key)
-          clusters.push(citation.items)
-        }
-        citing.send(clusters)
-      }
+      citing?.send(chapter.file.data.citations ?? [])
       waiting.set(chapters.length - 1, {batches: citing?.sent ?? 0, needs: links.needs(chapter.file)})
       // Let the citation worker's answers in, then render what can be.
       await new Promise((resolve) => setImmediate(resolve))

@@ -42,8 +42,8 @@ export interface FormattedCitations {
 
 /** A worker formatting one book's citations; see the module comment. */
 export interface CitationWorker {
-  /** Format the notes of these citations (each a list of cites): a batch, when there is any. */
-  send(clusters: CiteItem[][]): void
+  /** Format the notes of these citations (a chapter's) not sent before: a batch, when there is any. */
+  send(citations: Array<{items: CiteItem[]}>): void
   /** Batches sent so far. */
   readonly sent: number
   /** Batches answered so far (their notes handed to the `receive` listener), or `Infinity` once the worker failed. */
@@ -97,6 +97,8 @@ export async function startCitationWorker(items: Map<string, CslItem>, options: 
     return undefined
   }
   let failed = false
+  /** Clusters sent, as JSON: each is formatted once. */
+  const seen = new Set<string>()
   let sent = 0
   let answered = 0
   const kept: Array<[string, FormattedNote]> = []
@@ -127,7 +129,14 @@ export async function startCitationWorker(items: Map<string, CslItem>, options: 
   }
   post({type: 'book', items: [...items.values()], options})
   return {
-    send(clusters) {
+    send(citations) {
+      const clusters: CiteItem[][] = []
+      for (const citation of citations) {
+        const key = JSON.stringify(citation.items)
+        if (seen.has(key)) continue
+        seen.add(key)
+        clusters.push(citation.items)
+      }
       if (clusters.length === 0) return
       sent++
       post({type: 'notes', clusters})
