@@ -10,28 +10,20 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build} from '../pipeline/build.js'
 import {BuildSession} from '../pipeline/session.js'
 import {root} from './helpers/fixture-book.js'
+import {treeFiles} from './helpers/tree-hash.js'
 
 const modified = new Date('2023-11-14T22:13:20Z')
 let dir: string
 let book: string
 const session = new BuildSession()
 
-async function outputs(out: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>()
-  for (const name of await fs.readdir(out, {recursive: true})) {
-    const full = path.join(out, name)
-    if ((await fs.stat(full)).isFile()) files.set(name, await fs.readFile(full))
-  }
-  return files
-}
-
 /** Build with the session and without, and compare every file. */
 async function expectSameAsFresh(label: string) {
   const kept = await build({bookDir: book, outDir: path.join(dir, 'kept'), cwd: root, modified, session})
   const fresh = await build({bookDir: book, outDir: path.join(dir, 'fresh'), cwd: root, modified})
   expect(kept.ok && fresh.ok, label).toBe(true)
-  const a = await outputs(path.join(dir, 'kept'))
-  const b = await outputs(path.join(dir, 'fresh'))
+  const a = await treeFiles(path.join(dir, 'kept'))
+  const b = await treeFiles(path.join(dir, 'fresh'))
   expect([...a.keys()].sort(), label).toEqual([...b.keys()].sort())
   for (const [name, data] of b) expect(a.get(name)?.equals(data), `${label}: ${name}`).toBe(true)
   return {web: session.rendered.web.last, epub: session.rendered.epub.last, notes: session.rendered.epubNotes.last}

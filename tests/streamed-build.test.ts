@@ -18,6 +18,7 @@ import {BuildSession} from '../pipeline/session.js'
 import {storeOf} from '../pipeline/write.js'
 import {writeSyntheticBook} from '../scripts/synth-book.js'
 import {root} from './helpers/fixture-book.js'
+import {treeFiles} from './helpers/tree-hash.js'
 
 const modified = new Date('2023-11-14T22:13:20Z')
 let dir: string
@@ -29,15 +30,6 @@ afterAll(async () => {
   await fs.rm(dir, {recursive: true, force: true})
 })
 
-async function outputs(out: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>()
-  for (const name of await fs.readdir(out, {recursive: true})) {
-    const full = path.join(out, name)
-    if ((await fs.stat(full)).isFile()) files.set(name, await fs.readFile(full))
-  }
-  return files
-}
-
 const messages = (result: BuildResult) => result.files.flatMap((file) => file.messages.map((m) => `${path.basename(file.path)}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`))
 
 /** Build `book` streamed (no session) and whole (a fresh session), and compare every file and message. */
@@ -47,8 +39,8 @@ async function expectSameBuilds(book: string, label: string, strict = false) {
   expect(messages(streamed)).toEqual(messages(whole))
   expect(streamed.ok).toBe(whole.ok)
   if (!whole.ok) return {streamed, whole}
-  const a = await outputs(path.join(dir, `${label}-streamed`))
-  const b = await outputs(path.join(dir, `${label}-whole`))
+  const a = await treeFiles(path.join(dir, `${label}-streamed`))
+  const b = await treeFiles(path.join(dir, `${label}-whole`))
   expect([...a.keys()].sort()).toEqual([...b.keys()].sort())
   for (const [name, data] of b) expect(a.get(name)?.equals(data), `${label}: ${name}`).toBe(true)
   return {streamed, whole}
@@ -112,12 +104,12 @@ describe('a build that renders each chapter as it comes', () => {
     const book = await linkedBook('edited', 5, 300)
     const out = path.join(dir, 'edited-out')
     expect((await build({bookDir: book, outDir: out, cwd: root, modified})).ok).toBe(true)
-    const before = await outputs(out)
+    const before = await treeFiles(out)
     const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
     // The last chapter fails: every page before it was made and written on the way.
     await fs.appendFile(path.join(book, files[files.length - 1]!), '\nA citation of nothing [@no-such-work].\n')
     expect((await build({bookDir: book, outDir: out, cwd: root, modified})).ok).toBe(false)
-    const after = await outputs(out)
+    const after = await treeFiles(out)
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
     for (const [name, data] of before) expect(after.get(name)?.equals(data), name).toBe(true)
     expect((await fs.readdir(storeOf(out))).filter((name) => !name.startsWith('build-') && name !== '.gitignore')).toEqual([])

@@ -1,8 +1,9 @@
-/** A hash of every path and byte under a directory, following symbolic links (the output directory is one). */
+/** Every file under a directory, for comparing two outputs: a hash of the whole, or each file's bytes. */
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
+/** A hash of every path and byte under a directory, following symbolic links (the output directory is one). */
 export async function treeHash(dir: string): Promise<string> {
   const hash = createHash('sha256')
   const walk = async (current: string) => {
@@ -15,4 +16,14 @@ export async function treeHash(dir: string): Promise<string> {
   }
   await walk(dir)
   return hash.digest('hex')
+}
+
+/** Every file under a directory (following symbolic links), by its path relative to it. */
+export async function treeFiles(dir: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>()
+  for (const name of await fs.readdir(dir, {recursive: true})) {
+    const full = path.join(dir, name)
+    if ((await fs.stat(full)).isFile()) files.set(name, await fs.readFile(full))
+  }
+  return files
 }
