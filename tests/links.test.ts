@@ -2,7 +2,8 @@
  * Links across the two books: headings carry the same ids on the web page
  * and in the EPUB document; links to chapters, headings, steps and claims
  * resolve in both; a link that leads nowhere is plain text in both (no
- * `<a>`), so the book still builds and epubcheck finds nothing wrong.
+ * `<a>`), and a remote image is a link to it, so the book still builds and
+ * epubcheck finds nothing wrong.
  */
 import {execFile} from 'node:child_process'
 import fs from 'node:fs/promises'
@@ -27,10 +28,13 @@ describe('links in both books', () => {
     work = path.dirname(book)
     await fs.appendFile(
       path.join(book, '02-second.md'),
-      '\nAlso [a ghost](03-ghost.md), [a file](figures/bars.svg), [a script](javascript:alert(1)) and [a reference][ghost].\n\n[ghost]: 09-none.md\n\nBack to [the first](01-first.md#the-raid), [its slug](first.md#the-raid), [a missing slug](ghost.md) and [the web](https://example.org/a%20b).\n'
+      '\nAlso [a ghost](03-ghost.md), [a file](figures/bars.svg), [a script](javascript:alert(1)) and [a reference][ghost].\n\n[ghost]: 09-none.md\n\nBack to [the first](01-first.md#the-raid), [its slug](first.md#the-raid), [a missing slug](ghost.md) and [the web](https://example.org/a%20b).\n\n' +
+        // Remote images, as books written for GitHub have (badges): warnings, shown as links or as their alt text.
+        'Badges: ![Build passing](https://img.shields.io/badge/build-passing-green.svg) ![](https://example.org/no-alt.png) ![A data image](data:image/png;base64,iVBORw0KGgo=) ![Scripted](javascript:alert(2))\n'
     )
     const {stderr} = await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', 'book', '--out', 'dist'], {cwd: work, env: {...process.env, NO_COLOR: '1'}})
     expect(stderr).toContain('missing-anchor')
+    expect(stderr.match(/remote-image/g)).toHaveLength(4)
     web = (await fs.readFile(path.join(work, 'dist/web/first.html'), 'utf8')) + (await fs.readFile(path.join(work, 'dist/web/second.html'), 'utf8'))
     epubPath = path.join(work, 'dist/test-book.epub')
     const zip = await JSZip.loadAsync(await fs.readFile(epubPath))
@@ -77,6 +81,17 @@ describe('links in both books', () => {
         expect(output).not.toMatch(new RegExp(`<a [^>]*>${text}</a>`))
       }
       for (const href of ['#the-riad', '#the-ende', '#nothing-here', '03-ghost', 'figures/bars.svg', 'javascript:', '09-none', 'ghost.md']) expect(output).not.toContain(`href="${href}`)
+    }
+  })
+
+  it('shows a remote image as a link to it in both books, or as its alt text when it is not a web address', () => {
+    for (const book of [web, xhtml]) {
+      expect(book).toContain('<a href="https://img.shields.io/badge/build-passing-green.svg">Build passing</a>')
+      expect(book).toContain('<a href="https://example.org/no-alt.png">https://example.org/no-alt.png</a>')
+      expect(book).toContain('A data image')
+      expect(book).toContain('Scripted')
+      expect(book).not.toMatch(/<img[^>]+src="(?:https?|data|javascript):/)
+      expect(book).not.toMatch(/href="(?:data|javascript):/)
     }
   })
 

@@ -8,6 +8,7 @@ import {h} from 'hastscript'
 import type {Heading, Image, Link} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {BookAssets} from '../assets.js'
+import {remoteImage} from '../to-hast.js'
 import type {Book, ScrollySection} from '../types.js'
 import {epubCitation, epubContested} from './notes.js'
 
@@ -39,6 +40,8 @@ export function epubHandlers(context: EpubDocContext): Handlers {
   const image: Handler = (state: State, node: Image) => {
     const absolute = context.images[node.url]
     const media = absolute ? assets.media.get(absolute) : undefined
+    const remote = media ? undefined : remoteImage(state, node)
+    if (remote) return remote
     const result = h('img', {src: media ? `images/${media.fileName}` : node.url, alt: node.alt ?? ''})
     state.patch(node, result)
     return result

@@ -12,7 +12,24 @@ import {error, warn} from '../messages.js'
 const source = 'remark-local-images'
 const formats = new Set(['.png', '.jpg', '.jpeg', '.gif', '.svg', '.webp'])
 
-/** Check local images (paths relative to the book directory); remote images are errors, as e-readers read offline. */
+/**
+ * A remote image's web address, when both targets show the image as a link to it: `http:` and `https:` only (an
+ * e-reader reads offline, and the web story's pages load nothing from other sites). Anything else remote is shown as
+ * its alt text.
+ */
+export function remoteImageHref(url: string): string | undefined {
+  return /^https?:\/\//i.test(url) ? url : undefined
+}
+
+/** Whether an image's URL is remote (a scheme, or `//host`), not a file of the book. */
+export function isRemoteUrl(url: string): boolean {
+  return /^[a-z][a-z\d+.-]*:/i.test(url) || url.startsWith('//')
+}
+
+/**
+ * Check local images (paths relative to the book directory). A remote image is a warning: e-readers read offline and
+ * the web story loads nothing from other sites, so both show it as a link to it (see `remoteImageHref`).
+ */
 export function remarkLocalImages() {
   return function (tree: Root, file: VFile) {
     const bookDir = String(file.data.bookDir ?? file.cwd)
@@ -30,8 +47,9 @@ export function remarkLocalImages() {
         warn(file, 'Missing alt text on image, expected `![what the image shows](path)`', node, 'missing-alt', source)
       }
       const url = target.url
-      if (/^[a-z][a-z\d+.-]*:/i.test(url) || url.startsWith('//')) {
-        error(file, `Unexpected remote image \`${url}\`, expected a file in the book directory (e-readers work offline)`, node, 'remote-image', source)
+      if (isRemoteUrl(url)) {
+        const shown = remoteImageHref(url) ? 'a link to it' : 'its alt text'
+        warn(file, `Unexpected remote image \`${url}\`, expected a file in the book directory (e-readers read offline); it is shown as ${shown}`, node, 'remote-image', source)
         return
       }
       let relative: string

@@ -8,6 +8,7 @@ import {h} from 'hastscript'
 import type {Heading, Image, Link} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {BookAssets} from '../assets.js'
+import {remoteImage} from '../to-hast.js'
 import type {Book, Graphic, ScrollySection} from '../types.js'
 import {webCitation, webContested} from './citations.js'
 import {inlineSvg} from './svg.js'
@@ -53,6 +54,8 @@ export function webHandlers(context: WebPageContext): Handlers {
   const image: Handler = (state: State, node: Image) => {
     const absolute = context.images[node.url]
     const media = absolute ? assets.media.get(absolute) : undefined
+    const remote = media ? undefined : remoteImage(state, node)
+    if (remote) return remote
     const result = h('img', {src: media ? `media/${media.fileName}` : node.url, alt: node.alt ?? '', title: node.title ?? undefined, loading: 'lazy', decoding: 'async'})
     state.patch(node, result)
     return state.applyData(node, result)
