@@ -74,7 +74,7 @@ export async function writeAtomically(outDir: string, files: OutputFile[], optio
 /** A build being written into the store (see `stageOutput`). */
 export interface StagedOutput {
   /**
-   * Write one file of the build (a path once). Resolves once the write is
+   * Write one file of the build (a path written again holds the last). Resolves once the write is
    * under way: at most 16 are at once, as a thousand files open at once
    * exceed the file handles a process may have (256 on macOS).
    */
@@ -97,18 +97,18 @@ export async function stageOutput(outDir: string, options: WriteOptions = {}): P
   if (path.dirname(outDir) === outDir) throw new OutputError(`Unexpected output directory \`${outDir}\`, expected a directory below it`)
   const parent = path.dirname(outDir)
   const store = storeOf(outDir)
-  await fs.mkdir(store, {recursive: true})
-  await fs.writeFile(path.join(store, '.gitignore'), '*\n')
-  await recoverOutput(outDir)
-
   const time = Date.now()
   const temporary = path.join(store, `tmp-${process.pid}-${time}`)
   const complete = path.join(store, `build-${time}-${process.pid}`)
   const link = path.join(store, `link-${process.pid}-${time}`)
-  await fs.mkdir(temporary)
+  // The store, made with the temporary in one step: an `abort` of another process may remove a store it found empty.
+  await fs.mkdir(temporary, {recursive: true})
+  await fs.writeFile(path.join(store, '.gitignore'), '*\n')
+  await recoverOutput(outDir)
   const last = written.get(outDir)
   written.delete(outDir)
-  const before = last && last.build === (await currentBuild(outDir)) ? last.files : undefined
+  // Files of the last build are hard-linked only when asked (a build without `reuse` patches files in place).
+  const before = options.reuse && last && last.build === (await currentBuild(outDir)) ? last.files : undefined
   const kept = new Map<string, OutputFile['contents']>()
   const dirs = new Map<string, Promise<unknown>>()
   const writes = new Set<Promise<void>>()
@@ -149,10 +149,19 @@ export async function stageOutput(outDir: string, options: WriteOptions = {}): P
 
   return {
     async write(file) {
-      if (byPath.has(file.path)) throw new Error(`Unexpected second write of \`${file.path}\``)
+      // A path written twice holds the last (as `writeAtomically` keeps the last of its files): never written through a hard link.
+      const earlier = byPath.get(file.path)
       await room()
       if (options.reuse) kept.set(file.path, file.contents)
-      track(file.path, writeFile(file))
+      track(
+        file.path,
+        earlier
+          ? earlier.then(async () => {
+              await fs.rm(path.join(temporary, file.path), {force: true})
+              await writeFile(file)
+            })
+          : writeFile(file)
+      )
     },
     async patch(filePath, at, length, contents) {
       await byPath.get(filePath)
@@ -164,7 +173,10 @@ export async function stageOutput(outDir: string, options: WriteOptions = {}): P
         (async () => {
           const target = path.join(temporary, filePath)
           const data = await fs.readFile(target)
-          await fs.writeFile(target, Buffer.concat([data.subarray(0, at), contents, data.subarray(at + length)]))
+          // A new file renamed over the old: never written through a hard link into another build.
+          const next = `${target}.patch`
+          await fs.writeFile(next, Buffer.concat([data.subarray(0, at), contents, data.subarray(at + length)]))
+          await fs.rename(next, target)
         })()
       )
     },
@@ -184,8 +196,11 @@ export async function stageOutput(outDir: string, options: WriteOptions = {}): P
       while (writes.size > 0) await Promise.all(writes)
       await fs.rm(temporary, {recursive: true, force: true})
       await fs.rm(link, {force: true})
-      // A store this build made for nothing (its first build failed) goes too.
-      if ((await readdirOrEmpty(store)).every((name) => name === '.gitignore')) await fs.rm(store, {recursive: true, force: true})
+      // A store this build made for nothing (its first build failed) goes too, unless another build is in it by now.
+      if ((await readdirOrEmpty(store)).every((name) => name === '.gitignore')) {
+        await fs.rm(path.join(store, '.gitignore'), {force: true})
+        await fs.rmdir(store).catch(() => fs.writeFile(path.join(store, '.gitignore'), '*\n').catch(() => {}))
+      }
     }
   }
 }
