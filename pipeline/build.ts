@@ -20,7 +20,7 @@ import type {BuildSession} from './session.js'
 import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './types.js'
 import {backMatterPaths, renderWeb, webRenderer} from './web/index.js'
 import {ogImageSize} from './web/og-image.js'
-import {checkOutput, stageOutput, writeAtomically} from './write.js'
+import {checkOutput, stageOutput, writeAtomically, type StagedOutput} from './write.js'
 import {fieldValuePosition} from './yaml-fields.js'
 
 /**
@@ -188,16 +188,29 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
  * book.yaml (`invalid-citationStyle`), not a crash.
  */
 function bookFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>, files: VFile[], session: BuildSession | undefined): Formatter | undefined {
-  try {
-    const formatter = createFormatter(items, {style: meta.citationStyle, locale: meta.language, bookDir: dir})
-    // A session keeps the last build's formatter while it formats the same way: its notes are formatted already.
-    return session ? session.formatter(formatter) : formatter
-  } catch (cause) {
-    const file = files.find((f) => path.basename(f.path) === 'book.yaml')
-    if (!file) throw cause
-    error(file, (cause as Error).message, fieldValuePosition(file, 'citationStyle'), 'invalid-citationStyle', 'twofold-load')
+  const made = makeFormatter(meta, dir, items)
+  if (made instanceof Error) {
+    reportFormatterError(files, made)
     return undefined
   }
+  // A session keeps the last build's formatter while it formats the same way: its notes are formatted already.
+  return session ? session.formatter(made) : made
+}
+
+/** The book's formatter, or why it cannot be made. */
+function makeFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>): Formatter | Error {
+  try {
+    return createFormatter(items, {style: meta.citationStyle, locale: meta.language, bookDir: dir})
+  } catch (cause) {
+    return cause instanceof Error ? cause : new Error(String(cause))
+  }
+}
+
+/** A formatter that cannot be made is an error at `citationStyle` in book.yaml. */
+function reportFormatterError(files: VFile[], cause: Error): void {
+  const file = files.find((f) => path.basename(f.path) === 'book.yaml')
+  if (!file) throw cause
+  error(file, cause.message, fieldValuePosition(file, 'citationStyle'), 'invalid-citationStyle', 'twofold-load')
 }
 
 /** Build a book into `outDir`. Never throws for content problems: see `result.ok` and the messages on `result.files`. */
@@ -290,72 +303,83 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
   // Each page is written as soon as it is made, into a build that becomes `outDir` only when everything is (see ./write.ts).
   const outDir = path.resolve(cwd, options.outDir)
   const staged = await stageOutput(outDir)
-  const files = [...loaded.files]
-  // The covers are drawn on other threads while the chapters are parsed.
-  if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize])
-  const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
-  const formatter = loaded.meta ? bookFormatter(loaded.meta, loaded.dir, bibliography.items, files, undefined) : undefined
-  const chapters: Chapter[] = []
-  const graphics = new Map<string, Graphic>()
-  const book: Book | undefined =
-    loaded.meta && formatter ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter} : undefined
-  // The notes of a large book are formatted on a worker thread, a batch of citations per chapter (see ./citations/worker.ts).
-  const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
-  const citing =
-    book && size >= citationWorkerThreshold ? await startCitationWorker(bibliography.items, {style: book.meta.citationStyle, locale: book.meta.language, bookDir: book.dir}) : undefined
-  citing?.receive((notes) => formatter?.addNotes(notes))
-  const collector = new AssetCollector(graphics)
-  const links = new LinkChecker(
-    loaded.chapters.map((source) => source.file),
-    loaded.dir
-  )
-  const slugs = new Map(loaded.chapters.map((source) => [path.basename(source.file.path), source.slug]))
-  // Made while the first chapters are parsed: the client script, the Open Graph image, the EPUB's templates and cover.
-  const renderers = book ? Promise.all([webRenderer(book, {assets: collector.assets, slugs}), epubRenderer(book, {assets: collector.assets, slugs})]) : undefined
-  renderers?.catch(() => {})
-  timings.load = performance.now() - t
-
-  const pages: Array<{path: string; footer: {at: number; html: Buffer}}> = []
-  const sizes: WrittenFile[] = []
-  const failed = () => hasErrors(loaded.files) || (options.strict === true && loaded.files.some((f) => f.messages.length > 0))
-  /** Parsed chapters not rendered yet, by index, with the batches of notes they wait for and the chapters their links name. */
-  const waiting = new Map<number, {batches: number; needs: VFile[] | undefined}>()
-  const parsed = new Set<VFile>()
-  let numbered = 0
-  let allParsed = false
-
-  /** Check the links of, render and let go of every waiting chapter whose pages can be made now. */
-  const renderReady = async () => {
-    for (const [index, wait] of waiting) {
-      const chapter = chapters[index]!
-      if (index + 1 >= chapters.length && !allParsed) continue
-      if (wait.needs) {
-        if (!wait.needs.every((file) => parsed.has(file))) continue
-        links.check(chapter.file)
-        wait.needs = undefined
-      }
-      if (citing && citing.answered < wait.batches && !allParsed) continue
-      if (book && renderers && !failed()) {
-        const [web, epub] = await renderers
-        let start = performance.now()
-        epub.chapter(index)
-        timings.epub! += performance.now() - start
-        start = performance.now()
-        const page = web.chapter(index)
-        timings.web! += performance.now() - start
-        start = performance.now()
-        await staged.write({path: `web/${page.path}`, contents: page.contents})
-        timings.write! += performance.now() - start
-        pages.push({path: page.path, footer: page.footer})
-        sizes.push({path: page.path, size: page.contents.byteLength})
-      }
-      releaseTree(chapter)
-      waiting.delete(index)
-    }
+  let citing: Awaited<ReturnType<typeof startCitationWorker>>
+  try {
+    return await streamInto(staged)
+  } catch (cause) {
+    // The worker must not outlive a build that failed on the way, nor its files (the error is the one to report).
+    citing?.abort()
+    await staged.abort().catch(() => {})
+    throw cause
   }
 
-  t = performance.now()
-  try {
+  async function streamInto(staged: StagedOutput): Promise<BuildResult> {
+    const files = [...loaded.files]
+    // The covers are drawn on other threads while the chapters are parsed.
+    if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize])
+    const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
+    // Made now, for the first chapters' notes; a style that cannot be used is reported where the whole-book build does.
+    const made = loaded.meta ? makeFormatter(loaded.meta, loaded.dir, bibliography.items) : undefined
+    const formatter = made instanceof Error ? undefined : made
+    const chapters: Chapter[] = []
+    const graphics = new Map<string, Graphic>()
+    const book: Book | undefined =
+      loaded.meta && formatter ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter} : undefined
+    // The notes of a large book are formatted on a worker thread, a batch of citations per chapter (see ./citations/worker.ts).
+    const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
+    citing = book && size >= citationWorkerThreshold ? await startCitationWorker(bibliography.items, {style: book.meta.citationStyle, locale: book.meta.language, bookDir: book.dir}) : undefined
+    citing?.receive((notes) => formatter?.addNotes(notes))
+    const collector = new AssetCollector(graphics)
+    const links = new LinkChecker(
+      loaded.chapters.map((source) => source.file),
+      loaded.dir
+    )
+    const slugs = new Map(loaded.chapters.map((source) => [path.basename(source.file.path), source.slug]))
+    // Made while the first chapters are parsed: the client script, the Open Graph image, the EPUB's templates and cover.
+    const renderers = book ? Promise.all([webRenderer(book, {assets: collector.assets, slugs}), epubRenderer(book, {assets: collector.assets, slugs})]) : undefined
+    renderers?.catch(() => {})
+    timings.load = performance.now() - t
+
+    const pages: Array<{path: string; footer: {at: number; html: Buffer}}> = []
+    const sizes: WrittenFile[] = []
+    const failed = () => hasErrors(loaded.files) || (options.strict === true && loaded.files.some((f) => f.messages.length > 0))
+    /** Parsed chapters not rendered yet, by index, with the batches of notes they wait for and the chapters their links name. */
+    const waiting = new Map<number, {batches: number; needs: VFile[] | undefined}>()
+    const parsed = new Set<VFile>()
+    let numbered = 0
+    let allParsed = false
+
+    /** Check the links of, render and let go of every waiting chapter whose pages can be made now. */
+    const renderReady = async () => {
+      for (const [index, wait] of waiting) {
+        const chapter = chapters[index]!
+        if (index + 1 >= chapters.length && !allParsed) continue
+        if (wait.needs) {
+          if (!wait.needs.every((file) => parsed.has(file))) continue
+          links.check(chapter.file)
+          wait.needs = undefined
+        }
+        if (citing && citing.answered < wait.batches && !allParsed) continue
+        if (book && renderers && !failed()) {
+          const [web, epub] = await renderers
+          let start = performance.now()
+          epub.chapter(index)
+          timings.epub! += performance.now() - start
+          start = performance.now()
+          const page = web.chapter(index)
+          timings.web! += performance.now() - start
+          start = performance.now()
+          await staged.write({path: `web/${page.path}`, contents: page.contents})
+          timings.write! += performance.now() - start
+          pages.push({path: page.path, footer: page.footer})
+          sizes.push({path: page.path, size: page.contents.byteLength})
+        }
+        releaseTree(chapter)
+        waiting.delete(index)
+      }
+    }
+
+    t = performance.now()
     for (const source of loaded.chapters) {
       onProgress?.('parsing', chapters.length, loaded.chapters.length)
       const chapter = await parseChapter(processor, source)
@@ -364,8 +388,9 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
       numbered = numberCitations([chapter.file], numbered)
       // The graphics its parse read, in the order the registry read them.
       for (const graphic of loaded.graphics.loaded()) if (!graphics.has(graphic.name)) graphics.set(graphic.name, graphic)
+      // Its figures and images, for its pages (none are made once the build has failed).
       const start = performance.now()
-      await collector.add(chapter)
+      if (!failed()) await collector.add(chapter)
       timings.assets! += performance.now() - start
       citing?.send(chapter.file.data.citations ?? [])
       waiting.set(chapters.length - 1, {batches: citing?.sent ?? 0, needs: links.needs(chapter.file)})
@@ -380,7 +405,8 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
       formatter?.addNotes(formatted.notes)
     }
     allParsed = true
-    if (!hasErrors(loaded.files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)
+    if (!hasErrors(files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)
+    if (made instanceof Error) reportFormatterError(files, made)
     onProgress?.('rendering', 0, 0)
     await renderReady()
     timings.parse = performance.now() - t - timings.assets! - timings.epub! - timings.web! - timings.write!
@@ -420,11 +446,6 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
       outputs: {web: [...written(webFiles), ...pages.map((page) => ({path: page.path, size: sizeOf.get(page.path)!}))], epub: {path: path.join(outDir, epubName), size: epubData.byteLength}},
       timings
     }
-  } catch (cause) {
-    // The worker must not outlive a build that failed on the way, nor its files.
-    citing?.abort()
-    await staged.abort()
-    throw cause
   }
 }
 

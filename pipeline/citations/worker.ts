@@ -191,6 +191,8 @@ if (!isMainThread && parentPort) {
       problem = cause instanceof Error ? cause.message : String(cause)
       formatter = undefined
       if (request.type === 'finish') port.postMessage({type: 'failed', message: problem} satisfies Reply)
+      // A batch that failed is answered with nothing: the main thread formats those notes itself.
+      if (request.type === 'notes') port.postMessage({type: 'notes', notes: []} satisfies Reply)
     }
   })
 }
