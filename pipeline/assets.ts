@@ -117,6 +117,11 @@ export class AssetCollector {
   }
 }
 
+/** Each media file once: two image paths with the same name and bytes are one file (`photo-<hash>.png`) in both books. */
+export function distinctMedia(assets: BookAssets): MediaFile[] {
+  return [...new Map([...assets.media.values()].map((media) => [media.fileName, media])).values()]
+}
+
 /** The graphic and step states of each scrolly section of a tree, in order: walked once per tree (a session rebuilds with the same trees). */
 function scrollyStates(tree: Root): Array<{graphic: string; states: string[]}> {
   let sections = scrollySections.get(tree)

@@ -20,7 +20,7 @@ import {rootToHast} from '../to-hast.js'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {visit} from '../visit.js'
-import {contentHash, headingOffset, type BookAssets} from '../assets.js'
+import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
 import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
 import type {Book, BookMeta, Chapter} from '../types.js'
@@ -263,7 +263,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       for (const figure of options.assets.figures.values()) {
         assets.push({id: `img-${figure.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${figure.fileName}`, mediaType: 'image/svg+xml', data: figure.data})
       }
-      for (const media of options.assets.media.values()) {
+      for (const media of distinctMedia(options.assets)) {
         assets.push({id: `img-${media.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${media.fileName}`, mediaType: media.mediaType, data: media.data})
       }
 
@@ -377,7 +377,7 @@ function landmarks(docs: Doc[], labels: Labels): Array<{type: string; href: stri
 /** A summary of the book's accessibility, from what the book actually contains. */
 function accessibilitySummary(book: Book, assets: BookAssets): string {
   const figures = assets.figures.size
-  const images = assets.media.size
+  const images = distinctMedia(assets).length
   const citations = book.chapters.reduce((n, c) => n + (c.file.data.citations?.length ?? 0), 0)
   const contested = book.chapters.reduce((n, c) => n + (c.file.data.contested?.length ?? 0), 0)
   const parts = [

@@ -13,7 +13,7 @@ import {rootToHast} from '../to-hast.js'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {page, type PageAssets} from '../../templates/web/page.js'
-import {contentHash, headingOffset, type BookAssets} from '../assets.js'
+import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
 import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
 import type {Book, Chapter, OutputFile} from '../types.js'
@@ -212,7 +212,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
         out.push({path: `figures/${figure.fileName}`, contents: figure.data})
         if (figure.narrow) out.push({path: `figures/${figure.narrow.fileName}`, contents: figure.narrow.data})
       }
-      for (const media of options.assets.media.values()) out.push({path: `media/${media.fileName}`, contents: media.data})
+      for (const media of distinctMedia(options.assets)) out.push({path: `media/${media.fileName}`, contents: media.data})
 
       // Book-wide pages: where the sources disagree, and the sources.
       if (options.backMatter) out.push(...options.backMatter)
