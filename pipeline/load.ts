@@ -139,6 +139,20 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
   }
 }
 
+/**
+ * Slugs the books use for their own pages and documents (web: `index.html`, `sources.html`, `disagreements.html`;
+ * EPUB: `cover.xhtml`, `title.xhtml`, `toc.xhtml`, `sources.xhtml`, `sources-<n>.xhtml`, `disagreements.xhtml`,
+ * `notes-<slug>.xhtml`): a chapter's page or document would take its place.
+ */
+const reservedSlugs = new Map([
+  ['index', 'the web story’s cover page'],
+  ['cover', 'the EPUB’s cover'],
+  ['title', 'the EPUB’s title page'],
+  ['toc', 'the EPUB’s contents'],
+  ['sources', 'the sources in both books'],
+  ['disagreements', 'the page of disagreements in both books']
+])
+
 async function loadChapters(bookDir: string, cwd: string, entries: string[], files: VFile[], dirFile: VFile): Promise<ChapterSource[]> {
   const chapters: ChapterSource[] = []
   let found = 0
@@ -174,6 +188,11 @@ async function loadChapters(bookDir: string, cwd: string, entries: string[], fil
       error(file, `Unexpected duplicate slug \`${slug}\` (also in \`${path.basename(sameSlug.file.path)}\`), expected every chapter slug to be unique`, {line: 1, column: 1}, 'duplicate-slug', source)
       continue
     }
+    const reserved = reservedSlugs.get(slug) ?? (/^sources-\d+$/.test(slug) ? 'the EPUB’s sources, continued' : undefined)
+    if (reserved) {
+      error(file, `Unexpected chapter slug \`${slug}\`, which names ${reserved}, expected another slug (\`${name.replace(/\.md$/, '-chapter.md')}\`, say)`, {line: 1, column: 1}, 'reserved-slug', source)
+      continue
+    }
     if (sameNumber) {
       error(file, `Unexpected duplicate chapter number ${number} (also \`${path.basename(sameNumber.file.path)}\`), expected one chapter per number`, {line: 1, column: 1}, 'duplicate-chapter-number', source)
       continue
@@ -184,6 +203,15 @@ async function loadChapters(bookDir: string, cwd: string, entries: string[], fil
     chapters.push({number, slug, file})
   }
   chapters.sort((a, b) => a.number - b.number)
+  // A chapter's EPUB notes are `notes-<slug>.xhtml`: no other chapter may be called that.
+  const slugs = new Set(chapters.map((chapter) => chapter.slug))
+  for (const chapter of [...chapters]) {
+    const other = /^notes-(.+)$/.exec(chapter.slug)?.[1]
+    if (other === undefined || !slugs.has(other)) continue
+    const name = path.basename(chapter.file.path)
+    error(chapter.file, `Unexpected chapter slug \`${chapter.slug}\`, which names the EPUB’s notes to the chapter \`${other}\`, expected another slug (\`${name.replace(/\.md$/, '-chapter.md')}\`, say)`, {line: 1, column: 1}, 'reserved-slug', source)
+    chapters.splice(chapters.indexOf(chapter), 1)
+  }
   if (found === 0 && !dirFile.messages.some((m) => m.fatal)) {
     error(dirFile, 'Missing chapters, expected at least one `<number>-<slug>.md` file in the book directory', undefined, 'no-chapters', source)
   }
