@@ -44,13 +44,14 @@ export function rootToHast(tree: Root, options: Options = {}): HastRoot {
 
 /**
  * A remote image as both targets show it (remark-local-images warned about it): a link to it with its alt text, or
- * the alt text alone when it is not a web address; `undefined` for an image of the book.
+ * the alt text alone when it is not a web address or is inside a link; `undefined` for an image of the book.
  */
 export function remoteImage(state: State, node: Image): ElementContent | undefined {
   if (!isRemoteUrl(node.url)) return undefined
   const href = remoteImageHref(node.url)
   const text: ElementContent = {type: 'text', value: node.alt || node.url}
-  if (!href) return text
+  // Inside a link, the link is the link (`[![build](…/badge.svg)](…/ci)`): no link within it.
+  if (!href || node.data?.inLink) return text
   const link = h('a', {href}, [text])
   state.patch(node, link)
   return link

@@ -30,11 +30,11 @@ describe('links in both books', () => {
       path.join(book, '02-second.md'),
       '\nAlso [a ghost](03-ghost.md), [a file](figures/bars.svg), [a script](javascript:alert(1)) and [a reference][ghost].\n\n[ghost]: 09-none.md\n\nBack to [the first](01-first.md#the-raid), [its slug](first.md#the-raid), [a missing slug](ghost.md) and [the web](https://example.org/a%20b).\n\n' +
         // Remote images, as books written for GitHub have (badges): warnings, shown as links or as their alt text.
-        'Badges: ![Build passing](https://img.shields.io/badge/build-passing-green.svg) ![](https://example.org/no-alt.png) ![A data image](data:image/png;base64,iVBORw0KGgo=) ![Scripted](javascript:alert(2))\n'
+        'Badges: ![Build passing](https://img.shields.io/badge/build-passing-green.svg) ![](https://example.org/no-alt.png) ![A data image](data:image/png;base64,iVBORw0KGgo=) ![Scripted](javascript:alert(2)) [![CI status](https://img.shields.io/ci.svg)](https://ci.example.org/)\n'
     )
     const {stderr} = await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', 'book', '--out', 'dist'], {cwd: work, env: {...process.env, NO_COLOR: '1'}})
     expect(stderr).toContain('missing-anchor')
-    expect(stderr.match(/remote-image/g)).toHaveLength(4)
+    expect(stderr.match(/remote-image/g)).toHaveLength(5)
     web = (await fs.readFile(path.join(work, 'dist/web/first.html'), 'utf8')) + (await fs.readFile(path.join(work, 'dist/web/second.html'), 'utf8'))
     epubPath = path.join(work, 'dist/test-book.epub')
     const zip = await JSZip.loadAsync(await fs.readFile(epubPath))
@@ -92,6 +92,9 @@ describe('links in both books', () => {
       expect(book).toContain('Scripted')
       expect(book).not.toMatch(/<img[^>]+src="(?:https?|data|javascript):/)
       expect(book).not.toMatch(/href="(?:data|javascript):/)
+      // A badge that links somewhere is that link, with the image's alt text: never a link in a link.
+      expect(book).toContain('<a href="https://ci.example.org/">CI status</a>')
+      expect(book).not.toMatch(/<a [^>]*>[^<]*<a /)
     }
   })
 

@@ -58,6 +58,10 @@ declare module 'mdast' {
     /** The link leads nowhere (see `checkLinks`): render its text without a link. */
     dangling?: boolean | undefined
   }
+  interface ImageData {
+    /** The image is inside a link: a remote image shows as its alt text there, not as a link of its own. */
+    inLink?: boolean | undefined
+  }
 }
 
 const unsafeSchemes = new Set(['javascript', 'vbscript', 'data', 'file', 'blob'])
@@ -121,6 +125,13 @@ export function remarkLinks() {
         parent.children[index] = replacement as never
         // Visit the new node (a link's children may hold more links).
         return [SKIP, index]
+      }
+      if (node.type === 'link' || node.type === 'linkReference') {
+        visit(node, (child) => {
+          if (child.type !== 'image' && child.type !== 'imageReference') return
+          child.data ??= {}
+          ;(child.data as {inLink?: boolean}).inLink = true
+        })
       }
       if (node.type === 'link') {
         const written = node.url
