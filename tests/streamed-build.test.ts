@@ -115,6 +115,52 @@ describe('a build that renders each chapter as it comes', () => {
     expect((await fs.readdir(storeOf(out))).filter((name) => !name.startsWith('build-') && name !== '.gitignore')).toEqual([])
   })
 
+  it('gives the same messages when the citation style cannot be used', async () => {
+    const book = await linkedBook('bad-style', 4, 300)
+    await fs.appendFile(path.join(book, 'book.yaml'), 'citationStyle: no-such-style\n')
+    const {streamed} = await expectSameBuilds(book, 'bad-style')
+    expect(messages(streamed).some((m) => m.includes('invalid-citationStyle'))).toBe(true)
+  })
+
+  it('writes one file for two images with the same name and bytes, in both books', async () => {
+    const book = await linkedBook('twin-images', 3, 300)
+    const png = await fs.readFile(path.join(root, 'tests/fixtures/books/basic/figures/bars.svg'))
+    for (const dir of ['pics/a', 'pics/b']) {
+      await fs.mkdir(path.join(book, dir), {recursive: true})
+      await fs.writeFile(path.join(book, dir, 'photo.svg'), png)
+    }
+    const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
+    await fs.appendFile(path.join(book, files[0]!), '\n![A photo](pics/a/photo.svg)\n')
+    await fs.appendFile(path.join(book, files[1]!), '\n![The same photo](pics/b/photo.svg)\n')
+    const {streamed} = await expectSameBuilds(book, 'twin-images')
+    expect(streamed.ok).toBe(true)
+    const opf = (await treeFiles(path.join(dir, 'twin-images-streamed'))).get('synthetic-book.epub')!
+    const {epubFiles} = await import('./helpers/epub-zip.js')
+    const manifest = epubFiles(opf).get('OEBPS/content.opf')!.toString('utf8')
+    const ids = [...manifest.matchAll(/<item [^>]*id="([^"]+)"/g)].map((m) => m[1])
+    expect(ids.filter((id) => id!.startsWith('img-photo'))).toHaveLength(1)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('never changes the last build when a page of the next is patched', async () => {
+    // A session build (which hard-links unchanged files into the next build), then one without, after a claim is added.
+    const book = await linkedBook('linked-build', 4, 300)
+    const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
+    const last = path.join(book, files[files.length - 1]!)
+    const text = await fs.readFile(last, 'utf8')
+    await fs.writeFile(last, text.slice(0, text.indexOf(':::contested')))
+    const out = path.join(dir, 'linked-out')
+    expect((await build({bookDir: book, outDir: out, cwd: root, modified, session: new BuildSession()})).ok).toBe(true)
+    const first = await fs.realpath(out)
+    const before = await treeFiles(first)
+    await fs.writeFile(last, text)
+    expect((await build({bookDir: book, outDir: out, cwd: root, modified})).ok).toBe(true)
+    // The first build is kept as the one before the current (a reader may still be reading it), as it was.
+    const after = await treeFiles(first)
+    for (const [name, data] of before) expect(after.get(name)?.equals(data), name).toBe(true)
+    expect((await fs.readFile(path.join(out, 'web/chapter-1.html'), 'utf8')).includes('disagreements.html')).toBe(true)
+  })
+
   it('builds the story and the test books as the whole-book build does', async () => {
     for (const book of ['chapters', 'tests/fixtures/books/basic', 'tests/fixtures/books/layouts']) {
       await expectSameBuilds(path.join(root, book), path.basename(book))
