@@ -26,7 +26,6 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import {eachAtMost} from './each.js'
 import type {OutputFile} from './types.js'
 
 /** A problem with the output directory itself (not with the book): printed without a stack. */
@@ -62,8 +61,8 @@ const written = new Map<string, {build: string; files: Map<string, OutputFile['c
 export async function writeAtomically(outDir: string, files: OutputFile[], options: WriteOptions = {}): Promise<void> {
   const staged = await stageOutput(outDir, options)
   try {
-    // One file per path, the last given (two writes of one path would race, and a link's file must never be written into).
-    for (const file of new Map(files.map((f) => [f.path, f])).values()) await staged.write(file)
+    // A path given twice holds the last (see `StagedOutput.write`).
+    for (const file of files) await staged.write(file)
     await staged.commit()
   } catch (cause) {
     await staged.abort()
