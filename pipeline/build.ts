@@ -7,10 +7,10 @@ import path from 'node:path'
 import type {VFile} from 'vfile'
 import {AssetCollector, collectAssets, releaseTree} from './assets.js'
 import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
-import {startCitationWorker} from './citations/worker.js'
+import {startCitationWorker, type CitationWorker} from './citations/worker.js'
 import {coverSize, warmCovers} from './epub/cover.js'
 import {epubRenderer, renderEpub} from './epub/index.js'
-import {loadBook, type ChapterSource} from './load.js'
+import {loadBook, type ChapterSource, type LoadedBook} from './load.js'
 import {error, hasErrors} from './messages.js'
 import {parallelThreshold, parseInParallel, warmUp, workerCount} from './parallel.js'
 import {createProcessor, parseChapter} from './parse.js'
@@ -32,6 +32,18 @@ import {fieldValuePosition} from './yaml-fields.js'
  * chapters, 5.2 s alone, 4.5 s with it).
  */
 export const citationWorkerThreshold = 300_000
+
+/** The citation worker for a book of `citationWorkerThreshold` characters of Markdown or more (see ./citations/worker.ts). */
+async function citationWorkerFor(loaded: LoadedBook, items: Map<string, CslItem>): Promise<CitationWorker | undefined> {
+  const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
+  if (!loaded.meta || size < citationWorkerThreshold) return undefined
+  return startCitationWorker(items, {style: loaded.meta.citationStyle, locale: loaded.meta.language, bookDir: loaded.dir})
+}
+
+/** Whether a build fails: an error on any of `files`, or with `strict`, any message. */
+function buildFailed(files: VFile[], strict: boolean | undefined): boolean {
+  return hasErrors(files) || (strict === true && files.some((f) => f.messages.length > 0))
+}
 
 /** Options of a build. */
 export interface BuildOptions {
@@ -113,11 +125,7 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   if (loaded.chapters.length >= parallelThreshold) warmUp(options.workers)
   await session?.begin(loaded)
   // The notes of a large book are formatted on a worker thread while the chapters are parsed (see ./citations/worker.ts).
-  const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
-  const citing =
-    loaded.meta && !session?.keepsFormatter && size >= citationWorkerThreshold
-      ? await startCitationWorker(bibliography.items, {style: loaded.meta.citationStyle, locale: loaded.meta.language, bookDir: loaded.dir})
-      : undefined
+  const citing = session?.keepsFormatter ? undefined : await citationWorkerFor(loaded, bibliography.items)
   let parallel: Awaited<ReturnType<typeof parseInParallel>> | undefined
   try {
     const restored = new Map<ChapterSource, Chapter>()
@@ -222,7 +230,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // Without a session (and without parse workers, which hand whole trees back), each chapter is rendered as it comes.
   if (!options.session && (options.workers ?? workerCount()) === 0) return streamedBuild(options, cwd, started)
   const {book, files, timings} = await parseBook(options.bookDir, cwd, {session: options.session, onProgress: options.onProgress, workers: options.workers})
-  const failed = () => hasErrors(files) || (options.strict === true && files.some((f) => f.messages.length > 0))
+  const failed = () => buildFailed(files, options.strict)
   if (!book || failed()) return {ok: false, files, timings}
 
   let t = performance.now()
@@ -303,7 +311,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
   // Each page is written as soon as it is made, into a build that becomes `outDir` only when everything is (see ./write.ts).
   const outDir = path.resolve(cwd, options.outDir)
   const staged = await stageOutput(outDir)
-  let citing: Awaited<ReturnType<typeof startCitationWorker>>
+  let citing: CitationWorker | undefined
   try {
     return await streamInto(staged)
   } catch (cause) {
@@ -326,8 +334,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     const book: Book | undefined =
       loaded.meta && formatter ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter} : undefined
     // The notes of a large book are formatted on a worker thread, a batch of citations per chapter (see ./citations/worker.ts).
-    const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
-    citing = book && size >= citationWorkerThreshold ? await startCitationWorker(bibliography.items, {style: book.meta.citationStyle, locale: book.meta.language, bookDir: book.dir}) : undefined
+    citing = book ? await citationWorkerFor(loaded, bibliography.items) : undefined
     citing?.receive((notes) => formatter?.addNotes(notes))
     const collector = new AssetCollector(graphics)
     const links = new LinkChecker(
@@ -340,9 +347,9 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     renderers?.catch(() => {})
     timings.load = performance.now() - t
 
-    const pages: Array<{path: string; footer: {at: number; html: Buffer}}> = []
-    const sizes: WrittenFile[] = []
-    const failed = () => hasErrors(loaded.files) || (options.strict === true && loaded.files.some((f) => f.messages.length > 0))
+    /** The pages written, with their size and where their footer's navigation is. */
+    const pages: Array<{path: string; size: number; footer: {at: number; html: Buffer}}> = []
+    const failed = () => buildFailed(loaded.files, options.strict)
     /** Parsed chapters not rendered yet, by index, with the batches of notes they wait for and the chapters their links name. */
     const waiting = new Map<number, {batches: number; needs: VFile[] | undefined}>()
     const parsed = new Set<VFile>()
@@ -371,8 +378,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
           start = performance.now()
           await staged.write({path: `web/${page.path}`, contents: page.contents})
           timings.write! += performance.now() - start
-          pages.push({path: page.path, footer: page.footer})
-          sizes.push({path: page.path, size: page.contents.byteLength})
+          pages.push({path: page.path, size: page.contents.byteLength, footer: page.footer})
         }
         releaseTree(chapter)
         waiting.delete(index)
@@ -437,13 +443,11 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     await staged.commit()
     timings.write! += performance.now() - t
     timings.total = performance.now() - started
-    const sizeOf = new Map(sizes.map((file) => [file.path, file.size]))
-    for (const page of pages) sizeOf.set(page.path, sizeOf.get(page.path)! + navigation.byteLength - page.footer.html.byteLength)
     return {
       ok: true,
       files,
       book,
-      outputs: {web: [...written(webFiles), ...pages.map((page) => ({path: page.path, size: sizeOf.get(page.path)!}))], epub: {path: path.join(outDir, epubName), size: epubData.byteLength}},
+      outputs: {web: [...written(webFiles), ...pages.map((page) => ({path: page.path, size: page.size + navigation.byteLength - page.footer.html.byteLength}))], epub: {path: path.join(outDir, epubName), size: epubData.byteLength}},
       timings
     }
   }
