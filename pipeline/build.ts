@@ -15,7 +15,7 @@ import {error, hasErrors} from './messages.js'
 import {parallelThreshold, parseInParallel, warmUp, workerCount} from './parallel.js'
 import {createProcessor, parseChapter} from './parse.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
-import {checkLinks, LinkChecker} from './plugins/remark-links.js'
+import {checkLinks, LinkChecker, slugsByFileName} from './plugins/remark-links.js'
 import type {BuildSession} from './session.js'
 import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './types.js'
 import {backMatterPaths, renderWeb, webRenderer} from './web/index.js'
@@ -341,7 +341,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
       loaded.chapters.map((source) => source.file),
       loaded.dir
     )
-    const slugs = new Map(loaded.chapters.map((source) => [path.basename(source.file.path), source.slug]))
+    const slugs = slugsByFileName(loaded.chapters)
     // Made while the first chapters are parsed: the client script, the Open Graph image, the EPUB's templates and cover.
     const renderers = book ? Promise.all([webRenderer(book, {assets: collector.assets, slugs}), epubRenderer(book, {assets: collector.assets, slugs})]) : undefined
     renderers?.catch(() => {})

@@ -16,6 +16,7 @@ import {fileURLToPath} from 'node:url'
 import {EPub as EPubClass} from 'epub-gen-memory'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
+import {chapterHref, slugsByFileName} from '../plugins/remark-links.js'
 import {rootToHast} from '../to-hast.js'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
@@ -169,7 +170,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
   const tpl = await loadTemplates()
   const {meta} = book
   const labels = labelsFor(meta.language)
-  const slugs = options.slugs ?? new Map(book.chapters.map((c) => [path.basename(c.file.path), c.slug]))
+  const slugs = options.slugs ?? slugsByFileName(book.chapters)
   const render = (nodes: ElementContent[]) => xmlSafe(xhtml.stringify(withoutAlign({type: 'root', children: nodes} as HastRoot)))
 
   const cover = await renderCoverPng(meta)
@@ -210,9 +211,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       resolveLink(url) {
         // An anchor of the chapter, from another document, points into the chapter.
         if (elsewhere && url.startsWith('#')) return `${chapterFileName(chapter)}${url}`
-        const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
-        const slug = match ? slugs.get(match[1]!) : undefined
-        return slug === undefined ? undefined : `${slug}.xhtml${match?.[2] ?? ''}`
+        return chapterHref(url, slugs, '.xhtml')
       }
     })
 

@@ -266,6 +266,21 @@ export class LinkChecker {
   }
 }
 
+/** Each chapter's slug by its file name (`03-the-party.md` → `the-party`), for `chapterHref`. */
+export function slugsByFileName(chapters: Array<{file: VFile; slug: string}>): Map<string, string> {
+  return new Map(chapters.map((chapter) => [path.basename(chapter.file.path), chapter.slug]))
+}
+
+/**
+ * Where a target puts a link to a chapter, written as `checkLinks` leaves it (`02-x.md`, `02-x.md#anchor`): the
+ * chapter's slug with the target's `extension` (`.html`, `.xhtml`) and the anchor; `undefined` for any other URL.
+ */
+export function chapterHref(url: string, slugs: ReadonlyMap<string, string>, extension: string): string | undefined {
+  const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
+  const slug = match ? slugs.get(match[1]!) : undefined
+  return slug === undefined ? undefined : `${slug}${extension}${match?.[2] ?? ''}`
+}
+
 function classify(node: Link, written: string): LinkRecord {
   const url = node.url
   if (url === '' || /^[a-z][a-z\d+.-]*:/i.test(url) || url.startsWith('//')) {

@@ -9,6 +9,7 @@ import {fileURLToPath} from 'node:url'
 import * as esbuild from 'esbuild'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
+import {chapterHref, slugsByFileName} from '../plugins/remark-links.js'
 import {rootToHast} from '../to-hast.js'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
@@ -123,7 +124,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
     ogImage: {url: `${base ?? ''}${og.file.path}`, width: og.width, height: og.height, alt: og.alt}
   }
   const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
-  const slugs = options.slugs ?? new Map(book.chapters.map((c) => [path.basename(c.file.path), c.slug]))
+  const slugs = options.slugs ?? slugsByFileName(book.chapters)
 
   const header = (): ElementContent =>
     h('header.site-header', [h('a.skip-link', {href: '#main'}, labels.skipToStory), h('a.site-title', {href: 'index.html'}, meta.title)])
@@ -139,9 +140,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       resolveLink(url) {
         // An anchor of the chapter, from another page, points into the chapter.
         if (notesPage !== undefined && url.startsWith('#')) return `${chapterUrl(chapter)}${url}`
-        const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
-        const slug = match ? slugs.get(match[1]!) : undefined
-        return slug === undefined ? undefined : `${slug}.html${match?.[2] ?? ''}`
+        return chapterHref(url, slugs, '.html')
       }
     })
 
