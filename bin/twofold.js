@@ -21,7 +21,7 @@ async function load() {
     }
     if (file) {
       try {
-        return await import(pathToFileURL(file).href)
+        return {...(await import(pathToFileURL(file).href)), version: path.basename(file)}
       } catch {
         // A bundle that does not load: tsx below.
       }
@@ -32,5 +32,6 @@ async function load() {
   return import(pathToFileURL(entry).href)
 }
 
-const {main} = await load()
-process.exitCode = await main(process.argv.slice(2))
+// The bundle's name (its content hash) names the code, for the parse cache (see pipeline/parse-cache.ts).
+const {main, version} = await load()
+process.exitCode = await main(process.argv.slice(2), {version})

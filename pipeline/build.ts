@@ -6,6 +6,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {VFile} from 'vfile'
 import {AssetCollector, collectAssets, releaseTree} from './assets.js'
+import {BuildCache, type BuildCacheOptions} from './build-cache.js'
 import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
 import {startCitationWorker, type CitationWorker} from './citations/worker.js'
 import {coverSize, warmCovers} from './epub/cover.js'
@@ -70,6 +71,8 @@ export interface BuildOptions {
    * the EPUB is made leaves the new web story with the last EPUB.
    */
   onPreview?: (() => void) | undefined
+  /** Keep parsed chapters and formatted notes on disk between builds, there (see ./build-cache.ts); used by the build without a session or parse workers (`streamedBuild`). */
+  cache?: BuildCacheOptions | undefined
 }
 
 /** Progress of a build: the phase, and for `parsing` how many chapters are done. */
@@ -92,6 +95,8 @@ export interface BuildResult {
   /** What was written: the web story's files (relative to `web/`) and the EPUB, with their sizes in bytes. */
   outputs?: {web: WrittenFile[]; epub: WrittenFile}
   timings: Record<string, number>
+  /** With `cache`: the chapters read back instead of parsed, and the notes read back instead of formatted. */
+  cached?: {chapters: number; notes: number}
 }
 
 /** A file a build wrote, and its size in bytes. */
@@ -312,6 +317,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
   const outDir = path.resolve(cwd, options.outDir)
   const staged = await stageOutput(outDir)
   let citing: CitationWorker | undefined
+  const cache = options.cache && (await BuildCache.open(options.cache, loaded, cwd))
   try {
     return await streamInto(staged)
   } catch (cause) {
@@ -319,6 +325,9 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     citing?.abort()
     await staged.abort().catch(() => {})
     throw cause
+  } finally {
+    // What was kept is written before the build returns (a failed write is only a miss next time).
+    await cache?.close()
   }
 
   async function streamInto(staged: StagedOutput): Promise<BuildResult> {
@@ -333,9 +342,16 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     const graphics = new Map<string, Graphic>()
     const book: Book | undefined =
       loaded.meta && formatter ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter} : undefined
-    // The notes of a large book are formatted on a worker thread, a batch of citations per chapter (see ./citations/worker.ts).
-    citing = book ? await citationWorkerFor(loaded, bibliography.items) : undefined
-    citing?.receive((notes) => formatter?.addNotes(notes))
+    // The notes of a large book are formatted on a worker thread, a batch of citations per chapter (see ./citations/worker.ts):
+    // from the start, or, when the cache has the book's notes, once a chapter has a note it does not have.
+    let worker: Promise<CitationWorker | undefined> | undefined
+    const startWorker = () =>
+      (worker ??= (book ? citationWorkerFor(loaded, bibliography.items) : Promise.resolve(undefined)).then((started) => {
+        citing = started
+        citing?.receive((notes) => formatter?.addNotes(notes))
+        return started
+      }))
+    if (!(formatter && cache && (await cache.notes(formatter)) > 0)) await startWorker()
     const collector = new AssetCollector(graphics)
     const links = new LinkChecker(
       loaded.chapters.map((source) => source.file),
@@ -388,7 +404,17 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     t = performance.now()
     for (const source of loaded.chapters) {
       onProgress?.('parsing', chapters.length, loaded.chapters.length)
-      const chapter = await parseChapter(processor, source)
+      const cached = await cache?.chapter(source)
+      let chapter: Chapter
+      if (cached) {
+        // The graphics its parse read, read again in the same order.
+        for (const name of cached.graphics) await loaded.graphics.get(name)
+        chapter = cached.chapter
+      } else {
+        const before = loaded.graphics.namesRead().length
+        chapter = await parseChapter(processor, source)
+        cache?.keep(source, chapter, loaded.graphics.namesRead().slice(before))
+      }
       chapters.push(chapter)
       parsed.add(chapter.file)
       numbered = numberCitations([chapter.file], numbered)
@@ -398,7 +424,8 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
       const start = performance.now()
       if (!failed()) await collector.add(chapter)
       timings.assets! += performance.now() - start
-      citing?.send(chapter.file.data.citations ?? [])
+      const citations = (chapter.file.data.citations ?? []).filter((citation) => !formatter?.knows(citation.items))
+      if (citations.length > 0) (await startWorker())?.send(citations)
       waiting.set(chapters.length - 1, {batches: citing?.sent ?? 0, needs: links.needs(chapter.file)})
       // Let the citation worker's answers in, then render what can be.
       await new Promise((resolve) => setImmediate(resolve))
@@ -418,9 +445,10 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     timings.parse = performance.now() - t - timings.assets! - timings.epub! - timings.web! - timings.write!
     // Graphics read during the parse were added to `loaded.files` by the registry.
     for (const file of loaded.files) if (!files.includes(file)) files.push(file)
+    const cached = cache && {chapters: cache.stats.hits, notes: cache.stats.notes}
     if (!book || !renderers || failed()) {
       await staged.abort()
-      return {ok: false, files, timings}
+      return {ok: false, files, timings, cached}
     }
 
     const [web, epub] = await renderers
@@ -433,6 +461,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     t = performance.now()
     const webFiles = [...web.finish({fileName: epubName, size: epubData.byteLength}), {path: epubName, contents: epubData}]
     timings.web! += performance.now() - t
+    cache?.keepNotes(book.formatter)
 
     t = performance.now()
     onProgress?.('writing', 0, 0)
@@ -448,7 +477,8 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
       files,
       book,
       outputs: {web: [...written(webFiles), ...pages.map((page) => ({path: page.path, size: page.size + navigation.byteLength - page.footer.html.byteLength}))], epub: {path: path.join(outDir, epubName), size: epubData.byteLength}},
-      timings
+      timings,
+      cached
     }
   }
 }

@@ -94,6 +94,10 @@ export interface Formatter {
   takeBibliography(): Array<[string, FormattedNote]> | undefined
   /** The bibliography another formatter of the same book, style and locale made: it is not made again. */
   addBibliography(entries: Array<[string, FormattedNote]>): void
+  /** Whether the note of this citation is formatted already (here, or added). */
+  knows(items: CiteItem[]): boolean
+  /** Every note this formatter has, formatted or added, to keep for a later build (see ../build-cache.ts). */
+  allNotes(): Array<[string, FormattedNote]>
 }
 
 /** A formatted note as a formatter keeps it. */
@@ -179,6 +183,8 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     takeBibliography() {
       return order ? [...order.keys()].map((id) => [id, entries.get(id)!]) : undefined
     },
+    knows: (list) => notes.has(noteKey(list)),
+    allNotes: () => [...notes],
     addBibliography(made) {
       if (order) return
       order = new Map(made.map(([id], index) => [id, index]))
@@ -218,7 +224,7 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   }
 
   function citation(list: CiteItem[]): Memo {
-    const key = JSON.stringify(list.map((item) => [item.key, item.prefix, item.suffix, item.suppressAuthor]))
+    const key = noteKey(list)
     let found = notes.get(key)
     if (!found) {
       for (const item of list) {
@@ -305,6 +311,11 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     shapes.set(key, {html, ok: once && fill(html) === direct})
     return direct
   }
+}
+
+/** What a note is kept under: what of its cites the note shows. */
+function noteKey(list: CiteItem[]): string {
+  return JSON.stringify(list.map((item) => [item.key, item.prefix, item.suffix, item.suppressAuthor]))
 }
 
 /** The affixes and delimiter of a style's citation layout, when its notes can be joined from single works' notes. */

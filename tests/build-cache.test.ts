@@ -1,0 +1,200 @@
+/**
+ * `twofold build` keeps parsed chapters and formatted notes on disk (see
+ * pipeline/build-cache.ts). A build that reads them back must give the files
+ * and messages a build without the cache gives, byte for byte, and must
+ * parse again whatever an edit changed: the chapter, the bibliography, a
+ * graphic, an image it names, the book's metadata, the code.
+ */
+import {execFile} from 'node:child_process'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import {promisify} from 'node:util'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {build, type BuildResult} from '../pipeline/build.js'
+import {keptBooks} from '../pipeline/build-cache.js'
+import {citationWorkerBundle} from '../pipeline/citations/worker.js'
+import {writeSyntheticBook} from '../scripts/synth-book.js'
+import {root} from './helpers/fixture-book.js'
+import {treeFiles} from './helpers/tree-hash.js'
+
+const run = promisify(execFile)
+const modified = new Date('2023-11-14T22:13:20Z')
+const basic = path.join(root, 'tests/fixtures/books/basic')
+let dir: string
+let cacheDir: string
+let builds = 0
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-cache-'))
+  cacheDir = path.join(dir, 'cache')
+})
+afterAll(async () => {
+  await fs.rm(dir, {recursive: true, force: true})
+})
+
+const messages = (result: BuildResult) => result.files.flatMap((file) => file.messages.map((m) => `${path.basename(file.path)}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`))
+
+/** Build `book` with the cache and without it; expect the same messages and files; resolves to the cached build. */
+async function buildBoth(book: string, version = 'test-1'): Promise<BuildResult> {
+  const n = builds++
+  const withCache = await build({bookDir: book, outDir: path.join(dir, `out-${n}-cached`), cwd: root, modified, cache: {dir: cacheDir, version}})
+  const without = await build({bookDir: book, outDir: path.join(dir, `out-${n}-plain`), cwd: root, modified})
+  expect(messages(withCache)).toEqual(messages(without))
+  expect(withCache.ok).toBe(without.ok)
+  if (without.ok) {
+    const a = await treeFiles(path.join(dir, `out-${n}-cached`))
+    const b = await treeFiles(path.join(dir, `out-${n}-plain`))
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort())
+    for (const [name, data] of b) expect(a.get(name)?.equals(data), name).toBe(true)
+  }
+  return withCache
+}
+
+async function copyOfBasic(name: string): Promise<string> {
+  const book = path.join(dir, name)
+  await fs.cp(basic, book, {recursive: true})
+  return book
+}
+
+describe('the build cache', () => {
+  it('reads unchanged chapters and notes back, and builds the same files as without it', async () => {
+    const book = await copyOfBasic('same')
+    const cold = await buildBoth(book)
+    expect(cold.cached).toEqual({chapters: 0, notes: 0})
+    expect(cold.book!.formatter.runs.clusters).toBeGreaterThan(0)
+    const warm = await buildBoth(book)
+    expect(warm.cached?.chapters).toBe(2)
+    expect(warm.cached?.notes).toBeGreaterThan(0)
+    // Not one note nor the bibliography went through citeproc.
+    expect(warm.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
+    // Nothing new was made, so nothing was written: a third build reads the same back.
+    expect((await buildBoth(book)).cached).toEqual(warm.cached)
+  })
+
+  it('parses again a chapter that changed, and only that one', async () => {
+    const book = await copyOfBasic('edited')
+    await buildBoth(book)
+    await fs.appendFile(path.join(book, '02-second.md'), '\nA new paragraph that cites a new page [@alpha, p. 99].\n')
+    const edited = await buildBoth(book)
+    expect(edited.cached?.chapters).toBe(1)
+    // The one new note was formatted; the rest were read back.
+    expect(edited.book!.formatter.runs.clusters).toBeGreaterThan(0)
+    expect(edited.book!.formatter.runs.bibliography).toBe(0)
+  })
+
+  it('parses every chapter again when the bibliography, a graphic, the metadata or the code changed', async () => {
+    const book = await copyOfBasic('context')
+    await buildBoth(book)
+    const references = path.join(book, 'references.json')
+    await fs.writeFile(references, (await fs.readFile(references, 'utf8')).replace(/"title": "/, '"title": "Revised: '))
+    const revised = await buildBoth(book)
+    expect(revised.cached).toEqual({chapters: 0, notes: 0})
+    expect(revised.book!.formatter.runs.bibliography).toBe(1)
+
+    const figure = path.join(book, 'figures/bars.svg')
+    await fs.writeFile(figure, (await fs.readFile(figure, 'utf8')).replace('</svg>', '<!-- redrawn --></svg>'))
+    expect((await buildBoth(book)).cached?.chapters).toBe(0)
+
+    await fs.appendFile(path.join(book, 'book.yaml'), 'subtitle: A new subtitle\n')
+    expect((await buildBoth(book)).cached?.chapters).toBe(0)
+    expect((await buildBoth(book)).cached?.chapters).toBe(2)
+    expect((await buildBoth(book, 'test-2')).cached).toEqual({chapters: 0, notes: 0})
+  })
+
+  it('reports an image that is gone, and a graphic that broke, as a build without it does', async () => {
+    const book = await copyOfBasic('broken')
+    await fs.mkdir(path.join(book, 'images'))
+    await fs.copyFile(path.join(book, 'figures/bars.svg'), path.join(book, 'images/photo.svg'))
+    await fs.appendFile(path.join(book, '02-second.md'), '\n![A photograph](images/photo.svg)\n')
+    await buildBoth(book)
+    expect((await buildBoth(book)).cached?.chapters).toBe(2)
+    // Only the image is gone: the chapter's entry is not used, and the image is reported missing.
+    await fs.rm(path.join(book, 'images/photo.svg'))
+    const gone = await buildBoth(book)
+    expect(gone.ok).toBe(false)
+    expect(gone.cached?.chapters).toBe(1)
+    expect(messages(gone).filter((m) => m.includes('missing-image'))).toHaveLength(1)
+    // The graphic of chapter 1's scrolly section, broken: every entry goes (the figures changed), and it is reported.
+    await fs.copyFile(path.join(book, 'figures/bars.svg'), path.join(book, 'images/photo.svg'))
+    await buildBoth(book)
+    await fs.writeFile(path.join(book, 'figures/bars.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><g id="nothing"/></svg>')
+    const broken = await buildBoth(book)
+    expect(broken.ok).toBe(false)
+    expect(broken.cached?.chapters).toBe(0)
+  })
+
+  it('keeps no chapter with a message, so that its warning is reported at every build', async () => {
+    const book = await copyOfBasic('warned')
+    await fs.appendFile(path.join(book, '02-second.md'), '\nSee [nowhere](#nowhere) and count 1,234 things.\n')
+    const first = await buildBoth(book)
+    const second = await buildBoth(book)
+    expect(second.cached?.chapters).toBe(1)
+    expect(messages(second)).toEqual(messages(first))
+    expect(messages(second).length).toBeGreaterThan(0)
+  })
+
+  it('parses a chapter whose entry cannot be read, and removes the entries of chapters that are gone', async () => {
+    const book = await copyOfBasic('damaged')
+    await buildBoth(book)
+    // The newest book directory is this book's.
+    const dirs = await Promise.all((await fs.readdir(cacheDir)).map(async (name) => ({name, time: (await fs.stat(path.join(cacheDir, name))).mtimeMs})))
+    const own = path.join(cacheDir, dirs.sort((a, b) => b.time - a.time)[0]!.name)
+    const entries = (await fs.readdir(own)).filter((name) => name !== 'notes.json')
+    expect(entries).toHaveLength(2)
+    for (const name of entries) {
+      const file = path.join(own, name)
+      await fs.writeFile(file, (await fs.readFile(file, 'utf8')).slice(0, 500))
+    }
+    const damaged = await buildBoth(book)
+    expect(damaged.cached?.chapters).toBe(0)
+    expect((await buildBoth(book)).cached?.chapters).toBe(2)
+    await fs.rm(path.join(book, '02-second.md'))
+    await fs.writeFile(path.join(book, '01-first.md'), (await fs.readFile(path.join(book, '01-first.md'), 'utf8')).replace('[the second chapter](02-second.md)', 'the second chapter'))
+    await buildBoth(book)
+    expect((await fs.readdir(own)).filter((name) => name !== 'notes.json')).toHaveLength(1)
+  })
+
+  it(`keeps the entries of the ${keptBooks} books built last`, async () => {
+    const cache = {dir: path.join(dir, 'few'), version: 'test-1'}
+    const books = []
+    for (let n = 0; n < keptBooks + 2; n++) {
+      const book = path.join(dir, `tiny-${n}`)
+      await fs.mkdir(book)
+      for (const name of ['book.yaml', 'references.json']) await fs.copyFile(path.join(basic, name), path.join(book, name))
+      await fs.writeFile(path.join(book, '01-only.md'), `---\ntitle: Only ${n}\n---\n\nA sentence [@alpha].\n`)
+      books.push(book)
+      const result = await build({bookDir: book, outDir: path.join(dir, `tiny-out-${n}`), cwd: root, modified, cache})
+      expect(result.ok).toBe(true)
+    }
+    expect(await fs.readdir(cache.dir)).toHaveLength(keptBooks)
+    // The last book built is still there; the first is not.
+    const again = async (book: string) => (await build({bookDir: book, outDir: path.join(dir, 'tiny-again'), cwd: root, modified, cache})).cached?.chapters
+    expect(await again(books.at(-1)!)).toBe(1)
+    expect(await again(books[0]!)).toBe(0)
+  })
+
+  it('formats on the citation worker only the notes it does not have', async () => {
+    // Over 300,000 characters of Markdown: without the cache, the citation worker formats the notes.
+    expect(await citationWorkerBundle()).toBeTruthy()
+    const book = path.join(dir, 'large')
+    await writeSyntheticBook({chapters: 28, out: book, words: 2000})
+    await buildBoth(book)
+    const warm = await buildBoth(book)
+    expect(warm.cached?.chapters).toBe(28)
+    expect(warm.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
+    const first = (await fs.readdir(book)).find((name) => name.endsWith('.md'))!
+    await fs.appendFile(path.join(book, first), '\nA sentence with a note not seen before [@ref001, p. 9999].\n')
+    const edited = await buildBoth(book)
+    expect(edited.cached?.chapters).toBe(27)
+  }, 120_000)
+
+  it('is used by `twofold build`, and not with --no-cache', async () => {
+    const book = await copyOfBasic('command')
+    const bin = path.join(root, 'bin/twofold.js')
+    const twofold = async (...args: string[]) => (await run(process.execPath, [bin, 'build', book, '--out', path.join(dir, 'command-out'), ...args], {cwd: dir})).stdout.split('\n')[0]
+    await twofold()
+    expect(await twofold()).toMatch(/ \(2 of 2 chapters unchanged, read from the cache\)$/)
+    expect(await twofold('--no-cache')).toMatch(/ s$/)
+  }, 60_000)
+})
