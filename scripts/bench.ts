@@ -6,7 +6,9 @@
  * EPUB separately); and, when `pandoc` is installed, the same book through
  * `pandoc --citeproc` to EPUB and standalone HTML, as a ratio measured in the
  * same run (install it with `apt-get install -y pandoc`; without it the
- * comparison is skipped). Writes bench-results.json. Each size is built in
+ * comparison is skipped); and, with the build cache `twofold build` keeps,
+ * the build that fills it, the same build again and the build after an
+ * edit to one chapter. Writes bench-results.json. Each size is built in
  * a fresh process that loads Twofold as the `twofold` command does (one
  * bundled module, no tsx), after its code is loaded (and the worker threads'
  * bundle made): what is timed is the build, as in `twofold build`.
@@ -43,6 +45,8 @@ interface ChildResult {
   parallel?: {workers: number; chapters: number[]}
   /** What parsing the same chapters costs with the parser alone, warmed up, on this machine now (see `parseFloor`). */
   floor?: ParseFloor
+  /** With the build cache: chapters and notes read back from it. */
+  cached?: {chapters: number; notes: number}
 }
 
 /**
@@ -132,8 +136,8 @@ async function parseFloor(book: string): Promise<ParseFloor> {
   return {commonmarkMs, syntaxMs, twoThreads: (2 * oneThread) / (await timeFloor(book, false, 2, 100))}
 }
 
-/** In a child process: one full build (and optionally an incremental rebuild after editing one chapter). */
-async function child(book: string, out: string, incremental: boolean, floor: boolean): Promise<void> {
+/** In a child process: one full build (and optionally an incremental rebuild after editing one chapter), with the build cache in `cacheDir` when given. */
+async function child(book: string, out: string, incremental: boolean, floor: boolean, cacheDir: string | undefined): Promise<void> {
   const {build} = await import('../pipeline/build.js')
   const {BuildSession} = await import('../pipeline/session.js')
   const {lastParallel, workerBundle, workerCount} = await import('../pipeline/parallel.js')
@@ -144,12 +148,14 @@ async function child(book: string, out: string, incremental: boolean, floor: boo
   const session = incremental ? new BuildSession() : undefined
   const started = performance.now()
   const cpu = process.cpuUsage()
-  const result = await build({bookDir: book, outDir: out, session})
+  // The cache's entries are keyed by this bundle, as `twofold build`'s by its own (see pipeline/build-cache.ts).
+  const cache = cacheDir ? {dir: cacheDir, version: path.basename(process.argv[1]!)} : undefined
+  const result = await build({bookDir: book, outDir: out, session, cache})
   const wallMs = performance.now() - started
   const used = process.cpuUsage(cpu)
   const cpuMs = (used.user + used.system) / 1000
   const webBytes = (result.outputs?.web ?? []).reduce((n, f) => n + f.size, 0)
-  const report: ChildResult = {ok: result.ok, wallMs, cpuMs, maxRssMb: 0, timings: result.timings, webBytes, epubBytes: result.outputs?.epub.size ?? 0}
+  const report: ChildResult = {ok: result.ok, wallMs, cpuMs, maxRssMb: 0, timings: result.timings, webBytes, epubBytes: result.outputs?.epub.size ?? 0, cached: result.cached}
   if (lastParallel.workers > 0) report.parallel = {workers: lastParallel.workers, chapters: [...lastParallel.chapters]}
   if (incremental && result.ok) {
     // Edit the middle chapter three times (one more cited sentence each time, so every later chapter is renumbered),
@@ -203,8 +209,9 @@ function childScript(): Promise<string> {
   return bundle({entry: path.join(root, 'scripts/bench.ts'), dir: path.join(root, 'node_modules/.cache/twofold'), name: 'bench', packages: 'bundle', external: ['@resvg/resvg-js', 'esbuild', 'tsx']})
 }
 
-async function runChild(book: string, out: string, incremental: boolean, floor: boolean): Promise<ChildResult> {
-  const {stdout} = await run(process.execPath, [await childScript(), '--child', '--book', book, '--out', out, ...(incremental ? ['--incremental'] : []), ...(floor ? [] : ['--no-floor'])], {
+async function runChild(book: string, out: string, incremental: boolean, floor: boolean, cacheDir?: string): Promise<ChildResult> {
+  const options = [...(incremental ? ['--incremental'] : []), ...(floor ? [] : ['--no-floor']), ...(cacheDir ? ['--cache', cacheDir] : [])]
+  const {stdout} = await run(process.execPath, [await childScript(), '--child', '--book', book, '--out', out, ...options], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
     env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
@@ -236,10 +243,11 @@ async function main() {
       chapters: {type: 'string', multiple: true},
       'no-pandoc': {type: 'boolean', default: false},
       'no-floor': {type: 'boolean', default: false},
+      cache: {type: 'string'},
       seed: {type: 'string', default: '1'}
     }
   })
-  if (values.child) return child(values.book!, values.out!, values.incremental, !values['no-floor'])
+  if (values.child) return child(values.book!, values.out!, values.incremental, !values['no-floor'], values.cache)
 
   const sizes = (values.chapters ?? ['10', '100', '1000']).map(Number)
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-bench-'))
@@ -252,6 +260,15 @@ async function main() {
     const book = await writeSyntheticBook({chapters, out: path.join(work, `book-${chapters}`), seed: Number(values.seed)})
     const ours = await runChild(book, path.join(work, `out-${chapters}`), chapters === 100, !values['no-floor'])
     const theirs = values['no-pandoc'] || chapters > 100 ? undefined : await pandoc(book, path.join(work, `pandoc-${chapters}`))
+    // `twofold build` with its cache (the build above has none): the first build, which fills it; the same build
+    // again, nothing changed; and again after one more cited sentence (with a page no note had) in the middle chapter.
+    const cacheDir = path.join(work, `cache-${chapters}`)
+    const first = await runChild(book, path.join(work, `out-${chapters}`), false, false, cacheDir)
+    const again = await runChild(book, path.join(work, `out-${chapters}`), false, false, cacheDir)
+    const files = await chapterFiles(book)
+    await fs.appendFile(files[Math.floor(files.length / 2)]!, '\nA sentence edited in for the benchmark [@ref001, p. 4321].\n')
+    const edited = await runChild(book, path.join(work, `out-${chapters}`), false, false, cacheDir)
+    const rebuild = {first, again, edited}
     const row = {
       chapters,
       ok: ours.ok,
@@ -266,6 +283,7 @@ async function main() {
       parallel: ours.parallel,
       pandoc: theirs,
       floor: ours.floor,
+      rebuild: Object.fromEntries(Object.entries(rebuild).map(([k, r]) => [k, {ok: r.ok, wallS: r.wallMs / 1000, cpuS: r.cpuMs / 1000, maxRssMb: r.maxRssMb, cached: r.cached}])),
       ratio: theirs ? (theirs.epubMs + theirs.htmlMs) / ours.wallMs : undefined
     }
     rows.push(row)
@@ -279,7 +297,10 @@ async function main() {
           ? `        edit one chapter: preview ${ours.incremental.previewMs.toFixed(0)} ms, EPUB ${ours.incremental.totalMs.toFixed(0)} ms (parsed ${ours.incremental.parsed}, reused ${ours.incremental.reused}; ` +
             `preview: load ${ours.incremental.loadMs.toFixed(0)}, parse ${ours.incremental.parseMs.toFixed(0)}, web ${ours.incremental.previewWebMs.toFixed(0)}, write ${ours.incremental.previewWriteMs.toFixed(0)} ms; ` +
             `then epub ${ours.incremental.epubMs.toFixed(0)} ms)\n`
-          : '')
+          : '') +
+        `        with the build cache: ${cacheLine(first, chapters)} the first time (filling it); again, nothing changed, ${cacheLine(again, chapters)}; after editing one chapter, ${cacheLine(edited, chapters)}` +
+        (theirs ? ` (${((theirs.epubMs + theirs.htmlMs) / again.wallMs).toFixed(1)}× and ${((theirs.epubMs + theirs.htmlMs) / edited.wallMs).toFixed(1)}× pandoc's full build)` : '') +
+        '\n'
     )
   }
   if (rows.length > 1) {
@@ -293,6 +314,12 @@ async function main() {
   await fs.writeFile(resultPath, `${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadAverage: os.loadavg(), rows}, null, 2)}\n`)
   process.stdout.write(`Results written to ${path.relative(process.cwd(), resultPath)}\n`)
   await fs.rm(work, {recursive: true, force: true})
+}
+
+/** A build with the cache, in a few words. */
+function cacheLine(result: ChildResult, chapters: number): string {
+  const from = result.cached ? `, ${result.cached.chapters}/${chapters} chapters and ${result.cached.notes} notes from the cache` : ''
+  return `${(result.wallMs / 1000).toFixed(2)} s (CPU ${(result.cpuMs / 1000).toFixed(2)} s, ${result.maxRssMb.toFixed(0)} MB${from})${result.ok ? '' : ' BUILD FAILED'}`
 }
 
 /** The parse floor, and how much of a target's time it takes (spread over two threads, at the speed-up measured). */
