@@ -94,8 +94,6 @@ export interface Formatter {
   takeBibliography(): Array<[string, FormattedNote]> | undefined
   /** The bibliography another formatter of the same book, style and locale made: it is not made again. */
   addBibliography(entries: Array<[string, FormattedNote]>): void
-  /** Whether the note of this citation is formatted already (here, or added). */
-  knows(items: CiteItem[]): boolean
   /** Every note this formatter has, formatted or added, to keep for a later build (see ../build-cache.ts). */
   allNotes(): Array<[string, FormattedNote]>
 }
@@ -183,7 +181,6 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     takeBibliography() {
       return order ? [...order.keys()].map((id) => [id, entries.get(id)!]) : undefined
     },
-    knows: (list) => notes.has(noteKey(list)),
     allNotes: () => [...notes],
     addBibliography(made) {
       if (order) return
