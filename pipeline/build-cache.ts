@@ -11,7 +11,8 @@
  *
  * An entry is used only when everything its parse read is what it was: the
  * chapter's text, path, number and slug; the code (`version`: the command's
- * bundle, named by the hash of its sources and packages); the book's
+ * bundle, named by the hash of its sources and packages) and Node's version
+ * (its ICU data); the book's
  * metadata, bibliography and graphics (names, sizes and times of the files
  * in `figures/`); and, checked at each use, every local image it named
  * still being a file (the images themselves are read when the pages are
@@ -83,7 +84,7 @@ export class BuildCache {
     const figures = path.join(loaded.dir, 'figures')
     const names = (await fs.readdir(figures).catch(() => [] as string[])).sort()
     const stats = await Promise.all(names.map((name) => fs.stat(path.join(figures, name)).then((s) => [name, s.size, s.mtimeMs], () => [name])))
-    const context = JSON.stringify([options.version, cwd, loaded.dir, loaded.meta ?? null, String(loaded.referencesFile.value ?? ''), stats])
+    const context = JSON.stringify([options.version, process.version, cwd, loaded.dir, loaded.meta ?? null, String(loaded.referencesFile.value ?? ''), stats])
     // One directory per book (by its path), holding an entry per chapter file and the notes.
     return new BuildCache(path.join(options.dir, hash(loaded.dir).slice(0, 16)), options.version, loaded, hash(context))
   }
