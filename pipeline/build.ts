@@ -315,9 +315,9 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
   const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
   // Each page is written as soon as it is made, into a build that becomes `outDir` only when everything is (see ./write.ts).
   const outDir = path.resolve(cwd, options.outDir)
+  const cache = options.cache && (await BuildCache.open(options.cache, loaded, cwd))
   const staged = await stageOutput(outDir)
   let citing: CitationWorker | undefined
-  const cache = options.cache && (await BuildCache.open(options.cache, loaded, cwd))
   try {
     return await streamInto(staged)
   } catch (cause) {
