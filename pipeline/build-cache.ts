@@ -1,8 +1,10 @@
 /**
  * What a build keeps on disk for the next (`twofold build`): parsed chapters,
  * so that a rebuild parses only the chapters that changed, and the book's
- * formatted notes and bibliography, so that it runs citeproc only for notes
- * it has not formatted before.
+ * formatted notes and bibliography, with what the formatter learnt of the
+ * style's forms of notes, so that it runs citeproc only for notes of a form
+ * it has not formatted before (a new page number in a known form is filled
+ * in).
  *
  * Chapters. A parsed chapter (its tree
  * after the shared plugins, and what they put in `file.data`) is read back
@@ -33,7 +35,7 @@ import {readFileSync, statSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Root} from 'mdast'
-import type {FormattedNote, Formatter} from './citations/formatter.js'
+import type {FormattedNote, Formatter, NoteForms} from './citations/formatter.js'
 import type {ChapterSource, LoadedBook} from './load.js'
 import type {Chapter} from './types.js'
 
@@ -45,11 +47,12 @@ export interface BuildCacheOptions {
   version: string
 }
 
-/** The notes of a book as kept: what they were formatted for, the notes, and the bibliography. */
+/** The notes of a book as kept: what they were formatted for, the notes, the bibliography, and what was learnt of the style's forms. */
 interface KeptNotes {
   key: string
   notes: Array<[string, FormattedNote]>
   bibliography: Array<[string, FormattedNote]> | undefined
+  forms: NoteForms
 }
 
 /** A chapter read back: its parse, and the graphics that parse read. */
@@ -69,7 +72,7 @@ export class BuildCache {
   private writes: Array<Promise<void>> = []
   private made: Promise<unknown> | undefined
   /** The notes read, and how many. */
-  private notesRead = {key: '', count: -1, bibliography: false}
+  private notesRead = {key: '', count: -1, bibliography: false, forms: -1}
   /** Chapters read back and kept, and notes read back, this build. */
   stats = {hits: 0, kept: 0, notes: 0}
 
@@ -98,7 +101,7 @@ export class BuildCache {
    */
   async notes(formatter: Formatter): Promise<number> {
     const key = this.notesKey(formatter)
-    this.notesRead = {key, count: 0, bibliography: false}
+    this.notesRead = {key, count: 0, bibliography: false, forms: 0}
     let kept: KeptNotes
     try {
       kept = JSON.parse(await fs.readFile(this.notesPath(), 'utf8')) as KeptNotes
@@ -108,17 +111,19 @@ export class BuildCache {
     if (kept.key !== key) return 0
     formatter.addNotes(kept.notes)
     if (kept.bibliography) formatter.addBibliography(kept.bibliography)
-    this.notesRead = {key, count: kept.notes.length, bibliography: kept.bibliography !== undefined}
+    formatter.addNoteForms(kept.forms)
+    this.notesRead = {key, count: kept.notes.length, bibliography: kept.bibliography !== undefined, forms: formCount(kept.forms)}
     this.stats.notes = kept.notes.length
     return kept.notes.length
   }
 
-  /** Keep `formatter`'s notes and bibliography for the next build, when it has more than were read. */
+  /** Keep `formatter`'s notes, bibliography and forms for the next build, when it has more than were read. */
   keepNotes(formatter: Formatter): void {
     const notes = formatter.allNotes()
     const bibliography = formatter.takeBibliography()
-    if (notes.length === this.notesRead.count && (bibliography === undefined || this.notesRead.bibliography)) return
-    const kept: KeptNotes = {key: this.notesRead.key || this.notesKey(formatter), notes, bibliography}
+    const forms = formatter.noteForms()
+    if (notes.length === this.notesRead.count && formCount(forms) === this.notesRead.forms && (bibliography === undefined || this.notesRead.bibliography)) return
+    const kept: KeptNotes = {key: this.notesRead.key || this.notesKey(formatter), notes, bibliography, forms}
     this.write(this.notesPath(), JSON.stringify(kept))
   }
 
@@ -237,6 +242,10 @@ export class BuildCache {
   private entryPath(source: ChapterSource): string {
     return path.join(this.dir, `${hash(path.resolve(source.file.cwd, source.file.path)).slice(0, 32)}.json`)
   }
+}
+
+function formCount(forms: NoteForms): number {
+  return forms.shapes.length + forms.forms.length
 }
 
 /** Whether a value read from a tree or its data comes back the same from JSON (objects are checked value by value). */

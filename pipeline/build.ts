@@ -187,6 +187,7 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   if (formatted) {
     if (formatted.bibliography) formatter?.addBibliography(formatted.bibliography)
     formatter?.addNotes(formatted.notes)
+    formatter?.addNoteForms(formatted.forms)
   }
   const book: Book | undefined =
     loaded.meta && formatter
@@ -431,6 +432,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     if (formatted) {
       if (formatted.bibliography) formatter?.addBibliography(formatted.bibliography)
       formatter?.addNotes(formatted.notes)
+      formatter?.addNoteForms(formatted.forms)
     }
     allParsed = true
     if (!hasErrors(files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)

@@ -96,6 +96,21 @@ export interface Formatter {
   addBibliography(entries: Array<[string, FormattedNote]>): void
   /** Every note this formatter has, formatted or added, to keep for a later build (see ../build-cache.ts). */
   allNotes(): Array<[string, FormattedNote]>
+  /** What it learnt of the style's forms of notes (see `NoteForms`), to hand to another formatter of the same book, style and locale. */
+  noteForms(): NoteForms
+  /** Forms another formatter of the same book, style and locale learnt: a new page number in a known form is filled in without citeproc. */
+  addNoteForms(forms: NoteForms): void
+}
+
+/**
+ * What a formatter learnt of the style's notes, as data: each shape of note
+ * with placeholder page numbers, and whether filling them in gives
+ * citeproc's own output; each form of joined note, and whether joining gives
+ * citeproc's own.
+ */
+export interface NoteForms {
+  shapes: Array<[string, Shape]>
+  forms: Array<[string, boolean]>
 }
 
 /** A formatted note as a formatter keeps it. */
@@ -118,7 +133,7 @@ const aliases: Record<string, string> = {
 type Memo = FormattedNote
 
 /** A note's form with placeholder page numbers, and whether filling them in gives citeproc's own output. */
-interface Shape {
+export interface Shape {
   html: string
   ok: boolean
 }
@@ -182,6 +197,11 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
       return order ? [...order.keys()].map((id) => [id, entries.get(id)!]) : undefined
     },
     allNotes: () => [...notes],
+    noteForms: () => ({shapes: [...shapes], forms: [...forms]}),
+    addNoteForms(more) {
+      for (const [key, shape] of more.shapes) if (!shapes.has(key)) shapes.set(key, shape)
+      for (const [key, ok] of more.forms) if (!forms.has(key)) forms.set(key, ok)
+    },
     addBibliography(made) {
       if (order) return
       order = new Map(made.map(([id], index) => [id, index]))

@@ -23,7 +23,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import {isMainThread, parentPort, Worker} from 'node:worker_threads'
 import {bundle, freshBundle, temporaryBundleDir} from '../../bin/bundle.js'
 import type {CiteItem, CslItem} from '../types.js'
-import {createFormatter, type FormattedNote, type Formatter, type FormatterOptions} from './formatter.js'
+import {createFormatter, type FormattedNote, type Formatter, type FormatterOptions, type NoteForms} from './formatter.js'
 
 /** What the main thread sends. */
 type Request = {type: 'book'; items: CslItem[]; options: FormatterOptions} | {type: 'notes'; clusters: CiteItem[][]} | {type: 'finish'}
@@ -31,13 +31,14 @@ type Request = {type: 'book'; items: CslItem[]; options: FormatterOptions} | {ty
 /** What the worker answers: to each `notes`, the notes it formatted; to `finish`, the rest and the bibliography. */
 type Reply =
   | {type: 'notes'; notes: Array<[string, FormattedNote]>}
-  | {type: 'done'; notes: Array<[string, FormattedNote]>; bibliography: Array<[string, FormattedNote]> | undefined}
+  | {type: 'done'; notes: Array<[string, FormattedNote]>; bibliography: Array<[string, FormattedNote]> | undefined; forms: NoteForms}
   | {type: 'failed'; message: string}
 
-/** What the worker formatted, for `Formatter.addNotes` and `Formatter.addBibliography`. */
+/** What the worker formatted, for `Formatter.addNotes`, `Formatter.addBibliography` and `Formatter.addNoteForms`. */
 export interface FormattedCitations {
   notes: Array<[string, FormattedNote]>
   bibliography: Array<[string, FormattedNote]> | undefined
+  forms: NoteForms
 }
 
 /** A worker formatting one book's citations; see the module comment. */
@@ -110,7 +111,7 @@ export async function startCitationWorker(items: Map<string, CslItem>, options: 
       if (reply.type === 'notes') {
         answered++
         listener(reply.notes)
-      } else resolve(reply.type === 'done' ? {notes: [...kept, ...reply.notes], bibliography: reply.bibliography} : undefined)
+      } else resolve(reply.type === 'done' ? {notes: [...kept, ...reply.notes], bibliography: reply.bibliography, forms: reply.forms} : undefined)
     })
     worker.once('error', () => resolve(undefined))
     worker.once('exit', () => resolve(undefined))
@@ -183,7 +184,7 @@ if (!isMainThread && parentPort) {
         }
         port.postMessage({type: 'notes', notes: formatter?.takeNotes() ?? []} satisfies Reply)
       } else {
-        const reply: Reply = formatter && !problem ? {type: 'done', notes: formatter.takeNotes(), bibliography: formatter.takeBibliography()} : {type: 'failed', message: problem ?? 'no formatter'}
+        const reply: Reply = formatter && !problem ? {type: 'done', notes: formatter.takeNotes(), bibliography: formatter.takeBibliography(), forms: formatter.noteForms()} : {type: 'failed', message: problem ?? 'no formatter'}
         port.postMessage(reply)
       }
     } catch (cause) {
