@@ -18,8 +18,6 @@ import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
 import {chapterHref, slugsByFileName} from '../plugins/remark-links.js'
 import {rootToHast} from '../to-hast.js'
-import rehypeStringify from 'rehype-stringify'
-import {unified} from 'unified'
 import {visit} from '../visit.js'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
@@ -30,9 +28,11 @@ import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
 import {packZip, type ZipSource} from './zip.js'
 import {labelsFor, primaryLanguage, type Labels} from '../labels.js'
+import {htmlSerializer} from '../html.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/epub')
-const xhtml = unified().use(rehypeStringify, {
+/** rehype-stringify's XHTML (see ../html.ts). */
+const xhtml = htmlSerializer({
   closeSelfClosing: true,
   collapseEmptyAttributes: false,
   characterReferences: {useNamedReferences: false},
@@ -171,7 +171,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
   const {meta} = book
   const labels = labelsFor(meta.language)
   const slugs = options.slugs ?? slugsByFileName(book.chapters)
-  const render = (nodes: ElementContent[]) => xmlSafe(xhtml.stringify(withoutAlign({type: 'root', children: nodes} as HastRoot)))
+  const render = (nodes: ElementContent[]) => xmlSafe(xhtml(withoutAlign({type: 'root', children: nodes} as HastRoot)))
 
   const cover = await renderCoverPng(meta)
   const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}

@@ -11,8 +11,6 @@ import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
 import {chapterHref, slugsByFileName} from '../plugins/remark-links.js'
 import {rootToHast} from '../to-hast.js'
-import rehypeStringify from 'rehype-stringify'
-import {unified} from 'unified'
 import {page, type PageAssets} from '../../templates/web/page.js'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../citations/places.js'
@@ -22,9 +20,11 @@ import {backMatterLinks, disagreementsPage, footerNav, listLater, sourcesPage, w
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
 import {formatSize, labelsFor} from '../labels.js'
+import {htmlSerializer} from '../html.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/web')
-const html = unified().use(rehypeStringify)
+/** rehype-stringify's HTML, with its default settings (see ../html.ts). */
+const html = htmlSerializer()
 
 /** What the web target needs besides the book. */
 export interface WebOptions {
@@ -183,11 +183,11 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       assets: assetPaths,
       body
     })
-    return html.stringify(tree)
+    return html(tree)
   }
 
   /** The footer's navigation as the chapters so far call for it. */
-  const footerNavNow = () => Buffer.from(html.stringify({type: 'root', children: [footerNav(book)]}))
+  const footerNavNow = () => Buffer.from(html({type: 'root', children: [footerNav(book)]}))
 
   return {
     /** Render the page of `book.chapters[index]` (see `webRenderer`). */
@@ -226,7 +226,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
           assets: assetPaths,
           body: [header(), h('main#main', extra.main), footer(book, footerNav(book))]
         })
-        const text = html.stringify(tree)
+        const text = html(tree)
         if (!extra.items) {
           out.push({path: extra.path, contents: text})
           continue
@@ -235,12 +235,12 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
         const tag = `<${listLater}></${listLater}>`
         const at = text.indexOf(tag)
         const parts = [Buffer.from(text.slice(0, at))]
-        for (const item of extra.items) parts.push(Buffer.from(html.stringify({type: 'root', children: [item]})))
+        for (const item of extra.items) parts.push(Buffer.from(html({type: 'root', children: [item]})))
         parts.push(Buffer.from(text.slice(at + tag.length)))
         out.push({path: extra.path, contents: Buffer.concat(parts)})
       }
 
-      out.push({path: 'index.html', contents: html.stringify(coverPage(book, {...options, epub}, assetPaths, base))})
+      out.push({path: 'index.html', contents: html(coverPage(book, {...options, epub}, assetPaths, base))})
       return out
     }
   }
