@@ -12,7 +12,8 @@
  * numbers (`[@a, p. 12]`) is rendered once per shape with placeholder numbers
  * that are then replaced: `p. 12` and `p. 13` of the same work cost one
  * citeproc run, not two. The first note of each shape is also rendered
- * directly, and a shape whose output does not match is never filled in.
+ * directly, and with page 1, and a shape whose output does not match both
+ * (`4th`, `1st`) is never filled in.
  * A note of several works (`[see @a; @b, p. 4]`) is put together from each
  * work's own note, as the style's `<citation><layout>` joins them (prefix,
  * delimiter, suffix), when the style neither sorts nor collapses cites; the
@@ -317,15 +318,18 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     }
     const numbered = cites.map((cite) => typeof cite.locator === 'string' && plainNumber.test(cite.locator))
     if (!numbered.includes(true)) return render(cites)
-    const fill = (html: string) => cites.reduce((result, cite, index) => (numbered[index] ? result.replace(placeholder(index), String(cite.locator)) : result), html)
+    const fill = (html: string, locator?: string) => cites.reduce((result, cite, index) => (numbered[index] ? result.replace(placeholder(index), locator ?? String(cite.locator)) : result), html)
     const pattern = cites.map((cite, index) => (numbered[index] ? {...cite, locator: placeholder(index)} : cite))
     const key = JSON.stringify(pattern)
     const shape = shapes.get(key)
     if (shape) return shape.ok ? fill(shape.html) : render(cites)
     const html = render(pattern)
     const direct = render(cites)
+    // Filled in only where the style prints the number as it is, and so the same for page 1 (not `1st`, `i`:
+    // ordinals and roman numerals change with the number).
     const once = numbered.every((yes, index) => !yes || html.split(placeholder(index)).length === 2)
-    shapes.set(key, {html, ok: once && fill(html) === direct})
+    const ok = once && fill(html) === direct && fill(html, '1') === render(cites.map((cite, index) => (numbered[index] ? {...cite, locator: '1'} : cite)))
+    shapes.set(key, {html, ok})
     return direct
   }
 }
