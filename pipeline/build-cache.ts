@@ -13,27 +13,30 @@
  *
  * An entry is used only when everything its parse read is what it was: the
  * chapter's text, path, number and slug; the code (`version`: the command's
- * bundle, named by the hash of its sources and packages) and Node's version
- * (its ICU data); the book's
- * metadata, bibliography and graphics (names, sizes and times of the files
- * in `figures/`); and, checked at each use, every local image it named
+ * bundle, named by the hash of its sources and packages), the files in
+ * `templates/` (read as it runs: the shipped CSL style) and Node's version
+ * (its ICU data); the book's metadata, bibliography and graphics (the
+ * contents of the graphic sources in `figures/`, the names, sizes and times
+ * of its other files); and, checked at each use, every local image it named
  * still being a file (the images themselves are read when the pages are
  * made). Anything else changed makes a miss, and the chapter is parsed.
  *
  * Only chapters whose parse gave no message are kept: a chapter with a
  * warning is parsed every time, and so reports it every time. The graphics
- * a chapter's parse read are read again, in the same order, when its entry
- * is used, so that the graphics (and their messages) are the same.
+ * a chapter uses are read again, in the same order, when its entry is used,
+ * so that the graphics (and their messages) are those a parse reads.
  *
  * One entry per chapter file (named by the hash of its absolute path), made
  * in one rename: an edited chapter replaces its own entry, and two builds at
  * once each find a whole entry or none. Entries that cannot be read or
- * written are misses; the cache never fails a build.
+ * written, or are not what this code writes, are misses; the cache never
+ * fails a build.
  */
 import {createHash} from 'node:crypto'
 import {readFileSync, statSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 import type {Root} from 'mdast'
 import type {FormattedNote, Formatter, NoteForms} from './citations/formatter.js'
 import type {ChapterSource, LoadedBook} from './load.js'
@@ -85,12 +88,11 @@ export class BuildCache {
 
   /** The cache of `loaded` in `options.dir`. */
   static async open(options: BuildCacheOptions, loaded: LoadedBook, cwd: string): Promise<BuildCache> {
-    const figures = path.join(loaded.dir, 'figures')
-    const names = (await fs.readdir(figures).catch(() => [] as string[])).sort()
-    const stats = await Promise.all(names.map((name) => fs.stat(path.join(figures, name)).then((s) => [name, s.size, s.mtimeMs], () => [name])))
-    const context = JSON.stringify([options.version, process.version, cwd, loaded.dir, loaded.meta ?? null, String(loaded.referencesFile.value ?? ''), stats])
+    // The code is the bundle and what it reads as it runs.
+    const version = hash(JSON.stringify([options.version, process.version, await filesHash(templatesDir, true)]))
+    const context = JSON.stringify([version, cwd, loaded.dir, loaded.meta ?? null, String(loaded.referencesFile.value ?? ''), await filesHash(path.join(loaded.dir, 'figures'), false)])
     // One directory per book (by its path), holding an entry per chapter file and the notes.
-    return new BuildCache(path.join(options.dir, hash(loaded.dir).slice(0, 16)), options.version, loaded, hash(context))
+    return new BuildCache(path.join(options.dir, hash(loaded.dir).slice(0, 16)), version, loaded, hash(context))
   }
 
   /**
@@ -102,13 +104,13 @@ export class BuildCache {
   async notes(formatter: Formatter): Promise<number> {
     const key = this.notesKey(formatter)
     this.notesRead = {key, count: 0, bibliography: false, forms: 0}
-    let kept: KeptNotes
+    let kept: unknown
     try {
-      kept = JSON.parse(await fs.readFile(this.notesPath(), 'utf8')) as KeptNotes
+      kept = JSON.parse(await fs.readFile(this.notesPath(), 'utf8'))
     } catch {
       return 0
     }
-    if (kept.key !== key) return 0
+    if (!isKeptNotes(kept) || kept.key !== key) return 0
     formatter.addNotes(kept.notes)
     if (kept.bibliography) formatter.addBibliography(kept.bibliography)
     formatter.addNoteForms(kept.forms)
@@ -147,8 +149,9 @@ export class BuildCache {
     const lines = text.split('\n')
     if (lines.length !== 4 || lines[0] !== this.key(source)) return undefined
     try {
-      const graphics = JSON.parse(lines[1]!) as string[]
+      const graphics = JSON.parse(lines[1]!) as unknown
       const tree = JSON.parse(lines[3]!) as Root
+      if (!isStrings(graphics) || tree?.type !== 'root' || !Array.isArray(tree.children)) return undefined
       const nodes = indexNodes(tree)?.nodes
       if (!nodes) return undefined
       const data = JSON.parse(lines[2]!, (_, value: unknown) => {
@@ -157,10 +160,11 @@ export class BuildCache {
           if (typeof at === 'number' && Object.keys(value).length === 1) return nodes[at]
         }
         return value
-      }) as Record<string, unknown>
+      }) as unknown
+      if (!isRecord(data)) return undefined
       // The images its parse found must still be there (the parse checks that they are files).
-      const images = Object.values((data.images ?? {}) as Record<string, string>)
-      for (const image of images) if (!statSync(image, {throwIfNoEntry: false})?.isFile()) return undefined
+      const images = isRecord(data.images) ? Object.values(data.images) : []
+      for (const image of images) if (typeof image !== 'string' || !statSync(image, {throwIfNoEntry: false})?.isFile()) return undefined
       const file = source.file
       Object.assign(file.data, data)
       this.stats.hits++
@@ -172,11 +176,13 @@ export class BuildCache {
 
   /**
    * Keep `chapter`, just parsed (before anything else changes its tree), with
-   * the names of the graphics its parse read. A chapter with messages, or
-   * whose tree or data JSON cannot carry as they are, is not kept.
+   * the names of the graphics it uses (which its parse asked for, in order).
+   * A chapter with messages, or whose tree or data JSON cannot carry as they
+   * are, is not kept.
    */
-  keep(source: ChapterSource, chapter: Chapter, graphics: string[]): void {
+  keep(source: ChapterSource, chapter: Chapter): void {
     const file = chapter.file
+    const graphics = file.data.graphicsUsed ?? []
     if (file.messages.length > 0) return
     const index = indexNodes(chapter.tree)
     if (!index) return
@@ -225,8 +231,15 @@ export class BuildCache {
     const names = await fs.readdir(this.dir).catch(() => undefined)
     if (!names) return
     const wanted = new Set(['notes.json', ...this.loaded.chapters.map((source) => path.basename(this.entryPath(source)))])
-    // Files being written by another build end in `.tmp` and are theirs to rename or remove.
-    for (const name of names) if (!wanted.has(name) && !name.endsWith('.tmp')) await fs.rm(path.join(this.dir, name), {force: true})
+    // Files being written by another build end in `.tmp` and are theirs to rename or remove, unless that build
+    // was stopped long ago (killed: nothing else removes them).
+    const stale = Date.now() - 60 * 60 * 1000
+    for (const name of names) {
+      if (wanted.has(name)) continue
+      const file = path.join(this.dir, name)
+      if (name.endsWith('.tmp') && ((await fs.stat(file).catch(() => undefined))?.mtimeMs ?? 0) > stale) continue
+      await fs.rm(file, {force: true})
+    }
     const now = new Date()
     await fs.utimes(this.dir, now, now)
     const parent = path.dirname(this.dir)
@@ -242,6 +255,70 @@ export class BuildCache {
   private entryPath(source: ChapterSource): string {
     return path.join(this.dir, `${hash(path.resolve(source.file.cwd, source.file.path)).slice(0, 32)}.json`)
   }
+}
+
+/** Where the files the code reads as it runs are (the shipped CSL style, the templates). */
+const templatesDir = fileURLToPath(new URL('../templates/', import.meta.url))
+
+/**
+ * A hash of the files in `dir` (not its subfolders unless `deep`): the
+ * contents of those a parse reads (every file, or with `deep` false the
+ * graphic sources: `.svg`, `.yaml`, `.yml`), the names, sizes and times of
+ * the others (images, whose existence is checked at each use).
+ */
+async function filesHash(dir: string, deep: boolean): Promise<string> {
+  const digest = createHash('sha256')
+  const entries = await fs.readdir(dir, {recursive: deep, withFileTypes: true}).catch(() => [])
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name))
+  for (const file of files.sort()) {
+    digest.update(`${path.relative(dir, file)}\u0000`)
+    if (deep || /\.(svg|ya?ml)$/i.test(file)) digest.update(await fs.readFile(file).catch(() => Buffer.alloc(0)))
+    else {
+      const stat = await fs.stat(file).catch(() => undefined)
+      digest.update(`${stat?.size}\u0000${stat?.mtimeMs}`)
+    }
+    digest.update('\u0000')
+  }
+  return digest.digest('hex')
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string')
+
+/** Whether `value` is hast as a note's nodes are (elements and texts, all the way down). */
+function isHast(value: unknown): boolean {
+  if (!isRecord(value)) return false
+  if (value.type === 'text') return typeof value.value === 'string'
+  return value.type === 'element' && typeof value.tagName === 'string' && isRecord(value.properties) && Array.isArray(value.children) && value.children.every(isHast)
+}
+
+const isNotes = (value: unknown): value is Array<[string, FormattedNote]> =>
+  Array.isArray(value) &&
+  value.every(
+    (pair) =>
+      Array.isArray(pair) &&
+      pair.length === 2 &&
+      typeof pair[0] === 'string' &&
+      isRecord(pair[1]) &&
+      isRecord(pair[1].formatted) &&
+      typeof pair[1].formatted.html === 'string' &&
+      typeof pair[1].formatted.text === 'string' &&
+      Array.isArray(pair[1].nodes) &&
+      pair[1].nodes.every(isHast)
+  )
+
+/** Whether `value` is notes as `keepNotes` writes them (a damaged file is a miss, not a crash). */
+function isKeptNotes(value: unknown): value is KeptNotes {
+  if (!isRecord(value) || typeof value.key !== 'string' || !isNotes(value.notes)) return false
+  if (value.bibliography !== undefined && !isNotes(value.bibliography)) return false
+  const forms = value.forms
+  return (
+    isRecord(forms) &&
+    Array.isArray(forms.shapes) &&
+    forms.shapes.every((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && isRecord(pair[1]) && typeof pair[1].html === 'string' && typeof pair[1].ok === 'boolean') &&
+    Array.isArray(forms.forms) &&
+    forms.forms.every((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'boolean')
+  )
 }
 
 function formCount(forms: NoteForms): number {

@@ -408,9 +408,8 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
         for (const name of cached.graphics) await loaded.graphics.get(name)
         chapter = cached.chapter
       } else {
-        const before = loaded.graphics.namesRead().length
         chapter = await parseChapter(processor, source)
-        cache?.keep(source, chapter, loaded.graphics.namesRead().slice(before))
+        cache?.keep(source, chapter)
       }
       chapters.push(chapter)
       parsed.add(chapter.file)

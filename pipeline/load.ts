@@ -308,11 +308,6 @@ export class GraphicRegistry {
     return graphic
   }
 
-  /** The names of the graphics asked for so far (found or not), in the order they were first asked for. */
-  namesRead(): string[] {
-    return [...this.cache.keys()]
-  }
-
   /** Every graphic read so far. */
   loaded(): Graphic[] {
     return [...this.cache.values()].filter((g): g is Graphic => g !== undefined)

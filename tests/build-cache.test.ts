@@ -128,6 +128,54 @@ describe('the build cache', () => {
     expect(broken.cached?.chapters).toBe(0)
   })
 
+  it('reads again, from an entry, a graphic that another chapter read first before an edit', async () => {
+    const book = await copyOfBasic('shared-graphic')
+    const scrolly = '\n::::scrolly{graphic="bars"}\n:::step{state="two"}\nThe bars again, from the second chapter.\n:::\n::::\n'
+    await fs.appendFile(path.join(book, '02-second.md'), scrolly)
+    await buildBoth(book)
+    expect((await buildBoth(book)).cached?.chapters).toBe(2)
+    // Chapter 1 no longer reads the graphic first: chapter 2's entry must read it.
+    const first = path.join(book, '01-first.md')
+    const text = await fs.readFile(first, 'utf8')
+    await fs.writeFile(first, text.slice(0, text.indexOf('::::scrolly')) + text.slice(text.indexOf('::::\n', text.indexOf(':::step{state="three"}')) + 5))
+    const edited = await buildBoth(book)
+    expect(edited.cached?.chapters).toBe(1)
+    expect(edited.book!.graphics.has('bars')).toBe(true)
+  })
+
+  it('parses every chapter again when a graphic changed, even to one of the same size and time', async () => {
+    const book = await copyOfBasic('same-size')
+    const figure = path.join(book, 'figures/bars.svg')
+    const time = new Date('2024-05-01T12:00:00Z')
+    await fs.utimes(figure, time, time)
+    await buildBoth(book)
+    const svg = await fs.readFile(figure, 'utf8')
+    expect(svg).toContain('data-state="two"')
+    // As `cp -p`, `rsync -t` or an archive would leave it: a state renamed, same size, same time.
+    await fs.writeFile(figure, svg.replaceAll(/\btwo\b/g, 'tvo'))
+    await fs.utimes(figure, time, time)
+    const changed = await buildBoth(book)
+    expect(changed.cached?.chapters).toBe(0)
+    expect(changed.ok).toBe(false)
+  })
+
+  it('fills in a page number only where the style prints it as it is (not as `4th`), with or without the cache', async () => {
+    const book = await copyOfBasic('ordinal')
+    await fs.copyFile(path.join(root, 'tests/fixtures/styles/ordinal-locator.csl'), path.join(book, 'ordinal.csl'))
+    await fs.appendFile(path.join(book, 'book.yaml'), 'citationStyle: ordinal.csl\n')
+    const first = path.join(book, '01-first.md')
+    const text = await fs.readFile(first, 'utf8')
+    await fs.writeFile(first, text.replace('[@alpha, p. 3]', '[@alpha, p. 4] and [@alpha, p. 22]'))
+    const page = async () => fs.readFile(path.join(dir, `out-${builds - 1}-cached/web/first.html`), 'utf8')
+    expect((await buildBoth(book)).ok).toBe(true)
+    expect(await page()).toContain('The Alpha Book, 4th page.')
+    expect(await page()).toContain('The Alpha Book, 22nd page.')
+    // The notes (and what was learnt of their forms) come from the cache: page 1 is still not `1th`.
+    await fs.writeFile(first, text.replace('[@alpha, p. 3]', '[@alpha, p. 1]'))
+    expect((await buildBoth(book)).cached?.notes).toBeGreaterThan(0)
+    expect(await page()).toContain('The Alpha Book, 1st page.')
+  })
+
   it('keeps no chapter with a message, so that its warning is reported at every build', async () => {
     const book = await copyOfBasic('warned')
     await fs.appendFile(path.join(book, '02-second.md'), '\nSee [nowhere](#nowhere) and count 1,234 things.\n')
@@ -153,6 +201,31 @@ describe('the build cache', () => {
     const damaged = await buildBoth(book)
     expect(damaged.cached?.chapters).toBe(0)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
+    // Whole lines of the wrong kind, under the right key: misses, not crashes.
+    for (const name of entries) {
+      const file = path.join(own, name)
+      const lines = (await fs.readFile(file, 'utf8')).split('\n')
+      await fs.writeFile(file, [lines[0], '5', lines[2], lines[3]].join('\n'))
+    }
+    expect((await buildBoth(book)).cached?.chapters).toBe(0)
+    // Notes of the wrong kind under the right key are not used either.
+    const notesFile = path.join(own, 'notes.json')
+    const kept = JSON.parse(await fs.readFile(notesFile, 'utf8')) as {key: string; notes: Array<[string, unknown]>; forms?: unknown}
+    for (const damage of ['null', JSON.stringify({...kept, forms: undefined}), JSON.stringify({...kept, notes: [[kept.notes[0]![0], {}]]})]) {
+      await fs.writeFile(notesFile, damage)
+      expect((await buildBoth(book)).cached?.notes).toBe(0)
+    }
+    // Files a killed build left half-written go once they are an hour old.
+    const old = path.join(own, 'notes.json.999999.0.tmp')
+    const fresh = path.join(own, 'notes.json.999999.1.tmp')
+    await fs.writeFile(old, '{')
+    await fs.writeFile(fresh, '{')
+    const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000)
+    await fs.utimes(old, hoursAgo, hoursAgo)
+    await buildBoth(book)
+    expect(await fs.stat(old).catch(() => undefined)).toBeUndefined()
+    expect(await fs.stat(fresh).catch(() => undefined)).toBeDefined()
+    await fs.rm(fresh)
     await fs.rm(path.join(book, '02-second.md'))
     await fs.writeFile(path.join(book, '01-first.md'), (await fs.readFile(path.join(book, '01-first.md'), 'utf8')).replace('[the second chapter](02-second.md)', 'the second chapter'))
     await buildBoth(book)
