@@ -44,35 +44,80 @@ export interface WebOptions {
 /** Paths of the book-wide pages, the ones `backMatter` stands in for. */
 export const backMatterPaths: ReadonlySet<string> = new Set([disagreementsPage, sourcesPage])
 
-/** Client assets, built once per process (they depend only on templates/web/). */
+/** Client assets, built once per process (they depend only on templates/web/ and the packages it imports). */
 let clientAssets: Promise<OutputFile[]> | undefined
 
-/** Build the client script and stylesheets with esbuild, with content-hashed names. */
+/** Where the client assets are kept between processes (see `makeClientAssets`). */
+const clientCacheDir = path.resolve(templates, '../../node_modules/.cache/twofold/client')
+
+/** The client script and stylesheets, built once per process (see `makeClientAssets`). */
 export function buildClientAssets(): Promise<OutputFile[]> {
-  clientAssets ??= (async () => {
-    const result = await esbuild.build({
-      entryPoints: {
-        story: path.join(templates, 'client.ts'),
-        style: path.join(templates, 'style.css'),
-        nojs: path.join(templates, 'nojs.css')
-      },
-      bundle: true,
-      minify: true,
-      format: 'iife',
-      target: ['es2020'],
-      write: false,
-      outdir: 'assets',
-      entryNames: '[name].[hash]',
-      legalComments: 'none',
-      logLevel: 'silent'
-    })
-    const favicon = await fs.readFile(path.join(templates, 'favicon.svg'))
-    return [
-      ...result.outputFiles.map((f) => ({path: `assets/${path.basename(f.path)}`, contents: f.contents})),
-      {path: `assets/favicon.${contentHash(favicon, 8)}.svg`, contents: new Uint8Array(favicon)}
-    ]
-  })()
+  clientAssets ??= makeClientAssets(clientCacheDir)
   return clientAssets
+}
+
+/** What the client assets are built with. */
+const clientBuild = {
+  entryPoints: {
+    story: path.join(templates, 'client.ts'),
+    style: path.join(templates, 'style.css'),
+    nojs: path.join(templates, 'nojs.css')
+  },
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2020'],
+  write: false,
+  outdir: 'assets',
+  entryNames: '[name].[hash]',
+  legalComments: 'none',
+  logLevel: 'silent',
+  metafile: true
+} satisfies esbuild.BuildOptions
+
+/** The client assets as kept: how they were built, the contents' hash of each input, the files. */
+interface KeptClient {
+  recipe: string
+  inputs: Array<[string, string]>
+  files: Array<[string, string]>
+}
+
+/**
+ * Build the client script and stylesheets with esbuild, with content-hashed
+ * names, or read them from `cacheDir` when esbuild, the options and every
+ * file the last build read (by contents) are the same: starting esbuild's
+ * service and building took some 100 ms of every build, for the same bytes.
+ * A kept build that cannot be read or written is only a miss.
+ */
+export async function makeClientAssets(cacheDir: string): Promise<OutputFile[]> {
+  const favicon = await fs.readFile(path.join(templates, 'favicon.svg'))
+  const faviconFile = {path: `assets/favicon.${contentHash(favicon, 8)}.svg`, contents: new Uint8Array(favicon)}
+  const recipe = JSON.stringify([esbuild.version, clientBuild])
+  const keptPath = path.join(cacheDir, 'client.json')
+  const digest = async (file: string) => contentHash(await fs.readFile(file), 64)
+  try {
+    const kept = JSON.parse(await fs.readFile(keptPath, 'utf8')) as KeptClient
+    if (kept.recipe === recipe && kept.inputs.length > 0) {
+      const same = await Promise.all(kept.inputs.map(async ([file, hash]) => (await digest(file)) === hash))
+      if (same.every(Boolean)) return [...kept.files.map(([file, data]) => ({path: file, contents: new Uint8Array(Buffer.from(data, 'base64'))})), faviconFile]
+    }
+  } catch {
+    // Not kept, or not readable: built below.
+  }
+  const result = await esbuild.build(clientBuild)
+  const files = result.outputFiles.map((f) => ({path: `assets/${path.basename(f.path)}`, contents: f.contents}))
+  try {
+    // esbuild names the inputs relative to the working directory.
+    const inputs = await Promise.all(Object.keys(result.metafile.inputs).map(async (input) => [path.resolve(input), await digest(path.resolve(input))] as [string, string]))
+    const kept: KeptClient = {recipe, inputs, files: files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])}
+    await fs.mkdir(cacheDir, {recursive: true})
+    const temporary = `${keptPath}.${process.pid}.tmp`
+    await fs.writeFile(temporary, JSON.stringify(kept))
+    await fs.rename(temporary, keptPath)
+  } catch {
+    // A read-only install builds them each time.
+  }
+  return [...files, faviconFile]
 }
 
 /** Render the whole web story. */
