@@ -3,9 +3,12 @@
  * metadata, typeset in the bundled Literata (never the system's fonts), and a
  * layout that holds for long titles, long words and many authors.
  */
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import zlib from 'node:zlib'
 import {Resvg} from '@resvg/resvg-js'
-import {describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {coverAlt, coverFontFiles, coverSvg, renderCoverPng} from '../pipeline/epub/cover.js'
 import type {BookMeta} from '../pipeline/types.js'
 
@@ -36,14 +39,25 @@ function textBoxes(svg: string, fontFiles: string[]) {
   })
 }
 
+// Covers are drawn here, not read from those earlier builds kept: each test keeps its own in a new folder.
+let dir: string
+let folders = 0
+const fresh = () => ({keptIn: path.join(dir, `kept-${folders++}`)})
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-cover-'))
+})
+afterAll(async () => {
+  await fs.rm(dir, {recursive: true, force: true})
+})
+
 describe('renderCoverPng', () => {
   it('renders a PNG of the default 1600 × 2560 and of any asked size', async () => {
-    expect(pngSize(await renderCoverPng(meta))).toEqual({width: 1600, height: 2560})
-    expect(pngSize(await renderCoverPng(meta, {width: 1200, height: 630}))).toEqual({width: 1200, height: 630})
+    expect(pngSize(await renderCoverPng(meta, undefined, fresh()))).toEqual({width: 1600, height: 2560})
+    expect(pngSize(await renderCoverPng(meta, {width: 1200, height: 630}, fresh()))).toEqual({width: 1200, height: 630})
   })
 
   it('writes a well-formed PNG: every chunk with its CRC, the image data inflating to its rows', async () => {
-    const png = Buffer.from(await renderCoverPng(meta, {width: 400, height: 640}))
+    const png = Buffer.from(await renderCoverPng(meta, {width: 400, height: 640}, fresh()))
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
     const types: string[] = []
     let data = Buffer.alloc(0)
@@ -61,9 +75,26 @@ describe('renderCoverPng', () => {
   })
 
   it('gives the same bytes for the same metadata, and other bytes for another title', async () => {
-    const a = await renderCoverPng(meta, {width: 400, height: 640})
-    expect(Buffer.from(await renderCoverPng(meta, {width: 400, height: 640})).equals(Buffer.from(a))).toBe(true)
-    expect(Buffer.from(await renderCoverPng({...meta, title: 'Four Months in the Embassy'}, {width: 400, height: 640})).equals(Buffer.from(a))).toBe(false)
+    const a = await renderCoverPng(meta, {width: 400, height: 640}, fresh())
+    expect(Buffer.from(await renderCoverPng(meta, {width: 400, height: 640}, fresh())).equals(Buffer.from(a))).toBe(true)
+    expect(Buffer.from(await renderCoverPng({...meta, title: 'Four Months in the Embassy'}, {width: 400, height: 640}, fresh())).equals(Buffer.from(a))).toBe(false)
+  })
+
+  it('keeps a cover it drew on disk, and reads it back instead of drawing it again', async () => {
+    const first = fresh()
+    const drawn = Buffer.from(await renderCoverPng(meta, {width: 300, height: 480}, first))
+    const kept = await fs.readdir(first.keptIn)
+    expect(kept).toHaveLength(1)
+    expect((await fs.readFile(path.join(first.keptIn, kept[0]!))).equals(drawn)).toBe(true)
+    // A copy of the folder with the kept file marked: what comes back is the file, not a new drawing.
+    const second = fresh()
+    await fs.mkdir(second.keptIn)
+    const marked = Buffer.concat([drawn, Buffer.from('kept')])
+    await fs.writeFile(path.join(second.keptIn, kept[0]!), marked)
+    expect(Buffer.from(await renderCoverPng(meta, {width: 300, height: 480}, second)).equals(marked)).toBe(true)
+    // Another title is another file.
+    await renderCoverPng({...meta, title: 'Another Title'}, {width: 300, height: 480}, second)
+    expect(await fs.readdir(second.keptIn)).toHaveLength(2)
   })
 
   it('draws its text with the bundled fonts, not the system’s', () => {

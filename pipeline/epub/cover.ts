@@ -9,7 +9,11 @@
  * same book gives the same pixels on every machine. Lines are measured with
  * resvg itself, so wrapping matches what is drawn.
  */
+import {createHash} from 'node:crypto'
+import fs from 'node:fs/promises'
 import {createRequire} from 'node:module'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {Resvg, renderAsync, type ResvgRenderOptions} from '@resvg/resvg-js'
@@ -175,23 +179,65 @@ export function coverSvg(meta: BookMeta, size: {width: number; height: number} =
  * Render the cover as a PNG of `size` pixels (default 1600 × 2560). Pure:
  * the same metadata and size always give the same bytes. resvg draws on
  * libuv's thread pool, so the main thread goes on (`warmCovers` starts both
- * covers while the chapters are parsed).
+ * covers while the chapters are parsed). A cover drawn once is kept on
+ * disk (`keptIn`, default `node_modules/.cache/twofold/covers/`, by the
+ * hash of its SVG and of what draws it) and read back by later builds: the
+ * drawing kept every rebuild waiting some 100 ms.
  */
-export function renderCoverPng(meta: BookMeta, size: {width: number; height: number} = coverSize): Promise<Uint8Array> {
+export function renderCoverPng(meta: BookMeta, size: {width: number; height: number} = coverSize, options: {keptIn?: string} = {}): Promise<Uint8Array> {
   const svg = coverSvg(meta, size)
-  // Pure and slow (a few hundred ms): once per process for the same cover, as every rebuild of `dev` asks again.
-  let png = pngs.get(svg)
+  const keptIn = options.keptIn ?? coversDir
+  // Pure and slow (a few hundred ms): once per process for the same cover, as every rebuild of `dev` asks again,
+  // and kept on disk for the next process.
+  const memo = `${keptIn}\u0000${svg}`
+  let png = pngs.get(memo)
   if (!png) {
-    png = renderAsync(svg, {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}).then((rendered) =>
-      encodePng(rendered.pixels, rendered.width, rendered.height)
+    const file = path.join(keptIn, `${createHash('sha256').update(JSON.stringify([drawing, svg])).digest('hex').slice(0, 32)}.png`)
+    png = fs.readFile(file).then(
+      (kept) => new Uint8Array(kept.buffer, kept.byteOffset, kept.byteLength),
+      async () => {
+        const rendered = await renderAsync(svg, renderOptions)
+        const made = await encodePng(rendered.pixels, rendered.width, rendered.height)
+        await keep(keptIn, file, made).catch(() => {})
+        return made
+      }
     )
     // A few sizes of one cover; an edited title makes another, and old ones go.
     if (pngs.size >= 8) pngs.clear()
-    pngs.set(svg, png)
+    pngs.set(memo, png)
     // A failed render is not kept: the next build tries again (and reports it).
-    png.catch(() => pngs.delete(svg))
+    png.catch(() => pngs.delete(memo))
   }
   return png
+}
+
+const renderOptions: ResvgRenderOptions = {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}
+
+/** Where covers are kept between processes (by their SVG and what draws it): `node_modules/.cache/twofold/covers/`. */
+const coversDir = fileURLToPath(new URL('../../node_modules/.cache/twofold/covers/', import.meta.url))
+
+/** How many covers are kept there (those made last). */
+const keptCovers = 16
+
+/** What draws an SVG into a PNG, besides the SVG: resvg's and the fonts' versions, the options, the PNG encoder. */
+const drawing = JSON.stringify([
+  require('@resvg/resvg-js/package.json').version,
+  require('@expo-google-fonts/literata/package.json').version,
+  renderOptions,
+  encodePng.toString()
+])
+
+/** Write `png` to `file` in one rename, and remove all but the `keptCovers` newest covers. */
+async function keep(dir: string, file: string, png: Uint8Array): Promise<void> {
+  await fs.mkdir(dir, {recursive: true})
+  const temporary = `${file}.${process.pid}.tmp`
+  await fs.writeFile(temporary, png)
+  await fs.rename(temporary, file)
+  const names = (await fs.readdir(dir)).filter((name) => name.endsWith('.png'))
+  if (names.length <= keptCovers) return
+  const times = await Promise.all(names.map(async (name) => ({name, time: (await fs.stat(path.join(dir, name))).mtimeMs})))
+  times.sort((a, b) => b.time - a.time)
+  for (const old of times.slice(keptCovers)) await fs.rm(path.join(dir, old.name), {force: true})
 }
 
 /**
