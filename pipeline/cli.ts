@@ -34,8 +34,11 @@ export interface MainOptions {
   version?: string | undefined
 }
 
-/** Where `twofold build` keeps parsed chapters (see ./parse-cache.ts). */
-export const parseCacheDir = path.resolve(import.meta.dirname, '../node_modules/.cache/twofold/parses')
+/** Where `twofold build` keeps parsed chapters and notes (see ./build-cache.ts): `TWOFOLD_CACHE_DIR`, else in node_modules/.cache. */
+export function parseCacheDir(): string {
+  const wanted = process.env.TWOFOLD_CACHE_DIR
+  return wanted ? path.resolve(wanted) : path.resolve(import.meta.dirname, '../node_modules/.cache/twofold/parses')
+}
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
@@ -76,7 +79,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       let result: BuildResult
       try {
         // Without a bundle (sources run through tsx) there is no version to key the cache by, and no cache.
-        const cache = options.version && !parsed.values['no-cache'] && process.env.TWOFOLD_CACHE !== '0' ? {dir: parseCacheDir, version: options.version} : undefined
+        const cache = options.version && !parsed.values['no-cache'] && process.env.TWOFOLD_CACHE !== '0' ? {dir: parseCacheDir(), version: options.version} : undefined
         result = await build({bookDir, outDir: parsed.values.out, strict: parsed.values.strict, onProgress: progress.update, cache})
       } finally {
         progress.done()

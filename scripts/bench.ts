@@ -6,12 +6,13 @@
  * EPUB separately); and, when `pandoc` is installed, the same book through
  * `pandoc --citeproc` to EPUB and standalone HTML, as a ratio measured in the
  * same run (install it with `apt-get install -y pandoc`; without it the
- * comparison is skipped); and, with the build cache `twofold build` keeps,
+ * comparison is skipped); and the command itself, `twofold build`, timed
+ * from its start to its exit as pandoc is, with the build cache it keeps:
  * the build that fills it, the same build again and the build after an
- * edit to one chapter. Writes bench-results.json. Each size is built in
- * a fresh process that loads Twofold as the `twofold` command does (one
- * bundled module, no tsx), after its code is loaded (and the worker threads'
- * bundle made): what is timed is the build, as in `twofold build`.
+ * edit to one chapter. Writes bench-results.json. The first build of each
+ * size (with its phases) runs in a fresh process that loads Twofold as the
+ * command does (one bundled module, no tsx), after its code is loaded (and
+ * the worker threads' bundle made): what is timed there is the build alone.
  *
  *   npm run bench                      # 10, 100, 1000
  *   npm run bench -- --chapters 100    # one size
@@ -23,6 +24,7 @@ import {execFile, spawnSync} from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {parseArgs, promisify} from 'node:util'
 import {isMainThread, Worker, workerData, parentPort} from 'node:worker_threads'
 import {bundle} from '../bin/bundle.js'
@@ -45,8 +47,6 @@ interface ChildResult {
   parallel?: {workers: number; chapters: number[]}
   /** What parsing the same chapters costs with the parser alone, warmed up, on this machine now (see `parseFloor`). */
   floor?: ParseFloor
-  /** With the build cache: chapters and notes read back from it. */
-  cached?: {chapters: number; notes: number}
 }
 
 /**
@@ -136,8 +136,8 @@ async function parseFloor(book: string): Promise<ParseFloor> {
   return {commonmarkMs, syntaxMs, twoThreads: (2 * oneThread) / (await timeFloor(book, false, 2, 100))}
 }
 
-/** In a child process: one full build (and optionally an incremental rebuild after editing one chapter), with the build cache in `cacheDir` when given. */
-async function child(book: string, out: string, incremental: boolean, floor: boolean, cacheDir: string | undefined): Promise<void> {
+/** In a child process: one full build, without the build cache (and optionally an incremental rebuild after editing one chapter). */
+async function child(book: string, out: string, incremental: boolean, floor: boolean): Promise<void> {
   const {build} = await import('../pipeline/build.js')
   const {BuildSession} = await import('../pipeline/session.js')
   const {lastParallel, workerBundle, workerCount} = await import('../pipeline/parallel.js')
@@ -148,14 +148,12 @@ async function child(book: string, out: string, incremental: boolean, floor: boo
   const session = incremental ? new BuildSession() : undefined
   const started = performance.now()
   const cpu = process.cpuUsage()
-  // The cache's entries are keyed by this bundle, as `twofold build`'s by its own (see pipeline/build-cache.ts).
-  const cache = cacheDir ? {dir: cacheDir, version: path.basename(process.argv[1]!)} : undefined
-  const result = await build({bookDir: book, outDir: out, session, cache})
+  const result = await build({bookDir: book, outDir: out, session})
   const wallMs = performance.now() - started
   const used = process.cpuUsage(cpu)
   const cpuMs = (used.user + used.system) / 1000
   const webBytes = (result.outputs?.web ?? []).reduce((n, f) => n + f.size, 0)
-  const report: ChildResult = {ok: result.ok, wallMs, cpuMs, maxRssMb: 0, timings: result.timings, webBytes, epubBytes: result.outputs?.epub.size ?? 0, cached: result.cached}
+  const report: ChildResult = {ok: result.ok, wallMs, cpuMs, maxRssMb: 0, timings: result.timings, webBytes, epubBytes: result.outputs?.epub.size ?? 0}
   if (lastParallel.workers > 0) report.parallel = {workers: lastParallel.workers, chapters: [...lastParallel.chapters]}
   if (incremental && result.ok) {
     // Edit the middle chapter three times (one more cited sentence each time, so every later chapter is renumbered),
@@ -209,8 +207,8 @@ function childScript(): Promise<string> {
   return bundle({entry: path.join(root, 'scripts/bench.ts'), dir: path.join(root, 'node_modules/.cache/twofold'), name: 'bench', packages: 'bundle', external: ['@resvg/resvg-js', 'esbuild', 'tsx']})
 }
 
-async function runChild(book: string, out: string, incremental: boolean, floor: boolean, cacheDir?: string): Promise<ChildResult> {
-  const options = [...(incremental ? ['--incremental'] : []), ...(floor ? [] : ['--no-floor']), ...(cacheDir ? ['--cache', cacheDir] : [])]
+async function runChild(book: string, out: string, incremental: boolean, floor: boolean): Promise<ChildResult> {
+  const options = [...(incremental ? ['--incremental'] : []), ...(floor ? [] : ['--no-floor'])]
   const {stdout} = await run(process.execPath, [await childScript(), '--child', '--book', book, '--out', out, ...options], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
@@ -243,11 +241,10 @@ async function main() {
       chapters: {type: 'string', multiple: true},
       'no-pandoc': {type: 'boolean', default: false},
       'no-floor': {type: 'boolean', default: false},
-      cache: {type: 'string'},
       seed: {type: 'string', default: '1'}
     }
   })
-  if (values.child) return child(values.book!, values.out!, values.incremental, !values['no-floor'], values.cache)
+  if (values.child) return child(values.book!, values.out!, values.incremental, !values['no-floor'])
 
   const sizes = (values.chapters ?? ['10', '100', '1000']).map(Number)
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-bench-'))
@@ -262,12 +259,13 @@ async function main() {
     const theirs = values['no-pandoc'] || chapters > 100 ? undefined : await pandoc(book, path.join(work, `pandoc-${chapters}`))
     // `twofold build` with its cache (the build above has none): the first build, which fills it; the same build
     // again, nothing changed; and again after one more cited sentence (with a page no note had) in the middle chapter.
+    // Each is the command itself (`node bin/twofold.js build`), timed from its start to its exit, as pandoc's are.
     const cacheDir = path.join(work, `cache-${chapters}`)
-    const first = await runChild(book, path.join(work, `out-${chapters}`), false, false, cacheDir)
-    const again = await runChild(book, path.join(work, `out-${chapters}`), false, false, cacheDir)
+    const first = await runCommand(book, path.join(work, `out-${chapters}`), cacheDir)
+    const again = await runCommand(book, path.join(work, `out-${chapters}`), cacheDir)
     const files = await chapterFiles(book)
     await fs.appendFile(files[Math.floor(files.length / 2)]!, '\nA sentence edited in for the benchmark [@ref001, p. 4321].\n')
-    const edited = await runChild(book, path.join(work, `out-${chapters}`), false, false, cacheDir)
+    const edited = await runCommand(book, path.join(work, `out-${chapters}`), cacheDir)
     const rebuild = {first, again, edited}
     const row = {
       chapters,
@@ -283,7 +281,7 @@ async function main() {
       parallel: ours.parallel,
       pandoc: theirs,
       floor: ours.floor,
-      rebuild: Object.fromEntries(Object.entries(rebuild).map(([k, r]) => [k, {ok: r.ok, wallS: r.wallMs / 1000, cpuS: r.cpuMs / 1000, maxRssMb: r.maxRssMb, cached: r.cached}])),
+      command: Object.fromEntries(Object.entries(rebuild).map(([k, r]) => [k, {ok: r.ok, wallS: r.wallMs / 1000, cpuS: r.cpuMs / 1000, maxRssMb: r.maxRssMb, cachedChapters: r.cachedChapters}])),
       ratio: theirs ? (theirs.epubMs + theirs.htmlMs) / ours.wallMs : undefined
     }
     rows.push(row)
@@ -298,9 +296,7 @@ async function main() {
             `preview: load ${ours.incremental.loadMs.toFixed(0)}, parse ${ours.incremental.parseMs.toFixed(0)}, web ${ours.incremental.previewWebMs.toFixed(0)}, write ${ours.incremental.previewWriteMs.toFixed(0)} ms; ` +
             `then epub ${ours.incremental.epubMs.toFixed(0)} ms)\n`
           : '') +
-        `        with the build cache: ${cacheLine(first, chapters)} the first time (filling it); again, nothing changed, ${cacheLine(again, chapters)}; after editing one chapter, ${cacheLine(edited, chapters)}` +
-        (theirs ? ` (${((theirs.epubMs + theirs.htmlMs) / again.wallMs).toFixed(1)}× and ${((theirs.epubMs + theirs.htmlMs) / edited.wallMs).toFixed(1)}× pandoc's full build)` : '') +
-        '\n'
+        `        twofold build (the command, start-up included) with its cache: ${commandLine(first, chapters, theirs)} the first time (filling it); again, nothing changed, ${commandLine(again, chapters, theirs)}; after editing one chapter, ${commandLine(edited, chapters, theirs)}\n`
     )
   }
   if (rows.length > 1) {
@@ -316,10 +312,42 @@ async function main() {
   await fs.rm(work, {recursive: true, force: true})
 }
 
-/** A build with the cache, in a few words. */
-function cacheLine(result: ChildResult, chapters: number): string {
-  const from = result.cached ? `, ${result.cached.chapters}/${chapters} chapters and ${result.cached.notes} notes from the cache` : ''
-  return `${(result.wallMs / 1000).toFixed(2)} s (CPU ${(result.cpuMs / 1000).toFixed(2)} s, ${result.maxRssMb.toFixed(0)} MB${from})${result.ok ? '' : ' BUILD FAILED'}`
+/** A run of the command, in a few words (with its ratio to pandoc's full build). */
+function commandLine(result: CommandResult, chapters: number, pandoc: {epubMs: number; htmlMs: number} | undefined): string {
+  const ratio = pandoc ? `, ${((pandoc.epubMs + pandoc.htmlMs) / result.wallMs).toFixed(1)}× pandoc` : ''
+  return `${(result.wallMs / 1000).toFixed(2)} s (CPU ${(result.cpuMs / 1000).toFixed(2)} s, ${result.maxRssMb.toFixed(0)} MB, ${result.cachedChapters}/${chapters} chapters from the cache${ratio})${result.ok ? '' : ' BUILD FAILED'}`
+}
+
+/** A run of `twofold build` as a user runs it. */
+interface CommandResult {
+  ok: boolean
+  /** From the process's start to its exit. */
+  wallMs: number
+  cpuMs: number
+  maxRssMb: number
+  cachedChapters: number
+}
+
+/**
+ * Run `node bin/twofold.js build book --out out` with its cache in `cacheDir`
+ * (`TWOFOLD_CACHE_DIR`); the process writes its CPU time and peak RSS as it
+ * exits (./bench-usage.mjs, loaded with `--import`).
+ */
+async function runCommand(book: string, out: string, cacheDir: string): Promise<CommandResult> {
+  const usageFile = path.join(cacheDir, '..', `usage-${process.pid}.json`)
+  const started = performance.now()
+  const result = await run(process.execPath, ['--import', pathToFileURL(path.join(root, 'scripts/bench-usage.mjs')).href, path.join(root, 'bin/twofold.js'), 'build', book, '--out', out], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+    env: {...process.env, SOURCE_DATE_EPOCH: '1700000000', TWOFOLD_CACHE_DIR: cacheDir, TWOFOLD_BENCH_USAGE: usageFile, NO_COLOR: '1'}
+  }).then(
+    ({stdout}) => ({ok: true, stdout}),
+    (cause: {stdout?: string}) => ({ok: false, stdout: cause.stdout ?? ''})
+  )
+  const wallMs = performance.now() - started
+  const usage = JSON.parse(await fs.readFile(usageFile, 'utf8')) as {cpuMs: number; maxRssMb: number}
+  const cachedChapters = Number(/\((\d+) of \d+ chapters unchanged/.exec(result.stdout)?.[1] ?? 0)
+  return {ok: result.ok, wallMs, cpuMs: usage.cpuMs, maxRssMb: usage.maxRssMb, cachedChapters}
 }
 
 /** The parse floor, and how much of a target's time it takes (spread over two threads, at the speed-up measured). */
