@@ -26,6 +26,9 @@
  * a chapter uses are read again, in the same order, when its entry is used,
  * so that the graphics (and their messages) are those a parse reads.
  *
+ * The EPUB's entries, compressed, are kept too (`zip`): an unchanged
+ * chapter's document is not compressed again.
+ *
  * One entry per chapter file (named by the hash of its absolute path), made
  * in one rename: an edited chapter replaces its own entry, and two builds at
  * once each find a whole entry or none. Entries that cannot be read or
@@ -39,6 +42,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {Root} from 'mdast'
 import type {FormattedNote, Formatter, NoteForms} from './citations/formatter.js'
+import type {ZipStore} from './epub/zip.js'
 import type {ChapterSource, LoadedBook} from './load.js'
 import type {Chapter} from './types.js'
 
@@ -76,8 +80,42 @@ export class BuildCache {
   private made: Promise<unknown> | undefined
   /** The notes read, and how many. */
   private notesRead = {key: '', count: -1, bibliography: false, forms: -1}
-  /** Chapters read back and kept, and notes read back, this build. */
-  stats = {hits: 0, kept: 0, notes: 0}
+  /** Chapters read back and kept, notes read back, and the EPUB's entries read back, this build. */
+  stats = {hits: 0, kept: 0, notes: 0, zipEntries: 0}
+  /** Names of the compressed entries this build read or kept, once it packed an EPUB (the others are removed on close). */
+  private zipUsed: Set<string> | undefined
+
+  /**
+   * The EPUB's compressed entries (see ../epub/zip.ts), one file each in
+   * `zip/`, named by the hash of the code's version and the entry's key
+   * (its name and contents); a file holds the SHA-1 of its compressed bytes,
+   * then the bytes, and one whose bytes do not match is a miss.
+   */
+  readonly zip: ZipStore = {
+    get: (key) => {
+      const name = this.zipName(key)
+      ;(this.zipUsed ??= new Set()).add(name)
+      let kept: Buffer
+      try {
+        kept = readFileSync(path.join(this.dir, 'zip', name))
+      } catch {
+        return undefined
+      }
+      const bytes = kept.subarray(20)
+      if (kept.length < 20 || !createHash('sha1').update(bytes).digest().equals(kept.subarray(0, 20))) return undefined
+      this.stats.zipEntries++
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    },
+    set: (key, compressed) => {
+      const name = this.zipName(key)
+      ;(this.zipUsed ??= new Set()).add(name)
+      this.write(path.join(this.dir, 'zip', name), Buffer.concat([createHash('sha1').update(compressed).digest(), compressed]))
+    }
+  }
+
+  private zipName(key: string): string {
+    return hash(`${this.version}\u0000${key}`).slice(0, 32)
+  }
 
   private constructor(
     private readonly dir: string,
@@ -203,8 +241,8 @@ export class BuildCache {
   }
 
   /** Write `text` to `target` in one rename, on the side. */
-  private write(target: string, text: string, done?: () => void): void {
-    this.made ??= fs.mkdir(this.dir, {recursive: true})
+  private write(target: string, text: string | Uint8Array, done?: () => void): void {
+    this.made ??= fs.mkdir(path.join(this.dir, 'zip'), {recursive: true})
     const temporary = `${target}.${process.pid}.${this.writes.length}.tmp`
     this.writes.push(
       this.made
@@ -228,18 +266,10 @@ export class BuildCache {
    * `keptBooks` books built last.
    */
   private async prune(): Promise<void> {
-    const names = await fs.readdir(this.dir).catch(() => undefined)
-    if (!names) return
-    const wanted = new Set(['notes.json', ...this.loaded.chapters.map((source) => path.basename(this.entryPath(source)))])
-    // Files being written by another build end in `.tmp` and are theirs to rename or remove, unless that build
-    // was stopped long ago (killed: nothing else removes them).
-    const stale = Date.now() - 60 * 60 * 1000
-    for (const name of names) {
-      if (wanted.has(name)) continue
-      const file = path.join(this.dir, name)
-      if (name.endsWith('.tmp') && ((await fs.stat(file).catch(() => undefined))?.mtimeMs ?? 0) > stale) continue
-      await fs.rm(file, {force: true})
-    }
+    if (!(await fs.stat(this.dir).catch(() => undefined))) return
+    // The EPUB's compressed entries this build did not use, once it packed one.
+    if (this.zipUsed) await removeUnwanted(path.join(this.dir, 'zip'), this.zipUsed)
+    await removeUnwanted(this.dir, new Set(['notes.json', 'zip', ...this.loaded.chapters.map((source) => path.basename(this.entryPath(source)))]))
     const now = new Date()
     await fs.utimes(this.dir, now, now)
     const parent = path.dirname(this.dir)
@@ -254,6 +284,21 @@ export class BuildCache {
 
   private entryPath(source: ChapterSource): string {
     return path.join(this.dir, `${hash(path.resolve(source.file.cwd, source.file.path)).slice(0, 32)}.json`)
+  }
+}
+
+/**
+ * Remove the files in `dir` not `wanted`. Files being written by another
+ * build end in `.tmp` and are theirs to rename or remove, unless that build
+ * was stopped long ago (killed: nothing else removes them).
+ */
+async function removeUnwanted(dir: string, wanted: ReadonlySet<string>): Promise<void> {
+  const stale = Date.now() - 60 * 60 * 1000
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (wanted.has(name)) continue
+    const file = path.join(dir, name)
+    if (name.endsWith('.tmp') && ((await fs.stat(file).catch(() => undefined))?.mtimeMs ?? 0) > stale) continue
+    await fs.rm(file, {force: true})
   }
 }
 

@@ -95,8 +95,8 @@ export interface BuildResult {
   /** What was written: the web story's files (relative to `web/`) and the EPUB, with their sizes in bytes. */
   outputs?: {web: WrittenFile[]; epub: WrittenFile}
   timings: Record<string, number>
-  /** With `cache`: the chapters read back instead of parsed, and the notes read back instead of formatted. */
-  cached?: {chapters: number; notes: number}
+  /** With `cache`: the chapters read back instead of parsed, the notes read back instead of formatted, the EPUB's entries read back instead of compressed. */
+  cached?: {chapters: number; notes: number; zipEntries: number}
 }
 
 /** A file a build wrote, and its size in bytes. */
@@ -356,7 +356,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     )
     const slugs = slugsByFileName(loaded.chapters)
     // Made while the first chapters are parsed: the client script, the Open Graph image, the EPUB's templates and cover.
-    const renderers = book ? Promise.all([webRenderer(book, {assets: collector.assets, slugs}), epubRenderer(book, {assets: collector.assets, slugs})]) : undefined
+    const renderers = book ? Promise.all([webRenderer(book, {assets: collector.assets, slugs}), epubRenderer(book, {assets: collector.assets, slugs, zip: cache?.zip})]) : undefined
     renderers?.catch(() => {})
     timings.load = performance.now() - t
 
@@ -441,7 +441,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     timings.parse = performance.now() - t - timings.assets! - timings.epub! - timings.web! - timings.write!
     // Graphics read during the parse were added to `loaded.files` by the registry.
     for (const file of loaded.files) if (!files.includes(file)) files.push(file)
-    const cached = cache && {chapters: cache.stats.hits, notes: cache.stats.notes}
+    const cached = cache && {chapters: cache.stats.hits, notes: cache.stats.notes, zipEntries: 0}
     if (!book || !renderers || failed()) {
       await staged.abort()
       return {ok: false, files, timings, cached}
@@ -468,6 +468,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     await staged.commit()
     timings.write! += performance.now() - t
     timings.total = performance.now() - started
+    if (cached) cached.zipEntries = cache?.stats.zipEntries ?? 0
     return {
       ok: true,
       files,

@@ -61,13 +61,14 @@ describe('the build cache', () => {
   it('reads unchanged chapters and notes back, and builds the same files as without it', async () => {
     const book = await copyOfBasic('same')
     const cold = await buildBoth(book)
-    expect(cold.cached).toEqual({chapters: 0, notes: 0})
+    expect(cold.cached).toEqual({chapters: 0, notes: 0, zipEntries: 0})
     expect(cold.book!.formatter.runs.clusters).toBeGreaterThan(0)
     const warm = await buildBoth(book)
     expect(warm.cached?.chapters).toBe(2)
     expect(warm.cached?.notes).toBeGreaterThan(0)
-    // Not one note nor the bibliography went through citeproc.
+    // Not one note nor the bibliography went through citeproc, and no EPUB entry was compressed again.
     expect(warm.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
+    expect(warm.cached?.zipEntries).toBeGreaterThan(5)
     // Nothing new was made, so nothing was written: a third build reads the same back.
     expect((await buildBoth(book)).cached).toEqual(warm.cached)
   })
@@ -93,7 +94,7 @@ describe('the build cache', () => {
     const references = path.join(book, 'references.json')
     await fs.writeFile(references, (await fs.readFile(references, 'utf8')).replace(/"title": "/, '"title": "Revised: '))
     const revised = await buildBoth(book)
-    expect(revised.cached).toEqual({chapters: 0, notes: 0})
+    expect(revised.cached).toMatchObject({chapters: 0, notes: 0})
     expect(revised.book!.formatter.runs.bibliography).toBe(1)
 
     const figure = path.join(book, 'figures/bars.svg')
@@ -103,7 +104,33 @@ describe('the build cache', () => {
     await fs.appendFile(path.join(book, 'book.yaml'), 'subtitle: A new subtitle\n')
     expect((await buildBoth(book)).cached?.chapters).toBe(0)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
-    expect((await buildBoth(book, 'test-2')).cached).toEqual({chapters: 0, notes: 0})
+    expect((await buildBoth(book, 'test-2')).cached).toEqual({chapters: 0, notes: 0, zipEntries: 0})
+  })
+
+  it("keeps the EPUB's compressed entries: those that changed are compressed again, and a damaged one is a miss", async () => {
+    const book = await copyOfBasic('zip')
+    await buildBoth(book)
+    const warm = await buildBoth(book)
+    const entries = warm.cached!.zipEntries
+    expect(entries).toBeGreaterThan(5)
+    // One more sentence in chapter 2: its document and the package (its date, the word count) change, the others do not.
+    await fs.appendFile(path.join(book, '02-second.md'), '\nOne more sentence.\n')
+    const edited = await buildBoth(book)
+    expect(edited.cached!.zipEntries).toBeLessThan(entries)
+    expect(edited.cached!.zipEntries).toBeGreaterThan(entries / 2)
+    // Every kept entry with one byte changed: none is used, and the EPUB is still the one a build without the cache makes.
+    const dirs = await Promise.all((await fs.readdir(cacheDir)).map(async (name) => ({name, time: (await fs.stat(path.join(cacheDir, name))).mtimeMs})))
+    const zip = path.join(cacheDir, dirs.sort((a, b) => b.time - a.time)[0]!.name, 'zip')
+    const kept = await fs.readdir(zip)
+    expect(kept.length).toBeGreaterThanOrEqual(entries)
+    for (const name of kept) {
+      const data = await fs.readFile(path.join(zip, name))
+      data[data.length - 1] ^= 1
+      await fs.writeFile(path.join(zip, name), data)
+    }
+    expect((await buildBoth(book)).cached!.zipEntries).toBe(0)
+    // Entries no build uses any more are removed: those of the edited chapter's old document.
+    expect((await fs.readdir(zip)).length).toBe(entries)
   })
 
   it('reports an image that is gone, and a graphic that broke, as a build without it does', async () => {
@@ -192,7 +219,7 @@ describe('the build cache', () => {
     // The newest book directory is this book's.
     const dirs = await Promise.all((await fs.readdir(cacheDir)).map(async (name) => ({name, time: (await fs.stat(path.join(cacheDir, name))).mtimeMs})))
     const own = path.join(cacheDir, dirs.sort((a, b) => b.time - a.time)[0]!.name)
-    const entries = (await fs.readdir(own)).filter((name) => name !== 'notes.json')
+    const entries = (await fs.readdir(own)).filter((name) => name !== 'notes.json' && name !== 'zip')
     expect(entries).toHaveLength(2)
     for (const name of entries) {
       const file = path.join(own, name)
@@ -229,7 +256,7 @@ describe('the build cache', () => {
     await fs.rm(path.join(book, '02-second.md'))
     await fs.writeFile(path.join(book, '01-first.md'), (await fs.readFile(path.join(book, '01-first.md'), 'utf8')).replace('[the second chapter](02-second.md)', 'the second chapter'))
     await buildBoth(book)
-    expect((await fs.readdir(own)).filter((name) => name !== 'notes.json')).toHaveLength(1)
+    expect((await fs.readdir(own)).filter((name) => name !== 'notes.json' && name !== 'zip')).toHaveLength(1)
   })
 
   it(`keeps the entries of the ${keptBooks} books built last`, async () => {

@@ -26,7 +26,7 @@ import type {Book, BookMeta, Chapter} from '../types.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
-import {packZip, type ZipSource} from './zip.js'
+import {packZip, type ZipSource, type ZipStore} from './zip.js'
 import {labelsFor, primaryLanguage, type Labels} from '../labels.js'
 import {htmlSerializer} from '../html.js'
 
@@ -51,6 +51,8 @@ export interface EpubOptions {
   notesCache?: ChapterCache | undefined
   /** Bytes of entries in one sources document, about (default `documentBudget` of ./notes.ts). */
   documentBudget?: number | undefined
+  /** Compressed entries kept by earlier builds, and where to keep this one's (see ./zip.ts). */
+  zip?: ZipStore | undefined
 }
 
 /**
@@ -327,7 +329,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
           return Buffer.concat([templated.subarray(0, at), body, templated.subarray(at + bodyLater.length)])
         }
       }))
-      return packZip(entries, modified)
+      return packZip(entries, modified, options.zip)
     }
   }
 }

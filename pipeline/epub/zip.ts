@@ -6,7 +6,8 @@
  * book's 2,000 entries started at once took 600 MB), and an entry
  * whose name and bytes are those of an entry of the previous archive this
  * process wrote is not compressed again (`twofold dev` and benchmarks
- * rebuild a book with one chapter changed). The layout is JSZip's for the
+ * rebuild a book with one chapter changed), nor one kept in a `ZipStore`
+ * by an earlier build (`twofold build`'s cache). The layout is JSZip's for the
  * DOS platform: `mimetype` first and stored, no extra fields, no data
  * descriptors, every entry dated `date` from its UTC fields, so the same
  * entries and date always give the same bytes.
@@ -42,8 +43,18 @@ const empty: Packed = {method: 0, crc: 0, size: 0, bytes: new Uint8Array(0)}
 /** Compressed entries of the last archive, by method, name and content hash. */
 let previous = new Map<string, Packed>()
 
-/** The ZIP archive of `entries`, every entry dated `date`. */
-export async function packZip(entries: ZipSource[], date: Date): Promise<Uint8Array> {
+/**
+ * Compressed entries kept between processes (see ../build-cache.ts), by a
+ * key of an entry's method, name and contents: an entry found there is not
+ * compressed again.
+ */
+export interface ZipStore {
+  get(key: string): Uint8Array | undefined
+  set(key: string, compressed: Uint8Array): void
+}
+
+/** The ZIP archive of `entries`, every entry dated `date`; compressed entries are looked for, and kept, in `store`. */
+export async function packZip(entries: ZipSource[], date: Date, store?: ZipStore): Promise<Uint8Array> {
   const current = new Map<string, Packed>()
   const packed = new Array<Packed>(entries.length)
   await eachAtMost(entries, inFlight, async (entry, index) => {
@@ -53,15 +64,20 @@ export async function packZip(entries: ZipSource[], date: Date): Promise<Uint8Ar
     }
     const data = typeof entry.data === 'function' ? await entry.data() : entry.data
     const key = `${entry.stored ? 0 : 8}\u0000${entry.name}\u0000${createHash('sha1').update(data).digest('hex')}`
-    let found = previous.get(key)
+    // With a store, it is the one place entries are kept (the last archive's are in it).
+    let found = store ? undefined : previous.get(key)
     if (!found) {
-      const bytes = entry.stored ? data : new Uint8Array(await deflateRaw(data, {level: 9}))
+      let bytes = entry.stored ? data : store?.get(key)
+      if (!bytes) {
+        bytes = new Uint8Array(await deflateRaw(data, {level: 9}))
+        store?.set(key, bytes)
+      }
       found = {method: entry.stored ? 0 : 8, crc: zlib.crc32(data), size: data.byteLength, bytes}
     }
-    current.set(key, found)
+    if (!store) current.set(key, found)
     packed[index] = found
   })
-  previous = current
+  if (!store) previous = current
 
   // ZIP dates start in 1980.
   if (date.getUTCFullYear() < 1980) date = new Date(Date.UTC(1980, 0, 1))
