@@ -151,7 +151,7 @@ for (const name of ['basic', 'story'] as const) {
       }
       const normal = await read('DejaVu Sans', 16)
       const large = await read('DejaVu Sans', 26, 'reader-settings-26px.png')
-      const otherFace = await read('Liberation Serif', 16)
+      const otherFace = await read('DejaVu Serif', 16)
       expect([normal.body, normal.p]).toEqual(['16px', '16px'])
       expect([large.body, large.p]).toEqual(['26px', '26px'])
       // Headings keep their proportion to the reader's size.
