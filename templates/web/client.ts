@@ -131,7 +131,9 @@ function setup(): void {
   showTarget()
   for (const section of sections) {
     section.inside = isInside(section)
-    section.scroller.setup({step: section.steps, offset: `${section.line}px`}).onStepEnter(({element}) => showStep(section.element, element))
+    // Scrollama reports a crossing a frame or more after it happened: by then a jump (a Tab into
+    // another step, a link) may have moved the page on, so the step under the line now wins.
+    section.scroller.setup({step: section.steps, offset: `${section.line}px`}).onStepEnter(({element}) => showStep(section.element, currentStep(section) ?? element))
   }
   window.addEventListener('hashchange', showTarget)
 
