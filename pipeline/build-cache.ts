@@ -230,8 +230,9 @@ export class BuildCache {
       if (original && typeof original === 'object') {
         const at = index.at.get(original)
         if (at !== undefined) return {$node: at}
-        // A node that is not in the tree would come back as a copy of itself.
-        if (typeof (original as {type?: unknown}).type === 'string') plain = false
+        // A node that is not in the tree would come back as a copy of itself, and an object of the
+        // shape of a node's place (frontmatter can hold anything) as that node.
+        if (typeof (original as {type?: unknown}).type === 'string' || '$node' in original) plain = false
       }
       if (!isPlain(original) || (original === undefined && Array.isArray(this))) plain = false
       return value

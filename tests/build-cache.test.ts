@@ -203,6 +203,16 @@ describe('the build cache', () => {
     expect(await page()).toContain('The Alpha Book, 1st page.')
   })
 
+  it('keeps no chapter whose frontmatter holds what the cache writes for a node', async () => {
+    const book = await copyOfBasic('node-shaped')
+    const first = path.join(book, '01-first.md')
+    await fs.writeFile(first, (await fs.readFile(first, 'utf8')).replace('description: Where the bars begin.', 'description: Where the bars begin.\nodd: {"$node": 0}'))
+    await buildBoth(book)
+    const again = await buildBoth(book)
+    expect(again.cached?.chapters).toBe(1)
+    expect(again.book!.chapters[0]!.file.data.meta?.odd).toEqual({$node: 0})
+  })
+
   it('keeps no chapter with a message, so that its warning is reported at every build', async () => {
     const book = await copyOfBasic('warned')
     await fs.appendFile(path.join(book, '02-second.md'), '\nSee [nowhere](#nowhere) and count 1,234 things.\n')
