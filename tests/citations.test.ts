@@ -268,6 +268,19 @@ describe('CSL formatter', () => {
 
   const count = citeprocCounter()
 
+  it('fills in a page number only where the style prints it as a word of its own, whatever the ordinal terms', () => {
+    const styles = path.join(root, 'tests/fixtures/styles')
+    for (const style of ['ordinal-locator.csl', 'ordinal-terms.csl']) {
+      const formatter = createFormatter(items, {style, locale: 'en', bookDir: styles})
+      const page = (n: number) => ({key: 'garcia-2001', prefix: '', suffix: `p. ${n}`, suppressAuthor: false})
+      // The first note of the shape is page 4 (`4th`); each later page is what a formatter that never saw page 4 gives.
+      formatter.note(page(4))
+      for (const n of [1, 2, 3, 11, 12, 21, 22, 23, 101, 112]) {
+        expect(formatter.note(page(n)).text, `${style}, p. ${n}`).toBe(createFormatter(items, {style, locale: 'en', bookDir: styles}).note(page(n)).text)
+      }
+    }
+  })
+
   it('formats each entry once and each distinct note once', () => {
     const bibliography = count('bibliography')
     const citation = count('citation')
