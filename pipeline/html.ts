@@ -64,19 +64,21 @@ interface AttributeForm {
  */
 export function htmlSerializer(settings: Options = {}): Serializer {
   const reference = unified().use(rehypeStringify, settings)
-  const fast = Object.entries(settings).every(([key, value]) => value === undefined || value === false || handled[key]?.(value) === true)
+  // A setting that is falsy is off, as hast-util-to-html reads it.
+  const fast = Object.entries(settings).every(([key, value]) => !value || handled[key]?.(value) === true)
   // `TWOFOLD_HTML=rehype-stringify`: rehype-stringify writes every page (to compare, or to rule this out).
   if (!fast || process.env.TWOFOLD_HTML === 'rehype-stringify') {
     return Object.assign((tree: Nodes) => reference.stringify(tree as Parameters<typeof reference.stringify>[0]), {by: 'rehype-stringify' as const})
   }
 
-  const references = settings.characterReferences ?? {}
-  const voids = new Set(settings.voids ?? htmlVoidElements)
-  const closeSelfClosing = settings.closeSelfClosing === true
-  const closeEmptyElements = settings.closeEmptyElements === true
-  const tightSelfClosing = settings.tightSelfClosing === true
-  const collapseEmptyAttributes = settings.collapseEmptyAttributes === true
-  const allowDangerousHtml = settings.allowDangerousHtml === true
+  // Read as hast-util-to-html reads them: any truthy value is on.
+  const references = settings.characterReferences || {}
+  const voids = new Set(settings.voids || htmlVoidElements)
+  const closeSelfClosing = Boolean(settings.closeSelfClosing)
+  const closeEmptyElements = Boolean(settings.closeEmptyElements)
+  const tightSelfClosing = Boolean(settings.tightSelfClosing)
+  const collapseEmptyAttributes = Boolean(settings.collapseEmptyAttributes)
+  const allowDangerousHtml = Boolean(settings.allowDangerousHtml)
 
   /** An encoder of the characters of `subset`, each as hast-util-to-html encodes it with these settings. */
   const encoder = (subset: string, attribute: boolean) => {
@@ -146,7 +148,7 @@ export function htmlSerializer(settings: Options = {}): Serializer {
     const own = schema.space === 'html' && tag === 'svg' ? svg : schema
     const props = attributes(own, node.properties)
     const inner = own.space === 'svg' && htmlIntegrationPoints.has(tag) ? html : own
-    const content = children(schema.space === 'html' && tag === 'template' && node.content ? node.content : node, inner)
+    const content = children(schema.space === 'html' && tag === 'template' ? node.content : node, inner)
     if (content) selfClosing = false
     let out = props ? `<${tag} ${props}` : `<${tag}`
     if (selfClosing && (schema.space === 'svg' || closeSelfClosing)) {
@@ -177,8 +179,10 @@ export function htmlSerializer(settings: Options = {}): Serializer {
     }
   }
 
-  const children = (parent: Parents, schema: Schema): string => {
+  const children = (parent: Parents | undefined, schema: Schema): string => {
     let out = ''
+    // A template without content, a node without children: nothing inside.
+    if (!parent?.children) return out
     for (const child of parent.children as RootContent[]) out += one(child, parent, schema)
     return out
   }

@@ -33,7 +33,8 @@ const settings: Array<[string, Options]> = [
   ['named references', {characterReferences: {useNamedReferences: true}}],
   ['shortest references', {characterReferences: {useShortestReferences: true}}],
   ['SVG space', {space: 'svg'}],
-  ['fewer voids', {voids: ['br']}]
+  ['fewer voids', {voids: ['br']}],
+  ['truthy values that are not `true`', {closeSelfClosing: 1, collapseEmptyAttributes: 1, closeEmptyElements: 'yes', voids: false, characterReferences: null} as unknown as Options]
 ]
 
 /** Trees that reach each branch of hast-util-to-html. */
@@ -91,6 +92,9 @@ const edges: Array<[string, Nodes]> = [
   ],
   ['a template', {type: 'element', tagName: 'template', properties: {}, children: [], content: {type: 'root', children: [h('p', 'in a template'), h('br')]}} as Nodes],
   ['a fragment of text', {type: 'text', value: 'a & b'}],
+  ['a template with children but no content', {type: 'element', tagName: 'template', properties: {}, children: [h('p', 'x')]} as Nodes],
+  ['nodes without children', {type: 'root', children: [{type: 'element', tagName: 'p', properties: {}}, {type: 'element', tagName: 'br', properties: {}}, h('div', [{type: 'element', tagName: 'svg', properties: {}} as unknown as Nodes])]} as unknown as Nodes],
+  ['empty-valued and falsy attributes', h('img', {src: '', alt: '', width: 0, hidden: false, title: undefined})],
   ['an element alone', h('span', {lang: 'pt'}, 'olá')]
 ]
 
