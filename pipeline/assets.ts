@@ -192,7 +192,8 @@ function words(node: Nodes): number {
     }
   }
   const walk = (value: Nodes) => {
-    if ('value' in value) text(String(value.value))
+    // As `[...].join('')` in mdast-util-to-string: a missing value is no text.
+    if ('value' in value) text(value.value === null || value.value === undefined ? '' : String(value.value))
     else if ('children' in value) for (const child of value.children) walk(child)
   }
   walk(node)

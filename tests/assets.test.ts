@@ -49,6 +49,12 @@ describe('wordCount', () => {
     }
   })
 
+  it('counts nodes without text as mdast-util-to-string joins them', () => {
+    const tree = {type: 'root', children: [{type: 'paragraph', children: [{type: 'text', value: null}, {type: 'text', value: 'a'}, {type: 'inlineCode', value: undefined}, {type: 'text', value: 'b c'}]}]} as unknown as Root
+    expect(wordCount(tree)).toBe(joined(tree))
+    expect(wordCount(tree)).toBe(2)
+  })
+
   it('splits at every white space `\\s` knows, and only there, across emphasis and links', () => {
     const spaces = ' \t\u000b\f\u00a0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff'
     const others = 'a\u200b\u180e\u0085b'
