@@ -127,7 +127,7 @@ export class BuildCache {
   /** The cache of `loaded` in `options.dir`. */
   static async open(options: BuildCacheOptions, loaded: LoadedBook, cwd: string): Promise<BuildCache> {
     // The code is the bundle and what it reads as it runs.
-    const version = hash(JSON.stringify([options.version, process.version, await filesHash(templatesDir, true)]))
+    const version = hash(JSON.stringify([options.version, process.version, process.versions.zlib, await filesHash(templatesDir, true)]))
     const context = JSON.stringify([version, cwd, loaded.dir, loaded.meta ?? null, String(loaded.referencesFile.value ?? ''), await filesHash(path.join(loaded.dir, 'figures'), false)])
     // One directory per book (by its path), holding an entry per chapter file and the notes.
     return new BuildCache(path.join(options.dir, hash(loaded.dir).slice(0, 16)), version, loaded, hash(context))
