@@ -42,6 +42,18 @@ describe('the client assets', () => {
     // …and not once an input's contents differ from what it was built from.
     await fs.writeFile(keptPath, JSON.stringify({...marked, inputs: marked.inputs.map(([file, hash], index) => [file, index === 0 ? `x${hash.slice(1)}` : hash])}))
     expect(bytes(await makeClientAssets(dir))).toEqual(bytes(built))
+    // What it depends on besides the files esbuild read: the names beside them (a new file may be resolved
+    // instead), and the package.json and tsconfig.json of their folders and every folder above.
+    const entries = new Map(kept.inputs)
+    const root = path.resolve(import.meta.dirname, '..')
+    expect(entries.get(`file:${path.join(root, 'tsconfig.json')}`)).toMatch(/^[0-9a-f]{64}$/)
+    expect(entries.get(`file:${path.join(root, 'templates/web/tsconfig.json')}`)).toBe('missing')
+    expect([...entries.keys()].some((key) => /scrollama[\\/]package\.json$/.test(key))).toBe(true)
+    expect(entries.has(`names:${path.join(root, 'templates/web')}`)).toBe(true)
+    for (const key of [`names:${path.join(root, 'templates/web')}`, `file:${path.join(root, 'tsconfig.json')}`, `file:${path.join(root, 'templates/web/tsconfig.json')}`]) {
+      await fs.writeFile(keptPath, JSON.stringify({...marked, inputs: marked.inputs.map(([name, hash]) => [name, name === key ? 'changed' : hash])}))
+      expect(bytes(await makeClientAssets(dir)), key).toEqual(bytes(built))
+    }
     // A damaged copy is built again too.
     await fs.writeFile(keptPath, '{"recipe": ')
     expect(bytes(await makeClientAssets(dir))).toEqual(bytes(built))

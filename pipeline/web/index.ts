@@ -75,41 +75,100 @@ const clientBuild = {
   metafile: true
 } satisfies esbuild.BuildOptions
 
-/** The client assets as kept: how they were built, the contents' hash of each input, the files. */
+/** The client assets as kept: how they were built, what they were built from (see `clientInputs`), the files. */
 interface KeptClient {
   recipe: string
   inputs: Array<[string, string]>
   files: Array<[string, string]>
 }
 
+/** esbuild's loader for a file it reads, by extension (the ones a client bundle has; others esbuild reads itself). */
+const loaders: Record<string, esbuild.Loader> = {'.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.css': 'css', '.json': 'json'}
+
+/** Files that change how esbuild resolves and compiles the files in a folder. */
+const configFiles = ['package.json', 'tsconfig.json', 'jsconfig.json']
+
+const digest = (data: Uint8Array | string) => contentHash(data, 64)
+const missing = 'missing'
+
+/**
+ * What a client build depends on besides esbuild and its options, each with
+ * the hash of its contents: every file esbuild read (as it read it), the
+ * names in each of their folders (a new `popover.js` beside `popover.ts`
+ * would be resolved instead), and the `package.json` and `tsconfig.json` of
+ * their folders and every folder above (fields that change resolution and
+ * compilation).
+ */
+async function clientInputs(read: Map<string, string>): Promise<Array<[string, string]>> {
+  const entries = new Map<string, string>()
+  for (const [file, hash] of read) entries.set(`file:${file}`, hash)
+  const folders = new Set([...read.keys()].map((file) => path.dirname(file)))
+  for (const folder of folders) entries.set(`names:${folder}`, digest(JSON.stringify((await fs.readdir(folder)).sort())))
+  const above = new Set<string>()
+  for (let folder of folders) {
+    for (;;) {
+      above.add(folder)
+      const parent = path.dirname(folder)
+      if (parent === folder) break
+      folder = parent
+    }
+  }
+  for (const folder of above) {
+    for (const name of configFiles) {
+      const file = path.join(folder, name)
+      entries.set(`file:${file}`, await fs.readFile(file).then(digest, () => missing))
+    }
+  }
+  return [...entries]
+}
+
+/** Whether an entry of `clientInputs` still has the same hash. */
+async function sameInput([key, hash]: [string, string]): Promise<boolean> {
+  if (key.startsWith('names:')) return digest(JSON.stringify((await fs.readdir(key.slice(6)).catch(() => [])).sort())) === hash
+  return (await fs.readFile(key.slice(5)).then(digest, () => missing)) === hash
+}
+
 /**
  * Build the client script and stylesheets with esbuild, with content-hashed
- * names, or read them from `cacheDir` when esbuild, the options and every
- * file the last build read (by contents) are the same: starting esbuild's
- * service and building took some 100 ms of every build, for the same bytes.
- * A kept build that cannot be read or written is only a miss.
+ * names, or read them from `cacheDir` when esbuild, the options and
+ * everything the last build depended on (see `clientInputs`) are the same:
+ * starting esbuild's service and building took some 100 ms of every build,
+ * for the same bytes. esbuild is handed the files as they were hashed, so an
+ * edit during a build cannot be kept as built. A kept build that cannot be
+ * read or written is only a miss.
  */
 export async function makeClientAssets(cacheDir: string): Promise<OutputFile[]> {
   const favicon = await fs.readFile(path.join(templates, 'favicon.svg'))
   const faviconFile = {path: `assets/favicon.${contentHash(favicon, 8)}.svg`, contents: new Uint8Array(favicon)}
   const recipe = JSON.stringify([esbuild.version, clientBuild])
   const keptPath = path.join(cacheDir, 'client.json')
-  const digest = async (file: string) => contentHash(await fs.readFile(file), 64)
   try {
     const kept = JSON.parse(await fs.readFile(keptPath, 'utf8')) as KeptClient
-    if (kept.recipe === recipe && kept.inputs.length > 0) {
-      const same = await Promise.all(kept.inputs.map(async ([file, hash]) => (await digest(file)) === hash))
-      if (same.every(Boolean)) return [...kept.files.map(([file, data]) => ({path: file, contents: new Uint8Array(Buffer.from(data, 'base64'))})), faviconFile]
+    if (kept.recipe === recipe && kept.inputs.length > 0 && (await Promise.all(kept.inputs.map(sameInput))).every(Boolean)) {
+      return [...kept.files.map(([file, data]) => ({path: file, contents: new Uint8Array(Buffer.from(data, 'base64'))})), faviconFile]
     }
   } catch {
     // Not kept, or not readable: built below.
   }
-  const result = await esbuild.build(clientBuild)
+  const read = new Map<string, string>()
+  const recorder: esbuild.Plugin = {
+    name: 'twofold-inputs',
+    setup(build) {
+      build.onLoad({filter: /.*/, namespace: 'file'}, async (args) => {
+        const loader = loaders[path.extname(args.path)]
+        if (!loader) return undefined
+        const contents = await fs.readFile(args.path)
+        read.set(args.path, digest(contents))
+        return {contents, loader}
+      })
+    }
+  }
+  const result = await esbuild.build({...clientBuild, plugins: [recorder]})
   const files = result.outputFiles.map((f) => ({path: `assets/${path.basename(f.path)}`, contents: f.contents}))
   try {
-    // esbuild names the inputs relative to the working directory.
-    const inputs = await Promise.all(Object.keys(result.metafile.inputs).map(async (input) => [path.resolve(input), await digest(path.resolve(input))] as [string, string]))
-    const kept: KeptClient = {recipe, inputs, files: files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])}
+    // A file esbuild read itself (another kind than those in `loaders`) is not known as it was read: not kept.
+    if (Object.keys(result.metafile.inputs).some((input) => !read.has(path.resolve(input)))) return [...files, faviconFile]
+    const kept: KeptClient = {recipe, inputs: await clientInputs(read), files: files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])}
     await fs.mkdir(cacheDir, {recursive: true})
     const temporary = `${keptPath}.${process.pid}.tmp`
     await fs.writeFile(temporary, JSON.stringify(kept))
