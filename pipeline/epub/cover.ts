@@ -10,6 +10,7 @@
  * resvg itself, so wrapping matches what is drawn.
  */
 import {createHash} from 'node:crypto'
+import {statSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import path from 'node:path'
@@ -193,15 +194,13 @@ export function renderCoverPng(meta: BookMeta, size: {width: number; height: num
   let png = pngs.get(memo)
   if (!png) {
     const file = path.join(keptIn, `${createHash('sha256').update(JSON.stringify([drawing, svg])).digest('hex').slice(0, 32)}.png`)
-    png = fs.readFile(file).then(
-      (kept) => new Uint8Array(kept.buffer, kept.byteOffset, kept.byteLength),
-      async () => {
-        const rendered = await renderAsync(svg, renderOptions)
-        const made = await encodePng(rendered.pixels, rendered.width, rendered.height)
-        await keep(keptIn, file, made).catch(() => {})
-        return made
-      }
-    )
+    png = readKept(file).then(async (kept) => {
+      if (kept) return kept
+      const rendered = await renderAsync(svg, renderOptions)
+      const made = await encodePng(rendered.pixels, rendered.width, rendered.height)
+      await keep(keptIn, file, made).catch(() => {})
+      return made
+    })
     // A few sizes of one cover; an edited title makes another, and old ones go.
     if (pngs.size >= 8) pngs.clear()
     pngs.set(memo, png)
@@ -219,25 +218,48 @@ const coversDir = fileURLToPath(new URL('../../node_modules/.cache/twofold/cover
 /** How many covers are kept there (those made last). */
 const keptCovers = 16
 
-/** What draws an SVG into a PNG, besides the SVG: resvg's and the fonts' versions, the options, the PNG encoder. */
+/**
+ * What draws an SVG into a PNG, besides the SVG: resvg's and the fonts' versions, the options, zlib's
+ * version, and this code (its file: the command's bundle is named by the hash of its contents; a source
+ * file run through tsx by its size and time).
+ */
 const drawing = JSON.stringify([
   require('@resvg/resvg-js/package.json').version,
   require('@expo-google-fonts/literata/package.json').version,
   renderOptions,
-  encodePng.toString()
+  process.versions.zlib,
+  codeIdentity()
 ])
 
-/** Write `png` to `file` in one rename, and remove all but the `keptCovers` newest covers. */
+function codeIdentity(): string {
+  const file = fileURLToPath(import.meta.url)
+  const stat = statSync(file, {throwIfNoEntry: false})
+  return `${file}\u0000${stat?.size}\u0000${stat?.mtimeMs}`
+}
+
+/** A kept cover: the SHA-1 of the PNG, then the PNG; undefined when missing or damaged. Used covers are touched, so pruning spares them. */
+async function readKept(file: string): Promise<Uint8Array | undefined> {
+  const kept = await fs.readFile(file).catch(() => undefined)
+  if (!kept || kept.length < 20) return undefined
+  const png = kept.subarray(20)
+  if (!createHash('sha1').update(png).digest().equals(kept.subarray(0, 20))) return undefined
+  const now = new Date()
+  fs.utimes(file, now, now).catch(() => {})
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
+}
+
+/** Write `png` to `file` in one rename, and remove all but the `keptCovers` covers used last (and files a killed build left). */
 async function keep(dir: string, file: string, png: Uint8Array): Promise<void> {
   await fs.mkdir(dir, {recursive: true})
   const temporary = `${file}.${process.pid}.tmp`
-  await fs.writeFile(temporary, png)
+  await fs.writeFile(temporary, Buffer.concat([createHash('sha1').update(png).digest(), png]))
   await fs.rename(temporary, file)
-  const names = (await fs.readdir(dir)).filter((name) => name.endsWith('.png'))
-  if (names.length <= keptCovers) return
-  const times = await Promise.all(names.map(async (name) => ({name, time: (await fs.stat(path.join(dir, name))).mtimeMs})))
-  times.sort((a, b) => b.time - a.time)
-  for (const old of times.slice(keptCovers)) await fs.rm(path.join(dir, old.name), {force: true})
+  const names = await fs.readdir(dir)
+  const times = await Promise.all(names.map(async (name) => ({name, time: (await fs.stat(path.join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0})))
+  const stale = Date.now() - 60 * 60 * 1000
+  for (const {name, time} of times) if (name.endsWith('.tmp') && time < stale) await fs.rm(path.join(dir, name), {force: true})
+  const covers = times.filter(({name}) => name.endsWith('.png')).sort((a, b) => b.time - a.time)
+  for (const old of covers.slice(keptCovers)) await fs.rm(path.join(dir, old.name), {force: true})
 }
 
 /**
