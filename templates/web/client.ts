@@ -132,8 +132,13 @@ function setup(): void {
   for (const section of sections) {
     section.inside = isInside(section)
     // Scrollama reports a crossing a frame or more after it happened: by then a jump (a Tab into
-    // another step, a link) may have moved the page on, so the step under the line now wins.
-    section.scroller.setup({step: section.steps, offset: `${section.line}px`}).onStepEnter(({element}) => showStep(section.element, currentStep(section) ?? element))
+    // another step, a link) may have moved the page on, so the step under the line now wins, unless the
+    // reported step is under it too (two steps touch there).
+    section.scroller.setup({step: section.steps, offset: `${section.line}px`}).onStepEnter(({element}) => {
+      const box = element.getBoundingClientRect()
+      const under = box.top <= section.line && box.bottom >= section.line
+      showStep(section.element, under ? element : (currentStep(section) ?? element))
+    })
   }
   window.addEventListener('hashchange', showTarget)
 
