@@ -43,6 +43,7 @@ import {fileURLToPath} from 'node:url'
 import type {Root} from 'mdast'
 import type {FormattedNote, Formatter, NoteForms} from './citations/formatter.js'
 import type {ZipStore} from './epub/zip.js'
+import {abandoned, sealed, unsealed, writeKept} from './kept.js'
 import type {ChapterSource, LoadedBook} from './load.js'
 import type {Chapter} from './types.js'
 
@@ -101,15 +102,14 @@ export class BuildCache {
       } catch {
         return undefined
       }
-      const bytes = kept.subarray(20)
-      if (kept.length < 20 || !createHash('sha1').update(bytes).digest().equals(kept.subarray(0, 20))) return undefined
-      this.stats.zipEntries++
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      const bytes = unsealed(kept)
+      if (bytes) this.stats.zipEntries++
+      return bytes
     },
     set: (key, compressed) => {
       const name = this.zipName(key)
       ;(this.zipUsed ??= new Set()).add(name)
-      this.write(path.join(this.dir, 'zip', name), Buffer.concat([createHash('sha1').update(compressed).digest(), compressed]))
+      this.write(path.join(this.dir, 'zip', name), sealed(compressed))
     }
   }
 
@@ -244,15 +244,7 @@ export class BuildCache {
   /** Write `text` to `target` in one rename, on the side. */
   private write(target: string, text: string | Uint8Array, done?: () => void): void {
     this.made ??= fs.mkdir(path.join(this.dir, 'zip'), {recursive: true})
-    const temporary = `${target}.${process.pid}.${this.writes.length}.tmp`
-    this.writes.push(
-      this.made
-        .then(async () => {
-          await fs.writeFile(temporary, text)
-          await fs.rename(temporary, target)
-        })
-        .then(done, () => fs.rm(temporary, {force: true}).catch(() => {}))
-    )
+    this.writes.push(this.made.then(() => writeKept(target, text)).then(done, () => {}))
   }
 
   /** Wait for the entries being written (errors are ignored: a missing entry is a miss). */
@@ -294,11 +286,10 @@ export class BuildCache {
  * was stopped long ago (killed: nothing else removes them).
  */
 async function removeUnwanted(dir: string, wanted: ReadonlySet<string>): Promise<void> {
-  const stale = Date.now() - 60 * 60 * 1000
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
     if (wanted.has(name)) continue
     const file = path.join(dir, name)
-    if (name.endsWith('.tmp') && ((await fs.stat(file).catch(() => undefined))?.mtimeMs ?? 0) > stale) continue
+    if (name.endsWith('.tmp') && !abandoned(name, (await fs.stat(file).catch(() => undefined))?.mtimeMs ?? 0)) continue
     await fs.rm(file, {force: true})
   }
 }

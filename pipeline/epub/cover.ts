@@ -20,6 +20,7 @@ import zlib from 'node:zlib'
 import {Resvg, renderAsync, type ResvgRenderOptions} from '@resvg/resvg-js'
 import type {BookMeta} from '../types.js'
 import {labelsFor} from '../labels.js'
+import {abandoned, sealed, unsealed, writeKept} from '../kept.js'
 
 const require = createRequire(import.meta.url)
 
@@ -240,24 +241,20 @@ function codeIdentity(): string {
 /** A kept cover: the SHA-1 of the PNG, then the PNG; undefined when missing or damaged. Used covers are touched, so pruning spares them. */
 async function readKept(file: string): Promise<Uint8Array | undefined> {
   const kept = await fs.readFile(file).catch(() => undefined)
-  if (!kept || kept.length < 20) return undefined
-  const png = kept.subarray(20)
-  if (!createHash('sha1').update(png).digest().equals(kept.subarray(0, 20))) return undefined
+  const png = kept && unsealed(kept)
+  if (!png) return undefined
   const now = new Date()
   fs.utimes(file, now, now).catch(() => {})
-  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
+  return png
 }
 
 /** Write `png` to `file` in one rename, and remove all but the `keptCovers` covers used last (and files a killed build left). */
 async function keep(dir: string, file: string, png: Uint8Array): Promise<void> {
   await fs.mkdir(dir, {recursive: true})
-  const temporary = `${file}.${process.pid}.tmp`
-  await fs.writeFile(temporary, Buffer.concat([createHash('sha1').update(png).digest(), png]))
-  await fs.rename(temporary, file)
+  await writeKept(file, sealed(png))
   const names = await fs.readdir(dir)
   const times = await Promise.all(names.map(async (name) => ({name, time: (await fs.stat(path.join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0})))
-  const stale = Date.now() - 60 * 60 * 1000
-  for (const {name, time} of times) if (name.endsWith('.tmp') && time < stale) await fs.rm(path.join(dir, name), {force: true})
+  for (const {name, time} of times) if (abandoned(name, time)) await fs.rm(path.join(dir, name), {force: true})
   const covers = times.filter(({name}) => name.endsWith('.png')).sort((a, b) => b.time - a.time)
   for (const old of covers.slice(keptCovers)) await fs.rm(path.join(dir, old.name), {force: true})
 }

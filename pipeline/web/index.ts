@@ -21,6 +21,7 @@ import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
 import {formatSize, labelsFor} from '../labels.js'
 import {htmlSerializer} from '../html.js'
+import {writeKept} from '../kept.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/web')
 /** rehype-stringify's HTML, with its default settings (see ../html.ts). */
@@ -103,7 +104,7 @@ async function clientInputs(read: Map<string, string>): Promise<Array<[string, s
   const entries = new Map<string, string>()
   for (const [file, hash] of read) entries.set(`file:${file}`, hash)
   const folders = new Set([...read.keys()].map((file) => path.dirname(file)))
-  for (const folder of folders) entries.set(`names:${folder}`, digest(JSON.stringify((await fs.readdir(folder)).sort())))
+  for (const folder of folders) entries.set(`names:${folder}`, await inputHash(`names:${folder}`))
   const above = new Set<string>()
   for (let folder of folders) {
     for (;;) {
@@ -115,17 +116,22 @@ async function clientInputs(read: Map<string, string>): Promise<Array<[string, s
   }
   for (const folder of above) {
     for (const name of configFiles) {
-      const file = path.join(folder, name)
-      entries.set(`file:${file}`, await fs.readFile(file).then(digest, () => missing))
+      const key = `file:${path.join(folder, name)}`
+      entries.set(key, await inputHash(key))
     }
   }
   return [...entries]
 }
 
+/** The hash of an entry of `clientInputs` now: `names:<folder>`, the names in a folder; `file:<file>`, a file's contents. */
+async function inputHash(key: string): Promise<string> {
+  if (key.startsWith('names:')) return digest(JSON.stringify((await fs.readdir(key.slice(6)).catch(() => [])).sort()))
+  return fs.readFile(key.slice(5)).then(digest, () => missing)
+}
+
 /** Whether an entry of `clientInputs` still has the same hash. */
 async function sameInput([key, hash]: [string, string]): Promise<boolean> {
-  if (key.startsWith('names:')) return digest(JSON.stringify((await fs.readdir(key.slice(6)).catch(() => [])).sort())) === hash
-  return (await fs.readFile(key.slice(5)).then(digest, () => missing)) === hash
+  return (await inputHash(key)) === hash
 }
 
 /**
@@ -170,9 +176,7 @@ export async function makeClientAssets(cacheDir: string): Promise<OutputFile[]> 
     if (Object.keys(result.metafile.inputs).some((input) => !read.has(path.resolve(input)))) return [...files, faviconFile]
     const kept: KeptClient = {recipe, inputs: await clientInputs(read), files: files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])}
     await fs.mkdir(cacheDir, {recursive: true})
-    const temporary = `${keptPath}.${process.pid}.tmp`
-    await fs.writeFile(temporary, JSON.stringify(kept))
-    await fs.rename(temporary, keptPath)
+    await writeKept(keptPath, JSON.stringify(kept))
   } catch {
     // A read-only install builds them each time.
   }
