@@ -441,10 +441,11 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     timings.parse = performance.now() - t - timings.assets! - timings.epub! - timings.web! - timings.write!
     // Graphics read during the parse were added to `loaded.files` by the registry.
     for (const file of loaded.files) if (!files.includes(file)) files.push(file)
-    const cached = cache && {chapters: cache.stats.hits, notes: cache.stats.notes, zipEntries: 0}
+    // What came from the cache, as it stands when the build returns.
+    const cached = () => cache && {chapters: cache.stats.hits, notes: cache.stats.notes, zipEntries: cache.stats.zipEntries}
     if (!book || !renderers || failed()) {
       await staged.abort()
-      return {ok: false, files, timings, cached}
+      return {ok: false, files, timings, cached: cached()}
     }
 
     const [web, epub] = await renderers
@@ -468,14 +469,13 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     await staged.commit()
     timings.write! += performance.now() - t
     timings.total = performance.now() - started
-    if (cached) cached.zipEntries = cache?.stats.zipEntries ?? 0
     return {
       ok: true,
       files,
       book,
       outputs: {web: [...written(webFiles), ...pages.map((page) => ({path: page.path, size: page.size + navigation.byteLength - page.footer.html.byteLength}))], epub: {path: path.join(outDir, epubName), size: epubData.byteLength}},
       timings,
-      cached
+      cached: cached()
     }
   }
 }
