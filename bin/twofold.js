@@ -7,7 +7,7 @@ import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const entry = path.join(root, 'pipeline/cli.ts')
+const entry = path.join(root, 'pipeline/cli/index.ts')
 
 async function load() {
   if (process.env.TWOFOLD_TSX !== '1') {

@@ -97,7 +97,7 @@ async function floorParser(syntax: boolean): Promise<(text: string) => unknown> 
     const processor = unified().use(remarkParse)
     return (text) => processor.parse(text)
   }
-  const {createProcessor} = await import('../pipeline/parse.js')
+  const {createProcessor} = await import('../pipeline/parse/processor.js')
   const none = {get: async () => undefined, has: () => false, names: () => []}
   const processor = createProcessor({graphics: none as never, references: new Map()})
   return (text) => processor.parse(text)
@@ -139,8 +139,8 @@ async function parseFloor(book: string): Promise<ParseFloor> {
 /** In a child process: one full build, without the build cache (and optionally an incremental rebuild after editing one chapter). */
 async function child(book: string, out: string, incremental: boolean, floor: boolean): Promise<void> {
   const {build} = await import('../pipeline/build.js')
-  const {BuildSession} = await import('../pipeline/session.js')
-  const {lastParallel, workerBundle, workerCount} = await import('../pipeline/parallel.js')
+  const {BuildSession} = await import('../pipeline/output/session.js')
+  const {lastParallel, workerBundle, workerCount} = await import('../pipeline/parse/parallel.js')
   const {citationWorkerBundle} = await import('../pipeline/citations/worker.js')
   // The worker threads' code, like the rest of Twofold's, is ready before the clock starts (made once per code change).
   if (workerCount() > 0) await workerBundle().catch(() => undefined)

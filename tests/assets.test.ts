@@ -13,7 +13,7 @@ import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import {unified} from 'unified'
 import {describe, expect, it} from 'vitest'
-import {wordCount} from '../pipeline/assets.js'
+import {wordCount} from '../pipeline/render/assets.js'
 import {root} from './helpers/fixture-book.js'
 
 const spec = createRequire(import.meta.url)('commonmark-spec') as {tests: Array<{markdown: string; number: number}>}

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {makeClientAssets} from '../pipeline/web/index.js'
+import {makeClientAssets} from '../pipeline/render/web/index.js'
 
 let dir: string
 beforeAll(async () => {

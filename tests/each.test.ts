@@ -1,6 +1,6 @@
 /** `eachAtMost`: every item once, never more than the limit under way, and after a failure no new start. */
 import {expect, it} from 'vitest'
-import {eachAtMost} from '../pipeline/each.js'
+import {eachAtMost} from '../pipeline/output/each.js'
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1))
 

@@ -10,7 +10,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import {Resvg} from '@resvg/resvg-js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {coverAlt, coverFontFiles, coverSvg, renderCoverPng} from '../pipeline/epub/cover.js'
+import {coverAlt, coverFontFiles, coverSvg, renderCoverPng} from '../pipeline/render/epub/cover.js'
 import type {BookMeta} from '../pipeline/types.js'
 
 const meta: BookMeta = {

@@ -6,7 +6,7 @@ import {unified} from 'unified'
 import {VFile} from 'vfile'
 import {afterEach, expect, it, vi} from 'vitest'
 import {build} from '../pipeline/build.js'
-import {storeOf} from '../pipeline/write.js'
+import {storeOf} from '../pipeline/output/write.js'
 import {root} from './helpers/fixture-book.js'
 
 afterEach(() => {

@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildResult} from '../pipeline/build.js'
-import {BuildSession} from '../pipeline/session.js'
+import {BuildSession} from '../pipeline/output/session.js'
 import {root} from './helpers/fixture-book.js'
 import {treeHash} from './helpers/tree-hash.js'
 

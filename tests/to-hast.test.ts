@@ -7,7 +7,7 @@ import remarkParse from 'remark-parse'
 import {unified} from 'unified'
 import {expect, it} from 'vitest'
 import {parseBook} from '../pipeline/build.js'
-import {rootToHast} from '../pipeline/to-hast.js'
+import {rootToHast} from '../pipeline/render/to-hast.js'
 import {root} from './helpers/fixture-book.js'
 
 const commonmark = createRequire(import.meta.url)('commonmark-spec') as {tests: Array<{markdown: string}>}

@@ -5,7 +5,7 @@ import {fromMarkdown} from 'mdast-util-from-markdown'
 import type {Node, Parent} from 'unist'
 import {SKIP as librarySkip, visit as libraryVisit} from 'unist-util-visit'
 import {describe, expect, it} from 'vitest'
-import {EXIT, SKIP, findAndReplace, visit} from '../pipeline/visit.js'
+import {EXIT, SKIP, findAndReplace, visit} from '../pipeline/parse/visit.js'
 
 const markdown = `# Title *one*
 

@@ -11,7 +11,7 @@ import {toString} from 'mdast-util-to-string'
 import type {VFile} from 'vfile'
 import type {ChapterMeta} from '../types.js'
 import {error, pointAt} from '../messages.js'
-import {hasErrorFor, readYamlFields, type FieldSpec} from '../yaml-fields.js'
+import {hasErrorFor, readYamlFields, type FieldSpec} from '../book/yaml-fields.js'
 
 const source = 'remark-chapter-meta'
 const schema: Record<string, FieldSpec> = {

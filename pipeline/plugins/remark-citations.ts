@@ -21,7 +21,7 @@
 import type {Nodes, Paragraph, Parents, PhrasingContent, Root, Text} from 'mdast'
 import type {RegExpMatchObject} from 'mdast-util-find-and-replace'
 import type {Position} from 'unist'
-import {SKIP, findAndReplace, visit} from '../visit.js'
+import {SKIP, findAndReplace, visit} from '../parse/visit.js'
 import type {VFile} from 'vfile'
 import {location} from 'vfile-location'
 import type {TextDirective} from 'mdast-util-directive'

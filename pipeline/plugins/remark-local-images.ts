@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type {Definition, Image, Root} from 'mdast'
-import {visit} from '../visit.js'
+import {visit} from '../parse/visit.js'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
 

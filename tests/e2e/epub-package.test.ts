@@ -12,7 +12,7 @@ import path from 'node:path'
 import {promisify} from 'node:util'
 import {beforeAll, describe, expect, inject, it} from 'vitest'
 import YAML from 'yaml'
-import {uuidV5} from '../../pipeline/epub/index.js'
+import {uuidV5} from '../../pipeline/render/epub/index.js'
 import {elements, openEpub, text, type Epub} from '../helpers/epub-package.js'
 import {root} from '../helpers/fixture-book.js'
 

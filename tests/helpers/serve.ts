@@ -8,7 +8,7 @@ import http from 'node:http'
 import path from 'node:path'
 import type {AddressInfo} from 'node:net'
 import zlib from 'node:zlib'
-import {types} from '../../pipeline/dev.js'
+import {types} from '../../pipeline/cli/dev.js'
 
 /** Serve `root`; resolves to the base URL and a close function. */
 export async function serve(root: string, options: {asHost?: boolean} = {}): Promise<{url: string; close: () => Promise<void>}> {

@@ -18,9 +18,9 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {Resvg, renderAsync, type ResvgRenderOptions} from '@resvg/resvg-js'
-import type {BookMeta} from '../types.js'
-import {labelsFor} from '../labels.js'
-import {abandoned, sealed, unsealed, writeKept} from '../kept.js'
+import type {BookMeta} from '../../types.js'
+import {labelsFor} from '../../labels.js'
+import {abandoned, sealed, unsealed, writeKept} from '../../output/kept.js'
 
 const require = createRequire(import.meta.url)
 
@@ -214,7 +214,7 @@ export function renderCoverPng(meta: BookMeta, size: {width: number; height: num
 const renderOptions: ResvgRenderOptions = {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}
 
 /** Where covers are kept between processes (by their SVG and what draws it): `node_modules/.cache/twofold/covers/`. */
-const coversDir = fileURLToPath(new URL('../../node_modules/.cache/twofold/covers/', import.meta.url))
+const coversDir = fileURLToPath(new URL('../../../node_modules/.cache/twofold/covers/', import.meta.url))
 
 /** How many covers are kept there (those made last). */
 const keptCovers = 16

@@ -9,6 +9,7 @@
  * Reading order (the spine): cover, title page, contents (the nav), chapters,
  * then the back matter (notes, sources). The nav's landmarks follow it.
  */
+import type {Doc} from './doc.js'
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -16,21 +17,21 @@ import {fileURLToPath} from 'node:url'
 import {EPub as EPubClass} from 'epub-gen-memory'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
-import {chapterHref, slugsByFileName} from '../plugins/remark-links.js'
+import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {rootToHast} from '../to-hast.js'
-import {visit} from '../visit.js'
+import {visit} from '../../parse/visit.js'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
-import {tightenNoteSpace} from '../citations/places.js'
-import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
-import type {Book, BookMeta, Chapter} from '../types.js'
+import {tightenNoteSpace} from '../../citations/places.js'
+import {bookContext, placeContext, type ChapterCache} from '../../output/chapter-cache.js'
+import type {Book, BookMeta, Chapter} from '../../types.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
 import {packZip, type ZipSource, type ZipStore} from './zip.js'
-import {labelsFor, primaryLanguage, type Labels} from '../labels.js'
+import {labelsFor, primaryLanguage, type Labels} from '../../labels.js'
 import {htmlSerializer} from '../html.js'
 
-const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/epub')
+const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/epub')
 /** rehype-stringify's XHTML (see ../html.ts). */
 const xhtml = htmlSerializer({
   closeSelfClosing: true,
@@ -55,30 +56,6 @@ export interface EpubOptions {
   zip?: ZipStore | undefined
 }
 
-/**
- * One content document handed to the packer. `body` is finished XHTML; the
- * packer's own `content` (HTML it would sanitise, turning empty alt text into
- * "image-placeholder") is always handed over empty.
- */
-export interface Doc {
-  id: string
-  title: string
-  filename: string
-  content: string
-  body: string
-  /** `epub:type` of the `<body>`: `frontmatter`, `bodymatter` or `backmatter`. */
-  bodyType: string
-  /** In the spine before the contents page (cover, title page). */
-  beforeToc: boolean
-  excludeFromToc: boolean
-  properties?: string
-  /**
-   * Landmark in the nav. Default: none in the front matter, `bodymatter` for
-   * the first chapter, and for back matter the `epub:type` of its first
-   * section (`endnotes`, `bibliography`, …).
-   */
-  landmark?: {type: string; title: string}
-}
 
 /** An image or other file of the EPUB besides the content documents. */
 interface Asset {

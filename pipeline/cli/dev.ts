@@ -18,10 +18,10 @@ import fsp from 'node:fs/promises'
 import http from 'node:http'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {build} from './build.js'
-import {crashed, summary} from './cli.js'
-import {countLine, formatMessages, isInteractive} from './messages.js'
-import {BuildSession} from './session.js'
+import {build} from '../build.js'
+import {crashed, summary} from './report.js'
+import {countLine, formatMessages, isInteractive} from '../messages.js'
+import {BuildSession} from '../output/session.js'
 
 /** Options of the dev server. */
 export interface DevOptions {
@@ -51,7 +51,7 @@ interface BuildReport {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const bin = path.resolve(here, '../bin/twofold.js')
+const bin = path.resolve(here, '../../bin/twofold.js')
 
 /** Content types of the files a build writes, by extension (the dev server's, and the test and check servers'). */
 export const types: Record<string, string> = {
@@ -296,8 +296,8 @@ export async function dev(options: DevOptions): Promise<number> {
   }
   const watchers = [
     fs.watch(bookDir, {recursive: true}, changed(false)),
-    fs.watch(path.resolve(here, '../templates'), {recursive: true}, changed(true)),
-    fs.watch(here, {recursive: true}, changed(true))
+    fs.watch(path.resolve(here, '../../templates'), {recursive: true}, changed(true)),
+    fs.watch(path.resolve(here, '..'), {recursive: true}, changed(true))
   ]
 
   await new Promise<void>((resolve) => {

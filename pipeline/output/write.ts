@@ -26,7 +26,7 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type {OutputFile} from './types.js'
+import type {OutputFile} from '../types.js'
 
 /** A problem with the output directory itself (not with the book): printed without a stack. */
 export class OutputError extends Error {

@@ -9,7 +9,7 @@ import type {Heading, Image, Link} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {BookAssets} from '../assets.js'
 import {remoteImage} from '../to-hast.js'
-import type {Book, ScrollySection} from '../types.js'
+import type {Book, ScrollySection} from '../../types.js'
 import {epubCitation, epubContested} from './notes.js'
 
 /** What the handlers need to know about the document they render. */

@@ -5,7 +5,7 @@
  */
 import {contentHash} from '../assets.js'
 import {coverAlt, renderCoverPng} from '../epub/cover.js'
-import type {BookMeta, OutputFile} from '../types.js'
+import type {BookMeta, OutputFile} from '../../types.js'
 
 /** Size of the image: what Facebook, LinkedIn, Mastodon and others crop to. */
 export const ogImageSize = {width: 1200, height: 630} as const

@@ -5,7 +5,7 @@
 import {isMap, isScalar, isSeq, parseDocument, type Document} from 'yaml'
 import type {Position} from 'unist'
 import type {VFile} from 'vfile'
-import {error, positionAt, warn} from './messages.js'
+import {error, positionAt, warn} from '../messages.js'
 
 /** How one field is checked. */
 export interface FieldSpec {

@@ -29,10 +29,10 @@ import type {Root} from 'mdast'
 import type {Data, VFile} from 'vfile'
 import type {VFileMessage} from 'vfile-message'
 import {ChapterCache} from './chapter-cache.js'
-import type {Bibliography} from './citations/bibliography.js'
-import type {Formatter} from './citations/formatter.js'
-import type {ChapterSource, LoadedBook} from './load.js'
-import type {Chapter, OutputFile} from './types.js'
+import type {Bibliography} from '../citations/bibliography.js'
+import type {Formatter} from '../citations/formatter.js'
+import type {ChapterSource, LoadedBook} from '../book/load.js'
+import type {Chapter, OutputFile} from '../types.js'
 
 /** Keys of `file.data` that the loader sets (not cached: they come with the file). */
 const loaderKeys = new Set(['number', 'slug', 'bookDir'])

@@ -15,7 +15,7 @@
 import {createHash} from 'node:crypto'
 import {promisify} from 'node:util'
 import zlib from 'node:zlib'
-import {eachAtMost} from '../each.js'
+import {eachAtMost} from '../../output/each.js'
 
 /** One entry of the archive, in order. */
 export interface ZipSource {

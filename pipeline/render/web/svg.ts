@@ -6,8 +6,8 @@
 import type {Element as HastElement, ElementContent} from 'hast'
 import {s} from 'hastscript'
 import type {Element as XastElement} from 'xast'
-import type {Graphic, GraphicVariant} from '../types.js'
-import {svgElement} from '../figures/graphic.js'
+import type {Graphic, GraphicVariant} from '../../types.js'
+import {svgElement} from '../../figures/graphic.js'
 
 /**
  * The graphic as an inline `<svg>`, showing `state`, with its ids prefixed by

@@ -20,10 +20,10 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-hast'
-import {bookClaims, citedIn, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../citations/places.js'
-import type {Book, Chapter, Citation, ContestedClaim} from '../types.js'
-import type {Doc} from './index.js'
-import {labelsFor} from '../labels.js'
+import {bookClaims, citedIn, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../../citations/places.js'
+import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
+import type {Doc} from './doc.js'
+import {labelsFor} from '../../labels.js'
 
 /** File names of the back-matter documents: the notes of each chapter, the sources, the disagreements. */
 export function notesFileOf(chapter: Chapter): string {

@@ -17,12 +17,12 @@ import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {Worker} from 'node:worker_threads'
 import {VFileMessage} from 'vfile-message'
-import {bundle as makeBundle, temporaryBundleDir} from '../bin/bundle.js'
-import type {FormattedNote} from './citations/formatter.js'
-import type {ChapterSource, LoadedBook} from './load.js'
-import {createProcessor, parseChapter} from './parse.js'
+import {bundle as makeBundle, temporaryBundleDir} from '../../bin/bundle.js'
+import type {FormattedNote} from '../citations/formatter.js'
+import type {ChapterSource, LoadedBook} from '../book/load.js'
+import {createProcessor, parseChapter} from './processor.js'
 import {plainMessage, RecordingRegistry, type WorkerReply, type WorkerRequest} from './parse-worker.js'
-import type {Chapter, CslItem} from './types.js'
+import type {Chapter, CslItem} from '../types.js'
 
 /** Chapters a worker is given ahead: it parses one while the others wait in its queue. */
 const inHand = 3

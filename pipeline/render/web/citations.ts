@@ -21,9 +21,9 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-hast'
-import {bookClaims, citedIn, citingPlaces, inTextLabel, passageExcerpt, placesByKey, sourceAnchors, tightenNoteSpace} from '../citations/places.js'
-import type {Book, Chapter, Citation, ContestedClaim} from '../types.js'
-import {labelsFor} from '../labels.js'
+import {bookClaims, citedIn, citingPlaces, inTextLabel, passageExcerpt, placesByKey, sourceAnchors, tightenNoteSpace} from '../../citations/places.js'
+import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
+import {labelsFor} from '../../labels.js'
 
 /** File names of the book-wide pages. */
 export const sourcesPage = 'sources.html'

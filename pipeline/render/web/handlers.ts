@@ -9,10 +9,10 @@ import type {Heading, Image, Link} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {BookAssets} from '../assets.js'
 import {remoteImage} from '../to-hast.js'
-import type {Book, Graphic, ScrollySection} from '../types.js'
+import type {Book, Graphic, ScrollySection} from '../../types.js'
 import {webCitation, webContested} from './citations.js'
 import {inlineSvg} from './svg.js'
-import {labelsFor} from '../labels.js'
+import {labelsFor} from '../../labels.js'
 
 /** What the handlers need to know about the page they render. */
 export interface WebPageContext {

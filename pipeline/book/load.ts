@@ -6,12 +6,12 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {VFile} from 'vfile'
-import type {BookMeta, Graphic} from './types.js'
-import {hasLabels, labelledLanguages} from './labels.js'
-import {error, warn} from './messages.js'
+import type {BookMeta, Graphic} from '../types.js'
+import {hasLabels, labelledLanguages} from '../labels.js'
+import {error, warn} from '../messages.js'
 import {fieldValuePosition, readYamlFields, type FieldSpec} from './yaml-fields.js'
-import {graphicFromSvg} from './figures/graphic.js'
-import {generateGraphicSvgs} from './figures/generate.js'
+import {graphicFromSvg} from '../figures/graphic.js'
+import {generateGraphicSvgs} from '../figures/generate.js'
 
 const source = 'twofold-load'
 

@@ -9,21 +9,21 @@ import {fileURLToPath} from 'node:url'
 import * as esbuild from 'esbuild'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
-import {chapterHref, slugsByFileName} from '../plugins/remark-links.js'
+import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {rootToHast} from '../to-hast.js'
-import {page, type PageAssets} from '../../templates/web/page.js'
+import {page, type PageAssets} from '../../../templates/web/page.js'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
-import {tightenNoteSpace} from '../citations/places.js'
-import {bookContext, placeContext, type ChapterCache} from '../chapter-cache.js'
-import type {Book, Chapter, OutputFile} from '../types.js'
+import {tightenNoteSpace} from '../../citations/places.js'
+import {bookContext, placeContext, type ChapterCache} from '../../output/chapter-cache.js'
+import type {Book, Chapter, OutputFile} from '../../types.js'
 import {backMatterLinks, disagreementsPage, footerNav, listLater, sourcesPage, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
-import {formatSize, labelsFor} from '../labels.js'
+import {formatSize, labelsFor} from '../../labels.js'
 import {htmlSerializer} from '../html.js'
-import {writeKept} from '../kept.js'
+import {writeKept} from '../../output/kept.js'
 
-const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/web')
+const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/web')
 /** rehype-stringify's HTML, with its default settings (see ../html.ts). */
 const html = htmlSerializer()
 

@@ -9,10 +9,10 @@
 import {parentPort} from 'node:worker_threads'
 import type {Root} from 'mdast'
 import {VFile} from 'vfile'
-import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
-import {GraphicRegistry} from './load.js'
-import {createProcessor, parseChapter} from './parse.js'
-import type {CslItem} from './types.js'
+import {createFormatter, loadBibliography, type Formatter} from '../citations/bibliography.js'
+import {GraphicRegistry} from '../book/load.js'
+import {createProcessor, parseChapter} from './processor.js'
+import type {CslItem} from '../types.js'
 
 /** What the main thread sends. */
 export type WorkerRequest =

@@ -22,7 +22,7 @@
  */
 import path from 'node:path'
 import type {Root} from 'mdast'
-import type {Book, Chapter} from './types.js'
+import type {Book, Chapter} from '../types.js'
 
 interface Entry {
   key: string

@@ -41,11 +41,11 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {Root} from 'mdast'
-import type {FormattedNote, Formatter, NoteForms} from './citations/formatter.js'
-import type {ZipStore} from './epub/zip.js'
+import type {FormattedNote, Formatter, NoteForms} from '../citations/formatter.js'
+import type {ZipStore} from '../render/epub/zip.js'
 import {abandoned, sealed, unsealed, writeKept} from './kept.js'
-import type {ChapterSource, LoadedBook} from './load.js'
-import type {Chapter} from './types.js'
+import type {ChapterSource, LoadedBook} from '../book/load.js'
+import type {Chapter} from '../types.js'
 
 /** Where a build keeps what it made, and what identifies the code that made it. */
 export interface BuildCacheOptions {

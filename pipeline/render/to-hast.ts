@@ -12,8 +12,8 @@ import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
 import type {Image, Root} from 'mdast'
 import {defaultHandlers, toHast, type Handler, type Options, type State} from 'mdast-util-to-hast'
-import {isRemoteUrl, remoteImageHref} from './plugins/remark-local-images.js'
-import {visit} from './visit.js'
+import {isRemoteUrl, remoteImageHref} from '../plugins/remark-local-images.js'
+import {visit} from '../parse/visit.js'
 
 /** `toHast(tree, options)` for a root (see the module comment). */
 export function rootToHast(tree: Root, options: Options = {}): HastRoot {

@@ -8,8 +8,8 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Nodes, Root} from 'mdast'
-import {visit} from './visit.js'
-import type {Book, Chapter, Graphic} from './types.js'
+import {visit} from '../parse/visit.js'
+import type {Book, Chapter, Graphic} from '../types.js'
 import {svgSize} from './web/svg.js'
 
 /** A short content hash for file names. */

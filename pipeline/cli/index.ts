@@ -1,0 +1,99 @@
+/**
+ * The `twofold` command line: `twofold build [bookDir] [--out dir] [--strict]`
+ * and `twofold dev`. Problems print one per line as
+ * `file:line:column  severity  reason  rule-id  source`; errors exit with
+ * code 1 and leave the previous output untouched. On a terminal, output is
+ * coloured and long builds show a progress line; in CI and in pipes it is
+ * plain text.
+ */
+import path from 'node:path'
+import {parseArgs} from 'node:util'
+import {build, type BuildResult} from '../build.js'
+import {crashed, progressLine, report} from './report.js'
+
+const usage = `Usage: twofold <command> [bookDir] [options]
+
+Commands:
+  build [bookDir]   Build the web story and the EPUB (default bookDir: chapters)
+  dev [bookDir]     Build, serve the web story on 127.0.0.1, rebuild on change
+
+Options:
+  --out <dir>       Output directory (default: dist)
+  --strict          Treat warnings as errors
+  --no-cache        Parse every chapter (build keeps parsed chapters in node_modules/.cache/twofold)
+  --port <n>        Port for dev (default: 4321; 0 picks a free one)
+  -h, --help        Show this help`
+
+
+/** How the command runs: `version` names its code (the bundle `bin/twofold.js` loaded), for the parse cache. */
+export interface MainOptions {
+  version?: string | undefined
+}
+
+/** Where `twofold build` keeps parsed chapters and notes (see ./build-cache.ts): `TWOFOLD_CACHE_DIR`, else in node_modules/.cache. */
+export function parseCacheDir(): string {
+  const wanted = process.env.TWOFOLD_CACHE_DIR
+  return wanted ? path.resolve(wanted) : path.resolve(import.meta.dirname, '../../node_modules/.cache/twofold/parses')
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: {type: 'string', default: 'dist'},
+        strict: {type: 'boolean', default: false},
+        'no-cache': {type: 'boolean', default: false},
+        port: {type: 'string', default: '4321'},
+        help: {type: 'boolean', short: 'h', default: false}
+      }
+    })
+  } catch (cause) {
+    process.stderr.write(`twofold: ${(cause as Error).message}\n\n${usage}\n`)
+    return 2
+  }
+  const [command, bookDir = 'chapters', ...rest] = parsed.positionals
+  if (parsed.values.help || !command) {
+    process.stdout.write(`${usage}\n`)
+    return command || parsed.values.help ? 0 : 2
+  }
+  if (rest.length > 0) {
+    process.stderr.write(`twofold: unexpected argument \`${rest[0]}\`\n\n${usage}\n`)
+    return 2
+  }
+  const port = Number(parsed.values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    process.stderr.write(`twofold: unexpected port \`${parsed.values.port}\`, expected a number from 0 to 65535\n`)
+    return 2
+  }
+  try {
+    if (command === 'build') {
+      const progress = progressLine(process.stderr)
+      let result: BuildResult
+      try {
+        // Without a bundle (sources run through tsx) there is no version to key the cache by, and no cache.
+        const cache = options.version && !parsed.values['no-cache'] && process.env.TWOFOLD_CACHE !== '0' ? {dir: parseCacheDir(), version: options.version} : undefined
+        result = await build({bookDir, outDir: parsed.values.out, strict: parsed.values.strict, onProgress: progress.update, cache})
+      } finally {
+        progress.done()
+      }
+      return report(result, parsed.values.out, parsed.values.strict)
+    }
+    if (command === 'dev') {
+      const {dev} = await import('./dev.js')
+      return await dev({bookDir, outDir: parsed.values.out, port, strict: parsed.values.strict})
+    }
+    if (command === '__dev-worker') {
+      // The build process of `twofold dev` (see pipeline/dev.ts); not for people.
+      const {devWorker} = await import('./dev.js')
+      return await devWorker({bookDir, outDir: parsed.values.out, strict: parsed.values.strict})
+    }
+  } catch (cause) {
+    return crashed(cause)
+  }
+  process.stderr.write(`twofold: unknown command \`${command}\`\n\n${usage}\n`)
+  return 2
+}

@@ -1,0 +1,97 @@
+/**
+ * What the command prints about a build: the messages, the one-screen
+ * summary, a progress line, and an exception that escaped.
+ */
+import path from 'node:path'
+import {wordCount} from '../render/assets.js'
+import type {BuildResult, ProgressListener} from '../build.js'
+import {countLine, formatMessages, isInteractive} from '../messages.js'
+import {OutputError} from '../output/write.js'
+
+/** Exit code of an internal error (EX_SOFTWARE). */
+export const internalErrorCode = 70
+
+/**
+ * Print an exception that escaped the build: an `OutputError` is a problem
+ * with the output directory (exit 1); anything else is a bug in Twofold
+ * (exit 70). Stacks print only with `TWOFOLD_DEBUG=1`.
+ */
+export function crashed(cause: unknown): number {
+  const debug = Boolean(process.env.TWOFOLD_DEBUG)
+  if (cause instanceof OutputError) {
+    process.stderr.write(`twofold: ${cause.message}\n`)
+    return 1
+  }
+  const message = cause instanceof Error ? cause.message : String(cause)
+  process.stderr.write(
+    debug && cause instanceof Error && cause.stack
+      ? `twofold: internal error: ${cause.stack}\n`
+      : `twofold: internal error: ${message.split('\n')[0]}\n  This is a bug in Twofold, not in the book: please report it with the input (TWOFOLD_DEBUG=1 shows where it happened).\n`
+  )
+  return internalErrorCode
+}
+
+/** Print messages and the summary of a build; returns the exit code. */
+export function report(result: BuildResult, outDir: string, strict = false): number {
+  const color = isInteractive(process.stderr)
+  const messages = formatMessages(result.files, {color})
+  if (messages) process.stderr.write(`${messages}\n${countLine(result.files, {color})}\n`)
+  if (!result.ok) {
+    process.stderr.write(`twofold: build failed${strict ? ' (--strict: warnings count as errors)' : ''}; ${outDir}/ was left as it was\n`)
+    return 1
+  }
+  process.stdout.write(`${summary(result, outDir)}\n`)
+  return 0
+}
+
+/** A one-screen summary of a successful build: what was built, how big, how long. */
+export function summary(result: BuildResult, outDir: string): string {
+  const book = result.book
+  if (!book || !result.outputs) return ''
+  let words = 0
+  let citations = 0
+  const images = new Set<string>()
+  for (const chapter of book.chapters) {
+    words += wordCount(chapter.tree)
+    citations += chapter.file.data.citations?.length ?? 0
+    for (const absolute of Object.values(chapter.file.data.images ?? {})) images.add(absolute)
+  }
+  const warnings = result.files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0)
+  const webBytes = result.outputs.web.reduce((n, f) => n + f.size, 0)
+  const staticFigures = result.outputs.web.filter((f) => f.path.startsWith('figures/')).length
+  const reused = result.cached?.chapters ? ` (${result.cached.chapters} of ${book.chapters.length} chapters unchanged, read from the cache)` : ''
+  return [
+    `twofold: built “${book.meta.title}” in ${((result.timings.total ?? 0) / 1000).toFixed(2)} s${reused}`,
+    `  chapters ${book.chapters.length}, words ${words}, citations ${citations}, graphics ${book.graphics.size} (${staticFigures} static figures), images ${images.size}, warnings ${warnings}`,
+    `  web  ${path.join(outDir, 'web')}/ (${result.outputs.web.length} files, ${size(webBytes)})`,
+    `  epub ${path.join(outDir, `${book.meta.ebook}.epub`)} (${size(result.outputs.epub.size)})`
+  ].join('\n')
+}
+
+function size(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}
+
+/**
+ * A progress line on `stream` when it is an interactive terminal (`parsing
+ * 37/100`), redrawn at most every 100 ms and shown only once a build has run
+ * for 300 ms; a no-op in CI and in pipes.
+ */
+export function progressLine(stream: NodeJS.WriteStream): {update: ProgressListener; done: () => void} {
+  if (!isInteractive(stream)) return {update: () => {}, done: () => {}}
+  const started = performance.now()
+  let last = 0
+  let shown = false
+  return {
+    update(phase, done, total) {
+      const now = performance.now()
+      if (now - started < 300 || (now - last < 100 && done !== total)) return
+      last = now
+      shown = true
+      stream.write(`\r\u001B[2K${phase}${total > 0 ? ` ${done}/${total}` : ''}…`)
+    },
+    done() {
+      if (shown) stream.write('\r\u001B[2K')
+    }
+  }
+}
