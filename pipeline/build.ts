@@ -1,50 +1,39 @@
 /**
- * A whole build: load the book, parse every chapter once, check the book as a
- * whole, render both targets from the same trees, and write them atomically.
+ * A whole build, the one path that `twofold build`, `twofold dev` and the
+ * bench all take: load the book, parse every chapter once (or read its parse
+ * from the cache), check the book as a whole, render both targets from the
+ * same trees, and write them atomically.
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type {VFile} from 'vfile'
-import {AssetCollector, collectAssets, releaseTree} from './render/assets.js'
-import {BuildCache, type BuildCacheOptions} from './output/build-cache.js'
-import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
-import {startCitationWorker, type CitationWorker} from './citations/worker.js'
-import {coverSize, warmCovers} from './render/epub/cover.js'
-import {epubRenderer, renderEpub} from './render/epub/index.js'
+import v8 from 'node:v8'
+import type {Root} from 'mdast'
+import type {Data, VFile} from 'vfile'
 import {loadBook, type ChapterSource, type LoadedBook} from './book/load.js'
+import {fieldValuePosition} from './book/yaml-fields.js'
+import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
+import type {FormattedNote, NoteForms} from './citations/formatter.js'
+import {startCitationWorker, type CitationWorker} from './citations/worker.js'
 import {error, hasErrors} from './messages.js'
-import {parallelThreshold, parseInParallel, warmUp, workerCount} from './parse/parallel.js'
+import {hashOf, type Store} from './output/store.js'
+import {checkOutput, writeAtomically} from './output/write.js'
 import {createProcessor, parseChapter} from './parse/processor.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
-import {checkLinks, LinkChecker, slugsByFileName} from './plugins/remark-links.js'
-import type {BuildSession} from './output/session.js'
-import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './types.js'
-import {backMatterPaths, renderWeb, webRenderer} from './render/web/index.js'
+import {checkLinks} from './plugins/remark-links.js'
+import {collectAssets} from './render/assets.js'
+import {coverSize, warmCovers} from './render/epub/cover.js'
+import {renderEpub} from './render/epub/index.js'
+import {renderWeb} from './render/web/index.js'
 import {ogImageSize} from './render/web/og-image.js'
-import {checkOutput, stageOutput, writeAtomically, type StagedOutput} from './output/write.js'
-import {fieldValuePosition} from './book/yaml-fields.js'
+import type {Book, BookMeta, Chapter, CslItem, Graphic} from './types.js'
 
 /**
  * Characters of Markdown from which a book's notes are formatted on a worker
- * thread. The worker spends about 0.7 s loading citeproc-js and setting up
- * the style and the bibliography before its first note; below some 20
- * chapters of 2,000 words the main thread parses faster than that and would
- * wait (measured: 10 chapters, 1.7 s alone, 1.9 s with the worker; 100
- * chapters, 5.2 s alone, 4.5 s with it).
+ * thread while the chapters are parsed. The worker spends about 0.7 s loading
+ * citeproc-js and setting up the style before its first note, so a small
+ * book is quicker without it.
  */
 export const citationWorkerThreshold = 300_000
-
-/** The citation worker for a book of `citationWorkerThreshold` characters of Markdown or more (see ./citations/worker.ts). */
-async function citationWorkerFor(loaded: LoadedBook, items: Map<string, CslItem>): Promise<CitationWorker | undefined> {
-  const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
-  if (!loaded.meta || size < citationWorkerThreshold) return undefined
-  return startCitationWorker(items, {style: loaded.meta.citationStyle, locale: loaded.meta.language, bookDir: loaded.dir})
-}
-
-/** Whether a build fails: an error on any of `files`, or with `strict`, any message. */
-function buildFailed(files: VFile[], strict: boolean | undefined): boolean {
-  return hasErrors(files) || (strict === true && files.some((f) => f.messages.length > 0))
-}
 
 /** Options of a build. */
 export interface BuildOptions {
@@ -53,26 +42,15 @@ export interface BuildOptions {
   /** Output directory: `<outDir>/web/` and `<outDir>/<ebook>.epub`. */
   outDir: string
   /** Working directory for relative paths in messages. Default `process.cwd()`. */
-  cwd?: string
+  cwd?: string | undefined
   /** Treat warnings as errors. */
-  strict?: boolean
+  strict?: boolean | undefined
   /** Fixed modification time (default: SOURCE_DATE_EPOCH, else the newest source file). */
-  modified?: Date
-  /** Keep parsed chapters between builds (dev server, benchmarks): unchanged chapters are not parsed again. */
-  session?: BuildSession | undefined
+  modified?: Date | undefined
+  /** The cache (see ./output/store.ts): parsed chapters, notes and EPUB entries are read from it and kept in it. */
+  store?: Store | undefined
   /** Called as the build goes (for a progress line). */
   onProgress?: ProgressListener | undefined
-  /** Worker threads that parse a large book (see ./parallel.ts). Default `workerCount()`; 0: the main thread alone. */
-  workers?: number | undefined
-  /**
-   * With a session that built the book before: write the web story first
-   * (with the last EPUB) and call this, then make and write the EPUB. The
-   * dev server reloads the page then. Each write is atomic, but a crash while
-   * the EPUB is made leaves the new web story with the last EPUB.
-   */
-  onPreview?: (() => void) | undefined
-  /** Keep parsed chapters and formatted notes on disk between builds, there (see ./build-cache.ts); used by the build without a session or parse workers (`streamedBuild`). */
-  cache?: BuildCacheOptions | undefined
 }
 
 /** Progress of a build: the phase, and for `parsing` how many chapters are done. */
@@ -80,10 +58,19 @@ export type ProgressListener = (phase: 'loading' | 'parsing' | 'rendering' | 'wr
 
 /** Options of `parseBook`. */
 export interface ParseBookOptions {
-  session?: BuildSession | undefined
+  store?: Store | undefined
   onProgress?: ProgressListener | undefined
-  /** Worker threads that parse a large book (see ./parallel.ts). Default `workerCount()`; 0: the main thread alone. */
-  workers?: number | undefined
+}
+
+/** A parsed, checked book: the book (when it could be made), every file that may carry messages, and where the time went. */
+export interface ParsedBook {
+  book: Book | undefined
+  files: VFile[]
+  timings: Record<string, number>
+  /** Chapters read from the cache instead of parsed. */
+  cachedChapters: number
+  /** The cache key of the book's notes (with a store). */
+  notesKey?: string | undefined
 }
 
 /** What a build produced. */
@@ -95,8 +82,8 @@ export interface BuildResult {
   /** What was written: the web story's files (relative to `web/`) and the EPUB, with their sizes in bytes. */
   outputs?: {web: WrittenFile[]; epub: WrittenFile}
   timings: Record<string, number>
-  /** With `cache`: the chapters read back instead of parsed, the notes read back instead of formatted, the EPUB's entries read back instead of compressed. */
-  cached?: {chapters: number; notes: number; zipEntries: number}
+  /** With a store: the chapters read back instead of parsed. */
+  cached?: {chapters: number}
 }
 
 /** A file a build wrote, and its size in bytes. */
@@ -105,62 +92,82 @@ export interface WrittenFile {
   size: number
 }
 
-/** Sizes of output files. */
-function written(files: OutputFile[]): WrittenFile[] {
-  return files.map((file) => ({path: file.path, size: typeof file.contents === 'string' ? Buffer.byteLength(file.contents) : file.contents.byteLength}))
+/** Build a book into `outDir`. Never throws for content problems: see `result.ok` and the messages on `result.files`. */
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const cwd = options.cwd ?? process.cwd()
+  const started = performance.now()
+  const outDir = path.resolve(cwd, options.outDir)
+  // Refuse an output directory that a build must not replace, before any work.
+  await checkOutput(outDir, [path.resolve(cwd, options.bookDir), cwd])
+  const {store, onProgress} = options
+  try {
+    const {book, files, timings, cachedChapters, notesKey: notes} = await parseBook(options.bookDir, cwd, {store, onProgress})
+    const cached = store ? {chapters: cachedChapters} : undefined
+    if (!book || hasErrors(files) || (options.strict === true && files.some((f) => f.messages.length > 0))) return {ok: false, files, timings, cached}
+
+    let t = performance.now()
+    onProgress?.('rendering', 0, 0)
+    const assets = await collectAssets(book)
+    timings.assets = performance.now() - t
+
+    t = performance.now()
+    const modified = options.modified ?? (await sourceDate(book))
+    const epub = await renderEpub(book, {assets, modified, zip: store && prefixed(store, 'zip')})
+    timings.epub = performance.now() - t
+
+    t = performance.now()
+    const epubName = `${book.meta.ebook}.epub`
+    // The web story offers the EPUB for download beside its pages.
+    const web = [...(await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}})), {path: epubName, contents: epub}]
+    timings.web = performance.now() - t
+    if (store && notes) keepNotes(store, notes, book)
+
+    t = performance.now()
+    onProgress?.('writing', 0, 0)
+    await writeAtomically(outDir, [...web.map((file) => ({path: `web/${file.path}`, contents: file.contents})), {path: epubName, contents: epub}])
+    timings.write = performance.now() - t
+    timings.total = performance.now() - started
+    const sizes = web.map((file) => ({path: file.path, size: typeof file.contents === 'string' ? Buffer.byteLength(file.contents) : file.contents.byteLength}))
+    return {ok: true, files, book, outputs: {web: sizes, epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings, cached}
+  } finally {
+    // What was kept is written before the build returns (a failed write is only a miss next time).
+    await store?.close()
+  }
 }
 
-/** Parse and check a book without writing anything. */
-export async function parseBook(bookDir: string, cwd = process.cwd(), options: ParseBookOptions = {}) {
-  const {session, onProgress} = options
+/** Load, parse and check a book without rendering or writing anything. */
+export async function parseBook(bookDir: string, cwd = process.cwd(), options: ParseBookOptions = {}): Promise<ParsedBook> {
+  const {store, onProgress} = options
   const timings: Record<string, number> = {}
   let t = performance.now()
   onProgress?.('loading', 0, 0)
   const loaded = await loadBook(bookDir, cwd)
-  const readBibliography = () => loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
-  const bibliography = session ? await session.bibliography(loaded.referencesFile, readBibliography) : await readBibliography()
+  const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
   const files = [...loaded.files]
   // The covers are drawn on other threads while the chapters are parsed.
   if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize])
+  const formatter = loaded.meta ? makeFormatter(loaded.meta, loaded.dir, bibliography.items) : undefined
+  const context = store ? await bookContext(loaded, cwd) : ''
+  // The notes kept for this bibliography and style; without them a large book's are formatted on a worker thread meanwhile.
+  const usable = formatter instanceof Error ? undefined : formatter
+  const notes = store && usable ? notesKey(usable, String(loaded.referencesFile.value ?? '')) : undefined
+  const notesKept = store && usable && notes ? restoreNotes(store, notes, usable) : false
+  const citing = usable && !notesKept ? await citationWorkerFor(loaded, bibliography.items) : undefined
   timings.load = performance.now() - t
 
   t = performance.now()
   const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
   const chapters: Chapter[] = []
-  if (loaded.chapters.length >= parallelThreshold) warmUp(options.workers)
-  await session?.begin(loaded)
-  // The notes of a large book are formatted on a worker thread while the chapters are parsed (see ./citations/worker.ts).
-  const citing = session?.keepsFormatter ? undefined : await citationWorkerFor(loaded, bibliography.items)
-  let parallel: Awaited<ReturnType<typeof parseInParallel>> | undefined
+  let cachedChapters = 0
   try {
-    const restored = new Map<ChapterSource, Chapter>()
-    for (const source of loaded.chapters) {
-      const chapter = await session?.restore(source)
-      if (chapter) restored.set(source, chapter)
-    }
-    // A large book is parsed on every core (./parallel.ts); the graphics and the session are then updated in chapter order below.
-    const unparsed = loaded.chapters.filter((source) => !restored.has(source))
-    if (unparsed.length >= parallelThreshold && (options.workers ?? workerCount()) > 0) {
-      parallel = await parseInParallel(loaded, bibliography.items, unparsed, {
-        workers: options.workers,
-        onParsed: (done) => onProgress?.('parsing', restored.size + done, loaded.chapters.length)
-      })
-    }
     for (const source of loaded.chapters) {
       onProgress?.('parsing', chapters.length, loaded.chapters.length)
-      let chapter = restored.get(source)
-      const elsewhere = parallel?.chapters.get(source)
-      if (chapter) {
-        // The graphics its scrolly sections use, as the parse would have read them.
-        for (const name of chapter.file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
-      } else if (elsewhere) {
-        chapter = elsewhere.chapter
-        // The graphics its parse asked for, read here (their messages are on the graphics' files).
-        for (const name of elsewhere.graphics) await loaded.graphics.get(name)
-        await session?.store(chapter)
-      } else {
+      const key = store && chapterKey(context, source)
+      let chapter = store && key ? await restoreChapter(store, key, source, loaded) : undefined
+      if (chapter) cachedChapters++
+      else {
         chapter = await parseChapter(processor, source)
-        await session?.store(chapter)
+        if (store && key) keepChapter(store, key, chapter)
       }
       chapters.push(chapter)
       citing?.send(chapter.file.data.citations ?? [])
@@ -179,39 +186,26 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   if (!hasErrors(files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)
   // Graphics read during the parse were added to `loaded.files` by the registry.
   for (const file of loaded.files) if (!files.includes(file)) files.push(file)
-
-  const graphics = new Map<string, Graphic>(loaded.graphics.loaded().map((g) => [g.name, g]))
-  const formatter = loaded.meta ? bookFormatter(loaded.meta, loaded.dir, bibliography.items, files, session) : undefined
-  // The notes the worker threads formatted while they parsed, and the citation worker's bibliography and notes.
-  if (parallel) formatter?.addNotes(parallel.notes)
+  if (formatter instanceof Error) reportFormatterError(files, formatter)
+  if (!loaded.meta || !formatter || formatter instanceof Error) return {book: undefined, files, timings, cachedChapters}
   if (formatted) {
-    if (formatted.bibliography) formatter?.addBibliography(formatted.bibliography)
-    formatter?.addNotes(formatted.notes)
-    formatter?.addNoteForms(formatted.forms)
+    if (formatted.bibliography) formatter.addBibliography(formatted.bibliography)
+    formatter.addNotes(formatted.notes)
+    formatter.addNoteForms(formatted.forms)
   }
-  const book: Book | undefined =
-    loaded.meta && formatter
-      ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter}
-      : undefined
-  return {book, files, timings, bibliography}
+  const graphics = new Map<string, Graphic>(loaded.graphics.loaded().map((g) => [g.name, g]))
+  const book: Book = {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter}
+  return {book, files, timings, cachedChapters, notesKey: notes}
 }
 
-/**
- * The book's one CSL formatter: style from `citationStyle`, terms in the
- * book's `language`. A style that cannot be used is an error at the field in
- * book.yaml (`invalid-citationStyle`), not a crash.
- */
-function bookFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>, files: VFile[], session: BuildSession | undefined): Formatter | undefined {
-  const made = makeFormatter(meta, dir, items)
-  if (made instanceof Error) {
-    reportFormatterError(files, made)
-    return undefined
-  }
-  // A session keeps the last build's formatter while it formats the same way: its notes are formatted already.
-  return session ? session.formatter(made) : made
+/** The citation worker for a book of `citationWorkerThreshold` characters of Markdown or more (see ./citations/worker.ts). */
+async function citationWorkerFor(loaded: LoadedBook, items: Map<string, CslItem>): Promise<CitationWorker | undefined> {
+  const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
+  if (!loaded.meta || size < citationWorkerThreshold) return undefined
+  return startCitationWorker(items, {style: loaded.meta.citationStyle, locale: loaded.meta.language, bookDir: loaded.dir})
 }
 
-/** The book's formatter, or why it cannot be made. */
+/** The book's formatter (style from `citationStyle`, terms in the book's `language`), or why it cannot be made. */
 function makeFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>): Formatter | Error {
   try {
     return createFormatter(items, {style: meta.citationStyle, locale: meta.language, bookDir: dir})
@@ -220,264 +214,121 @@ function makeFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>)
   }
 }
 
-/** A formatter that cannot be made is an error at `citationStyle` in book.yaml. */
+/** A formatter that cannot be made is an error at `citationStyle` in book.yaml, not a crash. */
 function reportFormatterError(files: VFile[], cause: Error): void {
   const file = files.find((f) => path.basename(f.path) === 'book.yaml')
   if (!file) throw cause
   error(file, cause.message, fieldValuePosition(file, 'citationStyle'), 'invalid-citationStyle', 'twofold-load')
 }
 
-/** Build a book into `outDir`. Never throws for content problems: see `result.ok` and the messages on `result.files`. */
-export async function build(options: BuildOptions): Promise<BuildResult> {
-  const cwd = options.cwd ?? process.cwd()
-  const started = performance.now()
-  // Refuse an output directory that a build must not replace, before any work.
-  await checkOutput(path.resolve(cwd, options.outDir), [path.resolve(cwd, options.bookDir), cwd])
-  // Without a session (and without parse workers, which hand whole trees back), each chapter is rendered as it comes.
-  if (!options.session && (options.workers ?? workerCount()) === 0) return streamedBuild(options, cwd, started)
-  const {book, files, timings} = await parseBook(options.bookDir, cwd, {session: options.session, onProgress: options.onProgress, workers: options.workers})
-  const failed = () => buildFailed(files, options.strict)
-  if (!book || failed()) return {ok: false, files, timings}
+/**
+ * What every chapter's parse reads besides its own text: where the book is,
+ * its metadata, its bibliography and its graphics (the contents of the
+ * graphic sources in `figures/`, the names, sizes and times of its other
+ * files).
+ */
+async function bookContext(loaded: LoadedBook, cwd: string): Promise<string> {
+  return hashOf(cwd, loaded.dir, JSON.stringify(loaded.meta ?? null), String(loaded.referencesFile.value ?? ''), await folderHash(path.join(loaded.dir, 'figures')))
+}
 
-  let t = performance.now()
-  options.onProgress?.('rendering', 0, 0)
-  const assets = await collectAssets(book)
-  timings.assets = performance.now() - t
+/** The cache key of a chapter's parse. */
+function chapterKey(context: string, source: ChapterSource): string {
+  return `chapter\u0000${hashOf(context, source.file.path, String(source.number), source.slug, String(source.file.value))}`
+}
 
-  const epubName = `${book.meta.ebook}.epub`
-  const outDir = path.resolve(cwd, options.outDir)
-  const webFiles = async (epub: Uint8Array, backMatter?: OutputFile[]) => {
-    const pages = await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}, cache: options.session?.rendered.web, backMatter})
-    pages.push({path: epubName, contents: epub})
-    return pages
-  }
-  const write = (web: OutputFile[], epub: Uint8Array, cleanUp = true) =>
-    writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}], {reuse: options.session !== undefined, cleanUp})
-
-  // Preview first (`twofold dev`, after a first build): the chapter pages, with the last EPUB and the last book-wide
-  // pages (sources, disagreements: their note numbers may be behind), are written and announced before the EPUB is
-  // made; a second write then brings the new EPUB, the new book-wide pages and the cover page's size for the EPUB.
-  const previous = options.onPreview ? options.session?.epub(epubName) : undefined
-  let web: OutputFile[] | undefined
-  if (previous) {
-    t = performance.now()
-    web = await webFiles(previous, options.session?.webBackMatter)
-    timings.web = timings.previewWeb = performance.now() - t
-    t = performance.now()
-    await write(web, previous, false)
-    timings.write = timings.previewWrite = performance.now() - t
-    timings.preview = performance.now() - started
-    options.onPreview?.()
-  }
-
-  t = performance.now()
-  const modified = options.modified ?? (await sourceDate(book))
-  const epub = await renderEpub(book, {assets, modified, cache: options.session?.rendered.epub, notesCache: options.session?.rendered.epubNotes})
-  timings.epub = performance.now() - t
-
-  t = performance.now()
-  web = await webFiles(epub)
-  timings.web = (timings.web ?? 0) + performance.now() - t
-
-  t = performance.now()
-  options.onProgress?.('writing', 0, 0)
-  await write(web, epub)
-  timings.write = (timings.write ?? 0) + performance.now() - t
-  options.session?.rendered.web.commit()
-  options.session?.rendered.epub.commit()
-  options.session?.rendered.epubNotes.commit()
-  options.session?.keepEpub(epubName, epub)
-  if (options.session) options.session.webBackMatter = web.filter((file) => backMatterPaths.has(file.path))
-  timings.total = performance.now() - started
-  return {ok: true, files, book, outputs: {web: written(web), epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings}
+/** A chapter's parse as kept: the tree, what the plugins put on `file.data`, and the graphics it used, in one `v8.serialize` (which keeps the data's references into the tree). */
+interface KeptChapter {
+  tree: Root
+  data: Partial<Data>
 }
 
 /**
- * A build without a session (`twofold build`): the chapters are parsed in
- * order on the main thread, and each is rendered for both targets as soon as
- * everything its pages show is known, then its tree is let go
- * (`releaseTree`), so that a long book never holds every tree at once. A
- * chapter's page shows its own citation numbers and claim anchors (known
- * once the chapters before it are parsed), the next chapter's title (parsed
- * one chapter later), whether its links to other chapters' anchors lead
- * anywhere (a chapter that links ahead waits for the chapter it links to),
- * and its notes (formatted by the citation worker, for a large book, a batch
- * behind). What only the whole book says (the contents, the footer's links
- * to the book-wide pages, the sources, the disagreements, the EPUB's
- * package) is made at the end. The files are those the whole-book path
- * gives (tested byte for byte).
+ * Keep a chapter just parsed (before the book-wide passes change it). Only a
+ * chapter whose parse gave no message is kept, so a warning is reported by
+ * every build.
  */
-async function streamedBuild(options: BuildOptions, cwd: string, started: number): Promise<BuildResult> {
-  const {onProgress} = options
-  const timings: Record<string, number> = {load: 0, parse: 0, assets: 0, epub: 0, web: 0, write: 0}
-  let t = performance.now()
-  onProgress?.('loading', 0, 0)
-  const loaded = await loadBook(options.bookDir, cwd)
-  const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
-  // Each page is written as soon as it is made, into a build that becomes `outDir` only when everything is (see ./write.ts).
-  const outDir = path.resolve(cwd, options.outDir)
-  const cache = options.cache && (await BuildCache.open(options.cache, loaded, cwd))
-  const staged = await stageOutput(outDir)
-  let citing: CitationWorker | undefined
+function keepChapter(store: Store, key: string, chapter: Chapter): void {
+  if (chapter.file.messages.length > 0) return
+  const {number: _number, slug: _slug, bookDir: _bookDir, ...data} = chapter.file.data
   try {
-    return await streamInto(staged)
-  } catch (cause) {
-    // The worker must not outlive a build that failed on the way, nor its files (the error is the one to report).
-    citing?.abort()
-    await staged.abort().catch(() => {})
-    throw cause
-  } finally {
-    // What was kept is written before the build returns (a failed write is only a miss next time).
-    await cache?.close()
+    store.set(key, v8.serialize({tree: chapter.tree, data} satisfies KeptChapter))
+  } catch {
+    // A value v8 cannot serialize (none today): the chapter is parsed next time.
   }
+}
 
-  async function streamInto(staged: StagedOutput): Promise<BuildResult> {
-    const files = [...loaded.files]
-    // The covers are drawn on other threads while the chapters are parsed.
-    if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize])
-    const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
-    // Made now, for the first chapters' notes; a style that cannot be used is reported where the whole-book build does.
-    const made = loaded.meta ? makeFormatter(loaded.meta, loaded.dir, bibliography.items) : undefined
-    const formatter = made instanceof Error ? undefined : made
-    const chapters: Chapter[] = []
-    const graphics = new Map<string, Graphic>()
-    const book: Book | undefined =
-      loaded.meta && formatter ? {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter} : undefined
-    // The notes of a large book are formatted on a worker thread, a batch of citations per chapter (see
-    // ./citations/worker.ts), unless the cache has the book's notes: the few an edit adds are formatted here, sooner
-    // than the worker would start (0.7 s).
-    const notesKept = formatter && cache ? await cache.notes(formatter) : 0
-    citing = book && notesKept === 0 ? await citationWorkerFor(loaded, bibliography.items) : undefined
-    citing?.receive((notes) => formatter?.addNotes(notes))
-    const collector = new AssetCollector(graphics)
-    const links = new LinkChecker(
-      loaded.chapters.map((source) => source.file),
-      loaded.dir
-    )
-    const slugs = slugsByFileName(loaded.chapters)
-    // Made while the first chapters are parsed: the client script, the Open Graph image, the EPUB's templates and cover.
-    const renderers = book ? Promise.all([webRenderer(book, {assets: collector.assets, slugs}), epubRenderer(book, {assets: collector.assets, slugs, zip: cache?.zip})]) : undefined
-    renderers?.catch(() => {})
-    timings.load = performance.now() - t
-
-    /** The pages written, with their size and where their footer's navigation is. */
-    const pages: Array<{path: string; size: number; footer: {at: number; html: Buffer}}> = []
-    const failed = () => buildFailed(loaded.files, options.strict)
-    /** Parsed chapters not rendered yet, by index, with the batches of notes they wait for and the chapters their links name. */
-    const waiting = new Map<number, {batches: number; needs: VFile[] | undefined}>()
-    const parsed = new Set<VFile>()
-    let numbered = 0
-    let allParsed = false
-
-    /** Check the links of, render and let go of every waiting chapter whose pages can be made now. */
-    const renderReady = async () => {
-      for (const [index, wait] of waiting) {
-        const chapter = chapters[index]!
-        if (index + 1 >= chapters.length && !allParsed) continue
-        if (wait.needs) {
-          if (!wait.needs.every((file) => parsed.has(file))) continue
-          links.check(chapter.file)
-          wait.needs = undefined
-        }
-        if (citing && citing.answered < wait.batches && !allParsed) continue
-        if (book && renderers && !failed()) {
-          const [web, epub] = await renderers
-          let start = performance.now()
-          epub.chapter(index)
-          timings.epub! += performance.now() - start
-          start = performance.now()
-          const page = web.chapter(index)
-          timings.web! += performance.now() - start
-          start = performance.now()
-          await staged.write({path: `web/${page.path}`, contents: page.contents})
-          timings.write! += performance.now() - start
-          pages.push({path: page.path, size: page.contents.byteLength, footer: page.footer})
-        }
-        releaseTree(chapter)
-        waiting.delete(index)
-      }
-    }
-
-    t = performance.now()
-    for (const source of loaded.chapters) {
-      onProgress?.('parsing', chapters.length, loaded.chapters.length)
-      const cached = await cache?.chapter(source)
-      let chapter: Chapter
-      if (cached) {
-        // The graphics its parse read, read again in the same order.
-        for (const name of cached.graphics) await loaded.graphics.get(name)
-        chapter = cached.chapter
-      } else {
-        chapter = await parseChapter(processor, source)
-        cache?.keep(source, chapter)
-      }
-      chapters.push(chapter)
-      parsed.add(chapter.file)
-      numbered = numberCitations([chapter.file], numbered)
-      // The graphics its parse read, in the order the registry read them.
-      for (const graphic of loaded.graphics.loaded()) if (!graphics.has(graphic.name)) graphics.set(graphic.name, graphic)
-      // Its figures and images, for its pages (none are made once the build has failed).
-      const start = performance.now()
-      if (!failed()) await collector.add(chapter)
-      timings.assets! += performance.now() - start
-      citing?.send(chapter.file.data.citations ?? [])
-      waiting.set(chapters.length - 1, {batches: citing?.sent ?? 0, needs: links.needs(chapter.file)})
-      // Let the citation worker's answers in, then render what can be.
-      await new Promise((resolve) => setImmediate(resolve))
-      await renderReady()
-    }
-    onProgress?.('parsing', chapters.length, loaded.chapters.length)
-    const formatted = await citing?.finish()
-    if (formatted) {
-      if (formatted.bibliography) formatter?.addBibliography(formatted.bibliography)
-      formatter?.addNotes(formatted.notes)
-      formatter?.addNoteForms(formatted.forms)
-    }
-    allParsed = true
-    if (!hasErrors(files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)
-    if (made instanceof Error) reportFormatterError(files, made)
-    onProgress?.('rendering', 0, 0)
-    await renderReady()
-    timings.parse = performance.now() - t - timings.assets! - timings.epub! - timings.web! - timings.write!
-    // Graphics read during the parse were added to `loaded.files` by the registry.
-    for (const file of loaded.files) if (!files.includes(file)) files.push(file)
-    // What came from the cache, as it stands when the build returns.
-    const cached = () => cache && {chapters: cache.stats.hits, notes: cache.stats.notes, zipEntries: cache.stats.zipEntries}
-    if (!book || !renderers || failed()) {
-      await staged.abort()
-      return {ok: false, files, timings, cached: cached()}
-    }
-
-    const [web, epub] = await renderers
-    t = performance.now()
-    const epubName = `${book.meta.ebook}.epub`
-    const modified = options.modified ?? (await sourceDate(book))
-    const epubData = await epub.finish(modified)
-    timings.epub! += performance.now() - t
-
-    t = performance.now()
-    const webFiles = [...web.finish({fileName: epubName, size: epubData.byteLength}), {path: epubName, contents: epubData}]
-    timings.web! += performance.now() - t
-    cache?.keepNotes(book.formatter)
-
-    t = performance.now()
-    onProgress?.('writing', 0, 0)
-    // The pages made before the chapter that first called for a book-wide page (a contested claim) lack its link.
-    const navigation = web.footerNav()
-    for (const page of pages) if (!page.footer.html.equals(navigation)) await staged.patch(`web/${page.path}`, page.footer.at, page.footer.html.byteLength, navigation)
-    for (const file of [...webFiles.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epubData}]) await staged.write(file)
-    await staged.commit()
-    timings.write! += performance.now() - t
-    timings.total = performance.now() - started
-    return {
-      ok: true,
-      files,
-      book,
-      outputs: {web: [...written(webFiles), ...pages.map((page) => ({path: page.path, size: page.size + navigation.byteLength - page.footer.html.byteLength}))], epub: {path: path.join(outDir, epubName), size: epubData.byteLength}},
-      timings,
-      cached: cached()
-    }
+/**
+ * The kept parse of `source`, when the images it found are still files;
+ * the graphics it used are read again, in the same order, so that the
+ * graphics (and their messages) are those a parse reads.
+ */
+async function restoreChapter(store: Store, key: string, source: ChapterSource, loaded: LoadedBook): Promise<Chapter | undefined> {
+  const bytes = store.get(key)
+  if (!bytes) return undefined
+  let kept: KeptChapter
+  try {
+    kept = v8.deserialize(bytes) as KeptChapter
+  } catch {
+    return undefined
   }
+  for (const image of Object.values(kept.data.images ?? {})) {
+    if (!(await fs.stat(image).catch(() => undefined))?.isFile()) return undefined
+  }
+  const file = source.file
+  Object.assign(file.data, kept.data)
+  for (const name of file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
+  return {number: source.number, slug: source.slug, title: String(file.data.meta?.title ?? source.slug), file, tree: kept.tree}
+}
+
+/** Notes as kept: the formatter's notes, bibliography and what it learnt of the style's forms. */
+interface KeptNotes {
+  notes: Array<[string, FormattedNote]>
+  bibliography: Array<[string, FormattedNote]> | undefined
+  forms: NoteForms
+}
+
+/** The cache key of a book's notes: what a formatter's output depends on. */
+function notesKey(formatter: Formatter, references: string): string {
+  return `notes\u0000${hashOf(formatter.style, formatter.locale ?? '', references)}`
+}
+
+/** Give `formatter` the notes kept for its bibliography, style and locale; whether there were any. */
+function restoreNotes(store: Store, key: string, formatter: Formatter): boolean {
+  const bytes = store.get(key)
+  if (!bytes) return false
+  const kept = JSON.parse(Buffer.from(bytes).toString('utf8')) as KeptNotes
+  formatter.addNotes(kept.notes)
+  if (kept.bibliography) formatter.addBibliography(kept.bibliography)
+  formatter.addNoteForms(kept.forms)
+  return kept.notes.length > 0
+}
+
+/** Keep the book's notes for the next build. */
+function keepNotes(store: Store, key: string, book: Book): void {
+  const kept: KeptNotes = {notes: book.formatter.allNotes(), bibliography: book.formatter.takeBibliography(), forms: book.formatter.noteForms()}
+  store.set(key, JSON.stringify(kept))
+}
+
+/** The store's entries under `prefix`, for a part of the build that keeps its own (the EPUB's compressed entries). */
+function prefixed(store: Store, prefix: string) {
+  return {get: (key: string) => store.get(`${prefix}\u0000${key}`), set: (key: string, value: Uint8Array) => store.set(`${prefix}\u0000${key}`, value)}
+}
+
+/**
+ * A hash of the files in `dir`: the contents of those a parse reads (the
+ * graphic sources: `.svg`, `.yaml`, `.yml`), the names, sizes and times of
+ * the others (images, whose existence is checked at each use).
+ */
+async function folderHash(dir: string): Promise<string> {
+  const parts: string[] = []
+  const names = (await fs.readdir(dir).catch(() => [] as string[])).sort()
+  for (const name of names) {
+    const file = path.join(dir, name)
+    const stat = await fs.stat(file).catch(() => undefined)
+    if (!stat?.isFile()) continue
+    parts.push(name, /\.(svg|ya?ml)$/i.test(name) ? hashOf(await fs.readFile(file)) : `${stat.size}:${stat.mtimeMs}`)
+  }
+  return hashOf(...parts)
 }
 
 /**

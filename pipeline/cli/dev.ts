@@ -5,12 +5,12 @@
  * overlay in the page, with file, line and column.
  *
  * Two processes: this one serves files and watches; a worker process
- * (`twofold __dev-worker`) builds. The worker keeps a `BuildSession`, so a
- * rebuild parses only the chapters that changed and renders only their pages;
- * it writes the web story and reloads the page first, then makes the EPUB
- * (`onPreview` in ./build.ts). A change to `templates/` or
- * to Twofold's own code starts a fresh worker, since the targets cache their
- * templates and code per process; a worker that dies is started again.
+ * (`twofold __dev-worker`) builds. The worker keeps one cache (a store with
+ * its memory in front of the disk, see ../output/store.ts) for its whole
+ * life, so a rebuild parses only the chapters that changed. A change to
+ * `templates/` or to Twofold's own code starts a fresh worker, since the
+ * targets cache their templates and code per process; a worker that dies is
+ * started again.
  */
 import {fork, type ChildProcess} from 'node:child_process'
 import fs from 'node:fs'
@@ -21,7 +21,7 @@ import {fileURLToPath} from 'node:url'
 import {build} from '../build.js'
 import {crashed, summary} from './report.js'
 import {countLine, formatMessages, isInteractive} from '../messages.js'
-import {BuildSession} from '../output/session.js'
+import {Store} from '../output/store.js'
 
 /** Options of the dev server. */
 export interface DevOptions {
@@ -124,16 +124,11 @@ export async function dev(options: DevOptions): Promise<number> {
   // The worker: started on demand, replaced when templates or code change.
   let worker: ChildProcess | undefined
   let pending: ((report: BuildReport | undefined) => void) | undefined
-  let previewing: (() => void) | undefined
   const startWorker = () => {
     const args = ['__dev-worker', options.bookDir, '--out', options.outDir, ...(options.strict ? ['--strict'] : [])]
     const child = fork(bin, args, {stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: {...process.env, FORCE_COLOR: color ? '1' : '0'}})
-    child.on('message', (message: BuildReport | {type: 'preview'}) => {
+    child.on('message', (message: BuildReport) => {
       if (child !== worker) return
-      if (message.type === 'preview') {
-        previewing?.()
-        return
-      }
       pending?.(message)
       pending = undefined
     })
@@ -152,12 +147,10 @@ export async function dev(options: DevOptions): Promise<number> {
     pending = undefined
     child?.kill()
   }
-  // `onPreview`: the web story is written, the EPUB is still being made.
-  const buildInWorker = (onPreview: () => void) =>
+  const buildInWorker = () =>
     new Promise<BuildReport | undefined>((resolve) => {
       if (!worker) startWorker()
       pending = resolve
-      previewing = onPreview
       worker?.send({type: 'build'})
     })
 
@@ -175,15 +168,7 @@ export async function dev(options: DevOptions): Promise<number> {
         const triggered = changedAt !== undefined
         const started = changedAt ?? performance.now()
         changedAt = undefined
-        let previewed: number | undefined
-        const report = await buildInWorker(() => {
-          // The page reloads as soon as the web story is written; the EPUB follows.
-          previewed = Math.round(performance.now() - started)
-          // The book built: a page that reloads now must not get the last failure's overlay.
-          lastErrors = ''
-          if (triggered) process.stdout.write(`twofold: preview ${previewed} ms after the change; reloading the page\n`)
-          send('reload', String(previewed))
-        })
+        const report = await buildInWorker()
         const elapsed = Math.round(performance.now() - started)
         if (!report) {
           // The worker died (a bug, or it was replaced mid-build): try once more with a fresh one.
@@ -198,8 +183,8 @@ export async function dev(options: DevOptions): Promise<number> {
         if (report.ok) {
           lastErrors = ''
           process.stdout.write(`${report.summary}\n`)
-          if (triggered) process.stdout.write(`twofold: rebuilt ${elapsed} ms after the change (${report.reused} chapters reused, ${report.parsed} parsed)${previewed === undefined ? '; reloading the page' : ', EPUB included'}\n`)
-          if (previewed === undefined) send('reload', String(elapsed))
+          if (triggered) process.stdout.write(`twofold: rebuilt ${elapsed} ms after the change (${report.reused} chapters reused, ${report.parsed} parsed); reloading the page\n`)
+          send('reload', String(elapsed))
         } else {
           lastErrors = report.plain || 'Build failed'
           process.stderr.write(`twofold: build failed; serving the last good build (${elapsed} ms)\n`)
@@ -320,11 +305,12 @@ export async function dev(options: DevOptions): Promise<number> {
 
 /**
  * The build side of `twofold dev`, run in its own process: builds the book
- * with one `BuildSession` each time the server asks, and answers with the
- * messages and summary. Resolves when the server disconnects.
+ * with one cache each time the server asks, and answers with the messages
+ * and summary. Resolves when the server disconnects.
  */
-export async function devWorker(options: {bookDir: string; outDir: string; strict?: boolean}): Promise<number> {
-  const session = new BuildSession()
+export async function devWorker(options: {bookDir: string; outDir: string; strict?: boolean; store?: Store | undefined}): Promise<number> {
+  // Without code to key entries by (sources run through tsx), the store lives in this process's memory only.
+  const store = options.store ?? new Store({version: `process ${process.pid}`})
   const color = isInteractive(process.stderr)
   let queue = Promise.resolve()
   process.on('message', (message: {type?: string}) => {
@@ -332,7 +318,8 @@ export async function devWorker(options: {bookDir: string; outDir: string; stric
     queue = queue.then(async () => {
       let report: BuildReport
       try {
-        const result = await build({bookDir: options.bookDir, outDir: options.outDir, strict: options.strict, session, onPreview: () => process.send?.({type: 'preview'})})
+        const result = await build({bookDir: options.bookDir, outDir: options.outDir, strict: options.strict, store})
+        const reused = result.cached?.chapters ?? 0
         const lines = formatMessages(result.files)
         report = {
           type: 'built',
@@ -340,8 +327,8 @@ export async function devWorker(options: {bookDir: string; outDir: string; stric
           plain: lines ? `${lines}\n${countLine(result.files)}` : '',
           terminal: lines ? `${formatMessages(result.files, {color})}\n${countLine(result.files, {color})}` : '',
           summary: result.ok ? summary(result, options.outDir) : '',
-          reused: session.stats.reused,
-          parsed: session.stats.parsed
+          reused,
+          parsed: (result.book?.chapters.length ?? 0) - reused
         }
       } catch (cause) {
         crashed(cause)

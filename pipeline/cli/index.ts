@@ -6,9 +6,11 @@
  * coloured and long builds show a progress line; in CI and in pipes it is
  * plain text.
  */
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {build, type BuildResult} from '../build.js'
+import {hashOf, Store} from '../output/store.js'
 import {crashed, progressLine, report} from './report.js'
 
 const usage = `Usage: twofold <command> [bookDir] [options]
@@ -20,7 +22,8 @@ Commands:
 Options:
   --out <dir>       Output directory (default: dist)
   --strict          Treat warnings as errors
-  --no-cache        Parse every chapter (build keeps parsed chapters in node_modules/.cache/twofold)
+  --no-cache        Make everything afresh (builds keep parsed chapters, notes and
+                    EPUB entries in node_modules/.cache/twofold)
   --port <n>        Port for dev (default: 4321; 0 picks a free one)
   -h, --help        Show this help`
 
@@ -30,10 +33,25 @@ export interface MainOptions {
   version?: string | undefined
 }
 
-/** Where `twofold build` keeps parsed chapters and notes (see ./build-cache.ts): `TWOFOLD_CACHE_DIR`, else in node_modules/.cache. */
-export function parseCacheDir(): string {
+/** Where builds keep their cache (see ../output/store.ts): `TWOFOLD_CACHE_DIR`, else in node_modules/.cache. */
+export function cacheDir(): string {
   const wanted = process.env.TWOFOLD_CACHE_DIR
-  return wanted ? path.resolve(wanted) : path.resolve(import.meta.dirname, '../../node_modules/.cache/twofold/parses')
+  return wanted ? path.resolve(wanted) : path.resolve(import.meta.dirname, '../../node_modules/.cache/twofold/store')
+}
+
+/**
+ * The cache for a build by the code `bundle` names, or none: without a
+ * bundle (sources run through tsx) there is no version to key entries by.
+ * The code is the bundle, the templates it reads as it runs (the shipped CSL
+ * style, the EJS templates) and Node's own version (its ICU data and zlib).
+ */
+async function openStore(bundle: string | undefined): Promise<Store | undefined> {
+  if (!bundle) return undefined
+  const templates = path.resolve(import.meta.dirname, '../../templates')
+  const names = (await fs.readdir(templates, {recursive: true})).sort()
+  const parts = await Promise.all(names.map(async (name) => [name, await fs.readFile(path.join(templates, name)).catch(() => '')] as const))
+  const version = hashOf(bundle, process.version, process.versions.zlib ?? '', ...parts.flat())
+  return new Store({dir: cacheDir(), version})
 }
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -74,9 +92,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       const progress = progressLine(process.stderr)
       let result: BuildResult
       try {
-        // Without a bundle (sources run through tsx) there is no version to key the cache by, and no cache.
-        const cache = options.version && !parsed.values['no-cache'] && process.env.TWOFOLD_CACHE !== '0' ? {dir: parseCacheDir(), version: options.version} : undefined
-        result = await build({bookDir, outDir: parsed.values.out, strict: parsed.values.strict, onProgress: progress.update, cache})
+        const store = parsed.values['no-cache'] || process.env.TWOFOLD_CACHE === '0' ? undefined : await openStore(options.version)
+        result = await build({bookDir, outDir: parsed.values.out, strict: parsed.values.strict, onProgress: progress.update, store})
       } finally {
         progress.done()
       }
@@ -89,7 +106,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     if (command === '__dev-worker') {
       // The build process of `twofold dev` (see pipeline/dev.ts); not for people.
       const {devWorker} = await import('./dev.js')
-      return await devWorker({bookDir, outDir: parsed.values.out, strict: parsed.values.strict})
+      const store = parsed.values['no-cache'] ? undefined : await openStore(options.version)
+      return await devWorker({bookDir, outDir: parsed.values.out, strict: parsed.values.strict, store})
     }
   } catch (cause) {
     return crashed(cause)

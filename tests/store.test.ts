@@ -1,6 +1,7 @@
 /**
- * `twofold build` keeps parsed chapters and formatted notes on disk (see
- * pipeline/build-cache.ts). A build that reads them back must give the files
+ * Builds keep parsed chapters, formatted notes and the EPUB's compressed
+ * entries in one store (see pipeline/output/store.ts). A build that reads
+ * them back must give the files
  * and messages a build without the cache gives, byte for byte, and must
  * parse again whatever an edit changed: the chapter, the bibliography, a
  * graphic, an image it names, the book's metadata, the code.
@@ -12,7 +13,7 @@ import path from 'node:path'
 import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildResult} from '../pipeline/build.js'
-import {keptBooks} from '../pipeline/output/build-cache.js'
+import {maxAgeDays, Store} from '../pipeline/output/store.js'
 import {citationWorkerBundle} from '../pipeline/citations/worker.js'
 import {writeSyntheticBook} from '../scripts/synth-book.js'
 import {root} from './helpers/fixture-book.js'
@@ -35,10 +36,14 @@ afterAll(async () => {
 
 const messages = (result: BuildResult) => result.files.flatMap((file) => file.messages.map((m) => `${path.basename(file.path)}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`))
 
+/** The store of the last `buildBoth`, as a process that opened it would have it. */
+let store: Store
+
 /** Build `book` with the cache and without it; expect the same messages and files; resolves to the cached build. */
 async function buildBoth(book: string, version = 'test-1'): Promise<BuildResult> {
   const n = builds++
-  const withCache = await build({bookDir: book, outDir: path.join(dir, `out-${n}-cached`), cwd: root, modified, cache: {dir: cacheDir, version}})
+  store = new Store({dir: cacheDir, version})
+  const withCache = await build({bookDir: book, outDir: path.join(dir, `out-${n}-cached`), cwd: root, modified, store})
   const without = await build({bookDir: book, outDir: path.join(dir, `out-${n}-plain`), cwd: root, modified})
   expect(messages(withCache)).toEqual(messages(without))
   expect(withCache.ok).toBe(without.ok)
@@ -61,16 +66,19 @@ describe('the build cache', () => {
   it('reads unchanged chapters and notes back, and builds the same files as without it', async () => {
     const book = await copyOfBasic('same')
     const cold = await buildBoth(book)
-    expect(cold.cached).toEqual({chapters: 0, notes: 0, zipEntries: 0})
+    expect(cold.cached).toEqual({chapters: 0})
+    expect(store.stats.hits).toBe(0)
     expect(cold.book!.formatter.runs.clusters).toBeGreaterThan(0)
     const warm = await buildBoth(book)
     expect(warm.cached?.chapters).toBe(2)
-    expect(warm.cached?.notes).toBeGreaterThan(0)
     // Not one note nor the bibliography went through citeproc, and no EPUB entry was compressed again.
     expect(warm.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
-    expect(warm.cached?.zipEntries).toBeGreaterThan(5)
-    // Nothing new was made, so nothing was written: a third build reads the same back.
+    const hits = store.stats.hits
+    expect(hits).toBeGreaterThan(2 + 1 + 5)
+    expect(store.stats.misses).toBe(0)
+    // A third build reads the same back.
     expect((await buildBoth(book)).cached).toEqual(warm.cached)
+    expect(store.stats.hits).toBe(hits)
   })
 
   it('parses again a chapter that changed, and only that one, and formats only its new notes', async () => {
@@ -94,7 +102,7 @@ describe('the build cache', () => {
     const references = path.join(book, 'references.json')
     await fs.writeFile(references, (await fs.readFile(references, 'utf8')).replace(/"title": "/, '"title": "Revised: '))
     const revised = await buildBoth(book)
-    expect(revised.cached).toMatchObject({chapters: 0, notes: 0})
+    expect(revised.cached).toEqual({chapters: 0})
     expect(revised.book!.formatter.runs.bibliography).toBe(1)
 
     const figure = path.join(book, 'figures/bars.svg')
@@ -104,33 +112,29 @@ describe('the build cache', () => {
     await fs.appendFile(path.join(book, 'book.yaml'), 'subtitle: A new subtitle\n')
     expect((await buildBoth(book)).cached?.chapters).toBe(0)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
-    expect((await buildBoth(book, 'test-2')).cached).toEqual({chapters: 0, notes: 0, zipEntries: 0})
+    expect((await buildBoth(book, 'test-2')).cached).toEqual({chapters: 0})
+    expect(store.stats.hits).toBe(0)
   })
 
   it("keeps the EPUB's compressed entries: those that changed are compressed again, and a damaged one is a miss", async () => {
     const book = await copyOfBasic('zip')
     await buildBoth(book)
-    const warm = await buildBoth(book)
-    const entries = warm.cached!.zipEntries
-    expect(entries).toBeGreaterThan(5)
-    // One more sentence in chapter 2: its document and the package (its date, the word count) change, the others do not.
+    await buildBoth(book)
+    const entries = store.stats.hits
+    // One more sentence in chapter 2: its parse, its document and the package change, the others do not.
     await fs.appendFile(path.join(book, '02-second.md'), '\nOne more sentence.\n')
-    const edited = await buildBoth(book)
-    expect(edited.cached!.zipEntries).toBeLessThan(entries)
-    expect(edited.cached!.zipEntries).toBeGreaterThan(entries / 2)
+    await buildBoth(book)
+    expect(store.stats.hits).toBeLessThan(entries)
+    expect(store.stats.hits).toBeGreaterThan(entries / 2)
     // Every kept entry with one byte changed: none is used, and the EPUB is still the one a build without the cache makes.
-    const dirs = await Promise.all((await fs.readdir(cacheDir)).map(async (name) => ({name, time: (await fs.stat(path.join(cacheDir, name))).mtimeMs})))
-    const zip = path.join(cacheDir, dirs.sort((a, b) => b.time - a.time)[0]!.name, 'zip')
-    const kept = await fs.readdir(zip)
-    expect(kept.length).toBeGreaterThanOrEqual(entries)
-    for (const name of kept) {
-      const data = await fs.readFile(path.join(zip, name))
+    for (const name of await fs.readdir(cacheDir)) {
+      const file = path.join(cacheDir, name)
+      const data = await fs.readFile(file)
       data[data.length - 1] ^= 1
-      await fs.writeFile(path.join(zip, name), data)
+      await fs.writeFile(file, data)
     }
-    expect((await buildBoth(book)).cached!.zipEntries).toBe(0)
-    // Entries no build uses any more are removed: those of the edited chapter's old document.
-    expect((await fs.readdir(zip)).length).toBe(entries)
+    expect((await buildBoth(book)).cached?.chapters).toBe(0)
+    expect(store.stats.hits).toBe(0)
   })
 
   it('reports an image that is gone, and a graphic that broke, as a build without it does', async () => {
@@ -199,17 +203,17 @@ describe('the build cache', () => {
     expect(await page()).toContain('The Alpha Book, 22nd page.')
     // The notes (and what was learnt of their forms) come from the cache: page 1 is still not `1th`.
     await fs.writeFile(first, text.replace('[@alpha, p. 3]', '[@alpha, p. 1]'))
-    expect((await buildBoth(book)).cached?.notes).toBeGreaterThan(0)
+    expect((await buildBoth(book)).book!.formatter.runs.bibliography).toBe(0)
     expect(await page()).toContain('The Alpha Book, 1st page.')
   })
 
-  it('keeps no chapter whose frontmatter holds what the cache writes for a node', async () => {
+  it('reads back a chapter whose frontmatter holds an object shaped like a node reference, as it was', async () => {
     const book = await copyOfBasic('node-shaped')
     const first = path.join(book, '01-first.md')
     await fs.writeFile(first, (await fs.readFile(first, 'utf8')).replace('description: Where the bars begin.', 'description: Where the bars begin.\nodd: {"$node": 0}'))
     await buildBoth(book)
     const again = await buildBoth(book)
-    expect(again.cached?.chapters).toBe(1)
+    expect(again.cached?.chapters).toBe(2)
     expect(again.book!.chapters[0]!.file.data.meta?.odd).toEqual({$node: 0})
   })
 
@@ -223,69 +227,40 @@ describe('the build cache', () => {
     expect(messages(second).length).toBeGreaterThan(0)
   })
 
-  it('parses a chapter whose entry cannot be read, and removes the entries of chapters that are gone', async () => {
-    const book = await copyOfBasic('damaged')
-    await buildBoth(book)
-    // The newest book directory is this book's.
-    const dirs = await Promise.all((await fs.readdir(cacheDir)).map(async (name) => ({name, time: (await fs.stat(path.join(cacheDir, name))).mtimeMs})))
-    const own = path.join(cacheDir, dirs.sort((a, b) => b.time - a.time)[0]!.name)
-    const entries = (await fs.readdir(own)).filter((name) => name !== 'notes.json' && name !== 'zip')
-    expect(entries).toHaveLength(2)
-    for (const name of entries) {
-      const file = path.join(own, name)
-      await fs.writeFile(file, (await fs.readFile(file, 'utf8')).slice(0, 500))
-    }
-    const damaged = await buildBoth(book)
-    expect(damaged.cached?.chapters).toBe(0)
-    expect((await buildBoth(book)).cached?.chapters).toBe(2)
-    // Whole lines of the wrong kind, under the right key: misses, not crashes.
-    for (const name of entries) {
-      const file = path.join(own, name)
-      const lines = (await fs.readFile(file, 'utf8')).split('\n')
-      await fs.writeFile(file, [lines[0], '5', lines[2], lines[3]].join('\n'))
-    }
-    expect((await buildBoth(book)).cached?.chapters).toBe(0)
-    // Notes of the wrong kind under the right key are not used either.
-    const notesFile = path.join(own, 'notes.json')
-    const kept = JSON.parse(await fs.readFile(notesFile, 'utf8')) as {key: string; notes: Array<[string, unknown]>; forms?: unknown}
-    for (const damage of ['null', JSON.stringify({...kept, forms: undefined}), JSON.stringify({...kept, notes: [[kept.notes[0]![0], {}]]})]) {
-      await fs.writeFile(notesFile, damage)
-      expect((await buildBoth(book)).cached?.notes).toBe(0)
-    }
-    // Files a killed build left half-written go once they are an hour old.
-    const old = path.join(own, 'notes.json.999999.0.tmp')
-    const fresh = path.join(own, 'notes.json.999999.1.tmp')
-    await fs.writeFile(old, '{')
-    await fs.writeFile(fresh, '{')
-    const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000)
-    await fs.utimes(old, hoursAgo, hoursAgo)
-    await buildBoth(book)
-    expect(await fs.stat(old).catch(() => undefined)).toBeUndefined()
-    expect(await fs.stat(fresh).catch(() => undefined)).toBeDefined()
-    await fs.rm(fresh)
-    await fs.rm(path.join(book, '02-second.md'))
-    await fs.writeFile(path.join(book, '01-first.md'), (await fs.readFile(path.join(book, '01-first.md'), 'utf8')).replace('[the second chapter](02-second.md)', 'the second chapter'))
-    await buildBoth(book)
-    expect((await fs.readdir(own)).filter((name) => name !== 'notes.json' && name !== 'zip')).toHaveLength(1)
+  it('uses an entry only under the key it was stored under, and only when its bytes are whole', async () => {
+    const where = path.join(dir, 'keys')
+    const first = new Store({dir: where, version: 'v1'})
+    first.set('a', 'the value of a')
+    first.set('b', 'the value of b')
+    await first.close()
+    const names = await fs.readdir(where)
+    expect(names).toHaveLength(2)
+    expect(Buffer.from(new Store({dir: where, version: 'v1'}).get('a')!).toString()).toBe('the value of a')
+    // Other code's entries are never read.
+    expect(new Store({dir: where, version: 'v2'}).get('a')).toBeUndefined()
+    // A whole entry under another key's name (a file copied or renamed by hand): a miss.
+    const [x, y] = names.map((name) => path.join(where, name))
+    await fs.copyFile(x!, y!)
+    const again = new Store({dir: where, version: 'v1'})
+    expect([again.get('a'), again.get('b')].filter(Boolean)).toHaveLength(1)
+    // Cut short (a full disk): a miss, not a crash.
+    await fs.writeFile(x!, (await fs.readFile(x!)).subarray(0, 40))
+    const cut = new Store({dir: where, version: 'v1'})
+    expect([cut.get('a'), cut.get('b')]).toEqual([undefined, undefined])
   })
 
-  it(`keeps the entries of the ${keptBooks} books built last`, async () => {
-    const cache = {dir: path.join(dir, 'few'), version: 'test-1'}
-    const books = []
-    for (let n = 0; n < keptBooks + 2; n++) {
-      const book = path.join(dir, `tiny-${n}`)
-      await fs.mkdir(book)
-      for (const name of ['book.yaml', 'references.json']) await fs.copyFile(path.join(basic, name), path.join(book, name))
-      await fs.writeFile(path.join(book, '01-only.md'), `---\ntitle: Only ${n}\n---\n\nA sentence [@alpha].\n`)
-      books.push(book)
-      const result = await build({bookDir: book, outDir: path.join(dir, `tiny-out-${n}`), cwd: root, modified, cache})
-      expect(result.ok).toBe(true)
-    }
-    expect(await fs.readdir(cache.dir)).toHaveLength(keptBooks)
-    // The last book built is still there; the first is not.
-    const again = async (book: string) => (await build({bookDir: book, outDir: path.join(dir, 'tiny-again'), cwd: root, modified, cache})).cached?.chapters
-    expect(await again(books.at(-1)!)).toBe(1)
-    expect(await again(books[0]!)).toBe(0)
+  it(`removes entries no build used for ${maxAgeDays} days, and keeps those in use`, async () => {
+    const book = await copyOfBasic('pruned')
+    await buildBoth(book)
+    const old = path.join(cacheDir, 'f'.repeat(64))
+    await fs.writeFile(old, 'an entry of a book built long ago')
+    const longAgo = new Date(Date.now() - (maxAgeDays + 1) * 86_400_000)
+    await fs.utimes(old, longAgo, longAgo)
+    // Entries this build uses are marked used, however old they were.
+    for (const name of await fs.readdir(cacheDir)) if (name !== path.basename(old)) await fs.utimes(path.join(cacheDir, name), longAgo, longAgo)
+    expect((await buildBoth(book)).cached?.chapters).toBe(2)
+    expect(await fs.stat(old).catch(() => undefined)).toBeUndefined()
+    expect((await buildBoth(book)).cached?.chapters).toBe(2)
   })
 
   it('formats the notes an edit adds to a large book itself, without the citation worker', async () => {
