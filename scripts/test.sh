@@ -7,7 +7,12 @@ cd "$(dirname "$0")/.."
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-[ -f /usr/bin/epubcheck ] || need+=(epubcheck)
+# EPUBCHECK_JAR names an epubcheck jar to use instead of Debian's (/usr/bin/epubcheck is the jar itself).
+if [ -n "${EPUBCHECK_JAR:-}" ]; then
+  [ -f "$EPUBCHECK_JAR" ] || { echo "twofold: EPUBCHECK_JAR=$EPUBCHECK_JAR is not a file" >&2; exit 1; }
+else
+  [ -f /usr/bin/epubcheck ] || need+=(epubcheck)
+fi
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
