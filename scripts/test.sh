@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, then every test (unit, fixtures, real Chromium, epubcheck).
+# `npm test`: lint, type-check, then every test (unit, fixtures, real Chromium, epubcheck).
 # Installs the Debian packages the tests need when they are missing (as root),
 # or stops with one line saying what to run.
 set -euo pipefail
@@ -25,6 +25,8 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# Formatting and lint (Biome) first: the cheapest failure to report.
+npm run --silent lint
 npx tsc --noEmit -p .
 # The command's bundle (bin/bundle.js), made once here rather than by the many CLI runs the tests start at once.
 node bin/twofold.js --help >/dev/null
