@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, then every test (unit, fixtures, real Chromium, epubcheck).
+# `npm test`: lint, type-check, then every test (unit, fixtures, real Chromium, epubcheck).
 # Installs the Debian packages the tests need when they are missing (as root),
 # or stops with one line saying what to run.
 set -euo pipefail
@@ -7,7 +7,12 @@ cd "$(dirname "$0")/.."
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-[ -f /usr/bin/epubcheck ] || need+=(epubcheck)
+# EPUBCHECK_JAR names an epubcheck jar to use instead of Debian's (/usr/bin/epubcheck is the jar itself).
+if [ -n "${EPUBCHECK_JAR:-}" ]; then
+  [ -f "$EPUBCHECK_JAR" ] || { echo "twofold: EPUBCHECK_JAR=$EPUBCHECK_JAR is not a file" >&2; exit 1; }
+else
+  [ -f /usr/bin/epubcheck ] || need+=(epubcheck)
+fi
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -20,6 +25,8 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# Formatting and lint (Biome) first: the cheapest failure to report.
+npm run --silent lint
 npx tsc --noEmit -p .
 # The command's bundle (bin/bundle.js), made once here rather than by the many CLI runs the tests start at once.
 node bin/twofold.js --help >/dev/null

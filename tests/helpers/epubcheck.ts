@@ -1,4 +1,8 @@
-/** Run Debian's epubcheck 4.2.6 on an EPUB and return its JSON report. A missing epubcheck fails; it never skips. */
+/**
+ * Run epubcheck on an EPUB and return its JSON report: the jar named by
+ * `EPUBCHECK_JAR`, or else Debian's epubcheck 4.2.6, whose /usr/bin/epubcheck
+ * is the jar itself. A missing epubcheck fails; it never skips.
+ */
 import {execFile} from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -16,9 +20,13 @@ export interface EpubcheckMessage {
 
 /** epubcheck's messages for `epubPath` (all severities). */
 export async function epubcheck(epubPath: string): Promise<EpubcheckMessage[]> {
-  const jar = '/usr/bin/epubcheck'
+  const jar = process.env.EPUBCHECK_JAR || '/usr/bin/epubcheck'
   await fs.access(jar).catch(() => {
-    throw new Error('epubcheck not found: run `apt-get install -y epubcheck default-jre-headless` (npm test does it as root)')
+    throw new Error(
+      process.env.EPUBCHECK_JAR
+        ? `epubcheck not found: EPUBCHECK_JAR=${jar} is not a file`
+        : 'epubcheck not found: run `apt-get install -y epubcheck default-jre-headless` (npm test does it as root), or set EPUBCHECK_JAR to an epubcheck jar'
+    )
   })
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'epubcheck-'))
   const out = path.join(dir, 'report.json')
