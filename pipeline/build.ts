@@ -145,7 +145,7 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
   const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
   const files = [...loaded.files]
   // The covers are drawn on other threads while the chapters are parsed.
-  if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize])
+  if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize], store)
   const formatter = loaded.meta ? makeFormatter(loaded.meta, loaded.dir, bibliography.items) : undefined
   const context = store ? await bookContext(loaded, cwd) : ''
   // The notes kept for this bibliography and style; without them a large book's are formatted on a worker thread meanwhile.

@@ -3,6 +3,7 @@
  * metadata, typeset in the bundled Literata (never the system's fonts), and a
  * layout that holds for long titles, long words and many authors.
  */
+import {Store} from '../pipeline/output/store.js'
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -43,7 +44,10 @@ function textBoxes(svg: string, fontFiles: string[]) {
 // Covers are drawn here, not read from those earlier builds kept: each test keeps its own in a new folder.
 let dir: string
 let folders = 0
-const fresh = () => ({keptIn: path.join(dir, `kept-${folders++}`)})
+const fresh = () => {
+  const keptIn = path.join(dir, `kept-${folders++}`)
+  return {keptIn, store: new Store({dir: keptIn, version: 'test'})}
+}
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-cover-'))
 })
@@ -81,31 +85,33 @@ describe('renderCoverPng', () => {
     expect(Buffer.from(await renderCoverPng({...meta, title: 'Four Months in the Embassy'}, {width: 400, height: 640}, fresh())).equals(Buffer.from(a))).toBe(false)
   })
 
-  it('keeps a cover it drew on disk, and reads it back instead of drawing it again, unless it is damaged', async () => {
+  it('keeps a cover it drew in the store, and reads it back instead of drawing it again, unless it is damaged', async () => {
     const sha1 = (data: Buffer) => createHash('sha1').update(data).digest()
     const first = fresh()
     const drawn = Buffer.from(await renderCoverPng(meta, {width: 300, height: 480}, first))
+    await first.store.close()
     const kept = await fs.readdir(first.keptIn)
     expect(kept).toHaveLength(1)
-    // The file is the SHA-1 of the PNG, then the PNG.
+    // The entry is the hash of its key, the SHA-1 of the PNG, then the PNG.
     const file = await fs.readFile(path.join(first.keptIn, kept[0]!))
-    expect(file.subarray(20).equals(drawn)).toBe(true)
-    expect(file.subarray(0, 20).equals(sha1(drawn))).toBe(true)
-    // A copy of the folder with the kept file marked: what comes back is the file, not a new drawing.
+    expect(file.subarray(52).equals(drawn)).toBe(true)
+    expect(file.subarray(32, 52).equals(sha1(drawn))).toBe(true)
+    // A copy of the folder with the kept cover marked: what comes back is the entry, not a new drawing.
     const second = fresh()
     await fs.mkdir(second.keptIn)
     const marked = Buffer.concat([drawn, Buffer.from('kept')])
-    await fs.writeFile(path.join(second.keptIn, kept[0]!), Buffer.concat([sha1(marked), marked]))
+    await fs.writeFile(path.join(second.keptIn, kept[0]!), Buffer.concat([file.subarray(0, 32), sha1(marked), marked]))
     expect(Buffer.from(await renderCoverPng(meta, {width: 300, height: 480}, second)).equals(marked)).toBe(true)
-    // A damaged file (emptied, or bytes that do not match their hash) is drawn again.
-    for (const damaged of [Buffer.alloc(0), Buffer.concat([sha1(drawn), marked])]) {
+    // A damaged entry (emptied, or bytes that do not match their hash) is drawn again.
+    for (const damaged of [Buffer.alloc(0), Buffer.concat([file.subarray(0, 52), marked])]) {
       const third = fresh()
       await fs.mkdir(third.keptIn)
       await fs.writeFile(path.join(third.keptIn, kept[0]!), damaged)
       expect(Buffer.from(await renderCoverPng(meta, {width: 300, height: 480}, third)).equals(drawn)).toBe(true)
     }
-    // Another title is another file.
+    // Another title is another entry.
     await renderCoverPng({...meta, title: 'Another Title'}, {width: 300, height: 480}, second)
+    await second.store.close()
     expect(await fs.readdir(second.keptIn)).toHaveLength(2)
   })
 

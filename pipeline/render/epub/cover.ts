@@ -9,18 +9,13 @@
  * same book gives the same pixels on every machine. Lines are measured with
  * resvg itself, so wrapping matches what is drawn.
  */
-import {createHash} from 'node:crypto'
-import {statSync} from 'node:fs'
-import fs from 'node:fs/promises'
 import {createRequire} from 'node:module'
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {Resvg, renderAsync, type ResvgRenderOptions} from '@resvg/resvg-js'
 import type {BookMeta} from '../../types.js'
 import {labelsFor} from '../../labels.js'
-import {abandoned, sealed, unsealed, writeKept} from '../../output/kept.js'
+import type {Store} from '../../output/store.js'
 
 const require = createRequire(import.meta.url)
 
@@ -181,83 +176,37 @@ export function coverSvg(meta: BookMeta, size: {width: number; height: number} =
  * Render the cover as a PNG of `size` pixels (default 1600 × 2560). Pure:
  * the same metadata and size always give the same bytes. resvg draws on
  * libuv's thread pool, so the main thread goes on (`warmCovers` starts both
- * covers while the chapters are parsed). A cover drawn once is kept on
- * disk (`keptIn`, default `node_modules/.cache/twofold/covers/`, by the
- * hash of its SVG and of what draws it) and read back by later builds: the
- * drawing kept every rebuild waiting some 100 ms.
+ * covers while the chapters are parsed). With a `store`, a cover drawn once
+ * is kept there and read back by later builds (drawing one takes a few
+ * hundred milliseconds).
  */
-export function renderCoverPng(meta: BookMeta, size: {width: number; height: number} = coverSize, options: {keptIn?: string} = {}): Promise<Uint8Array> {
+export function renderCoverPng(meta: BookMeta, size: {width: number; height: number} = coverSize, options: {store?: Store | undefined} = {}): Promise<Uint8Array> {
   const svg = coverSvg(meta, size)
-  const keptIn = options.keptIn ?? coversDir
-  // Pure and slow (a few hundred ms): once per process for the same cover, as every rebuild of `dev` asks again,
-  // and kept on disk for the next process.
-  const memo = `${keptIn}\u0000${svg}`
-  let png = pngs.get(memo)
+  // Once per process (and store) for the same cover: `warmCovers` starts it, the targets ask for it while it is drawn.
+  const key = options.store ?? pngs
+  let drawn = memos.get(key)
+  if (!drawn) memos.set(key, (drawn = new Map()))
+  let png = drawn.get(svg)
   if (!png) {
-    const file = path.join(keptIn, `${createHash('sha256').update(JSON.stringify([drawing, svg])).digest('hex').slice(0, 32)}.png`)
-    png = readKept(file).then(async (kept) => {
-      if (kept) return kept
+    const draw = async () => {
       const rendered = await renderAsync(svg, renderOptions)
-      const made = await encodePng(rendered.pixels, rendered.width, rendered.height)
-      await keep(keptIn, file, made).catch(() => {})
-      return made
-    })
-    // A few sizes of one cover; an edited title makes another, and old ones go.
-    if (pngs.size >= 8) pngs.clear()
-    pngs.set(memo, png)
+      return encodePng(rendered.pixels, rendered.width, rendered.height)
+    }
+    png = options.store ? options.store.getOrMake(`cover\u0000${drawing}\u0000${svg}`, draw) : draw()
+    // A few sizes of one cover; an edited title makes another.
+    if (drawn.size >= 8) drawn.clear()
+    drawn.set(svg, png)
     // A failed render is not kept: the next build tries again (and reports it).
-    png.catch(() => pngs.delete(memo))
+    const failed = drawn
+    png.catch(() => failed.delete(svg))
   }
   return png
 }
 
 const renderOptions: ResvgRenderOptions = {font: fontOptions, fitTo: {mode: 'original'}, shapeRendering: 2, textRendering: 1}
 
-/** Where covers are kept between processes (by their SVG and what draws it): `node_modules/.cache/twofold/covers/`. */
-const coversDir = fileURLToPath(new URL('../../../node_modules/.cache/twofold/covers/', import.meta.url))
-
-/** How many covers are kept there (those made last). */
-const keptCovers = 16
-
-/**
- * What draws an SVG into a PNG, besides the SVG: resvg's and the fonts' versions, the options, zlib's
- * version, and this code (its file: the command's bundle is named by the hash of its contents; a source
- * file run through tsx by its size and time).
- */
-const drawing = JSON.stringify([
-  require('@resvg/resvg-js/package.json').version,
-  require('@expo-google-fonts/literata/package.json').version,
-  renderOptions,
-  process.versions.zlib,
-  codeIdentity()
-])
-
-function codeIdentity(): string {
-  const file = fileURLToPath(import.meta.url)
-  const stat = statSync(file, {throwIfNoEntry: false})
-  return `${file}\u0000${stat?.size}\u0000${stat?.mtimeMs}`
-}
-
-/** A kept cover: the SHA-1 of the PNG, then the PNG; undefined when missing or damaged. Used covers are touched, so pruning spares them. */
-async function readKept(file: string): Promise<Uint8Array | undefined> {
-  const kept = await fs.readFile(file).catch(() => undefined)
-  const png = kept && unsealed(kept)
-  if (!png) return undefined
-  const now = new Date()
-  fs.utimes(file, now, now).catch(() => {})
-  return png
-}
-
-/** Write `png` to `file` in one rename, and remove all but the `keptCovers` covers used last (and files a killed build left). */
-async function keep(dir: string, file: string, png: Uint8Array): Promise<void> {
-  await fs.mkdir(dir, {recursive: true})
-  await writeKept(file, sealed(png))
-  const names = await fs.readdir(dir)
-  const times = await Promise.all(names.map(async (name) => ({name, time: (await fs.stat(path.join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0})))
-  for (const {name, time} of times) if (abandoned(name, time)) await fs.rm(path.join(dir, name), {force: true})
-  const covers = times.filter(({name}) => name.endsWith('.png')).sort((a, b) => b.time - a.time)
-  for (const old of covers.slice(keptCovers)) await fs.rm(path.join(dir, old.name), {force: true})
-}
+/** What draws an SVG besides the code (whose version is in every key of the store): resvg's and the fonts' versions. */
+const drawing = JSON.stringify([require('@resvg/resvg-js/package.json').version, require('@expo-google-fonts/literata/package.json').version])
 
 /**
  * A PNG of RGBA pixels, compressed by zlib on the thread pool (resvg's own
@@ -295,18 +244,20 @@ function chunk(type: string, data: Buffer): Buffer {
   return out
 }
 
-/** Start drawing the EPUB cover and the web story's Open Graph image of a book, to be picked up by `renderCoverPng`. */
-export function warmCovers(meta: BookMeta, sizes: Array<{width: number; height: number}>): void {
+/** Start drawing the EPUB cover and the web story's Open Graph image of a book (or reading them from `store`), to be picked up by `renderCoverPng`. */
+export function warmCovers(meta: BookMeta, sizes: Array<{width: number; height: number}>, store?: Store): void {
   for (const size of sizes) {
     try {
-      renderCoverPng(meta, size).catch(() => undefined)
+      renderCoverPng(meta, size, {store}).catch(() => undefined)
     } catch {
       // Metadata the layout cannot use throws again where the cover is made, and is reported there.
     }
   }
 }
 
-const pngs = new Map<string, Promise<Uint8Array>>()
+/** Covers drawn or being drawn, by their SVG, for each store (and for none: `pngs`). */
+const memos = new WeakMap<object, Map<string, Promise<Uint8Array>>>()
+const pngs = {}
 const deflate = promisify(zlib.deflate)
 
 /** The cover's text alternative: what it says, in reading order, one sentence a line of text. */
