@@ -8,11 +8,9 @@
  * of the documented `State`) from the root handler, which `toHast` is given
  * an empty root to call.
  */
-import type {ElementContent, Root as HastRoot} from 'hast'
-import {h} from 'hastscript'
-import type {Image, Root} from 'mdast'
-import {defaultHandlers, toHast, type Handler, type Options, type State} from 'mdast-util-to-hast'
-import {isRemoteUrl, remoteImageHref} from '../plugins/remark-local-images.js'
+import type {Root as HastRoot} from 'hast'
+import type {Root} from 'mdast'
+import {defaultHandlers, toHast, type Handler, type Options} from 'mdast-util-to-hast'
 import {visit} from '../parse/visit.js'
 
 /** `toHast(tree, options)` for a root (see the module comment). */
@@ -40,19 +38,4 @@ export function rootToHast(tree: Root, options: Options = {}): HastRoot {
       }
     }
   }) as HastRoot
-}
-
-/**
- * A remote image as both targets show it (remark-local-images warned about it): a link to it with its alt text, or
- * the alt text alone when it is not a web address or is inside a link; `undefined` for an image of the book.
- */
-export function remoteImage(state: State, node: Image): ElementContent | undefined {
-  if (!isRemoteUrl(node.url)) return undefined
-  const href = remoteImageHref(node.url)
-  const text: ElementContent = {type: 'text', value: node.alt || node.url}
-  // Inside a link, the link is the link (`[![build](…/badge.svg)](…/ci)`): no link within it.
-  if (!href || node.data?.inLink) return text
-  const link = h('a', {href}, [text])
-  state.patch(node, link)
-  return link
 }
