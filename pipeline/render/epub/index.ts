@@ -17,8 +17,8 @@ import {fileURLToPath} from 'node:url'
 import {EPub as EPubClass} from 'epub-gen-memory'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
+import {toHast} from 'mdast-util-to-hast'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
-import {rootToHast} from '../to-hast.js'
 import {visit} from '../../parse/visit.js'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../../citations/places.js'
@@ -207,7 +207,8 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       const chapter = book.chapters[index]!
       const renderBody = () => {
         const handlers = handlersFor(chapter)
-        const content = rootToHast(chapter.tree, {handlers})
+        // A root gives a root.
+        const content = toHast(chapter.tree, {handlers}) as HastRoot
         tightenNoteSpace(content)
         return render([
           h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [

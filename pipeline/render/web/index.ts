@@ -9,8 +9,8 @@ import {fileURLToPath} from 'node:url'
 import * as esbuild from 'esbuild'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
+import {toHast} from 'mdast-util-to-hast'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
-import {rootToHast} from '../to-hast.js'
 import {page, type PageAssets} from '../../../templates/web/page.js'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../../citations/places.js'
@@ -258,7 +258,8 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
     (context ??= bookContext(book, [assetPaths, [...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName, f.narrow?.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]))
   function chapterPage(index: number, chapter: Chapter): string {
     const handlers = handlersFor(chapter)
-    const content = rootToHast(chapter.tree, {handlers})
+    // A root gives a root.
+    const content = toHast(chapter.tree, {handlers}) as HastRoot
     tightenNoteSpace(content)
     const previous = book.chapters[index - 1]
     const next = book.chapters[index + 1]
