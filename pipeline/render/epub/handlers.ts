@@ -1,14 +1,14 @@
 /**
  * mdast → hast handlers of the EPUB target: a scrolly section becomes its
  * steps in reading order, each followed by the static figure of its state;
- * citations become noterefs; contested claims show every source's account.
+ * citations become noterefs; contested claims show every source's account;
+ * headings, images and links as ../handlers.ts makes them.
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
-import type {Heading, Image, Link} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {BookAssets} from '../assets.js'
-import {remoteImage} from '../to-hast.js'
+import {bookHandlers} from '../handlers.js'
 import type {Book, ScrollySection} from '../../types.js'
 import {epubCitation, epubContested} from './notes.js'
 
@@ -30,30 +30,14 @@ export interface EpubDocContext {
 export function epubHandlers(context: EpubDocContext): Handlers {
   const {assets} = context
 
-  const heading: Handler = (state: State, node: Heading) => {
-    const result = h(`h${Math.min(6, Math.max(2, node.depth + context.headingOffset))}`, state.all(node))
-    state.patch(node, result)
-    // The heading's id (from remark-links), the same as on the web.
-    return state.applyData(node, result)
-  }
-
-  const image: Handler = (state: State, node: Image) => {
-    const absolute = context.images[node.url]
-    const media = absolute ? assets.media.get(absolute) : undefined
-    const remote = media ? undefined : remoteImage(state, node)
-    if (remote) return remote
-    const result = h('img', {src: media ? `images/${media.fileName}` : node.url, alt: node.alt ?? ''})
-    state.patch(node, result)
-    return result
-  }
-
-  const link: Handler = (state: State, node: Link) => {
-    // A link that leads nowhere (remark-links warned about it) is its text.
-    if (node.data?.dangling) return state.all(node)
-    const result = h('a', {href: context.resolveLink(node.url) ?? node.url}, state.all(node))
-    state.patch(node, result)
-    return result
-  }
+  // Markdown titles are not kept: reading systems do not show `title`.
+  const {heading, image, link} = bookHandlers({
+    assets,
+    images: context.images,
+    mediaFolder: 'images',
+    headingOffset: context.headingOffset,
+    resolveLink: context.resolveLink
+  })
 
   const scrollySection: Handler = (state: State, node: ScrollySection) => {
     const children: ElementContent[] = []

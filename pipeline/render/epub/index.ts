@@ -17,8 +17,9 @@ import {fileURLToPath} from 'node:url'
 import {EPub as EPubClass} from 'epub-gen-memory'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
+import {toHtml} from 'hast-util-to-html'
+import {toHast} from 'mdast-util-to-hast'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
-import {rootToHast} from '../to-hast.js'
 import {visit} from '../../parse/visit.js'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../../citations/places.js'
@@ -29,18 +30,8 @@ import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
 import {packZip, type ZipSource, type ZipStore} from './zip.js'
 import {labelsFor, primaryLanguage, type Labels} from '../../labels.js'
-import {htmlSerializer} from '../html.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/epub')
-/** rehype-stringify's XHTML (see ../html.ts). */
-const xhtml = htmlSerializer({
-  closeSelfClosing: true,
-  collapseEmptyAttributes: false,
-  characterReferences: {useNamedReferences: false},
-  tightSelfClosing: false,
-  allowDangerousHtml: false
-})
-
 /** What the EPUB target needs besides the book. */
 export interface EpubOptions {
   assets: BookAssets
@@ -91,16 +82,21 @@ export function uuidV5(name: string): string {
 }
 
 /**
- * What rehype-stringify writes as HTML but XML forbids: `]]>` in text (raw
- * HTML shown as text can hold it) and attributes without a value (a task
- * list's `<input checked disabled>`). Start tags are `<name attr="…">`, so
- * a bare word inside one is an attribute name.
+ * hast as the XHTML of an EPUB content document: hast-util-to-html with void
+ * elements closed (`<br />`) and numeric character references (XML knows no
+ * named ones but its five). What it writes as HTML but XML forbids is then
+ * mended, as no option of hast-util-to-html does it: `]]>` in text (raw HTML
+ * shown as text can hold it), attributes without a value (a task list's
+ * `<input checked disabled>`, always collapsed) and a raw `<` in an attribute
+ * value (an alt or a title `a < b`), which HTML allows. Start tags are
+ * `<name attr="…">` with `"` encoded in values, so a bare word inside one is
+ * an attribute name and a value ends at the next `"`.
  */
-function xmlSafe(markup: string): string {
-  return markup
+function xhtml(tree: HastRoot): string {
+  return toHtml(tree, {closeSelfClosing: true, characterReferences: {useNamedReferences: false}})
     .replaceAll(']]>', ']]&#x3E;')
     .replace(/<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=/>]+(?:="[^"]*")?)+\s*\/?>/g, (tag) =>
-      tag.replace(/(\s+)([^\s"'=/>]+)(="[^"]*")?/g, (all, space: string, name: string, value: string | undefined) => (value ? all : `${space}${name}="${name}"`))
+      tag.replace(/(\s+)([^\s"'=/>]+)(?:="([^"]*)")?/g, (_, space: string, name: string, value: string | undefined) => `${space}${name}="${(value ?? name).replaceAll('<', '&#x3C;')}"`)
     )
 }
 
@@ -150,7 +146,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
   const {meta} = book
   const labels = labelsFor(meta.language)
   const slugs = options.slugs ?? slugsByFileName(book.chapters)
-  const render = (nodes: ElementContent[]) => xmlSafe(xhtml(withoutAlign({type: 'root', children: nodes} as HastRoot)))
+  const render = (nodes: ElementContent[]) => xhtml(withoutAlign({type: 'root', children: nodes}))
 
   const cover = await renderCoverPng(meta)
   const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}
@@ -207,7 +203,8 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       const chapter = book.chapters[index]!
       const renderBody = () => {
         const handlers = handlersFor(chapter)
-        const content = rootToHast(chapter.tree, {handlers})
+        // A root gives a root.
+        const content = toHast(chapter.tree, {handlers}) as HastRoot
         tightenNoteSpace(content)
         return render([
           h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [

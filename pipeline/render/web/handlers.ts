@@ -1,14 +1,14 @@
 /**
  * mdast → hast handlers of the web target: scrolly sections with a sticky
  * inline graphic and per-step static figures, citations as note links,
- * contested claims as disclosures, and the book's own link and image rules.
+ * contested claims as disclosures; headings, images and links as ../handlers.ts
+ * makes them, with lazy-loaded images and titles kept.
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
-import type {Heading, Image, Link} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {BookAssets} from '../assets.js'
-import {remoteImage} from '../to-hast.js'
+import {bookHandlers} from '../handlers.js'
 import type {Book, Graphic, ScrollySection} from '../../types.js'
 import {webCitation, webContested} from './citations.js'
 import {inlineSvg} from './svg.js'
@@ -44,31 +44,15 @@ export function webHandlers(context: WebPageContext): Handlers {
   const {book, assets} = context
   const labels = labelsFor(book.meta.language)
 
-  const heading: Handler = (state: State, node: Heading) => {
-    const depth = Math.min(6, Math.max(2, node.depth + context.headingOffset))
-    const result = h(`h${depth}`, state.all(node))
-    state.patch(node, result)
-    return state.applyData(node, result)
-  }
-
-  const image: Handler = (state: State, node: Image) => {
-    const absolute = context.images[node.url]
-    const media = absolute ? assets.media.get(absolute) : undefined
-    const remote = media ? undefined : remoteImage(state, node)
-    if (remote) return remote
-    const result = h('img', {src: media ? `media/${media.fileName}` : node.url, alt: node.alt ?? '', title: node.title ?? undefined, loading: 'lazy', decoding: 'async'})
-    state.patch(node, result)
-    return state.applyData(node, result)
-  }
-
-  const link: Handler = (state: State, node: Link) => {
-    // A link that leads nowhere (remark-links warned about it) is its text.
-    if (node.data?.dangling) return state.all(node)
-    const href = context.resolveLink(node.url) ?? node.url
-    const result = h('a', {href, title: node.title ?? undefined}, state.all(node))
-    state.patch(node, result)
-    return state.applyData(node, result)
-  }
+  const {heading, image, link} = bookHandlers({
+    assets,
+    images: context.images,
+    mediaFolder: 'media',
+    headingOffset: context.headingOffset,
+    resolveLink: context.resolveLink,
+    titles: true,
+    imageProperties: {loading: 'lazy', decoding: 'async'}
+  })
 
   const scrollySection: Handler = (state: State, node: ScrollySection) => {
     const graphic = book.graphics.get(node.graphic)

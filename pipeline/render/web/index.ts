@@ -9,8 +9,9 @@ import {fileURLToPath} from 'node:url'
 import * as esbuild from 'esbuild'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
+import {toHtml} from 'hast-util-to-html'
+import {toHast} from 'mdast-util-to-hast'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
-import {rootToHast} from '../to-hast.js'
 import {page, type PageAssets} from '../../../templates/web/page.js'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../../citations/places.js'
@@ -20,12 +21,9 @@ import {backMatterLinks, disagreementsPage, footerNav, listLater, sourcesPage, w
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
 import {formatSize, labelsFor} from '../../labels.js'
-import {htmlSerializer} from '../html.js'
 import {writeKept} from '../../output/kept.js'
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/web')
-/** rehype-stringify's HTML, with its default settings (see ../html.ts). */
-const html = htmlSerializer()
 
 /** What the web target needs besides the book. */
 export interface WebOptions {
@@ -258,7 +256,8 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
     (context ??= bookContext(book, [assetPaths, [...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName, f.narrow?.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]))
   function chapterPage(index: number, chapter: Chapter): string {
     const handlers = handlersFor(chapter)
-    const content = rootToHast(chapter.tree, {handlers})
+    // A root gives a root.
+    const content = toHast(chapter.tree, {handlers}) as HastRoot
     tightenNoteSpace(content)
     const previous = book.chapters[index - 1]
     const next = book.chapters[index + 1]
@@ -291,11 +290,11 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       assets: assetPaths,
       body
     })
-    return html(tree)
+    return toHtml(tree)
   }
 
   /** The footer's navigation as the chapters so far call for it. */
-  const footerNavNow = () => Buffer.from(html({type: 'root', children: [footerNav(book)]}))
+  const footerNavNow = () => Buffer.from(toHtml({type: 'root', children: [footerNav(book)]}))
 
   return {
     /** Render the page of `book.chapters[index]` (see `webRenderer`). */
@@ -334,7 +333,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
           assets: assetPaths,
           body: [header(), h('main#main', extra.main), footer(book, footerNav(book))]
         })
-        const text = html(tree)
+        const text = toHtml(tree)
         if (!extra.items) {
           out.push({path: extra.path, contents: text})
           continue
@@ -343,12 +342,12 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
         const tag = `<${listLater}></${listLater}>`
         const at = text.indexOf(tag)
         const parts = [Buffer.from(text.slice(0, at))]
-        for (const item of extra.items) parts.push(Buffer.from(html({type: 'root', children: [item]})))
+        for (const item of extra.items) parts.push(Buffer.from(toHtml({type: 'root', children: [item]})))
         parts.push(Buffer.from(text.slice(at + tag.length)))
         out.push({path: extra.path, contents: Buffer.concat(parts)})
       }
 
-      out.push({path: 'index.html', contents: html(coverPage(book, {...options, epub}, assetPaths, base))})
+      out.push({path: 'index.html', contents: toHtml(coverPage(book, {...options, epub}, assetPaths, base))})
       return out
     }
   }
