@@ -17,7 +17,8 @@ import {fileURLToPath} from 'node:url'
 import {EPub as EPubClass} from 'epub-gen-memory'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
-import {toHtml} from 'hast-util-to-html'
+import rehypeStringify from 'rehype-stringify'
+import {unified} from 'unified'
 import {toHast} from 'mdast-util-to-hast'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {visit} from '../../parse/visit.js'
@@ -81,11 +82,14 @@ export function uuidV5(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
+/** The content documents' serializer (see `xhtml`). */
+const serializer = unified().use(rehypeStringify, {closeSelfClosing: true, characterReferences: {useNamedReferences: false}})
+
 /**
- * hast as the XHTML of an EPUB content document: hast-util-to-html with void
+ * hast as the XHTML of an EPUB content document: rehype-stringify with void
  * elements closed (`<br />`) and numeric character references (XML knows no
  * named ones but its five). What it writes as HTML but XML forbids is then
- * mended, as no option of hast-util-to-html does it: `]]>` in text (raw HTML
+ * mended, as no option of rehype-stringify does it: `]]>` in text (raw HTML
  * shown as text can hold it), attributes without a value (a task list's
  * `<input checked disabled>`, always collapsed) and a raw `<` in an attribute
  * value (an alt or a title `a < b`), which HTML allows. Start tags are
@@ -93,7 +97,7 @@ export function uuidV5(name: string): string {
  * an attribute name and a value ends at the next `"`.
  */
 function xhtml(tree: HastRoot): string {
-  return toHtml(tree, {closeSelfClosing: true, characterReferences: {useNamedReferences: false}})
+  return serializer.stringify(tree)
     .replaceAll(']]>', ']]&#x3E;')
     .replace(/<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=/>]+(?:="[^"]*")?)+\s*\/?>/g, (tag) =>
       tag.replace(/(\s+)([^\s"'=/>]+)(?:="([^"]*)")?/g, (_, space: string, name: string, value: string | undefined) => `${space}${name}="${(value ?? name).replaceAll('<', '&#x3C;')}"`)

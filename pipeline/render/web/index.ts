@@ -9,7 +9,8 @@ import {fileURLToPath} from 'node:url'
 import * as esbuild from 'esbuild'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
-import {toHtml} from 'hast-util-to-html'
+import rehypeStringify from 'rehype-stringify'
+import {unified} from 'unified'
 import {toHast} from 'mdast-util-to-hast'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {page, type PageAssets} from '../../../templates/web/page.js'
@@ -22,6 +23,9 @@ import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
 import {formatSize, labelsFor} from '../../labels.js'
 import {writeKept} from '../../output/kept.js'
+
+/** The pages' serializer: rehype-stringify with its defaults. */
+const html = unified().use(rehypeStringify)
 
 const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/web')
 
@@ -290,11 +294,11 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       assets: assetPaths,
       body
     })
-    return toHtml(tree)
+    return html.stringify(tree)
   }
 
   /** The footer's navigation as the chapters so far call for it. */
-  const footerNavNow = () => Buffer.from(toHtml({type: 'root', children: [footerNav(book)]}))
+  const footerNavNow = () => Buffer.from(html.stringify({type: 'root', children: [footerNav(book)]}))
 
   return {
     /** Render the page of `book.chapters[index]` (see `webRenderer`). */
@@ -333,7 +337,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
           assets: assetPaths,
           body: [header(), h('main#main', extra.main), footer(book, footerNav(book))]
         })
-        const text = toHtml(tree)
+        const text = html.stringify(tree)
         if (!extra.items) {
           out.push({path: extra.path, contents: text})
           continue
@@ -342,12 +346,12 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
         const tag = `<${listLater}></${listLater}>`
         const at = text.indexOf(tag)
         const parts = [Buffer.from(text.slice(0, at))]
-        for (const item of extra.items) parts.push(Buffer.from(toHtml({type: 'root', children: [item]})))
+        for (const item of extra.items) parts.push(Buffer.from(html.stringify({type: 'root', children: [item]})))
         parts.push(Buffer.from(text.slice(at + tag.length)))
         out.push({path: extra.path, contents: Buffer.concat(parts)})
       }
 
-      out.push({path: 'index.html', contents: toHtml(coverPage(book, {...options, epub}, assetPaths, base))})
+      out.push({path: 'index.html', contents: html.stringify(coverPage(book, {...options, epub}, assetPaths, base))})
       return out
     }
   }
