@@ -6,7 +6,7 @@
  * unclosed container directives are errors.
  */
 import type {Root, Text} from 'mdast'
-import {SKIP, visit} from '../parse/visit.js'
+import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, pointAt, warn} from '../messages.js'
 

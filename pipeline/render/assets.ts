@@ -8,7 +8,7 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Nodes, Root} from 'mdast'
-import {visit} from '../parse/visit.js'
+import {visit} from 'unist-util-visit'
 import type {Book, Chapter, Graphic} from '../types.js'
 import {svgSize} from './web/svg.js'
 

@@ -13,7 +13,7 @@ import {h} from 'hastscript'
 import type {Image, Root} from 'mdast'
 import {defaultHandlers, toHast, type Handler, type Options, type State} from 'mdast-util-to-hast'
 import {isRemoteUrl, remoteImageHref} from '../plugins/remark-local-images.js'
-import {visit} from '../parse/visit.js'
+import {visit} from 'unist-util-visit'
 
 /** `toHast(tree, options)` for a root (see the module comment). */
 export function rootToHast(tree: Root, options: Options = {}): HastRoot {
