@@ -17,7 +17,6 @@ import {remarkChunkedParse} from '../plugins/remark-chunked-parse.js'
 import {remarkCitations} from '../plugins/remark-citations.js'
 import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
-import {remarkGfmLazy} from '../plugins/remark-gfm-lazy.js'
 import {remarkLinks} from '../plugins/remark-links.js'
 import {remarkLocalImages} from '../plugins/remark-local-images.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
@@ -39,7 +38,6 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(remarkGfm)
-    .use(remarkGfmLazy)
     .use(remarkSmartPunctuation)
     .use(remarkChapterMeta)
     .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
