@@ -13,7 +13,6 @@ import type {VFile} from 'vfile'
 import type {Chapter, CslItem} from '../types.js'
 import type {ChapterSource, GraphicRegistry} from '../book/load.js'
 import {remarkChapterMeta} from '../plugins/remark-chapter-meta.js'
-import {remarkChunkedParse} from '../plugins/remark-chunked-parse.js'
 import {remarkCitations} from '../plugins/remark-citations.js'
 import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
@@ -34,7 +33,6 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
   const {graphics, references} = options
   return unified()
     .use(remarkParse)
-    .use(remarkChunkedParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(remarkGfm)
