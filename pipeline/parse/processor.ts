@@ -6,7 +6,6 @@
 import type {Nodes, Root} from 'mdast'
 import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
-import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import {unified, type Processor} from 'unified'
 import type {VFile} from 'vfile'
@@ -16,6 +15,7 @@ import {remarkChapterMeta} from '../plugins/remark-chapter-meta.js'
 import {remarkCitations} from '../plugins/remark-citations.js'
 import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
+import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
 import {remarkLinks} from '../plugins/remark-links.js'
 import {remarkLocalImages} from '../plugins/remark-local-images.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
@@ -35,7 +35,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
-    .use(remarkGfm)
+    .use(remarkGfmLean)
     .use(remarkSmartPunctuation)
     .use(remarkChapterMeta)
     .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
