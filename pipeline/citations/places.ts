@@ -8,7 +8,7 @@
 import type {ElementContent, Nodes as HastNodes} from 'hast'
 import {h} from 'hastscript'
 import type {Nodes} from 'mdast'
-import {visit} from '../parse/visit.js'
+import {visit} from 'unist-util-visit'
 import type {Book, Chapter, Citation, ContestedClaim, CslItem} from '../types.js'
 import type {Labels} from '../labels.js'
 

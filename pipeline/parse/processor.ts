@@ -6,18 +6,16 @@
 import type {Nodes, Root} from 'mdast'
 import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
-import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import {unified, type Processor} from 'unified'
 import type {VFile} from 'vfile'
 import type {Chapter, CslItem} from '../types.js'
 import type {ChapterSource, GraphicRegistry} from '../book/load.js'
 import {remarkChapterMeta} from '../plugins/remark-chapter-meta.js'
-import {remarkChunkedParse} from '../plugins/remark-chunked-parse.js'
 import {remarkCitations} from '../plugins/remark-citations.js'
 import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
-import {remarkGfmLazy} from '../plugins/remark-gfm-lazy.js'
+import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
 import {remarkLinks} from '../plugins/remark-links.js'
 import {remarkLocalImages} from '../plugins/remark-local-images.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
@@ -35,11 +33,9 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
   const {graphics, references} = options
   return unified()
     .use(remarkParse)
-    .use(remarkChunkedParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
-    .use(remarkGfm)
-    .use(remarkGfmLazy)
+    .use(remarkGfmLean)
     .use(remarkSmartPunctuation)
     .use(remarkChapterMeta)
     .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})

@@ -19,9 +19,9 @@
  * escaped `\@key` or `\[@key]`, anything in links and code.
  */
 import type {Nodes, Paragraph, Parents, PhrasingContent, Root, Text} from 'mdast'
-import type {RegExpMatchObject} from 'mdast-util-find-and-replace'
+import {findAndReplace, type RegExpMatchObject} from 'mdast-util-find-and-replace'
 import type {Position} from 'unist'
-import {SKIP, findAndReplace, visit} from '../parse/visit.js'
+import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {location} from 'vfile-location'
 import type {TextDirective} from 'mdast-util-directive'

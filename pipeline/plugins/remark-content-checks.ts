@@ -3,16 +3,29 @@
  * never passed through (it becomes visible text, with a warning); characters
  * XML forbids are removed with a warning; directives no plugin handled are
  * reported (block ones are errors, inline ones turn back into their text);
- * unclosed container directives are errors.
+ * unclosed container directives are errors; a chapter over
+ * `largeChapterBytes` gets a warning to split it.
  */
 import type {Root, Text} from 'mdast'
-import {SKIP, visit} from '../parse/visit.js'
+import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, pointAt, warn} from '../messages.js'
 
 const source = 'remark-content-checks'
 // Characters that XML 1.0 forbids (C0 controls but tab/LF/CR, DEL-range C1 are allowed but discouraged; lone surrogates, U+FFFE/FFFF).
 const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/**
+ * Chapters larger than this, in bytes of UTF-8, get a `chapter-too-large`
+ * warning (and still build). Parsing prose grows with its length, but
+ * micromark's time and memory grow faster than that in a long list or block
+ * quote: a chapter that is one list of 2 MB takes about three times as long
+ * to parse as one of 1 MB, and twice the memory (some 700 MB), and on a
+ * small machine past 1 MB a chapter takes seconds. Chapters of a book are
+ * rarely over 100 KB, so 1 MB leaves room and catches a file that holds
+ * several chapters or a pasted data dump.
+ */
+export const largeChapterBytes = 1024 * 1024
 
 /** Options of `remarkContentChecks`. */
 export interface Options {
@@ -25,6 +38,7 @@ export function remarkContentChecks(options: Options = {}) {
   const known = new Set(options.known ?? [])
   return function (tree: Root, file: VFile) {
     const text = String(file.value)
+    checkSize(file, text)
 
     for (const match of text.matchAll(forbidden)) {
       const code = match[0].codePointAt(0) ?? 0
@@ -92,4 +106,18 @@ export function remarkContentChecks(options: Options = {}) {
       }
     })
   }
+}
+
+/** Warn about a chapter over `largeChapterBytes`, at the line where it passes the limit. */
+function checkSize(file: VFile, text: string): void {
+  // Each UTF-16 code unit is at most 3 bytes of UTF-8.
+  if (text.length * 3 <= largeChapterBytes) return
+  const bytes = Buffer.from(text)
+  if (bytes.length <= largeChapterBytes) return
+  // The text up to the limit (a character cut in two there becomes one U+FFFD: the line is the same).
+  const offset = bytes.subarray(0, largeChapterBytes).toString('utf8').length
+  const line = pointAt(file, offset)?.line ?? 1
+  // Rounded up, so that a chapter just over the limit does not read as 1.0 MB.
+  const size = (Math.ceil((bytes.length / largeChapterBytes) * 10) / 10).toFixed(1)
+  warn(file, `Unexpected chapter of ${size} MB, expected at most 1 MB (it passes 1 MB on this line): split it into several chapters`, {line, column: 1}, 'chapter-too-large', source)
 }

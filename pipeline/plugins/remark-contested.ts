@@ -5,7 +5,7 @@
  */
 import type {List, Paragraph, PhrasingContent, Root} from 'mdast'
 import type {ContainerDirective} from 'mdast-util-directive'
-import {visit} from '../parse/visit.js'
+import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import type {ContestedAccount, ContestedClaim} from '../types.js'
 import {error} from '../messages.js'

@@ -25,7 +25,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import GithubSlugger from 'github-slugger'
 import type {Definition, Image, Link, Nodes, Root} from 'mdast'
-import {SKIP, visit} from '../parse/visit.js'
+import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
 

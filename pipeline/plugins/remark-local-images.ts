@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type {Definition, Image, Root} from 'mdast'
-import {visit} from '../parse/visit.js'
+import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
 

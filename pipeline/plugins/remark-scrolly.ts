@@ -5,7 +5,7 @@
  */
 import type {Root} from 'mdast'
 import type {ContainerDirective} from 'mdast-util-directive'
-import {SKIP, visit} from '../parse/visit.js'
+import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import type {Graphic, ScrollySection, ScrollyStep} from '../types.js'
 import {error} from '../messages.js'

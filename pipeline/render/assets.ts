@@ -7,8 +7,9 @@
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type {Nodes, Root} from 'mdast'
-import {visit} from '../parse/visit.js'
+import type {Root} from 'mdast'
+import {toString} from 'mdast-util-to-string'
+import {visit} from 'unist-util-visit'
 import type {Book, Chapter, Graphic} from '../types.js'
 import {svgSize} from './web/svg.js'
 
@@ -161,11 +162,11 @@ export function headingOffset(tree: Root): number {
 const headingOffsets = new WeakMap<Root, number>()
 
 /**
- * Words a reader reads in a chapter (frontmatter, code and URLs aside): in
- * each top-level node, the runs of characters other than white space (`\s`)
- * in its text as mdast-util-to-string joins it (images' alt text aside),
- * counted as the text goes by rather than joined and split (a third of the
- * time, for the same counts: tests/assets.test.ts).
+ * Words a reader reads in a chapter: runs of characters other than white
+ * space in the text of each top-level node (frontmatter, code and
+ * definitions and images' alt text aside), as mdast-util-to-string gives
+ * it. Nodes are counted one by one so that two paragraphs never join into
+ * one word.
  */
 export function wordCount(tree: Root): number {
   let count = wordCounts.get(tree)
@@ -173,38 +174,11 @@ export function wordCount(tree: Root): number {
     count = 0
     for (const node of tree.children) {
       if (node.type === 'yaml' || node.type === 'code' || node.type === 'definition') continue
-      count += words(node)
+      count += toString(node, {includeImageAlt: false}).split(/\s+/).filter(Boolean).length
     }
     wordCounts.set(tree, count)
   }
   return count
-}
-
-/** Runs of non-space characters in the text of `node` as `toString(node, {includeImageAlt: false})` gives it. */
-function words(node: Nodes): number {
-  let count = 0
-  let inWord = false
-  const text = (value: string) => {
-    for (let index = 0; index < value.length; index++) {
-      const space = isSpace(value.charCodeAt(index))
-      if (!space && !inWord) count++
-      inWord = !space
-    }
-  }
-  const walk = (value: Nodes) => {
-    // As `[...].join('')` in mdast-util-to-string: a missing value is no text.
-    if ('value' in value) text(value.value === null || value.value === undefined ? '' : String(value.value))
-    else if ('children' in value) for (const child of value.children) walk(child)
-  }
-  walk(node)
-  return count
-}
-
-/** Whether a UTF-16 code unit is white space as `\s` has it. */
-function isSpace(code: number): boolean {
-  if (code <= 32) return code === 32 || (code >= 9 && code <= 13)
-  if (code < 0xa0) return false
-  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
 }
 
 const wordCounts = new WeakMap<Root, number>()
