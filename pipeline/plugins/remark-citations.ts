@@ -28,6 +28,7 @@ import type {TextDirective} from 'mdast-util-directive'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey, keySource, looksLikeCitation, parseBracketContent} from '../citations/syntax.js'
 import type {Citation, CiteItem, CslItem} from '../types.js'
+import {blocksOnly} from '../tree.js'
 
 /** Options of `remarkCitations`. */
 export interface Options {
@@ -102,7 +103,12 @@ export function remarkCitations(options: Options) {
     })
     file.data.citations = citations
 
-    if (claims) visit(tree, 'paragraph', (node) => checkClaim(node))
+    if (claims) {
+      visit(tree, (node) => {
+        if (node.type === 'paragraph') checkClaim(node)
+        return blocksOnly(node)
+      })
+    }
 
     function replace(value: string, bracket: string | undefined, key: string | undefined, locator: string | undefined, match: RegExpMatchObject) {
       const node = match.stack[match.stack.length - 1] as Text

@@ -28,6 +28,7 @@ import type {Definition, Image, Link, Nodes, Root} from 'mdast'
 import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
+import {blocksOnly} from '../tree.js'
 
 const source = 'remark-links'
 
@@ -71,9 +72,10 @@ export function remarkLinks() {
   return function (tree: Root, file: VFile) {
     const slug = String(file.data.slug ?? 'chapter')
     const definitions = new Map<string, Definition>()
-    visit(tree, 'definition', (node) => {
+    visit(tree, (node) => {
       // The first definition of a label wins (CommonMark).
-      if (!definitions.has(node.identifier)) definitions.set(node.identifier, node)
+      if (node.type === 'definition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node)
+      return blocksOnly(node)
     })
 
     // Ids of the targets' own elements: the page's `main`, the chapter title, note links, tooltips and notes
@@ -83,7 +85,7 @@ export function remarkLinks() {
     // Ids of steps, scrolly sections and claims: two elements of a page must not share one.
     const taken = new Map<string, Nodes>()
     visit(tree, (node) => {
-      if (node.type !== 'scrollySection' && node.type !== 'scrollyStep' && node.type !== 'contestedClaim') return
+      if (node.type !== 'scrollySection' && node.type !== 'scrollyStep' && node.type !== 'contestedClaim') return blocksOnly(node)
       const before = taken.get(node.id)
       if (own(node.id)) {
         error(file, `Unexpected id \`${node.id}\`, which the pages use for their own elements, expected another id`, node, 'duplicate-id', source)

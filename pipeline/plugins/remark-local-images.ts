@@ -8,6 +8,7 @@ import type {Definition, Image, Root} from 'mdast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
+import {blocksOnly} from '../tree.js'
 
 const source = 'remark-local-images'
 const formats = new Set(['.png', '.jpg', '.jpeg', '.gif', '.svg', '.webp'])
@@ -35,8 +36,9 @@ export function remarkLocalImages() {
     const bookDir = String(file.data.bookDir ?? file.cwd)
     const images: Record<string, string> = {}
     const definitions = new Map<string, Definition>()
-    visit(tree, 'definition', (node) => {
-      definitions.set(node.identifier, node)
+    visit(tree, (node) => {
+      if (node.type === 'definition') definitions.set(node.identifier, node)
+      return blocksOnly(node)
     })
     visit(tree, (node) => {
       let target: Image | Definition | undefined

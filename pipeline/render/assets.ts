@@ -12,6 +12,7 @@ import {toString} from 'mdast-util-to-string'
 import {visit} from 'unist-util-visit'
 import type {Book, Chapter, Graphic} from '../types.js'
 import {svgSize} from './web/svg.js'
+import {blocksOnly} from '../tree.js'
 
 /** A short content hash for file names. */
 export function contentHash(data: string | Uint8Array, length = 10): string {
@@ -127,8 +128,9 @@ function scrollyStates(tree: Root): Array<{graphic: string; states: string[]}> {
   let sections = scrollySections.get(tree)
   if (!sections) {
     const found: Array<{graphic: string; states: string[]}> = []
-    visit(tree, 'scrollySection', (section) => {
-      found.push({graphic: section.graphic, states: section.children.map((step) => step.state)})
+    visit(tree, (node) => {
+      if (node.type === 'scrollySection') found.push({graphic: node.graphic, states: node.children.map((step) => step.state)})
+      return blocksOnly(node)
     })
     scrollySections.set(tree, (sections = found))
   }
@@ -149,8 +151,9 @@ export function headingOffset(tree: Root): number {
   let offset = headingOffsets.get(tree)
   if (offset === undefined) {
     let min = 7
-    visit(tree, 'heading', (node) => {
-      min = Math.min(min, node.depth)
+    visit(tree, (node) => {
+      if (node.type === 'heading') min = Math.min(min, node.depth)
+      return blocksOnly(node)
     })
     offset = min === 7 ? 0 : 2 - min
     headingOffsets.set(tree, offset)

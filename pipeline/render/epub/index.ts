@@ -21,7 +21,7 @@ import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {toHast} from 'mdast-util-to-hast'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
-import {visit} from 'unist-util-visit'
+import {CONTINUE, SKIP, visit} from 'unist-util-visit'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../../citations/places.js'
 import {bookContext, placeContext, type ChapterCache} from '../../output/chapter-cache.js'
@@ -115,6 +115,8 @@ function withoutAlign(tree: HastRoot): HastRoot {
       delete node.properties.align
       node.properties.style = `text-align: ${align}`
     }
+    // A paragraph holds no table.
+    return node.tagName === 'p' ? SKIP : CONTINUE
   })
   return tree
 }
