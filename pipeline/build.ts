@@ -21,7 +21,7 @@ import type {BuildSession} from './output/session.js'
 import type {Book, BookMeta, Chapter, CslItem, Graphic, OutputFile} from './types.js'
 import {backMatterPaths, renderWeb, webRenderer} from './render/web/index.js'
 import {ogImageSize} from './render/web/og-image.js'
-import {checkOutput, stageOutput, writeAtomically, type StagedOutput} from './output/write.js'
+import {checkOutput, writeAtomically} from './output/write.js'
 import {fieldValuePosition} from './book/yaml-fields.js'
 
 /**
@@ -251,8 +251,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     pages.push({path: epubName, contents: epub})
     return pages
   }
-  const write = (web: OutputFile[], epub: Uint8Array, cleanUp = true) =>
-    writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}], {reuse: options.session !== undefined, cleanUp})
+  const write = (web: OutputFile[], epub: Uint8Array) =>
+    writeAtomically(outDir, [...web.map((f) => ({path: `web/${f.path}`, contents: f.contents})), {path: epubName, contents: epub}])
 
   // Preview first (`twofold dev`, after a first build): the chapter pages, with the last EPUB and the last book-wide
   // pages (sources, disagreements: their note numbers may be behind), are written and announced before the EPUB is
@@ -264,7 +264,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     web = await webFiles(previous, options.session?.webBackMatter)
     timings.web = timings.previewWeb = performance.now() - t
     t = performance.now()
-    await write(web, previous, false)
+    await write(web, previous)
     timings.write = timings.previewWrite = performance.now() - t
     timings.preview = performance.now() - started
     options.onPreview?.()
@@ -317,7 +317,7 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
   // Each page is written as soon as it is made, into a build that becomes `outDir` only when everything is (see ./write.ts).
   const outDir = path.resolve(cwd, options.outDir)
   const cache = options.cache && (await BuildCache.open(options.cache, loaded, cwd))
-  const staged = await stageOutput(outDir)
+  const staged = collectOutput(outDir)
   let citing: CitationWorker | undefined
   try {
     return await streamInto(staged)
@@ -479,6 +479,25 @@ async function streamedBuild(options: BuildOptions, cwd: string, started: number
     }
   }
 }
+
+/** A streamed build's files, kept until the whole build is written by `writeAtomically`. */
+function collectOutput(outDir: string) {
+  const files = new Map<string, OutputFile['contents']>()
+  return {
+    async write(file: OutputFile) {
+      files.set(file.path, file.contents)
+    },
+    async patch(filePath: string, at: number, length: number, contents: Uint8Array) {
+      const data = Buffer.from(files.get(filePath)!)
+      files.set(filePath, Buffer.concat([data.subarray(0, at), contents, data.subarray(at + length)]))
+    },
+    async commit() {
+      await writeAtomically(outDir, [...files].map(([filePath, contents]) => ({path: filePath, contents})))
+    },
+    async abort() {}
+  }
+}
+type StagedOutput = ReturnType<typeof collectOutput>
 
 /**
  * The book's modification time, in whole seconds, so that the same sources give the same EPUB:

@@ -15,7 +15,6 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildResult} from '../pipeline/build.js'
 import {citationWorkerBundle} from '../pipeline/citations/worker.js'
 import {BuildSession} from '../pipeline/output/session.js'
-import {storeOf} from '../pipeline/output/write.js'
 import {writeSyntheticBook} from '../scripts/synth-book.js'
 import {root} from './helpers/fixture-book.js'
 import {treeFiles} from './helpers/tree-hash.js'
@@ -91,9 +90,8 @@ describe('a build that renders each chapter as it comes', () => {
     await fs.appendFile(path.join(book, files[1]!), '\nA citation of nothing [@no-such-work].\n')
     const {streamed} = await expectSameBuilds(book, 'broken')
     expect(streamed.ok).toBe(false)
-    // Its pages were being written as they were made: neither the output nor the store of builds beside it is left.
+    // Nothing is written for a build that fails: not even the output directory is made.
     await expect(fs.stat(path.join(dir, 'broken-streamed'))).rejects.toThrow()
-    await expect(fs.stat(storeOf(path.join(dir, 'broken-streamed')))).rejects.toThrow()
 
     const warned = await linkedBook('warned', 5, 300)
     const strict = await expectSameBuilds(warned, 'warned', true)
@@ -112,7 +110,7 @@ describe('a build that renders each chapter as it comes', () => {
     const after = await treeFiles(out)
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
     for (const [name, data] of before) expect(after.get(name)?.equals(data), name).toBe(true)
-    expect((await fs.readdir(storeOf(out))).filter((name) => !name.startsWith('build-') && name !== '.gitignore')).toEqual([])
+    expect(await fs.readdir(path.join(out, '.twofold'))).toEqual(['manifest.json'])
   })
 
   it('gives the same messages when the citation style cannot be used', async () => {
