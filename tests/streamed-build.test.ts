@@ -140,25 +140,6 @@ describe('a build that renders each chapter as it comes', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
-  it('never changes the last build when a page of the next is patched', async () => {
-    // A session build (which hard-links unchanged files into the next build), then one without, after a claim is added.
-    const book = await linkedBook('linked-build', 4, 300)
-    const files = (await fs.readdir(book)).filter((f) => f.endsWith('.md')).sort()
-    const last = path.join(book, files[files.length - 1]!)
-    const text = await fs.readFile(last, 'utf8')
-    await fs.writeFile(last, text.slice(0, text.indexOf(':::contested')))
-    const out = path.join(dir, 'linked-out')
-    expect((await build({bookDir: book, outDir: out, cwd: root, modified, session: new BuildSession()})).ok).toBe(true)
-    const first = await fs.realpath(out)
-    const before = await treeFiles(first)
-    await fs.writeFile(last, text)
-    expect((await build({bookDir: book, outDir: out, cwd: root, modified})).ok).toBe(true)
-    // The first build is kept as the one before the current (a reader may still be reading it), as it was.
-    const after = await treeFiles(first)
-    for (const [name, data] of before) expect(after.get(name)?.equals(data), name).toBe(true)
-    expect((await fs.readFile(path.join(out, 'web/chapter-1.html'), 'utf8')).includes('disagreements.html')).toBe(true)
-  })
-
   it('builds the story and the test books as the whole-book build does', async () => {
     for (const book of ['chapters', 'tests/fixtures/books/basic', 'tests/fixtures/books/layouts']) {
       await expectSameBuilds(path.join(root, book), path.basename(book))
