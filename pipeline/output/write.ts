@@ -49,14 +49,18 @@ const readyManifest = '.twofold-manifest.json'
  */
 export async function checkOutput(outDir: string, protect: string[] = []): Promise<void> {
   outDir = path.resolve(outDir)
-  if (path.dirname(outDir) === outDir) throw new OutputError(`Unexpected output directory \`${outDir}\`, expected a directory below it`)
+  if (path.dirname(outDir) === outDir) {
+    throw new OutputError(`Unexpected output directory \`${outDir}\`, expected a directory below it`)
+  }
   const real = await fs.realpath(outDir).catch(() => outDir)
   for (const dir of protect) {
     const held = [outDir, real].some((out) => {
       const relative = path.relative(out, path.resolve(dir))
       return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
     })
-    if (held) throw new OutputError(`Unexpected output directory \`${outDir}\`, which holds \`${dir}\`, expected a directory of its own`)
+    if (held) {
+      throw new OutputError(`Unexpected output directory \`${outDir}\`, which holds \`${dir}\`, expected a directory of its own`)
+    }
   }
   await recoverOutput(outDir)
   await refuseStrangers(outDir, ['web'])
@@ -71,7 +75,9 @@ export async function writeAtomically(outDir: string, files: OutputFile[]): Prom
   outDir = path.resolve(outDir)
   const byPath = new Map(files.map((file) => [path.normalize(file.path), file.contents]))
   const entries = [...new Set([...byPath.keys()].map((file) => file.split(path.sep)[0]!))]
-  for (const entry of entries) if (!plainName(entry)) throw new Error(`Unexpected output path \`${entry}\`, expected a path inside the output directory`)
+  for (const entry of entries) {
+    if (!plainName(entry)) throw new Error(`Unexpected output path \`${entry}\`, expected a path inside the output directory`)
+  }
   await recoverOutput(outDir)
   await refuseStrangers(outDir, entries)
   const state = path.join(outDir, '.twofold')
@@ -117,7 +123,9 @@ export async function recoverOutput(outDir: string): Promise<void> {
 async function refuseStrangers(outDir: string, entries: string[]): Promise<void> {
   const stat = await fs.stat(outDir).catch(() => undefined)
   if (stat === undefined) return
-  if (!stat.isDirectory()) throw new OutputError(`Unexpected file at \`${outDir}\`, expected the output directory (move it away or choose another --out)`)
+  if (!stat.isDirectory()) {
+    throw new OutputError(`Unexpected file at \`${outDir}\`, expected the output directory (move it away or choose another --out)`)
+  }
   const ours = await readManifest(path.join(outDir, '.twofold/manifest.json'))
   for (const entry of entries) {
     if (!ours.includes(entry) && (await lstatOrUndefined(path.join(outDir, entry)))) throw stranger(outDir, entry)
@@ -126,11 +134,15 @@ async function refuseStrangers(outDir: string, entries: string[]): Promise<void>
 
 function stranger(outDir: string, entry: string): OutputError {
   return new OutputError(
-    `Unexpected \`${path.join(outDir, entry)}\` that Twofold did not write (\`${path.join(outDir, '.twofold/manifest.json')}\` does not list it), expected nothing there: move it away or choose another --out`
+    `Unexpected \`${path.join(outDir, entry)}\` that Twofold did not write (its manifest does not list it), ` +
+      'expected nothing there: move it away or choose another --out'
   )
 }
 
-/** Move the entries of a complete build left in `<out>/.twofold/ready` into `outDir` (see the module comment); the lock must be held. */
+/**
+ * Move the entries of a complete build left in `<out>/.twofold/ready` into
+ * `outDir` (see the module comment). The lock must be held.
+ */
 async function rollForward(outDir: string): Promise<void> {
   const state = path.join(outDir, '.twofold')
   const ready = path.join(state, 'ready')
@@ -139,7 +151,7 @@ async function rollForward(outDir: string): Promise<void> {
   await fs.rm(old, {recursive: true, force: true})
   if ((await lstatOrUndefined(ready)) === undefined) return
   const next = await readManifest(path.join(ready, readyManifest))
-  // A `ready` without its manifest was moved in whole: the build was killed before removing it.
+  // A `ready` without its manifest is empty: its build was killed after moving everything in.
   if (next.length > 0) {
     const current = await readManifest(path.join(state, 'manifest.json'))
     await fs.mkdir(old)
@@ -155,7 +167,8 @@ async function rollForward(outDir: string): Promise<void> {
       await fs.rename(from, to)
     }
     for (const entry of current) {
-      if (!next.includes(entry) && (await lstatOrUndefined(path.join(outDir, entry)))) await fs.rename(path.join(outDir, entry), path.join(old, entry))
+      if (next.includes(entry) || (await lstatOrUndefined(path.join(outDir, entry))) === undefined) continue
+      await fs.rename(path.join(outDir, entry), path.join(old, entry))
     }
     await fs.rename(path.join(ready, readyManifest), path.join(state, 'manifest.json'))
   }
@@ -179,14 +192,17 @@ async function readManifest(file: string): Promise<string[]> {
     // Checked below.
   }
   if (!Array.isArray(entries) || !entries.every((entry) => typeof entry === 'string' && plainName(entry))) {
-    throw new OutputError(`Unexpected content in \`${file}\`, expected the list of entries Twofold wrote (remove the file, and the entries it names, to start afresh)`)
+    throw new OutputError(
+      `Unexpected content in \`${file}\`, expected the list of entries Twofold wrote (remove the file, and the entries it names, to start afresh)`
+    )
   }
   return entries as string[]
 }
 
 /** Whether `name` is one path segment of the output's own (not `.twofold` or above). */
 function plainName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes(path.sep) && !name.startsWith('.twofold')
+  if (name === '' || name === '.' || name === '..') return false
+  return !name.includes('/') && !name.includes(path.sep) && !name.startsWith('.twofold')
 }
 
 /**
@@ -221,7 +237,10 @@ async function withLock(outDir: string, work: () => Promise<void>): Promise<void
         continue
       }
       if (Date.now() - started > 60_000) {
-        throw new OutputError(`Unexpected lock \`${lock}\` held by process ${holder} for over a minute, expected another build to finish (stop it, or remove the lock if no build is running)`)
+        throw new OutputError(
+          `Unexpected lock \`${lock}\` held by process ${holder} for over a minute, expected another build to finish ` +
+            '(stop it, or remove the lock if no build is running)'
+        )
       }
       // A lock that could not be read was most likely just released.
       await sleep(Number.isNaN(holder) ? 5 : 50)
@@ -247,7 +266,8 @@ async function writeAll(dir: string, files: Map<string, OutputFile['contents']>)
     }
   }
   // Every writer is done before the staging directory is removed on a failure.
-  const failed = (await Promise.allSettled(Array.from({length: 16}, writer))).find((outcome) => outcome.status === 'rejected')
+  const outcomes = await Promise.allSettled(Array.from({length: 16}, writer))
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected')
   if (failed) throw failed.reason
 }
 
@@ -270,11 +290,13 @@ async function migrate(outDir: string): Promise<void> {
     await fs.unlink(outDir)
   } else if (stat) {
     // A store beside a directory of ours is what a migration killed at its end left.
-    if ((await lstatOrUndefined(path.join(outDir, '.twofold/manifest.json'))) && (await lstatOrUndefined(current)) === undefined) await fs.rm(store, {recursive: true, force: true})
+    const ours = await lstatOrUndefined(path.join(outDir, '.twofold/manifest.json'))
+    if (ours && (await lstatOrUndefined(current)) === undefined) await fs.rm(store, {recursive: true, force: true})
     return
   }
-  const builds = names.filter((name) => /^build-\d+-\d+$/.test(name)).sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]))
-  const source = (await lstatOrUndefined(current)) ? current : builds.length > 0 ? path.join(store, builds.at(-1)!) : undefined
+  const builds = names.filter((name) => /^build-\d+-\d+$/.test(name))
+  const newest = builds.sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1])).at(-1)
+  const source = (await lstatOrUndefined(current)) ? current : newest && path.join(store, newest)
   if (source) {
     // Everything in a build of the store was written by Twofold.
     const entries = (await fs.readdir(source)).filter((name) => plainName(name))
