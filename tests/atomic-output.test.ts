@@ -1,11 +1,12 @@
 /**
- * Builds never lose work: the output directory always holds a complete
- * build. The real CLI builds a large generated book and is killed with
- * SIGKILL while it writes (and earlier); after every kill the output is, byte
- * for byte, the previous build or the new one, never a mix or nothing. The
- * next build cleans up and succeeds. The one window that is not atomic (the
- * first build into a real directory) and the leftovers of the earlier
- * rename-based writer are recovered by the next build, even a failing one.
+ * Builds never lose work, and never touch what they did not write. `<out>`
+ * and `<out>/web` are ordinary directories beside the user's own files. The
+ * real CLI builds a large generated book and is killed with SIGKILL while it
+ * writes (and earlier); after every kill the output is the previous build or
+ * the new one, or, for a kill between two renames, a complete build waiting
+ * in `.twofold/ready` that the next run moves in. A failed build leaves the
+ * previous one byte for byte; the symbolic-link layout of earlier versions is
+ * turned into a directory.
  */
 import {execFile, spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
@@ -15,7 +16,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {recoverOutput, storeOf} from '../pipeline/output/write.js'
+import {recoverOutput} from '../pipeline/output/write.js'
 import {root} from './helpers/fixture-book.js'
 import {treeHash} from './helpers/tree-hash.js'
 import {bin, runCli} from './helpers/cli.js'
@@ -41,24 +42,40 @@ async function largeBook(dir: string, count: number): Promise<void> {
   await fsp.writeFile(last, (await fsp.readFile(last, 'utf8')).replace(/\(\d+-chapter-\d+\.md\)/, '(001-chapter-1.md)'))
 }
 
+/** The build in `out`: its web story and EPUB (not the user's files beside them), or `missing`. */
+async function buildIn(out: string, epubName: string): Promise<string> {
+  try {
+    return `${await treeHash(path.join(out, 'web'))} ${createHash('sha256').update(await fsp.readFile(path.join(out, epubName))).digest('hex')}`
+  } catch {
+    return 'missing'
+  }
+}
+
 describe('atomic output', () => {
   let work = ''
   let book = ''
   let out = ''
+  let epubName = ''
   let previous = ''
   let next = ''
+  let firstChapter3 = ''
 
   beforeAll(async () => {
     work = await fsp.mkdtemp(path.join(os.tmpdir(), 'twofold-atomic-'))
     book = path.join(work, 'book')
     out = path.join(work, 'dist')
     await largeBook(book, 40)
+    firstChapter3 = await fsp.readFile(path.join(book, '003-chapter-3.md'), 'utf8')
     expect((await runCli(['build', 'book', '--out', 'dist'], work, env)).code).toBe(0)
-    previous = await treeHash(out)
+    epubName = (await fsp.readdir(out)).find((name) => name.endsWith('.epub'))!
+    previous = await buildIn(out, epubName)
+    // The user's files, which every later build must leave alone.
+    await fsp.writeFile(path.join(out, 'CNAME'), 'book.example.org\n')
+    await fsp.writeFile(path.join(out, 'notes.txt'), 'precious')
     // The next build differs; its output, built elsewhere, is the other allowed state.
     await fsp.appendFile(path.join(book, '002-chapter-2.md'), '\nA sentence added later [@alpha].\n')
     expect((await runCli(['build', 'book', '--out', 'elsewhere'], work, env)).code).toBe(0)
-    next = await treeHash(path.join(work, 'elsewhere'))
+    next = await buildIn(path.join(work, 'elsewhere'), epubName)
     expect(next).not.toBe(previous)
   }, 300_000)
 
@@ -66,83 +83,171 @@ describe('atomic output', () => {
     if (work) await fsp.rm(work, {recursive: true, force: true})
   })
 
-  it('keeps a complete build when the CLI is killed while writing or before', async () => {
-    const store = storeOf(out)
+  it('writes ordinary directories, and a failed build leaves them byte for byte', async () => {
+    for (const dir of [out, path.join(out, 'web')]) {
+      const stat = await fsp.lstat(dir)
+      expect(stat.isDirectory() && !stat.isSymbolicLink(), dir).toBe(true)
+    }
+    expect(JSON.parse(await fsp.readFile(path.join(out, '.twofold/manifest.json'), 'utf8'))).toEqual({entries: ['web', epubName]})
+    const before = await treeHash(out)
+    await fsp.writeFile(path.join(book, '003-chapter-3.md'), 'No frontmatter.\n')
+    const failed = await runCli(['build', 'book', '--out', 'dist'], work, env)
+    await fsp.writeFile(path.join(book, '003-chapter-3.md'), firstChapter3)
+    expect(failed.code).toBe(1)
+    expect(await treeHash(out)).toBe(before)
+  }, 120_000)
+
+  it('keeps a complete build when the CLI is killed while writing or before, and recovers the next time', async () => {
+    const state = path.join(out, '.twofold')
     const outcomes: string[] = []
-    // Kills timed from the moment the build starts writing, and some from its start.
-    const plans: Array<{whileWriting: boolean; delay: number}> = [
-      ...[0, 2, 5, 10, 25].map((delay) => ({whileWriting: true, delay})),
-      {whileWriting: false, delay: 800}
+    // Kills timed from the moment the build starts writing its staging directory, from the moment it is complete
+    // (renamed `ready`: the entries are being moved in), and from the build's start.
+    const plans: Array<{from: 'staging' | 'ready' | 'start'; delay: number}> = [
+      ...[0, 5, 20, 60, 120].map((delay) => ({from: 'staging' as const, delay})),
+      ...[0, 0, 0, 1, 2].map((delay) => ({from: 'ready' as const, delay})),
+      {from: 'start', delay: 800}
     ]
+    // Each kill starts from the previous build, so that every outcome tells the two apart; what killed builds left in
+    // `.twofold/` (their staging directories, their lock) stays for the next one to clean up.
+    const pristine = path.join(work, 'pristine')
+    await fsp.cp(out, pristine, {recursive: true})
     for (const plan of plans) {
+      for (const entry of ['web', epubName, '.twofold/manifest.json']) {
+        await fsp.rm(path.join(out, entry), {recursive: true})
+        await fsp.cp(path.join(pristine, entry), path.join(out, entry), {recursive: true})
+      }
       const child = spawn(process.execPath, [bin, 'build', 'book', '--out', 'dist'], {cwd: work, env, stdio: 'ignore'})
       let writing = false
       const kill = () => child.kill('SIGKILL')
-      const watcher = fs.watch(store, (_event, name) => {
-        if (!writing && name?.startsWith('tmp-')) {
+      const watcher = fs.watch(state, (_event, name) => {
+        if (!writing && name?.startsWith(`staging-${child.pid}-`)) {
           writing = true
-          if (plan.whileWriting) setTimeout(kill, plan.delay)
+          if (plan.from === 'staging') setTimeout(kill, plan.delay)
         }
+        if (writing && name === 'ready' && plan.from === 'ready') setTimeout(kill, plan.delay)
       })
-      if (!plan.whileWriting) setTimeout(kill, plan.delay)
+      if (plan.from === 'start') setTimeout(kill, plan.delay)
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])))
       watcher.close()
-      const hash = await treeHash(out)
-      const state = hash === previous ? 'previous' : hash === next ? 'next' : 'broken'
-      outcomes.push(`${plan.whileWriting ? `writing+${plan.delay}ms` : `start+${plan.delay}ms`}: ${signal ?? `exit ${code}`}, ${writing ? 'was writing' : 'not writing yet'}, output = ${state}`)
-      expect(state, outcomes.join('\n')).not.toBe('broken')
-      // Once the new build is in place it is the one to keep.
-      if (state === 'next') previous = next
+      const found = await buildIn(out, epubName)
+      let outcome = found === previous ? 'previous' : found === next ? 'next' : 'a mix'
+      let complete = outcome !== 'a mix'
+      if (fs.existsSync(path.join(state, 'ready'))) {
+        // Killed once the new build was complete: it waits in `ready`, and the next run moves it in.
+        await recoverOutput(out)
+        complete = (await buildIn(out, epubName)) === next
+        outcome += `, then ${complete ? 'next' : 'not next'} once recovered`
+      }
+      outcomes.push(`${plan.from}+${plan.delay}ms: ${signal ?? `exit ${code}`}, ${writing ? 'was writing' : 'not writing yet'}, output = ${outcome}`)
+      expect(complete, outcomes.join('\n')).toBe(true)
     }
     process.stdout.write(`atomic output, kill outcomes:\n  ${outcomes.join('\n  ')}\n`)
-    // Most kills landed while the build was writing, and at least one of those before the swap.
+    // Most kills landed while the build was writing.
     expect(outcomes.filter((o) => o.includes('SIGKILL, was writing')).length).toBeGreaterThanOrEqual(3)
 
-    // The next build succeeds, is the new book, and leaves no temporary behind.
+    // The next build succeeds, is the new book, leaves only its manifest in `.twofold/`, and the user's files.
     expect((await runCli(['build', 'book', '--out', 'dist'], work, env)).code).toBe(0)
-    expect(await treeHash(out)).toBe(next)
-    const left = await fsp.readdir(store)
-    expect(left.filter((name) => name.startsWith('tmp-') || name.startsWith('link-'))).toEqual([])
-    expect(left.filter((name) => name.startsWith('build-')).length).toBeLessThanOrEqual(2)
+    expect(await buildIn(out, epubName)).toBe(next)
+    expect(await fsp.readdir(state)).toEqual(['manifest.json'])
+    expect(await fsp.readFile(path.join(out, 'CNAME'), 'utf8')).toBe('book.example.org\n')
+    expect(await fsp.readFile(path.join(out, 'notes.txt'), 'utf8')).toBe('precious')
   }, 600_000)
 
-  it('recovers when a build was killed between moving a real output directory away and linking the new one', async () => {
-    // A real directory, as an earlier version or a person made it.
-    const legacy = path.join(work, 'legacy')
-    await fsp.cp(out, legacy, {recursive: true, dereference: true})
-    const expected = await treeHash(legacy)
-    // The first of the two renames of a migration, as a killed build would leave it.
-    await fsp.mkdir(storeOf(legacy), {recursive: true})
-    await fsp.rename(legacy, path.join(storeOf(legacy), 'build-1000-999999'))
-    expect(fs.existsSync(legacy)).toBe(false)
-    // The next build recovers it before anything else, even when the book has errors.
-    await fsp.writeFile(path.join(book, '003-chapter-3.md'), 'No frontmatter.\n')
-    expect((await runCli(['build', 'book', '--out', 'legacy'], work, env)).code).toBe(1)
-    expect(await treeHash(legacy)).toBe(expected)
+  it('finishes moving a build in when one was killed between two renames', async () => {
+    // The moment after a build moved its new web story in, before its EPUB: the old story in `old`, the EPUB and the
+    // manifest still in `ready`. A kill there leaves a new story beside an old EPUB.
+    const state = path.join(out, '.twofold')
+    const elsewhere = path.join(work, 'elsewhere')
+    await fsp.writeFile(path.join(book, '003-chapter-3.md'), `${firstChapter3}\nOne more sentence.\n`)
+    expect((await runCli(['build', 'book', '--out', 'elsewhere'], work, env)).code).toBe(0)
+    await fsp.writeFile(path.join(book, '003-chapter-3.md'), firstChapter3)
+    const newer = await buildIn(elsewhere, epubName)
+    await fsp.mkdir(path.join(state, 'ready'))
+    await fsp.mkdir(path.join(state, 'old'))
+    await fsp.rename(path.join(out, 'web'), path.join(state, 'old/web'))
+    await fsp.rename(path.join(elsewhere, 'web'), path.join(out, 'web'))
+    await fsp.rename(path.join(elsewhere, epubName), path.join(state, 'ready', epubName))
+    await fsp.writeFile(path.join(state, 'ready/.twofold-manifest.json'), JSON.stringify({entries: ['web', epubName]}))
+    expect(await buildIn(out, epubName)).not.toBe(newer)
+    await recoverOutput(out)
+    expect(await buildIn(out, epubName)).toBe(newer)
+    expect(await fsp.readdir(state)).toEqual(['manifest.json'])
+    // The book as it was, for the tests after this one.
+    expect((await runCli(['build', 'book', '--out', 'dist'], work, env)).code).toBe(0)
+    expect(await buildIn(out, epubName)).toBe(next)
   }, 120_000)
 
-  it('recovers the output the rename-based writer left renamed away', async () => {
-    const old = path.join(work, 'old-style')
-    await fsp.cp(out, path.join(work, '.old-style.old-999999-1'), {recursive: true, dereference: true})
-    const expected = await treeHash(path.join(work, '.old-style.old-999999-1'))
-    await recoverOutput(old)
-    expect(await treeHash(old)).toBe(expected)
-  })
+  it('lets two builds into one directory run at once, one after the other', async () => {
+    const runs = await Promise.all([1, 2].map(() => runCli(['build', 'book', '--out', 'dist'], work, env)))
+    expect(runs.map((r) => r.code)).toEqual([0, 0])
+    expect(await buildIn(out, epubName)).toBe(next)
+    expect(await fsp.readdir(path.join(out, '.twofold'))).toEqual(['manifest.json'])
+  }, 120_000)
 
-  it('refuses an output directory holding other files, the book or the working directory', async () => {
-    const notes = path.join(work, 'notes')
-    await fsp.mkdir(notes)
-    await fsp.writeFile(path.join(notes, 'draft.txt'), 'precious')
-    const result = await run(process.execPath, [bin, 'build', 'book', '--out', 'notes'], {cwd: work, env}).catch((cause) => cause as {code: number; stderr: string})
-    expect(result).toMatchObject({code: 1})
-    expect((result as {stderr: string}).stderr).toContain('Unexpected `draft.txt`')
-    expect((result as {stderr: string}).stderr).not.toMatch(/^\s+at /m)
-    expect(await fsp.readFile(path.join(notes, 'draft.txt'), 'utf8')).toBe('precious')
+  it('refuses a web story or EPUB it did not write, and leaves it', async () => {
+    for (const [dir, entry] of [['theirs-web', 'web/index.html'], ['theirs-epub', epubName]] as const) {
+      await fsp.mkdir(path.dirname(path.join(work, dir, entry)), {recursive: true})
+      await fsp.writeFile(path.join(work, dir, entry), 'mine')
+      const result = await runCli(['build', 'book', '--out', dir], work, env)
+      expect(result.code).toBe(1)
+      const top = entry.split('/')[0]!
+      expect(result.stderr).toContain(`twofold: Unexpected \`${path.join(work, dir, top)}\` that Twofold did not write`)
+      expect(result.stderr).toContain('move it away or choose another --out')
+      expect(result.stderr).not.toMatch(/^\s+at /m)
+      expect(await fsp.readFile(path.join(work, dir, entry), 'utf8')).toBe('mine')
+      expect(await fsp.readdir(path.join(work, dir))).toEqual([top])
+    }
+  }, 120_000)
+
+  it('refuses an output directory holding the book or the working directory', async () => {
     for (const target of ['.', 'book', '..']) {
-      expect((await runCli(['build', 'book', '--out', target], work, env)).code).toBe(1)
+      const result = await runCli(['build', 'book', '--out', target], work, env)
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain('expected a directory of its own')
     }
     expect(fs.existsSync(path.join(book, 'book.yaml'))).toBe(true)
   }, 120_000)
+
+  it('turns the symbolic link of earlier versions into a directory, even when the build fails', async () => {
+    // What the last version left: `legacy` a link to the newest build in `.legacy.twofold/`, an older build and a killed one.
+    const store = path.join(work, '.legacy.twofold')
+    for (const build of ['build-1000-4242', 'build-2000-4242']) {
+      await fsp.mkdir(path.join(store, build), {recursive: true})
+      await fsp.cp(path.join(out, 'web'), path.join(store, build, 'web'), {recursive: true})
+      await fsp.copyFile(path.join(out, epubName), path.join(store, build, epubName))
+    }
+    await fsp.writeFile(path.join(store, 'build-1000-4242', epubName), 'an older EPUB')
+    await fsp.mkdir(path.join(store, 'tmp-999999-1/web'), {recursive: true})
+    await fsp.writeFile(path.join(store, '.gitignore'), '*\n')
+    await fsp.symlink('.legacy.twofold/build-2000-4242', path.join(work, 'legacy'))
+    const legacy = path.join(work, 'legacy')
+
+    await fsp.writeFile(path.join(book, '003-chapter-3.md'), 'No frontmatter.\n')
+    const failed = await runCli(['build', 'book', '--out', 'legacy'], work, env)
+    await fsp.writeFile(path.join(book, '003-chapter-3.md'), firstChapter3)
+    expect(failed.code).toBe(1)
+    expect((await fsp.lstat(legacy)).isDirectory()).toBe(true)
+    expect(await buildIn(legacy, epubName)).toBe(next)
+    expect(fs.existsSync(store)).toBe(false)
+
+    // The converted build is Twofold's: the next build replaces it.
+    await fsp.appendFile(path.join(book, '004-chapter-4.md'), '\nOne more sentence.\n')
+    expect((await runCli(['build', 'book', '--out', 'legacy'], work, env)).code).toBe(0)
+    const rebuilt = await buildIn(legacy, epubName)
+    expect(rebuilt).not.toBe(next)
+    expect(rebuilt).not.toBe('missing')
+  }, 120_000)
+
+  it('recovers the newest build when a migration was killed after removing the link', async () => {
+    const store = path.join(work, '.unlinked.twofold')
+    await fsp.mkdir(path.join(store, 'build-3000-4242'), {recursive: true})
+    await fsp.cp(path.join(out, 'web'), path.join(store, 'build-3000-4242/web'), {recursive: true})
+    await fsp.copyFile(path.join(out, epubName), path.join(store, 'build-3000-4242', epubName))
+    await fsp.mkdir(path.join(store, 'build-100-4242'))
+    await recoverOutput(path.join(work, 'unlinked'))
+    expect(await buildIn(path.join(work, 'unlinked'), epubName)).toBe(next)
+    expect(fs.existsSync(store)).toBe(false)
+  })
 })
 
 describe('a book with more output files than a process may open at once', () => {

@@ -166,6 +166,6 @@ describe('twofold dev', () => {
   it('stops on SIGINT', async () => {
     const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)))
     server!.kill('SIGINT')
-    expect(await exited).toBe(0)
+    expect(await exited, `${stdout}\n${stderr}`).toBe(0)
   }, 30_000)
 })

@@ -6,7 +6,6 @@ import {unified} from 'unified'
 import {VFile} from 'vfile'
 import {afterEach, expect, it, vi} from 'vitest'
 import {build} from '../pipeline/build.js'
-import {storeOf} from '../pipeline/output/write.js'
 import {root} from './helpers/fixture-book.js'
 
 afterEach(() => {
@@ -26,5 +25,4 @@ it('parses every chapter once for both targets', async () => {
   expect(await fs.readdir(path.join(out, 'web'))).toContain('first.html')
   expect((await fs.stat(path.join(out, 'test-book.epub'))).size).toBeGreaterThan(1000)
   await fs.rm(out, {recursive: true, force: true})
-  await fs.rm(storeOf(out), {recursive: true, force: true})
 })

@@ -295,6 +295,8 @@ export async function dev(options: DevOptions): Promise<number> {
   clearTimeout(timer)
   for (const watcher of watchers) watcher.close()
   for (const client of clients) client.end()
+  // A build stopped below reports to no one: an ended response cannot be written to.
+  clients.clear()
   stopWorker()
   await new Promise<void>((resolve) => {
     server.close(() => resolve())
