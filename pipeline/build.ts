@@ -118,7 +118,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     t = performance.now()
     const epubName = `${book.meta.ebook}.epub`
     // The web story offers the EPUB for download beside its pages.
-    const web = [...(await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}})), {path: epubName, contents: epub}]
+    const web = [...(await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}, store})), {path: epubName, contents: epub}]
     timings.web = performance.now() - t
     if (store && notes) keepNotes(store, notes, book)
 

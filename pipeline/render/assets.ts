@@ -185,20 +185,3 @@ export function wordCount(tree: Root): number {
 }
 
 const wordCounts = new WeakMap<Root, number>()
-
-/**
- * Let go of a chapter's tree once both targets have rendered it (a build
- * without a session renders each chapter as soon as it can, so that a long
- * book never holds every tree at once). The chapter keeps an empty tree for
- * which `headingOffset`, `wordCount` and the scrolly states give what the
- * real one gave: what is asked of a chapter after its pages are made (its
- * claims on the book-wide pages, the summary). Everything else stays on
- * `chapter.file.data`.
- */
-export function releaseTree(chapter: Chapter): void {
-  const empty: Root = {type: 'root', children: []}
-  headingOffsets.set(empty, headingOffset(chapter.tree))
-  wordCounts.set(empty, wordCount(chapter.tree))
-  scrollySections.set(empty, scrollyStates(chapter.tree))
-  chapter.tree = empty
-}

@@ -24,7 +24,6 @@ import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {CONTINUE, SKIP, visit} from 'unist-util-visit'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../../citations/places.js'
-import {bookContext, placeContext, type ChapterCache} from '../../output/chapter-cache.js'
 import type {Book, BookMeta, Chapter} from '../../types.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
@@ -38,10 +37,6 @@ export interface EpubOptions {
   assets: BookAssets
   /** Modification time of the book (from SOURCE_DATE_EPOCH or the sources). */
   modified: Date
-  /** Chapter documents kept from earlier builds (a session's): only chapters that changed are rendered again. */
-  cache?: ChapterCache | undefined
-  /** The same for each chapter's notes document (used with `cache`). */
-  notesCache?: ChapterCache | undefined
   /** Bytes of entries in one sources document, about (default `documentBudget` of ./notes.ts). */
   documentBudget?: number | undefined
   /** Compressed entries kept by earlier builds, and where to keep this one's (see ./zip.ts). */
@@ -196,10 +191,6 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       }
     })
 
-  // What every chapter document depends on besides its own tree and place (see ../chapter-cache.ts): add anything new it shows.
-  let context: string | undefined
-  const contextOf = () =>
-    (context ??= bookContext(book, [[...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]))
   /** Each chapter's document, by index, its body as UTF-8 (half the memory of a string for most text; see `finish`). */
   const chapters: Array<{doc: Doc; bytes: Buffer}> = []
 
@@ -207,20 +198,16 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
     /** Render the document of `book.chapters[index]` (see `epubRenderer`). */
     chapter(index: number): void {
       const chapter = book.chapters[index]!
-      const renderBody = () => {
-        const handlers = handlersFor(chapter)
-        // A root gives a root.
-        const content = toHast(chapter.tree, {handlers}) as HastRoot
-        tightenNoteSpace(content)
-        return render([
-          h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [
-            h('p.chapter-number', labels.chapter(index + 1)),
-            h('h1', {id: `title-${chapter.slug}`}, chapter.title),
-            ...(content.children as ElementContent[])
-          ])
+      // A root gives a root.
+      const content = toHast(chapter.tree, {handlers: handlersFor(chapter)}) as HastRoot
+      tightenNoteSpace(content)
+      const body = render([
+        h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [
+          h('p.chapter-number', labels.chapter(index + 1)),
+          h('h1', {id: `title-${chapter.slug}`}, chapter.title),
+          ...(content.children as ElementContent[])
         ])
-      }
-      const body = options.cache ? options.cache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, renderBody) : renderBody()
+      ])
       const doc: Doc = {id: `chapter-${chapter.slug}`, title: chapter.title, filename: chapterFileName(chapter), content: '', bodyType: 'bodymatter', beforeToc: false, excludeFromToc: false, body: bodyLater}
       chapters[index] = {doc, bytes: Buffer.from(body)}
     },
@@ -235,10 +222,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       }
 
       // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
-      // A chapter's notes document depends on what its document does (and the formatter, in the context): kept alike.
-      const {cache, notesCache} = options
-      const keepNotes = cache && notesCache ? (chapter: Chapter, index: number, render: () => string) => notesCache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, render) : undefined
-      docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget, keepNotes}))
+      docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget}))
 
       const assets: Asset[] = [coverImage]
       for (const figure of options.assets.figures.values()) {

@@ -113,11 +113,6 @@ export interface EpubBackMatterOptions {
   chapterFile: (chapter: Chapter) => string
   /** Bytes of entries in one sources document (default `documentBudget`). */
   documentBudget?: number | undefined
-  /**
-   * The notes document of the `index`th chapter, kept from an earlier build when nothing it shows changed, else
-   * `render()` (a session's cache, see ../chapter-cache.ts: `render` must read the citations' numbers and ids when called).
-   */
-  keepNotes?: ((chapter: Chapter, index: number, render: () => string) => string) | undefined
 }
 
 /** The back matter: where the sources disagree (when the book has contested claims), notes (when it cites), sources (when it has references). */
@@ -206,7 +201,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
         ])
       ])
     }
-    const body = options.keepNotes ? options.keepNotes(chapter, chapterNumber - 1, render) : render()
+    const body = render()
     const notes = doc(`notes-${chapter.slug}`, index === 0 ? labels.notes : heading, notesFileOf(chapter), body, index === 0 ? 'endnotes' : undefined)
     docs.push(index === 0 ? notes : {...notes, excludeFromToc: true})
   })

@@ -4,6 +4,7 @@
  * and the client bundle (Scrollama) built from `templates/web/`.
  */
 import fs from 'node:fs/promises'
+import {createRequire} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import * as esbuild from 'esbuild'
@@ -16,13 +17,14 @@ import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {page, type PageAssets} from '../../../templates/web/page.js'
 import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../../citations/places.js'
-import {bookContext, placeContext, type ChapterCache} from '../../output/chapter-cache.js'
 import type {Book, Chapter, OutputFile} from '../../types.js'
 import {backMatterLinks, disagreementsPage, footerNav, listLater, sourcesPage, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
 import {formatSize, labelsFor} from '../../labels.js'
-import {writeKept} from '../../output/kept.js'
+import {hashOf, type Store} from '../../output/store.js'
+
+const require = createRequire(import.meta.url)
 
 /** The pages' serializer: rehype-stringify with its defaults. */
 const html = unified().use(rehypeStringify)
@@ -34,28 +36,16 @@ export interface WebOptions {
   assets: BookAssets
   /** The EPUB, to offer as a download from the cover page. */
   epub?: {fileName: string; size: number} | undefined
-  /** Chapter pages kept from earlier builds (a session's): only chapters that changed are rendered again. */
-  cache?: ChapterCache | undefined
-  /**
-   * The book-wide pages (where the sources disagree, sources) to use as they
-   * are instead of rendering them: the last build's, for a preview (see
-   * `build`'s `onPreview`), which the build's final write then replaces.
-   */
-  backMatter?: OutputFile[] | undefined
+  /** Where the client bundle is kept between builds (see `makeClientAssets`). */
+  store?: Store | undefined
 }
-
-/** Paths of the book-wide pages, the ones `backMatter` stands in for. */
-export const backMatterPaths: ReadonlySet<string> = new Set([disagreementsPage, sourcesPage])
 
 /** Client assets, built once per process (they depend only on templates/web/ and the packages it imports). */
 let clientAssets: Promise<OutputFile[]> | undefined
 
-/** Where the client assets are kept between processes (see `makeClientAssets`). */
-const clientCacheDir = path.resolve(templates, '../../node_modules/.cache/twofold/client')
-
 /** The client script and stylesheets, built once per process (see `makeClientAssets`). */
-export function buildClientAssets(): Promise<OutputFile[]> {
-  clientAssets ??= makeClientAssets(clientCacheDir)
+export function buildClientAssets(store?: Store): Promise<OutputFile[]> {
+  clientAssets ??= makeClientAssets(store)
   return clientAssets
 }
 
@@ -74,114 +64,31 @@ const clientBuild = {
   outdir: 'assets',
   entryNames: '[name].[hash]',
   legalComments: 'none',
-  logLevel: 'silent',
-  metafile: true
+  logLevel: 'silent'
 } satisfies esbuild.BuildOptions
-
-/** The client assets as kept: how they were built, what they were built from (see `clientInputs`), the files. */
-interface KeptClient {
-  recipe: string
-  inputs: Array<[string, string]>
-  files: Array<[string, string]>
-}
-
-/** esbuild's loader for a file it reads, by extension (the ones a client bundle has; others esbuild reads itself). */
-const loaders: Record<string, esbuild.Loader> = {'.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.css': 'css', '.json': 'json'}
-
-/** Files that change how esbuild resolves and compiles the files in a folder. */
-const configFiles = ['package.json', 'tsconfig.json', 'jsconfig.json']
-
-const digest = (data: Uint8Array | string) => contentHash(data, 64)
-const missing = 'missing'
-
-/**
- * What a client build depends on besides esbuild and its options, each with
- * the hash of its contents: every file esbuild read (as it read it), the
- * names in each of their folders (a new `popover.js` beside `popover.ts`
- * would be resolved instead), and the `package.json` and `tsconfig.json` of
- * their folders and every folder above (fields that change resolution and
- * compilation).
- */
-async function clientInputs(read: Map<string, string>): Promise<Array<[string, string]>> {
-  const entries = new Map<string, string>()
-  for (const [file, hash] of read) entries.set(`file:${file}`, hash)
-  const folders = new Set([...read.keys()].map((file) => path.dirname(file)))
-  for (const folder of folders) entries.set(`names:${folder}`, await inputHash(`names:${folder}`))
-  const above = new Set<string>()
-  for (let folder of folders) {
-    for (;;) {
-      above.add(folder)
-      const parent = path.dirname(folder)
-      if (parent === folder) break
-      folder = parent
-    }
-  }
-  for (const folder of above) {
-    for (const name of configFiles) {
-      const key = `file:${path.join(folder, name)}`
-      entries.set(key, await inputHash(key))
-    }
-  }
-  return [...entries]
-}
-
-/** The hash of an entry of `clientInputs` now: `names:<folder>`, the names in a folder; `file:<file>`, a file's contents. */
-async function inputHash(key: string): Promise<string> {
-  if (key.startsWith('names:')) return digest(JSON.stringify((await fs.readdir(key.slice(6)).catch(() => [])).sort()))
-  return fs.readFile(key.slice(5)).then(digest, () => missing)
-}
-
-/** Whether an entry of `clientInputs` still has the same hash. */
-async function sameInput([key, hash]: [string, string]): Promise<boolean> {
-  return (await inputHash(key)) === hash
-}
 
 /**
  * Build the client script and stylesheets with esbuild, with content-hashed
- * names, or read them from `cacheDir` when esbuild, the options and
- * everything the last build depended on (see `clientInputs`) are the same:
- * starting esbuild's service and building took some 100 ms of every build,
- * for the same bytes. esbuild is handed the files as they were hashed, so an
- * edit during a build cannot be kept as built. A kept build that cannot be
- * read or written is only a miss.
+ * names, or read them from `store`: starting esbuild's service and building
+ * takes some 100 ms, for the same bytes. They are kept under the files of
+ * templates/web/, the project's tsconfig.json, esbuild's options and
+ * version, and the version of Scrollama, the one package the client imports.
  */
-export async function makeClientAssets(cacheDir: string): Promise<OutputFile[]> {
+export async function makeClientAssets(store?: Store): Promise<OutputFile[]> {
   const favicon = await fs.readFile(path.join(templates, 'favicon.svg'))
   const faviconFile = {path: `assets/favicon.${contentHash(favicon, 8)}.svg`, contents: new Uint8Array(favicon)}
-  const recipe = JSON.stringify([esbuild.version, clientBuild])
-  const keptPath = path.join(cacheDir, 'client.json')
-  try {
-    const kept = JSON.parse(await fs.readFile(keptPath, 'utf8')) as KeptClient
-    if (kept.recipe === recipe && kept.inputs.length > 0 && (await Promise.all(kept.inputs.map(sameInput))).every(Boolean)) {
-      return [...kept.files.map(([file, data]) => ({path: file, contents: new Uint8Array(Buffer.from(data, 'base64'))})), faviconFile]
-    }
-  } catch {
-    // Not kept, or not readable: built below.
+  const names = (await fs.readdir(templates)).sort()
+  const sources = await Promise.all(names.map(async (name) => [name, await fs.readFile(path.join(templates, name))] as const))
+  const tsconfig = await fs.readFile(path.join(templates, '../../tsconfig.json')).catch(() => '')
+  const key = `client\u0000${hashOf(esbuild.version, JSON.stringify(clientBuild), require('scrollama/package.json').version, tsconfig, ...sources.flat())}`
+  const kept = store?.get(key)
+  if (kept) {
+    const files = JSON.parse(Buffer.from(kept).toString('utf8')) as Array<[string, string]>
+    return [...files.map(([file, data]) => ({path: file, contents: new Uint8Array(Buffer.from(data, 'base64'))})), faviconFile]
   }
-  const read = new Map<string, string>()
-  const recorder: esbuild.Plugin = {
-    name: 'twofold-inputs',
-    setup(build) {
-      build.onLoad({filter: /.*/, namespace: 'file'}, async (args) => {
-        const loader = loaders[path.extname(args.path)]
-        if (!loader) return undefined
-        const contents = await fs.readFile(args.path)
-        read.set(args.path, digest(contents))
-        return {contents, loader}
-      })
-    }
-  }
-  const result = await esbuild.build({...clientBuild, plugins: [recorder]})
+  const result = await esbuild.build(clientBuild)
   const files = result.outputFiles.map((f) => ({path: `assets/${path.basename(f.path)}`, contents: f.contents}))
-  try {
-    // A file esbuild read itself (another kind than those in `loaders`) is not known as it was read: not kept.
-    if (Object.keys(result.metafile.inputs).some((input) => !read.has(path.resolve(input)))) return [...files, faviconFile]
-    const kept: KeptClient = {recipe, inputs: await clientInputs(read), files: files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])}
-    await fs.mkdir(cacheDir, {recursive: true})
-    await writeKept(keptPath, JSON.stringify(kept))
-  } catch {
-    // A read-only install builds them each time.
-  }
+  store?.set(key, JSON.stringify(files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])))
   return [...files, faviconFile]
 }
 
@@ -190,13 +97,6 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const renderer = await webRenderer(book, options)
   const pages = [...book.chapters.keys()].map((index) => renderer.chapter(index))
   return [...renderer.finish(options.epub), ...pages.map((page) => ({path: page.path, contents: page.contents}))]
-}
-
-/** A chapter's page, and where in it the footer's navigation is (see `webRenderer`). */
-export interface ChapterPage {
-  path: string
-  contents: Buffer
-  footer: {at: number; html: Buffer}
 }
 
 /** Options of `webRenderer`. */
@@ -209,18 +109,12 @@ export interface WebRendererOptions extends Omit<WebOptions, 'epub'> {
 }
 
 /**
- * The web story a page at a time, for a build that renders each chapter as
- * soon as it can: `chapter(index)` renders the page of `book.chapters[index]`
- * (the chapters before and after it must be in `book.chapters`, the chapters
- * it cites before it numbered, its figures in `options.assets`). Its footer
- * links to the book-wide pages the chapters so far call for; once
- * `book.chapters` is complete, `footerNav()` says what the footer must be,
- * and a page whose footer differs is patched where `footer.at` says.
- * `finish` makes everything else (the assets, the cover and contents, the
- * sources and disagreements).
+ * The web story a page at a time: `chapter(index)` renders the page of
+ * `book.chapters[index]`, `finish` everything else (the assets, the cover and
+ * contents, the sources and disagreements).
  */
 export async function webRenderer(book: Book, options: WebRendererOptions) {
-  const client = await buildClientAssets()
+  const client = await buildClientAssets(options.store)
   const find = (prefix: string, ext: string) => client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
   const {meta} = book
   const labels = labelsFor(meta.language)
@@ -254,10 +148,6 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       }
     })
 
-  // What every chapter page depends on besides its own tree and place (see ../chapter-cache.ts): add anything new a page shows.
-  let context: string | undefined
-  const contextOf = () =>
-    (context ??= bookContext(book, [assetPaths, [...options.assets.figures.values()].map((f) => [f.graphic, f.state, f.fileName, f.narrow?.fileName]), [...options.assets.media].map(([file, m]) => [file, m.fileName])]))
   function chapterPage(index: number, chapter: Chapter): string {
     const handlers = handlersFor(chapter)
     // A root gives a root.
@@ -281,7 +171,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
         ])
       ]),
       nav,
-      footer(book, h(footerLater))
+      footer(book, footerNav(book))
     ]
     const description = String(chapter.file.data.meta?.description ?? meta.description)
     const tree = page({
@@ -297,23 +187,12 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
     return html.stringify(tree)
   }
 
-  /** The footer's navigation as the chapters so far call for it. */
-  const footerNavNow = () => Buffer.from(html.stringify({type: 'root', children: [footerNav(book)]}))
-
   return {
     /** Render the page of `book.chapters[index]` (see `webRenderer`). */
-    chapter(index: number): ChapterPage {
+    chapter(index: number): OutputFile {
       const chapter = book.chapters[index]!
-      const renderPage = () => chapterPage(index, chapter)
-      const text = Buffer.from(options.cache ? options.cache.render(chapter, `${contextOf()}\u0000${placeContext(book, index)}`, renderPage) : renderPage())
-      // The chapter's own HTML comes before the footer: the last one is ours.
-      const at = text.lastIndexOf(footerLaterTag)
-      const navigation = footerNavNow()
-      return {path: chapterUrl(chapter), contents: Buffer.concat([text.subarray(0, at), navigation, text.subarray(at + footerLaterTag.length)]), footer: {at, html: navigation}}
+      return {path: chapterUrl(chapter), contents: chapterPage(index, chapter)}
     },
-
-    /** The footer's navigation every page must have, once `book.chapters` is complete. */
-    footerNav: footerNavNow,
 
     /** Every file of the web story but the chapters' pages, once every chapter is rendered; `epub`: the EPUB the cover page offers. */
     finish(epub?: WebOptions['epub']): OutputFile[] {
@@ -325,8 +204,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       for (const media of distinctMedia(options.assets)) out.push({path: `media/${media.fileName}`, contents: media.data})
 
       // Book-wide pages: where the sources disagree, and the sources.
-      if (options.backMatter) out.push(...options.backMatter)
-      for (const extra of options.backMatter ? [] : webBackMatter(book, {handlersFor, chapterUrl})) {
+      for (const extra of webBackMatter(book, {handlersFor, chapterUrl})) {
         const tree = page({
           lang: meta.language,
           title: `${extra.title} · ${meta.title}`,
@@ -356,10 +234,6 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
     }
   }
 }
-
-/** A chapter page's footer navigation is rendered as this element, then put in (see `webRenderer`): the last one in the page. */
-const footerLater = 'twofold-footer-nav'
-const footerLaterTag = `<${footerLater}></${footerLater}>`
 
 function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: string | undefined): HastRoot {
   const {meta} = book
