@@ -112,7 +112,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
     t = performance.now()
     const modified = options.modified ?? (await sourceDate(book))
-    const epub = await renderEpub(book, {assets, modified, zip: store && prefixed(store, 'zip')})
+    const epub = await renderEpub(book, {assets, modified, store})
     timings.epub = performance.now() - t
 
     t = performance.now()
@@ -307,11 +307,6 @@ function restoreNotes(store: Store, key: string, formatter: Formatter): boolean 
 function keepNotes(store: Store, key: string, book: Book): void {
   const kept: KeptNotes = {notes: book.formatter.allNotes(), bibliography: book.formatter.takeBibliography(), forms: book.formatter.noteForms()}
   store.set(key, JSON.stringify(kept))
-}
-
-/** The store's entries under `prefix`, for a part of the build that keeps its own (the EPUB's compressed entries). */
-function prefixed(store: Store, prefix: string) {
-  return {get: (key: string) => store.get(`${prefix}\u0000${key}`), set: (key: string, value: Uint8Array) => store.set(`${prefix}\u0000${key}`, value)}
 }
 
 /**

@@ -28,7 +28,6 @@ import type {TextDirective} from 'mdast-util-directive'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey, keySource, looksLikeCitation, parseBracketContent} from '../citations/syntax.js'
 import type {Citation, CiteItem, CslItem} from '../types.js'
-import {blocksOnly} from '../tree.js'
 
 /** Options of `remarkCitations`. */
 export interface Options {
@@ -77,11 +76,10 @@ export function remarkCitations(options: Options) {
       return maps.get(node)
     }
 
-    joinSplitKeys(tree, text)
-
-    // `[@key]` with a matching definition is a reference link to remark; to Pandoc it is a citation, and so it is here.
-    visit(tree, 'linkReference', (node, index, parent) => {
-      if (!parent || index === undefined || node.referenceType === 'full') return
+    visit(tree, (node, index, parent) => {
+      if ('children' in node) joinSplitKeys(node.children, text)
+      // `[@key]` with a matching definition is a reference link to remark; to Pandoc it is a citation, and so it is here.
+      if (node.type !== 'linkReference' || !parent || index === undefined || node.referenceType === 'full') return
       const start = node.position?.start.offset
       const end = node.position?.end.offset
       const raw = start !== undefined && end !== undefined ? text.slice(start, end) : `[${node.label ?? ''}]${node.referenceType === 'collapsed' ? '[]' : ''}`
@@ -96,19 +94,19 @@ export function remarkCitations(options: Options) {
     findAndReplace(tree, [new RegExp(pattern, 'gu'), replace], {ignore: ['link', 'linkReference', 'citation']})
     restorePositions()
 
+    // One walk, in reading order, finds every citation and checks every paragraph's claims.
     const citations: Citation[] = []
-    visit(tree, 'citation', (node) => {
+    const found = (node: Citation) => {
       citations.push(node)
       return SKIP
+    }
+    visit(tree, (node) => {
+      if (node.type === 'citation') return found(node)
+      // A directive's `[label]` is a title, not a claim.
+      if (claims && node.type === 'paragraph' && !node.data?.directiveLabel) return checkClaim(node)
+      return undefined
     })
     file.data.citations = citations
-
-    if (claims) {
-      visit(tree, (node) => {
-        if (node.type === 'paragraph') checkClaim(node)
-        return blocksOnly(node)
-      })
-    }
 
     function replace(value: string, bracket: string | undefined, key: string | undefined, locator: string | undefined, match: RegExpMatchObject) {
       const node = match.stack[match.stack.length - 1] as Text
@@ -215,18 +213,21 @@ export function remarkCitations(options: Options) {
       }
     }
 
+    /** Find the citations of a paragraph, and warn about a number in it when it has none. */
     function checkClaim(paragraph: Paragraph) {
-      // A directive's `[label]` is a title, not a claim.
-      if (paragraph.data?.directiveLabel) return SKIP
       let cited = false
       let number: {node: Text; index: number; value: string} | undefined
       visit(paragraph, (node) => {
         if (node.type === 'citation') {
           cited = true
-          return SKIP
+          return found(node)
         }
         // Numbers in links (cross-references) and code are not claims.
-        if (node.type === 'link' || node.type === 'linkReference' || node.type === 'inlineCode' || node.type === 'html') return SKIP
+        if (node.type === 'link' || node.type === 'linkReference') {
+          visit(node, 'citation', found)
+          return SKIP
+        }
+        if (node.type === 'inlineCode' || node.type === 'html') return SKIP
         if (node.type === 'text' && !number && !isRawHtml(node, text)) {
           const found = /\p{Nd}+/u.exec(node.value)
           if (found) number = {node, index: found.index, value: found[0]}
@@ -286,29 +287,26 @@ export function unusedReferences(files: VFile[], items: Map<string, CslItem>, re
 /**
  * remark-directive reads the `:2020` of `@smith:2020` as a text directive,
  * and remark-content-checks turns such bare directives back into separate
- * text nodes: put keys back together, so each citation is in one text node.
+ * text nodes: put keys back together among a node's children, so each
+ * citation is in one text node.
  */
-function joinSplitKeys(tree: Root, text: string): void {
-  visit(tree, (node) => {
-    if (!('children' in node)) return
-    const children: Nodes[] = node.children
-    for (let index = 1; index < children.length; index++) {
-      const previous = children[index - 1]!
-      let child = children[index]!
-      if (previous.type !== 'text') continue
-      if (child.type === 'textDirective' && /@[\p{L}\p{N}_][^\s[\]@]*$/u.test(previous.value) && isBare(child, text)) {
-        child = {type: 'text', value: `:${child.name}`, position: child.position}
-        children[index] = child
-      }
-      const end = previous.position?.end.offset
-      if (child.type === 'text' && end !== undefined && end === child.position?.start.offset) {
-        previous.value += child.value
-        previous.position = {start: previous.position!.start, end: child.position.end}
-        children.splice(index, 1)
-        index--
-      }
+function joinSplitKeys(children: Nodes[], text: string): void {
+  for (let index = 1; index < children.length; index++) {
+    const previous = children[index - 1]!
+    let child = children[index]!
+    if (previous.type !== 'text') continue
+    if (child.type === 'textDirective' && /@[\p{L}\p{N}_][^\s[\]@]*$/u.test(previous.value) && isBare(child, text)) {
+      child = {type: 'text', value: `:${child.name}`, position: child.position}
+      children[index] = child
     }
-  })
+    const end = previous.position?.end.offset
+    if (child.type === 'text' && end !== undefined && end === child.position?.start.offset) {
+      previous.value += child.value
+      previous.position = {start: previous.position!.start, end: child.position.end}
+      children.splice(index, 1)
+      index--
+    }
+  }
 }
 
 /**

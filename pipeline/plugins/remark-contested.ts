@@ -18,6 +18,9 @@ export function remarkContested() {
   return function (tree: Root, file: VFile) {
     const claims: ContestedClaim[] = []
     const found: Array<{node: ContainerDirective; index: number; parent: {children: unknown[]}}> = []
+    // A directive's name follows its colons in the source: a chapter without `:contested` has no claim.
+    const mayHold = String(file.value).includes(':contested')
+    if (mayHold) {
     visit(tree, (node, index, parent) => {
       if ((node.type === 'containerDirective' || node.type === 'leafDirective' || node.type === 'textDirective') && node.name === 'contested') {
         if (node.type !== 'containerDirective') {
@@ -27,6 +30,7 @@ export function remarkContested() {
         }
       }
     })
+    }
     const slug = String(file.data.slug ?? 'chapter')
     for (const {node, index, parent} of found) {
       const id = node.attributes?.id ?? `claim-${slug}-${claims.length + 1}`

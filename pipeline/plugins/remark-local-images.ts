@@ -36,6 +36,11 @@ export function remarkLocalImages() {
     const bookDir = String(file.data.bookDir ?? file.cwd)
     const images: Record<string, string> = {}
     const definitions = new Map<string, Definition>()
+    // Every image is written `![…]`: a chapter without one has none to check.
+    if (!String(file.value).includes('![')) {
+      file.data.images = images
+      return
+    }
     visit(tree, (node) => {
       if (node.type === 'definition') definitions.set(node.identifier, node)
       return blocksOnly(node)

@@ -29,6 +29,10 @@ export function remarkScrolly(options: Options) {
   return async function (tree: Root, file: VFile) {
     const slug = String(file.data.slug ?? 'chapter')
     const sections: Array<{node: ContainerDirective; index: number; parent: {children: unknown[]}}> = []
+    // A directive's name follows its colons in the source: a chapter without `:scrolly` or `:step` has neither.
+    const text = String(file.value)
+    const mayHold = text.includes(':scrolly') || text.includes(':step')
+    if (mayHold) {
     visit(tree, (node, index, parent) => {
       if (node.type !== 'containerDirective' && node.type !== 'leafDirective' && node.type !== 'textDirective') return
       if (node.name === 'scrolly') {
@@ -43,6 +47,7 @@ export function remarkScrolly(options: Options) {
         error(file, 'Unexpected step outside a scrolly section, expected `:::step` inside `::::scrolly{graphic="name"}` (the outer fence needs more colons)', node, 'step-outside-scrolly', source)
       }
     })
+    }
 
     const ids = new Set<string>()
     let sectionCount = 0

@@ -28,6 +28,7 @@ import type {Book, BookMeta, Chapter} from '../../types.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
+import type {Store} from '../../output/store.js'
 import {packZip, type ZipSource, type ZipStore} from './zip.js'
 import {labelsFor, primaryLanguage, type Labels} from '../../labels.js'
 
@@ -39,8 +40,8 @@ export interface EpubOptions {
   modified: Date
   /** Bytes of entries in one sources document, about (default `documentBudget` of ./notes.ts). */
   documentBudget?: number | undefined
-  /** Compressed entries kept by earlier builds, and where to keep this one's (see ./zip.ts). */
-  zip?: ZipStore | undefined
+  /** Where the cover and the compressed entries are kept between builds (see ./zip.ts). */
+  store?: Store | undefined
 }
 
 
@@ -149,7 +150,7 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
   const slugs = options.slugs ?? slugsByFileName(book.chapters)
   const render = (nodes: ElementContent[]) => xhtml(withoutAlign({type: 'root', children: nodes}))
 
-  const cover = await renderCoverPng(meta)
+  const cover = await renderCoverPng(meta, undefined, {store: options.store})
   const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}
   const front: Doc[] = [
     {
@@ -293,7 +294,9 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
           return Buffer.concat([templated.subarray(0, at), body, templated.subarray(at + bodyLater.length)])
         }
       }))
-      return packZip(entries, modified, options.zip)
+      const {store} = options
+      const zip: ZipStore | undefined = store && {get: (key) => store.get(`zip\u0000${key}`), set: (key, value) => store.set(`zip\u0000${key}`, value)}
+      return packZip(entries, modified, zip)
     }
   }
 }

@@ -119,7 +119,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
   const {meta} = book
   const labels = labelsFor(meta.language)
   const base = meta.url ? (meta.url.endsWith('/') ? meta.url : `${meta.url}/`) : undefined
-  const og = await ogImage(meta)
+  const og = await ogImage(meta, options.store)
   const assetPaths: PageAssets = {
     css: find('style', '.css'),
     nojsCss: find('nojs', '.css'),

@@ -4,6 +4,7 @@
  * size link previews use, as a content-hashed PNG.
  */
 import {contentHash} from '../assets.js'
+import type {Store} from '../../output/store.js'
 import {coverAlt, renderCoverPng} from '../epub/cover.js'
 import type {BookMeta, OutputFile} from '../../types.js'
 
@@ -19,7 +20,7 @@ export interface OgImage {
 }
 
 /** Render the Open Graph image of a book (pure: the same metadata gives the same bytes and name). */
-export async function ogImage(meta: BookMeta): Promise<OgImage> {
-  const data = await renderCoverPng(meta, ogImageSize)
+export async function ogImage(meta: BookMeta, store?: Store): Promise<OgImage> {
+  const data = await renderCoverPng(meta, ogImageSize, {store})
   return {file: {path: `assets/og.${contentHash(data, 8)}.png`, contents: data}, ...ogImageSize, alt: coverAlt(meta)}
 }
