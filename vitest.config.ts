@@ -7,7 +7,15 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       {test: {name: 'unit', include: ['tests/*.test.ts'], testTimeout: 60_000}},
-      {test: {name: 'e2e', include: ['tests/e2e/**/*.test.ts'], globalSetup: ['tests/setup/global.ts'], testTimeout: 120_000, hookTimeout: 300_000}}
+      {
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/setup/global.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000
+        }
+      }
     ]
   }
 })

@@ -41,17 +41,35 @@ const self = fileURLToPath(import.meta.url)
  */
 export function temporaryBundleDir() {
   const project = path.dirname(path.dirname(self))
-  return path.join(os.tmpdir(), `twofold-${createHash('sha256').update(`${project}\u0000${os.userInfo().uid}`).digest('hex').slice(0, 12)}`)
+  return path.join(
+    os.tmpdir(),
+    `twofold-${createHash('sha256').update(`${project}\u0000${os.userInfo().uid}`).digest('hex').slice(0, 12)}`
+  )
 }
 
 /** What a bundle was made from: options, esbuild's version, this file, and every input with its size and time. */
 function recipe(options) {
   let esbuildVersion = ''
   try {
-    esbuildVersion = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('esbuild'))), '..', 'package.json'), 'utf8')).version
+    esbuildVersion = JSON.parse(
+      readFileSync(
+        path.join(
+          path.dirname(fileURLToPath(import.meta.resolve('esbuild'))),
+          '..',
+          'package.json'
+        ),
+        'utf8'
+      )
+    ).version
   } catch {}
   const stat = statSync(self, {throwIfNoEntry: false})
-  return JSON.stringify({entry: options.entry, packages: options.packages, external: options.external ?? [], esbuild: esbuildVersion, maker: stat ? [stat.size, stat.mtimeMs] : []})
+  return JSON.stringify({
+    entry: options.entry,
+    packages: options.packages,
+    external: options.external ?? [],
+    esbuild: esbuildVersion,
+    maker: stat ? [stat.size, stat.mtimeMs] : []
+  })
 }
 
 /**
@@ -64,12 +82,16 @@ function recipe(options) {
 export async function freshBundle(options) {
   try {
     /** @type {{recipe: string, file: string, inputs: Array<[string, number, number]>}} */
-    const made = JSON.parse(await fs.readFile(path.join(options.dir, `${options.name}.json`), 'utf8'))
-    if (made.recipe !== recipe(options) || made.inputs.length === 0) return undefined
+    const made = JSON.parse(
+      await fs.readFile(path.join(options.dir, `${options.name}.json`), 'utf8')
+    )
+    if (made.recipe !== recipe(options) || made.inputs.length === 0)
+      return undefined
     // Synchronous: hundreds of stats through the thread pool took a second, these take milliseconds.
     for (const [input, size, mtime] of made.inputs) {
       const stat = statSync(input, {throwIfNoEntry: false})
-      if (stat === undefined || stat.size !== size || stat.mtimeMs !== mtime) return undefined
+      if (stat === undefined || stat.size !== size || stat.mtimeMs !== mtime)
+        return undefined
     }
     const file = path.join(options.dir, made.file)
     await fs.access(file)
@@ -111,7 +133,9 @@ export async function bundle(options) {
     metafile: true,
     logLevel: 'silent',
     // Packages in CommonJS `require` Node's built-ins: give the module a `require`.
-    banner: {js: `import {createRequire as __twofoldRequire} from 'node:module'; const require = __twofoldRequire(${meta}.url);`},
+    banner: {
+      js: `import {createRequire as __twofoldRequire} from 'node:module'; const require = __twofoldRequire(${meta}.url);`
+    },
     plugins: [
       {
         name: 'import-meta',
@@ -124,10 +148,19 @@ export async function bundle(options) {
             if (!/\.[cm]?[jt]s$/.test(args.path)) return undefined
             const text = await fs.readFile(args.path, 'utf8')
             const contents = text
-              .replaceAll(`${meta}.url`, JSON.stringify(pathToFileURL(args.path).href))
-              .replaceAll(`${meta}.dirname`, JSON.stringify(path.dirname(args.path)))
+              .replaceAll(
+                `${meta}.url`,
+                JSON.stringify(pathToFileURL(args.path).href)
+              )
+              .replaceAll(
+                `${meta}.dirname`,
+                JSON.stringify(path.dirname(args.path))
+              )
               .replaceAll(`${meta}.filename`, JSON.stringify(args.path))
-            return {contents, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js'}
+            return {
+              contents,
+              loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js'
+            }
           })
         }
       }
@@ -141,20 +174,30 @@ export async function bundle(options) {
   const code = result.outputFiles[0].contents
   const file = `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`
   // Written under temporary names and renamed: another process may be reading the last ones.
-  const temporary = (target) => `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  const temporary = (target) =>
+    `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   const bundlePath = path.join(dir, file)
   const bundleTemporary = temporary(bundlePath)
   await fs.writeFile(bundleTemporary, code)
   await fs.rename(bundleTemporary, bundlePath)
   const manifest = path.join(dir, `${name}.json`)
   const manifestTemporary = temporary(manifest)
-  await fs.writeFile(manifestTemporary, JSON.stringify({recipe: made, file, inputs}))
+  await fs.writeFile(
+    manifestTemporary,
+    JSON.stringify({recipe: made, file, inputs})
+  )
   await fs.rename(manifestTemporary, manifest)
   // Earlier bundles of this name: another process may still be loading one, so only those an hour old go.
   for (const other of await fs.readdir(dir)) {
-    if (other === file || !other.startsWith(`${name}-`) || !other.endsWith('.mjs')) continue
+    if (
+      other === file ||
+      !other.startsWith(`${name}-`) ||
+      !other.endsWith('.mjs')
+    )
+      continue
     const stat = await fs.stat(path.join(dir, other)).catch(() => undefined)
-    if (stat && Date.now() - stat.mtimeMs > 3_600_000) await fs.rm(path.join(dir, other), {force: true})
+    if (stat && Date.now() - stat.mtimeMs > 3_600_000)
+      await fs.rm(path.join(dir, other), {force: true})
   }
   return bundlePath
 }

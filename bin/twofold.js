@@ -15,13 +15,22 @@ async function load() {
     try {
       const {bundle} = await import('./bundle.js')
       // Packages are in it but those with native binaries (resvg, esbuild), which Node finds from where it lives.
-      file = await bundle({entry, dir: path.join(root, 'node_modules/.cache/twofold'), name: 'cli', packages: 'bundle', external: ['@resvg/resvg-js', 'esbuild', 'tsx']})
+      file = await bundle({
+        entry,
+        dir: path.join(root, 'node_modules/.cache/twofold'),
+        name: 'cli',
+        packages: 'bundle',
+        external: ['@resvg/resvg-js', 'esbuild', 'tsx']
+      })
     } catch {
       // No bundle: tsx below.
     }
     if (file) {
       try {
-        return {...(await import(pathToFileURL(file).href)), version: path.basename(file)}
+        return {
+          ...(await import(pathToFileURL(file).href)),
+          version: path.basename(file)
+        }
       } catch {
         // A bundle that does not load: tsx below.
       }

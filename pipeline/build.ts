@@ -9,11 +9,15 @@ import path from 'node:path'
 import v8 from 'node:v8'
 import type {Root} from 'mdast'
 import type {Data, VFile} from 'vfile'
-import {loadBook, type ChapterSource, type LoadedBook} from './book/load.js'
+import {type ChapterSource, type LoadedBook, loadBook} from './book/load.js'
 import {fieldValuePosition} from './book/yaml-fields.js'
-import {createFormatter, loadBibliography, type Formatter} from './citations/bibliography.js'
+import {
+  createFormatter,
+  type Formatter,
+  loadBibliography
+} from './citations/bibliography.js'
 import type {FormattedNote, NoteForms} from './citations/formatter.js'
-import {startCitationWorker, type CitationWorker} from './citations/worker.js'
+import {type CitationWorker, startCitationWorker} from './citations/worker.js'
 import {error, hasErrors} from './messages.js'
 import {hashOf, type Store} from './output/store.js'
 import {checkOutput, writeAtomically} from './output/write.js'
@@ -54,7 +58,11 @@ export interface BuildOptions {
 }
 
 /** Progress of a build: the phase, and for `parsing` how many chapters are done. */
-export type ProgressListener = (phase: 'loading' | 'parsing' | 'rendering' | 'writing', done: number, total: number) => void
+export type ProgressListener = (
+  phase: 'loading' | 'parsing' | 'rendering' | 'writing',
+  done: number,
+  total: number
+) => void
 
 /** Options of `parseBook`. */
 export interface ParseBookOptions {
@@ -101,9 +109,20 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   await checkOutput(outDir, [path.resolve(cwd, options.bookDir), cwd])
   const {store, onProgress} = options
   try {
-    const {book, files, timings, cachedChapters, notesKey: notes} = await parseBook(options.bookDir, cwd, {store, onProgress})
+    const {
+      book,
+      files,
+      timings,
+      cachedChapters,
+      notesKey: notes
+    } = await parseBook(options.bookDir, cwd, {store, onProgress})
     const cached = store ? {chapters: cachedChapters} : undefined
-    if (!book || hasErrors(files) || (options.strict === true && files.some((f) => f.messages.length > 0))) return {ok: false, files, timings, cached}
+    if (
+      !book ||
+      hasErrors(files) ||
+      (options.strict === true && files.some((f) => f.messages.length > 0))
+    )
+      return {ok: false, files, timings, cached}
 
     let t = performance.now()
     onProgress?.('rendering', 0, 0)
@@ -118,17 +137,46 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     t = performance.now()
     const epubName = `${book.meta.ebook}.epub`
     // The web story offers the EPUB for download beside its pages.
-    const web = [...(await renderWeb(book, {assets, epub: {fileName: epubName, size: epub.byteLength}, store})), {path: epubName, contents: epub}]
+    const web = [
+      ...(await renderWeb(book, {
+        assets,
+        epub: {fileName: epubName, size: epub.byteLength},
+        store
+      })),
+      {path: epubName, contents: epub}
+    ]
     timings.web = performance.now() - t
     if (store && notes) keepNotes(store, notes, book)
 
     t = performance.now()
     onProgress?.('writing', 0, 0)
-    await writeAtomically(outDir, [...web.map((file) => ({path: `web/${file.path}`, contents: file.contents})), {path: epubName, contents: epub}])
+    await writeAtomically(outDir, [
+      ...web.map((file) => ({
+        path: `web/${file.path}`,
+        contents: file.contents
+      })),
+      {path: epubName, contents: epub}
+    ])
     timings.write = performance.now() - t
     timings.total = performance.now() - started
-    const sizes = web.map((file) => ({path: file.path, size: typeof file.contents === 'string' ? Buffer.byteLength(file.contents) : file.contents.byteLength}))
-    return {ok: true, files, book, outputs: {web: sizes, epub: {path: path.join(outDir, epubName), size: epub.byteLength}}, timings, cached}
+    const sizes = web.map((file) => ({
+      path: file.path,
+      size:
+        typeof file.contents === 'string'
+          ? Buffer.byteLength(file.contents)
+          : file.contents.byteLength
+    }))
+    return {
+      ok: true,
+      files,
+      book,
+      outputs: {
+        web: sizes,
+        epub: {path: path.join(outDir, epubName), size: epub.byteLength}
+      },
+      timings,
+      cached
+    }
   } finally {
     // What was kept is written before the build returns (a failed write is only a miss next time).
     await store?.close()
@@ -136,34 +184,56 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 /** Load, parse and check a book without rendering or writing anything. */
-export async function parseBook(bookDir: string, cwd = process.cwd(), options: ParseBookOptions = {}): Promise<ParsedBook> {
+export async function parseBook(
+  bookDir: string,
+  cwd = process.cwd(),
+  options: ParseBookOptions = {}
+): Promise<ParsedBook> {
   const {store, onProgress} = options
   const timings: Record<string, number> = {}
   let t = performance.now()
   onProgress?.('loading', 0, 0)
   const loaded = await loadBook(bookDir, cwd)
-  const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
+  const bibliography = await loadBibliography(
+    path.join(loaded.dir, 'references.json'),
+    loaded.referencesFile
+  )
   const files = [...loaded.files]
   // The covers are drawn on other threads while the chapters are parsed.
   if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize], store)
-  const formatter = loaded.meta ? makeFormatter(loaded.meta, loaded.dir, bibliography.items) : undefined
+  const formatter = loaded.meta
+    ? makeFormatter(loaded.meta, loaded.dir, bibliography.items)
+    : undefined
   const context = store ? await bookContext(loaded, cwd) : ''
   // The notes kept for this bibliography and style; without them a large book's are formatted on a worker thread meanwhile.
   const usable = formatter instanceof Error ? undefined : formatter
-  const notes = store && usable ? notesKey(usable, String(loaded.referencesFile.value ?? '')) : undefined
-  const notesKept = store && usable && notes ? restoreNotes(store, notes, usable) : false
-  const citing = usable && !notesKept ? await citationWorkerFor(loaded, bibliography.items) : undefined
+  const notes =
+    store && usable
+      ? notesKey(usable, String(loaded.referencesFile.value ?? ''))
+      : undefined
+  const notesKept =
+    store && usable && notes ? restoreNotes(store, notes, usable) : false
+  const citing =
+    usable && !notesKept
+      ? await citationWorkerFor(loaded, bibliography.items)
+      : undefined
   timings.load = performance.now() - t
 
   t = performance.now()
-  const processor = createProcessor({graphics: loaded.graphics, references: bibliography.items})
+  const processor = createProcessor({
+    graphics: loaded.graphics,
+    references: bibliography.items
+  })
   const chapters: Chapter[] = []
   let cachedChapters = 0
   try {
     for (const source of loaded.chapters) {
       onProgress?.('parsing', chapters.length, loaded.chapters.length)
       const key = store && chapterKey(context, source)
-      let chapter = store && key ? await restoreChapter(store, key, source, loaded) : undefined
+      let chapter =
+        store && key
+          ? await restoreChapter(store, key, source, loaded)
+          : undefined
       if (chapter) cachedChapters++
       else {
         chapter = await parseChapter(processor, source)
@@ -183,32 +253,66 @@ export async function parseBook(bookDir: string, cwd = process.cwd(), options: P
 
   numberCitations(chapters.map((c) => c.file))
   checkLinks(chapters, loaded.dir)
-  if (!hasErrors(files)) unusedReferences(chapters.map((c) => c.file), bibliography.items, loaded.referencesFile)
+  if (!hasErrors(files))
+    unusedReferences(
+      chapters.map((c) => c.file),
+      bibliography.items,
+      loaded.referencesFile
+    )
   // Graphics read during the parse were added to `loaded.files` by the registry.
   for (const file of loaded.files) if (!files.includes(file)) files.push(file)
   if (formatter instanceof Error) reportFormatterError(files, formatter)
-  if (!loaded.meta || !formatter || formatter instanceof Error) return {book: undefined, files, timings, cachedChapters}
+  if (!loaded.meta || !formatter || formatter instanceof Error)
+    return {book: undefined, files, timings, cachedChapters}
   if (formatted) {
-    if (formatted.bibliography) formatter.addBibliography(formatted.bibliography)
+    if (formatted.bibliography)
+      formatter.addBibliography(formatted.bibliography)
     formatter.addNotes(formatted.notes)
     formatter.addNoteForms(formatted.forms)
   }
-  const graphics = new Map<string, Graphic>(loaded.graphics.loaded().map((g) => [g.name, g]))
-  const book: Book = {dir: loaded.dir, meta: loaded.meta, chapters, graphics, references: [...bibliography.items.values()], formatter}
+  const graphics = new Map<string, Graphic>(
+    loaded.graphics.loaded().map((g) => [g.name, g])
+  )
+  const book: Book = {
+    dir: loaded.dir,
+    meta: loaded.meta,
+    chapters,
+    graphics,
+    references: [...bibliography.items.values()],
+    formatter
+  }
   return {book, files, timings, cachedChapters, notesKey: notes}
 }
 
 /** The citation worker for a book of `citationWorkerThreshold` characters of Markdown or more (see ./citations/worker.ts). */
-async function citationWorkerFor(loaded: LoadedBook, items: Map<string, CslItem>): Promise<CitationWorker | undefined> {
-  const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
+async function citationWorkerFor(
+  loaded: LoadedBook,
+  items: Map<string, CslItem>
+): Promise<CitationWorker | undefined> {
+  const size = loaded.chapters.reduce(
+    (sum, source) => sum + String(source.file.value).length,
+    0
+  )
   if (!loaded.meta || size < citationWorkerThreshold) return undefined
-  return startCitationWorker(items, {style: loaded.meta.citationStyle, locale: loaded.meta.language, bookDir: loaded.dir})
+  return startCitationWorker(items, {
+    style: loaded.meta.citationStyle,
+    locale: loaded.meta.language,
+    bookDir: loaded.dir
+  })
 }
 
 /** The book's formatter (style from `citationStyle`, terms in the book's `language`), or why it cannot be made. */
-function makeFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>): Formatter | Error {
+function makeFormatter(
+  meta: BookMeta,
+  dir: string,
+  items: Map<string, CslItem>
+): Formatter | Error {
   try {
-    return createFormatter(items, {style: meta.citationStyle, locale: meta.language, bookDir: dir})
+    return createFormatter(items, {
+      style: meta.citationStyle,
+      locale: meta.language,
+      bookDir: dir
+    })
   } catch (cause) {
     return cause instanceof Error ? cause : new Error(String(cause))
   }
@@ -218,7 +322,13 @@ function makeFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>)
 function reportFormatterError(files: VFile[], cause: Error): void {
   const file = files.find((f) => path.basename(f.path) === 'book.yaml')
   if (!file) throw cause
-  error(file, cause.message, fieldValuePosition(file, 'citationStyle'), 'invalid-citationStyle', 'twofold-load')
+  error(
+    file,
+    cause.message,
+    fieldValuePosition(file, 'citationStyle'),
+    'invalid-citationStyle',
+    'twofold-load'
+  )
 }
 
 /**
@@ -228,7 +338,13 @@ function reportFormatterError(files: VFile[], cause: Error): void {
  * files).
  */
 async function bookContext(loaded: LoadedBook, cwd: string): Promise<string> {
-  return hashOf(cwd, loaded.dir, JSON.stringify(loaded.meta ?? null), String(loaded.referencesFile.value ?? ''), await folderHash(path.join(loaded.dir, 'figures')))
+  return hashOf(
+    cwd,
+    loaded.dir,
+    JSON.stringify(loaded.meta ?? null),
+    String(loaded.referencesFile.value ?? ''),
+    await folderHash(path.join(loaded.dir, 'figures'))
+  )
 }
 
 /** The cache key of a chapter's parse. */
@@ -249,9 +365,17 @@ interface KeptChapter {
  */
 function keepChapter(store: Store, key: string, chapter: Chapter): void {
   if (chapter.file.messages.length > 0) return
-  const {number: _number, slug: _slug, bookDir: _bookDir, ...data} = chapter.file.data
+  const {
+    number: _number,
+    slug: _slug,
+    bookDir: _bookDir,
+    ...data
+  } = chapter.file.data
   try {
-    store.set(key, v8.serialize({tree: chapter.tree, data} satisfies KeptChapter))
+    store.set(
+      key,
+      v8.serialize({tree: chapter.tree, data} satisfies KeptChapter)
+    )
   } catch {
     // A value v8 cannot serialize (none today): the chapter is parsed next time.
   }
@@ -262,7 +386,12 @@ function keepChapter(store: Store, key: string, chapter: Chapter): void {
  * the graphics it used are read again, in the same order, so that the
  * graphics (and their messages) are those a parse reads.
  */
-async function restoreChapter(store: Store, key: string, source: ChapterSource, loaded: LoadedBook): Promise<Chapter | undefined> {
+async function restoreChapter(
+  store: Store,
+  key: string,
+  source: ChapterSource,
+  loaded: LoadedBook
+): Promise<Chapter | undefined> {
   const bytes = store.get(key)
   if (!bytes) return undefined
   let kept: KeptChapter
@@ -272,12 +401,20 @@ async function restoreChapter(store: Store, key: string, source: ChapterSource, 
     return undefined
   }
   for (const image of Object.values(kept.data.images ?? {})) {
-    if (!(await fs.stat(image).catch(() => undefined))?.isFile()) return undefined
+    if (!(await fs.stat(image).catch(() => undefined))?.isFile())
+      return undefined
   }
   const file = source.file
   Object.assign(file.data, kept.data)
-  for (const name of file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
-  return {number: source.number, slug: source.slug, title: String(file.data.meta?.title ?? source.slug), file, tree: kept.tree}
+  for (const name of file.data.graphicsUsed ?? [])
+    await loaded.graphics.get(name)
+  return {
+    number: source.number,
+    slug: source.slug,
+    title: String(file.data.meta?.title ?? source.slug),
+    file,
+    tree: kept.tree
+  }
 }
 
 /** Notes as kept: the formatter's notes, bibliography and what it learnt of the style's forms. */
@@ -293,7 +430,11 @@ function notesKey(formatter: Formatter, references: string): string {
 }
 
 /** Give `formatter` the notes kept for its bibliography, style and locale; whether there were any. */
-function restoreNotes(store: Store, key: string, formatter: Formatter): boolean {
+function restoreNotes(
+  store: Store,
+  key: string,
+  formatter: Formatter
+): boolean {
   const bytes = store.get(key)
   if (!bytes) return false
   const kept = JSON.parse(Buffer.from(bytes).toString('utf8')) as KeptNotes
@@ -305,7 +446,11 @@ function restoreNotes(store: Store, key: string, formatter: Formatter): boolean 
 
 /** Keep the book's notes for the next build. */
 function keepNotes(store: Store, key: string, book: Book): void {
-  const kept: KeptNotes = {notes: book.formatter.allNotes(), bibliography: book.formatter.takeBibliography(), forms: book.formatter.noteForms()}
+  const kept: KeptNotes = {
+    notes: book.formatter.allNotes(),
+    bibliography: book.formatter.takeBibliography(),
+    forms: book.formatter.noteForms()
+  }
   store.set(key, JSON.stringify(kept))
 }
 
@@ -321,7 +466,12 @@ async function folderHash(dir: string): Promise<string> {
     const file = path.join(dir, name)
     const stat = await fs.stat(file).catch(() => undefined)
     if (!stat?.isFile()) continue
-    parts.push(name, /\.(svg|ya?ml)$/i.test(name) ? hashOf(await fs.readFile(file)) : `${stat.size}:${stat.mtimeMs}`)
+    parts.push(
+      name,
+      /\.(svg|ya?ml)$/i.test(name)
+        ? hashOf(await fs.readFile(file))
+        : `${stat.size}:${stat.mtimeMs}`
+    )
   }
   return hashOf(...parts)
 }
@@ -338,14 +488,23 @@ async function sourceDate(book: Book): Promise<Date> {
   const {execFile} = await import('node:child_process')
   const committed = await new Promise<string>((resolve) => {
     // No git, not a checkout, or no commit for this directory: fall through to the files' dates.
-    execFile('git', ['log', '-1', '--format=%ct', '--', '.'], {cwd: book.dir, timeout: 10_000}, (cause, stdout) => resolve(cause ? '' : String(stdout).trim()))
+    execFile(
+      'git',
+      ['log', '-1', '--format=%ct', '--', '.'],
+      {cwd: book.dir, timeout: 10_000},
+      (cause, stdout) => resolve(cause ? '' : String(stdout).trim())
+    )
   })
   if (/^\d+$/.test(committed)) return new Date(Number(committed) * 1000)
   const sources = [
     path.join(book.dir, 'book.yaml'),
     path.join(book.dir, 'references.json'),
-    ...book.chapters.map((chapter) => path.resolve(chapter.file.cwd, chapter.file.path)),
-    ...[...book.graphics.values()].map((graphic) => path.resolve(book.dir, graphic.path))
+    ...book.chapters.map((chapter) =>
+      path.resolve(chapter.file.cwd, chapter.file.path)
+    ),
+    ...[...book.graphics.values()].map((graphic) =>
+      path.resolve(book.dir, graphic.path)
+    )
   ]
   let newest = 0
   for (const file of sources) {

@@ -4,20 +4,32 @@
  */
 import type {Node, Point, Position} from 'unist'
 import type {VFile} from 'vfile'
-import type {VFileMessage} from 'vfile-message'
 import {location} from 'vfile-location'
+import type {VFileMessage} from 'vfile-message'
 
 type Place = Node | Position | Point | undefined
 
 /** Report an error: the build fails, but parsing goes on to find the other errors. */
-export function error(file: VFile, reason: string, place: Place, ruleId: string, source = 'twofold'): VFileMessage {
+export function error(
+  file: VFile,
+  reason: string,
+  place: Place,
+  ruleId: string,
+  source = 'twofold'
+): VFileMessage {
   const message = file.message(reason, {place: toPlace(place), ruleId, source})
   message.fatal = true
   return message
 }
 
 /** Report a warning: printed, and an error under `--strict`. */
-export function warn(file: VFile, reason: string, place: Place, ruleId: string, source = 'twofold'): VFileMessage {
+export function warn(
+  file: VFile,
+  reason: string,
+  place: Place,
+  ruleId: string,
+  source = 'twofold'
+): VFileMessage {
   return file.message(reason, {place: toPlace(place), ruleId, source})
 }
 
@@ -34,7 +46,11 @@ export function pointAt(file: VFile, offset: number): Point | undefined {
 }
 
 /** Map an offset range in `file`'s text to a position. */
-export function positionAt(file: VFile, start: number, end: number): Position | undefined {
+export function positionAt(
+  file: VFile,
+  start: number,
+  end: number
+): Position | undefined {
   const a = pointAt(file, start)
   const b = pointAt(file, end)
   return a && b ? {start: a, end: b} : undefined
@@ -61,23 +77,49 @@ export interface FormatOptions {
  * Files keep their order; messages are sorted by place within a file. A
  * message without a place prints the file alone.
  */
-export function formatMessages(files: Iterable<VFile>, options: FormatOptions = {}): string {
+export function formatMessages(
+  files: Iterable<VFile>,
+  options: FormatOptions = {}
+): string {
   const paint = painter(options.color === true)
   const lines: string[] = []
   for (const file of files) {
-    const messages = [...file.messages].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
+    const messages = [...file.messages].sort(
+      (a, b) =>
+        (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)
+    )
     for (const message of messages) {
-      const where = message.line ? `${file.path}:${message.line}:${message.column ?? 1}` : file.path || '<input>'
-      const severity = message.fatal === true ? paint.red('error') : message.fatal === false ? paint.yellow('warning') : 'info'
+      const where = message.line
+        ? `${file.path}:${message.line}:${message.column ?? 1}`
+        : file.path || '<input>'
+      const severity =
+        message.fatal === true
+          ? paint.red('error')
+          : message.fatal === false
+            ? paint.yellow('warning')
+            : 'info'
       const reason = message.reason.replace(/\s*\n\s*/g, ' ')
-      lines.push([paint.underline(where), severity, reason, paint.dim(message.ruleId ?? ''), paint.dim(message.source ?? '')].join('  ').trimEnd())
+      lines.push(
+        [
+          paint.underline(where),
+          severity,
+          reason,
+          paint.dim(message.ruleId ?? ''),
+          paint.dim(message.source ?? '')
+        ]
+          .join('  ')
+          .trimEnd()
+      )
     }
   }
   return lines.join('\n')
 }
 
 /** Numbers of errors and warnings on `files`. */
-export function countMessages(files: Iterable<VFile>): {errors: number; warnings: number} {
+export function countMessages(files: Iterable<VFile>): {
+  errors: number
+  warnings: number
+} {
   let errors = 0
   let warnings = 0
   for (const file of files) {
@@ -90,12 +132,19 @@ export function countMessages(files: Iterable<VFile>): {errors: number; warnings
 }
 
 /** `2 errors, 1 warning` (empty when there are none). */
-export function countLine(files: Iterable<VFile>, options: FormatOptions = {}): string {
+export function countLine(
+  files: Iterable<VFile>,
+  options: FormatOptions = {}
+): string {
   const paint = painter(options.color === true)
   const {errors, warnings} = countMessages(files)
   const parts: string[] = []
-  if (errors) parts.push(paint.red(`${errors} ${errors === 1 ? 'error' : 'errors'}`))
-  if (warnings) parts.push(paint.yellow(`${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`))
+  if (errors)
+    parts.push(paint.red(`${errors} ${errors === 1 ? 'error' : 'errors'}`))
+  if (warnings)
+    parts.push(
+      paint.yellow(`${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`)
+    )
   return parts.join(', ')
 }
 
@@ -105,11 +154,18 @@ export function countLine(files: Iterable<VFile>, options: FormatOptions = {}): 
  */
 export function isInteractive(stream: {isTTY?: boolean | undefined}): boolean {
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true
-  if (process.env.NO_COLOR || process.env.CI || process.env.TERM === 'dumb') return false
+  if (process.env.NO_COLOR || process.env.CI || process.env.TERM === 'dumb')
+    return false
   return stream.isTTY === true
 }
 
 function painter(color: boolean) {
-  const wrap = (open: number, close: number) => (text: string) => (color && text ? `\u001B[${open}m${text}\u001B[${close}m` : text)
-  return {red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), underline: wrap(4, 24)}
+  const wrap = (open: number, close: number) => (text: string) =>
+    color && text ? `\u001B[${open}m${text}\u001B[${close}m` : text
+  return {
+    red: wrap(31, 39),
+    yellow: wrap(33, 39),
+    dim: wrap(2, 22),
+    underline: wrap(4, 24)
+  }
 }

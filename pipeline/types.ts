@@ -3,7 +3,13 @@
  * the custom mdast nodes the shared plugins produce, and the data they leave on
  * each chapter's VFile. Targets (web, EPUB) read these; they never re-parse.
  */
-import type {Parent, PhrasingContent, BlockContent, DefinitionContent, Root} from 'mdast'
+import type {
+  BlockContent,
+  DefinitionContent,
+  Parent,
+  PhrasingContent,
+  Root
+} from 'mdast'
 import type {VFile} from 'vfile'
 import type {Formatter} from './citations/formatter.js'
 

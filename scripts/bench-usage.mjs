@@ -6,6 +6,12 @@ const file = process.env.TWOFOLD_BENCH_USAGE
 if (file) {
   process.on('exit', () => {
     const usage = process.resourceUsage()
-    writeFileSync(file, JSON.stringify({cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssMb: usage.maxRSS / 1024}))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+        maxRssMb: usage.maxRSS / 1024
+      })
+    )
   })
 }

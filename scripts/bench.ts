@@ -74,28 +74,57 @@ async function child(book: string, out: string): Promise<void> {
  * that peak RSS is the command's.
  */
 function childScript(): Promise<string> {
-  return bundle({entry: path.join(root, 'scripts/bench.ts'), dir: path.join(root, 'node_modules/.cache/twofold'), name: 'bench', packages: 'bundle', external: ['@resvg/resvg-js', 'esbuild', 'tsx']})
+  return bundle({
+    entry: path.join(root, 'scripts/bench.ts'),
+    dir: path.join(root, 'node_modules/.cache/twofold'),
+    name: 'bench',
+    packages: 'bundle',
+    external: ['@resvg/resvg-js', 'esbuild', 'tsx']
+  })
 }
 
 async function runChild(book: string, out: string): Promise<ChildResult> {
-  const {stdout} = await run(process.execPath, [await childScript(), '--child', '--book', book, '--out', out], {
-    cwd: root,
-    maxBuffer: 64 * 1024 * 1024,
-    env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
-  })
+  const {stdout} = await run(
+    process.execPath,
+    [await childScript(), '--child', '--book', book, '--out', out],
+    {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+      env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
+    }
+  )
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult
 }
 
-async function pandoc(book: string, out: string): Promise<{epubMs: number; htmlMs: number} | undefined> {
+async function pandoc(
+  book: string,
+  out: string
+): Promise<{epubMs: number; htmlMs: number} | undefined> {
   if (spawnSync('pandoc', ['--version']).status !== 0) return undefined
   const chapters = await chapterFiles(book)
-  const args = ['--citeproc', '--bibliography', path.join(book, 'references.json'), '--metadata', 'title=Synthetic', '--resource-path', book]
+  const args = [
+    '--citeproc',
+    '--bibliography',
+    path.join(book, 'references.json'),
+    '--metadata',
+    'title=Synthetic',
+    '--resource-path',
+    book
+  ]
   await fs.mkdir(out, {recursive: true})
   let t = performance.now()
-  await run('pandoc', [...args, '-o', path.join(out, 'book.epub'), ...chapters], {maxBuffer: 256 * 1024 * 1024})
+  await run(
+    'pandoc',
+    [...args, '-o', path.join(out, 'book.epub'), ...chapters],
+    {maxBuffer: 256 * 1024 * 1024}
+  )
   const epubMs = performance.now() - t
   t = performance.now()
-  await run('pandoc', [...args, '-s', '-o', path.join(out, 'book.html'), ...chapters], {maxBuffer: 256 * 1024 * 1024})
+  await run(
+    'pandoc',
+    [...args, '-s', '-o', path.join(out, 'book.html'), ...chapters],
+    {maxBuffer: 256 * 1024 * 1024}
+  )
   const htmlMs = performance.now() - t
   return {epubMs, htmlMs}
 }
@@ -116,36 +145,79 @@ async function main() {
   const sizes = (values.chapters ?? ['10', '100', '1000']).map(Number)
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-bench-'))
   const rows: Row[] = []
-  const load = os.loadavg().map((value) => value.toFixed(1)).join(', ')
-  process.stdout.write(`Twofold bench on ${os.cpus().length} cores, node ${process.version}, load average ${load}\n`)
-  if (!values['no-pandoc'] && spawnSync('pandoc', ['--version']).status !== 0) process.stdout.write('pandoc is not installed (apt-get install -y pandoc): no comparison\n')
+  const load = os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(', ')
+  process.stdout.write(
+    `Twofold bench on ${os.cpus().length} cores, node ${process.version}, load average ${load}\n`
+  )
+  if (!values['no-pandoc'] && spawnSync('pandoc', ['--version']).status !== 0)
+    process.stdout.write(
+      'pandoc is not installed (apt-get install -y pandoc): no comparison\n'
+    )
   // The command's bundle is made (when its code changed) before any run of it is timed.
   await run(process.execPath, [path.join(root, 'bin/twofold.js'), '--help'])
   for (const chapters of sizes) {
-    const book = await writeSyntheticBook({chapters, out: path.join(work, `book-${chapters}`), seed: Number(values.seed)})
+    const book = await writeSyntheticBook({
+      chapters,
+      out: path.join(work, `book-${chapters}`),
+      seed: Number(values.seed)
+    })
     const first = await runChild(book, path.join(work, `out-${chapters}`))
-    const pandocRun = values['no-pandoc'] || chapters > 100 ? undefined : await pandoc(book, path.join(work, `pandoc-${chapters}`))
+    const pandocRun =
+      values['no-pandoc'] || chapters > 100
+        ? undefined
+        : await pandoc(book, path.join(work, `pandoc-${chapters}`))
     // The command with its cache: the build that fills it, the same build again, and after one more cited sentence
     // (with a page no note had) in the middle chapter.
     const cacheDir = path.join(work, `cache-${chapters}`)
-    const filling = await runCommand(book, path.join(work, `out-${chapters}`), cacheDir)
-    const again = await runCommand(book, path.join(work, `out-${chapters}`), cacheDir)
+    const filling = await runCommand(
+      book,
+      path.join(work, `out-${chapters}`),
+      cacheDir
+    )
+    const again = await runCommand(
+      book,
+      path.join(work, `out-${chapters}`),
+      cacheDir
+    )
     const files = await chapterFiles(book)
-    await fs.appendFile(files[Math.floor(files.length / 2)]!, '\nA sentence edited in for the benchmark [@ref001, p. 4321].\n')
-    const edited = await runCommand(book, path.join(work, `out-${chapters}`), cacheDir)
-    rows.push({chapters, first, pandoc: pandocRun, command: {filling, again, edited}})
+    await fs.appendFile(
+      files[Math.floor(files.length / 2)]!,
+      '\nA sentence edited in for the benchmark [@ref001, p. 4321].\n'
+    )
+    const edited = await runCommand(
+      book,
+      path.join(work, `out-${chapters}`),
+      cacheDir
+    )
+    rows.push({
+      chapters,
+      first,
+      pandoc: pandocRun,
+      command: {filling, again, edited}
+    })
   }
   process.stdout.write(`\n${table(rows)}\n`)
   if (rows.length > 1) {
     // The largest book against the second size (the smallest is mostly start-up).
     const base = rows[rows.length >= 3 ? 1 : 0]!
     const last = rows[rows.length - 1]!
-    const growth = last.first.wallMs / last.chapters / (base.first.wallMs / base.chapters)
-    process.stdout.write(`\nGrowth: ${growth.toFixed(2)}× time per chapter from ${base.chapters} to ${last.chapters} chapters (${growth < 1.5 ? 'linear' : 'super-linear'})\n`)
+    const growth =
+      last.first.wallMs / last.chapters / (base.first.wallMs / base.chapters)
+    process.stdout.write(
+      `\nGrowth: ${growth.toFixed(2)}× time per chapter from ${base.chapters} to ${last.chapters} chapters (${growth < 1.5 ? 'linear' : 'super-linear'})\n`
+    )
   }
   const resultPath = path.join(root, 'bench-results.json')
-  await fs.writeFile(resultPath, `${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadAverage: os.loadavg(), rows}, null, 2)}\n`)
-  process.stdout.write(`Results written to ${path.relative(process.cwd(), resultPath)}\n`)
+  await fs.writeFile(
+    resultPath,
+    `${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadAverage: os.loadavg(), rows}, null, 2)}\n`
+  )
+  process.stdout.write(
+    `Results written to ${path.relative(process.cwd(), resultPath)}\n`
+  )
   await fs.rm(work, {recursive: true, force: true})
 }
 
@@ -160,10 +232,22 @@ interface Row {
 /** The bench's table: a row per book size, then the first build's phases. */
 function table(rows: Row[]): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
-  const ratio = (row: Row, ms: number) => (row.pandoc ? ` (${((row.pandoc.epubMs + row.pandoc.htmlMs) / ms).toFixed(1)}×)` : '')
-  const command = (row: Row, result: CommandResult) => `${s(result.wallMs)}${ratio(row, result.wallMs)}${result.ok ? '' : ' FAILED'}`
+  const ratio = (row: Row, ms: number) =>
+    row.pandoc
+      ? ` (${((row.pandoc.epubMs + row.pandoc.htmlMs) / ms).toFixed(1)}×)`
+      : ''
+  const command = (row: Row, result: CommandResult) =>
+    `${s(result.wallMs)}${ratio(row, result.wallMs)}${result.ok ? '' : ' FAILED'}`
   const lines = [
-    ['chapters', 'first build, no cache', 'peak RSS', 'pandoc EPUB+HTML', 'command, filling cache', 'command, unchanged', 'command, one edit'],
+    [
+      'chapters',
+      'first build, no cache',
+      'peak RSS',
+      'pandoc EPUB+HTML',
+      'command, filling cache',
+      'command, unchanged',
+      'command, one edit'
+    ],
     ...rows.map((row) => [
       String(row.chapters),
       `${s(row.first.wallMs)}${ratio(row, row.first.wallMs)}${row.first.ok ? '' : ' FAILED'}`,
@@ -175,15 +259,30 @@ function table(rows: Row[]): string {
     ])
   ]
   const phases = ['load', 'parse', 'assets', 'epub', 'web', 'write']
-  const phaseLines = [['chapters', ...phases.map((p) => `${p} (s)`), 'web', 'EPUB'], ...rows.map((row) => [String(row.chapters), ...phases.map((p) => ((row.first.timings[p] ?? 0) / 1000).toFixed(2)), `${(row.first.webBytes / 1048576).toFixed(1)} MB`, `${(row.first.epubBytes / 1048576).toFixed(1)} MB`])]
+  const phaseLines = [
+    ['chapters', ...phases.map((p) => `${p} (s)`), 'web', 'EPUB'],
+    ...rows.map((row) => [
+      String(row.chapters),
+      ...phases.map((p) => ((row.first.timings[p] ?? 0) / 1000).toFixed(2)),
+      `${(row.first.webBytes / 1048576).toFixed(1)} MB`,
+      `${(row.first.epubBytes / 1048576).toFixed(1)} MB`
+    ])
+  ]
   return `Wall time; in brackets, how many times faster than pandoc\n${format(lines)}\n\nThe first build, by phase\n${format(phaseLines)}`
 }
 
 /** Rows as a Markdown table, columns padded. */
 function format(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`
-  return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n')
+  const widths = rows[0]!.map((_, column) =>
+    Math.max(...rows.map((row) => row[column]!.length))
+  )
+  const line = (row: string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`
+  return [
+    line(rows[0]!),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.slice(1).map(line)
+  ].join('\n')
 }
 
 /** A run of `twofold build` as a user runs it. */
@@ -201,21 +300,54 @@ interface CommandResult {
  * (`TWOFOLD_CACHE_DIR`); the process writes its CPU time and peak RSS as it
  * exits (./bench-usage.mjs, loaded with `--import`).
  */
-async function runCommand(book: string, out: string, cacheDir: string): Promise<CommandResult> {
+async function runCommand(
+  book: string,
+  out: string,
+  cacheDir: string
+): Promise<CommandResult> {
   const usageFile = path.join(cacheDir, '..', `usage-${process.pid}.json`)
   const started = performance.now()
-  const result = await run(process.execPath, ['--import', pathToFileURL(path.join(root, 'scripts/bench-usage.mjs')).href, path.join(root, 'bin/twofold.js'), 'build', book, '--out', out], {
-    cwd: root,
-    maxBuffer: 64 * 1024 * 1024,
-    env: {...process.env, SOURCE_DATE_EPOCH: '1700000000', TWOFOLD_CACHE_DIR: cacheDir, TWOFOLD_BENCH_USAGE: usageFile, NO_COLOR: '1'}
-  }).then(
+  const result = await run(
+    process.execPath,
+    [
+      '--import',
+      pathToFileURL(path.join(root, 'scripts/bench-usage.mjs')).href,
+      path.join(root, 'bin/twofold.js'),
+      'build',
+      book,
+      '--out',
+      out
+    ],
+    {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+      env: {
+        ...process.env,
+        SOURCE_DATE_EPOCH: '1700000000',
+        TWOFOLD_CACHE_DIR: cacheDir,
+        TWOFOLD_BENCH_USAGE: usageFile,
+        NO_COLOR: '1'
+      }
+    }
+  ).then(
     ({stdout}) => ({ok: true, stdout}),
     (cause: {stdout?: string}) => ({ok: false, stdout: cause.stdout ?? ''})
   )
   const wallMs = performance.now() - started
-  const usage = JSON.parse(await fs.readFile(usageFile, 'utf8')) as {cpuMs: number; maxRssMb: number}
-  const cachedChapters = Number(/\((\d+) of \d+ chapters unchanged/.exec(result.stdout)?.[1] ?? 0)
-  return {ok: result.ok, wallMs, cpuMs: usage.cpuMs, maxRssMb: usage.maxRssMb, cachedChapters}
+  const usage = JSON.parse(await fs.readFile(usageFile, 'utf8')) as {
+    cpuMs: number
+    maxRssMb: number
+  }
+  const cachedChapters = Number(
+    /\((\d+) of \d+ chapters unchanged/.exec(result.stdout)?.[1] ?? 0
+  )
+  return {
+    ok: result.ok,
+    wallMs,
+    cpuMs: usage.cpuMs,
+    maxRssMb: usage.maxRssMb,
+    cachedChapters
+  }
 }
 
 await main()

@@ -35,16 +35,32 @@ const root = path.resolve(import.meta.dirname, '..')
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** The budgets. */
-const budget = {jsGzip: 6 * 1024, cssGzip: 12 * 1024, cls: 0, axe: 0, accessibility: 100, bestPractices: 100, performance: 95}
+const budget = {
+  jsGzip: 6 * 1024,
+  cssGzip: 12 * 1024,
+  cls: 0,
+  axe: 0,
+  accessibility: 100,
+  bestPractices: 100,
+  performance: 95
+}
 
-const viewports = {desktop: {width: 1440, height: 900}, phone: {width: 360, height: 740}} as const
+const viewports = {
+  desktop: {width: 1440, height: 900},
+  phone: {width: 360, height: 740}
+} as const
 
 /** Gzipped size (level 9) of every file under `dir` with extension `ext`. */
-async function gzipped(dir: string, ext: string): Promise<{files: Record<string, number>; total: number}> {
+async function gzipped(
+  dir: string,
+  ext: string
+): Promise<{files: Record<string, number>; total: number}> {
   const files: Record<string, number> = {}
   for (const name of await fs.readdir(dir)) {
     if (!name.endsWith(ext)) continue
-    files[name] = zlib.gzipSync(await fs.readFile(path.join(dir, name)), {level: 9}).length
+    files[name] = zlib.gzipSync(await fs.readFile(path.join(dir, name)), {
+      level: 9
+    }).length
   }
   return {files, total: Object.values(files).reduce((a, b) => a + b, 0)}
 }
@@ -59,29 +75,51 @@ interface BrowserFigures {
   foreign: string[]
 }
 
-async function browserChecks(url: string, pages: string[]): Promise<Record<string, Record<string, BrowserFigures>>> {
-  const axeSource = await fs.readFile(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8')
-  const browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu']})
+async function browserChecks(
+  url: string,
+  pages: string[]
+): Promise<Record<string, Record<string, BrowserFigures>>> {
+  const axeSource = await fs.readFile(
+    path.join(root, 'node_modules/axe-core/axe.min.js'),
+    'utf8'
+  )
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu']
+  })
   const results: Record<string, Record<string, BrowserFigures>> = {}
   try {
     for (const [name, viewport] of Object.entries(viewports)) {
       const context = await browser.newContext({viewport})
       await recordLayoutShifts(context)
       await context.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`))
+        document.addEventListener('securitypolicyviolation', (event) =>
+          console.error(
+            `CSP violation: ${event.violatedDirective} ${event.blockedURI}`
+          )
+        )
       })
       for (const file of pages) {
-        const figures: BrowserFigures = {cls: 0, shifted: [], axe: [], csp: [], errors: [], foreign: []}
+        const figures: BrowserFigures = {
+          cls: 0,
+          shifted: [],
+          axe: [],
+          csp: [],
+          errors: [],
+          foreign: []
+        }
         const page = await context.newPage()
         await page.route('**/*', (route) => {
           const requested = route.request().url()
-          if (requested.startsWith(url) || requested.startsWith('data:')) return route.continue()
+          if (requested.startsWith(url) || requested.startsWith('data:'))
+            return route.continue()
           figures.foreign.push(requested)
           return route.abort()
         })
         page.on('console', (message) => {
           if (message.type() !== 'error') return
-          if (message.text().startsWith('CSP violation')) figures.csp.push(message.text())
+          if (message.text().startsWith('CSP violation'))
+            figures.csp.push(message.text())
           else figures.errors.push(message.text())
         })
         page.on('pageerror', (error) => figures.errors.push(String(error)))
@@ -92,7 +130,15 @@ async function browserChecks(url: string, pages: string[]): Promise<Record<strin
         figures.shifted = shift.shifted
         await page.evaluate(axeSource)
         figures.axe = await page.evaluate(async () => {
-          const result = await (window as unknown as {axe: {run: (d: Document) => Promise<{violations: Array<{id: string; nodes: unknown[]}>}>}}).axe.run(document)
+          const result = await (
+            window as unknown as {
+              axe: {
+                run: (d: Document) => Promise<{
+                  violations: Array<{id: string; nodes: unknown[]}>
+                }>
+              }
+            }
+          ).axe.run(document)
           return result.violations.map((v) => `${v.id} (${v.nodes.length})`)
         })
         await page.close()
@@ -108,12 +154,16 @@ async function browserChecks(url: string, pages: string[]): Promise<Record<strin
 
 /** Scroll as a reader does: every step of every scrolly section to the middle, then to the end of the page. */
 async function readThrough(page: Page): Promise<void> {
-  const steps = await page.$$eval('.step', (elements) => elements.map((e) => e.id))
+  const steps = await page.$$eval('.step', (elements) =>
+    elements.map((e) => e.id)
+  )
   for (const id of steps) {
     await page.$eval(`#${id}`, (e) => e.scrollIntoView({block: 'center'}))
     await page.waitForTimeout(120)
   }
-  const height = await page.evaluate(() => document.documentElement.scrollHeight)
+  const height = await page.evaluate(
+    () => document.documentElement.scrollHeight
+  )
   for (let y = 0; y <= height; y += 500) {
     await page.evaluate((top) => window.scrollTo({top, behavior: 'instant'}), y)
     await page.waitForTimeout(30)
@@ -122,29 +172,70 @@ async function readThrough(page: Page): Promise<void> {
 }
 
 /** Lighthouse scores (0–100) and the failing audits, per page, in mobile emulation. */
-async function lighthouseScores(url: string, pages: string[]): Promise<Record<string, {performance: number; accessibility: number; bestPractices: number; failing: string[]; metrics: Record<string, number>}>> {
+async function lighthouseScores(
+  url: string,
+  pages: string[]
+): Promise<
+  Record<
+    string,
+    {
+      performance: number
+      accessibility: number
+      bestPractices: number
+      failing: string[]
+      metrics: Record<string, number>
+    }
+  >
+> {
   process.env.CHROME_PATH ??= chromiumPath
   const {default: lighthouse} = await import('lighthouse')
   const chromeLauncher = await import('chrome-launcher')
   const results: Awaited<ReturnType<typeof lighthouseScores>> = {}
   for (const file of pages) {
     // A fresh browser per page, so one page's cache cannot speed up the next.
-    const chrome = await chromeLauncher.launch({chromePath: chromiumPath, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu']})
+    const chrome = await chromeLauncher.launch({
+      chromePath: chromiumPath,
+      chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu']
+    })
     try {
-      const result = await lighthouse(`${url}${file}`, {port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices']})
+      const result = await lighthouse(`${url}${file}`, {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance', 'accessibility', 'best-practices']
+      })
       if (!result) throw new Error(`Lighthouse returned nothing for ${file}`)
       const {lhr} = result
-      const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100)
+      const score = (id: string) =>
+        Math.round((lhr.categories[id]?.score ?? 0) * 100)
       const failing = Object.values(lhr.audits)
-        .filter((audit) => audit.score !== null && audit.score < 1 && audit.scoreDisplayMode !== 'informative' && audit.scoreDisplayMode !== 'manual' && audit.scoreDisplayMode !== 'notApplicable')
-        .map((audit) => `${audit.id} ${Math.round((audit.score ?? 0) * 100)}${audit.displayValue ? ` (${audit.displayValue})` : ''}`)
-      const metric = (id: string) => Math.round(Number(lhr.audits[id]?.numericValue ?? Number.NaN))
+        .filter(
+          (audit) =>
+            audit.score !== null &&
+            audit.score < 1 &&
+            audit.scoreDisplayMode !== 'informative' &&
+            audit.scoreDisplayMode !== 'manual' &&
+            audit.scoreDisplayMode !== 'notApplicable'
+        )
+        .map(
+          (audit) =>
+            `${audit.id} ${Math.round((audit.score ?? 0) * 100)}${audit.displayValue ? ` (${audit.displayValue})` : ''}`
+        )
+      const metric = (id: string) =>
+        Math.round(Number(lhr.audits[id]?.numericValue ?? Number.NaN))
       results[file] = {
         performance: score('performance'),
         accessibility: score('accessibility'),
         bestPractices: score('best-practices'),
         failing,
-        metrics: {fcpMs: metric('first-contentful-paint'), lcpMs: metric('largest-contentful-paint'), tbtMs: metric('total-blocking-time'), cls: Number(lhr.audits['cumulative-layout-shift']?.numericValue ?? Number.NaN)}
+        metrics: {
+          fcpMs: metric('first-contentful-paint'),
+          lcpMs: metric('largest-contentful-paint'),
+          tbtMs: metric('total-blocking-time'),
+          cls: Number(
+            lhr.audits['cumulative-layout-shift']?.numericValue ?? Number.NaN
+          )
+        }
       }
     } finally {
       await chrome.kill()
@@ -154,21 +245,53 @@ async function lighthouseScores(url: string, pages: string[]): Promise<Record<st
 }
 
 async function main(): Promise<void> {
-  const {values} = parseArgs({options: {book: {type: 'string', default: 'chapters'}, pages: {type: 'string'}, 'no-lighthouse': {type: 'boolean', default: false}}})
+  const {values} = parseArgs({
+    options: {
+      book: {type: 'string', default: 'chapters'},
+      pages: {type: 'string'},
+      'no-lighthouse': {type: 'boolean', default: false}
+    }
+  })
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-check-'))
   console.log(`twofold check: building ${values.book}`)
-  await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', values.book ?? 'chapters', '--out', out], {cwd: root, env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}})
+  await run(
+    process.execPath,
+    [
+      path.join(root, 'bin/twofold.js'),
+      'build',
+      values.book ?? 'chapters',
+      '--out',
+      out
+    ],
+    {cwd: root, env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}}
+  )
   const web = path.join(out, 'web')
-  const all = (await fs.readdir(web)).filter((f) => f.endsWith('.html')).sort((a, b) => (a === 'index.html' ? -1 : b === 'index.html' ? 1 : a.localeCompare(b)))
+  const all = (await fs.readdir(web))
+    .filter((f) => f.endsWith('.html'))
+    .sort((a, b) =>
+      a === 'index.html' ? -1 : b === 'index.html' ? 1 : a.localeCompare(b)
+    )
   const pages = values.pages ? values.pages.split(',') : all
 
   const js = await gzipped(path.join(web, 'assets'), '.js')
   const css = await gzipped(path.join(web, 'assets'), '.css')
   const server = await serve(web, {asHost: true})
   const problems: string[] = []
-  const report: Record<string, unknown> = {book: values.book, pages, budget, js, css}
+  const report: Record<string, unknown> = {
+    book: values.book,
+    pages,
+    budget,
+    js,
+    css
+  }
   try {
-    console.log(`twofold check: Chromium on ${pages.length} pages at ${Object.values(viewports).map((v) => `${v.width}×${v.height}`).join(' and ')}`)
+    console.log(
+      `twofold check: Chromium on ${pages.length} pages at ${Object.values(
+        viewports
+      )
+        .map((v) => `${v.width}×${v.height}`)
+        .join(' and ')}`
+    )
     const browser = await browserChecks(server.url, pages)
     report.browser = browser
     let lighthouse: Awaited<ReturnType<typeof lighthouseScores>> | undefined
@@ -180,46 +303,114 @@ async function main(): Promise<void> {
 
     const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`
     console.log('')
-    console.log(`JS  gzipped ${kb(js.total)} (budget ${kb(budget.jsGzip)})  ${Object.entries(js.files).map(([f, n]) => `${f} ${kb(n)}`).join(', ')}`)
-    console.log(`CSS gzipped ${kb(css.total)} (budget ${kb(budget.cssGzip)})  ${Object.entries(css.files).map(([f, n]) => `${f} ${kb(n)}`).join(', ')}`)
-    if (js.total > budget.jsGzip) problems.push(`JS ${kb(js.total)} gzipped > ${kb(budget.jsGzip)}`)
-    if (css.total > budget.cssGzip) problems.push(`CSS ${kb(css.total)} gzipped > ${kb(budget.cssGzip)}`)
+    console.log(
+      `JS  gzipped ${kb(js.total)} (budget ${kb(budget.jsGzip)})  ${Object.entries(
+        js.files
+      )
+        .map(([f, n]) => `${f} ${kb(n)}`)
+        .join(', ')}`
+    )
+    console.log(
+      `CSS gzipped ${kb(css.total)} (budget ${kb(budget.cssGzip)})  ${Object.entries(
+        css.files
+      )
+        .map(([f, n]) => `${f} ${kb(n)}`)
+        .join(', ')}`
+    )
+    if (js.total > budget.jsGzip)
+      problems.push(`JS ${kb(js.total)} gzipped > ${kb(budget.jsGzip)}`)
+    if (css.total > budget.cssGzip)
+      problems.push(`CSS ${kb(css.total)} gzipped > ${kb(budget.cssGzip)}`)
     console.log('')
-    const header = ['page', 'CLS desk', 'CLS phone', 'axe', 'CSP', 'errors', '3rd-party', ...(lighthouse ? ['LH perf', 'LH a11y', 'LH best', 'LCP ms'] : [])]
+    const header = [
+      'page',
+      'CLS desk',
+      'CLS phone',
+      'axe',
+      'CSP',
+      'errors',
+      '3rd-party',
+      ...(lighthouse ? ['LH perf', 'LH a11y', 'LH best', 'LCP ms'] : [])
+    ]
     const rows: string[][] = [header]
     for (const file of pages) {
       const figures = browser[file] ?? {}
       const desktop = figures.desktop
       const phone = figures.phone
-      const each = [desktop, phone].filter((x): x is BrowserFigures => x !== undefined)
+      const each = [desktop, phone].filter(
+        (x): x is BrowserFigures => x !== undefined
+      )
       const axe = each.flatMap((f) => f.axe)
       const csp = each.flatMap((f) => f.csp)
       const errors = each.flatMap((f) => f.errors)
       const foreign = each.flatMap((f) => f.foreign)
       const lh = lighthouse?.[file]
-      rows.push([file, (desktop?.cls ?? Number.NaN).toFixed(4), (phone?.cls ?? Number.NaN).toFixed(4), String(axe.length), String(csp.length), String(errors.length), String(foreign.length), ...(lh ? [String(lh.performance), String(lh.accessibility), String(lh.bestPractices), String(lh.metrics.lcpMs)] : [])])
+      rows.push([
+        file,
+        (desktop?.cls ?? Number.NaN).toFixed(4),
+        (phone?.cls ?? Number.NaN).toFixed(4),
+        String(axe.length),
+        String(csp.length),
+        String(errors.length),
+        String(foreign.length),
+        ...(lh
+          ? [
+              String(lh.performance),
+              String(lh.accessibility),
+              String(lh.bestPractices),
+              String(lh.metrics.lcpMs)
+            ]
+          : [])
+      ])
       for (const [name, f] of Object.entries(figures)) {
-        if (f.cls > budget.cls) problems.push(`${file} (${name}): CLS ${f.cls.toFixed(4)} from ${f.shifted.slice(0, 3).join(' | ')}`)
+        if (f.cls > budget.cls)
+          problems.push(
+            `${file} (${name}): CLS ${f.cls.toFixed(4)} from ${f.shifted.slice(0, 3).join(' | ')}`
+          )
       }
-      if (axe.length > budget.axe) problems.push(`${file}: axe ${axe.join(', ')}`)
+      if (axe.length > budget.axe)
+        problems.push(`${file}: axe ${axe.join(', ')}`)
       if (csp.length > 0) problems.push(`${file}: ${csp.join(', ')}`)
-      if (errors.length > 0) problems.push(`${file}: console ${errors.join(', ')}`)
-      if (foreign.length > 0) problems.push(`${file}: requests to ${foreign.join(', ')}`)
+      if (errors.length > 0)
+        problems.push(`${file}: console ${errors.join(', ')}`)
+      if (foreign.length > 0)
+        problems.push(`${file}: requests to ${foreign.join(', ')}`)
       if (lh) {
-        if (lh.performance < budget.performance) problems.push(`${file}: Lighthouse performance ${lh.performance} < ${budget.performance} (${lh.failing.join('; ')})`)
-        if (lh.accessibility < budget.accessibility) problems.push(`${file}: Lighthouse accessibility ${lh.accessibility} (${lh.failing.join('; ')})`)
-        if (lh.bestPractices < budget.bestPractices) problems.push(`${file}: Lighthouse best practices ${lh.bestPractices} (${lh.failing.join('; ')})`)
+        if (lh.performance < budget.performance)
+          problems.push(
+            `${file}: Lighthouse performance ${lh.performance} < ${budget.performance} (${lh.failing.join('; ')})`
+          )
+        if (lh.accessibility < budget.accessibility)
+          problems.push(
+            `${file}: Lighthouse accessibility ${lh.accessibility} (${lh.failing.join('; ')})`
+          )
+        if (lh.bestPractices < budget.bestPractices)
+          problems.push(
+            `${file}: Lighthouse best practices ${lh.bestPractices} (${lh.failing.join('; ')})`
+          )
       }
     }
-    const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)))
-    for (const row of rows) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
+    const widths = header.map((_, i) =>
+      Math.max(...rows.map((r) => r[i]?.length ?? 0))
+    )
+    for (const row of rows)
+      console.log(
+        row
+          .map((cell, i) =>
+            i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])
+          )
+          .join('  ')
+      )
   } finally {
     await server.close()
     await fs.rm(out, {recursive: true, force: true})
   }
   report.problems = problems
   await fs.mkdir(path.join(root, 'test-results'), {recursive: true})
-  await fs.writeFile(path.join(root, 'test-results', 'check.json'), `${JSON.stringify(report, null, 2)}\n`)
+  await fs.writeFile(
+    path.join(root, 'test-results', 'check.json'),
+    `${JSON.stringify(report, null, 2)}\n`
+  )
   console.log('')
   if (problems.length > 0) {
     console.log(`twofold check: ${problems.length} budget(s) missed`)

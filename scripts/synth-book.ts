@@ -46,13 +46,19 @@ function prng(seed: number): () => number {
 }
 
 /** Write the book; returns its directory. */
-export async function writeSyntheticBook(options: SynthOptions): Promise<string> {
+export async function writeSyntheticBook(
+  options: SynthOptions
+): Promise<string> {
   const random = prng(options.seed ?? 1)
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
+  const pick = <T>(list: readonly T[]): T =>
+    list[Math.floor(random() * list.length)]
   const wordsPerChapter = options.words ?? 2000
   const referenceCount = options.references ?? 60
   const every = options.scrollyEvery ?? 4
-  const keys = Array.from({length: referenceCount}, (_, i) => `ref${String(i + 1).padStart(3, '0')}`)
+  const keys = Array.from(
+    {length: referenceCount},
+    (_, i) => `ref${String(i + 1).padStart(3, '0')}`
+  )
   const dir = path.resolve(options.out)
   await fs.rm(dir, {recursive: true, force: true})
   await fs.mkdir(path.join(dir, 'figures'), {recursive: true})
@@ -77,10 +83,19 @@ export async function writeSyntheticBook(options: SynthOptions): Promise<string>
     title: `${capitalise(pick(lexicon))} ${pick(lexicon)} ${pick(lexicon)} ${i + 1}`,
     author: [{family: `Author${i + 1}`, given: 'Ann'}],
     issued: {'date-parts': [[1950 + (i % 70)]]},
-    ...(i % 3 === 1 ? {'container-title': 'Journal of Synthetic Studies', volume: String(1 + (i % 40)), page: `${i + 1}-${i + 20}`} : {}),
+    ...(i % 3 === 1
+      ? {
+          'container-title': 'Journal of Synthetic Studies',
+          volume: String(1 + (i % 40)),
+          page: `${i + 1}-${i + 20}`
+        }
+      : {}),
     language: 'en'
   }))
-  await fs.writeFile(path.join(dir, 'references.json'), `${JSON.stringify(references, null, 2)}\n`)
+  await fs.writeFile(
+    path.join(dir, 'references.json'),
+    `${JSON.stringify(references, null, 2)}\n`
+  )
   await fs.writeFile(
     path.join(dir, 'figures', 'bench.svg'),
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 240" role="img" font-family="system-ui, sans-serif">
@@ -99,7 +114,13 @@ export async function writeSyntheticBook(options: SynthOptions): Promise<string>
   const digits = String(options.chapters).length
   let cited = 0
   for (let n = 1; n <= options.chapters; n++) {
-    const out: string[] = ['---', `title: Chapter ${n} of the synthetic book`, `description: Generated chapter ${n}.`, '---', '']
+    const out: string[] = [
+      '---',
+      `title: Chapter ${n} of the synthetic book`,
+      `description: Generated chapter ${n}.`,
+      '---',
+      ''
+    ]
     let words = 0
     let section = 0
     const sentence = () => {
@@ -117,11 +138,17 @@ export async function writeSyntheticBook(options: SynthOptions): Promise<string>
         cited++
         const key = keys[(cited * 7 + n) % keys.length]
         const form = random()
-        text += form < 0.6 ? ` [@${key}]` : form < 0.8 ? ` [@${key}, p. ${1 + Math.floor(random() * 300)}]` : ` [see @${key}; @${keys[(cited + 3) % keys.length]}]`
+        text +=
+          form < 0.6
+            ? ` [@${key}]`
+            : form < 0.8
+              ? ` [@${key}, p. ${1 + Math.floor(random() * 300)}]`
+              : ` [see @${key}; @${keys[(cited + 3) % keys.length]}]`
       }
       return `${text}.`
     }
-    const paragraph = () => Array.from({length: 3 + Math.floor(random() * 4)}, sentence).join(' ')
+    const paragraph = () =>
+      Array.from({length: 3 + Math.floor(random() * 4)}, sentence).join(' ')
     while (words < wordsPerChapter) {
       if (words > 0 && random() < 0.15) out.push(`## Section ${++section}`, '')
       if (random() < 0.08) {
@@ -130,13 +157,21 @@ export async function writeSyntheticBook(options: SynthOptions): Promise<string>
         continue
       }
       out.push(paragraph(), '')
-      if (n % every === 0 && section === 1 && !out.some((l) => l.startsWith('::::scrolly'))) {
+      if (
+        n % every === 0 &&
+        section === 1 &&
+        !out.some((l) => l.startsWith('::::scrolly'))
+      ) {
         out.push('::::scrolly{graphic="bench"}')
-        for (const state of ['one', 'two', 'three']) out.push(`:::step{state="${state}"}`, paragraph(), ':::', '')
+        for (const state of ['one', 'two', 'three'])
+          out.push(`:::step{state="${state}"}`, paragraph(), ':::', '')
         out.push('::::', '')
       }
     }
-    await fs.writeFile(path.join(dir, `${String(n).padStart(digits, '0')}-chapter-${n}.md`), out.join('\n'))
+    await fs.writeFile(
+      path.join(dir, `${String(n).padStart(digits, '0')}-chapter-${n}.md`),
+      out.join('\n')
+    )
   }
   return dir
 }
@@ -146,7 +181,17 @@ function capitalise(text: string): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const {values} = parseArgs({options: {chapters: {type: 'string', default: '10'}, out: {type: 'string', default: 'bench-book'}, seed: {type: 'string', default: '1'}}})
-  const dir = await writeSyntheticBook({chapters: Number(values.chapters), out: values.out, seed: Number(values.seed)})
+  const {values} = parseArgs({
+    options: {
+      chapters: {type: 'string', default: '10'},
+      out: {type: 'string', default: 'bench-book'},
+      seed: {type: 'string', default: '1'}
+    }
+  })
+  const dir = await writeSyntheticBook({
+    chapters: Number(values.chapters),
+    out: values.out,
+    seed: Number(values.seed)
+  })
   process.stdout.write(`${dir}\n`)
 }

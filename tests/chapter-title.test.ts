@@ -9,7 +9,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {build, type BuildResult} from '../pipeline/build.js'
+import {type BuildResult, build} from '../pipeline/build.js'
 import {epubFiles} from './helpers/epub-zip.js'
 import {root} from './helpers/fixture-book.js'
 
@@ -23,17 +23,36 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-title-'))
   const book = path.join(dir, 'book')
   await fs.mkdir(book)
-  for (const name of ['book.yaml', 'references.json']) await fs.copyFile(path.join(basic, name), path.join(book, name))
-  await fs.cp(path.join(basic, 'figures'), path.join(book, 'figures'), {recursive: true})
+  for (const name of ['book.yaml', 'references.json'])
+    await fs.copyFile(path.join(basic, name), path.join(book, name))
+  await fs.cp(path.join(basic, 'figures'), path.join(book, 'figures'), {
+    recursive: true
+  })
   // No frontmatter: the opening heading is the title.
-  await fs.writeFile(path.join(book, '01-arrival.md'), '# The *Arrival* of the Guests\n\nThey came at eight [@alpha].\n\n## At the gate\n\nThe guards counted them.\n')
+  await fs.writeFile(
+    path.join(book, '01-arrival.md'),
+    '# The *Arrival* of the Guests\n\nThey came at eight [@alpha].\n\n## At the gate\n\nThe guards counted them.\n'
+  )
   // Frontmatter without a title (a description only): the heading right after it is the title.
-  await fs.writeFile(path.join(book, '02-night.md'), '---\ndescription: What the night was like.\n---\n\n# The Night\n\nIt was long [@beta].\n')
+  await fs.writeFile(
+    path.join(book, '02-night.md'),
+    '---\ndescription: What the night was like.\n---\n\n# The Night\n\nIt was long [@beta].\n'
+  )
   // Author notes (HTML comments, shown in neither book) before the opening heading.
-  await fs.writeFile(path.join(book, '04-evening.md'), '<!-- TODO: check the time against the Spanish source. -->\n\n# The Evening\n\nIt ended [@beta].\n')
+  await fs.writeFile(
+    path.join(book, '04-evening.md'),
+    '<!-- TODO: check the time against the Spanish source. -->\n\n# The Evening\n\nIt ended [@beta].\n'
+  )
   // A title in the frontmatter: an opening `#` heading stays a heading of the chapter.
-  await fs.writeFile(path.join(book, '03-morning.md'), '---\ntitle: The Morning\n---\n\n# Dawn\n\nIt came late [@alpha].\n')
-  result = await build({bookDir: book, outDir: path.join(dir, 'out'), modified: new Date(Date.UTC(2026, 0, 1))})
+  await fs.writeFile(
+    path.join(book, '03-morning.md'),
+    '---\ntitle: The Morning\n---\n\n# Dawn\n\nIt came late [@alpha].\n'
+  )
+  result = await build({
+    bookDir: book,
+    outDir: path.join(dir, 'out'),
+    modified: new Date(Date.UTC(2026, 0, 1))
+  })
   web = (name) => fs.readFile(path.join(dir, 'out', 'web', name), 'utf8')
   epub = epubFiles(await fs.readFile(result.outputs!.epub.path))
 })
@@ -41,14 +60,24 @@ afterAll(async () => {
   await fs.rm(dir, {recursive: true, force: true})
 })
 
-const h1s = (html: string) => [...html.matchAll(/<h1[^>]*>(.*?)<\/h1>/g)].map((match) => match[1])
+const h1s = (html: string) =>
+  [...html.matchAll(/<h1[^>]*>(.*?)<\/h1>/g)].map((match) => match[1])
 
 describe('a chapter titled by its opening heading', () => {
   it('builds without messages, each chapter under its title', () => {
-    expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([])
+    expect(result.files.flatMap((file) => file.messages.map(String))).toEqual(
+      []
+    )
     expect(result.ok).toBe(true)
-    expect(result.book!.chapters.map((chapter) => chapter.title)).toEqual(['The Arrival of the Guests', 'The Night', 'The Morning', 'The Evening'])
-    expect(result.book!.chapters[1]!.file.data.meta?.description).toBe('What the night was like.')
+    expect(result.book!.chapters.map((chapter) => chapter.title)).toEqual([
+      'The Arrival of the Guests',
+      'The Night',
+      'The Morning',
+      'The Evening'
+    ])
+    expect(result.book!.chapters[1]!.file.data.meta?.description).toBe(
+      'What the night was like.'
+    )
   })
 
   it('shows the title once, as the h1 of the page and of the EPUB document', async () => {
@@ -70,7 +99,12 @@ describe('a chapter titled by its opening heading', () => {
 
   it('lists the titles in the contents of both books', async () => {
     const index = await web('index.html')
-    for (const title of ['The Arrival of the Guests', 'The Night', 'The Morning']) expect(index).toContain(title)
+    for (const title of [
+      'The Arrival of the Guests',
+      'The Night',
+      'The Morning'
+    ])
+      expect(index).toContain(title)
     const nav = epub.get('OEBPS/toc.xhtml')!.toString('utf8')
     expect(nav).toContain('>The Arrival of the Guests</a>')
     expect(nav).toContain('>The Night</a>')

@@ -12,32 +12,53 @@ import {citationWorkerBundle} from '../pipeline/citations/worker.js'
 import {writeSyntheticBook} from '../scripts/synth-book.js'
 import {treeHash} from './helpers/tree-hash.js'
 
-const work = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-citation-worker-'))
+const work = await fs.mkdtemp(
+  path.join(os.tmpdir(), 'twofold-citation-worker-')
+)
 afterAll(async () => {
   await fs.rm(work, {recursive: true, force: true})
 })
 
 it('formats a large book’s notes on a worker thread, to the same books', async () => {
-  const book = await writeSyntheticBook({chapters: 25, out: path.join(work, 'book'), seed: 7})
+  const book = await writeSyntheticBook({
+    chapters: 25,
+    out: path.join(work, 'book'),
+    seed: 7
+  })
   let size = 0
-  for (const name of await fs.readdir(book)) if (name.endsWith('.md')) size += (await fs.readFile(path.join(book, name), 'utf8')).length
+  for (const name of await fs.readdir(book))
+    if (name.endsWith('.md'))
+      size += (await fs.readFile(path.join(book, name), 'utf8')).length
   expect(size).toBeGreaterThan(citationWorkerThreshold)
   expect(await citationWorkerBundle()).toBeTruthy()
   const modified = new Date(Date.UTC(2026, 0, 1))
 
-  const withWorker = await build({bookDir: book, outDir: path.join(work, 'with'), modified})
+  const withWorker = await build({
+    bookDir: book,
+    outDir: path.join(work, 'with'),
+    modified
+  })
   process.env.TWOFOLD_CITATION_WORKER = '0'
-  let alone
+  let alone: Awaited<ReturnType<typeof build>>
   try {
-    alone = await build({bookDir: book, outDir: path.join(work, 'alone'), modified})
+    alone = await build({
+      bookDir: book,
+      outDir: path.join(work, 'alone'),
+      modified
+    })
   } finally {
     delete process.env.TWOFOLD_CITATION_WORKER
   }
   expect(withWorker.ok).toBe(true)
   expect(alone.ok).toBe(true)
   // The worker made the bibliography and every note; alone, the main thread did.
-  expect(withWorker.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
+  expect(withWorker.book!.formatter.runs).toEqual({
+    bibliography: 0,
+    clusters: 0
+  })
   expect(alone.book!.formatter.runs.bibliography).toBe(1)
   expect(alone.book!.formatter.runs.clusters).toBeGreaterThan(50)
-  expect(await treeHash(path.join(work, 'with'))).toBe(await treeHash(path.join(work, 'alone')))
+  expect(await treeHash(path.join(work, 'with'))).toBe(
+    await treeHash(path.join(work, 'alone'))
+  )
 })

@@ -18,8 +18,8 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {build, parseBook} from '../pipeline/build.js'
-import {epubFiles} from './helpers/epub-zip.js'
 import {citeprocCounter} from './helpers/citeproc-count.js'
+import {epubFiles} from './helpers/epub-zip.js'
 import {bookForCase, root} from './helpers/fixture-book.js'
 
 const fixtures = path.join(root, 'tests/fixtures/render')
@@ -37,8 +37,19 @@ afterAll(async () => {
 /** Build a book; fails the test with the build's messages when it does not build. */
 async function buildBook(bookDir: string, name: string) {
   const outDir = path.join(scratch, name)
-  const result = await build({bookDir, outDir, cwd: path.dirname(bookDir), modified})
-  const errors = result.files.flatMap((file) => file.messages.filter((m) => m.fatal).map((m) => `${file.path}:${m.line}:${m.column} ${m.reason} [${m.ruleId}]`))
+  const result = await build({
+    bookDir,
+    outDir,
+    cwd: path.dirname(bookDir),
+    modified
+  })
+  const errors = result.files.flatMap((file) =>
+    file.messages
+      .filter((m) => m.fatal)
+      .map(
+        (m) => `${file.path}:${m.line}:${m.column} ${m.reason} [${m.ruleId}]`
+      )
+  )
   expect(errors).toEqual([])
   expect(result.ok).toBe(true)
   return {outDir, result}
@@ -48,8 +59,14 @@ async function buildBook(bookDir: string, name: string) {
 function lines(markup: string): string {
   return `${markup
     .replace(/\n+/g, '\n')
-    .replace(/(<\/(?:p|li|ol|ul|section|div|details|summary|blockquote|h[1-6]|header)>)(?!\n)/g, '$1\n')
-    .replace(/(?<!\n)(<(?:p|li|ol|ul|section|div|details|summary|blockquote|h[1-6]|header)[\s>])/g, '\n$1')
+    .replace(
+      /(<\/(?:p|li|ol|ul|section|div|details|summary|blockquote|h[1-6]|header)>)(?!\n)/g,
+      '$1\n'
+    )
+    .replace(
+      /(?<!\n)(<(?:p|li|ol|ul|section|div|details|summary|blockquote|h[1-6]|header)[\s>])/g,
+      '\n$1'
+    )
     .trim()}\n`
 }
 
@@ -61,7 +78,16 @@ function body(xhtml: string): string {
 
 describe('render fixtures', () => {
   it('has a case for every citation form and contested claims', () => {
-    expect(cases).toEqual(expect.arrayContaining(['contested', 'in-text', 'locator', 'parenthetical', 'several', 'suppress-author']))
+    expect(cases).toEqual(
+      expect.arrayContaining([
+        'contested',
+        'in-text',
+        'locator',
+        'parenthetical',
+        'several',
+        'suppress-author'
+      ])
+    )
   })
 
   for (const name of cases) {
@@ -69,25 +95,42 @@ describe('render fixtures', () => {
       const caseDir = path.join(fixtures, name)
       const {outDir} = await buildBook(await bookForCase(caseDir), name)
 
-      const page = await fs.readFile(path.join(outDir, 'web/input.html'), 'utf8')
-      const article = /<article class="chapter">[\s\S]*<\/article>/.exec(page)?.[0]
+      const page = await fs.readFile(
+        path.join(outDir, 'web/input.html'),
+        'utf8'
+      )
+      const article = /<article class="chapter">[\s\S]*<\/article>/.exec(
+        page
+      )?.[0]
       expect(article, 'the chapter page has an <article>').toBeDefined()
       const html = lines(article!)
 
-      const epubName = (await fs.readdir(outDir)).find((file) => file.endsWith('.epub'))!
+      const epubName = (await fs.readdir(outDir)).find((file) =>
+        file.endsWith('.epub')
+      )!
       const files = epubFiles(await fs.readFile(path.join(outDir, epubName)))
-      const text = (name: string) => files.get(`OEBPS/${name}`)?.toString('utf8')
-      const parts = [lines(body(text('input.xhtml')!)), '<!-- notes-input.xhtml -->\n', lines(body(text('notes-input.xhtml')!))]
+      const text = (name: string) =>
+        files.get(`OEBPS/${name}`)?.toString('utf8')
+      const parts = [
+        lines(body(text('input.xhtml')!)),
+        '<!-- notes-input.xhtml -->\n',
+        lines(body(text('notes-input.xhtml')!))
+      ]
       const disagreements = text('disagreements.xhtml')
-      if (disagreements) parts.push('<!-- disagreements.xhtml -->\n', lines(body(disagreements)))
+      if (disagreements)
+        parts.push('<!-- disagreements.xhtml -->\n', lines(body(disagreements)))
       const xhtml = parts.join('')
 
       if (process.env.UPDATE) {
         await fs.writeFile(path.join(caseDir, 'output.html'), html)
         await fs.writeFile(path.join(caseDir, 'output.xhtml'), xhtml)
       }
-      expect(html).toBe(await fs.readFile(path.join(caseDir, 'output.html'), 'utf8'))
-      expect(xhtml).toBe(await fs.readFile(path.join(caseDir, 'output.xhtml'), 'utf8'))
+      expect(html).toBe(
+        await fs.readFile(path.join(caseDir, 'output.html'), 'utf8')
+      )
+      expect(xhtml).toBe(
+        await fs.readFile(path.join(caseDir, 'output.xhtml'), 'utf8')
+      )
     })
   }
 })
@@ -97,13 +140,18 @@ describe('the book’s formatter', () => {
 
   it('formats each entry once per build: one formatter serves both books', async () => {
     const bibliography = count('bibliography')
-    const {result, outDir} = await buildBook(path.join(root, 'tests/fixtures/books/basic'), 'formatter-once')
+    const {result, outDir} = await buildBook(
+      path.join(root, 'tests/fixtures/books/basic'),
+      'formatter-once'
+    )
     // Both books list every entry (sources.html and sources.xhtml): a formatter per target would run the bibliography twice.
     expect(result.book!.formatter.runs.bibliography).toBe(1)
     // (by the formatter's own citeproc engine, not citation-js's one-off output)
     expect(bibliography.calls).toBe(0)
     const web = await fs.readFile(path.join(outDir, 'web/sources.html'), 'utf8')
-    const epub = epubFiles(await fs.readFile(result.outputs!.epub.path)).get('OEBPS/sources.xhtml')!.toString('utf8')
+    const epub = epubFiles(await fs.readFile(result.outputs!.epub.path))
+      .get('OEBPS/sources.xhtml')!
+      .toString('utf8')
     for (const item of result.book!.references) {
       const entry = result.book!.formatter.entry(item.id).html
       expect(web).toContain(entry)
@@ -112,7 +160,10 @@ describe('the book’s formatter', () => {
   })
 
   it('uses the style of book.yaml and the book’s language', async () => {
-    const {book} = await parseBook(path.join(root, 'tests/fixtures/books/basic'), root)
+    const {book} = await parseBook(
+      path.join(root, 'tests/fixtures/books/basic'),
+      root
+    )
     expect(book?.formatter.style).toBe('chicago-note-bibliography')
     expect(book?.formatter.locale).toBe('en-US')
   })
@@ -120,13 +171,34 @@ describe('the book’s formatter', () => {
   it('reports a citation style it cannot use at the field in book.yaml', async () => {
     const dir = await bookForCase(path.join(fixtures, 'parenthetical'))
     const yaml = await fs.readFile(path.join(dir, 'book.yaml'), 'utf8')
-    await fs.writeFile(path.join(dir, 'book.yaml'), `${yaml.trimEnd()}\ncitationStyle: chicago-nope\n`)
+    await fs.writeFile(
+      path.join(dir, 'book.yaml'),
+      `${yaml.trimEnd()}\ncitationStyle: chicago-nope\n`
+    )
     const {book, files} = await parseBook(dir, path.dirname(dir))
     expect(book).toBeUndefined()
-    const messages = files.flatMap((file) => file.messages.map((m) => ({file: file.path, line: m.line, column: m.column, ruleId: m.ruleId, fatal: m.fatal})))
+    const messages = files.flatMap((file) =>
+      file.messages.map((m) => ({
+        file: file.path,
+        line: m.line,
+        column: m.column,
+        ruleId: m.ruleId,
+        fatal: m.fatal
+      }))
+    )
     const line = yaml.trimEnd().split('\n').length + 1
-    expect(messages).toEqual([{file: 'book/book.yaml', line, column: 16, ruleId: 'invalid-citationStyle', fatal: true}])
-    expect(files.flatMap((f) => f.messages)[0]!.reason).toMatch(/^Unexpected citation style `chicago-nope`, expected one of .*`chicago-note-bibliography`/)
+    expect(messages).toEqual([
+      {
+        file: 'book/book.yaml',
+        line,
+        column: 16,
+        ruleId: 'invalid-citationStyle',
+        fatal: true
+      }
+    ])
+    expect(files.flatMap((f) => f.messages)[0]!.reason).toMatch(
+      /^Unexpected citation style `chicago-nope`, expected one of .*`chicago-note-bibliography`/
+    )
   })
 })
 
@@ -134,11 +206,23 @@ describe('ids of the notes', () => {
   it('keeps chapter headings off the ids the notes, tooltips and accounts use', async () => {
     const dir = await bookForCase(path.join(fixtures, 'contested'))
     const file = path.join(dir, '01-input.md')
-    await fs.appendFile(file, '\n## Notes\n\nText [@alpha].\n\n## Cite 1 tip\n\nText [@alpha].\n\n## Bar count accounts\n\nText [@beta].\n')
+    await fs.appendFile(
+      file,
+      '\n## Notes\n\nText [@alpha].\n\n## Cite 1 tip\n\nText [@alpha].\n\n## Bar count accounts\n\nText [@beta].\n'
+    )
     const {outDir} = await buildBook(dir, 'reserved-ids')
     const page = await fs.readFile(path.join(outDir, 'web/input.html'), 'utf8')
     const ids = [...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1])
     expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([])
-    expect(ids).toEqual(expect.arrayContaining(['notes', 'notes-1', 'cite-1-tip', 'cite-1-tip-1', 'bar-count-accounts', 'bar-count-accounts-1']))
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'notes',
+        'notes-1',
+        'cite-1-tip',
+        'cite-1-tip-1',
+        'bar-count-accounts',
+        'bar-count-accounts-1'
+      ])
+    )
   })
 })

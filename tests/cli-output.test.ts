@@ -10,8 +10,8 @@ import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {root} from './helpers/fixture-book.js'
 import {bin} from './helpers/cli.js'
+import {root} from './helpers/fixture-book.js'
 
 const run = promisify(execFile)
 const basic = path.join(root, 'tests/fixtures/books/basic')
@@ -20,12 +20,17 @@ const ansi = /\u001B\[/
 /** The environment of a person's shell: no CI, no colour settings. */
 function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = {...process.env, ...extra}
-  for (const name of ['CI', 'NO_COLOR', 'FORCE_COLOR', 'TERM']) if (!(name in extra)) delete env[name]
+  for (const name of ['CI', 'NO_COLOR', 'FORCE_COLOR', 'TERM'])
+    if (!(name in extra)) delete env[name]
   return env
 }
 
 /** Run the CLI on a pseudo-terminal; resolves to everything it wrote (stdout and stderr mixed, as a terminal shows them). */
-async function onTerminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+async function onTerminal(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv
+): Promise<string> {
   const script = [
     'import os, pty, sys',
     'pid, fd = pty.fork()',
@@ -43,7 +48,11 @@ async function onTerminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
     'os.waitpid(pid, 0)',
     'sys.stdout.buffer.write(out)'
   ].join('\n')
-  const {stdout} = await run('python3', ['-c', script, process.execPath, bin, ...args], {cwd, env: {...env, TERM: 'xterm-256color'}, maxBuffer: 64 * 1024 * 1024})
+  const {stdout} = await run(
+    'python3',
+    ['-c', script, process.execPath, bin, ...args],
+    {cwd, env: {...env, TERM: 'xterm-256color'}, maxBuffer: 64 * 1024 * 1024}
+  )
   return stdout
 }
 
@@ -54,12 +63,18 @@ describe('CLI output', () => {
     await fs.cp(basic, path.join(work, 'basic'), {recursive: true})
     // A book with a warning.
     await fs.cp(basic, path.join(work, 'warned'), {recursive: true})
-    await fs.appendFile(path.join(work, 'warned/02-second.md'), '\nSee [nowhere](#nowhere).\n')
+    await fs.appendFile(
+      path.join(work, 'warned/02-second.md'),
+      '\nSee [nowhere](#nowhere).\n'
+    )
     // A long book, for the progress line.
     const long = path.join(work, 'long')
     await fs.cp(basic, long, {recursive: true})
     for (let n = 3; n <= 150; n++) {
-      await fs.writeFile(path.join(long, `${String(n).padStart(3, '0')}-more-${n}.md`), `---\ntitle: More ${n}\n---\n\n${'A sentence that cites its source [@alpha]. '.repeat(40)}\n`)
+      await fs.writeFile(
+        path.join(long, `${String(n).padStart(3, '0')}-more-${n}.md`),
+        `---\ntitle: More ${n}\n---\n\n${'A sentence that cites its source [@alpha]. '.repeat(40)}\n`
+      )
     }
   })
   afterAll(async () => {
@@ -67,32 +82,59 @@ describe('CLI output', () => {
   })
 
   it('prints plain text and a one-screen summary in a pipe', async () => {
-    const {stdout, stderr} = await run(process.execPath, [bin, 'build', 'warned', '--out', 'out-pipe'], {cwd: work, env: plainEnv()})
+    const {stdout, stderr} = await run(
+      process.execPath,
+      [bin, 'build', 'warned', '--out', 'out-pipe'],
+      {cwd: work, env: plainEnv()}
+    )
     expect(stdout + stderr).not.toMatch(ansi)
-    expect(stderr).toContain('warned/02-second.md:9:5  warning  Missing anchor `#nowhere` in this chapter')
+    expect(stderr).toContain(
+      'warned/02-second.md:9:5  warning  Missing anchor `#nowhere` in this chapter'
+    )
     expect(stderr).toContain('1 warning')
     const lines = stdout.trim().split('\n')
     expect(lines.length).toBeLessThanOrEqual(10)
     // Chapters an earlier run parsed are read from the build cache (see tests/build-cache.test.ts).
-    expect(lines[0]).toMatch(/^twofold: built “A Test of Two Books” in \d+\.\d\d s( \(\d+ of \d+ chapters unchanged, read from the cache\))?$/)
-    expect(lines[1]).toMatch(/^ {2}chapters 2, words \d+, citations 8, graphics 1 \(3 static figures\), images 1, warnings 1$/)
-    expect(lines[2]).toMatch(/^ {2}web {2}out-pipe\/web\/ \(\d+ files, \d+ KB\)$/)
+    expect(lines[0]).toMatch(
+      /^twofold: built “A Test of Two Books” in \d+\.\d\d s( \(\d+ of \d+ chapters unchanged, read from the cache\))?$/
+    )
+    expect(lines[1]).toMatch(
+      /^ {2}chapters 2, words \d+, citations 8, graphics 1 \(3 static figures\), images 1, warnings 1$/
+    )
+    expect(lines[2]).toMatch(
+      /^ {2}web {2}out-pipe\/web\/ \(\d+ files, \d+ KB\)$/
+    )
     expect(lines[3]).toMatch(/^ {2}epub out-pipe\/test-book\.epub \(\d+ KB\)$/)
   })
 
   it('colours messages on a terminal, and shows then clears a progress line on a long build', async () => {
-    const warned = await onTerminal(['build', 'warned', '--out', 'out-tty'], work, plainEnv())
+    const warned = await onTerminal(
+      ['build', 'warned', '--out', 'out-tty'],
+      work,
+      plainEnv()
+    )
     expect(warned).toMatch(/\u001B\[33mwarning\u001B\[39m/)
-    const long = await onTerminal(['build', 'long', '--out', 'out-long'], work, plainEnv())
+    const long = await onTerminal(
+      ['build', 'long', '--out', 'out-long'],
+      work,
+      plainEnv()
+    )
     expect(long).toMatch(/\r\u001B\[2Kparsing \d+\/150…/)
     // The progress line is cleared before the summary.
     expect(long).toMatch(/\r\u001B\[2Ktwofold: built/)
   }, 120_000)
 
   it('prints no colour and no progress in CI or with NO_COLOR, even on a terminal', async () => {
-    const settings: Array<Record<string, string>> = [{CI: 'true'}, {NO_COLOR: '1'}]
+    const settings: Array<Record<string, string>> = [
+      {CI: 'true'},
+      {NO_COLOR: '1'}
+    ]
     for (const extra of settings) {
-      const output = await onTerminal(['build', 'long', '--out', 'out-ci'], work, plainEnv(extra))
+      const output = await onTerminal(
+        ['build', 'long', '--out', 'out-ci'],
+        work,
+        plainEnv(extra)
+      )
       expect(output).toContain('twofold: built')
       expect(output).not.toMatch(ansi)
     }

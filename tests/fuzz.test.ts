@@ -11,9 +11,9 @@ import os from 'node:os'
 import path from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {epubcheck} from './helpers/epubcheck.js'
 import {chapter} from './fixtures/fuzz/arbitraries.js'
 import {checkBook, checkChapter} from './fixtures/fuzz/check.js'
+import {epubcheck} from './helpers/epubcheck.js'
 
 const seed = 20_261_123
 const runs = 50
@@ -50,8 +50,14 @@ describe('fuzzed chapters', () => {
     const file = path.join(dir, 'random.epub')
     await fs.writeFile(file, outcome.epub!)
     const messages = await epubcheck(file)
-    const errors = messages.filter((m) => m.severity === 'ERROR' || m.severity === 'FATAL')
-    expect(errors.map((m) => `${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`)).toEqual([])
+    const errors = messages.filter(
+      (m) => m.severity === 'ERROR' || m.severity === 'FATAL'
+    )
+    expect(
+      errors.map(
+        (m) => `${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`
+      )
+    ).toEqual([])
     await fs.rm(dir, {recursive: true, force: true})
   }, 300_000)
 })

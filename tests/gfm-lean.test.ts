@@ -17,20 +17,31 @@ import {remarkGfmLean} from '../pipeline/plugins/remark-gfm-lean.js'
 import {markdownFiles, root} from './helpers/fixture-book.js'
 
 // CommonJS, without types: its examples, as Markdown.
-const commonmark = createRequire(import.meta.url)('commonmark-spec') as {tests: Array<{markdown: string}>}
+const commonmark = createRequire(import.meta.url)('commonmark-spec') as {
+  tests: Array<{markdown: string}>
+}
 
-const base = () => unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkDirective)
+const base = () =>
+  unified()
+    .use(remarkParse)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkDirective)
 const gfm = base().use(remarkGfm)
 const lean = base().use(remarkGfmLean)
 
 function expectSame(markdown: string) {
   const expected = gfm.runSync(gfm.parse(markdown)) as Root
-  expect(lean.runSync(lean.parse(markdown)), JSON.stringify(markdown)).toEqual(expected)
+  expect(lean.runSync(lean.parse(markdown)), JSON.stringify(markdown)).toEqual(
+    expected
+  )
 }
 
 describe('remark-gfm-lean', () => {
   it('gives the trees remark-gfm gives, on the story, the fixtures and the CommonMark examples', async () => {
-    for (const file of [...(await markdownFiles(path.join(root, 'chapters'))), ...(await markdownFiles(path.join(root, 'tests/fixtures')))]) {
+    for (const file of [
+      ...(await markdownFiles(path.join(root, 'chapters'))),
+      ...(await markdownFiles(path.join(root, 'tests/fixtures')))
+    ]) {
       expectSame(await fs.readFile(file, 'utf8'))
     }
     for (const example of commonmark.tests) expectSame(example.markdown)

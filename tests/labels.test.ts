@@ -11,7 +11,12 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build} from '../pipeline/build.js'
-import {formatSize, hasLabels, labelledLanguages, labelsFor} from '../pipeline/labels.js'
+import {
+  formatSize,
+  hasLabels,
+  labelledLanguages,
+  labelsFor
+} from '../pipeline/labels.js'
 import {epubFiles} from './helpers/epub-zip.js'
 import {epubcheck} from './helpers/epubcheck.js'
 import {root} from './helpers/fixture-book.js'
@@ -23,19 +28,39 @@ afterAll(async () => {
 })
 
 /** Build the basic book (scrolly section, citations, contested claim, image) in `language`: every page's HTML and every EPUB document's XHTML, as text. */
-async function buildIn(language: string): Promise<{web: string; epub: string; epubPath: string}> {
+async function buildIn(
+  language: string
+): Promise<{web: string; epub: string; epubPath: string}> {
   const book = path.join(work, language, 'book')
   await fs.cp(basic, book, {recursive: true})
   const yaml = await fs.readFile(path.join(book, 'book.yaml'), 'utf8')
-  await fs.writeFile(path.join(book, 'book.yaml'), yaml.replace(/^language: .*$/m, `language: ${language}`).replace(/^edition: .*$/m, 'edition: "2"'))
+  await fs.writeFile(
+    path.join(book, 'book.yaml'),
+    yaml
+      .replace(/^language: .*$/m, `language: ${language}`)
+      .replace(/^edition: .*$/m, 'edition: "2"')
+  )
   const out = path.join(work, language, 'out')
-  const result = await build({bookDir: book, outDir: out, modified: new Date(Date.UTC(2026, 0, 1))})
+  const result = await build({
+    bookDir: book,
+    outDir: out,
+    modified: new Date(Date.UTC(2026, 0, 1))
+  })
   expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([])
   expect(result.ok).toBe(true)
-  const pages = (await fs.readdir(path.join(out, 'web'))).filter((name) => name.endsWith('.html')).sort()
-  const web = (await Promise.all(pages.map((name) => fs.readFile(path.join(out, 'web', name), 'utf8')))).join('\n')
+  const pages = (await fs.readdir(path.join(out, 'web')))
+    .filter((name) => name.endsWith('.html'))
+    .sort()
+  const web = (
+    await Promise.all(
+      pages.map((name) => fs.readFile(path.join(out, 'web', name), 'utf8'))
+    )
+  ).join('\n')
   const files = epubFiles(await fs.readFile(result.outputs!.epub.path))
-  const epub = [...files].filter(([name]) => name.endsWith('.xhtml')).map(([, data]) => data.toString('utf8')).join('\n')
+  const epub = [...files]
+    .filter(([name]) => name.endsWith('.xhtml'))
+    .map(([, data]) => data.toString('utf8'))
+    .join('\n')
   return {web, epub, epubPath: result.outputs!.epub.path}
 }
 
@@ -67,7 +92,8 @@ const english = [
 describe('the same book in English', () => {
   it('shows every English label the Spanish book must not', async () => {
     const books = await buildIn('en')
-    for (const label of english) expect(`${books.web}\n${books.epub}`, label).toContain(label)
+    for (const label of english)
+      expect(`${books.web}\n${books.epub}`, label).toContain(label)
   }, 120_000)
 })
 
@@ -85,21 +111,52 @@ describe('a book in Spanish', () => {
   })
 
   it('says it in Spanish in both books', () => {
-    for (const label of ['Saltar a la historia', '>Capítulo 1<', '>Siguiente<', '>Índice<', 'Empezar a leer', 'Descargar el EPUB', 'Paso 1 de', 'aria-label="Nota 1"', 'Las fuentes discrepan', '>Notas<', 'Citada en cap. 1', 'Donde las fuentes discrepan']) {
+    for (const label of [
+      'Saltar a la historia',
+      '>Capítulo 1<',
+      '>Siguiente<',
+      '>Índice<',
+      'Empezar a leer',
+      'Descargar el EPUB',
+      'Paso 1 de',
+      'aria-label="Nota 1"',
+      'Las fuentes discrepan',
+      '>Notas<',
+      'Citada en cap. 1',
+      'Donde las fuentes discrepan'
+    ]) {
       expect(books.web, label).toContain(label)
     }
-    for (const label of ['>Capítulo 1<', 'Notas al capítulo 1', 'Las fuentes discrepan: ', '>Fuentes<', 'aria-label="cap. 1, nota', '>Puntos de referencia<', '>Portada<', 'Edición 2, ', 'alt="Cubierta:']) {
+    for (const label of [
+      '>Capítulo 1<',
+      'Notas al capítulo 1',
+      'Las fuentes discrepan: ',
+      '>Fuentes<',
+      'aria-label="cap. 1, nota',
+      '>Puntos de referencia<',
+      '>Portada<',
+      'Edición 2, ',
+      'alt="Cubierta:'
+    ]) {
       expect(books.epub, label).toContain(label)
     }
   })
 
   it('declares the accessibility summary, which stays in English, as English', async () => {
-    const opf = epubFiles(await fs.readFile(books.epubPath)).get('OEBPS/content.opf')!.toString('utf8')
-    expect(opf).toMatch(/<meta property="schema:accessibilitySummary" xml:lang="en">This publication/)
+    const opf = epubFiles(await fs.readFile(books.epubPath))
+      .get('OEBPS/content.opf')!
+      .toString('utf8')
+    expect(opf).toMatch(
+      /<meta property="schema:accessibilitySummary" xml:lang="en">This publication/
+    )
   })
 
   it('passes epubcheck', async () => {
-    expect((await epubcheck(books.epubPath)).filter((message) => message.severity !== 'USAGE')).toEqual([])
+    expect(
+      (await epubcheck(books.epubPath)).filter(
+        (message) => message.severity !== 'USAGE'
+      )
+    ).toEqual([])
   }, 120_000)
 })
 
@@ -107,8 +164,20 @@ describe('labels', () => {
   it('has every label in every language, and only English in English', () => {
     for (const language of labelledLanguages) {
       const labels = labelsFor(language)
-      expect(Object.keys(labels).sort(), language).toEqual(Object.keys(labelsFor('en')).sort())
-      if (language !== 'en') for (const key of ['skipToStory', 'startReading', 'sourcesDisagree', 'sourcesIntro', 'notCited'] as const) expect(labels[key], `${language} ${key}`).not.toBe(labelsFor('en')[key])
+      expect(Object.keys(labels).sort(), language).toEqual(
+        Object.keys(labelsFor('en')).sort()
+      )
+      if (language !== 'en')
+        for (const key of [
+          'skipToStory',
+          'startReading',
+          'sourcesDisagree',
+          'sourcesIntro',
+          'notCited'
+        ] as const)
+          expect(labels[key], `${language} ${key}`).not.toBe(
+            labelsFor('en')[key]
+          )
     }
   })
 

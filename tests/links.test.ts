@@ -24,7 +24,9 @@ describe('links in both books', () => {
 
   beforeAll(async () => {
     // The catalogue's book with good and dangling links, plus every other kind of dangling link.
-    const book = await bookForCase(path.join(root, 'tests/fixtures/messages/missing-anchor'))
+    const book = await bookForCase(
+      path.join(root, 'tests/fixtures/messages/missing-anchor')
+    )
     work = path.dirname(book)
     await fs.appendFile(
       path.join(book, '02-second.md'),
@@ -32,13 +34,21 @@ describe('links in both books', () => {
         // Remote images, as books written for GitHub have (badges): warnings, shown as links or as their alt text.
         'Badges: ![Build passing](https://img.shields.io/badge/build-passing-green.svg) ![](https://example.org/no-alt.png) ![A data image](data:image/png;base64,iVBORw0KGgo=) ![Scripted](javascript:alert(2)) [![CI status](https://img.shields.io/ci.svg)](https://ci.example.org/)\n'
     )
-    const {stderr} = await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', 'book', '--out', 'dist'], {cwd: work, env: {...process.env, NO_COLOR: '1'}})
+    const {stderr} = await run(
+      process.execPath,
+      [path.join(root, 'bin/twofold.js'), 'build', 'book', '--out', 'dist'],
+      {cwd: work, env: {...process.env, NO_COLOR: '1'}}
+    )
     expect(stderr).toContain('missing-anchor')
     expect(stderr.match(/remote-image/g)).toHaveLength(5)
-    web = (await fs.readFile(path.join(work, 'dist/web/first.html'), 'utf8')) + (await fs.readFile(path.join(work, 'dist/web/second.html'), 'utf8'))
+    web =
+      (await fs.readFile(path.join(work, 'dist/web/first.html'), 'utf8')) +
+      (await fs.readFile(path.join(work, 'dist/web/second.html'), 'utf8'))
     epubPath = path.join(work, 'dist/test-book.epub')
     const zip = await JSZip.loadAsync(await fs.readFile(epubPath))
-    xhtml = (await zip.file('OEBPS/first.xhtml')!.async('string')) + (await zip.file('OEBPS/second.xhtml')!.async('string'))
+    xhtml =
+      (await zip.file('OEBPS/first.xhtml')!.async('string')) +
+      (await zip.file('OEBPS/second.xhtml')!.async('string'))
   }, 120_000)
 
   afterAll(async () => {
@@ -47,7 +57,7 @@ describe('links in both books', () => {
 
   it('gives headings the same GitHub-style ids in both books, never one the pages use themselves', () => {
     // Two `## Notes` headings: `notes` is the id of the notes section, so they are `notes-1` and `notes-2`.
-    expect(web.split("</html>")[0].match(/id="notes"/g)).toHaveLength(1)
+    expect(web.split('</html>')[0].match(/id="notes"/g)).toHaveLength(1)
     for (const id of ['the-raid', 'notes-1', 'notes-2', 'the-end']) {
       expect(web).toMatch(new RegExp(`<h\\d id="${id}">`))
       expect(xhtml).toMatch(new RegExp(`<h\\d id="${id}">`))
@@ -76,18 +86,41 @@ describe('links in both books', () => {
 
   it('renders links that lead nowhere as their text, without <a>, in both books', () => {
     for (const output of [web, xhtml]) {
-      for (const text of ['the raid, misspelt', 'an anchor that is not there', 'a chapter without headings', 'a ghost', 'a file', 'a script', 'a reference', 'a missing slug']) {
+      for (const text of [
+        'the raid, misspelt',
+        'an anchor that is not there',
+        'a chapter without headings',
+        'a ghost',
+        'a file',
+        'a script',
+        'a reference',
+        'a missing slug'
+      ]) {
         expect(output).toContain(text)
         expect(output).not.toMatch(new RegExp(`<a [^>]*>${text}</a>`))
       }
-      for (const href of ['#the-riad', '#the-ende', '#nothing-here', '03-ghost', 'figures/bars.svg', 'javascript:', '09-none', 'ghost.md']) expect(output).not.toContain(`href="${href}`)
+      for (const href of [
+        '#the-riad',
+        '#the-ende',
+        '#nothing-here',
+        '03-ghost',
+        'figures/bars.svg',
+        'javascript:',
+        '09-none',
+        'ghost.md'
+      ])
+        expect(output).not.toContain(`href="${href}`)
     }
   })
 
   it('shows a remote image as a link to it in both books, or as its alt text when it is not a web address', () => {
     for (const book of [web, xhtml]) {
-      expect(book).toContain('<a href="https://img.shields.io/badge/build-passing-green.svg">Build passing</a>')
-      expect(book).toContain('<a href="https://example.org/no-alt.png">https://example.org/no-alt.png</a>')
+      expect(book).toContain(
+        '<a href="https://img.shields.io/badge/build-passing-green.svg">Build passing</a>'
+      )
+      expect(book).toContain(
+        '<a href="https://example.org/no-alt.png">https://example.org/no-alt.png</a>'
+      )
       expect(book).toContain('A data image')
       expect(book).toContain('Scripted')
       expect(book).not.toMatch(/<img[^>]+src="(?:https?|data|javascript):/)
@@ -100,7 +133,14 @@ describe('links in both books', () => {
 
   it('keeps the EPUB valid: epubcheck finds no error and no warning', async () => {
     const messages = await epubcheck(epubPath)
-    const problems = messages.filter((m) => m.severity !== 'INFO' && m.severity !== 'USAGE')
-    expect(problems.map((m) => `${m.severity} ${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`)).toEqual([])
+    const problems = messages.filter(
+      (m) => m.severity !== 'INFO' && m.severity !== 'USAGE'
+    )
+    expect(
+      problems.map(
+        (m) =>
+          `${m.severity} ${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`
+      )
+    ).toEqual([])
   }, 120_000)
 })

@@ -7,9 +7,14 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parseBook} from '../pipeline/build.js'
-import {catalogueCases, catalogueDir, expectedMessages, expectedPath, type ExpectedMessage} from './helpers/catalogue.js'
+import {
+  catalogueCases,
+  catalogueDir,
+  type ExpectedMessage,
+  expectedMessages,
+  expectedPath
+} from './helpers/catalogue.js'
 import {bookForCase} from './helpers/fixture-book.js'
-
 
 describe('diagnostics catalogue', () => {
   it('has cases', () => {
@@ -31,7 +36,11 @@ describe('diagnostics catalogue', () => {
           reason: m.reason
         }))
       )
-      if (process.env.UPDATE) await fs.writeFile(expectedPath(name), `${JSON.stringify(actual, null, 2)}\n`)
+      if (process.env.UPDATE)
+        await fs.writeFile(
+          expectedPath(name),
+          `${JSON.stringify(actual, null, 2)}\n`
+        )
       const expected = await expectedMessages(name)
       expect(actual).toEqual(expected)
       // Every message names a place, a rule and a source.

@@ -13,16 +13,29 @@ afterEach(() => {
 })
 
 it('parses every chapter once for both targets', async () => {
-  const prototype = Object.getPrototypeOf(unified) as {parse: (file?: unknown) => unknown}
+  const prototype = Object.getPrototypeOf(unified) as {
+    parse: (file?: unknown) => unknown
+  }
   const spy = vi.spyOn(prototype, 'parse')
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-once-'))
-  const result = await build({bookDir: 'tests/fixtures/books/basic', outDir: out, cwd: root})
+  const result = await build({
+    bookDir: 'tests/fixtures/books/basic',
+    outDir: out,
+    cwd: root
+  })
   expect(result.ok).toBe(true)
   // remark-smartypants runs its own retext parser on bits of text (no path); count the parses of files.
-  const parsed = spy.mock.calls.map(([file]) => (file instanceof VFile ? file.path : undefined)).filter((p) => p !== undefined)
-  expect(parsed.sort()).toEqual(['tests/fixtures/books/basic/01-first.md', 'tests/fixtures/books/basic/02-second.md'])
+  const parsed = spy.mock.calls
+    .map(([file]) => (file instanceof VFile ? file.path : undefined))
+    .filter((p) => p !== undefined)
+  expect(parsed.sort()).toEqual([
+    'tests/fixtures/books/basic/01-first.md',
+    'tests/fixtures/books/basic/02-second.md'
+  ])
   // Both targets were written from those trees.
   expect(await fs.readdir(path.join(out, 'web'))).toContain('first.html')
-  expect((await fs.stat(path.join(out, 'test-book.epub'))).size).toBeGreaterThan(1000)
+  expect(
+    (await fs.stat(path.join(out, 'test-book.epub'))).size
+  ).toBeGreaterThan(1000)
   await fs.rm(out, {recursive: true, force: true})
 })

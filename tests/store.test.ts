@@ -12,9 +12,9 @@ import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {build, type BuildResult} from '../pipeline/build.js'
-import {maxAgeDays, Store} from '../pipeline/output/store.js'
+import {type BuildResult, build} from '../pipeline/build.js'
 import {citationWorkerBundle} from '../pipeline/citations/worker.js'
+import {maxAgeDays, Store} from '../pipeline/output/store.js'
 import {writeSyntheticBook} from '../scripts/synth-book.js'
 import {root} from './helpers/fixture-book.js'
 import {treeFiles} from './helpers/tree-hash.js'
@@ -34,24 +34,45 @@ afterAll(async () => {
   await fs.rm(dir, {recursive: true, force: true})
 })
 
-const messages = (result: BuildResult) => result.files.flatMap((file) => file.messages.map((m) => `${path.basename(file.path)}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`))
+const messages = (result: BuildResult) =>
+  result.files.flatMap((file) =>
+    file.messages.map(
+      (m) =>
+        `${path.basename(file.path)}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`
+    )
+  )
 
 /** The store of the last `buildBoth`, as a process that opened it would have it. */
 let store: Store
 
 /** Build `book` with the cache and without it; expect the same messages and files; resolves to the cached build. */
-async function buildBoth(book: string, version = 'test-1'): Promise<BuildResult> {
+async function buildBoth(
+  book: string,
+  version = 'test-1'
+): Promise<BuildResult> {
   const n = builds++
   store = new Store({dir: cacheDir, version})
-  const withCache = await build({bookDir: book, outDir: path.join(dir, `out-${n}-cached`), cwd: root, modified, store})
-  const without = await build({bookDir: book, outDir: path.join(dir, `out-${n}-plain`), cwd: root, modified})
+  const withCache = await build({
+    bookDir: book,
+    outDir: path.join(dir, `out-${n}-cached`),
+    cwd: root,
+    modified,
+    store
+  })
+  const without = await build({
+    bookDir: book,
+    outDir: path.join(dir, `out-${n}-plain`),
+    cwd: root,
+    modified
+  })
   expect(messages(withCache)).toEqual(messages(without))
   expect(withCache.ok).toBe(without.ok)
   if (without.ok) {
     const a = await treeFiles(path.join(dir, `out-${n}-cached`))
     const b = await treeFiles(path.join(dir, `out-${n}-plain`))
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort())
-    for (const [name, data] of b) expect(a.get(name)?.equals(data), name).toBe(true)
+    for (const [name, data] of b)
+      expect(a.get(name)?.equals(data), name).toBe(true)
   }
   return withCache
 }
@@ -84,12 +105,18 @@ describe('the build cache', () => {
   it('parses again a chapter that changed, and only that one, and formats only its new notes', async () => {
     const book = await copyOfBasic('edited')
     await buildBoth(book)
-    await fs.appendFile(path.join(book, '02-second.md'), '\nA new paragraph that cites a new page [@alpha, p. 99].\n')
+    await fs.appendFile(
+      path.join(book, '02-second.md'),
+      '\nA new paragraph that cites a new page [@alpha, p. 99].\n'
+    )
     const edited = await buildBoth(book)
     expect(edited.cached?.chapters).toBe(1)
     // A new page in a form of note the last build learnt (`[@alpha, p. 3]`) is filled in without citeproc.
     expect(edited.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
-    await fs.appendFile(path.join(book, '02-second.md'), '\nAnd one in a form not seen before [compare @beta, chap. 2].\n')
+    await fs.appendFile(
+      path.join(book, '02-second.md'),
+      '\nAnd one in a form not seen before [compare @beta, chap. 2].\n'
+    )
     const again = await buildBoth(book)
     expect(again.cached?.chapters).toBe(1)
     expect(again.book!.formatter.runs.clusters).toBeGreaterThan(0)
@@ -100,16 +127,31 @@ describe('the build cache', () => {
     const book = await copyOfBasic('context')
     await buildBoth(book)
     const references = path.join(book, 'references.json')
-    await fs.writeFile(references, (await fs.readFile(references, 'utf8')).replace(/"title": "/, '"title": "Revised: '))
+    await fs.writeFile(
+      references,
+      (await fs.readFile(references, 'utf8')).replace(
+        /"title": "/,
+        '"title": "Revised: '
+      )
+    )
     const revised = await buildBoth(book)
     expect(revised.cached).toEqual({chapters: 0})
     expect(revised.book!.formatter.runs.bibliography).toBe(1)
 
     const figure = path.join(book, 'figures/bars.svg')
-    await fs.writeFile(figure, (await fs.readFile(figure, 'utf8')).replace('</svg>', '<!-- redrawn --></svg>'))
+    await fs.writeFile(
+      figure,
+      (await fs.readFile(figure, 'utf8')).replace(
+        '</svg>',
+        '<!-- redrawn --></svg>'
+      )
+    )
     expect((await buildBoth(book)).cached?.chapters).toBe(0)
 
-    await fs.appendFile(path.join(book, 'book.yaml'), 'subtitle: A new subtitle\n')
+    await fs.appendFile(
+      path.join(book, 'book.yaml'),
+      'subtitle: A new subtitle\n'
+    )
     expect((await buildBoth(book)).cached?.chapters).toBe(0)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
     expect((await buildBoth(book, 'test-2')).cached).toEqual({chapters: 0})
@@ -122,7 +164,10 @@ describe('the build cache', () => {
     await buildBoth(book)
     const entries = store.stats.hits
     // One more sentence in chapter 2: its parse, its document and the package change, the others do not.
-    await fs.appendFile(path.join(book, '02-second.md'), '\nOne more sentence.\n')
+    await fs.appendFile(
+      path.join(book, '02-second.md'),
+      '\nOne more sentence.\n'
+    )
     await buildBoth(book)
     expect(store.stats.hits).toBeLessThan(entries)
     expect(store.stats.hits).toBeGreaterThan(entries / 2)
@@ -140,8 +185,14 @@ describe('the build cache', () => {
   it('reports an image that is gone, and a graphic that broke, as a build without it does', async () => {
     const book = await copyOfBasic('broken')
     await fs.mkdir(path.join(book, 'images'))
-    await fs.copyFile(path.join(book, 'figures/bars.svg'), path.join(book, 'images/photo.svg'))
-    await fs.appendFile(path.join(book, '02-second.md'), '\n![A photograph](images/photo.svg)\n')
+    await fs.copyFile(
+      path.join(book, 'figures/bars.svg'),
+      path.join(book, 'images/photo.svg')
+    )
+    await fs.appendFile(
+      path.join(book, '02-second.md'),
+      '\n![A photograph](images/photo.svg)\n'
+    )
     await buildBoth(book)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
     // Only the image is gone: the chapter's entry is not used, and the image is reported missing.
@@ -149,11 +200,19 @@ describe('the build cache', () => {
     const gone = await buildBoth(book)
     expect(gone.ok).toBe(false)
     expect(gone.cached?.chapters).toBe(1)
-    expect(messages(gone).filter((m) => m.includes('missing-image'))).toHaveLength(1)
+    expect(
+      messages(gone).filter((m) => m.includes('missing-image'))
+    ).toHaveLength(1)
     // The graphic of chapter 1's scrolly section, broken: every entry goes (the figures changed), and it is reported.
-    await fs.copyFile(path.join(book, 'figures/bars.svg'), path.join(book, 'images/photo.svg'))
+    await fs.copyFile(
+      path.join(book, 'figures/bars.svg'),
+      path.join(book, 'images/photo.svg')
+    )
     await buildBoth(book)
-    await fs.writeFile(path.join(book, 'figures/bars.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><g id="nothing"/></svg>')
+    await fs.writeFile(
+      path.join(book, 'figures/bars.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg"><g id="nothing"/></svg>'
+    )
     const broken = await buildBoth(book)
     expect(broken.ok).toBe(false)
     expect(broken.cached?.chapters).toBe(0)
@@ -161,14 +220,21 @@ describe('the build cache', () => {
 
   it('reads again, from an entry, a graphic that another chapter read first before an edit', async () => {
     const book = await copyOfBasic('shared-graphic')
-    const scrolly = '\n::::scrolly{graphic="bars"}\n:::step{state="two"}\nThe bars again, from the second chapter.\n:::\n::::\n'
+    const scrolly =
+      '\n::::scrolly{graphic="bars"}\n:::step{state="two"}\nThe bars again, from the second chapter.\n:::\n::::\n'
     await fs.appendFile(path.join(book, '02-second.md'), scrolly)
     await buildBoth(book)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
     // Chapter 1 no longer reads the graphic first: chapter 2's entry must read it.
     const first = path.join(book, '01-first.md')
     const text = await fs.readFile(first, 'utf8')
-    await fs.writeFile(first, text.slice(0, text.indexOf('::::scrolly')) + text.slice(text.indexOf('::::\n', text.indexOf(':::step{state="three"}')) + 5))
+    await fs.writeFile(
+      first,
+      text.slice(0, text.indexOf('::::scrolly')) +
+        text.slice(
+          text.indexOf('::::\n', text.indexOf(':::step{state="three"}')) + 5
+        )
+    )
     const edited = await buildBoth(book)
     expect(edited.cached?.chapters).toBe(1)
     expect(edited.book!.graphics.has('bars')).toBe(true)
@@ -192,12 +258,25 @@ describe('the build cache', () => {
 
   it('fills in a page number only where the style prints it as it is (not as `4th`), with or without the cache', async () => {
     const book = await copyOfBasic('ordinal')
-    await fs.copyFile(path.join(root, 'tests/fixtures/styles/ordinal-locator.csl'), path.join(book, 'ordinal.csl'))
-    await fs.appendFile(path.join(book, 'book.yaml'), 'citationStyle: ordinal.csl\n')
+    await fs.copyFile(
+      path.join(root, 'tests/fixtures/styles/ordinal-locator.csl'),
+      path.join(book, 'ordinal.csl')
+    )
+    await fs.appendFile(
+      path.join(book, 'book.yaml'),
+      'citationStyle: ordinal.csl\n'
+    )
     const first = path.join(book, '01-first.md')
     const text = await fs.readFile(first, 'utf8')
-    await fs.writeFile(first, text.replace('[@alpha, p. 3]', '[@alpha, p. 4] and [@alpha, p. 22]'))
-    const page = async () => fs.readFile(path.join(dir, `out-${builds - 1}-cached/web/first.html`), 'utf8')
+    await fs.writeFile(
+      first,
+      text.replace('[@alpha, p. 3]', '[@alpha, p. 4] and [@alpha, p. 22]')
+    )
+    const page = async () =>
+      fs.readFile(
+        path.join(dir, `out-${builds - 1}-cached/web/first.html`),
+        'utf8'
+      )
     expect((await buildBoth(book)).ok).toBe(true)
     expect(await page()).toContain('The Alpha Book, 4th page.')
     expect(await page()).toContain('The Alpha Book, 22nd page.')
@@ -210,7 +289,13 @@ describe('the build cache', () => {
   it('reads back a chapter whose frontmatter holds an object shaped like a node reference, as it was', async () => {
     const book = await copyOfBasic('node-shaped')
     const first = path.join(book, '01-first.md')
-    await fs.writeFile(first, (await fs.readFile(first, 'utf8')).replace('description: Where the bars begin.', 'description: Where the bars begin.\nodd: {"$node": 0}'))
+    await fs.writeFile(
+      first,
+      (await fs.readFile(first, 'utf8')).replace(
+        'description: Where the bars begin.',
+        'description: Where the bars begin.\nodd: {"$node": 0}'
+      )
+    )
     await buildBoth(book)
     const again = await buildBoth(book)
     expect(again.cached?.chapters).toBe(2)
@@ -219,7 +304,10 @@ describe('the build cache', () => {
 
   it('keeps no chapter with a message, so that its warning is reported at every build', async () => {
     const book = await copyOfBasic('warned')
-    await fs.appendFile(path.join(book, '02-second.md'), '\nSee [nowhere](#nowhere) and count 1,234 things.\n')
+    await fs.appendFile(
+      path.join(book, '02-second.md'),
+      '\nSee [nowhere](#nowhere) and count 1,234 things.\n'
+    )
     const first = await buildBoth(book)
     const second = await buildBoth(book)
     expect(second.cached?.chapters).toBe(1)
@@ -235,7 +323,9 @@ describe('the build cache', () => {
     await first.close()
     const names = await fs.readdir(where)
     expect(names).toHaveLength(2)
-    expect(Buffer.from(new Store({dir: where, version: 'v1'}).get('a')!).toString()).toBe('the value of a')
+    expect(
+      Buffer.from(new Store({dir: where, version: 'v1'}).get('a')!).toString()
+    ).toBe('the value of a')
     // Other code's entries are never read.
     expect(new Store({dir: where, version: 'v2'}).get('a')).toBeUndefined()
     // A whole entry under another key's name (a file copied or renamed by hand): a miss.
@@ -257,7 +347,9 @@ describe('the build cache', () => {
     const longAgo = new Date(Date.now() - (maxAgeDays + 1) * 86_400_000)
     await fs.utimes(old, longAgo, longAgo)
     // Entries this build uses are marked used, however old they were.
-    for (const name of await fs.readdir(cacheDir)) if (name !== path.basename(old)) await fs.utimes(path.join(cacheDir, name), longAgo, longAgo)
+    for (const name of await fs.readdir(cacheDir))
+      if (name !== path.basename(old))
+        await fs.utimes(path.join(cacheDir, name), longAgo, longAgo)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
     expect(await fs.stat(old).catch(() => undefined)).toBeUndefined()
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
@@ -274,11 +366,17 @@ describe('the build cache', () => {
     expect(warm.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
     const first = (await fs.readdir(book)).find((name) => name.endsWith('.md'))!
     // A new page in a known form is filled in from what the worker learnt; a new form goes through citeproc, here.
-    await fs.appendFile(path.join(book, first), '\nA sentence with a new page [@ref001, p. 9999].\n')
+    await fs.appendFile(
+      path.join(book, first),
+      '\nA sentence with a new page [@ref001, p. 9999].\n'
+    )
     const paged = await buildBoth(book)
     expect(paged.cached?.chapters).toBe(27)
     expect(paged.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
-    await fs.appendFile(path.join(book, first), '\nA sentence with a note of a new form [compare @ref001, chap. 3].\n')
+    await fs.appendFile(
+      path.join(book, first),
+      '\nA sentence with a note of a new form [compare @ref001, chap. 3].\n'
+    )
     const edited = await buildBoth(book)
     expect(edited.cached?.chapters).toBe(27)
     expect(edited.book!.formatter.runs.clusters).toBeGreaterThan(0)
@@ -287,9 +385,18 @@ describe('the build cache', () => {
   it('is used by `twofold build`, and not with --no-cache', async () => {
     const book = await copyOfBasic('command')
     const bin = path.join(root, 'bin/twofold.js')
-    const twofold = async (...args: string[]) => (await run(process.execPath, [bin, 'build', book, '--out', path.join(dir, 'command-out'), ...args], {cwd: dir})).stdout.split('\n')[0]
+    const twofold = async (...args: string[]) =>
+      (
+        await run(
+          process.execPath,
+          [bin, 'build', book, '--out', path.join(dir, 'command-out'), ...args],
+          {cwd: dir}
+        )
+      ).stdout.split('\n')[0]
     await twofold()
-    expect(await twofold()).toMatch(/ \(2 of 2 chapters unchanged, read from the cache\)$/)
+    expect(await twofold()).toMatch(
+      / \(2 of 2 chapters unchanged, read from the cache\)$/
+    )
     expect(await twofold('--no-cache')).toMatch(/ s$/)
   }, 60_000)
 })

@@ -17,8 +17,13 @@ let messages: string[]
 
 beforeAll(async () => {
   const parsed = await parseBook('chapters', root)
-  messages = parsed.files.flatMap((f) => f.messages.map((m) => `${f.path}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`))
-  if (!parsed.book) throw new Error(`The story does not parse:\n${messages.join('\n')}`)
+  messages = parsed.files.flatMap((f) =>
+    f.messages.map(
+      (m) => `${f.path}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`
+    )
+  )
+  if (!parsed.book)
+    throw new Error(`The story does not parse:\n${messages.join('\n')}`)
   book = parsed.book
 })
 
@@ -40,7 +45,8 @@ describe('the story', () => {
         visitParents(node, 'citation', () => {
           cited = true
         })
-        if (!cited) uncited.push(`${chapter.file.path}:${node.position?.start.line}`)
+        if (!cited)
+          uncited.push(`${chapter.file.path}:${node.position?.start.line}`)
       })
     }
     expect(uncited).toEqual([])
@@ -50,26 +56,39 @@ describe('the story', () => {
     const claims = book.chapters.flatMap((c) => c.file.data.contested ?? [])
     const party = claims.find((c) => c.id === 'party-size')
     expect(party).toBeDefined()
-    const keys = new Set(party!.accounts.flatMap((a) => {
-      const found: string[] = []
-      visitParents(a, 'citation', (c) => {
-        found.push(...c.items.map((i) => i.key))
+    const keys = new Set(
+      party!.accounts.flatMap((a) => {
+        const found: string[] = []
+        visitParents(a, 'citation', (c) => {
+          found.push(...c.items.map((i) => i.key))
+        })
+        return found
       })
-      return found
-    }))
+    )
     expect([...keys].sort()).toEqual(['en-siege', 'es-chavin', 'pt-video'])
   })
 
   it('uses every graphic of the book, in scrolly sections', () => {
-    const used = new Set(book.chapters.flatMap((c) => c.file.data.graphicsUsed ?? []))
-    expect([...used].sort()).toEqual(['mrta-timeline', 'peru-locator', 'raid-toll', 'siege-days', 'who-was-inside'])
+    const used = new Set(
+      book.chapters.flatMap((c) => c.file.data.graphicsUsed ?? [])
+    )
+    expect([...used].sort()).toEqual([
+      'mrta-timeline',
+      'peru-locator',
+      'raid-toll',
+      'siege-days',
+      'who-was-inside'
+    ])
   })
 
   it('copies no run of 8 words from the English source', () => {
     const sourcePath = path.join(root, 'tests/fixtures/sources/en-siege.txt')
-    const words = (text: string) => text.toLowerCase().match(/[a-z0-9']+/g) ?? []
+    const words = (text: string) =>
+      text.toLowerCase().match(/[a-z0-9']+/g) ?? []
     const source = words(fs.readFileSync(sourcePath, 'utf8'))
-    const grams = new Set(source.slice(0, -7).map((_, i) => source.slice(i, i + 8).join(' ')))
+    const grams = new Set(
+      source.slice(0, -7).map((_, i) => source.slice(i, i + 8).join(' '))
+    )
     const copied: string[] = []
     for (const chapter of book.chapters) {
       const w = words(String(chapter.file.value))

@@ -6,12 +6,16 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {VFile} from 'vfile'
-import type {BookMeta, Graphic} from '../types.js'
+import {generateGraphicSvgs} from '../figures/generate.js'
+import {graphicFromSvg} from '../figures/graphic.js'
 import {hasLabels, labelledLanguages} from '../labels.js'
 import {error, warn} from '../messages.js'
-import {fieldValuePosition, readYamlFields, type FieldSpec} from './yaml-fields.js'
-import {graphicFromSvg} from '../figures/graphic.js'
-import {generateGraphicSvgs} from '../figures/generate.js'
+import type {BookMeta, Graphic} from '../types.js'
+import {
+  type FieldSpec,
+  fieldValuePosition,
+  readYamlFields
+} from './yaml-fields.js'
 
 const source = 'twofold-load'
 
@@ -22,15 +26,32 @@ const bookSchema: Record<string, FieldSpec> = {
   title: {kind: 'string', required: true},
   subtitle: {kind: 'string'},
   authors: {kind: 'string-list', required: true},
-  language: {kind: 'string', required: true, pattern: {regex: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, expected: 'a BCP 47 language tag such as `en` or `pt-BR`'}},
+  language: {
+    kind: 'string',
+    required: true,
+    pattern: {
+      regex: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
+      expected: 'a BCP 47 language tag such as `en` or `pt-BR`'
+    }
+  },
   description: {kind: 'string', required: true},
   date: {kind: 'date', required: true},
-  ebook: {kind: 'string', required: true, pattern: {regex: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, expected: 'a file name without extension, such as `my-book`'}},
+  ebook: {
+    kind: 'string',
+    required: true,
+    pattern: {
+      regex: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      expected: 'a file name without extension, such as `my-book`'
+    }
+  },
   edition: {kind: 'string'},
   publisher: {kind: 'string'},
   rights: {kind: 'string'},
   citationStyle: {kind: 'string'},
-  url: {kind: 'string', pattern: {regex: /^https?:\/\/\S+$/, expected: 'an absolute http(s) URL'}}
+  url: {
+    kind: 'string',
+    pattern: {regex: /^https?:\/\/\S+$/, expected: 'an absolute http(s) URL'}
+  }
 }
 
 /** A chapter file as found on disk, not yet parsed. */
@@ -52,7 +73,10 @@ export interface LoadedBook {
 }
 
 /** Read a file into a VFile whose path is relative to `cwd`; undefined when it does not exist. */
-export async function readVFile(absolute: string, cwd: string): Promise<VFile | undefined> {
+export async function readVFile(
+  absolute: string,
+  cwd: string
+): Promise<VFile | undefined> {
   let buffer: Buffer
   try {
     buffer = await fs.readFile(absolute)
@@ -68,13 +92,22 @@ export async function readVFile(absolute: string, cwd: string): Promise<VFile | 
     const before = new TextDecoder().decode(buffer.subarray(0, bad))
     const lines = before.split('\n')
     file.value = ''
-    error(file, `Unexpected bytes that are not UTF-8 at byte ${bad}, expected a UTF-8 text file (re-save it as UTF-8)`, {line: lines.length, column: lines[lines.length - 1].length + 1}, 'invalid-encoding', source)
+    error(
+      file,
+      `Unexpected bytes that are not UTF-8 at byte ${bad}, expected a UTF-8 text file (re-save it as UTF-8)`,
+      {line: lines.length, column: lines[lines.length - 1].length + 1},
+      'invalid-encoding',
+      source
+    )
   }
   return file
 }
 
 /** Load the book at `dir` (absolute or relative to `cwd`). */
-export async function loadBook(dir: string, cwd = process.cwd()): Promise<LoadedBook> {
+export async function loadBook(
+  dir: string,
+  cwd = process.cwd()
+): Promise<LoadedBook> {
   const bookDir = path.resolve(cwd, dir)
   const files: VFile[] = []
   const dirFile = new VFile({path: path.relative(cwd, bookDir) || '.', cwd})
@@ -84,14 +117,22 @@ export async function loadBook(dir: string, cwd = process.cwd()): Promise<Loaded
   try {
     entries = (await fs.readdir(bookDir)).sort()
   } catch {
-    error(dirFile, `Missing book directory \`${dir}\`, expected a folder with book.yaml and chapters`, undefined, 'missing-book-dir', source)
+    error(
+      dirFile,
+      `Missing book directory \`${dir}\`, expected a folder with book.yaml and chapters`,
+      undefined,
+      'missing-book-dir',
+      source
+    )
   }
 
   const meta = await loadMeta(bookDir, cwd, files, dirFile)
   const chapters = await loadChapters(bookDir, cwd, entries, files, dirFile)
 
   const referencesPath = path.join(bookDir, 'references.json')
-  const referencesFile = (await readVFile(referencesPath, cwd)) ?? new VFile({path: path.relative(cwd, referencesPath), cwd, value: '[]'})
+  const referencesFile =
+    (await readVFile(referencesPath, cwd)) ??
+    new VFile({path: path.relative(cwd, referencesPath), cwd, value: '[]'})
   files.push(referencesFile)
 
   const graphics = new GraphicRegistry(bookDir, cwd, files)
@@ -99,18 +140,32 @@ export async function loadBook(dir: string, cwd = process.cwd()): Promise<Loaded
   return {dir: bookDir, meta, chapters, graphics, referencesFile, files}
 }
 
-async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: VFile): Promise<BookMeta | undefined> {
+async function loadMeta(
+  bookDir: string,
+  cwd: string,
+  files: VFile[],
+  dirFile: VFile
+): Promise<BookMeta | undefined> {
   const metaPath = path.join(bookDir, 'book.yaml')
   const file = await readVFile(metaPath, cwd)
   if (!file) {
     if (!dirFile.messages.some((m) => m.fatal)) {
-      error(dirFile, 'Missing `book.yaml` in the book directory, expected title, authors, language, description, date and ebook fields', undefined, 'missing-book-yaml', source)
+      error(
+        dirFile,
+        'Missing `book.yaml` in the book directory, expected title, authors, language, description, date and ebook fields',
+        undefined,
+        'missing-book-yaml',
+        source
+      )
     }
     return undefined
   }
   files.push(file)
   if (file.messages.some((m) => m.fatal)) return undefined
-  const values = readYamlFields(file, String(file.value), 0, bookSchema, {source, what: 'book.yaml'})
+  const values = readYamlFields(file, String(file.value), 0, bookSchema, {
+    source,
+    what: 'book.yaml'
+  })
   if (!values || file.messages.some((m) => m.fatal)) return undefined
   const language = values.language as string
   if (!hasLabels(language)) {
@@ -153,24 +208,43 @@ const reservedSlugs = new Map([
   ['disagreements', 'the page of disagreements in both books']
 ])
 
-async function loadChapters(bookDir: string, cwd: string, entries: string[], files: VFile[], dirFile: VFile): Promise<ChapterSource[]> {
+async function loadChapters(
+  bookDir: string,
+  cwd: string,
+  entries: string[],
+  files: VFile[],
+  dirFile: VFile
+): Promise<ChapterSource[]> {
   const chapters: ChapterSource[] = []
   let found = 0
   // Chapters are read a few at a time ahead of the one in hand, in order (a large book would exhaust file handles all at once).
-  const names = entries.filter((name) => name.endsWith('.md') && !/^readme\.md$/i.test(name))
+  const names = entries.filter(
+    (name) => name.endsWith('.md') && !/^readme\.md$/i.test(name)
+  )
   const reads = new Map<string, Promise<VFile | undefined>>()
   const read = (name: string) => {
     let pending = reads.get(name)
-    if (!pending) reads.set(name, (pending = readVFile(path.join(bookDir, name), cwd)))
+    if (!pending)
+      reads.set(name, (pending = readVFile(path.join(bookDir, name), cwd)))
     return pending
   }
   for (const [index, name] of names.entries()) {
-    for (const ahead of names.slice(index, index + 16)) if (chapterName.test(ahead)) void read(ahead).catch(() => undefined)
+    for (const ahead of names.slice(index, index + 16))
+      if (chapterName.test(ahead)) void read(ahead).catch(() => undefined)
     const match = chapterName.exec(name)
     if (!match) {
-      const file = new VFile({path: path.relative(cwd, path.join(bookDir, name)), cwd})
+      const file = new VFile({
+        path: path.relative(cwd, path.join(bookDir, name)),
+        cwd
+      })
       files.push(file)
-      error(file, `Unexpected chapter file name \`${name}\`, expected \`<number>-<slug>.md\` with a lowercase slug, such as \`01-the-party.md\``, {line: 1, column: 1}, 'bad-chapter-name', source)
+      error(
+        file,
+        `Unexpected chapter file name \`${name}\`, expected \`<number>-<slug>.md\` with a lowercase slug, such as \`01-the-party.md\``,
+        {line: 1, column: 1},
+        'bad-chapter-name',
+        source
+      )
       continue
     }
     const file = await read(name)
@@ -185,16 +259,36 @@ async function loadChapters(bookDir: string, cwd: string, entries: string[], fil
     const sameSlug = chapters.find((c) => c.slug === slug)
     const sameNumber = chapters.find((c) => c.number === number)
     if (sameSlug) {
-      error(file, `Unexpected duplicate slug \`${slug}\` (also in \`${path.basename(sameSlug.file.path)}\`), expected every chapter slug to be unique`, {line: 1, column: 1}, 'duplicate-slug', source)
+      error(
+        file,
+        `Unexpected duplicate slug \`${slug}\` (also in \`${path.basename(sameSlug.file.path)}\`), expected every chapter slug to be unique`,
+        {line: 1, column: 1},
+        'duplicate-slug',
+        source
+      )
       continue
     }
-    const reserved = reservedSlugs.get(slug) ?? (/^sources-\d+$/.test(slug) ? 'the EPUB’s sources, continued' : undefined)
+    const reserved =
+      reservedSlugs.get(slug) ??
+      (/^sources-\d+$/.test(slug) ? 'the EPUB’s sources, continued' : undefined)
     if (reserved) {
-      error(file, `Unexpected chapter slug \`${slug}\`, which names ${reserved}, expected another slug (\`${name.replace(/\.md$/, '-chapter.md')}\`, say)`, {line: 1, column: 1}, 'reserved-slug', source)
+      error(
+        file,
+        `Unexpected chapter slug \`${slug}\`, which names ${reserved}, expected another slug (\`${name.replace(/\.md$/, '-chapter.md')}\`, say)`,
+        {line: 1, column: 1},
+        'reserved-slug',
+        source
+      )
       continue
     }
     if (sameNumber) {
-      error(file, `Unexpected duplicate chapter number ${number} (also \`${path.basename(sameNumber.file.path)}\`), expected one chapter per number`, {line: 1, column: 1}, 'duplicate-chapter-number', source)
+      error(
+        file,
+        `Unexpected duplicate chapter number ${number} (also \`${path.basename(sameNumber.file.path)}\`), expected one chapter per number`,
+        {line: 1, column: 1},
+        'duplicate-chapter-number',
+        source
+      )
       continue
     }
     file.data.number = number
@@ -209,11 +303,23 @@ async function loadChapters(bookDir: string, cwd: string, entries: string[], fil
     const other = /^notes-(.+)$/.exec(chapter.slug)?.[1]
     if (other === undefined || !slugs.has(other)) continue
     const name = path.basename(chapter.file.path)
-    error(chapter.file, `Unexpected chapter slug \`${chapter.slug}\`, which names the EPUB’s notes to the chapter \`${other}\`, expected another slug (\`${name.replace(/\.md$/, '-chapter.md')}\`, say)`, {line: 1, column: 1}, 'reserved-slug', source)
+    error(
+      chapter.file,
+      `Unexpected chapter slug \`${chapter.slug}\`, which names the EPUB’s notes to the chapter \`${other}\`, expected another slug (\`${name.replace(/\.md$/, '-chapter.md')}\`, say)`,
+      {line: 1, column: 1},
+      'reserved-slug',
+      source
+    )
     chapters.splice(chapters.indexOf(chapter), 1)
   }
   if (found === 0 && !dirFile.messages.some((m) => m.fatal)) {
-    error(dirFile, 'Missing chapters, expected at least one `<number>-<slug>.md` file in the book directory', undefined, 'no-chapters', source)
+    error(
+      dirFile,
+      'Missing chapters, expected at least one `<number>-<slug>.md` file in the book directory',
+      undefined,
+      'no-chapters',
+      source
+    )
   }
   return chapters
 }
@@ -257,14 +363,20 @@ export class GraphicRegistry {
       if (!match) continue
       const existing = this.sources.get(match[1])
       // A data file wins over an SVG of the same name: the SVG may be its rendered output.
-      if (existing && existing.endsWith('.svg') && match[2] === 'svg') continue
+      if (existing?.endsWith('.svg') && match[2] === 'svg') continue
       if (!existing || match[2] !== 'svg') this.sources.set(match[1], name)
     }
     // A narrow variant belongs to a hand-made SVG; generated graphics draw their own.
     for (const name of this.narrow) {
       const owner = this.sources.get(name)
       if (owner?.endsWith('.svg')) continue
-      const file = new VFile({path: path.relative(this.cwd, path.join(this.dir, `${name}.narrow.svg`)), cwd: this.cwd})
+      const file = new VFile({
+        path: path.relative(
+          this.cwd,
+          path.join(this.dir, `${name}.narrow.svg`)
+        ),
+        cwd: this.cwd
+      })
       const reason = owner
         ? `Unexpected \`${name}.narrow.svg\` beside the data file \`${owner}\`, expected none: the generator draws the narrow variant (remove the file)`
         : `Unexpected \`${name}.narrow.svg\` without \`${name}.svg\`, expected the wide graphic beside its narrow variant`
@@ -295,12 +407,29 @@ export class GraphicRegistry {
         this.files.push(file)
         const relative = path.relative(path.dirname(this.dir), absolute)
         if (fileName.endsWith('.svg')) {
-          const narrowFile = this.narrow.has(name) ? await readVFile(path.join(this.dir, `${name}.narrow.svg`), this.cwd) : undefined
+          const narrowFile = this.narrow.has(name)
+            ? await readVFile(
+                path.join(this.dir, `${name}.narrow.svg`),
+                this.cwd
+              )
+            : undefined
           if (narrowFile) this.files.push(narrowFile)
-          graphic = graphicFromSvg(name, String(file.value), file, relative, narrowFile && {svg: String(narrowFile.value), file: narrowFile})
+          graphic = graphicFromSvg(
+            name,
+            String(file.value),
+            file,
+            relative,
+            narrowFile && {svg: String(narrowFile.value), file: narrowFile}
+          )
         } else {
           const svgs = generateGraphicSvgs(undefined, file)
-          graphic = svgs === undefined ? undefined : graphicFromSvg(name, svgs.wide, file, relative, {svg: svgs.narrow, file})
+          graphic =
+            svgs === undefined
+              ? undefined
+              : graphicFromSvg(name, svgs.wide, file, relative, {
+                  svg: svgs.narrow,
+                  file
+                })
         }
       }
     }
@@ -319,12 +448,27 @@ function firstInvalidUtf8(buffer: Uint8Array): number {
   let i = 0
   while (i < buffer.length) {
     const byte = buffer[i]
-    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0
+    const length =
+      byte < 0x80
+        ? 1
+        : byte >= 0xc2 && byte < 0xe0
+          ? 2
+          : byte >= 0xe0 && byte < 0xf0
+            ? 3
+            : byte >= 0xf0 && byte < 0xf5
+              ? 4
+              : 0
     if (length === 0) return i
     for (let k = 1; k < length; k++) {
       if (i + k >= buffer.length || (buffer[i + k] & 0xc0) !== 0x80) return i
     }
-    if (length > 1 && new TextDecoder('utf-8', {fatal: false}).decode(buffer.subarray(i, i + length)).includes('\uFFFD')) return i
+    if (
+      length > 1 &&
+      new TextDecoder('utf-8', {fatal: false})
+        .decode(buffer.subarray(i, i + length))
+        .includes('\uFFFD')
+    )
+      return i
     i += length
   }
   return i

@@ -2,9 +2,10 @@
  * Validation of YAML documents (book.yaml, chapter frontmatter) against a small
  * field schema, with every message placed at the offending field.
  */
-import {isMap, isScalar, isSeq, parseDocument, type Document} from 'yaml'
+
 import type {Position} from 'unist'
 import type {VFile} from 'vfile'
+import {type Document, isMap, isScalar, isSeq, parseDocument} from 'yaml'
 import {error, positionAt, warn} from '../messages.js'
 
 /** How one field is checked. */
@@ -29,28 +30,51 @@ export function readYamlFields(
 ): Record<string, unknown> | undefined {
   const {source, what} = options
   const at = (range: readonly number[] | null | undefined) =>
-    range ? positionAt(file, baseOffset + range[0], baseOffset + range[1]) : positionAt(file, baseOffset, baseOffset)
+    range
+      ? positionAt(file, baseOffset + range[0], baseOffset + range[1])
+      : positionAt(file, baseOffset, baseOffset)
   let doc: Document
   try {
     doc = parseDocument(text, {prettyErrors: false, uniqueKeys: true})
   } catch (cause) {
-    error(file, `Unexpected invalid YAML in ${what}: ${String(cause)}`, at(null), 'invalid-yaml', source)
+    error(
+      file,
+      `Unexpected invalid YAML in ${what}: ${String(cause)}`,
+      at(null),
+      'invalid-yaml',
+      source
+    )
     return undefined
   }
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      error(file, `Unexpected invalid YAML in ${what}: ${e.message.split('\n')[0]}`, at(e.pos), 'invalid-yaml', source)
+      error(
+        file,
+        `Unexpected invalid YAML in ${what}: ${e.message.split('\n')[0]}`,
+        at(e.pos),
+        'invalid-yaml',
+        source
+      )
     }
     return undefined
   }
   const contents = doc.contents
-  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
+  if (
+    contents === null ||
+    (isScalar(contents) && (contents.value === null || contents.value === ''))
+  ) {
     const values: Record<string, unknown> = {}
     checkRequired(values)
     return values
   }
   if (!isMap(contents)) {
-    error(file, `Unexpected ${what} that is not a mapping, expected \`key: value\` fields`, at(contents.range), 'invalid-yaml', source)
+    error(
+      file,
+      `Unexpected ${what} that is not a mapping, expected \`key: value\` fields`,
+      at(contents.range),
+      'invalid-yaml',
+      source
+    )
     return undefined
   }
   const values: Record<string, unknown> = {}
@@ -59,16 +83,39 @@ export function readYamlFields(
     const keyRange = isScalar(pair.key) ? pair.key.range : null
     const spec = schema[key]
     const node = pair.value
-    const range = node && (isScalar(node) || isSeq(node) || isMap(node)) ? node.range : keyRange
+    const range =
+      node && (isScalar(node) || isSeq(node) || isMap(node))
+        ? node.range
+        : keyRange
     if (!spec) {
       if (options.allowUnknown) {
-        values[key] = isScalar(node) ? node.value : node && typeof node === 'object' && 'toJSON' in node ? (node as {toJSON(): unknown}).toJSON() : null
+        values[key] = isScalar(node)
+          ? node.value
+          : node && typeof node === 'object' && 'toJSON' in node
+            ? (node as {toJSON(): unknown}).toJSON()
+            : null
       } else {
-        warn(file, `Unexpected field \`${key}\` in ${what}, expected one of ${Object.keys(schema).map((k) => `\`${k}\``).join(', ')}`, at(keyRange), 'unknown-field', source)
+        warn(
+          file,
+          `Unexpected field \`${key}\` in ${what}, expected one of ${Object.keys(
+            schema
+          )
+            .map((k) => `\`${k}\``)
+            .join(', ')}`,
+          at(keyRange),
+          'unknown-field',
+          source
+        )
       }
       continue
     }
-    const value = isScalar(node) ? node.value : isSeq(node) ? node.toJSON() : node ? (node as {toJSON(): unknown}).toJSON() : null
+    const value = isScalar(node)
+      ? node.value
+      : isSeq(node)
+        ? node.toJSON()
+        : node
+          ? (node as {toJSON(): unknown}).toJSON()
+          : null
     const checked = checkValue(key, spec, value, range)
     if (checked !== undefined) values[key] = checked
   }
@@ -80,32 +127,61 @@ export function readYamlFields(
       if (spec.required && !(key in values)) {
         const missing = contents && !isScalar(contents) ? contents.range : null
         if (!hasErrorFor(file, key)) {
-          error(file, `Missing \`${key}\` in ${what}, expected a ${describe(spec)}`, at(missing ? [missing[0], missing[0]] : null), `missing-${key}`, source)
+          error(
+            file,
+            `Missing \`${key}\` in ${what}, expected a ${describe(spec)}`,
+            at(missing ? [missing[0], missing[0]] : null),
+            `missing-${key}`,
+            source
+          )
         }
       }
     }
   }
 
-  function checkValue(key: string, spec: FieldSpec, value: unknown, range: readonly number[] | null | undefined): unknown {
+  function checkValue(
+    key: string,
+    spec: FieldSpec,
+    value: unknown,
+    range: readonly number[] | null | undefined
+  ): unknown {
     const bad = (expected: string) => {
-      error(file, `Unexpected value ${JSON.stringify(value)} for \`${key}\` in ${what}, expected ${expected}`, at(range), `invalid-${key}`, source)
+      error(
+        file,
+        `Unexpected value ${JSON.stringify(value)} for \`${key}\` in ${what}, expected ${expected}`,
+        at(range),
+        `invalid-${key}`,
+        source
+      )
       return undefined
     }
     if (spec.kind === 'string-list') {
       const list = typeof value === 'string' ? [value] : value
-      if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v.trim() === '')) {
+      if (
+        !Array.isArray(list) ||
+        list.length === 0 ||
+        list.some((v) => typeof v !== 'string' || v.trim() === '')
+      ) {
         return bad('a non-empty string or a list of non-empty strings')
       }
       return list.map((v: string) => v.trim())
     }
     if (spec.kind === 'date') {
-      const text = value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === 'string' ? value : ''
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) return bad('a date as `YYYY-MM-DD`')
+      const text =
+        value instanceof Date
+          ? value.toISOString().slice(0, 10)
+          : typeof value === 'string'
+            ? value
+            : ''
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text)))
+        return bad('a date as `YYYY-MM-DD`')
       return text
     }
     const text = typeof value === 'number' ? String(value) : value
-    if (typeof text !== 'string' || text.trim() === '') return bad('a non-empty string')
-    if (spec.pattern && !spec.pattern.regex.test(text)) return bad(spec.pattern.expected)
+    if (typeof text !== 'string' || text.trim() === '')
+      return bad('a non-empty string')
+    if (spec.pattern && !spec.pattern.regex.test(text))
+      return bad(spec.pattern.expected)
     return text.trim()
   }
 }
@@ -121,8 +197,13 @@ function describe(spec: FieldSpec): string {
  * a message about a value that was read but cannot be used: the rest of its
  * line after `key:`. The start of the file when the field is not found.
  */
-export function fieldValuePosition(file: VFile, key: string): Position | undefined {
-  const match = new RegExp(`^${key}[ \\t]*:[ \\t]*(.*)$`, 'm').exec(String(file.value))
+export function fieldValuePosition(
+  file: VFile,
+  key: string
+): Position | undefined {
+  const match = new RegExp(`^${key}[ \\t]*:[ \\t]*(.*)$`, 'm').exec(
+    String(file.value)
+  )
   const start = match ? match.index + match[0].length - match[1]!.length : 0
   return positionAt(file, start, start + (match?.[1]?.length ?? 0))
 }

@@ -5,7 +5,12 @@
  * and column like problems in chapters do.
  */
 import fs from 'node:fs/promises'
-import {parseTree, printParseErrorCode, type Node as JsonNode, type ParseError} from 'jsonc-parser'
+import {
+  type Node as JsonNode,
+  type ParseError,
+  parseTree,
+  printParseErrorCode
+} from 'jsonc-parser'
 import type {Position} from 'unist'
 import {VFile} from 'vfile'
 import {location} from 'vfile-location'
@@ -13,7 +18,13 @@ import type {VFileMessage} from 'vfile-message'
 import type {CslItem} from '../types.js'
 import {closestKey} from './syntax.js'
 
-export {createFormatter, defaultStyle, type Formatted, type Formatter, type FormatterOptions} from './formatter.js'
+export {
+  createFormatter,
+  defaultStyle,
+  type Formatted,
+  type Formatter,
+  type FormatterOptions
+} from './formatter.js'
 
 /** Where each bibliography entry (the whole object) is, by id. */
 export type ReferencePositions = Map<string, Position>
@@ -35,11 +46,51 @@ const source = 'remark-citations'
 
 /** CSL 1.0.2 item types. */
 const cslTypes = new Set([
-  'article', 'article-journal', 'article-magazine', 'article-newspaper', 'bill', 'book', 'broadcast', 'chapter', 'classic',
-  'collection', 'dataset', 'document', 'entry', 'entry-dictionary', 'entry-encyclopedia', 'event', 'figure', 'graphic',
-  'hearing', 'interview', 'legal_case', 'legislation', 'manuscript', 'map', 'motion_picture', 'musical_score', 'pamphlet',
-  'paper-conference', 'patent', 'performance', 'periodical', 'personal_communication', 'post', 'post-weblog', 'regulation',
-  'report', 'review', 'review-book', 'software', 'song', 'speech', 'standard', 'thesis', 'treaty', 'webpage'
+  'article',
+  'article-journal',
+  'article-magazine',
+  'article-newspaper',
+  'bill',
+  'book',
+  'broadcast',
+  'chapter',
+  'classic',
+  'collection',
+  'dataset',
+  'document',
+  'entry',
+  'entry-dictionary',
+  'entry-encyclopedia',
+  'event',
+  'figure',
+  'graphic',
+  'hearing',
+  'interview',
+  'legal_case',
+  'legislation',
+  'manuscript',
+  'map',
+  'motion_picture',
+  'musical_score',
+  'pamphlet',
+  'paper-conference',
+  'patent',
+  'performance',
+  'periodical',
+  'personal_communication',
+  'post',
+  'post-weblog',
+  'regulation',
+  'report',
+  'review',
+  'review-book',
+  'software',
+  'song',
+  'speech',
+  'standard',
+  'thesis',
+  'treaty',
+  'webpage'
 ])
 
 const syntaxErrors: Record<string, string> = {
@@ -71,7 +122,10 @@ const syntaxErrors: Record<string, string> = {
  * `unknown-reference-type`. The entries that could be read are returned
  * even when there are errors, so chapters are still checked against them.
  */
-export async function loadBibliography(filePath: string, file?: VFile): Promise<Bibliography> {
+export async function loadBibliography(
+  filePath: string,
+  file?: VFile
+): Promise<Bibliography> {
   const bibliography = file ?? (await read(filePath))
   const items = new Map<string, CslItem>()
   const positions = new Map<string, Position>()
@@ -86,23 +140,44 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
     const end = place.toPoint(offset + length)
     return start && end ? {start, end} : undefined
   }
-  const fail = (reason: string, position: Position | undefined, ruleId: string): VFileMessage => {
-    const message = bibliography.message(reason, {place: position, ruleId, source})
+  const fail = (
+    reason: string,
+    position: Position | undefined,
+    ruleId: string
+  ): VFileMessage => {
+    const message = bibliography.message(reason, {
+      place: position,
+      ruleId,
+      source
+    })
     message.fatal = true
     return message
   }
 
   const errors: ParseError[] = []
-  const root = parseTree(text, errors, {disallowComments: true, allowTrailingComma: false, allowEmptyContent: true})
+  const root = parseTree(text, errors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: true
+  })
   const first = errors[0]
   if (first) {
-    const what = syntaxErrors[printParseErrorCode(first.error)] ?? 'invalid syntax'
-    fail(`Unexpected JSON syntax in the bibliography (${what}), expected valid JSON: an array of CSL-JSON items`, at(first.offset, first.length), 'invalid-references')
+    const what =
+      syntaxErrors[printParseErrorCode(first.error)] ?? 'invalid syntax'
+    fail(
+      `Unexpected JSON syntax in the bibliography (${what}), expected valid JSON: an array of CSL-JSON items`,
+      at(first.offset, first.length),
+      'invalid-references'
+    )
   }
   if (!root) return {file: bibliography, items}
 
   if (root.type !== 'array') {
-    fail(`Unexpected JSON ${root.type} at the top of the bibliography, expected an array of CSL-JSON items (\`[{"id": "…", "type": "…"}]\`)`, at(root.offset, 1), 'invalid-references')
+    fail(
+      `Unexpected JSON ${root.type} at the top of the bibliography, expected an array of CSL-JSON items (\`[{"id": "…", "type": "…"}]\`)`,
+      at(root.offset, 1),
+      'invalid-references'
+    )
     return {file: bibliography, items}
   }
 
@@ -111,7 +186,11 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
     const position = at(entry.offset, entry.length)
     const start = at(entry.offset, 1)
     if (entry.type !== 'object') {
-      fail(`Unexpected JSON ${entry.type} in the bibliography, expected a CSL-JSON item (an object with \`id\` and \`type\`)`, start, 'invalid-reference')
+      fail(
+        `Unexpected JSON ${entry.type} in the bibliography, expected a CSL-JSON item (an object with \`id\` and \`type\`)`,
+        start,
+        'invalid-reference'
+      )
       continue
     }
 
@@ -119,35 +198,62 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
     const typeNode = property(entry, 'type')
     const idValue: unknown = idNode?.value
     if (!idNode) {
-      fail('Unexpected reference without `id`, expected a unique `id` such as `"id": "smith-2020"`', start, 'invalid-reference')
+      fail(
+        'Unexpected reference without `id`, expected a unique `id` such as `"id": "smith-2020"`',
+        start,
+        'invalid-reference'
+      )
       continue
     }
-    if ((typeof idValue !== 'string' && typeof idValue !== 'number') || String(idValue).trim() === '') {
-      fail(`Unexpected reference id ${JSON.stringify(idValue)}, expected a non-empty string such as \`"smith-2020"\``, at(idNode.offset, idNode.length), 'invalid-reference')
+    if (
+      (typeof idValue !== 'string' && typeof idValue !== 'number') ||
+      String(idValue).trim() === ''
+    ) {
+      fail(
+        `Unexpected reference id ${JSON.stringify(idValue)}, expected a non-empty string such as \`"smith-2020"\``,
+        at(idNode.offset, idNode.length),
+        'invalid-reference'
+      )
       continue
     }
 
     const id = String(idValue)
     const idPosition = at(idNode.offset, idNode.length)
     if (!typeNode) {
-      fail(`Unexpected reference \`${id}\` without \`type\`, expected a CSL type such as \`"type": "book"\`, \`"article-journal"\` or \`"webpage"\``, start, 'invalid-reference')
+      fail(
+        `Unexpected reference \`${id}\` without \`type\`, expected a CSL type such as \`"type": "book"\`, \`"article-journal"\` or \`"webpage"\``,
+        start,
+        'invalid-reference'
+      )
       continue
     }
     if (typeof typeNode.value !== 'string') {
-      fail(`Unexpected type ${JSON.stringify(typeNode.value)} of reference \`${id}\`, expected a CSL type string such as \`"book"\``, at(typeNode.offset, typeNode.length), 'invalid-reference')
+      fail(
+        `Unexpected type ${JSON.stringify(typeNode.value)} of reference \`${id}\`, expected a CSL type string such as \`"book"\``,
+        at(typeNode.offset, typeNode.length),
+        'invalid-reference'
+      )
       continue
     }
     if (!cslTypes.has(typeNode.value)) {
       const suggestion = closestKey(typeNode.value, cslTypes)
       bibliography.message(
         `Unexpected CSL type \`${typeNode.value}\` of reference \`${id}\`, expected a CSL type${suggestion ? ` (did you mean \`${suggestion}\`?)` : ' such as `book` or `webpage`'}`,
-        {place: at(typeNode.offset, typeNode.length), ruleId: 'unknown-reference-type', source}
+        {
+          place: at(typeNode.offset, typeNode.length),
+          ruleId: 'unknown-reference-type',
+          source
+        }
       )
     }
 
     const firstLine = lines.get(id)
     if (firstLine !== undefined) {
-      fail(`Unexpected duplicate reference id \`${id}\`, expected unique ids (first defined on line ${firstLine}; rename or remove one)`, idPosition, 'duplicate-reference-key')
+      fail(
+        `Unexpected duplicate reference id \`${id}\`, expected unique ids (first defined on line ${firstLine}; rename or remove one)`,
+        idPosition,
+        'duplicate-reference-key'
+      )
       continue
     }
     lines.set(id, idPosition?.start.line ?? 0)
@@ -162,9 +268,13 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
 
 async function read(filePath: string): Promise<VFile> {
   try {
-    return new VFile({path: filePath, value: await fs.readFile(filePath, 'utf8')})
+    return new VFile({
+      path: filePath,
+      value: await fs.readFile(filePath, 'utf8')
+    })
   } catch (cause) {
-    if (cause instanceof Error && 'code' in cause && cause.code === 'ENOENT') return new VFile({path: filePath, value: ''})
+    if (cause instanceof Error && 'code' in cause && cause.code === 'ENOENT')
+      return new VFile({path: filePath, value: ''})
     throw cause
   }
 }
@@ -188,7 +298,13 @@ function jsonValue(node: JsonNode): unknown {
       for (const child of node.children ?? []) {
         const [key, value] = child.children ?? []
         // Defined, not assigned: a `__proto__` key stays data.
-        if (key && value && typeof key.value === 'string') Object.defineProperty(result, key.value, {value: jsonValue(value), enumerable: true, writable: true, configurable: true})
+        if (key && value && typeof key.value === 'string')
+          Object.defineProperty(result, key.value, {
+            value: jsonValue(value),
+            enumerable: true,
+            writable: true,
+            configurable: true
+          })
       }
       return result
     }

@@ -15,7 +15,10 @@ declare module '@citation-js/core' {
   }
 
   /** An output format: data (CSL-JSON) and options in, formatted output out. */
-  export type OutputFormatter = (data: unknown[], options?: Record<string, unknown>) => unknown
+  export type OutputFormatter = (
+    data: unknown[],
+    options?: Record<string, unknown>
+  ) => unknown
 
   /** The config of the `@csl` plugin. */
   export interface CslConfig {
@@ -26,7 +29,12 @@ declare module '@citation-js/core' {
      * that pair (citation-js caches one per pair): its registry is emptied and
      * its item lookup set to `data` on every call.
      */
-    engine(data: unknown[], style: string, lang: string | undefined, format: string): CslEngine
+    engine(
+      data: unknown[],
+      style: string,
+      lang: string | undefined,
+      format: string
+    ): CslEngine
   }
 
   /** The parts of a citeproc-js `CSL.Engine` the formatter uses. */
@@ -44,12 +52,24 @@ declare module '@citation-js/core' {
      * (`CSL.ASSUME_ALL_ITEMS_REGISTERED`) leaves the registry alone. Returns
      * a report and `[index, output]` of every citation whose output changed.
      */
-    processCitationCluster(citation: {citationItems: Array<Record<string, unknown>>; properties: {noteIndex: number}}, pre: unknown[], post: unknown[], flag?: number): [unknown, Array<[number, string]>]
+    processCitationCluster(
+      citation: {
+        citationItems: Array<Record<string, unknown>>
+        properties: {noteIndex: number}
+      },
+      pre: unknown[],
+      post: unknown[],
+      flag?: number
+    ): [unknown, Array<[number, string]>]
   }
 
   export namespace plugins {
     namespace output {
-      function format(name: string, data: unknown[], options?: Record<string, unknown>): unknown
+      function format(
+        name: string,
+        data: unknown[],
+        options?: Record<string, unknown>
+      ): unknown
       function has(name: string): boolean
       function add(name: string, formatter: OutputFormatter): void
       const register: Register<OutputFormatter>

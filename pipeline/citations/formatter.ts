@@ -27,7 +27,7 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {plugins, type CslConfig, type CslEngine} from '@citation-js/core'
+import {type CslConfig, type CslEngine, plugins} from '@citation-js/core'
 import '@citation-js/plugin-csl'
 import type {ElementContent, Nodes, Text} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
@@ -123,7 +123,9 @@ export interface FormattedNote {
 /** The default style, shipped in `templates/csl/`. */
 export const defaultStyle = 'chicago-note-bibliography'
 
-const shippedDir = fileURLToPath(new URL('../../templates/csl/', import.meta.url))
+const shippedDir = fileURLToPath(
+  new URL('../../templates/csl/', import.meta.url)
+)
 const aliases: Record<string, string> = {
   chicago: 'chicago-note-bibliography',
   'chicago-note': 'chicago-note-bibliography',
@@ -153,19 +155,32 @@ function placeholder(index: number): string {
  * time an entry (or the order) is asked for, and each distinct note once.
  * Throws (bad configuration) for an unknown style or an unreadable style file.
  */
-export function createFormatter(items: Map<string, CslItem>, options: FormatterOptions = {}): Formatter {
+export function createFormatter(
+  items: Map<string, CslItem>,
+  options: FormatterOptions = {}
+): Formatter {
   const config = plugins.config.get('@csl')
-  if (!config) throw new Error('Expected the citation-js CSL plugin (`@citation-js/plugin-csl`) to be registered')
+  if (!config)
+    throw new Error(
+      'Expected the citation-js CSL plugin (`@citation-js/plugin-csl`) to be registered'
+    )
   const csl: CslConfig = config
 
-  const style = registerStyle(config, options.style ?? defaultStyle, path.resolve(options.bookDir ?? process.cwd()))
+  const style = registerStyle(
+    config,
+    options.style ?? defaultStyle,
+    path.resolve(options.bookDir ?? process.cwd())
+  )
   const locale = resolveLocale(config, options.locale)
   // citeproc may annotate the items it is given: give it copies, made once.
   const data = [...items.values()].map((item) => structuredClone(item))
   const entries = new Map<string, Memo>()
   const notes = new Map<string, Memo>()
   const shapes = new Map<string, Shape>()
-  const layout = options.joinNotes === false ? undefined : citationLayout(config.styles.get(style))
+  const layout =
+    options.joinNotes === false
+      ? undefined
+      : citationLayout(config.styles.get(style))
   // Forms of composed notes, and whether composing them gives citeproc's own output.
   const forms = new Map<string, boolean>()
   const runs = {bibliography: 0, clusters: 0}
@@ -195,13 +210,17 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
       for (const [key, note] of more) if (!notes.has(key)) notes.set(key, note)
     },
     takeBibliography() {
-      return order ? [...order.keys()].map((id) => [id, entries.get(id)!]) : undefined
+      return order
+        ? [...order.keys()].map((id) => [id, entries.get(id)!])
+        : undefined
     },
     allNotes: () => [...notes],
     noteForms: () => ({shapes: [...shapes], forms: [...forms]}),
     addNoteForms(more) {
-      for (const [key, shape] of more.shapes) if (!shapes.has(key)) shapes.set(key, shape)
-      for (const [key, ok] of more.forms) if (!forms.has(key)) forms.set(key, ok)
+      for (const [key, shape] of more.shapes)
+        if (!shapes.has(key)) shapes.set(key, shape)
+      for (const [key, ok] of more.forms)
+        if (!forms.has(key)) forms.set(key, ok)
     },
     addBibliography(made) {
       if (order) return
@@ -237,7 +256,10 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   function bibliographyEntry(id: string): Memo {
     bibliographyOrder()
     const found = entries.get(id)
-    if (!found) throw new Error(`Unexpected reference id \`${id}\`, expected an id from the bibliography`)
+    if (!found)
+      throw new Error(
+        `Unexpected reference id \`${id}\`, expected an id from the bibliography`
+      )
     return found
   }
 
@@ -246,9 +268,14 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     let found = notes.get(key)
     if (!found) {
       for (const item of list) {
-        if (!items.has(item.key)) throw new Error(`Unexpected reference id \`${item.key}\`, expected an id from the bibliography`)
+        if (!items.has(item.key))
+          throw new Error(
+            `Unexpected reference id \`${item.key}\`, expected an id from the bibliography`
+          )
       }
-      found = composed(list) ?? memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
+      found =
+        composed(list) ??
+        memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
       notes.set(key, found)
       taken.push([key, found])
     }
@@ -261,7 +288,12 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
    * form of note that citeproc renders otherwise (checked on the first note of each form).
    */
   function composed(list: CiteItem[]): Memo | undefined {
-    if (!layout || list.length < 2 || new Set(list.map((item) => item.key)).size !== list.length) return undefined
+    if (
+      !layout ||
+      list.length < 2 ||
+      new Set(list.map((item) => item.key)).size !== list.length
+    )
+      return undefined
     // A cite whose own text ends in punctuation (`[@a, 12, emphasis added.]`) may have merged with the layout's suffix.
     if (list.some((item) => /[.!?…:;,]\s*$/.test(item.suffix))) return undefined
     const parts: Array<{nodes: ElementContent[]; quoted: boolean}> = []
@@ -280,13 +312,20 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     if (last.quoted) {
       // The suffix goes back inside the closing quotation mark, where the locale put it.
       const tail = nodes[nodes.length - 1] as Text
-      nodes[nodes.length - 1] = {type: 'text', value: `${tail.value.slice(0, -1)}${layout.suffix}${tail.value.slice(-1)}`}
+      nodes[nodes.length - 1] = {
+        type: 'text',
+        value: `${tail.value.slice(0, -1)}${layout.suffix}${tail.value.slice(-1)}`
+      }
     } else if (layout.suffix) nodes.push({type: 'text', value: layout.suffix})
     const note = memo(mergeText(nodes))
-    const form = list.map((item) => edges(citation([item]).formatted.html)).join('|')
+    const form = list
+      .map((item) => edges(citation([item]).formatted.html))
+      .join('|')
     let ok = forms.get(form)
     if (ok === undefined) {
-      ok = memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item))))).formatted.html === note.formatted.html
+      ok =
+        memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
+          .formatted.html === note.formatted.html
       forms.set(form, ok)
     }
     return ok ? note : undefined
@@ -313,13 +352,33 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
       // The same work twice in one note (`[@a; @a, p. 3]`): the second cite is a subsequent one (ibid), as in a document.
       // Nothing before or after it, every entry already registered (flag 2): citeproc renders it alone, as the only citation of a document.
       runs.clusters++
-      const [, changed] = noteEngine().processCitationCluster({citationItems: cites, properties: {noteIndex: 0}}, [], [], 2)
+      const [, changed] = noteEngine().processCitationCluster(
+        {citationItems: cites, properties: {noteIndex: 0}},
+        [],
+        [],
+        2
+      )
       return changed[0]?.[1] ?? ''
     }
-    const numbered = cites.map((cite) => typeof cite.locator === 'string' && plainNumber.test(cite.locator))
+    const numbered = cites.map(
+      (cite) =>
+        typeof cite.locator === 'string' && plainNumber.test(cite.locator)
+    )
     if (!numbered.includes(true)) return render(cites)
-    const fill = (html: string, locator?: string) => cites.reduce((result, cite, index) => (numbered[index] ? result.replace(placeholder(index), locator ?? String(cite.locator)) : result), html)
-    const pattern = cites.map((cite, index) => (numbered[index] ? {...cite, locator: placeholder(index)} : cite))
+    const fill = (html: string, locator?: string) =>
+      cites.reduce(
+        (result, cite, index) =>
+          numbered[index]
+            ? result.replace(
+                placeholder(index),
+                locator ?? String(cite.locator)
+              )
+            : result,
+        html
+      )
+    const pattern = cites.map((cite, index) =>
+      numbered[index] ? {...cite, locator: placeholder(index)} : cite
+    )
     const key = JSON.stringify(pattern)
     const shape = shapes.get(key)
     if (shape) return shape.ok ? fill(shape.html) : render(cites)
@@ -328,8 +387,24 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     // Filled in only where the style prints the number as it is: once, as a word of its own (an ordinal's
     // suffix, `4th`, `22nd`, depends on the number and the locale's terms), and the same for page 1 (roman
     // numerals: `i`).
-    const alone = numbered.every((yes, index) => !yes || (html.split(placeholder(index)).length === 2 && new RegExp(`(?<![\\p{L}\\p{N}])${placeholder(index)}(?![\\p{L}\\p{N}])`, 'u').test(html)))
-    const ok = alone && fill(html) === direct && fill(html, '1') === render(cites.map((cite, index) => (numbered[index] ? {...cite, locator: '1'} : cite)))
+    const alone = numbered.every(
+      (yes, index) =>
+        !yes ||
+        (html.split(placeholder(index)).length === 2 &&
+          new RegExp(
+            `(?<![\\p{L}\\p{N}])${placeholder(index)}(?![\\p{L}\\p{N}])`,
+            'u'
+          ).test(html))
+    )
+    const ok =
+      alone &&
+      fill(html) === direct &&
+      fill(html, '1') ===
+        render(
+          cites.map((cite, index) =>
+            numbered[index] ? {...cite, locator: '1'} : cite
+          )
+        )
     shapes.set(key, {html, ok})
     return direct
   }
@@ -337,7 +412,14 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
 
 /** What a note is kept under: what of its cites the note shows. */
 function noteKey(list: CiteItem[]): string {
-  return JSON.stringify(list.map((item) => [item.key, item.prefix, item.suffix, item.suppressAuthor]))
+  return JSON.stringify(
+    list.map((item) => [
+      item.key,
+      item.prefix,
+      item.suffix,
+      item.suppressAuthor
+    ])
+  )
 }
 
 /** The affixes and delimiter of a style's citation layout, when its notes can be joined from single works' notes. */
@@ -353,15 +435,30 @@ interface Layout {
  * several layouts (per locale), or affixes with entities or markup.
  */
 function citationLayout(xml: string | undefined): Layout | undefined {
-  const citation = xml ? /<citation\b([^>]*)>([\s\S]*?)<\/citation>/.exec(xml) : null
+  const citation = xml
+    ? /<citation\b([^>]*)>([\s\S]*?)<\/citation>/.exec(xml)
+    : null
   if (!citation) return undefined
   const [, attributes, body] = citation as unknown as [string, string, string]
-  if (/\b(collapse|cite-group-delimiter)=/.test(attributes) || /<sort\b/.test(body)) return undefined
+  if (
+    /\b(collapse|cite-group-delimiter)=/.test(attributes) ||
+    /<sort\b/.test(body)
+  )
+    return undefined
   const layouts = [...body.matchAll(/<layout\b([^>]*)>/g)]
   if (layouts.length !== 1) return undefined
-  const attribute = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(layouts[0]![1]!)?.[1] ?? ''
-  const layout = {prefix: attribute('prefix'), suffix: attribute('suffix'), delimiter: attribute('delimiter')}
-  if (/[&<>]/.test(layout.prefix + layout.suffix + layout.delimiter) || layout.delimiter === '') return undefined
+  const attribute = (name: string) =>
+    new RegExp(`\\b${name}="([^"]*)"`).exec(layouts[0]![1]!)?.[1] ?? ''
+  const layout = {
+    prefix: attribute('prefix'),
+    suffix: attribute('suffix'),
+    delimiter: attribute('delimiter')
+  }
+  if (
+    /[&<>]/.test(layout.prefix + layout.suffix + layout.delimiter) ||
+    layout.delimiter === ''
+  )
+    return undefined
   return layout
 }
 
@@ -370,17 +467,32 @@ function citationLayout(xml: string | undefined): Layout | undefined {
  * around them, or when the text before the suffix ends in punctuation the suffix may have merged with. `quoted`:
  * the locale moved the suffix inside a closing quotation mark (`“Title.”`).
  */
-function layoutContent(nodes: ElementContent[], layout: Layout): {nodes: ElementContent[]; quoted: boolean} | undefined {
+function layoutContent(
+  nodes: ElementContent[],
+  layout: Layout
+): {nodes: ElementContent[]; quoted: boolean} | undefined {
   const result = [...nodes]
   const first = result[0]
   const last = result[result.length - 1]
-  if (first?.type !== 'text' || last?.type !== 'text' || !first.value.startsWith(layout.prefix)) return undefined
-  if (layout.prefix) result[0] = {type: 'text', value: first.value.slice(layout.prefix.length)}
+  if (
+    first?.type !== 'text' ||
+    last?.type !== 'text' ||
+    !first.value.startsWith(layout.prefix)
+  )
+    return undefined
+  if (layout.prefix)
+    result[0] = {type: 'text', value: first.value.slice(layout.prefix.length)}
   const tail = result[result.length - 1] as Text
   let value = tail.value
   let quoted = false
-  if (layout.suffix && value.endsWith(layout.suffix)) value = value.slice(0, -layout.suffix.length)
-  else if (layout.suffix.length === 1 && /[.,]/.test(layout.suffix) && /[.,][”’"]$/.test(value) && value.at(-2) === layout.suffix) {
+  if (layout.suffix && value.endsWith(layout.suffix))
+    value = value.slice(0, -layout.suffix.length)
+  else if (
+    layout.suffix.length === 1 &&
+    /[.,]/.test(layout.suffix) &&
+    /[.,][”’"]$/.test(value) &&
+    value.at(-2) === layout.suffix
+  ) {
     value = value.slice(0, -2) + value.slice(-1)
     quoted = true
   } else if (layout.suffix) return undefined
@@ -401,7 +513,10 @@ function layoutContent(nodes: ElementContent[], layout: Layout): {nodes: Element
  */
 function edges(html: string): string {
   const form = html.replace(/[\p{L}\p{N}]+(?:[ '’\-–][\p{L}\p{N}]+)*/gu, 'x')
-  const last = html.slice(html.lastIndexOf(' ') + 1).replace(/\p{L}+/gu, 'a').replace(/\p{N}+/gu, '9')
+  const last = html
+    .slice(html.lastIndexOf(' ') + 1)
+    .replace(/\p{L}+/gu, 'a')
+    .replace(/\p{N}+/gu, '9')
   return `${form.slice(0, form.indexOf('x') + 1)}…${last}`
 }
 
@@ -410,7 +525,11 @@ function mergeText(nodes: ElementContent[]): ElementContent[] {
   const result: ElementContent[] = []
   for (const node of nodes) {
     const previous = result[result.length - 1]
-    if (node.type === 'text' && previous?.type === 'text') result[result.length - 1] = {type: 'text', value: previous.value + node.value}
+    if (node.type === 'text' && previous?.type === 'text')
+      result[result.length - 1] = {
+        type: 'text',
+        value: previous.value + node.value
+      }
     else if (node.type !== 'text' || node.value !== '') result.push(node)
   }
   return result
@@ -430,7 +549,11 @@ function toCslCite(item: CiteItem): Record<string, unknown> {
   return cite
 }
 
-function registerStyle(config: CslConfig, style: string, bookDir: string): string {
+function registerStyle(
+  config: CslConfig,
+  style: string,
+  bookDir: string
+): string {
   if (/\.csl$/i.test(style) || style.includes('/') || style.includes('\\')) {
     const file = path.resolve(bookDir, style)
     const xml = readStyle(file, `citation style \`${style}\``)
@@ -444,12 +567,21 @@ function registerStyle(config: CslConfig, style: string, bookDir: string): strin
   const shipped = path.join(shippedDir, `${id}.csl`)
   if (fs.existsSync(shipped)) {
     // Shipped styles never change during a process: read and register once.
-    if (!config.styles.has(id)) config.styles.set(id, readStyle(shipped, `shipped citation style \`${id}\``))
+    if (!config.styles.has(id))
+      config.styles.set(
+        id,
+        readStyle(shipped, `shipped citation style \`${id}\``)
+      )
     return id
   }
   if (config.styles.has(id)) return id
 
-  const known = [...new Set([...config.styles.list().filter((name) => !name.startsWith('file:')), ...shippedStyles()])].sort()
+  const known = [
+    ...new Set([
+      ...config.styles.list().filter((name) => !name.startsWith('file:')),
+      ...shippedStyles()
+    ])
+  ].sort()
   throw new Error(
     `Unexpected citation style \`${style}\`, expected one of ${known.map((name) => `\`${name}\``).join(', ')} or a path to a \`.csl\` file relative to the book directory`
   )
@@ -467,21 +599,33 @@ function readStyle(file: string, what: string): string {
   try {
     xml = fs.readFileSync(file, 'utf8')
   } catch (cause) {
-    throw new Error(`Cannot read ${what} at \`${file}\`, expected a CSL style file`, {cause})
+    throw new Error(
+      `Cannot read ${what} at \`${file}\`, expected a CSL style file`,
+      {cause}
+    )
   }
-  if (!/<style\b[^>]*\bxmlns="http:\/\/purl\.org\/net\/xbiblio\/csl"/.test(xml)) {
-    throw new Error(`Unexpected content in ${what} at \`${file}\`, expected a CSL style (\`<style xmlns="http://purl.org/net/xbiblio/csl">\`)`)
+  if (
+    !/<style\b[^>]*\bxmlns="http:\/\/purl\.org\/net\/xbiblio\/csl"/.test(xml)
+  ) {
+    throw new Error(
+      `Unexpected content in ${what} at \`${file}\`, expected a CSL style (\`<style xmlns="http://purl.org/net/xbiblio/csl">\`)`
+    )
   }
   return xml
 }
 
-function resolveLocale(config: CslConfig, locale: string | undefined): string | undefined {
+function resolveLocale(
+  config: CslConfig,
+  locale: string | undefined
+): string | undefined {
   if (!locale) return undefined
   const wanted = locale.replace('_', '-').toLowerCase()
   const names = config.locales.list()
   return (
     names.find((name) => name.toLowerCase() === wanted) ??
-    names.find((name) => name.toLowerCase().split('-')[0] === wanted.split('-')[0])
+    names.find(
+      (name) => name.toLowerCase().split('-')[0] === wanted.split('-')[0]
+    )
   )
 }
 
@@ -492,7 +636,9 @@ function memo(nodes: ElementContent[]): Memo {
 /** Nodes of one bibliography entry: the content of `div.csl-entry`, without the number column of numeric styles. */
 function entryNodes(html: string): ElementContent[] {
   const nodes = inlineNodes(html)
-  const entry = nodes.find((node) => node.type === 'element' && hasClass(node, 'csl-entry'))
+  const entry = nodes.find(
+    (node) => node.type === 'element' && hasClass(node, 'csl-entry')
+  )
   const content = entry && entry.type === 'element' ? entry.children : nodes
   return trim(
     content.flatMap((node) => {
@@ -506,7 +652,10 @@ function entryNodes(html: string): ElementContent[] {
 
 function inlineNodes(html: string): ElementContent[] {
   const root = fromHtml(html, {fragment: true})
-  const nodes = root.children.filter((node): node is ElementContent => node.type === 'element' || node.type === 'text')
+  const nodes = root.children.filter(
+    (node): node is ElementContent =>
+      node.type === 'element' || node.type === 'text'
+  )
   for (const node of nodes) unposition(node)
   return trim(nodes)
 }
@@ -514,7 +663,8 @@ function inlineNodes(html: string): ElementContent[] {
 // Positions in citeproc's HTML string mean nothing in the book.
 function unposition(node: ElementContent): void {
   delete node.position
-  if (node.type === 'element') for (const child of node.children) unposition(child)
+  if (node.type === 'element')
+    for (const child of node.children) unposition(child)
 }
 
 function hasClass(node: ElementContent, name: string): boolean {
@@ -525,7 +675,14 @@ function hasClass(node: ElementContent, name: string): boolean {
 
 // Drop the whitespace citeproc puts around entries.
 function trim(nodes: ElementContent[]): ElementContent[] {
-  const result = nodes.filter((node, index) => !(node.type === 'text' && node.value.trim() === '' && (index === 0 || index === nodes.length - 1)))
+  const result = nodes.filter(
+    (node, index) =>
+      !(
+        node.type === 'text' &&
+        node.value.trim() === '' &&
+        (index === 0 || index === nodes.length - 1)
+      )
+  )
   const first = result[0]
   const last = result[result.length - 1]
   if (first?.type === 'text') first.value = first.value.trimStart()
@@ -541,12 +698,26 @@ function cloneNodes(nodes: ElementContent[]): ElementContent[] {
 function cloneNode(node: ElementContent): ElementContent {
   if (node.type === 'element') {
     const properties: typeof node.properties = {}
-    for (const [name, value] of Object.entries(node.properties)) properties[name] = Array.isArray(value) ? [...value] : value
-    return {type: 'element', tagName: node.tagName, properties, children: cloneNodes(node.children)}
+    for (const [name, value] of Object.entries(node.properties))
+      properties[name] = Array.isArray(value) ? [...value] : value
+    return {
+      type: 'element',
+      tagName: node.tagName,
+      properties,
+      children: cloneNodes(node.children)
+    }
   }
   return {...node}
 }
 
 function toText(nodes: Nodes[]): string {
-  return nodes.map((node) => ('value' in node && node.type === 'text' ? node.value : 'children' in node ? toText(node.children) : '')).join('')
+  return nodes
+    .map((node) =>
+      'value' in node && node.type === 'text'
+        ? node.value
+        : 'children' in node
+          ? toText(node.children)
+          : ''
+    )
+    .join('')
 }

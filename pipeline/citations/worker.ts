@@ -23,15 +23,29 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import {isMainThread, parentPort, Worker} from 'node:worker_threads'
 import {bundle, freshBundle, temporaryBundleDir} from '../../bin/bundle.js'
 import type {CiteItem, CslItem} from '../types.js'
-import {createFormatter, type FormattedNote, type Formatter, type FormatterOptions, type NoteForms} from './formatter.js'
+import {
+  createFormatter,
+  type FormattedNote,
+  type Formatter,
+  type FormatterOptions,
+  type NoteForms
+} from './formatter.js'
 
 /** What the main thread sends. */
-type Request = {type: 'book'; items: CslItem[]; options: FormatterOptions} | {type: 'notes'; clusters: CiteItem[][]} | {type: 'finish'}
+type Request =
+  | {type: 'book'; items: CslItem[]; options: FormatterOptions}
+  | {type: 'notes'; clusters: CiteItem[][]}
+  | {type: 'finish'}
 
 /** What the worker answers: to each `notes`, the notes it formatted; to `finish`, the rest and the bibliography. */
 type Reply =
   | {type: 'notes'; notes: Array<[string, FormattedNote]>}
-  | {type: 'done'; notes: Array<[string, FormattedNote]>; bibliography: Array<[string, FormattedNote]> | undefined; forms: NoteForms}
+  | {
+      type: 'done'
+      notes: Array<[string, FormattedNote]>
+      bibliography: Array<[string, FormattedNote]> | undefined
+      forms: NoteForms
+    }
   | {type: 'failed'; message: string}
 
 /** What the worker formatted, for `Formatter.addNotes`, `Formatter.addBibliography` and `Formatter.addNoteForms`. */
@@ -83,8 +97,12 @@ export function citationWorkerBundle(): Promise<string | undefined> {
  * or the worker's bundle is not made yet (it is then made for the next
  * build, and this one formats on the main thread).
  */
-export async function startCitationWorker(items: Map<string, CslItem>, options: FormatterOptions): Promise<CitationWorker | undefined> {
-  if (items.size === 0 || process.env.TWOFOLD_CITATION_WORKER === '0') return undefined
+export async function startCitationWorker(
+  items: Map<string, CslItem>,
+  options: FormatterOptions
+): Promise<CitationWorker | undefined> {
+  if (items.size === 0 || process.env.TWOFOLD_CITATION_WORKER === '0')
+    return undefined
   // A bundle still being made (by an earlier build of this process) is not waited for.
   const ready = made ?? (making ? undefined : await freshBundle(bundleOptions))
   if (!ready) {
@@ -93,7 +111,9 @@ export async function startCitationWorker(items: Map<string, CslItem>, options: 
   }
   let worker: Worker
   try {
-    worker = new Worker(pathToFileURL(ready), {resourceLimits: {maxOldGenerationSizeMb: 512}})
+    worker = new Worker(pathToFileURL(ready), {
+      resourceLimits: {maxOldGenerationSizeMb: 512}
+    })
   } catch {
     return undefined
   }
@@ -111,7 +131,16 @@ export async function startCitationWorker(items: Map<string, CslItem>, options: 
       if (reply.type === 'notes') {
         answered++
         listener(reply.notes)
-      } else resolve(reply.type === 'done' ? {notes: [...kept, ...reply.notes], bibliography: reply.bibliography, forms: reply.forms} : undefined)
+      } else
+        resolve(
+          reply.type === 'done'
+            ? {
+                notes: [...kept, ...reply.notes],
+                bibliography: reply.bibliography,
+                forms: reply.forms
+              }
+            : undefined
+        )
     })
     worker.once('error', () => resolve(undefined))
     worker.once('exit', () => resolve(undefined))
@@ -171,7 +200,10 @@ if (!isMainThread && parentPort) {
   port.on('message', (request: Request) => {
     try {
       if (request.type === 'book') {
-        formatter = createFormatter(new Map(request.items.map((item) => [item.id, item])), request.options)
+        formatter = createFormatter(
+          new Map(request.items.map((item) => [item.id, item])),
+          request.options
+        )
         // The bibliography first: every entry is registered and sorted once, as the main thread would.
         formatter.order([])
       } else if (request.type === 'notes') {
@@ -182,18 +214,31 @@ if (!isMainThread && parentPort) {
             // A key not in the bibliography: the main thread reports it (and the build fails).
           }
         }
-        port.postMessage({type: 'notes', notes: formatter?.takeNotes() ?? []} satisfies Reply)
+        port.postMessage({
+          type: 'notes',
+          notes: formatter?.takeNotes() ?? []
+        } satisfies Reply)
       } else {
-        const reply: Reply = formatter && !problem ? {type: 'done', notes: formatter.takeNotes(), bibliography: formatter.takeBibliography(), forms: formatter.noteForms()} : {type: 'failed', message: problem ?? 'no formatter'}
+        const reply: Reply =
+          formatter && !problem
+            ? {
+                type: 'done',
+                notes: formatter.takeNotes(),
+                bibliography: formatter.takeBibliography(),
+                forms: formatter.noteForms()
+              }
+            : {type: 'failed', message: problem ?? 'no formatter'}
         port.postMessage(reply)
       }
     } catch (cause) {
       // A style that cannot be used: the main thread reports it. Whatever fails, `finish` is answered.
       problem = cause instanceof Error ? cause.message : String(cause)
       formatter = undefined
-      if (request.type === 'finish') port.postMessage({type: 'failed', message: problem} satisfies Reply)
+      if (request.type === 'finish')
+        port.postMessage({type: 'failed', message: problem} satisfies Reply)
       // A batch that failed is answered with nothing: the main thread formats those notes itself.
-      if (request.type === 'notes') port.postMessage({type: 'notes', notes: []} satisfies Reply)
+      if (request.type === 'notes')
+        port.postMessage({type: 'notes', notes: []} satisfies Reply)
     }
   })
 }

@@ -12,16 +12,16 @@
  * targets cache their templates and code per process; a worker that dies is
  * started again.
  */
-import {fork, type ChildProcess} from 'node:child_process'
+import {type ChildProcess, fork} from 'node:child_process'
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import http from 'node:http'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {build} from '../build.js'
-import {crashed, summary} from './report.js'
 import {countLine, formatMessages, isInteractive} from '../messages.js'
 import {Store} from '../output/store.js'
+import {crashed, summary} from './report.js'
 
 /** Options of the dev server. */
 export interface DevOptions {
@@ -86,14 +86,18 @@ const reloadScript = `(() => {
 
 const overlayCss = `.twofold-overlay{position:fixed;inset:0 0 auto 0;max-height:60vh;overflow:auto;z-index:99;margin:0;padding:1rem;background:#2b0000;color:#ffd7d7;font:14px/1.4 ui-monospace,monospace;white-space:pre-wrap}`
 
-const devHead = '<link rel="stylesheet" href="/__twofold/overlay.css"><script src="/__twofold/reload.js" defer></script>'
+const devHead =
+  '<link rel="stylesheet" href="/__twofold/overlay.css"><script src="/__twofold/reload.js" defer></script>'
 
 /**
  * The file under `root` that the request target `rawUrl` names, or undefined
  * when it names something outside `root` (`..` in any encoding, NUL bytes,
  * malformed escapes). A directory path names its `index.html`.
  */
-export function resolveRequestPath(root: string, rawUrl: string): string | undefined {
+export function resolveRequestPath(
+  root: string,
+  rawUrl: string
+): string | undefined {
   const pathname = rawUrl.replace(/[?#].*$/s, '')
   if (!pathname.startsWith('/')) return undefined
   let decoded: string
@@ -104,7 +108,10 @@ export function resolveRequestPath(root: string, rawUrl: string): string | undef
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return undefined
   if (decoded.split('/').some((segment) => segment === '..')) return undefined
-  const file = path.resolve(root, `.${decoded.endsWith('/') ? `${decoded}index.html` : decoded}`)
+  const file = path.resolve(
+    root,
+    `.${decoded.endsWith('/') ? `${decoded}index.html` : decoded}`
+  )
   return file === root || file.startsWith(root + path.sep) ? file : undefined
 }
 
@@ -118,15 +125,25 @@ export async function dev(options: DevOptions): Promise<number> {
   let lastErrors = ''
 
   const send = (event: string, data: string) => {
-    for (const client of clients) client.write(`event: ${event}\ndata: ${data}\n\n`)
+    for (const client of clients)
+      client.write(`event: ${event}\ndata: ${data}\n\n`)
   }
 
   // The worker: started on demand, replaced when templates or code change.
   let worker: ChildProcess | undefined
   let pending: ((report: BuildReport | undefined) => void) | undefined
   const startWorker = () => {
-    const args = ['__dev-worker', options.bookDir, '--out', options.outDir, ...(options.strict ? ['--strict'] : [])]
-    const child = fork(bin, args, {stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: {...process.env, FORCE_COLOR: color ? '1' : '0'}})
+    const args = [
+      '__dev-worker',
+      options.bookDir,
+      '--out',
+      options.outDir,
+      ...(options.strict ? ['--strict'] : [])
+    ]
+    const child = fork(bin, args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: {...process.env, FORCE_COLOR: color ? '1' : '0'}
+    })
     child.on('message', (message: BuildReport) => {
       if (child !== worker) return
       pending?.(message)
@@ -173,7 +190,8 @@ export async function dev(options: DevOptions): Promise<number> {
         if (!report) {
           // The worker died (a bug, or it was replaced mid-build): try once more with a fresh one.
           if (!again) {
-            lastErrors = 'twofold: the build process stopped unexpectedly; see the terminal'
+            lastErrors =
+              'twofold: the build process stopped unexpectedly; see the terminal'
             process.stderr.write(`${lastErrors}\n`)
             send('errors', JSON.stringify({text: lastErrors}))
           }
@@ -183,11 +201,16 @@ export async function dev(options: DevOptions): Promise<number> {
         if (report.ok) {
           lastErrors = ''
           process.stdout.write(`${report.summary}\n`)
-          if (triggered) process.stdout.write(`twofold: rebuilt ${elapsed} ms after the change (${report.reused} chapters reused, ${report.parsed} parsed); reloading the page\n`)
+          if (triggered)
+            process.stdout.write(
+              `twofold: rebuilt ${elapsed} ms after the change (${report.reused} chapters reused, ${report.parsed} parsed); reloading the page\n`
+            )
           send('reload', String(elapsed))
         } else {
           lastErrors = report.plain || 'Build failed'
-          process.stderr.write(`twofold: build failed; serving the last good build (${elapsed} ms)\n`)
+          process.stderr.write(
+            `twofold: build failed; serving the last good build (${elapsed} ms)\n`
+          )
           send('errors', JSON.stringify({text: lastErrors}))
         }
       } while (again)
@@ -200,7 +223,10 @@ export async function dev(options: DevOptions): Promise<number> {
   const server = http.createServer((request, response) => {
     void serve(request, response)
   })
-  const serve = async (request: http.IncomingMessage, response: http.ServerResponse) => {
+  const serve = async (
+    request: http.IncomingMessage,
+    response: http.ServerResponse
+  ) => {
     const rawUrl = request.url ?? '/'
     const pathname = rawUrl.replace(/[?#].*$/s, '')
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -208,25 +234,44 @@ export async function dev(options: DevOptions): Promise<number> {
       return
     }
     if (pathname === '/__twofold/events') {
-      response.writeHead(200, {'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive'})
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive'
+      })
       response.write(': connected\n\n')
-      if (lastErrors) response.write(`event: errors\ndata: ${JSON.stringify({text: lastErrors})}\n\n`)
+      if (lastErrors)
+        response.write(
+          `event: errors\ndata: ${JSON.stringify({text: lastErrors})}\n\n`
+        )
       clients.add(response)
       request.on('close', () => clients.delete(response))
       return
     }
     if (pathname === '/__twofold/reload.js') {
-      response.writeHead(200, {'content-type': types['.js'], 'cache-control': 'no-store'}).end(reloadScript)
+      response
+        .writeHead(200, {
+          'content-type': types['.js'],
+          'cache-control': 'no-store'
+        })
+        .end(reloadScript)
       return
     }
     if (pathname === '/__twofold/overlay.css') {
-      response.writeHead(200, {'content-type': types['.css'], 'cache-control': 'no-store'}).end(overlayCss)
+      response
+        .writeHead(200, {
+          'content-type': types['.css'],
+          'cache-control': 'no-store'
+        })
+        .end(overlayCss)
       return
     }
     const file = resolveRequestPath(webDir, rawUrl)
     if (!file) {
       // Path traversal, or a malformed request target.
-      response.writeHead(403, {'content-type': 'text/plain; charset=utf-8'}).end('Forbidden')
+      response
+        .writeHead(403, {'content-type': 'text/plain; charset=utf-8'})
+        .end('Forbidden')
       return
     }
     const type = types[path.extname(file)] ?? 'application/octet-stream'
@@ -237,14 +282,21 @@ export async function dev(options: DevOptions): Promise<number> {
       if (type.startsWith('text/html')) {
         // No page yet (the first build failed): an empty page that shows the overlay and reloads when fixed.
         const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Twofold: not built yet</title>${devHead}</head><body><main><p>Not built yet.</p></main></body></html>`
-        response.writeHead(404, {'content-type': type, 'cache-control': 'no-store'}).end(page)
+        response
+          .writeHead(404, {'content-type': type, 'cache-control': 'no-store'})
+          .end(page)
         return
       }
-      response.writeHead(404, {'content-type': 'text/plain; charset=utf-8'}).end('Not found')
+      response
+        .writeHead(404, {'content-type': 'text/plain; charset=utf-8'})
+        .end('Not found')
       return
     }
-    if (type.startsWith('text/html')) data = data.toString('utf8').replace('</head>', `${devHead}</head>`)
-    response.writeHead(200, {'content-type': type, 'cache-control': 'no-store'}).end(request.method === 'HEAD' ? undefined : data)
+    if (type.startsWith('text/html'))
+      data = data.toString('utf8').replace('</head>', `${devHead}</head>`)
+    response
+      .writeHead(200, {'content-type': type, 'cache-control': 'no-store'})
+      .end(request.method === 'HEAD' ? undefined : data)
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -252,28 +304,34 @@ export async function dev(options: DevOptions): Promise<number> {
     server.listen(options.port, '127.0.0.1', resolve)
   })
   const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : options.port
+  const port =
+    typeof address === 'object' && address ? address.port : options.port
   const url = `http://127.0.0.1:${port}/`
   const keepAlive = setInterval(() => {
     for (const client of clients) client.write(': keep-alive\n\n')
   }, 15_000)
 
   await rebuild()
-  process.stdout.write(`twofold: serving ${path.relative(process.cwd(), webDir) || webDir} at ${url} (Ctrl-C to stop)\n`)
+  process.stdout.write(
+    `twofold: serving ${path.relative(process.cwd(), webDir) || webDir} at ${url} (Ctrl-C to stop)\n`
+  )
   options.onListening?.(url)
 
   let timer: NodeJS.Timeout | undefined
   let restart = false
   const changed = (code: boolean) => (_event: string, name: string | null) => {
     // Editors' swap and backup files are not the book.
-    if (name && /(?:^|[/\\])(?:\.[^/\\]*|[^/\\]*~|[^/\\]*\.sw[px])$/.test(name)) return
+    if (name && /(?:^|[/\\])(?:\.[^/\\]*|[^/\\]*~|[^/\\]*\.sw[px])$/.test(name))
+      return
     changedAt ??= performance.now()
     if (code) restart = true
     clearTimeout(timer)
     timer = setTimeout(() => {
       if (restart) {
         restart = false
-        process.stdout.write('twofold: templates or code changed; starting a fresh build process\n')
+        process.stdout.write(
+          'twofold: templates or code changed; starting a fresh build process\n'
+        )
         stopWorker()
       }
       void rebuild()
@@ -281,7 +339,11 @@ export async function dev(options: DevOptions): Promise<number> {
   }
   const watchers = [
     fs.watch(bookDir, {recursive: true}, changed(false)),
-    fs.watch(path.resolve(here, '../../templates'), {recursive: true}, changed(true)),
+    fs.watch(
+      path.resolve(here, '../../templates'),
+      {recursive: true},
+      changed(true)
+    ),
     fs.watch(path.resolve(here, '..'), {recursive: true}, changed(true))
   ]
 
@@ -310,7 +372,12 @@ export async function dev(options: DevOptions): Promise<number> {
  * with one cache each time the server asks, and answers with the messages
  * and summary. Resolves when the server disconnects.
  */
-export async function devWorker(options: {bookDir: string; outDir: string; strict?: boolean; store?: Store | undefined}): Promise<number> {
+export async function devWorker(options: {
+  bookDir: string
+  outDir: string
+  strict?: boolean
+  store?: Store | undefined
+}): Promise<number> {
   // Without code to key entries by (sources run through tsx), the store lives in this process's memory only.
   const store = options.store ?? new Store({version: `process ${process.pid}`})
   const color = isInteractive(process.stderr)
@@ -320,14 +387,21 @@ export async function devWorker(options: {bookDir: string; outDir: string; stric
     queue = queue.then(async () => {
       let report: BuildReport
       try {
-        const result = await build({bookDir: options.bookDir, outDir: options.outDir, strict: options.strict, store})
+        const result = await build({
+          bookDir: options.bookDir,
+          outDir: options.outDir,
+          strict: options.strict,
+          store
+        })
         const reused = result.cached?.chapters ?? 0
         const lines = formatMessages(result.files)
         report = {
           type: 'built',
           ok: result.ok,
           plain: lines ? `${lines}\n${countLine(result.files)}` : '',
-          terminal: lines ? `${formatMessages(result.files, {color})}\n${countLine(result.files, {color})}` : '',
+          terminal: lines
+            ? `${formatMessages(result.files, {color})}\n${countLine(result.files, {color})}`
+            : '',
           summary: result.ok ? summary(result, options.outDir) : '',
           reused,
           parsed: (result.book?.chapters.length ?? 0) - reused
@@ -335,11 +409,21 @@ export async function devWorker(options: {bookDir: string; outDir: string; stric
       } catch (cause) {
         crashed(cause)
         const text = `twofold: ${cause instanceof Error ? cause.message : String(cause)}`
-        report = {type: 'built', ok: false, plain: text, terminal: '', summary: '', reused: 0, parsed: 0}
+        report = {
+          type: 'built',
+          ok: false,
+          plain: text,
+          terminal: '',
+          summary: '',
+          reused: 0,
+          parsed: 0
+        }
       }
       process.send?.(report)
     })
   })
-  await new Promise<void>((resolve) => process.once('disconnect', () => resolve()))
+  await new Promise<void>((resolve) =>
+    process.once('disconnect', () => resolve())
+  )
   return 0
 }

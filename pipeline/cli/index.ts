@@ -9,7 +9,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
-import {build, type BuildResult} from '../build.js'
+import {type BuildResult, build} from '../build.js'
 import {hashOf, Store} from '../output/store.js'
 import {crashed, progressLine, report} from './report.js'
 
@@ -27,16 +27,29 @@ Options:
   --port <n>        Port for dev (default: 4321; 0 picks a free one)
   -h, --help        Show this help`
 
-
 /** How the command runs: `version` names its code (the bundle `bin/twofold.js` loaded), for the parse cache. */
 export interface MainOptions {
   version?: string | undefined
 }
 
+/** The command line's options. */
+const cliOptions = {
+  out: {type: 'string', default: 'dist'},
+  strict: {type: 'boolean', default: false},
+  'no-cache': {type: 'boolean', default: false},
+  port: {type: 'string', default: '4321'},
+  help: {type: 'boolean', short: 'h', default: false}
+} as const
+
 /** Where builds keep their cache (see ../output/store.ts): `TWOFOLD_CACHE_DIR`, else in node_modules/.cache. */
 export function cacheDir(): string {
   const wanted = process.env.TWOFOLD_CACHE_DIR
-  return wanted ? path.resolve(wanted) : path.resolve(import.meta.dirname, '../../node_modules/.cache/twofold/store')
+  return wanted
+    ? path.resolve(wanted)
+    : path.resolve(
+        import.meta.dirname,
+        '../../node_modules/.cache/twofold/store'
+      )
 }
 
 /**
@@ -45,29 +58,47 @@ export function cacheDir(): string {
  * The code is the bundle, the templates it reads as it runs (the shipped CSL
  * style, the EJS templates) and Node's own version (its ICU data and zlib).
  */
-async function openStore(bundle: string | undefined): Promise<Store | undefined> {
+async function openStore(
+  bundle: string | undefined
+): Promise<Store | undefined> {
   if (!bundle) return undefined
   const templates = path.resolve(import.meta.dirname, '../../templates')
   const names = (await fs.readdir(templates, {recursive: true})).sort()
-  const parts = await Promise.all(names.map(async (name) => [name, await fs.readFile(path.join(templates, name)).catch(() => '')] as const))
-  const version = hashOf(bundle, process.version, process.versions.zlib ?? '', ...parts.flat())
+  const parts = await Promise.all(
+    names.map(
+      async (name) =>
+        [
+          name,
+          await fs.readFile(path.join(templates, name)).catch(() => '')
+        ] as const
+    )
+  )
+  const version = hashOf(
+    bundle,
+    process.version,
+    process.versions.zlib ?? '',
+    ...parts.flat()
+  )
   return new Store({dir: cacheDir(), version})
 }
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  let parsed
+export async function main(
+  argv: string[],
+  options: MainOptions = {}
+): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      args: string[]
+      allowPositionals: true
+      options: typeof cliOptions
+    }>
+  >
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        out: {type: 'string', default: 'dist'},
-        strict: {type: 'boolean', default: false},
-        'no-cache': {type: 'boolean', default: false},
-        port: {type: 'string', default: '4321'},
-        help: {type: 'boolean', short: 'h', default: false}
-      }
+      options: cliOptions
     })
   } catch (cause) {
     process.stderr.write(`twofold: ${(cause as Error).message}\n\n${usage}\n`)
@@ -79,12 +110,16 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return command || parsed.values.help ? 0 : 2
   }
   if (rest.length > 0) {
-    process.stderr.write(`twofold: unexpected argument \`${rest[0]}\`\n\n${usage}\n`)
+    process.stderr.write(
+      `twofold: unexpected argument \`${rest[0]}\`\n\n${usage}\n`
+    )
     return 2
   }
   const port = Number(parsed.values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    process.stderr.write(`twofold: unexpected port \`${parsed.values.port}\`, expected a number from 0 to 65535\n`)
+    process.stderr.write(
+      `twofold: unexpected port \`${parsed.values.port}\`, expected a number from 0 to 65535\n`
+    )
     return 2
   }
   try {
@@ -92,8 +127,17 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       const progress = progressLine(process.stderr)
       let result: BuildResult
       try {
-        const store = parsed.values['no-cache'] || process.env.TWOFOLD_CACHE === '0' ? undefined : await openStore(options.version)
-        result = await build({bookDir, outDir: parsed.values.out, strict: parsed.values.strict, onProgress: progress.update, store})
+        const store =
+          parsed.values['no-cache'] || process.env.TWOFOLD_CACHE === '0'
+            ? undefined
+            : await openStore(options.version)
+        result = await build({
+          bookDir,
+          outDir: parsed.values.out,
+          strict: parsed.values.strict,
+          onProgress: progress.update,
+          store
+        })
       } finally {
         progress.done()
       }
@@ -101,13 +145,25 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     }
     if (command === 'dev') {
       const {dev} = await import('./dev.js')
-      return await dev({bookDir, outDir: parsed.values.out, port, strict: parsed.values.strict})
+      return await dev({
+        bookDir,
+        outDir: parsed.values.out,
+        port,
+        strict: parsed.values.strict
+      })
     }
     if (command === '__dev-worker') {
       // The build process of `twofold dev` (see pipeline/dev.ts); not for people.
       const {devWorker} = await import('./dev.js')
-      const store = parsed.values['no-cache'] ? undefined : await openStore(options.version)
-      return await devWorker({bookDir, outDir: parsed.values.out, strict: parsed.values.strict, store})
+      const store = parsed.values['no-cache']
+        ? undefined
+        : await openStore(options.version)
+      return await devWorker({
+        bookDir,
+        outDir: parsed.values.out,
+        strict: parsed.values.strict,
+        store
+      })
     }
   } catch (cause) {
     return crashed(cause)

@@ -3,10 +3,10 @@
  * summary, a progress line, and an exception that escaped.
  */
 import path from 'node:path'
-import {wordCount} from '../render/assets.js'
 import type {BuildResult, ProgressListener} from '../build.js'
 import {countLine, formatMessages, isInteractive} from '../messages.js'
 import {OutputError} from '../output/write.js'
+import {wordCount} from '../render/assets.js'
 
 /** Exit code of an internal error (EX_SOFTWARE). */
 export const internalErrorCode = 70
@@ -32,12 +32,19 @@ export function crashed(cause: unknown): number {
 }
 
 /** Print messages and the summary of a build; returns the exit code. */
-export function report(result: BuildResult, outDir: string, strict = false): number {
+export function report(
+  result: BuildResult,
+  outDir: string,
+  strict = false
+): number {
   const color = isInteractive(process.stderr)
   const messages = formatMessages(result.files, {color})
-  if (messages) process.stderr.write(`${messages}\n${countLine(result.files, {color})}\n`)
+  if (messages)
+    process.stderr.write(`${messages}\n${countLine(result.files, {color})}\n`)
   if (!result.ok) {
-    process.stderr.write(`twofold: build failed${strict ? ' (--strict: warnings count as errors)' : ''}; ${outDir}/ was left as it was\n`)
+    process.stderr.write(
+      `twofold: build failed${strict ? ' (--strict: warnings count as errors)' : ''}; ${outDir}/ was left as it was\n`
+    )
     return 1
   }
   process.stdout.write(`${summary(result, outDir)}\n`)
@@ -54,12 +61,20 @@ export function summary(result: BuildResult, outDir: string): string {
   for (const chapter of book.chapters) {
     words += wordCount(chapter.tree)
     citations += chapter.file.data.citations?.length ?? 0
-    for (const absolute of Object.values(chapter.file.data.images ?? {})) images.add(absolute)
+    for (const absolute of Object.values(chapter.file.data.images ?? {}))
+      images.add(absolute)
   }
-  const warnings = result.files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0)
+  const warnings = result.files.reduce(
+    (n, f) => n + f.messages.filter((m) => m.fatal === false).length,
+    0
+  )
   const webBytes = result.outputs.web.reduce((n, f) => n + f.size, 0)
-  const staticFigures = result.outputs.web.filter((f) => f.path.startsWith('figures/')).length
-  const reused = result.cached?.chapters ? ` (${result.cached.chapters} of ${book.chapters.length} chapters unchanged, read from the cache)` : ''
+  const staticFigures = result.outputs.web.filter((f) =>
+    f.path.startsWith('figures/')
+  ).length
+  const reused = result.cached?.chapters
+    ? ` (${result.cached.chapters} of ${book.chapters.length} chapters unchanged, read from the cache)`
+    : ''
   return [
     `twofold: built “${book.meta.title}” in ${((result.timings.total ?? 0) / 1000).toFixed(2)} s${reused}`,
     `  chapters ${book.chapters.length}, words ${words}, citations ${citations}, graphics ${book.graphics.size} (${staticFigures} static figures), images ${images.size}, warnings ${warnings}`,
@@ -69,7 +84,9 @@ export function summary(result: BuildResult, outDir: string): string {
 }
 
 function size(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+  return bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
 /**
@@ -77,7 +94,10 @@ function size(bytes: number): string {
  * 37/100`), redrawn at most every 100 ms and shown only once a build has run
  * for 300 ms; a no-op in CI and in pipes.
  */
-export function progressLine(stream: NodeJS.WriteStream): {update: ProgressListener; done: () => void} {
+export function progressLine(stream: NodeJS.WriteStream): {
+  update: ProgressListener
+  done: () => void
+} {
   if (!isInteractive(stream)) return {update: () => {}, done: () => {}}
   const started = performance.now()
   let last = 0
@@ -88,7 +108,9 @@ export function progressLine(stream: NodeJS.WriteStream): {update: ProgressListe
       if (now - started < 300 || (now - last < 100 && done !== total)) return
       last = now
       shown = true
-      stream.write(`\r\u001B[2K${phase}${total > 0 ? ` ${done}/${total}` : ''}…`)
+      stream.write(
+        `\r\u001B[2K${phase}${total > 0 ? ` ${done}/${total}` : ''}…`
+      )
     },
     done() {
       if (shown) stream.write('\r\u001B[2K')

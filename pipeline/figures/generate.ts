@@ -17,8 +17,13 @@ import {contestedRange} from './generators/contested-range.js'
 import {dayStrip} from './generators/day-strip.js'
 import type {Generator} from './generators/generator.js'
 import {locator} from './generators/locator.js'
-import {messageSource, ruleId, SpecReader, type CommonSpec} from './generators/reader.js'
-import {frame, layouts, type Body, type Variant} from './generators/svg.js'
+import {
+  type CommonSpec,
+  messageSource,
+  ruleId,
+  SpecReader
+} from './generators/reader.js'
+import {type Body, frame, layouts, type Variant} from './generators/svg.js'
 import {timeline} from './generators/timeline.js'
 import {unitChart} from './generators/unit-chart.js'
 
@@ -26,7 +31,10 @@ import {unitChart} from './generators/unit-chart.js'
 interface Entry {
   fields: readonly string[]
   credit: (credit: string | undefined) => string | undefined
-  draw: (reader: SpecReader, common: CommonSpec) => Record<Variant, Body> | undefined
+  draw: (
+    reader: SpecReader,
+    common: CommonSpec
+  ) => Record<Variant, Body> | undefined
 }
 
 function entry<Data>(generator: Generator<Data>): Entry {
@@ -36,7 +44,10 @@ function entry<Data>(generator: Generator<Data>): Entry {
     draw(reader, common) {
       const data = generator.read(reader, common)
       if (data === undefined || reader.failed) return undefined
-      return {wide: generator.render(data, common, layouts.wide), narrow: generator.render(data, common, layouts.narrow)}
+      return {
+        wide: generator.render(data, common, layouts.wide),
+        narrow: generator.render(data, common, layouts.narrow)
+      }
     }
   }
 }
@@ -65,13 +76,27 @@ export type GraphicSvgs = Record<Variant, string>
  * `invalid-figure-data` messages from `twofold-figures`, and then the result
  * is undefined. Never throws for content problems.
  */
-export function generateGraphicSvgs(spec: unknown, file: VFile): GraphicSvgs | undefined {
+export function generateGraphicSvgs(
+  spec: unknown,
+  file: VFile
+): GraphicSvgs | undefined {
   let data = spec
   if (data === undefined) {
-    const document = parseDocument(String(file.value ?? ''), {prettyErrors: true})
+    const document = parseDocument(String(file.value ?? ''), {
+      prettyErrors: true
+    })
     for (const problem of document.errors) {
-      const place = problem.linePos && {line: problem.linePos[0].line, column: problem.linePos[0].col}
-      error(file, `Unexpected invalid YAML: ${problem.message.split(' at line ')[0]}`, place, ruleId, messageSource)
+      const place = problem.linePos && {
+        line: problem.linePos[0].line,
+        column: problem.linePos[0].col
+      }
+      error(
+        file,
+        `Unexpected invalid YAML: ${problem.message.split(' at line ')[0]}`,
+        place,
+        ruleId,
+        messageSource
+      )
     }
     if (document.errors.length > 0) return undefined
     data = document.toJS()
@@ -80,17 +105,31 @@ export function generateGraphicSvgs(spec: unknown, file: VFile): GraphicSvgs | u
   const common = reader.common(graphicTypes)
   const generator = common && generators[common.type]
   if (!common || !generator) return undefined
-  reader.allowKeys([], ['type', 'title', 'states', 'credit', ...generator.fields])
+  reader.allowKeys(
+    [],
+    ['type', 'title', 'states', 'credit', ...generator.fields]
+  )
   const bodies = generator.draw(reader, common)
   if (!bodies) return undefined
-  const options = {title: common.title, states: common.states, credit: generator.credit(common.credit)}
-  return {wide: frame(options, bodies.wide, layouts.wide), narrow: frame(options, bodies.narrow, layouts.narrow)}
+  const options = {
+    title: common.title,
+    states: common.states,
+    credit: generator.credit(common.credit)
+  }
+  return {
+    wide: frame(options, bodies.wide, layouts.wide),
+    narrow: frame(options, bodies.narrow, layouts.narrow)
+  }
 }
 
 /**
  * Generate one variant's SVG (default `wide`) from a parsed data spec; see
  * `generateGraphicSvgs`, which this calls (so messages are the same).
  */
-export function generateGraphicSvg(spec: unknown, file: VFile, variant: Variant = 'wide'): string | undefined {
+export function generateGraphicSvg(
+  spec: unknown,
+  file: VFile,
+  variant: Variant = 'wide'
+): string | undefined {
   return generateGraphicSvgs(spec, file)?.[variant]
 }

@@ -10,12 +10,13 @@
  * generator's narrow artboard, or a hand-made `figures/<name>.narrow.svg`): it
  * is checked the same way and must declare the same states in the same order.
  */
+
+import type {VFile} from 'vfile'
 import type {Element, ElementContent, Root, RootContent} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
-import type {VFile} from 'vfile'
-import type {Graphic, GraphicState, GraphicVariant} from '../types.js'
 import {error} from '../messages.js'
+import type {Graphic, GraphicState, GraphicVariant} from '../types.js'
 
 const source = 'twofold-graphics'
 const stateId = /^[A-Za-z][\w-]*$/
@@ -34,13 +35,29 @@ export interface NarrowSource {
  * its problems on its own file, and must declare the same states in the same
  * order (`narrow-variant-states`); when it is unusable, so is the graphic.
  */
-export function graphicFromSvg(name: string, svg: string, file: VFile, path: string, narrow?: NarrowSource): Graphic | undefined {
+export function graphicFromSvg(
+  name: string,
+  svg: string,
+  file: VFile,
+  path: string,
+  narrow?: NarrowSource
+): Graphic | undefined {
   const wide = parseGraphic(name, svg, file)
   // A narrow variant in its own file is checked even when the wide one failed, so both files' problems show at once.
-  const small = narrow && (wide || narrow.file !== file) ? parseGraphic(name, narrow.svg, narrow.file) : undefined
-  if (!wide || (narrow && (!small || !sameStates(wide, small, narrow.file, path)))) return undefined
+  const small =
+    narrow && (wide || narrow.file !== file)
+      ? parseGraphic(name, narrow.svg, narrow.file)
+      : undefined
+  if (
+    !wide ||
+    (narrow && (!small || !sameStates(wide, small, narrow.file, path)))
+  )
+    return undefined
 
-  const roots: Record<GraphicVariant, Element> = {wide: wide.root, narrow: small ? small.root : wide.root}
+  const roots: Record<GraphicVariant, Element> = {
+    wide: wide.root,
+    narrow: small ? small.root : wide.root
+  }
   const {states} = wide
   const cache = new Map<string, string>()
   return {
@@ -72,23 +89,52 @@ interface ParsedGraphic {
 }
 
 /** Parse one SVG and check the state convention; undefined (with messages on `file`) when unusable. */
-function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | undefined {
+function parseGraphic(
+  name: string,
+  svg: string,
+  file: VFile
+): ParsedGraphic | undefined {
   let tree: Root
   try {
     tree = fromXml(svg)
   } catch (cause) {
     const place = (cause as {place?: {line: number; column: number}}).place
-    const detail = String((cause as {cause?: {message?: string}}).cause?.message ?? (cause as Error).message).split('\n')[0].replace(/ \(line \d+, column \d+\)$/, '')
-    error(file, `Unexpected invalid SVG: ${detail}`, place && {line: place.line, column: place.column}, 'invalid-svg', source)
+    const detail = String(
+      (cause as {cause?: {message?: string}}).cause?.message ??
+        (cause as Error).message
+    )
+      .split('\n')[0]
+      .replace(/ \(line \d+, column \d+\)$/, '')
+    error(
+      file,
+      `Unexpected invalid SVG: ${detail}`,
+      place && {line: place.line, column: place.column},
+      'invalid-svg',
+      source
+    )
     return undefined
   }
-  const root = tree.children.find((node): node is Element => node.type === 'element')
-  if (!root || root.name !== 'svg') {
-    error(file, `Unexpected root element \`${root ? root.name : 'none'}\`, expected \`<svg>\``, root, 'invalid-svg', source)
+  const root = tree.children.find(
+    (node): node is Element => node.type === 'element'
+  )
+  if (root?.name !== 'svg') {
+    error(
+      file,
+      `Unexpected root element \`${root ? root.name : 'none'}\`, expected \`<svg>\``,
+      root,
+      'invalid-svg',
+      source
+    )
     return undefined
   }
   if (!root.attributes.viewBox) {
-    error(file, 'Missing `viewBox` on `<svg>`, expected one so the graphic can scale to any screen', root, 'svg-without-viewbox', source)
+    error(
+      file,
+      'Missing `viewBox` on `<svg>`, expected one so the graphic can scale to any screen',
+      root,
+      'svg-without-viewbox',
+      source
+    )
   }
 
   const states: GraphicState[] = []
@@ -97,15 +143,34 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
   for (const child of root.children) {
     if (child.type !== 'element') continue
     if (child.name === 'title') title = textOf(child).trim() || name
-    if (child.name !== 'desc' || child.attributes['data-state'] === undefined) continue
+    if (child.name !== 'desc' || child.attributes['data-state'] === undefined)
+      continue
     const id = String(child.attributes['data-state'])
     const description = textOf(child).replace(/\s+/g, ' ').trim()
     if (!stateId.test(id)) {
-      error(file, `Unexpected state id \`${id}\`, expected a letter followed by letters, digits, \`-\` or \`_\``, child, 'invalid-state-id', source)
+      error(
+        file,
+        `Unexpected state id \`${id}\`, expected a letter followed by letters, digits, \`-\` or \`_\``,
+        child,
+        'invalid-state-id',
+        source
+      )
     } else if (states.some((s) => s.id === id)) {
-      error(file, `Unexpected second declaration of state \`${id}\`, expected each state once`, child, 'duplicate-state', source)
+      error(
+        file,
+        `Unexpected second declaration of state \`${id}\`, expected each state once`,
+        child,
+        'duplicate-state',
+        source
+      )
     } else if (description === '') {
-      error(file, `Missing description for state \`${id}\`, expected text inside \`<desc data-state="${id}">\` (it is the alt text)`, child, 'state-without-description', source)
+      error(
+        file,
+        `Missing description for state \`${id}\`, expected text inside \`<desc data-state="${id}">\` (it is the alt text)`,
+        child,
+        'state-without-description',
+        source
+      )
     } else {
       states.push({id, description})
       declarations.push(child)
@@ -113,7 +178,13 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
   }
   const fatal = () => file.messages.some((m) => m.fatal)
   if (states.length === 0 && !fatal()) {
-    error(file, 'Missing states in graphic, expected at least one `<desc data-state="id">description</desc>` child of `<svg>`', root, 'graphic-without-states', source)
+    error(
+      file,
+      'Missing states in graphic, expected at least one `<desc data-state="id">description</desc>` child of `<svg>`',
+      root,
+      'graphic-without-states',
+      source
+    )
   }
 
   const known = new Set(states.map((s) => s.id))
@@ -122,7 +193,13 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
     if (list === undefined || list === null) return
     for (const token of String(list).split(/\s+/).filter(Boolean)) {
       if (!known.has(token)) {
-        error(file, `Unexpected unknown state \`${token}\` in \`data-states\`, expected one of ${[...known].map((s) => `\`${s}\``).join(', ')}`, element, 'unknown-state', source)
+        error(
+          file,
+          `Unexpected unknown state \`${token}\` in \`data-states\`, expected one of ${[...known].map((s) => `\`${s}\``).join(', ')}`,
+          element,
+          'unknown-state',
+          source
+        )
       }
     }
   })
@@ -133,18 +210,41 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
  * Whether the narrow variant declares the wide one's states in the same
  * order (the steps drive both); reports the first difference on `file`.
  */
-function sameStates(wide: ParsedGraphic, narrow: ParsedGraphic, file: VFile, widePath: string): boolean {
+function sameStates(
+  wide: ParsedGraphic,
+  narrow: ParsedGraphic,
+  file: VFile,
+  widePath: string
+): boolean {
   const expected = wide.states.map((s) => s.id)
   const actual = narrow.states.map((s) => s.id)
   const list = expected.map((id) => `\`${id}\``).join(', ')
   const index = expected.findIndex((id, i) => actual[i] !== id)
   if (index === -1 && actual.length === expected.length) return true
   if (index === -1) {
-    error(file, `Unexpected extra state \`${actual[expected.length]}\` in the narrow variant, expected only the states of \`${widePath}\`: ${list}`, narrow.declarations[expected.length], 'narrow-variant-states', source)
+    error(
+      file,
+      `Unexpected extra state \`${actual[expected.length]}\` in the narrow variant, expected only the states of \`${widePath}\`: ${list}`,
+      narrow.declarations[expected.length],
+      'narrow-variant-states',
+      source
+    )
   } else if (index >= actual.length) {
-    error(file, `Missing state \`${expected[index]}\` in the narrow variant, expected the states of \`${widePath}\` in the same order: ${list}`, narrow.declarations.at(-1) ?? narrow.root, 'narrow-variant-states', source)
+    error(
+      file,
+      `Missing state \`${expected[index]}\` in the narrow variant, expected the states of \`${widePath}\` in the same order: ${list}`,
+      narrow.declarations.at(-1) ?? narrow.root,
+      'narrow-variant-states',
+      source
+    )
   } else {
-    error(file, `Unexpected state \`${actual[index]}\` in the narrow variant where \`${widePath}\` has \`${expected[index]}\`, expected the same states in the same order: ${list}`, narrow.declarations[index], 'narrow-variant-states', source)
+    error(
+      file,
+      `Unexpected state \`${actual[index]}\` in the narrow variant where \`${widePath}\` has \`${expected[index]}\`, expected the same states in the same order: ${list}`,
+      narrow.declarations[index],
+      'narrow-variant-states',
+      source
+    )
   }
   return false
 }
@@ -156,28 +256,55 @@ function stateTree(root: Element, id: string, states: GraphicState[]): Root {
     type: 'element',
     name: element.name,
     attributes: Object.fromEntries(
-      Object.entries(element.attributes).filter(([key]) => key !== 'data-states' && key !== 'data-state')
+      Object.entries(element.attributes).filter(
+        ([key]) => key !== 'data-states' && key !== 'data-state'
+      )
     ),
     children: element.children.flatMap((child): ElementContent[] => {
       if (child.type !== 'element') return [child]
-      if (child.name === 'desc' && child.attributes['data-state'] !== undefined) return []
+      if (child.name === 'desc' && child.attributes['data-state'] !== undefined)
+        return []
       const list = child.attributes['data-states']
-      if (list !== undefined && list !== null && !String(list).split(/\s+/).includes(id)) return []
+      if (
+        list !== undefined &&
+        list !== null &&
+        !String(list).split(/\s+/).includes(id)
+      )
+        return []
       return [clone(child)]
     })
   })
   const svg = clone(root)
   svg.attributes.xmlns ??= 'http://www.w3.org/2000/svg'
-  const titleIndex = svg.children.findIndex((c) => c.type === 'element' && c.name === 'title')
-  const desc: Element = {type: 'element', name: 'desc', attributes: {}, children: [{type: 'text', value: description}]}
+  const titleIndex = svg.children.findIndex(
+    (c) => c.type === 'element' && c.name === 'title'
+  )
+  const desc: Element = {
+    type: 'element',
+    name: 'desc',
+    attributes: {},
+    children: [{type: 'text', value: description}]
+  }
   svg.children.splice(titleIndex + 1, 0, desc)
-  return {type: 'root', children: [{type: 'instruction', name: 'xml', value: 'version="1.0" encoding="UTF-8"'}, svg]}
+  return {
+    type: 'root',
+    children: [
+      {
+        type: 'instruction',
+        name: 'xml',
+        value: 'version="1.0" encoding="UTF-8"'
+      },
+      svg
+    ]
+  }
 }
 
 /** The visible elements of a graphic, for inlining: xast root element. */
 export function svgElement(svg: string): Element {
   const tree = fromXml(svg)
-  const root = tree.children.find((node): node is Element => node.type === 'element')
+  const root = tree.children.find(
+    (node): node is Element => node.type === 'element'
+  )
   if (!root) throw new Error('Unexpected SVG without root element')
   return root
 }
@@ -190,5 +317,6 @@ function textOf(node: Element | RootContent): string {
 
 function walk(element: Element, visit: (element: Element) => void) {
   visit(element)
-  for (const child of element.children) if (child.type === 'element') walk(child, visit)
+  for (const child of element.children)
+    if (child.type === 'element') walk(child, visit)
 }

@@ -6,7 +6,11 @@
  * fails no other starts, and the first failure is thrown once the tasks under
  * way have ended (so that the caller can clean up after all of them).
  */
-export async function eachAtMost<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function eachAtMost<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>
+): Promise<void> {
   let next = 0
   let failure: {cause: unknown} | undefined
   const runner = async () => {
@@ -18,6 +22,8 @@ export async function eachAtMost<T>(items: readonly T[], limit: number, task: (i
       }
     }
   }
-  await Promise.all(Array.from({length: Math.max(1, Math.min(limit, items.length))}, runner))
+  await Promise.all(
+    Array.from({length: Math.max(1, Math.min(limit, items.length))}, runner)
+  )
   if (failure) throw failure.cause
 }

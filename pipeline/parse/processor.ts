@@ -7,9 +7,8 @@ import type {Nodes, Root} from 'mdast'
 import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkParse from 'remark-parse'
-import {unified, type Processor} from 'unified'
+import {type Processor, unified} from 'unified'
 import type {VFile} from 'vfile'
-import type {Chapter, CslItem} from '../types.js'
 import type {ChapterSource, GraphicRegistry} from '../book/load.js'
 import {remarkChapterMeta} from '../plugins/remark-chapter-meta.js'
 import {remarkCitations} from '../plugins/remark-citations.js'
@@ -21,6 +20,7 @@ import {remarkLocalImages} from '../plugins/remark-local-images.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
 import {remarkSmartPunctuation} from '../plugins/remark-smart-punctuation.js'
 import {remarkXmlChars} from '../plugins/remark-xml-chars.js'
+import type {Chapter, CslItem} from '../types.js'
 
 /** What the shared plugins need from the book. */
 export interface ParseOptions {
@@ -29,7 +29,9 @@ export interface ParseOptions {
 }
 
 /** The shared processor: parse plus every format-neutral plugin. */
-export function createProcessor(options: ParseOptions): Processor<Root, Root, Root> {
+export function createProcessor(
+  options: ParseOptions
+): Processor<Root, Root, Root> {
   const {graphics, references} = options
   return unified()
     .use(remarkParse)
@@ -52,17 +54,27 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
 }
 
 /** Parse one chapter (once) and run the shared plugins on its tree. */
-export async function parseChapter(processor: Processor<Root, Root, Root>, source: ChapterSource): Promise<Chapter> {
+export async function parseChapter(
+  processor: Processor<Root, Root, Root>,
+  source: ChapterSource
+): Promise<Chapter> {
   const file: VFile = source.file
   const tree = processor.parse(file)
   try {
     await processor.run(tree, file)
   } catch (cause) {
     // A plugin's `file.fail` already recorded its message; anything else is a bug with a place.
-    if (!(cause instanceof Error && file.messages.includes(cause as never))) throw cause
+    if (!(cause instanceof Error && file.messages.includes(cause as never)))
+      throw cause
   }
   forgetPositions(tree)
-  return {number: source.number, slug: source.slug, title: String(file.data.meta?.title ?? source.slug), file, tree}
+  return {
+    number: source.number,
+    slug: source.slug,
+    title: String(file.data.meta?.title ?? source.slug),
+    file,
+    tree
+  }
 }
 
 /**
@@ -73,5 +85,6 @@ export async function parseChapter(processor: Processor<Root, Root, Root>, sourc
  */
 function forgetPositions(node: Nodes): void {
   if (node.type !== 'link') delete node.position
-  if ('children' in node) for (const child of node.children as Nodes[]) forgetPositions(child)
+  if ('children' in node)
+    for (const child of node.children as Nodes[]) forgetPositions(child)
 }

@@ -9,9 +9,13 @@
 import type {Heading, Root, RootContent, Yaml} from 'mdast'
 import {toString} from 'mdast-util-to-string'
 import type {VFile} from 'vfile'
-import type {ChapterMeta} from '../types.js'
+import {
+  type FieldSpec,
+  hasErrorFor,
+  readYamlFields
+} from '../book/yaml-fields.js'
 import {error, pointAt} from '../messages.js'
-import {hasErrorFor, readYamlFields, type FieldSpec} from '../book/yaml-fields.js'
+import type {ChapterMeta} from '../types.js'
 
 const source = 'remark-chapter-meta'
 const schema: Record<string, FieldSpec> = {
@@ -21,14 +25,20 @@ const schema: Record<string, FieldSpec> = {
 
 /** Validate frontmatter (`title` or an opening `# Title`, `description` optional; other keys are kept as they are). */
 export function remarkChapterMeta() {
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     const text = String(file.value)
     const first = tree.children[0]
     const yaml = first?.type === 'yaml' ? (first as Yaml) : undefined
     const meta: ChapterMeta = {title: String(file.data.slug ?? 'Untitled')}
     file.data.meta = meta
     if (!yaml && text.trim() === '') {
-      error(file, 'Unexpected empty chapter, expected a title (frontmatter with `title: …`, or a `# Title` heading) and some prose', {line: 1, column: 1}, 'empty-chapter', source)
+      error(
+        file,
+        'Unexpected empty chapter, expected a title (frontmatter with `title: …`, or a `# Title` heading) and some prose',
+        {line: 1, column: 1},
+        'empty-chapter',
+        source
+      )
       return
     }
 
@@ -38,7 +48,11 @@ export function remarkChapterMeta() {
       const start = yaml.position?.start.offset ?? 0
       const found = text.indexOf(yaml.value, start)
       base = found < 0 ? start : found
-      values = readYamlFields(file, yaml.value, base, schema, {source, what: 'frontmatter', allowUnknown: true})
+      values = readYamlFields(file, yaml.value, base, schema, {
+        source,
+        what: 'frontmatter',
+        allowUnknown: true
+      })
       if (values) Object.assign(meta, values)
     }
 
@@ -54,9 +68,21 @@ export function remarkChapterMeta() {
     } else if (values?.title === undefined && !hasErrorFor(file, 'title')) {
       // (A frontmatter whose `title` has the wrong form already has its message; broken YAML has its own.)
       if (yaml && values) {
-        error(file, 'Missing `title` in frontmatter, expected a non-empty string (or a `# Title` heading right after the frontmatter)', pointAt(file, base), 'missing-title', source)
+        error(
+          file,
+          'Missing `title` in frontmatter, expected a non-empty string (or a `# Title` heading right after the frontmatter)',
+          pointAt(file, base),
+          'missing-title',
+          source
+        )
       } else if (!yaml) {
-        error(file, 'Missing chapter title, expected frontmatter with `title: …` (between `---` lines) or a `# Title` heading to open the chapter', {line: 1, column: 1}, 'missing-title', source)
+        error(
+          file,
+          'Missing chapter title, expected frontmatter with `title: …` (between `---` lines) or a `# Title` heading to open the chapter',
+          {line: 1, column: 1},
+          'missing-title',
+          source
+        )
       }
     }
 
@@ -64,7 +90,13 @@ export function remarkChapterMeta() {
     const rest = tree.children.slice(yaml ? 1 : 0)
     if (rest.length === 0 || (heading && rest.every(isComment))) {
       const end = (heading ?? yaml)?.position?.end
-      error(file, `Unexpected empty chapter, expected prose after the ${heading ? 'title' : 'frontmatter'}`, end ?? {line: 1, column: 1}, 'empty-chapter', source)
+      error(
+        file,
+        `Unexpected empty chapter, expected prose after the ${heading ? 'title' : 'frontmatter'}`,
+        end ?? {line: 1, column: 1},
+        'empty-chapter',
+        source
+      )
     }
   }
 }
@@ -76,5 +108,7 @@ function isComment(node: RootContent | undefined): boolean {
 
 /** A `# Title` heading with some text. */
 function isTitle(node: RootContent | undefined): node is Heading {
-  return node?.type === 'heading' && node.depth === 1 && toString(node).trim() !== ''
+  return (
+    node?.type === 'heading' && node.depth === 1 && toString(node).trim() !== ''
+  )
 }

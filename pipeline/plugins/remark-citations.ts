@@ -18,15 +18,30 @@
  * Not citations: `@` after a letter or digit (`someone@example.org`), an
  * escaped `\@key` or `\[@key]`, anything in links and code.
  */
-import type {Nodes, Paragraph, Parents, PhrasingContent, Root, Text} from 'mdast'
-import {findAndReplace, type RegExpMatchObject} from 'mdast-util-find-and-replace'
+import type {
+  Nodes,
+  Paragraph,
+  Parents,
+  PhrasingContent,
+  Root,
+  Text
+} from 'mdast'
+import type {TextDirective} from 'mdast-util-directive'
+import {
+  findAndReplace,
+  type RegExpMatchObject
+} from 'mdast-util-find-and-replace'
 import type {Position} from 'unist'
 import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {location} from 'vfile-location'
-import type {TextDirective} from 'mdast-util-directive'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
-import {closestKey, keySource, looksLikeCitation, parseBracketContent} from '../citations/syntax.js'
+import {
+  closestKey,
+  keySource,
+  looksLikeCitation,
+  parseBracketContent
+} from '../citations/syntax.js'
 import type {Citation, CiteItem, CslItem} from '../types.js'
 
 /** Options of `remarkCitations`. */
@@ -42,7 +57,9 @@ const source = 'remark-citations'
 /** Turn Pandoc citations into `citation` nodes and report unknown keys, malformed citations and uncited claims. */
 export function remarkCitations(options: Options) {
   if (!options || !(options.items instanceof Map)) {
-    throw new TypeError('Expected `options.items`, the bibliography as a Map of CSL items by id (from `loadBibliography`)')
+    throw new TypeError(
+      'Expected `options.items`, the bibliography as a Map of CSL items by id (from `loadBibliography`)'
+    )
   }
   const items = options.items
   const claims = options.claims !== false
@@ -50,16 +67,23 @@ export function remarkCitations(options: Options) {
   // a `[` never closed in this text node, and an in-text `@key` with an optional `[locator]`.
   const pattern = String.raw`\[([^\[\]]*)\]|\[(?=-?@|[^\[\]]*[\s;]-?@)[^\[\]]*$|(?<![\p{L}\p{N}_])@(${keySource})(?:[ \t]\[([^\[\]@]*)\])?`
 
-  return function (tree: Root, file: VFile): undefined {
+  return (tree: Root, file: VFile): undefined => {
     const text = String(file.value)
     const place = location(file)
     const maps = new Map<Text, SourceMap | undefined>()
     const made = new Set<Citation>()
-    const replaced: Array<{parent: Parents; origin: Text; before: Nodes | undefined}> = []
+    const replaced: Array<{
+      parent: Parents
+      origin: Text
+      before: Nodes | undefined
+    }> = []
     // The text nodes already in `replaced` (a set: a 5 MB chapter has tens of thousands).
     const replacedOrigins = new Set<Text>()
 
-    const positionOf = (start: number | undefined, end: number | undefined): Position | undefined => {
+    const positionOf = (
+      start: number | undefined,
+      end: number | undefined
+    ): Position | undefined => {
       if (start === undefined || end === undefined) return undefined
       const a = place.toPoint(start)
       const b = place.toPoint(end)
@@ -67,8 +91,16 @@ export function remarkCitations(options: Options) {
     }
     // Where the text being read is, for text without a place of its own (split off by autolink literals).
     let around: Position | undefined
-    const fail = (reason: string, position: Position | undefined, ruleId: string) => {
-      const message = file.message(reason, {place: position ?? around, ruleId, source})
+    const fail = (
+      reason: string,
+      position: Position | undefined,
+      ruleId: string
+    ) => {
+      const message = file.message(reason, {
+        place: position ?? around,
+        ruleId,
+        source
+      })
       message.fatal = true
     }
     const sourceMap = (node: Text): SourceMap | undefined => {
@@ -79,19 +111,35 @@ export function remarkCitations(options: Options) {
     visit(tree, (node, index, parent) => {
       if ('children' in node) joinSplitKeys(node.children, text)
       // `[@key]` with a matching definition is a reference link to remark; to Pandoc it is a citation, and so it is here.
-      if (node.type !== 'linkReference' || !parent || index === undefined || node.referenceType === 'full') return
+      if (
+        node.type !== 'linkReference' ||
+        !parent ||
+        index === undefined ||
+        node.referenceType === 'full'
+      )
+        return
       const start = node.position?.start.offset
       const end = node.position?.end.offset
-      const raw = start !== undefined && end !== undefined ? text.slice(start, end) : `[${node.label ?? ''}]${node.referenceType === 'collapsed' ? '[]' : ''}`
-      const content = raw.slice(1, raw.length - (node.referenceType === 'collapsed' ? 3 : 1))
+      const raw =
+        start !== undefined && end !== undefined
+          ? text.slice(start, end)
+          : `[${node.label ?? ''}]${node.referenceType === 'collapsed' ? '[]' : ''}`
+      const content = raw.slice(
+        1,
+        raw.length - (node.referenceType === 'collapsed' ? 3 : 1)
+      )
       if (!looksLikeCitation(content)) return
-      const citation = bracketCitation(content, raw, node.position, (i) => (start === undefined ? undefined : start + 1 + i))
+      const citation = bracketCitation(content, raw, node.position, (i) =>
+        start === undefined ? undefined : start + 1 + i
+      )
       if (!citation) return
       parent.children[index] = citation
       return [SKIP, index + 1]
     })
 
-    findAndReplace(tree, [new RegExp(pattern, 'gu'), replace], {ignore: ['link', 'linkReference', 'citation']})
+    findAndReplace(tree, [new RegExp(pattern, 'gu'), replace], {
+      ignore: ['link', 'linkReference', 'citation']
+    })
     restorePositions()
 
     // One walk, in reading order, finds every citation and checks every paragraph's claims.
@@ -103,15 +151,24 @@ export function remarkCitations(options: Options) {
     visit(tree, (node) => {
       if (node.type === 'citation') return found(node)
       // A directive's `[label]` is a title, not a claim.
-      if (claims && node.type === 'paragraph' && !node.data?.directiveLabel) return checkClaim(node)
+      if (claims && node.type === 'paragraph' && !node.data?.directiveLabel)
+        return checkClaim(node)
       return undefined
     })
     file.data.citations = citations
 
-    function replace(value: string, bracket: string | undefined, key: string | undefined, locator: string | undefined, match: RegExpMatchObject) {
+    function replace(
+      value: string,
+      bracket: string | undefined,
+      key: string | undefined,
+      locator: string | undefined,
+      match: RegExpMatchObject
+    ) {
       const node = match.stack[match.stack.length - 1] as Text
       const parent = match.stack[match.stack.length - 2] as Parents
-      around = node.position ?? match.stack.findLast((ancestor) => ancestor.position)?.position
+      around =
+        node.position ??
+        match.stack.findLast((ancestor) => ancestor.position)?.position
       const map = sourceMap(node)
       const from = match.index
       const to = from + value.length
@@ -122,9 +179,16 @@ export function remarkCitations(options: Options) {
       let result: PhrasingContent | false
       if (bracket !== undefined) {
         if (!looksLikeCitation(bracket)) return false
-        result = bracketCitation(bracket, value, positionOf(offset(from), offset(to)), (i) => offset(from + 1 + i)) ?? {type: 'text', value}
+        result = bracketCitation(
+          bracket,
+          value,
+          positionOf(offset(from), offset(to)),
+          (i) => offset(from + 1 + i)
+        ) ?? {type: 'text', value}
       } else if (key === undefined) {
-        const closedLater = siblingText(parent, node, 1).some((sibling) => sibling.includes(']'))
+        const closedLater = siblingText(parent, node, 1).some((sibling) =>
+          sibling.includes(']')
+        )
         fail(
           closedLater
             ? 'Unexpected markup inside a bracketed citation, expected plain text between `[` and `]` (move emphasis, code or links outside the brackets)'
@@ -133,7 +197,10 @@ export function remarkCitations(options: Options) {
           'malformed-citation'
         )
         result = {type: 'text', value}
-      } else if (/^[^\[\]]*\]/.test(match.input.slice(to)) && opensBefore(parent, node, match.input.slice(0, from))) {
+      } else if (
+        /^[^[\]]*\]/.test(match.input.slice(to)) &&
+        opensBefore(parent, node, match.input.slice(0, from))
+      ) {
         // The tail of `[see *x* @a]`: its `[` is in an earlier text node.
         fail(
           'Unexpected markup inside a bracketed citation, expected plain text between `[` and `]` (move emphasis, code or links outside the brackets)',
@@ -143,34 +210,75 @@ export function remarkCitations(options: Options) {
         result = {type: 'text', value}
       } else {
         const position = positionOf(offset(from), offset(to))
-        const item: CiteItem = {key: normalizeKey(key), prefix: '', suffix: (locator ?? '').trim(), suppressAuthor: false}
-        checkKey(item.key, positionOf(offset(from), offset(from + 1 + key.length)))
+        const item: CiteItem = {
+          key: normalizeKey(key),
+          prefix: '',
+          suffix: (locator ?? '').trim(),
+          suppressAuthor: false
+        }
+        checkKey(
+          item.key,
+          positionOf(offset(from), offset(from + 1 + key.length))
+        )
         result = citationNode('in-text', [item], value, position)
       }
 
       if (!replacedOrigins.has(node)) {
         replacedOrigins.add(node)
         const siblings: Nodes[] = parent.children
-        replaced.push({parent, origin: node, before: siblings[siblings.indexOf(node) - 1]})
+        replaced.push({
+          parent,
+          origin: node,
+          before: siblings[siblings.indexOf(node) - 1]
+        })
       }
       return result
     }
 
     /** A citation from bracket content, or `undefined` (reported) when it is malformed. */
-    function bracketCitation(content: string, raw: string, position: Position | undefined, offset: (i: number) => number | undefined): Citation | undefined {
+    function bracketCitation(
+      content: string,
+      raw: string,
+      position: Position | undefined,
+      offset: (i: number) => number | undefined
+    ): Citation | undefined {
       const parsed = parseBracketContent(content)
       if ('problem' in parsed) {
-        fail(`${parsed.problem.reason} in \`${excerpt(raw)}\``, positionOf(offset(parsed.problem.start), offset(parsed.problem.end)), 'malformed-citation')
+        fail(
+          `${parsed.problem.reason} in \`${excerpt(raw)}\``,
+          positionOf(offset(parsed.problem.start), offset(parsed.problem.end)),
+          'malformed-citation'
+        )
         return undefined
       }
-      for (const item of parsed.items) checkKey(item.key, positionOf(offset(item.start), offset(item.end)))
-      const list = parsed.items.map(({key, prefix, suffix, suppressAuthor}) => ({key, prefix, suffix, suppressAuthor}))
+      for (const item of parsed.items)
+        checkKey(item.key, positionOf(offset(item.start), offset(item.end)))
+      const list = parsed.items.map(
+        ({key, prefix, suffix, suppressAuthor}) => ({
+          key,
+          prefix,
+          suffix,
+          suppressAuthor
+        })
+      )
       return citationNode('parenthetical', list, raw, position)
     }
 
-    function citationNode(mode: Citation['mode'], list: CiteItem[], value: string, position: Position | undefined): Citation {
+    function citationNode(
+      mode: Citation['mode'],
+      list: CiteItem[],
+      value: string,
+      position: Position | undefined
+    ): Citation {
       const child: Text = {type: 'text', value}
-      const node: Citation = {type: 'citation', mode, items: list, number: 0, id: '', children: [child]}
+      const node: Citation = {
+        type: 'citation',
+        mode,
+        items: list,
+        number: 0,
+        id: '',
+        children: [child]
+      }
       if (position) {
         child.position = structuredClone(position)
         node.position = position
@@ -184,7 +292,9 @@ export function remarkCitations(options: Options) {
       const suggestion = closestKey(key, items.keys())
       fail(
         `Unexpected unknown citation key \`${key}\`, expected a key from references.json ${
-          suggestion ? `(did you mean \`${suggestion}\`?)` : '(add the entry there, or write `\\@` for a literal `@`)'
+          suggestion
+            ? `(did you mean \`${suggestion}\`?)`
+            : '(add the entry there, or write `\\@` for a literal `@`)'
         }`,
         position,
         'unknown-cite-key'
@@ -202,9 +312,15 @@ export function remarkCitations(options: Options) {
         while (consumed < origin.value.length && index < siblings.length) {
           const child = siblings[index++]!
           if (child.type === 'citation' && made.has(child)) {
-            consumed += child.children.reduce((sum, node) => sum + ('value' in node ? node.value.length : 0), 0)
+            consumed += child.children.reduce(
+              (sum, node) => sum + ('value' in node ? node.value.length : 0),
+              0
+            )
           } else if (child.type === 'text' && !child.position) {
-            child.position = positionOf(map.offset(consumed), map.offset(consumed + child.value.length))
+            child.position = positionOf(
+              map.offset(consumed),
+              map.offset(consumed + child.value.length)
+            )
             consumed += child.value.length
           } else {
             break
@@ -237,7 +353,13 @@ export function remarkCitations(options: Options) {
       if (!cited && number) {
         const map = sourceMap(number.node)
         // Text split off by other plugins (autolink literals) may have no place: then the paragraph's.
-        const position = (map ? positionOf(map.offset(number.index), map.offset(number.index + number.value.length)) : number.node.position) ?? paragraph.position
+        const position =
+          (map
+            ? positionOf(
+                map.offset(number.index),
+                map.offset(number.index + number.value.length)
+              )
+            : number.node.position) ?? paragraph.position
         file.message(
           `Unexpected number \`${number.value}\` in a paragraph without a citation, expected a citation of its source (such as \`[@key]\`) for the claim`,
           {place: position, ruleId: 'uncited-claim', source}
@@ -270,17 +392,26 @@ export function numberCitations(files: VFile[], before = 0): number {
  * Warn (`unused-reference`) on the bibliography file, at the entry, about
  * every reference that no chapter cites.
  */
-export function unusedReferences(files: VFile[], items: Map<string, CslItem>, referencesFile: VFile): void {
+export function unusedReferences(
+  files: VFile[],
+  items: Map<string, CslItem>,
+  referencesFile: VFile
+): void {
   const cited = new Set<string>()
-  for (const file of files) for (const citation of file.data.citations ?? []) for (const item of citation.items) cited.add(item.key)
+  for (const file of files)
+    for (const citation of file.data.citations ?? [])
+      for (const item of citation.items) cited.add(item.key)
   const positions = referencesFile.data.referencePositions
   for (const id of items.keys()) {
     if (cited.has(id)) continue
-    referencesFile.message(`Unexpected unused reference \`${id}\`, expected a citation of it in some chapter (cite it as \`[@${id}]\` or remove the entry)`, {
-      place: positions?.get(id),
-      ruleId: 'unused-reference',
-      source
-    })
+    referencesFile.message(
+      `Unexpected unused reference \`${id}\`, expected a citation of it in some chapter (cite it as \`[@${id}]\` or remove the entry)`,
+      {
+        place: positions?.get(id),
+        ruleId: 'unused-reference',
+        source
+      }
+    )
   }
 }
 
@@ -295,14 +426,25 @@ function joinSplitKeys(children: Nodes[], text: string): void {
     const previous = children[index - 1]!
     let child = children[index]!
     if (previous.type !== 'text') continue
-    if (child.type === 'textDirective' && /@[\p{L}\p{N}_][^\s[\]@]*$/u.test(previous.value) && isBare(child, text)) {
+    if (
+      child.type === 'textDirective' &&
+      /@[\p{L}\p{N}_][^\s[\]@]*$/u.test(previous.value) &&
+      isBare(child, text)
+    ) {
       child = {type: 'text', value: `:${child.name}`, position: child.position}
       children[index] = child
     }
     const end = previous.position?.end.offset
-    if (child.type === 'text' && end !== undefined && end === child.position?.start.offset) {
+    if (
+      child.type === 'text' &&
+      end !== undefined &&
+      end === child.position?.start.offset
+    ) {
       previous.value += child.value
-      previous.position = {start: previous.position!.start, end: child.position.end}
+      previous.position = {
+        start: previous.position!.start,
+        end: child.position.end
+      }
       children.splice(index, 1)
       index--
     }
@@ -317,14 +459,23 @@ function joinSplitKeys(children: Nodes[], text: string): void {
 function isRawHtml(node: Text, text: string): boolean {
   const start = node.position?.start.offset
   const end = node.position?.end.offset
-  return start !== undefined && end !== undefined && /^<[A-Za-z!/?]/.test(node.value) && text.slice(start, end) === node.value
+  return (
+    start !== undefined &&
+    end !== undefined &&
+    /^<[A-Za-z!/?]/.test(node.value) &&
+    text.slice(start, end) === node.value
+  )
 }
 
 /** Whether a text directive is just `:name` in the source (no label, no attributes). */
 function isBare(node: TextDirective, text: string): boolean {
   const start = node.position?.start.offset
   const end = node.position?.end.offset
-  return start !== undefined && end !== undefined && text.slice(start, end) === `:${node.name}`
+  return (
+    start !== undefined &&
+    end !== undefined &&
+    text.slice(start, end) === `:${node.name}`
+  )
 }
 
 // `@{a key}` is the key `a key`.
@@ -341,7 +492,11 @@ function excerpt(value: string): string {
 function siblingText(parent: Parents, node: Text, direction: 1 | -1): string[] {
   const values: string[] = []
   const children: Nodes[] = parent.children
-  for (let index = children.indexOf(node) + direction; index >= 0 && index < children.length; index += direction) {
+  for (
+    let index = children.indexOf(node) + direction;
+    index >= 0 && index < children.length;
+    index += direction
+  ) {
     const child = children[index]!
     if (child.type === 'text') values.push(child.value)
   }

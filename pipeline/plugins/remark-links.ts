@@ -65,40 +65,75 @@ declare module 'mdast' {
   }
 }
 
-const unsafeSchemes = new Set(['javascript', 'vbscript', 'data', 'file', 'blob'])
+const unsafeSchemes = new Set([
+  'javascript',
+  'vbscript',
+  'data',
+  'file',
+  'blob'
+])
 
 /** Give headings ids, resolve reference links, and record links and anchors. */
 export function remarkLinks() {
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     const slug = String(file.data.slug ?? 'chapter')
     const definitions = new Map<string, Definition>()
     visit(tree, (node) => {
       // The first definition of a label wins (CommonMark).
-      if (node.type === 'definition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node)
+      if (node.type === 'definition' && !definitions.has(node.identifier))
+        definitions.set(node.identifier, node)
       return blocksOnly(node)
     })
 
     // Ids of the targets' own elements: the page's `main`, the chapter title, note links, tooltips and notes
     // (`cite-3`, `cite-3-tip`, `note-3`, `notes`), graphics' titles, footnotes.
     const own = (id: string) =>
-      id === 'main' || id === `title-${slug}` || id === 'notes' || /^(?:cite|note)-\d+(?:-tip)?$/.test(id) || /-svg-(?:title|desc)$/.test(id) || id.startsWith('user-content-')
+      id === 'main' ||
+      id === `title-${slug}` ||
+      id === 'notes' ||
+      /^(?:cite|note)-\d+(?:-tip)?$/.test(id) ||
+      /-svg-(?:title|desc)$/.test(id) ||
+      id.startsWith('user-content-')
     // Ids of steps, scrolly sections and claims: two elements of a page must not share one.
     const taken = new Map<string, Nodes>()
     visit(tree, (node) => {
-      if (node.type !== 'scrollySection' && node.type !== 'scrollyStep' && node.type !== 'contestedClaim') return blocksOnly(node)
+      if (
+        node.type !== 'scrollySection' &&
+        node.type !== 'scrollyStep' &&
+        node.type !== 'contestedClaim'
+      )
+        return blocksOnly(node)
       const before = taken.get(node.id)
       if (own(node.id)) {
-        error(file, `Unexpected id \`${node.id}\`, which the pages use for their own elements, expected another id`, node, 'duplicate-id', source)
-      } else if (before && !(before.type === 'scrollyStep' && node.type === 'scrollyStep')) {
+        error(
+          file,
+          `Unexpected id \`${node.id}\`, which the pages use for their own elements, expected another id`,
+          node,
+          'duplicate-id',
+          source
+        )
+      } else if (
+        before &&
+        !(before.type === 'scrollyStep' && node.type === 'scrollyStep')
+      ) {
         // (Two steps with one id are remark-scrolly's `invalid-step-id`.)
-        const line = before.position ? ` (also on line ${before.position.start.line})` : ''
-        error(file, `Unexpected duplicate id \`${node.id}\`${line}, expected every step, section and claim of a chapter to have its own id`, node, 'duplicate-id', source)
+        const line = before.position
+          ? ` (also on line ${before.position.start.line})`
+          : ''
+        error(
+          file,
+          `Unexpected duplicate id \`${node.id}\`${line}, expected every step, section and claim of a chapter to have its own id`,
+          node,
+          'duplicate-id',
+          source
+        )
       }
       if (!before) taken.set(node.id, node)
     })
     // A contested claim's accounts (`how-many-accounts`).
     const claimParts = new Set([...taken.keys()].map((id) => `${id}-accounts`))
-    const reserved = (id: string) => taken.has(id) || claimParts.has(id) || own(id)
+    const reserved = (id: string) =>
+      taken.has(id) || claimParts.has(id) || own(id)
 
     const slugger = new GithubSlugger()
     const anchors = new Set(taken.keys())
@@ -116,13 +151,29 @@ export function remarkLinks() {
         }
         return
       }
-      if ((node.type === 'linkReference' || node.type === 'imageReference') && parent && index !== undefined) {
+      if (
+        (node.type === 'linkReference' || node.type === 'imageReference') &&
+        parent &&
+        index !== undefined
+      ) {
         const definition = definitions.get(node.identifier)
         if (!definition) return
         const replacement: Link | Image =
           node.type === 'linkReference'
-            ? {type: 'link', url: definition.url, title: definition.title ?? null, children: node.children, position: node.position}
-            : {type: 'image', url: definition.url, title: definition.title ?? null, alt: node.alt ?? '', position: node.position}
+            ? {
+                type: 'link',
+                url: definition.url,
+                title: definition.title ?? null,
+                children: node.children,
+                position: node.position
+              }
+            : {
+                type: 'image',
+                url: definition.url,
+                title: definition.title ?? null,
+                alt: node.alt ?? '',
+                position: node.position
+              }
         if (node.data) replacement.data = node.data
         parent.children[index] = replacement as never
         // Visit the new node (a link's children may hold more links).
@@ -162,7 +213,10 @@ export interface LinkedChapter {
  * resolve.
  */
 export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
-  const checker = new LinkChecker(chapters.map((chapter) => chapter.file), bookDir)
+  const checker = new LinkChecker(
+    chapters.map((chapter) => chapter.file),
+    bookDir
+  )
   for (const chapter of chapters) checker.check(chapter.file)
 }
 
@@ -207,23 +261,37 @@ export class LinkChecker {
     for (const record of file.data.links ?? []) {
       const {node} = record
       const dangling = (reason: string, ruleId: string) => {
-        warn(file, `${reason}; the link is shown as plain text`, node, ruleId, source)
+        warn(
+          file,
+          `${reason}; the link is shown as plain text`,
+          node,
+          ruleId,
+          source
+        )
         node.data ??= {}
         node.data.dangling = true
       }
       if (node.data) delete node.data.dangling
 
       if (record.kind === 'remote') {
-        const scheme = /^([a-z][a-z\d+.-]*):/i.exec(node.url)?.[1]?.toLowerCase()
+        const scheme = /^([a-z][a-z\d+.-]*):/i
+          .exec(node.url)?.[1]
+          ?.toLowerCase()
         if (scheme && unsafeSchemes.has(scheme)) {
-          dangling(`Unexpected \`${scheme}:\` link \`${excerpt(record.written)}\`, expected a web address, a chapter file or an anchor`, 'unsafe-link')
+          dangling(
+            `Unexpected \`${scheme}:\` link \`${excerpt(record.written)}\`, expected a web address, a chapter file or an anchor`,
+            'unsafe-link'
+          )
         }
         continue
       }
 
       if (record.kind === 'anchor') {
         if (record.fragment && !this.anchorsOf(file).has(record.fragment)) {
-          dangling(`Missing anchor \`#${record.fragment}\` in this chapter, expected ${anchorHint(record.fragment, file)}`, 'missing-anchor')
+          dangling(
+            `Missing anchor \`#${record.fragment}\` in this chapter, expected ${anchorHint(record.fragment, file)}`,
+            'missing-anchor'
+          )
         }
         continue
       }
@@ -234,7 +302,10 @@ export class LinkChecker {
         const fragment = /#.*$/.exec(node.url)?.[0] ?? ''
         node.url = `${name}${fragment}`
         if (record.fragment && !this.anchorsOf(target).has(record.fragment)) {
-          dangling(`Missing anchor \`#${record.fragment}\` in \`${name}\`, expected ${anchorHint(record.fragment, target)}`, 'missing-anchor')
+          dangling(
+            `Missing anchor \`#${record.fragment}\` in \`${name}\`, expected ${anchorHint(record.fragment, target)}`,
+            'missing-anchor'
+          )
         }
         continue
       }
@@ -244,7 +315,10 @@ export class LinkChecker {
         exists = fs.statSync(absolute).isFile()
       } catch {}
       if (exists) {
-        dangling(`Unexpected link to \`${excerpt(record.path)}\`, a file that is not a chapter, expected a chapter file (\`${this.names[0] ?? '01-name.md'}\`), an anchor (\`#id\`) or a web address`, 'local-link')
+        dangling(
+          `Unexpected link to \`${excerpt(record.path)}\`, a file that is not a chapter, expected a chapter file (\`${this.names[0] ?? '01-name.md'}\`), an anchor (\`#id\`) or a web address`,
+          'local-link'
+        )
       } else {
         const closest = closestName(path.basename(record.path), this.names)
         dangling(
@@ -258,29 +332,45 @@ export class LinkChecker {
   /** The chapter a local link leads to, by its path or (in the book's folder) its slug. */
   private target(record: LinkRecord): VFile | undefined {
     const absolute = path.resolve(this.bookDir, record.path)
-    return this.byPath.get(absolute) ?? (path.dirname(absolute) === path.resolve(this.bookDir) ? this.bySlug.get(path.basename(absolute)) : undefined)
+    return (
+      this.byPath.get(absolute) ??
+      (path.dirname(absolute) === path.resolve(this.bookDir)
+        ? this.bySlug.get(path.basename(absolute))
+        : undefined)
+    )
   }
 
   private anchorsOf(file: VFile): Set<string> {
     let set = this.anchorSets.get(file)
-    if (!set) this.anchorSets.set(file, (set = new Set(file.data.anchors ?? [])))
+    if (!set)
+      this.anchorSets.set(file, (set = new Set(file.data.anchors ?? [])))
     return set
   }
 }
 
 /** Each chapter's slug by its file name (`03-the-party.md` → `the-party`), for `chapterHref`. */
-export function slugsByFileName(chapters: Array<{file: VFile; slug: string}>): Map<string, string> {
-  return new Map(chapters.map((chapter) => [path.basename(chapter.file.path), chapter.slug]))
+export function slugsByFileName(
+  chapters: Array<{file: VFile; slug: string}>
+): Map<string, string> {
+  return new Map(
+    chapters.map((chapter) => [path.basename(chapter.file.path), chapter.slug])
+  )
 }
 
 /**
  * Where a target puts a link to a chapter, written as `checkLinks` leaves it (`02-x.md`, `02-x.md#anchor`): the
  * chapter's slug with the target's `extension` (`.html`, `.xhtml`) and the anchor; `undefined` for any other URL.
  */
-export function chapterHref(url: string, slugs: ReadonlyMap<string, string>, extension: string): string | undefined {
+export function chapterHref(
+  url: string,
+  slugs: ReadonlyMap<string, string>,
+  extension: string
+): string | undefined {
   const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
   const slug = match ? slugs.get(match[1]!) : undefined
-  return slug === undefined ? undefined : `${slug}${extension}${match?.[2] ?? ''}`
+  return slug === undefined
+    ? undefined
+    : `${slug}${extension}${match?.[2] ?? ''}`
 }
 
 function classify(node: Link, written: string): LinkRecord {
@@ -300,7 +390,8 @@ function plainText(node: Nodes): string {
   if (node.type === 'citation' || node.type === 'html') return ''
   if ('value' in node && typeof node.value === 'string') return node.value
   if (node.type === 'image') return node.alt ?? ''
-  if ('children' in node) return (node.children as Nodes[]).map(plainText).join('')
+  if ('children' in node)
+    return (node.children as Nodes[]).map(plainText).join('')
   return ''
 }
 
@@ -313,11 +404,19 @@ export function normalizeUrl(url: string): string {
   for (let index = 0; index < url.length; index++) {
     const char = url[index]
     const code = url.charCodeAt(index)
-    if (char === '%' && /^[\da-fA-F]{2}$/.test(url.slice(index + 1, index + 3))) {
+    if (
+      char === '%' &&
+      /^[\da-fA-F]{2}$/.test(url.slice(index + 1, index + 3))
+    ) {
       result += char
     } else if (/[!#$&'()*+,\-./\d:;=?@A-Z_a-z~]/.test(char)) {
       result += char
-    } else if (code >= 0xd800 && code <= 0xdbff && index + 1 < url.length && (url.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+    } else if (
+      code >= 0xd800 &&
+      code <= 0xdbff &&
+      index + 1 < url.length &&
+      (url.charCodeAt(index + 1) & 0xfc00) === 0xdc00
+    ) {
       result += encodeURIComponent(char + url[index + 1])
       index++
     } else if (code >= 0xd800 && code <= 0xdfff) {
@@ -341,8 +440,11 @@ function decode(value: string): string {
 function anchorHint(fragment: string, file: VFile): string {
   const anchors = file.data.anchors ?? []
   const closest = closestName(fragment, anchors)
-  if (closest) return `the id of a heading, step or claim there (did you mean \`#${closest}\`?)`
-  return anchors.length > 0 ? 'the id of a heading, step or claim there' : 'the id of a heading, step or claim, and there are none'
+  if (closest)
+    return `the id of a heading, step or claim there (did you mean \`#${closest}\`?)`
+  return anchors.length > 0
+    ? 'the id of a heading, step or claim there'
+    : 'the id of a heading, step or claim, and there are none'
 }
 
 /** The closest of `names` to `name` (case-insensitive edit distance), when it is close enough to suggest. */
@@ -357,7 +459,10 @@ function closestName(name: string, names: string[]): string | undefined {
       bestDistance = distance
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(a.length / 3)) ? best : undefined
+  return best !== undefined &&
+    bestDistance <= Math.max(2, Math.floor(a.length / 3))
+    ? best
+    : undefined
 }
 
 function editDistance(a: string, b: string): number {
@@ -366,7 +471,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i]
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
+      )
     }
     previous = current
   }

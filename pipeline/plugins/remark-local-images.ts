@@ -32,7 +32,7 @@ export function isRemoteUrl(url: string): boolean {
  * the web story loads nothing from other sites, so both show it as a link to it (see `remoteImageHref`).
  */
 export function remarkLocalImages() {
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     const bookDir = String(file.data.bookDir ?? file.cwd)
     const images: Record<string, string> = {}
     const definitions = new Map<string, Definition>()
@@ -48,15 +48,31 @@ export function remarkLocalImages() {
     visit(tree, (node) => {
       let target: Image | Definition | undefined
       if (node.type === 'image') target = node
-      else if (node.type === 'imageReference') target = definitions.get(node.identifier)
+      else if (node.type === 'imageReference')
+        target = definitions.get(node.identifier)
       if (!target) return
-      if ((node.type === 'image' || node.type === 'imageReference') && !(node.alt ?? '').trim()) {
-        warn(file, 'Missing alt text on image, expected `![what the image shows](path)`', node, 'missing-alt', source)
+      if (
+        (node.type === 'image' || node.type === 'imageReference') &&
+        !(node.alt ?? '').trim()
+      ) {
+        warn(
+          file,
+          'Missing alt text on image, expected `![what the image shows](path)`',
+          node,
+          'missing-alt',
+          source
+        )
       }
       const url = target.url
       if (isRemoteUrl(url)) {
         const shown = remoteImageHref(url) ? 'a link to it' : 'its alt text'
-        warn(file, `Unexpected remote image \`${url}\`, expected a file in the book directory (e-readers read offline); it is shown as ${shown}`, node, 'remote-image', source)
+        warn(
+          file,
+          `Unexpected remote image \`${url}\`, expected a file in the book directory (e-readers read offline); it is shown as ${shown}`,
+          node,
+          'remote-image',
+          source
+        )
         return
       }
       let relative: string
@@ -67,15 +83,33 @@ export function remarkLocalImages() {
       }
       const absolute = path.resolve(bookDir, relative)
       if (!absolute.startsWith(bookDir + path.sep)) {
-        error(file, `Unexpected image \`${url}\` outside the book directory, expected a path such as \`figures/photo.jpg\``, node, 'image-outside-book', source)
+        error(
+          file,
+          `Unexpected image \`${url}\` outside the book directory, expected a path such as \`figures/photo.jpg\``,
+          node,
+          'image-outside-book',
+          source
+        )
         return
       }
       if (!formats.has(path.extname(absolute).toLowerCase())) {
-        error(file, `Unexpected image format \`${path.extname(absolute) || url}\`, expected PNG, JPEG, GIF, SVG or WebP`, node, 'image-format', source)
+        error(
+          file,
+          `Unexpected image format \`${path.extname(absolute) || url}\`, expected PNG, JPEG, GIF, SVG or WebP`,
+          node,
+          'image-format',
+          source
+        )
         return
       }
       if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) {
-        error(file, `Missing image \`${url}\`, expected a file at \`${path.relative(file.cwd, absolute)}\` (paths resolve from the book directory)`, node, 'missing-image', source)
+        error(
+          file,
+          `Missing image \`${url}\`, expected a file at \`${path.relative(file.cwd, absolute)}\` (paths resolve from the book directory)`,
+          node,
+          'missing-image',
+          source
+        )
         return
       }
       images[url] = absolute

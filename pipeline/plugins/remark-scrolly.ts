@@ -7,8 +7,8 @@ import type {Root} from 'mdast'
 import type {ContainerDirective} from 'mdast-util-directive'
 import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import type {Graphic, ScrollySection, ScrollyStep} from '../types.js'
 import {error} from '../messages.js'
+import type {Graphic, ScrollySection, ScrollyStep} from '../types.js'
 
 const source = 'remark-scrolly'
 const layouts = new Set(['side', 'overlay'])
@@ -26,27 +26,49 @@ export interface Options {
 
 /** Validate scrolly sections and replace them with `scrollySection` nodes. */
 export function remarkScrolly(options: Options) {
-  return async function (tree: Root, file: VFile) {
+  return async (tree: Root, file: VFile) => {
     const slug = String(file.data.slug ?? 'chapter')
-    const sections: Array<{node: ContainerDirective; index: number; parent: {children: unknown[]}}> = []
+    const sections: Array<{
+      node: ContainerDirective
+      index: number
+      parent: {children: unknown[]}
+    }> = []
     // A directive's name follows its colons in the source: a chapter without `:scrolly` or `:step` has neither.
     const text = String(file.value)
     const mayHold = text.includes(':scrolly') || text.includes(':step')
     if (mayHold) {
-    visit(tree, (node, index, parent) => {
-      if (node.type !== 'containerDirective' && node.type !== 'leafDirective' && node.type !== 'textDirective') return
-      if (node.name === 'scrolly') {
-        if (node.type !== 'containerDirective') {
-          error(file, `Unexpected \`${node.type === 'leafDirective' ? '::' : ':'}scrolly\`, expected a container \`::::scrolly{graphic="name"}\` … \`::::\``, node, 'scrolly-form', source)
+      visit(tree, (node, index, parent) => {
+        if (
+          node.type !== 'containerDirective' &&
+          node.type !== 'leafDirective' &&
+          node.type !== 'textDirective'
+        )
           return
+        if (node.name === 'scrolly') {
+          if (node.type !== 'containerDirective') {
+            error(
+              file,
+              `Unexpected \`${node.type === 'leafDirective' ? '::' : ':'}scrolly\`, expected a container \`::::scrolly{graphic="name"}\` … \`::::\``,
+              node,
+              'scrolly-form',
+              source
+            )
+            return
+          }
+          if (parent && index !== undefined)
+            sections.push({node, index, parent})
+          return SKIP
         }
-        if (parent && index !== undefined) sections.push({node, index, parent})
-        return SKIP
-      }
-      if (node.name === 'step') {
-        error(file, 'Unexpected step outside a scrolly section, expected `:::step` inside `::::scrolly{graphic="name"}` (the outer fence needs more colons)', node, 'step-outside-scrolly', source)
-      }
-    })
+        if (node.name === 'step') {
+          error(
+            file,
+            'Unexpected step outside a scrolly section, expected `:::step` inside `::::scrolly{graphic="name"}` (the outer fence needs more colons)',
+            node,
+            'step-outside-scrolly',
+            source
+          )
+        }
+      })
     }
 
     const ids = new Set<string>()
@@ -59,17 +81,42 @@ export function remarkScrolly(options: Options) {
       const layout = node.attributes?.layout ?? 'side'
       let graphic: Graphic | undefined
       if (!name) {
-        error(file, 'Missing `graphic` on scrolly section, expected `::::scrolly{graphic="name"}` naming a file in figures/', node, 'missing-graphic', source)
+        error(
+          file,
+          'Missing `graphic` on scrolly section, expected `::::scrolly{graphic="name"}` naming a file in figures/',
+          node,
+          'missing-graphic',
+          source
+        )
       } else if (!options.hasGraphic(name)) {
         const names = options.graphicNames()
-        error(file, `Unexpected unknown graphic \`${name}\`, expected ${names.length ? `one of ${names.map((n) => `\`${n}\``).join(', ')}` : 'a `.svg` or `.yaml` file in figures/'}`, node, 'unknown-graphic', source)
+        error(
+          file,
+          `Unexpected unknown graphic \`${name}\`, expected ${names.length ? `one of ${names.map((n) => `\`${n}\``).join(', ')}` : 'a `.svg` or `.yaml` file in figures/'}`,
+          node,
+          'unknown-graphic',
+          source
+        )
       } else {
         graphic = await options.getGraphic(name)
-        if (!graphic) error(file, `Unexpected invalid graphic \`${name}\`, expected it to be fixed first (see the messages on its file)`, node, 'invalid-graphic', source)
+        if (!graphic)
+          error(
+            file,
+            `Unexpected invalid graphic \`${name}\`, expected it to be fixed first (see the messages on its file)`,
+            node,
+            'invalid-graphic',
+            source
+          )
         else if (!used.includes(name)) used.push(name)
       }
       if (!layouts.has(layout)) {
-        error(file, `Unexpected layout \`${layout}\`, expected \`side\` or \`overlay\``, node, 'invalid-layout', source)
+        error(
+          file,
+          `Unexpected layout \`${layout}\`, expected \`side\` or \`overlay\``,
+          node,
+          'invalid-layout',
+          source
+        )
       }
 
       const steps: ScrollyStep[] = []
@@ -79,24 +126,66 @@ export function remarkScrolly(options: Options) {
           const state = child.attributes?.state ?? ''
           const id = child.attributes?.id ?? `step-${slug}-${stepCount}`
           if (!state) {
-            error(file, 'Missing `state` on step, expected `:::step{state="id"}` naming a state of the graphic', child, 'missing-state', source)
+            error(
+              file,
+              'Missing `state` on step, expected `:::step{state="id"}` naming a state of the graphic',
+              child,
+              'missing-state',
+              source
+            )
           } else if (graphic && !graphic.states.some((s) => s.id === state)) {
-            error(file, `Unexpected unknown state \`${state}\` of graphic \`${name}\`, expected one of ${graphic.states.map((s) => `\`${s.id}\``).join(', ')}`, child, 'unknown-state', source)
+            error(
+              file,
+              `Unexpected unknown state \`${state}\` of graphic \`${name}\`, expected one of ${graphic.states.map((s) => `\`${s.id}\``).join(', ')}`,
+              child,
+              'unknown-state',
+              source
+            )
           }
           if (!idPattern.test(id) || ids.has(id)) {
-            error(file, `Unexpected step id \`${id}\`, expected a unique id starting with a letter`, child, 'invalid-step-id', source)
+            error(
+              file,
+              `Unexpected step id \`${id}\`, expected a unique id starting with a letter`,
+              child,
+              'invalid-step-id',
+              source
+            )
           }
           ids.add(id)
           if (child.children.length === 0) {
-            error(file, 'Unexpected empty step, expected prose for the reader inside `:::step` … `:::`', child, 'empty-step', source)
+            error(
+              file,
+              'Unexpected empty step, expected prose for the reader inside `:::step` … `:::`',
+              child,
+              'empty-step',
+              source
+            )
           }
-          steps.push({type: 'scrollyStep', state, id, children: child.children as ScrollyStep['children'], position: child.position})
+          steps.push({
+            type: 'scrollyStep',
+            state,
+            id,
+            children: child.children as ScrollyStep['children'],
+            position: child.position
+          })
         } else {
-          error(file, `Unexpected ${child.type === 'containerDirective' || child.type === 'leafDirective' ? `\`${child.name}\` directive` : child.type} in scrolly section, expected only \`:::step{state="id"}\` blocks`, child, 'scrolly-content', source)
+          error(
+            file,
+            `Unexpected ${child.type === 'containerDirective' || child.type === 'leafDirective' ? `\`${child.name}\` directive` : child.type} in scrolly section, expected only \`:::step{state="id"}\` blocks`,
+            child,
+            'scrolly-content',
+            source
+          )
         }
       }
       if (node.children.length === 0) {
-        error(file, 'Unexpected empty scrolly section, expected at least one `:::step{state="id"}` inside it', node, 'empty-scrolly', source)
+        error(
+          file,
+          'Unexpected empty scrolly section, expected at least one `:::step{state="id"}` inside it',
+          node,
+          'empty-scrolly',
+          source
+        )
       }
       const section: ScrollySection = {
         type: 'scrollySection',

@@ -32,12 +32,16 @@ import remarkSmartypants from 'remark-smartypants'
 import {unified} from 'unified'
 
 // parse-latin's white space, verbatim.
-const whiteSpace = /[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/
+const whiteSpace =
+  /[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/
 // Characters parse-latin counts as word characters: ASCII letters and digits, and the Latin, Greek and Cyrillic ranges
 // of its `word` expression (a subset: the rest is unknown here, and falls back).
-const wordCharacter = /[\dA-Za-z\u00AA\u00B2\u00B3\u00B5\u00B9\u00BA\u00BC-\u00BE\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u052F]/
+const wordCharacter =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists UTF-16 code units one by one, combining marks among them, as parse-latin does.
+  /[\dA-Za-z\u00AA\u00B2\u00B3\u00B5\u00B9\u00BA\u00BC-\u00BE\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u052F]/
 // Punctuation and symbols parse-latin never counts as word characters: ASCII, Latin-1, General Punctuation.
-const otherCharacter = /[!-/:-@[-`{-~\u00A1-\u00A9\u00AB-\u00B1\u00B4\u00B6-\u00B8\u00BB\u00BF\u00D7\u00F7\u2010-\u2027\u2030-\u205E]/
+const otherCharacter =
+  /[!-/:-@[-`{-~\u00A1-\u00A9\u00AB-\u00B1\u00B4\u00B6-\u00B8\u00BB\u00BF\u00D7\u00F7\u2010-\u2027\u2030-\u205E]/
 // Before a quote and a word, these leave the quote opening: retext never merges them into words or sentences.
 const openers = new Set(['(', '[', '{', '\u2013', '\u2014', '\u201C'])
 
@@ -69,9 +73,16 @@ export function quoteAt(text: string, index: number): Quote {
     while (end < text.length && kind(text[end]) === 'word') end++
     const word = text.slice(index + 1, end)
     // A decade (`'80s`) closes, but only if retext's word is exactly that; `'s` depends on sentence breaks.
-    if (/^\d\ds$/.test(word)) return end === text.length || kind(text[end]) === 'space' ? 'close' : 'unsure'
+    if (/^\d\ds$/.test(word))
+      return end === text.length || kind(text[end]) === 'space'
+        ? 'close'
+        : 'unsure'
     if (quote === "'" && word === 's') return 'unsure'
-    if (before !== undefined && (kind(before) === 'space' || openers.has(before))) return 'open'
+    if (
+      before !== undefined &&
+      (kind(before) === 'space' || openers.has(before))
+    )
+      return 'open'
     return 'unsure'
   }
   // Followed by punctuation: closing unless a word follows that punctuation (then it depends), or it is the other quote.
@@ -92,7 +103,7 @@ export function remarkSmartPunctuation() {
   const exact = (tree: Root) => {
     original.runSync(tree)
   }
-  return function (tree: Root): undefined {
+  return (tree: Root): undefined => {
     // The text as remark-smartypants joins it: a space before each paragraph, heading and table cell, inline code as letters.
     const parts: string[] = []
     const texts: Array<{node: {value: string}; start: number}> = []
@@ -107,7 +118,11 @@ export function remarkSmartPunctuation() {
         } else if (child.type === 'inlineCode') {
           parts.push('A'.repeat(child.value.length))
           length += child.value.length
-        } else if (child.type === 'paragraph' || child.type === 'heading' || child.type === 'tableCell') {
+        } else if (
+          child.type === 'paragraph' ||
+          child.type === 'heading' ||
+          child.type === 'tableCell'
+        ) {
           parts.push(' ')
           length += 1
         }
@@ -123,13 +138,25 @@ export function remarkSmartPunctuation() {
       const chars = text.split('')
       for (let index = 0; index < text.length; index++) {
         const char = text[index]
-        if ((char !== '"' && char !== "'") || text[index - 1] === char || text[index + 1] === char) continue
+        if (
+          (char !== '"' && char !== "'") ||
+          text[index - 1] === char ||
+          text[index + 1] === char
+        )
+          continue
         const decision = quoteAt(text, index)
         if (decision === 'unsure') {
           exact(tree)
           return
         }
-        chars[index] = char === '"' ? (decision === 'open' ? '\u201C' : '\u201D') : decision === 'open' ? '\u2018' : '\u2019'
+        chars[index] =
+          char === '"'
+            ? decision === 'open'
+              ? '\u201C'
+              : '\u201D'
+            : decision === 'open'
+              ? '\u2018'
+              : '\u2019'
       }
       quoted = chars.join('')
     }
@@ -139,11 +166,28 @@ export function remarkSmartPunctuation() {
     const values: string[] = []
     for (const {node, start} of texts) {
       const value = quoted.slice(start, start + node.value.length)
-      if (/\.[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+\./.test(value) || /`[\uD800-\uDFFF]/.test(value)) {
+      if (
+        /\.[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+\./.test(
+          value
+        ) ||
+        /`[\uD800-\uDFFF]/.test(value)
+      ) {
         exact(tree)
         return
       }
-      values.push(value.replace(/-+|\.+|`+|'+/g, (run) => (run === '--' ? '\u2014' : run === '``' ? '\u201C' : run === "''" ? '\u201D' : run[0] === '.' && run.length >= 3 ? '\u2026' : run)))
+      values.push(
+        value.replace(/-+|\.+|`+|'+/g, (run) =>
+          run === '--'
+            ? '\u2014'
+            : run === '``'
+              ? '\u201C'
+              : run === "''"
+                ? '\u201D'
+                : run[0] === '.' && run.length >= 3
+                  ? '\u2026'
+                  : run
+        )
+      )
     }
     texts.forEach(({node}, index) => {
       node.value = values[index]!

@@ -10,9 +10,9 @@ import path from 'node:path'
 import type {Root} from 'mdast'
 import {toString} from 'mdast-util-to-string'
 import {visit} from 'unist-util-visit'
+import {blocksOnly} from '../tree.js'
 import type {Book, Chapter, Graphic} from '../types.js'
 import {svgSize} from './web/svg.js'
-import {blocksOnly} from '../tree.js'
 
 /** A short content hash for file names. */
 export function contentHash(data: string | Uint8Array, length = 10): string {
@@ -92,9 +92,16 @@ export class AssetCollector {
         const key = `${graphic.name}#${state}`
         if (figures.has(key)) continue
         const data = graphic.renderState(state)
-        const alt = graphic.states.find((s) => s.id === state)?.description ?? ''
+        const alt =
+          graphic.states.find((s) => s.id === state)?.description ?? ''
         const wide = staticFile(data, `${graphic.name}-${state}`)
-        const narrow = graphic.svgNarrow === undefined ? undefined : staticFile(graphic.renderState(state, 'narrow'), `${graphic.name}-${state}-narrow`)
+        const narrow =
+          graphic.svgNarrow === undefined
+            ? undefined
+            : staticFile(
+                graphic.renderState(state, 'narrow'),
+                `${graphic.name}-${state}-narrow`
+              )
         figures.set(key, {graphic: graphic.name, state, alt, ...wide, narrow})
       }
     }
@@ -110,8 +117,16 @@ export class AssetCollector {
       }
       const data = new Uint8Array(await fs.readFile(absolute))
       const ext = path.extname(absolute).toLowerCase()
-      const base = path.basename(absolute, path.extname(absolute)).replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'image'
-      const file = {fileName: `${base}-${contentHash(data)}${ext === '.jpeg' ? '.jpg' : ext}`, data, mediaType: mediaTypes[ext] ?? 'application/octet-stream'}
+      const base =
+        path
+          .basename(absolute, path.extname(absolute))
+          .replace(/[^A-Za-z0-9_-]+/g, '-')
+          .slice(0, 40) || 'image'
+      const file = {
+        fileName: `${base}-${contentHash(data)}${ext === '.jpeg' ? '.jpg' : ext}`,
+        data,
+        mediaType: mediaTypes[ext] ?? 'application/octet-stream'
+      }
       mediaFiles.set(absolute, {stamp, file})
       media.set(absolute, file)
     }
@@ -120,7 +135,11 @@ export class AssetCollector {
 
 /** Each media file once: two image paths with the same name and bytes are one file (`photo-<hash>.png`) in both books. */
 export function distinctMedia(assets: BookAssets): MediaFile[] {
-  return [...new Map([...assets.media.values()].map((media) => [media.fileName, media])).values()]
+  return [
+    ...new Map(
+      [...assets.media.values()].map((media) => [media.fileName, media])
+    ).values()
+  ]
 }
 
 /** The graphic and step states of each scrolly section of a tree, in order: walked once per tree (a session rebuilds with the same trees). */
@@ -129,7 +148,11 @@ function scrollyStates(tree: Root): Array<{graphic: string; states: string[]}> {
   if (!sections) {
     const found: Array<{graphic: string; states: string[]}> = []
     visit(tree, (node) => {
-      if (node.type === 'scrollySection') found.push({graphic: node.graphic, states: node.children.map((step) => step.state)})
+      if (node.type === 'scrollySection')
+        found.push({
+          graphic: node.graphic,
+          states: node.children.map((step) => step.state)
+        })
       return blocksOnly(node)
     })
     scrollySections.set(tree, (sections = found))
@@ -137,7 +160,10 @@ function scrollyStates(tree: Root): Array<{graphic: string; states: string[]}> {
   return sections
 }
 
-const scrollySections = new WeakMap<Root, Array<{graphic: string; states: string[]}>>()
+const scrollySections = new WeakMap<
+  Root,
+  Array<{graphic: string; states: string[]}>
+>()
 const mediaFiles = new Map<string, {stamp: string; file: MediaFile}>()
 
 /** A standalone SVG as a file named `<base>-<hash>.svg`, with its size. */
@@ -176,8 +202,15 @@ export function wordCount(tree: Root): number {
   if (count === undefined) {
     count = 0
     for (const node of tree.children) {
-      if (node.type === 'yaml' || node.type === 'code' || node.type === 'definition') continue
-      count += toString(node, {includeImageAlt: false}).split(/\s+/).filter(Boolean).length
+      if (
+        node.type === 'yaml' ||
+        node.type === 'code' ||
+        node.type === 'definition'
+      )
+        continue
+      count += toString(node, {includeImageAlt: false})
+        .split(/\s+/)
+        .filter(Boolean).length
     }
     wordCounts.set(tree, count)
   }

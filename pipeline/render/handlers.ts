@@ -29,12 +29,20 @@ export interface BookHandlersOptions {
 }
 
 /** The heading, image and link handlers of a chapter, for either target. */
-export function bookHandlers(options: BookHandlersOptions): {heading: Handler; image: Handler; link: Handler} {
+export function bookHandlers(options: BookHandlersOptions): {
+  heading: Handler
+  image: Handler
+  link: Handler
+} {
   const {assets, images, mediaFolder, headingOffset, resolveLink} = options
-  const title = (node: Image | Link) => (options.titles ? (node.title ?? undefined) : undefined)
+  const title = (node: Image | Link) =>
+    options.titles ? (node.title ?? undefined) : undefined
 
   const heading: Handler = (state: State, node: Heading) => {
-    const result = h(`h${Math.min(6, Math.max(2, node.depth + headingOffset))}`, state.all(node))
+    const result = h(
+      `h${Math.min(6, Math.max(2, node.depth + headingOffset))}`,
+      state.all(node)
+    )
     state.patch(node, result)
     // The heading's id (from remark-links), the same in both targets.
     return state.applyData(node, result)
@@ -46,7 +54,12 @@ export function bookHandlers(options: BookHandlersOptions): {heading: Handler; i
     const remote = media ? undefined : remoteImage(state, node)
     if (remote) return remote
     const src = media ? `${mediaFolder}/${media.fileName}` : node.url
-    const result = h('img', {src, alt: node.alt ?? '', title: title(node), ...options.imageProperties})
+    const result = h('img', {
+      src,
+      alt: node.alt ?? '',
+      title: title(node),
+      ...options.imageProperties
+    })
     state.patch(node, result)
     return state.applyData(node, result)
   }
@@ -54,7 +67,11 @@ export function bookHandlers(options: BookHandlersOptions): {heading: Handler; i
   const link: Handler = (state: State, node: Link) => {
     // A link that leads nowhere (remark-links warned about it) is its text.
     if (node.data?.dangling) return state.all(node)
-    const result = h('a', {href: resolveLink(node.url) ?? node.url, title: title(node)}, state.all(node))
+    const result = h(
+      'a',
+      {href: resolveLink(node.url) ?? node.url, title: title(node)},
+      state.all(node)
+    )
     state.patch(node, result)
     return state.applyData(node, result)
   }

@@ -21,7 +21,8 @@
  * page's Content-Security-Policy allows.
  */
 
-const topLayer = typeof HTMLElement !== 'undefined' && 'showPopover' in HTMLElement.prototype
+const topLayer =
+  typeof HTMLElement !== 'undefined' && 'showPopover' in HTMLElement.prototype
 const gap = 6
 const hideDelay = 250
 
@@ -35,10 +36,6 @@ let panel: Open | undefined
 let hideTimer = 0
 /** Whether the tip of the link being tapped was already open when the tap began. */
 let tapOpen: {link: HTMLElement; wasOpen: boolean} | undefined
-
-function isOpen(element: HTMLElement): boolean {
-  return !element.hidden
-}
 
 function show(open: Open, below: boolean): void {
   const {panel: element} = open
@@ -62,9 +59,14 @@ function place({trigger, panel: element}: Open, below: boolean): void {
   const height = document.documentElement.clientHeight
   const spaceAbove = anchor.top - gap - margin
   const spaceBelow = height - anchor.bottom - gap - margin
-  const useBelow = below ? spaceBelow >= box.height || spaceBelow >= spaceAbove : !(spaceAbove >= box.height || spaceAbove >= spaceBelow)
+  const useBelow = below
+    ? spaceBelow >= box.height || spaceBelow >= spaceAbove
+    : !(spaceAbove >= box.height || spaceAbove >= spaceBelow)
   const top = useBelow ? anchor.bottom + gap : anchor.top - gap - box.height
-  const left = Math.min(Math.max(margin, anchor.left + anchor.width / 2 - box.width / 2), Math.max(margin, width - box.width - margin))
+  const left = Math.min(
+    Math.max(margin, anchor.left + anchor.width / 2 - box.width / 2),
+    Math.max(margin, width - box.width - margin)
+  )
   element.style.left = `${Math.round(left)}px`
   // Kept on screen while its trigger is; scrolled away with it otherwise.
   const visible = anchor.bottom > 0 && anchor.top < height
@@ -120,13 +122,21 @@ function closePanel(focusButton: boolean): void {
 }
 
 function noteLink(target: EventTarget | null): HTMLElement | null {
-  return target instanceof Element ? target.closest<HTMLElement>('a.cite__ref[aria-describedby]') : null
+  return target instanceof Element
+    ? target.closest<HTMLElement>('a.cite__ref[aria-describedby]')
+    : null
 }
 
 /** Turn every contested claim's `<details>` into the popover of its button. */
 function setupContested(): void {
-  for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('button.contested__toggle[aria-controls]'))) {
-    const element = document.getElementById(button.getAttribute('aria-controls') ?? '')
+  for (const button of Array.from(
+    document.querySelectorAll<HTMLButtonElement>(
+      'button.contested__toggle[aria-controls]'
+    )
+  )) {
+    const element = document.getElementById(
+      button.getAttribute('aria-controls') ?? ''
+    )
     if (!(element instanceof HTMLDetailsElement)) continue
     element.open = true
     element.hidden = true
@@ -138,7 +148,9 @@ function setupContested(): void {
       else openPanel(button)
     })
   }
-  for (const element of Array.from(document.querySelectorAll<HTMLElement>('.cite__tip[role="tooltip"]'))) {
+  for (const element of Array.from(
+    document.querySelectorAll<HTMLElement>('.cite__tip[role="tooltip"]')
+  )) {
     if (topLayer) element.popover = 'manual'
   }
 }
@@ -149,7 +161,9 @@ function revealTarget(): void {
   const target = id ? document.getElementById(id) : null
   const holder = target?.closest<HTMLElement>('.contested__accounts.is-popover')
   if (!target || !holder) return
-  const button = document.querySelector<HTMLElement>(`button.contested__toggle[aria-controls="${CSS.escape(holder.id)}"]`)
+  const button = document.querySelector<HTMLElement>(
+    `button.contested__toggle[aria-controls="${CSS.escape(holder.id)}"]`
+  )
   if (!button) return
   button.scrollIntoView({block: 'center'})
   openPanel(button)
@@ -162,22 +176,36 @@ function setup(): void {
     if (event.pointerType === 'touch') return
     const link = noteLink(event.target)
     if (link) openTip(link)
-    else if (tip && event.target instanceof Node && tip.panel.contains(event.target)) window.clearTimeout(hideTimer)
+    else if (
+      tip &&
+      event.target instanceof Node &&
+      tip.panel.contains(event.target)
+    )
+      window.clearTimeout(hideTimer)
   })
   document.addEventListener('pointerout', (event) => {
     if (!tip || event.pointerType === 'touch') return
     const from = event.target instanceof Node ? event.target : null
     const to = event.relatedTarget instanceof Node ? event.relatedTarget : null
-    const inside = (node: Node | null) => node !== null && (tip!.trigger.contains(node) || tip!.panel.contains(node))
+    const inside = (node: Node | null) =>
+      node !== null &&
+      (tip!.trigger.contains(node) || tip!.panel.contains(node))
     // Moving between the link and its tip keeps it open (WCAG 1.4.13: hoverable).
-    if (inside(from) && !inside(to) && document.activeElement !== tip.trigger) scheduleCloseTip()
+    if (inside(from) && !inside(to) && document.activeElement !== tip.trigger)
+      scheduleCloseTip()
   })
   document.addEventListener('focusin', (event) => {
     const link = noteLink(event.target)
     if (link) openTip(link)
     else if (tip) closeTip()
     // Focus moving out of an open panel (and off its button) closes it.
-    if (panel && event.target instanceof Node && !panel.panel.contains(event.target) && event.target !== panel.trigger) closePanel(false)
+    if (
+      panel &&
+      event.target instanceof Node &&
+      !panel.panel.contains(event.target) &&
+      event.target !== panel.trigger
+    )
+      closePanel(false)
   })
   document.addEventListener('focusout', (event) => {
     const link = noteLink(event.target)
@@ -196,9 +224,18 @@ function setup(): void {
   document.addEventListener('pointerdown', (event) => {
     const target = event.target instanceof Node ? event.target : null
     const link = noteLink(event.target)
-    tapOpen = link && event.pointerType !== 'mouse' ? {link, wasOpen: tip?.trigger === link} : undefined
+    tapOpen =
+      link && event.pointerType !== 'mouse'
+        ? {link, wasOpen: tip?.trigger === link}
+        : undefined
     if (tip && !link && !(target && tip.panel.contains(target))) closeTip()
-    if (panel && target && !panel.panel.contains(target) && !panel.trigger.contains(target)) closePanel(false)
+    if (
+      panel &&
+      target &&
+      !panel.panel.contains(target) &&
+      !panel.trigger.contains(target)
+    )
+      closePanel(false)
   })
   document.addEventListener('click', (event) => {
     const link = noteLink(event.target)
@@ -228,5 +265,6 @@ function setup(): void {
   window.addEventListener('hashchange', revealTarget)
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', setup)
+if (document.readyState === 'loading')
+  document.addEventListener('DOMContentLoaded', setup)
 else setup()

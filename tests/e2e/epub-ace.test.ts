@@ -16,13 +16,28 @@ const reports = path.join(root, 'test-results', 'ace')
 describe('DAISY Ace', () => {
   for (const name of ['basic', 'story'] as const) {
     it(`reports 0 violations for the ${name} book`, async () => {
-      const {violations, report} = await ace(builds[name].epub, path.join(reports, name))
-      expect(violations.map((v) => `${v.impact} ${v.rule} in ${v.document}: ${v.description}`)).toEqual([])
+      const {violations, report} = await ace(
+        builds[name].epub,
+        path.join(reports, name)
+      )
+      expect(
+        violations.map(
+          (v) => `${v.impact} ${v.rule} in ${v.document}: ${v.description}`
+        )
+      ).toEqual([])
       expect(report['earl:result']['earl:outcome']).toBe('pass')
       // The accessibility metadata Ace looks for is all there, none of it empty.
       expect(report['a11y-metadata'].empty).toEqual([])
       expect(report['a11y-metadata'].present).toEqual(
-        expect.arrayContaining(['schema:accessMode', 'schema:accessibilityFeature', 'schema:accessibilityHazard', 'schema:accessibilitySummary', 'schema:accessModeSufficient', 'dcterms:conformsTo', 'a11y:certifiedBy'])
+        expect.arrayContaining([
+          'schema:accessMode',
+          'schema:accessibilityFeature',
+          'schema:accessibilityHazard',
+          'schema:accessibilitySummary',
+          'schema:accessModeSufficient',
+          'dcterms:conformsTo',
+          'a11y:certifiedBy'
+        ])
       )
       // Ace saw every image, and each has its text alternative.
       const images = report.data.images ?? []
@@ -36,7 +51,11 @@ describe('DAISY Ace', () => {
     const broken = entries.map(({name, data}) => {
       let text = data.toString('utf8')
       if (name === 'OEBPS/cover.xhtml') text = text.replace(/ alt="[^"]*"/, '')
-      else if (name === 'OEBPS/content.opf') text = text.replace(/\s*<meta property="(?:schema|dcterms|a11y):[^"]+">[^<]*<\/meta>/g, '')
+      else if (name === 'OEBPS/content.opf')
+        text = text.replace(
+          /\s*<meta property="(?:schema|dcterms|a11y):[^"]+">[^<]*<\/meta>/g,
+          ''
+        )
       else return {name, data}
       return {name, data: text}
     })
@@ -46,6 +65,11 @@ describe('DAISY Ace', () => {
     const {violations, report} = await ace(file, path.join(reports, 'broken'))
     expect(report['earl:result']['earl:outcome']).toBe('fail')
     const rules = violations.map((v) => `${v.document} ${v.rule}`)
-    expect(rules).toEqual(expect.arrayContaining([expect.stringMatching(/cover\.xhtml image-alt/), expect.stringMatching(/content\.opf metadata-accessmode/)]))
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/cover\.xhtml image-alt/),
+        expect.stringMatching(/content\.opf metadata-accessmode/)
+      ])
+    )
   }, 300_000)
 })

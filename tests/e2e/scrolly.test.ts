@@ -3,7 +3,7 @@
  * the graphic's state at each step; with JavaScript off every step's text and
  * static figure is there; deep links show their step's state.
  */
-import type {Browser, Page} from 'playwright-core'
+import type {Page} from 'playwright-core'
 import {describe, expect, inject, it} from 'vitest'
 import {browserForFile} from '../helpers/browser.js'
 
@@ -11,9 +11,14 @@ const builds = inject('builds')
 const browser = browserForFile()
 
 /** The ids of the graphic's elements that are visible (not `tf-off`) in a section. */
-async function visibleStateElements(page: Page, section: string): Promise<string[]> {
-  return page.$$eval(`#${section} .scrolly__graphic [data-states]`, (elements) =>
-    elements.filter((e) => !e.classList.contains('tf-off')).map((e) => e.id)
+async function visibleStateElements(
+  page: Page,
+  section: string
+): Promise<string[]> {
+  return page.$$eval(
+    `#${section} .scrolly__graphic [data-states]`,
+    (elements) =>
+      elements.filter((e) => !e.classList.contains('tf-off')).map((e) => e.id)
   )
 }
 
@@ -27,22 +32,42 @@ describe('web story in Chromium', () => {
     })
     await page.goto(`${builds.basic.url}first.html`)
     const section = await page.$eval('.scrolly', (e) => e.id)
-    const steps = await page.$$eval(`#${section} .step`, (elements) => elements.map((e) => ({id: e.id, state: e.getAttribute('data-state')})))
+    const steps = await page.$$eval(`#${section} .step`, (elements) =>
+      elements.map((e) => ({id: e.id, state: e.getAttribute('data-state')}))
+    )
     expect(steps.map((s) => s.state)).toEqual(['one', 'two', 'three'])
-    const expected: Record<string, string[]> = {one: [], two: ['svg-bar-2'], three: ['svg-bar-2', 'svg-bar-3']}
+    const expected: Record<string, string[]> = {
+      one: [],
+      two: ['svg-bar-2'],
+      three: ['svg-bar-2', 'svg-bar-3']
+    }
     for (const step of steps) {
-      await page.$eval(`#${step.id}`, (e) => e.scrollIntoView({block: 'center'}))
+      await page.$eval(`#${step.id}`, (e) =>
+        e.scrollIntoView({block: 'center'})
+      )
       await page.waitForFunction(
-        ([sectionId, state]) => document.getElementById(sectionId)?.dataset.activeState === state,
+        ([sectionId, state]) =>
+          document.getElementById(sectionId)?.dataset.activeState === state,
         [section, step.state ?? ''] as const
       )
       const visible = await visibleStateElements(page, section)
-      expect(visible.map((id) => id.replace(`${section}-`, ''))).toEqual(expected[step.state ?? ''])
-      const description = await page.$eval(`#${section} .tf-state-desc`, (e) => e.textContent)
-      expect(description).toBe(await page.$eval(`#${step.id} .step__figure img`, (e) => e.getAttribute('alt')))
+      expect(visible.map((id) => id.replace(`${section}-`, ''))).toEqual(
+        expected[step.state ?? '']
+      )
+      const description = await page.$eval(
+        `#${section} .tf-state-desc`,
+        (e) => e.textContent
+      )
+      expect(description).toBe(
+        await page.$eval(`#${step.id} .step__figure img`, (e) =>
+          e.getAttribute('alt')
+        )
+      )
     }
     // Graphic stays in view (sticky) while the last step is centred.
-    const box = await page.$eval(`#${section} .scrolly__figure`, (e) => e.getBoundingClientRect().toJSON())
+    const box = await page.$eval(`#${section} .scrolly__figure`, (e) =>
+      e.getBoundingClientRect().toJSON()
+    )
     expect(box.top).toBeGreaterThanOrEqual(0)
     expect(box.bottom).toBeLessThanOrEqual(900)
     expect(errors).toEqual([])
@@ -50,13 +75,17 @@ describe('web story in Chromium', () => {
   })
 
   it('shows every step and its static figure with JavaScript off', async () => {
-    const context = await browser().newContext({javaScriptEnabled: false, viewport: {width: 360, height: 740}})
+    const context = await browser().newContext({
+      javaScriptEnabled: false,
+      viewport: {width: 360, height: 740}
+    })
     const page = await context.newPage()
     await page.goto(`${builds.basic.url}first.html`)
     const steps = await page.$$eval('.step', (elements) =>
       elements.map((e) => ({
         text: (e.querySelector('.step__text') as HTMLElement).innerText.trim(),
-        figure: getComputedStyle(e.querySelector('.step__figure') as Element).display,
+        figure: getComputedStyle(e.querySelector('.step__figure') as Element)
+          .display,
         alt: e.querySelector('.step__figure img')?.getAttribute('alt')
       }))
     )
@@ -66,8 +95,12 @@ describe('web story in Chromium', () => {
       expect(step.figure).not.toBe('none')
       expect(step.alt).toMatch(/bar/)
     }
-    expect(await page.$eval('.scrolly__graphic', (e) => getComputedStyle(e).display)).toBe('none')
-    const images = await page.$$eval('.step__figure img', (elements) => elements.map((e) => (e as HTMLImageElement).naturalWidth))
+    expect(
+      await page.$eval('.scrolly__graphic', (e) => getComputedStyle(e).display)
+    ).toBe('none')
+    const images = await page.$$eval('.step__figure img', (elements) =>
+      elements.map((e) => (e as HTMLImageElement).naturalWidth)
+    )
     expect(images.every((w) => w > 0)).toBe(true)
     await context.close()
   })
@@ -75,7 +108,11 @@ describe('web story in Chromium', () => {
   it('loads a deep link to a step with that step’s state shown', async () => {
     const page = await browser().newPage({viewport: {width: 360, height: 740}})
     await page.goto(`${builds.basic.url}first.html#second-bar`)
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('.scrolly')?.dataset.activeState === 'two')
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLElement>('.scrolly')?.dataset.activeState ===
+        'two'
+    )
     await page.close()
   })
 
@@ -83,7 +120,9 @@ describe('web story in Chromium', () => {
     const page = await browser().newPage()
     await page.goto(builds.basic.url)
     expect(await page.textContent('h1')).toBe('A Test of Two Books')
-    const links = await page.$$eval('.contents a', (elements) => elements.map((e) => e.getAttribute('href')))
+    const links = await page.$$eval('.contents a', (elements) =>
+      elements.map((e) => e.getAttribute('href'))
+    )
     expect(links).toEqual(['first.html', 'second.html'])
     const epub = await page.$eval('a[download]', (e) => e.getAttribute('href'))
     const response = await page.request.get(`${builds.basic.url}${epub}`)

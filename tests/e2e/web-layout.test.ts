@@ -7,10 +7,22 @@
  * under it. No layout shift, no error, no CSP violation, no foreign request.
  * Resizing and rotating mid-story keeps the right state and the triggers.
  */
-import type {Browser, Page} from 'playwright-core'
+import type {Page} from 'playwright-core'
 import {describe, expect, inject, it} from 'vitest'
 import {browserForFile} from '../helpers/browser.js'
-import {drawnState, layoutShifts, recordLayoutShifts, screenshot, scrollToRead, scrollySections, sitePages, viewports, waitForState, watch, type ViewportName} from '../helpers/story.js'
+import {
+  drawnState,
+  layoutShifts,
+  recordLayoutShifts,
+  screenshot,
+  scrollToRead,
+  scrollySections,
+  sitePages,
+  type ViewportName,
+  viewports,
+  waitForState,
+  watch
+} from '../helpers/story.js'
 
 const builds = inject('builds')
 const browser = browserForFile()
@@ -27,8 +39,12 @@ function geometry(page: Page, sectionId: string, stepId: string) {
     ([sectionId, stepId]) => {
       const section = document.getElementById(sectionId) as HTMLElement
       const step = document.getElementById(stepId) as HTMLElement
-      const card = (step.querySelector('.step__text') as HTMLElement).getBoundingClientRect()
-      const svg = Array.from(section.querySelectorAll('.scrolly__graphic svg')).find((s) => s.getClientRects().length > 0) as SVGSVGElement
+      const card = (
+        step.querySelector('.step__text') as HTMLElement
+      ).getBoundingClientRect()
+      const svg = Array.from(
+        section.querySelectorAll('.scrolly__graphic svg')
+      ).find((s) => s.getClientRects().length > 0) as SVGSVGElement
       const figure = svg.getBoundingClientRect()
       // Sample points across the card's first line of text: each must hit the card, not the graphic.
       const first = step.querySelector('.step__text > *') as HTMLElement
@@ -37,13 +53,29 @@ function geometry(page: Page, sectionId: string, stepId: string) {
       const xs = [0.2, 0.5, 0.8].map((f) => line.left + line.width * f)
       const hits = xs.map((x) => document.elementFromPoint(x, y))
       const textOnTop = hits.every((hit) => step.contains(hit))
-      const onTop = hits.map((hit) => `${hit?.tagName}.${hit?.getAttribute('class') ?? ''}`).join(', ')
+      const onTop = hits
+        .map((hit) => `${hit?.tagName}.${hit?.getAttribute('class') ?? ''}`)
+        .join(', ')
       // The smallest type the graphic shows, in CSS pixels on screen.
       const sizes = Array.from(svg.querySelectorAll('text'))
-        .filter((t) => Number(getComputedStyle(t).opacity) > 0 && !t.closest('.tf-off'))
-        .map((t) => Number.parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 0))
+        .filter(
+          (t) =>
+            Number(getComputedStyle(t).opacity) > 0 && !t.closest('.tf-off')
+        )
+        .map(
+          (t) =>
+            Number.parseFloat(getComputedStyle(t).fontSize) *
+            (t.getScreenCTM()?.a ?? 0)
+        )
       const smallestText = Math.min(...sizes)
-      return {card: card.toJSON() as DOMRect, figure: figure.toJSON() as DOMRect, height: window.innerHeight, textOnTop, onTop: `${onTop} at y=${Math.round(y)}`, smallestText}
+      return {
+        card: card.toJSON() as DOMRect,
+        figure: figure.toJSON() as DOMRect,
+        height: window.innerHeight,
+        textOnTop,
+        onTop: `${onTop} at y=${Math.round(y)}`,
+        smallestText
+      }
     },
     [sectionId, stepId] as const
   )
@@ -55,7 +87,10 @@ describe('web story layouts', () => {
       it(`reads every scrolly section of the ${book} book on a ${viewportName}, down and up`, async () => {
         const viewport = viewports[viewportName]
         // Reduced motion: a state shows at once, so computed opacity can be checked right away.
-        const context = await browser().newContext({viewport, reducedMotion: 'reduce'})
+        const context = await browser().newContext({
+          viewport,
+          reducedMotion: 'reduce'
+        })
         const problems = await watch(context, builds[book].url)
         await recordLayoutShifts(context)
         const page = await context.newPage()
@@ -65,36 +100,78 @@ describe('web story layouts', () => {
           const sections = await scrollySections(page)
           for (const section of sections) {
             sectionsSeen++
-            const layout = await page.$eval(`#${section.id}`, (e) => (e.classList.contains('scrolly--overlay') ? 'overlay' : 'side'))
+            const layout = await page.$eval(`#${section.id}`, (e) =>
+              e.classList.contains('scrolly--overlay') ? 'overlay' : 'side'
+            )
             expect(section.mode).toBe(modes[viewportName][layout])
-            const order = [...section.steps, ...section.steps.slice(0, -1).reverse()]
+            const order = [
+              ...section.steps,
+              ...section.steps.slice(0, -1).reverse()
+            ]
             for (const [index, step] of order.entries()) {
               await scrollToRead(page, step.id)
               await waitForState(page, section.id, step.state)
               const drawn = await drawnState(page, section.id, step.state)
-              expect(drawn.shown.sort(), `${file} ${step.id}`).toEqual(drawn.want.sort())
-              expect(drawn.hidden.length, `${file} ${step.id}`).toBe(drawn.total - drawn.want.length)
-              const alt = await page.$eval(`#${step.id} .step__figure img`, (e) => e.getAttribute('alt'))
+              expect(drawn.shown.sort(), `${file} ${step.id}`).toEqual(
+                drawn.want.sort()
+              )
+              expect(drawn.hidden.length, `${file} ${step.id}`).toBe(
+                drawn.total - drawn.want.length
+              )
+              const alt = await page.$eval(
+                `#${step.id} .step__figure img`,
+                (e) => e.getAttribute('alt')
+              )
               expect(new Set(drawn.descriptions)).toEqual(new Set([alt]))
               const where = await geometry(page, section.id, step.id)
               // The graphic is pinned on screen, whole.
-              expect(where.figure.top, `${file} ${step.id} graphic top`).toBeGreaterThanOrEqual(-1)
-              expect(where.figure.bottom, `${file} ${step.id} graphic bottom`).toBeLessThanOrEqual(where.height + 1)
+              expect(
+                where.figure.top,
+                `${file} ${step.id} graphic top`
+              ).toBeGreaterThanOrEqual(-1)
+              expect(
+                where.figure.bottom,
+                `${file} ${step.id} graphic bottom`
+              ).toBeLessThanOrEqual(where.height + 1)
               // Readable type in the graphic: 12 px or more on screen.
-              expect(where.smallestText, `${file} ${step.id} smallest text in the graphic`).toBeGreaterThanOrEqual(12)
+              expect(
+                where.smallestText,
+                `${file} ${step.id} smallest text in the graphic`
+              ).toBeGreaterThanOrEqual(12)
               // The step's text is on top and on screen.
-              expect(where.textOnTop, `${file} ${step.id} text on top: ${where.onTop}`).toBe(true)
+              expect(
+                where.textOnTop,
+                `${file} ${step.id} text on top: ${where.onTop}`
+              ).toBe(true)
               expect(where.card.top).toBeGreaterThanOrEqual(0)
               // Beside or above: the card does not cover the graphic either.
-              if (section.mode === 'side') expect(where.card.left).toBeGreaterThanOrEqual(where.figure.right)
-              if (section.mode === 'above') expect(where.card.top).toBeGreaterThanOrEqual(where.figure.bottom)
-              if (index < section.steps.length) await screenshot(page, `layout-${book}-${viewportName}-${file.replace('.html', '')}-${step.id}`)
+              if (section.mode === 'side')
+                expect(where.card.left).toBeGreaterThanOrEqual(
+                  where.figure.right
+                )
+              if (section.mode === 'above')
+                expect(where.card.top).toBeGreaterThanOrEqual(
+                  where.figure.bottom
+                )
+              if (index < section.steps.length)
+                await screenshot(
+                  page,
+                  `layout-${book}-${viewportName}-${file.replace('.html', '')}-${step.id}`
+                )
             }
           }
-          await page.evaluate(() => window.scrollTo({top: document.documentElement.scrollHeight, behavior: 'instant'}))
+          await page.evaluate(() =>
+            window.scrollTo({
+              top: document.documentElement.scrollHeight,
+              behavior: 'instant'
+            })
+          )
           await page.waitForTimeout(100)
           const shift = await layoutShifts(page)
-          expect(shift.layoutShift, `${file} layout shift of ${shift.shifted.join(' | ')}`).toBe(0)
+          expect(
+            shift.layoutShift,
+            `${file} layout shift of ${shift.shifted.join(' | ')}`
+          ).toBe(0)
         }
         expect(sectionsSeen).toBeGreaterThanOrEqual(2)
         expect(problems).toEqual({errors: [], csp: [], foreign: []})
@@ -103,13 +180,22 @@ describe('web story layouts', () => {
     }
   }
 
-  for (const [book, file] of [['story', 'the-movement.html'], ['layouts', 'compass.html']] as const) {
+  for (const [book, file] of [
+    ['story', 'the-movement.html'],
+    ['layouts', 'compass.html']
+  ] as const) {
     it(`keeps the right state and re-aligns the triggers when the window is resized and the phone rotated (${file})`, async () => {
-      const context = await browser().newContext({viewport: viewports.desktop, reducedMotion: 'reduce'})
+      const context = await browser().newContext({
+        viewport: viewports.desktop,
+        reducedMotion: 'reduce'
+      })
       const problems = await watch(context, builds[book].url)
       const page = await context.newPage()
       await page.goto(`${builds[book].url}${file}`)
-      const landscape = {width: viewports.phone.height, height: viewports.phone.width}
+      const landscape = {
+        width: viewports.phone.height,
+        height: viewports.phone.width
+      }
       for (const section of await scrollySections(page)) {
         const steps = section.steps
         expect(steps.length).toBeGreaterThanOrEqual(3)
@@ -120,10 +206,20 @@ describe('web story layouts', () => {
         const landed = async (name: string, index: number) => {
           // Give the resize handler (one animation frame) and the new observers time to run.
           await page.waitForTimeout(300)
-          expect(await page.$eval(`#${section.id}`, (e) => (e as HTMLElement).dataset.activeState), name).toBe(steps[index].state)
+          expect(
+            await page.$eval(
+              `#${section.id}`,
+              (e) => (e as HTMLElement).dataset.activeState
+            ),
+            name
+          ).toBe(steps[index].state)
           const where = await geometry(page, section.id, steps[index].id)
-          expect(where.textOnTop, `${name}: text on top: ${where.onTop}`).toBe(true)
-          expect(where.card.top, `${name}: card on screen`).toBeLessThan(where.height)
+          expect(where.textOnTop, `${name}: text on top: ${where.onTop}`).toBe(
+            true
+          )
+          expect(where.card.top, `${name}: card on screen`).toBeLessThan(
+            where.height
+          )
           await screenshot(page, `resize-${book}-${section.id}-${name}`)
         }
         await page.setViewportSize(viewports.desktop)

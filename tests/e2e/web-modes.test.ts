@@ -5,12 +5,22 @@
  * palette follows, text keeps its contrast) and print (steps with their
  * static figures, no sticky graphic, no controls).
  */
-import {describe, expect, inject, it} from 'vitest'
-import path from 'node:path'
+
 import fs from 'node:fs/promises'
+import path from 'node:path'
+import {describe, expect, inject, it} from 'vitest'
 import {browserForFile} from '../helpers/browser.js'
 import {root} from '../helpers/fixture-book.js'
-import {axe, scrollToRead, scrollySections, screenshot, sitePages, viewports, waitForState, watch} from '../helpers/story.js'
+import {
+  axe,
+  screenshot,
+  scrollToRead,
+  scrollySections,
+  sitePages,
+  viewports,
+  waitForState,
+  watch
+} from '../helpers/story.js'
 
 const builds = inject('builds')
 const browser = browserForFile()
@@ -18,33 +28,67 @@ const browser = browserForFile()
 describe('web story modes', () => {
   for (const viewportName of ['desktop', 'phone'] as const) {
     it(`reads top to bottom with static figures when JavaScript is off, on a ${viewportName}`, async () => {
-      const context = await browser().newContext({javaScriptEnabled: false, viewport: viewports[viewportName]})
+      const context = await browser().newContext({
+        javaScriptEnabled: false,
+        viewport: viewports[viewportName]
+      })
       const problems = await watch(context, builds.story.url)
       const page = await context.newPage()
       let steps = 0
       for (const file of await sitePages(builds.story.out)) {
         await page.goto(`${builds.story.url}${file}`, {waitUntil: 'load'})
         const report = await page.evaluate(() => {
-          const shown = (e: Element | null) => e !== null && getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0
-          const figures = Array.from(document.querySelectorAll<HTMLImageElement>('.step__figure img'))
+          const shown = (e: Element | null) =>
+            e !== null &&
+            getComputedStyle(e).display !== 'none' &&
+            e.getClientRects().length > 0
+          const figures = Array.from(
+            document.querySelectorAll<HTMLImageElement>('.step__figure img')
+          )
           return {
-            stickyShown: Array.from(document.querySelectorAll('.scrolly__graphic')).some(shown),
+            stickyShown: Array.from(
+              document.querySelectorAll('.scrolly__graphic')
+            ).some(shown),
             progressShown: shown(document.querySelector('.progress')),
-            steps: Array.from(document.querySelectorAll('.step')).map((step) => ({
-              text: (step.querySelector('.step__text') as HTMLElement).innerText.trim().length,
-              figure: shown(step.querySelector('.step__figure')),
-              loaded: (step.querySelector('.step__figure img') as HTMLImageElement | null)?.naturalWidth ?? 0,
-              alt: step.querySelector('.step__figure img')?.getAttribute('alt') ?? ''
-            })),
+            steps: Array.from(document.querySelectorAll('.step')).map(
+              (step) => ({
+                text: (
+                  step.querySelector('.step__text') as HTMLElement
+                ).innerText.trim().length,
+                figure: shown(step.querySelector('.step__figure')),
+                loaded:
+                  (
+                    step.querySelector(
+                      '.step__figure img'
+                    ) as HTMLImageElement | null
+                  )?.naturalWidth ?? 0,
+                alt:
+                  step
+                    .querySelector('.step__figure img')
+                    ?.getAttribute('alt') ?? ''
+              })
+            ),
             // Steps follow one another down the page, each figure below its own text.
-            inOrder: Array.from(document.querySelectorAll('.step')).every((step, i, all) => {
-              const box = step.getBoundingClientRect()
-              const next = all[i + 1]?.getBoundingClientRect()
-              const text = (step.querySelector('.step__text') as HTMLElement).getBoundingClientRect()
-              const figure = (step.querySelector('.step__figure') as HTMLElement).getBoundingClientRect()
-              return figure.top >= text.bottom - 1 && (!next || next.top >= box.bottom - 1)
-            }),
-            figuresFit: figures.every((img) => img.getBoundingClientRect().right <= window.innerWidth + 1)
+            inOrder: Array.from(document.querySelectorAll('.step')).every(
+              (step, i, all) => {
+                const box = step.getBoundingClientRect()
+                const next = all[i + 1]?.getBoundingClientRect()
+                const text = (
+                  step.querySelector('.step__text') as HTMLElement
+                ).getBoundingClientRect()
+                const figure = (
+                  step.querySelector('.step__figure') as HTMLElement
+                ).getBoundingClientRect()
+                return (
+                  figure.top >= text.bottom - 1 &&
+                  (!next || next.top >= box.bottom - 1)
+                )
+              }
+            ),
+            figuresFit: figures.every(
+              (img) =>
+                img.getBoundingClientRect().right <= window.innerWidth + 1
+            )
           }
         })
         expect(report.stickyShown, file).toBe(false)
@@ -58,7 +102,12 @@ describe('web story modes', () => {
           expect(step.alt.length).toBeGreaterThan(20)
         }
         steps += report.steps.length
-        if (report.steps.length > 0) await screenshot(page, `nojs-${viewportName}-${file.replace('.html', '')}`, true)
+        if (report.steps.length > 0)
+          await screenshot(
+            page,
+            `nojs-${viewportName}-${file.replace('.html', '')}`,
+            true
+          )
       }
       expect(steps).toBeGreaterThanOrEqual(14)
       expect(problems).toEqual({errors: [], csp: [], foreign: []})
@@ -67,8 +116,13 @@ describe('web story modes', () => {
   }
 
   it('changes states without animation when the reader prefers reduced motion, and animates otherwise', async () => {
-    const opacityAfterOneFrame = async (reducedMotion: 'reduce' | 'no-preference') => {
-      const page = await browser().newPage({viewport: viewports.desktop, reducedMotion})
+    const opacityAfterOneFrame = async (
+      reducedMotion: 'reduce' | 'no-preference'
+    ) => {
+      const page = await browser().newPage({
+        viewport: viewports.desktop,
+        reducedMotion
+      })
       await page.goto(`${builds.layouts.url}compass.html`)
       const [section] = await scrollySections(page)
       await scrollToRead(page, section.steps[0].id)
@@ -79,17 +133,27 @@ describe('web story modes', () => {
         (id) =>
           new Promise<number>((resolve) => {
             const dot = document.getElementById(id) as unknown as SVGElement
-            new MutationObserver(() => requestAnimationFrame(() => resolve(Number(getComputedStyle(dot).opacity)))).observe(dot, {attributes: true, attributeFilter: ['class']})
+            new MutationObserver(() =>
+              requestAnimationFrame(() =>
+                resolve(Number(getComputedStyle(dot).opacity))
+              )
+            ).observe(dot, {attributes: true, attributeFilter: ['class']})
           }),
         `${section.id}-svg-dot-east`
       )
       await scrollToRead(page, section.steps[1].id)
       const opacity = await measured
-      const duration = await page.$eval(`#${section.id}-svg-dot-east`, (e) => getComputedStyle(e).transitionDuration)
+      const duration = await page.$eval(
+        `#${section.id}-svg-dot-east`,
+        (e) => getComputedStyle(e).transitionDuration
+      )
       await page.close()
       return {opacity, duration}
     }
-    expect(await opacityAfterOneFrame('reduce')).toEqual({opacity: 1, duration: '0s'})
+    expect(await opacityAfterOneFrame('reduce')).toEqual({
+      opacity: 1,
+      duration: '0s'
+    })
     const animated = await opacityAfterOneFrame('no-preference')
     expect(animated.duration).toBe('0.4s')
     expect(animated.opacity).toBeLessThan(1)
@@ -97,7 +161,11 @@ describe('web story modes', () => {
 
   for (const viewportName of ['desktop', 'phone'] as const) {
     it(`restyles the graphics for a dark colour scheme and keeps contrast, on a ${viewportName}`, async () => {
-      const context = await browser().newContext({viewport: viewports[viewportName], colorScheme: 'dark', reducedMotion: 'reduce'})
+      const context = await browser().newContext({
+        viewport: viewports[viewportName],
+        colorScheme: 'dark',
+        reducedMotion: 'reduce'
+      })
       const problems = await watch(context, builds.story.url)
       const page = await context.newPage()
       for (const file of ['live-from-lima.html', 'inside.html']) {
@@ -105,26 +173,46 @@ describe('web story modes', () => {
         const [section] = await scrollySections(page)
         await scrollToRead(page, section.steps[1].id)
         await waitForState(page, section.id, section.steps[1].state)
-        const colours = await page.$eval(`#${section.id} .scrolly__graphic`, (graphic) => {
-          const svg = Array.from(graphic.querySelectorAll('svg')).find((s) => s.getClientRects().length > 0) as SVGSVGElement
-          const paint = (selector: string, property: 'fill' | 'stroke') => {
-            const element = svg.querySelector(selector)
-            return element ? getComputedStyle(element)[property] : undefined
+        const colours = await page.$eval(
+          `#${section.id} .scrolly__graphic`,
+          (graphic) => {
+            const svg = Array.from(graphic.querySelectorAll('svg')).find(
+              (s) => s.getClientRects().length > 0
+            ) as SVGSVGElement
+            const paint = (selector: string, property: 'fill' | 'stroke') => {
+              const element = svg.querySelector(selector)
+              return element ? getComputedStyle(element)[property] : undefined
+            }
+            return {
+              page: getComputedStyle(document.body).backgroundColor,
+              bg: paint('rect.tf-bg', 'fill'),
+              ink: paint('text.tf-ink', 'fill'),
+              muted: paint('text.tf-muted', 'fill'),
+              // No element keeps its light-mode paint: every palette class is restyled.
+              light: Array.from(svg.querySelectorAll('[class*="tf-"]')).filter(
+                (e) => {
+                  const style = getComputedStyle(e)
+                  return (
+                    ['rgb(255, 255, 255)', 'rgb(26, 26, 26)'].includes(
+                      style.fill
+                    ) || ['rgb(26, 26, 26)'].includes(style.stroke)
+                  )
+                }
+              ).length
+            }
           }
-          return {
-            page: getComputedStyle(document.body).backgroundColor,
-            bg: paint('rect.tf-bg', 'fill'),
-            ink: paint('text.tf-ink', 'fill'),
-            muted: paint('text.tf-muted', 'fill'),
-            // No element keeps its light-mode paint: every palette class is restyled.
-            light: Array.from(svg.querySelectorAll('[class*="tf-"]')).filter((e) => {
-              const style = getComputedStyle(e)
-              return ['rgb(255, 255, 255)', 'rgb(26, 26, 26)'].includes(style.fill) || ['rgb(26, 26, 26)'].includes(style.stroke)
-            }).length
-          }
+        )
+        expect(colours).toEqual({
+          page: 'rgb(18, 18, 18)',
+          bg: 'rgb(18, 18, 18)',
+          ink: 'rgb(236, 236, 236)',
+          muted: 'rgb(179, 179, 179)',
+          light: 0
         })
-        expect(colours).toEqual({page: 'rgb(18, 18, 18)', bg: 'rgb(18, 18, 18)', ink: 'rgb(236, 236, 236)', muted: 'rgb(179, 179, 179)', light: 0})
-        await screenshot(page, `dark-${viewportName}-${file.replace('.html', '')}`)
+        await screenshot(
+          page,
+          `dark-${viewportName}-${file.replace('.html', '')}`
+        )
         expect(await axe(page)).toEqual([])
       }
       expect(problems).toEqual({errors: [], csp: [], foreign: []})
@@ -133,17 +221,32 @@ describe('web story modes', () => {
   }
 
   it('prints the steps with their static figures and without the sticky graphic or controls', async () => {
-    const context = await browser().newContext({viewport: viewports.desktop, colorScheme: 'dark'})
+    const context = await browser().newContext({
+      viewport: viewports.desktop,
+      colorScheme: 'dark'
+    })
     const page = await context.newPage()
     await page.goto(`${builds.story.url}inside.html`)
     await page.emulateMedia({media: 'print'})
-    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('.step__figure img')).every((img) => img.complete && img.naturalWidth > 0))
+    await page.waitForFunction(() =>
+      Array.from(
+        document.querySelectorAll<HTMLImageElement>('.step__figure img')
+      ).every((img) => img.complete && img.naturalWidth > 0)
+    )
     const report = await page.evaluate(() => {
-      const display = (selector: string) => Array.from(document.querySelectorAll(selector)).map((e) => getComputedStyle(e).display)
+      const display = (selector: string) =>
+        Array.from(document.querySelectorAll(selector)).map(
+          (e) => getComputedStyle(e).display
+        )
       return {
         graphic: display('.scrolly__graphic'),
         figures: display('.step__figure'),
-        controls: [...display('.step__nav'), ...display('.progress'), ...display('.chapter-nav'), ...display('.site-header')],
+        controls: [
+          ...display('.step__nav'),
+          ...display('.progress'),
+          ...display('.chapter-nav'),
+          ...display('.site-header')
+        ],
         ink: getComputedStyle(document.body).color,
         paper: getComputedStyle(document.body).backgroundColor
       }
@@ -157,8 +260,13 @@ describe('web story modes', () => {
     expect(report.paper).toBe('rgb(255, 255, 255)')
     const pdf = await page.pdf({format: 'A4', printBackground: true})
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF')
-    await fs.mkdir(path.join(root, 'test-results', 'screens'), {recursive: true})
-    await fs.writeFile(path.join(root, 'test-results', 'screens', 'print-inside.pdf'), pdf)
+    await fs.mkdir(path.join(root, 'test-results', 'screens'), {
+      recursive: true
+    })
+    await fs.writeFile(
+      path.join(root, 'test-results', 'screens', 'print-inside.pdf'),
+      pdf
+    )
     await screenshot(page, 'print-inside', true)
     await context.close()
   })

@@ -29,7 +29,10 @@ describe('web story security', () => {
       const page = await context.newPage()
       for (const file of await sitePages(builds[book].out)) {
         await page.goto(`${builds[book].url}${file}`, {waitUntil: 'load'})
-        const policy = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (e) => e.getAttribute('content') ?? '')
+        const policy = await page.$eval(
+          'meta[http-equiv="Content-Security-Policy"]',
+          (e) => e.getAttribute('content') ?? ''
+        )
         expect(policy).toContain("script-src 'self'")
         expect(policy).toContain("style-src 'self'")
         expect(policy).toContain("default-src 'none'")
@@ -37,19 +40,32 @@ describe('web story security', () => {
         // Nothing inline in the served page that the policy would have to allow (the client later sets
         // custom properties through the CSSOM, which the policy permits).
         const inline = await page.evaluate(async (url) => {
-          const source = new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html')
+          const source = new DOMParser().parseFromString(
+            await (await fetch(url)).text(),
+            'text/html'
+          )
           return {
-            scripts: Array.from(source.scripts).filter((s) => !s.getAttribute('src')).length,
+            scripts: Array.from(source.scripts).filter(
+              (s) => !s.getAttribute('src')
+            ).length,
             styles: source.querySelectorAll('style, [style]').length,
-            handlers: Array.from(source.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on'))).length
+            handlers: Array.from(source.querySelectorAll('*')).filter((e) =>
+              Array.from(e.attributes).some((a) => a.name.startsWith('on'))
+            ).length
           }
         }, page.url())
         expect(inline, file).toEqual({scripts: 0, styles: 0, handlers: 0})
         // Scroll through, so that every lazy image and every state change happens under the policy.
         await page.evaluate(async () => {
-          for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+          for (
+            let y = 0;
+            y < document.documentElement.scrollHeight;
+            y += window.innerHeight / 2
+          ) {
             window.scrollTo({top: y, behavior: 'instant'})
-            await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 30)))
+            await new Promise((resolve) =>
+              requestAnimationFrame(() => setTimeout(resolve, 30))
+            )
           }
         })
       }
@@ -103,33 +119,54 @@ describe('web story metadata', () => {
   it('gives every page a title, description, language, Open Graph tags and a favicon; canonical URLs when the book has a url', async () => {
     const page = await browser().newPage()
     for (const book of ['story', 'basic', 'layouts'] as const) {
-      const yaml = await fs.readFile(path.join(root, book === 'story' ? 'chapters' : `tests/fixtures/books/${book}`, 'book.yaml'), 'utf8')
+      const yaml = await fs.readFile(
+        path.join(
+          root,
+          book === 'story' ? 'chapters' : `tests/fixtures/books/${book}`,
+          'book.yaml'
+        ),
+        'utf8'
+      )
       const language = /^language:\s*(\S+)/m.exec(yaml)?.[1]
       const url = /^url:\s*(\S+)/m.exec(yaml)?.[1]?.replace(/\/?$/, '/')
       const titles = new Set<string>()
       for (const file of await sitePages(builds[book].out)) {
         await page.goto(`${builds[book].url}${file}`)
         const head = await page.evaluate(() => {
-          const meta = (selector: string) => document.querySelector(selector)?.getAttribute('content') ?? undefined
+          const meta = (selector: string) =>
+            document.querySelector(selector)?.getAttribute('content') ??
+            undefined
           return {
             lang: document.documentElement.lang,
             title: document.title,
             description: meta('meta[name="description"]'),
-            canonical: document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined,
+            canonical:
+              document
+                .querySelector('link[rel="canonical"]')
+                ?.getAttribute('href') ?? undefined,
             ogTitle: meta('meta[property="og:title"]'),
             ogDescription: meta('meta[property="og:description"]'),
             ogType: meta('meta[property="og:type"]'),
             ogUrl: meta('meta[property="og:url"]'),
             ogImage: meta('meta[property="og:image"]'),
             ogImageAlt: meta('meta[property="og:image:alt"]'),
-            ogSize: [meta('meta[property="og:image:width"]'), meta('meta[property="og:image:height"]')],
+            ogSize: [
+              meta('meta[property="og:image:width"]'),
+              meta('meta[property="og:image:height"]')
+            ],
             card: meta('meta[name="twitter:card"]'),
-            icon: (document.querySelector('link[rel="icon"]') as HTMLLinkElement | null)?.href
+            icon: (
+              document.querySelector(
+                'link[rel="icon"]'
+              ) as HTMLLinkElement | null
+            )?.href
           }
         })
         expect(head.lang, file).toBe(language)
         expect(head.title.length).toBeGreaterThan(3)
-        expect(titles.has(head.title), `${book} ${file}: unique title`).toBe(false)
+        expect(titles.has(head.title), `${book} ${file}: unique title`).toBe(
+          false
+        )
         titles.add(head.title)
         expect(head.description?.length ?? 0).toBeGreaterThan(10)
         expect(head.ogTitle).toBe(head.title)

@@ -4,10 +4,12 @@
  * wraps the named output (`bibliography`, `citation`) with a counter, and
  * puts the originals back after each test.
  */
-import {plugins, type OutputFormatter} from '@citation-js/core'
+import {type OutputFormatter, plugins} from '@citation-js/core'
 import {afterEach} from 'vitest'
 
-export function citeprocCounter(): (name: 'bibliography' | 'citation') => {calls: number} {
+export function citeprocCounter(): (name: 'bibliography' | 'citation') => {
+  calls: number
+} {
   const originals = new Map<string, OutputFormatter>()
   afterEach(() => {
     for (const [name, original] of originals) plugins.output.add(name, original)

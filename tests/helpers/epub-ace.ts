@@ -27,7 +27,11 @@ export interface AceReport {
   assertions: Array<{
     'earl:testSubject': {url: string}
     assertions: Array<{
-      'earl:test': {'dct:title': string; 'earl:impact': string; 'dct:description'?: string}
+      'earl:test': {
+        'dct:title': string
+        'earl:impact': string
+        'dct:description'?: string
+      }
       'earl:result': {'earl:outcome': string; 'dct:description'?: string}
     }>
   }>
@@ -36,27 +40,45 @@ export interface AceReport {
 }
 
 /** Run Ace on `epubPath`, writing its reports to `reportDir`; resolves to its violations and the full report. */
-export async function ace(epubPath: string, reportDir: string): Promise<{violations: AceViolation[]; report: AceReport}> {
+export async function ace(
+  epubPath: string,
+  reportDir: string
+): Promise<{violations: AceViolation[]; report: AceReport}> {
   const bin = path.join(root, 'node_modules/.bin/ace-puppeteer')
   await fs.access(bin).catch(() => {
-    throw new Error('DAISY Ace not found at node_modules/.bin/ace-puppeteer: run `npm ci` (it is a dev dependency)')
+    throw new Error(
+      'DAISY Ace not found at node_modules/.bin/ace-puppeteer: run `npm ci` (it is a dev dependency)'
+    )
   })
   await fs.access(chromiumPath).catch(() => {
-    throw new Error(`Chromium not found at ${chromiumPath}: run \`apt-get install -y chromium\` (npm test does it as root)`)
+    throw new Error(
+      `Chromium not found at ${chromiumPath}: run \`apt-get install -y chromium\` (npm test does it as root)`
+    )
   })
   await fs.rm(reportDir, {recursive: true, force: true})
   await fs.mkdir(path.dirname(reportDir), {recursive: true})
   let output = ''
   try {
-    const result = await run(process.execPath, [bin, '--force', '--outdir', reportDir, epubPath], {
-      cwd: root,
-      env: {...process.env, PUPPETEER_EXECUTABLE_PATH: chromiumPath, PUPPETEER_SKIP_DOWNLOAD: '1'},
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 280_000
-    })
+    const result = await run(
+      process.execPath,
+      [bin, '--force', '--outdir', reportDir, epubPath],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PUPPETEER_EXECUTABLE_PATH: chromiumPath,
+          PUPPETEER_SKIP_DOWNLOAD: '1'
+        },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 280_000
+      }
+    )
     output = result.stdout + result.stderr
   } catch (cause) {
-    const {stdout = '', stderr = ''} = cause as {stdout?: string; stderr?: string}
+    const {stdout = '', stderr = ''} = cause as {
+      stdout?: string
+      stderr?: string
+    }
     output = stdout + stderr
   }
   const report = JSON.parse(
@@ -72,7 +94,10 @@ export async function ace(epubPath: string, reportDir: string): Promise<{violati
         document: subject['earl:testSubject'].url,
         rule: assertion['earl:test']['dct:title'],
         impact: assertion['earl:test']['earl:impact'],
-        description: assertion['earl:result']['dct:description'] ?? assertion['earl:test']['dct:description'] ?? ''
+        description:
+          assertion['earl:result']['dct:description'] ??
+          assertion['earl:test']['dct:description'] ??
+          ''
       })
     }
   }

@@ -52,7 +52,15 @@ export function elements(tree: Root | Element, name: string): Element[] {
 
 /** Text content of an element. */
 export function text(node: Element): string {
-  return node.children.map((child) => (child.type === 'element' ? text(child) : child.type === 'text' || child.type === 'cdata' ? child.value : '')).join('')
+  return node.children
+    .map((child) =>
+      child.type === 'element'
+        ? text(child)
+        : child.type === 'text' || child.type === 'cdata'
+          ? child.value
+          : ''
+    )
+    .join('')
 }
 
 /** Open and parse the EPUB at `file`. */
@@ -61,18 +69,25 @@ export async function openEpub(file: string): Promise<Epub> {
   const entries = readZip(bytes)
   const files = new Map(entries.map((entry) => [entry.name, entry.data]))
   const container = fromXml(String(files.get('META-INF/container.xml')))
-  const opfPath = String(elements(container, 'rootfile')[0]?.attributes['full-path'])
+  const opfPath = String(
+    elements(container, 'rootfile')[0]?.attributes['full-path']
+  )
   const opf = fromXml(String(files.get(opfPath)))
   const base = path.posix.dirname(opfPath)
 
   const metadata = new Map<string, string[]>()
-  const add = (key: string, value: string) => metadata.set(key, [...(metadata.get(key) ?? []), value])
+  const add = (key: string, value: string) =>
+    metadata.set(key, [...(metadata.get(key) ?? []), value])
   const metadataElement = elements(opf, 'metadata')[0]
-  for (const child of metadataElement ? elements(metadataElement, 'meta') : []) {
-    if (child.attributes.property && !child.attributes.refines) add(String(child.attributes.property), text(child))
+  for (const child of metadataElement
+    ? elements(metadataElement, 'meta')
+    : []) {
+    if (child.attributes.property && !child.attributes.refines)
+      add(String(child.attributes.property), text(child))
   }
   for (const child of metadataElement?.children ?? []) {
-    if (child.type === 'element' && child.name.startsWith('dc:')) add(child.name, text(child))
+    if (child.type === 'element' && child.name.startsWith('dc:'))
+      add(child.name, text(child))
   }
 
   const manifest: Item[] = elements(opf, 'item').map((item) => ({
@@ -80,12 +95,17 @@ export async function openEpub(file: string): Promise<Epub> {
     href: String(item.attributes.href),
     path: path.posix.join(base, String(item.attributes.href)),
     mediaType: String(item.attributes['media-type']),
-    properties: String(item.attributes.properties ?? '').split(/\s+/).filter(Boolean)
+    properties: String(item.attributes.properties ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
   }))
   const byId = new Map(manifest.map((item) => [item.id, item]))
   const spine = elements(opf, 'itemref').map((ref) => {
     const item = byId.get(String(ref.attributes.idref))
-    if (!item) throw new Error(`Spine item ${String(ref.attributes.idref)} is not in the manifest`)
+    if (!item)
+      throw new Error(
+        `Spine item ${String(ref.attributes.idref)} is not in the manifest`
+      )
     return item
   })
   const nav = manifest.find((item) => item.properties.includes('nav'))
@@ -95,12 +115,26 @@ export async function openEpub(file: string): Promise<Epub> {
   for (const item of manifest) {
     if (item.mediaType !== 'application/xhtml+xml') continue
     const data = files.get(item.path)
-    if (!data) throw new Error(`${item.path} is in the manifest but not in the zip`)
+    if (!data)
+      throw new Error(`${item.path} is in the manifest but not in the zip`)
     try {
       documents.set(item.path, fromXml(data.toString('utf8')))
     } catch (cause) {
-      throw new Error(`${item.path} is not well-formed XML: ${(cause as Error).message}`)
+      throw new Error(
+        `${item.path} is not well-formed XML: ${(cause as Error).message}`
+      )
     }
   }
-  return {bytes, entries, files, opfPath, opf, metadata, manifest, spine, nav, documents}
+  return {
+    bytes,
+    entries,
+    files,
+    opfPath,
+    opf,
+    metadata,
+    manifest,
+    spine,
+    nav,
+    documents
+  }
 }

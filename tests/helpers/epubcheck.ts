@@ -30,11 +30,15 @@ export async function epubcheck(epubPath: string): Promise<EpubcheckMessage[]> {
   })
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'epubcheck-'))
   const out = path.join(dir, 'report.json')
-  await run('java', ['-jar', jar, epubPath, '--json', out], {maxBuffer: 64 * 1024 * 1024}).catch((cause: {stdout?: string; stderr?: string}) => {
+  await run('java', ['-jar', jar, epubPath, '--json', out], {
+    maxBuffer: 64 * 1024 * 1024
+  }).catch((cause: {stdout?: string; stderr?: string}) => {
     // epubcheck exits non-zero when it finds errors; the JSON report says which.
     if (!cause.stdout && !cause.stderr) throw cause
   })
-  const report = JSON.parse(await fs.readFile(out, 'utf8')) as {messages: EpubcheckMessage[]}
+  const report = JSON.parse(await fs.readFile(out, 'utf8')) as {
+    messages: EpubcheckMessage[]
+  }
   await fs.rm(dir, {recursive: true, force: true})
   return report.messages
 }

@@ -5,13 +5,16 @@
  */
 import fs from 'node:fs/promises'
 import http from 'node:http'
-import path from 'node:path'
 import type {AddressInfo} from 'node:net'
+import path from 'node:path'
 import zlib from 'node:zlib'
 import {types} from '../../pipeline/cli/dev.js'
 
 /** Serve `root`; resolves to the base URL and a close function. */
-export async function serve(root: string, options: {asHost?: boolean} = {}): Promise<{url: string; close: () => Promise<void>}> {
+export async function serve(
+  root: string,
+  options: {asHost?: boolean} = {}
+): Promise<{url: string; close: () => Promise<void>}> {
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     let file = path.join(root, decodeURIComponent(url.pathname))
@@ -30,8 +33,13 @@ export async function serve(root: string, options: {asHost?: boolean} = {}): Pro
     const type = types[path.extname(file)] ?? 'application/octet-stream'
     const headers: Record<string, string> = {'content-type': type}
     if (options.asHost) {
-      headers['cache-control'] = /\/(assets|figures|media)\//.test(url.pathname) ? 'public, max-age=31536000, immutable' : 'no-cache'
-      if (/text|svg|javascript/.test(type) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+      headers['cache-control'] = /\/(assets|figures|media)\//.test(url.pathname)
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache'
+      if (
+        /text|svg|javascript/.test(type) &&
+        /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
+      ) {
         data = zlib.gzipSync(data)
         headers['content-encoding'] = 'gzip'
       }
@@ -40,5 +48,8 @@ export async function serve(root: string, options: {asHost?: boolean} = {}): Pro
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const {port} = server.address() as AddressInfo
-  return {url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve()))}
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve()))
+  }
 }

@@ -22,15 +22,25 @@
  *   states: [remained]         # default the last state
  * ```
  */
+
+import {max, min} from 'd3-array'
+import {scaleLinear} from 'd3-scale'
+import {line} from 'd3-shape'
 import type {Element} from 'xast'
 import {x} from 'xastscript'
-import {scaleLinear} from 'd3-scale'
-import {max, min} from 'd3-array'
-import {line} from 'd3-shape'
+import type {GraphicState} from '../../types.js'
 import type {Generator} from './generator.js'
 import type {Path, SpecReader} from './reader.js'
-import type {GraphicState} from '../../types.js'
-import {fill, group, measure, r, slack, stroke, text, type Colour} from './svg.js'
+import {
+  type Colour,
+  fill,
+  group,
+  measure,
+  r,
+  slack,
+  stroke,
+  text
+} from './svg.js'
 
 /** One source's figure. */
 export interface Account {
@@ -56,9 +66,15 @@ export const contestedRange: Generator<ContestedRangeData> = {
     const all = common.states.map((s) => s.id)
     const unit = reader.optionalText(['unit'])
     const accounts: Account[] = []
-    const list = reader.list(['accounts'], 'accounts as `{label, value, text}`', 2) ?? []
+    const list =
+      reader.list(['accounts'], 'accounts as `{label, value, text}`', 2) ?? []
     for (const [index] of list.entries()) {
-      const account = readAccount(reader, ['accounts', index], common.states, all)
+      const account = readAccount(
+        reader,
+        ['accounts', index],
+        common.states,
+        all
+      )
       if (account) accounts.push(account)
     }
     let final: Account | undefined
@@ -69,11 +85,22 @@ export const contestedRange: Generator<ContestedRangeData> = {
     const low = accounts.find((a) => a.value === min(values))
     const high = accounts.find((a) => a.value === max(values))
     let range: ContestedRangeData['range'] | undefined
-    if (reader.has(['range'])) reader.record(['range'], 'a mapping `{label, states}`', ['label', 'states'])
+    if (reader.has(['range']))
+      reader.record(['range'], 'a mapping `{label, states}`', [
+        'label',
+        'states'
+      ])
     const rangeLabel = reader.optionalText(['range', 'label'])
-    const rangeStates = reader.stateRefs(['range', 'states'], common.states, all.filter((id) => !final?.states.includes(id)))
+    const rangeStates = reader.stateRefs(
+      ['range', 'states'],
+      common.states,
+      all.filter((id) => !final?.states.includes(id))
+    )
     if (low && high && rangeStates) {
-      range = {label: rangeLabel ?? `From ${low.text} to ${high.text}`, states: rangeStates}
+      range = {
+        label: rangeLabel ?? `From ${low.text} to ${high.text}`,
+        states: rangeStates
+      }
     }
     if (!range || reader.failed) return undefined
     return {unit, accounts, range, final}
@@ -96,30 +123,67 @@ export const contestedRange: Generator<ContestedRangeData> = {
     const children: Element[] = []
     // A figure that fits neither beside its mark goes under it, and its row grows.
     const below = 20
-    const heightOf = (account: Account) => rowHeight + (place(account).side === 'below' ? below : 0)
+    const heightOf = (account: Account) =>
+      rowHeight + (place(account).side === 'below' ? below : 0)
     const rowsTop = narrow ? 36 : 40
-    const rowTops = data.accounts.map((_, index) => rowsTop + data.accounts.slice(0, index).reduce((sum, account) => sum + heightOf(account), 0))
-    const rowsBottom = rowsTop + data.accounts.reduce((sum, account) => sum + heightOf(account), 0)
+    const rowTops = data.accounts.map(
+      (_, index) =>
+        rowsTop +
+        data.accounts
+          .slice(0, index)
+          .reduce((sum, account) => sum + heightOf(account), 0)
+    )
+    const rowsBottom =
+      rowsTop +
+      data.accounts.reduce((sum, account) => sum + heightOf(account), 0)
     const values = data.accounts.map((a) => a.value)
     const low = scale(Math.min(...values))
     const high = scale(Math.max(...values))
     const finalTop = rowsBottom + (narrow ? 6 : 14)
-    const axisY = (data.final ? finalTop + heightOf(data.final) : rowsBottom) + 6
+    const axisY =
+      (data.final ? finalTop + heightOf(data.final) : rowsBottom) + 6
     const tickCount = narrow ? 4 : 5
     const ticks = scale.ticks(tickCount)
     const format = scale.tickFormat(tickCount)
 
     // Vertical grid lines at the ticks, behind everything (no line runs through a label).
-    children.push(x('path', {d: ticks.map((t) => `M${r(scale(t))} ${rowsTop - 12}V${axisY}`).join(''), ...stroke('grid', 1)}))
+    children.push(
+      x('path', {
+        d: ticks
+          .map((t) => `M${r(scale(t))} ${rowsTop - 12}V${axisY}`)
+          .join(''),
+        ...stroke('grid', 1)
+      })
+    )
 
     // The spread between the accounts, with its label above it.
     const labelWidth = measure(data.range.label, size.label, true)
-    const labelX = Math.min(Math.max((low + high) / 2, margin + labelWidth / 2), width - margin - labelWidth / 2)
+    const labelX = Math.min(
+      Math.max((low + high) / 2, margin + labelWidth / 2),
+      width - margin - labelWidth / 2
+    )
     const spread = group(data.range.states, all, [
-      x('rect', {x: r(low), y: rowsTop - 12, width: r(Math.max(2, high - low)), height: rowsBottom - rowsTop + 12, rx: 4, ...fill('highlight'), 'fill-opacity': 0.35}),
+      x('rect', {
+        x: r(low),
+        y: rowsTop - 12,
+        width: r(Math.max(2, high - low)),
+        height: rowsBottom - rowsTop + 12,
+        rx: 4,
+        ...fill('highlight'),
+        'fill-opacity': 0.35
+      }),
       // Edges as thin rects: the palette restyles `tf-highlight` fills only.
-      x('path', {d: `M${r(low - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2zM${r(high - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2z`, ...fill('highlight')}),
-      text(data.range.label, {x: labelX, y: rowsTop - 20, fontSize: size.label, bold: true, anchor: 'middle'})
+      x('path', {
+        d: `M${r(low - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2zM${r(high - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2z`,
+        ...fill('highlight')
+      }),
+      text(data.range.label, {
+        x: labelX,
+        y: rowsTop - 20,
+        fontSize: size.label,
+        bold: true,
+        anchor: 'middle'
+      })
     ])
     if (spread) children.push(spread)
 
@@ -128,32 +192,65 @@ export const contestedRange: Generator<ContestedRangeData> = {
       const top = rowTops[index]!
       const quiet = account.states.filter((id) => finalStates.includes(id))
       const loud = account.states.filter((id) => !finalStates.includes(id))
-      for (const [states, muted] of [[loud, false], [quiet, true]] as const) {
-        const element = group(states, all, row(account, top, muted ? 'muted' : 'ink', muted ? 'grid' : 'accent2'))
+      for (const [states, muted] of [
+        [loud, false],
+        [quiet, true]
+      ] as const) {
+        const element = group(
+          states,
+          all,
+          row(account, top, muted ? 'muted' : 'ink', muted ? 'grid' : 'accent2')
+        )
         if (element) children.push(element)
       }
     })
 
     if (data.final) {
-      const element = group(data.final.states, all, row(data.final, finalTop, 'ink', 'accent'))
+      const element = group(
+        data.final.states,
+        all,
+        row(data.final, finalTop, 'ink', 'accent')
+      )
       if (element) children.push(element)
     }
 
     // Scale.
     children.push(
       x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1)}),
-      x('path', {d: ticks.map((t) => `M${r(scale(t))} ${axisY}v7`).join(''), ...stroke('muted', 1)}),
-      ...ticks.map((t) => text(format(t), {x: scale(t), y: axisY + 26, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+      x('path', {
+        d: ticks.map((t) => `M${r(scale(t))} ${axisY}v7`).join(''),
+        ...stroke('muted', 1)
+      }),
+      ...ticks.map((t) =>
+        text(format(t), {
+          x: scale(t),
+          y: axisY + 26,
+          fontSize: size.small,
+          colour: 'muted',
+          anchor: 'middle'
+        })
+      )
     )
     let height = axisY + 30
     if (data.unit) {
-      children.push(text(data.unit, {x: x1, y: axisY + 48, fontSize: size.small, colour: 'muted', anchor: 'end'}))
+      children.push(
+        text(data.unit, {
+          x: x1,
+          y: axisY + 48,
+          fontSize: size.small,
+          colour: 'muted',
+          anchor: 'end'
+        })
+      )
       height += 20
     }
     return {children, height}
 
     /** Where an account's figure goes: right of its mark (and arrow), else left, else under it. */
-    function place(account: Account): {side: 'right' | 'left' | 'below'; x: number} {
+    function place(account: Account): {
+      side: 'right' | 'left' | 'below'
+      x: number
+    } {
       const cx = scale(account.value)
       const tip = cx + (account.bound === 'upper' ? -1 : 1) * arrowLength
       const right = account.bound === 'lower' ? tip + 10 : cx + 14
@@ -161,14 +258,30 @@ export const contestedRange: Generator<ContestedRangeData> = {
       const valueWidth = measure(account.text, size.key, true) * slack
       if (right + valueWidth <= width - margin) return {side: 'right', x: right}
       if (left - valueWidth >= margin) return {side: 'left', x: left}
-      return {side: 'below', x: Math.min(Math.max(cx, margin + valueWidth / 2), width - margin - valueWidth / 2)}
+      return {
+        side: 'below',
+        x: Math.min(
+          Math.max(cx, margin + valueWidth / 2),
+          width - margin - valueWidth / 2
+        )
+      }
     }
 
-    function row(account: Account, top: number, ink: Colour, mark: Colour): Element[] {
+    function row(
+      account: Account,
+      top: number,
+      ink: Colour,
+      mark: Colour
+    ): Element[] {
       const cy = top + markY
       const cx = scale(account.value)
       const marks: Element[] = [
-        text(account.label, {x: margin, y: top + 16, fontSize: size.label, colour: ink})
+        text(account.label, {
+          x: margin,
+          y: top + 16,
+          fontSize: size.label,
+          colour: ink
+        })
       ]
       const direction = account.bound === 'upper' ? -1 : 1
       if (account.bound) {
@@ -183,7 +296,14 @@ export const contestedRange: Generator<ContestedRangeData> = {
           [tip, cy],
           [tip - direction * 8, cy + 6]
         ])
-        marks.push(x('path', {d: `${arrow ?? ''}${head ?? ''}`, ...stroke(mark, 2.5), 'stroke-linecap': 'round', 'stroke-linejoin': 'round'}))
+        marks.push(
+          x('path', {
+            d: `${arrow ?? ''}${head ?? ''}`,
+            ...stroke(mark, 2.5),
+            'stroke-linecap': 'round',
+            'stroke-linejoin': 'round'
+          })
+        )
       }
       marks.push(x('circle', {cx: r(cx), cy: r(cy), r: 8, ...fill(mark)}))
       const spot = place(account)
@@ -194,7 +314,12 @@ export const contestedRange: Generator<ContestedRangeData> = {
           fontSize: size.key,
           bold: true,
           colour: ink,
-          anchor: spot.side === 'right' ? 'start' : spot.side === 'left' ? 'end' : 'middle'
+          anchor:
+            spot.side === 'right'
+              ? 'start'
+              : spot.side === 'left'
+                ? 'end'
+                : 'middle'
         })
       )
       return marks
@@ -202,13 +327,46 @@ export const contestedRange: Generator<ContestedRangeData> = {
   }
 }
 
-function readAccount(reader: SpecReader, at: Path, states: readonly GraphicState[], fallback: readonly string[]): Account | undefined {
-  if (!reader.record(at, 'a figure as `{label, value, text}`', ['label', 'value', 'text', 'bound', 'states'])) return undefined
-  const label = reader.text([...at, 'label'], 'who gives this figure, e.g. the source')
+function readAccount(
+  reader: SpecReader,
+  at: Path,
+  states: readonly GraphicState[],
+  fallback: readonly string[]
+): Account | undefined {
+  if (
+    !reader.record(at, 'a figure as `{label, value, text}`', [
+      'label',
+      'value',
+      'text',
+      'bound',
+      'states'
+    ])
+  )
+    return undefined
+  const label = reader.text(
+    [...at, 'label'],
+    'who gives this figure, e.g. the source'
+  )
   const value = reader.number([...at, 'value'], {min: 0})
   const shown = reader.optionalText([...at, 'text'])
-  const bound = reader.choice([...at, 'bound'], ['lower', 'upper', 'exact'] as const, 'exact')
+  const bound = reader.choice(
+    [...at, 'bound'],
+    ['lower', 'upper', 'exact'] as const,
+    'exact'
+  )
   const visible = reader.stateRefs([...at, 'states'], states, fallback)
-  if (label === undefined || value === undefined || bound === undefined || visible === undefined) return undefined
-  return {label, value, text: shown ?? value.toLocaleString('en'), bound: bound === 'exact' ? undefined : bound, states: visible}
+  if (
+    label === undefined ||
+    value === undefined ||
+    bound === undefined ||
+    visible === undefined
+  )
+    return undefined
+  return {
+    label,
+    value,
+    text: shown ?? value.toLocaleString('en'),
+    bound: bound === 'exact' ? undefined : bound,
+    states: visible
+  }
 }

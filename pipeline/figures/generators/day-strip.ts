@@ -17,12 +17,25 @@
  *     states: [takeover]   # optional, default all
  * ```
  */
-import type {Element} from 'xast'
-import {x} from 'xastscript'
+
 import {utcDay, utcMonth} from 'd3-time'
 import {utcFormat} from 'd3-time-format'
+import type {Element} from 'xast'
+import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {fill, glueDates, group, measure, r, squares, stroke, readColour, text, wrap, type Colour} from './svg.js'
+import {
+  type Colour,
+  fill,
+  glueDates,
+  group,
+  measure,
+  r,
+  readColour,
+  squares,
+  stroke,
+  text,
+  wrap
+} from './svg.js'
 
 /** One marked period. */
 export interface DayStripPeriod {
@@ -52,29 +65,74 @@ export const dayStrip: Generator<DayStripData> = {
   read(reader, common) {
     const start = reader.date(['start'], 'day')?.date
     const end = reader.date(['end'], 'day')?.date
-    if (start && end && end < start) reader.fail(['end'], 'Unexpected `end` before `start`, expected the last day on or after the first')
-    if (start && end && utcDay.count(start, end) > 3660) reader.fail(['end'], 'Unexpected range of more than ten years, expected a span a day strip can show')
+    if (start && end && end < start)
+      reader.fail(
+        ['end'],
+        'Unexpected `end` before `start`, expected the last day on or after the first'
+      )
+    if (start && end && utcDay.count(start, end) > 3660)
+      reader.fail(
+        ['end'],
+        'Unexpected range of more than ten years, expected a span a day strip can show'
+      )
     const periods: DayStripPeriod[] = []
-    const list = reader.list(['periods'], 'periods as `{from, to, label, states}`') ?? []
+    const list =
+      reader.list(['periods'], 'periods as `{from, to, label, states}`') ?? []
     for (const [index] of list.entries()) {
       const at = ['periods', index]
-      if (!reader.record(at, 'a period as `{from, to, label, states}`', ['from', 'to', 'label', 'dateLabel', 'approximate', 'class', 'states'])) continue
+      if (
+        !reader.record(at, 'a period as `{from, to, label, states}`', [
+          'from',
+          'to',
+          'label',
+          'dateLabel',
+          'approximate',
+          'class',
+          'states'
+        ])
+      )
+        continue
       const from = reader.date([...at, 'from'], 'day')?.date
-      const to = reader.has([...at, 'to']) ? reader.date([...at, 'to'], 'day')?.date : from
+      const to = reader.has([...at, 'to'])
+        ? reader.date([...at, 'to'], 'day')?.date
+        : from
       const label = reader.text([...at, 'label'], 'the period’s label')
       const dateLabel = reader.optionalText([...at, 'dateLabel'])
       const approximate = reader.flag([...at, 'approximate'], false)
       const colour = readColour(reader, [...at, 'class'], 'accent')
       const states = reader.stateRefs([...at, 'states'], common.states)
-      if (!from || !to || !label || approximate === undefined || !colour || !states) continue
+      if (
+        !from ||
+        !to ||
+        !label ||
+        approximate === undefined ||
+        !colour ||
+        !states
+      )
+        continue
       if (to < from) {
-        reader.fail([...at, 'to'], 'Unexpected `to` before `from`, expected the last day on or after the first')
+        reader.fail(
+          [...at, 'to'],
+          'Unexpected `to` before `from`, expected the last day on or after the first'
+        )
       } else if (start && end && (from < start || to > end)) {
-        reader.fail([...at, 'from'], `Unexpected period outside the strip, expected days from ${day(start)} to ${day(end)}`)
+        reader.fail(
+          [...at, 'from'],
+          `Unexpected period outside the strip, expected days from ${day(start)} to ${day(end)}`
+        )
       } else {
         const days = utcDay.count(from, to)
-        const dates = days === 0 ? day(from) : `${day(from)} – ${day(to)} · ${days} days`
-        periods.push({from, to, label, dateLabel: dateLabel ?? dates, approximate, colour, states})
+        const dates =
+          days === 0 ? day(from) : `${day(from)} – ${day(to)} · ${days} days`
+        periods.push({
+          from,
+          to,
+          label,
+          dateLabel: dateLabel ?? dates,
+          approximate,
+          colour,
+          states
+        })
       }
     }
     if (!start || !end || reader.failed) return undefined
@@ -84,14 +142,25 @@ export const dayStrip: Generator<DayStripData> = {
     const {width, margin, size, lineHeight} = layout
     const narrow = layout.variant === 'narrow'
     const all = common.states.map((s) => s.id)
-    const months = utcMonth.range(utcMonth.floor(data.start), utcDay.offset(data.end, 1))
+    const months = utcMonth.range(
+      utcMonth.floor(data.start),
+      utcDay.offset(data.end, 1)
+    )
     // Days per row: a month on a wide screen; half a month (1–16, 17–31) on a
     // phone, each row then labelled with its first day, and rows without a
     // day of the strip left out.
     const split = narrow ? 16 : 31
-    const monthLabel = (month: Date, index: number) => utcFormat(index === 0 || month.getUTCMonth() === 0 ? '%b %Y' : '%b')(month)
-    const dayLabelWidth = narrow ? measure(String(split + 1), size.small) + 8 : 0
-    const labelWidth = Math.max(...months.map((m, i) => measure(monthLabel(m, i), size.label, true))) + 12
+    const monthLabel = (month: Date, index: number) =>
+      utcFormat(index === 0 || month.getUTCMonth() === 0 ? '%b %Y' : '%b')(
+        month
+      )
+    const dayLabelWidth = narrow
+      ? measure(String(split + 1), size.small) + 8
+      : 0
+    const labelWidth =
+      Math.max(
+        ...months.map((m, i) => measure(monthLabel(m, i), size.label, true))
+      ) + 12
     const gridLeft = margin + labelWidth + dayLabelWidth
     const pitch = Math.min(26, (width - margin - gridLeft) / split)
     const side = pitch - 3
@@ -101,12 +170,32 @@ export const dayStrip: Generator<DayStripData> = {
 
     const total = utcDay.count(data.start, data.end)
     const range = `${day(data.start)} – ${day(data.end)} · ${total} days`
-    const summary = wrap(narrow ? glueDates(range) : range, width - 2 * margin, size.label)
-    children.push(text(summary, {x: margin, y: 16, fontSize: size.label, colour: 'muted', lineHeight}))
+    const summary = wrap(
+      narrow ? glueDates(range) : range,
+      width - 2 * margin,
+      size.label
+    )
+    children.push(
+      text(summary, {
+        x: margin,
+        y: 16,
+        fontSize: size.label,
+        colour: 'muted',
+        lineHeight
+      })
+    )
     const gridTop = headerHeight + (summary.length - 1) * lineHeight
     if (!narrow) {
       for (const dom of [1, 10, 20, 31]) {
-        children.push(text(String(dom), {x: gridLeft + (dom - 1) * pitch + side / 2, y: gridTop - 8, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+        children.push(
+          text(String(dom), {
+            x: gridLeft + (dom - 1) * pitch + side / 2,
+            y: gridTop - 8,
+            fontSize: size.small,
+            colour: 'muted',
+            anchor: 'middle'
+          })
+        )
       }
     }
 
@@ -115,16 +204,39 @@ export const dayStrip: Generator<DayStripData> = {
     let y = gridTop
     months.forEach((month, index) => {
       const last = utcDay.offset(utcMonth.offset(month, 1), -1).getUTCDate()
-      const halves = Array.from({length: Math.ceil(last / split)}, (_, half) => half).filter((half) => {
+      const halves = Array.from(
+        {length: Math.ceil(last / split)},
+        (_, half) => half
+      ).filter((half) => {
         const first = utcDay.offset(month, half * split)
-        const final = utcDay.offset(month, Math.min(last, (half + 1) * split) - 1)
+        const final = utcDay.offset(
+          month,
+          Math.min(last, (half + 1) * split) - 1
+        )
         return first <= data.end && final >= data.start
       })
       if (index > 0 && narrow) y += 5
       halves.forEach((half, i) => {
         const baseline = y + side / 2 + 6
-        if (i === 0) children.push(text(monthLabel(month, index), {x: margin, y: baseline, fontSize: size.label, bold: true}))
-        if (narrow) children.push(text(String(half * split + 1), {x: gridLeft - 8, y: baseline - 1, fontSize: size.small, colour: 'muted', anchor: 'end'}))
+        if (i === 0)
+          children.push(
+            text(monthLabel(month, index), {
+              x: margin,
+              y: baseline,
+              fontSize: size.label,
+              bold: true
+            })
+          )
+        if (narrow)
+          children.push(
+            text(String(half * split + 1), {
+              x: gridLeft - 8,
+              y: baseline - 1,
+              fontSize: size.small,
+              colour: 'muted',
+              anchor: 'end'
+            })
+          )
         rowTops.set(`${index}/${half}`, y)
         y += rowPitch
       })
@@ -132,12 +244,21 @@ export const dayStrip: Generator<DayStripData> = {
     const gridBottom = y
 
     const cell = (date: Date) => {
-      const row = months.findIndex((m) => m.getUTCFullYear() === date.getUTCFullYear() && m.getUTCMonth() === date.getUTCMonth())
+      const row = months.findIndex(
+        (m) =>
+          m.getUTCFullYear() === date.getUTCFullYear() &&
+          m.getUTCMonth() === date.getUTCMonth()
+      )
       const index = date.getUTCDate() - 1
-      return {x: gridLeft + (index % split) * pitch, y: rowTops.get(`${row}/${Math.floor(index / split)}`) ?? 0}
+      return {
+        x: gridLeft + (index % split) * pitch,
+        y: rowTops.get(`${row}/${Math.floor(index / split)}`) ?? 0
+      }
     }
     const days = utcDay.range(data.start, utcDay.offset(data.end, 1))
-    children.push(x('path', {d: squares(days.map(cell), side), ...fill('grid')}))
+    children.push(
+      x('path', {d: squares(days.map(cell), side), ...fill('grid')})
+    )
 
     for (const period of data.periods) {
       const inPeriod = utcDay.range(period.from, utcDay.offset(period.to, 1))
@@ -147,16 +268,39 @@ export const dayStrip: Generator<DayStripData> = {
         inPeriod.forEach((date, i) => {
           const {x: cx, y: cy} = cell(date)
           const opacity = 1 - (0.8 * i) / Math.max(1, inPeriod.length - 1)
-          marks.push(x('rect', {x: r(cx), y: r(cy), width: r(side), height: r(side), ...fill(period.colour), 'fill-opacity': r(opacity)}))
+          marks.push(
+            x('rect', {
+              x: r(cx),
+              y: r(cy),
+              width: r(side),
+              height: r(side),
+              ...fill(period.colour),
+              'fill-opacity': r(opacity)
+            })
+          )
         })
       } else {
-        marks.push(x('path', {d: squares(inPeriod.map(cell), side), ...fill(period.colour)}))
+        marks.push(
+          x('path', {
+            d: squares(inPeriod.map(cell), side),
+            ...fill(period.colour)
+          })
+        )
       }
       if (inPeriod.length <= 3) {
         // A ring makes a single day findable at phone size.
         for (const date of inPeriod) {
           const {x: cx, y: cy} = cell(date)
-          marks.push(x('rect', {x: r(cx - 2.5), y: r(cy - 2.5), width: r(side + 5), height: r(side + 5), rx: 3, ...stroke(period.colour, 2)}))
+          marks.push(
+            x('rect', {
+              x: r(cx - 2.5),
+              y: r(cy - 2.5),
+              width: r(side + 5),
+              height: r(side + 5),
+              rx: 3,
+              ...stroke(period.colour, 2)
+            })
+          )
         }
       }
       const element = group(period.states, all, marks)
@@ -171,10 +315,19 @@ export const dayStrip: Generator<DayStripData> = {
     const keySize = narrow ? size.small : size.label
     const entries = data.periods.map((period) => ({
       period,
-      dates: wrap(narrow ? glueDates(period.dateLabel) : period.dateLabel, keyTextWidth, size.label, true, true),
+      dates: wrap(
+        narrow ? glueDates(period.dateLabel) : period.dateLabel,
+        keyTextWidth,
+        size.label,
+        true,
+        true
+      ),
       lines: wrap(period.label, keyTextWidth, keySize, false, true)
     }))
-    const placements = new Map<string, {entry: (typeof entries)[number]; y: number; states: string[]}>()
+    const placements = new Map<
+      string,
+      {entry: (typeof entries)[number]; y: number; states: string[]}
+    >()
     let keyHeight = 0
     for (const state of all) {
       let y = keyTop
@@ -190,9 +343,26 @@ export const dayStrip: Generator<DayStripData> = {
     }
     for (const {entry, y, states} of placements.values()) {
       const element = group(states, all, [
-        x('rect', {x: margin, y: r(y + 2), width: 18, height: 18, ...fill(entry.period.colour)}),
-        text(entry.dates, {x: margin + 30, y: y + 16, fontSize: size.label, bold: true, lineHeight}),
-        text(entry.lines, {x: margin + 30, y: y + 16 + entry.dates.length * lineHeight, fontSize: keySize, lineHeight})
+        x('rect', {
+          x: margin,
+          y: r(y + 2),
+          width: 18,
+          height: 18,
+          ...fill(entry.period.colour)
+        }),
+        text(entry.dates, {
+          x: margin + 30,
+          y: y + 16,
+          fontSize: size.label,
+          bold: true,
+          lineHeight
+        }),
+        text(entry.lines, {
+          x: margin + 30,
+          y: y + 16 + entry.dates.length * lineHeight,
+          fontSize: keySize,
+          lineHeight
+        })
       ])
       if (element) children.push(element)
     }

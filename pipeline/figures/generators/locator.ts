@@ -31,14 +31,40 @@
  */
 import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import type {Feature, FeatureCollection, Geometry, MultiPolygon, Polygon} from 'geojson'
+import {
+  type GeoProjection,
+  geoBounds,
+  geoMercator,
+  geoOrthographic,
+  geoPath
+} from 'd3-geo'
+import type {
+  Feature,
+  FeatureCollection,
+  Geometry,
+  MultiPolygon,
+  Polygon
+} from 'geojson'
+import {feature, merge, mesh} from 'topojson-client'
+import type {
+  GeometryCollection,
+  Topology,
+  MultiPolygon as TopoMultiPolygon,
+  Polygon as TopoPolygon
+} from 'topojson-specification'
 import type {Element} from 'xast'
 import {x} from 'xastscript'
-import {geoBounds, geoMercator, geoOrthographic, geoPath, type GeoProjection} from 'd3-geo'
-import {feature, merge, mesh} from 'topojson-client'
-import type {GeometryCollection, MultiPolygon as TopoMultiPolygon, Polygon as TopoPolygon, Topology} from 'topojson-specification'
 import type {Generator} from './generator.js'
-import {fill, group, measure, r, stroke, text, wrap, type Colour} from './svg.js'
+import {
+  type Colour,
+  fill,
+  group,
+  measure,
+  r,
+  stroke,
+  text,
+  wrap
+} from './svg.js'
 
 /** A labelled point on the map. */
 export interface MapPlace {
@@ -87,8 +113,13 @@ let atlas: Atlas | undefined
 function loadAtlas(): Atlas {
   if (!atlas) {
     const require = createRequire(import.meta.url)
-    const topology = JSON.parse(readFileSync(require.resolve('world-atlas/countries-110m.json'), 'utf8')) as Atlas['topology']
-    const collection = feature(topology, topology.objects.countries) as FeatureCollection<Polygon | MultiPolygon, CountryProperties>
+    const topology = JSON.parse(
+      readFileSync(require.resolve('world-atlas/countries-110m.json'), 'utf8')
+    ) as Atlas['topology']
+    const collection = feature(
+      topology,
+      topology.objects.countries
+    ) as FeatureCollection<Polygon | MultiPolygon, CountryProperties>
     atlas = {topology, countries: collection.features}
   }
   return atlas
@@ -97,7 +128,11 @@ function loadAtlas(): Atlas {
 type Ring = Array<[number, number]>
 
 /** An SVG path of `object`, dropping points within `minStep` px of the last one kept. */
-function coarsePath(projection: GeoProjection, object: Parameters<ReturnType<typeof geoPath>>[0], minStep: number): string {
+function coarsePath(
+  projection: GeoProjection,
+  object: Parameters<ReturnType<typeof geoPath>>[0],
+  minStep: number
+): string {
   let d = ''
   let last: [number, number] | undefined
   let pending: [number, number] | undefined
@@ -135,7 +170,8 @@ function contains(rings: Ring[], px: number, py: number): boolean {
     for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
       const [xi, yi] = ring[i]!
       const [xj, yj] = ring[j]!
-      if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside
+      if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi)
+        inside = !inside
     }
   }
   return inside
@@ -143,55 +179,138 @@ function contains(rings: Ring[], px: number, py: number): boolean {
 
 /** The locator generator. */
 export const locator: Generator<LocatorData> = {
-  fields: ['focus', 'focusStates', 'bounds', 'inset', 'countryLabels', 'places', 'labels'],
+  fields: [
+    'focus',
+    'focusStates',
+    'bounds',
+    'inset',
+    'countryLabels',
+    'places',
+    'labels'
+  ],
   read(reader, common) {
     const names = loadAtlas().countries.map((c) => c.properties.name)
-    let focus = reader.text(['focus'], 'a country name as in world-atlas countries-110m, such as `Peru`')
+    let focus = reader.text(
+      ['focus'],
+      'a country name as in world-atlas countries-110m, such as `Peru`'
+    )
     if (focus !== undefined && !names.includes(focus)) {
-      const near = names.filter((n) => n.toLowerCase().includes(focus!.toLowerCase().slice(0, 4)))
-      reader.fail(['focus'], `Unexpected country \`${focus}\`, expected a name from world-atlas countries-110m${near.length > 0 ? ` such as ${near.slice(0, 3).map((n) => `\`${n}\``).join(', ')}` : ''}`)
+      const near = names.filter((n) =>
+        n.toLowerCase().includes(focus!.toLowerCase().slice(0, 4))
+      )
+      reader.fail(
+        ['focus'],
+        `Unexpected country \`${focus}\`, expected a name from world-atlas countries-110m${
+          near.length > 0
+            ? ` such as ${near
+                .slice(0, 3)
+                .map((n) => `\`${n}\``)
+                .join(', ')}`
+            : ''
+        }`
+      )
       focus = undefined
     }
     const focusStates = reader.stateRefs(['focusStates'], common.states)
-    reader.record(['bounds'], 'the region as `{west, south, east, north}` in degrees', ['west', 'south', 'east', 'north'])
+    reader.record(
+      ['bounds'],
+      'the region as `{west, south, east, north}` in degrees',
+      ['west', 'south', 'east', 'north']
+    )
     const west = reader.number(['bounds', 'west'], {min: -180, max: 180})
     const east = reader.number(['bounds', 'east'], {min: -180, max: 180})
     const south = reader.number(['bounds', 'south'], {min: -85, max: 85})
     const north = reader.number(['bounds', 'north'], {min: -85, max: 85})
-    if (west !== undefined && east !== undefined && east <= west) reader.fail(['bounds', 'east'], 'Unexpected `east` not east of `west`, expected a larger longitude')
-    if (south !== undefined && north !== undefined && north <= south) reader.fail(['bounds', 'north'], 'Unexpected `north` not north of `south`, expected a larger latitude')
-    const inset = reader.choice(['inset'], ['none', 'top-left', 'top-right', 'bottom-left', 'bottom-right'] as const, 'none')
+    if (west !== undefined && east !== undefined && east <= west)
+      reader.fail(
+        ['bounds', 'east'],
+        'Unexpected `east` not east of `west`, expected a larger longitude'
+      )
+    if (south !== undefined && north !== undefined && north <= south)
+      reader.fail(
+        ['bounds', 'north'],
+        'Unexpected `north` not north of `south`, expected a larger latitude'
+      )
+    const inset = reader.choice(
+      ['inset'],
+      ['none', 'top-left', 'top-right', 'bottom-left', 'bottom-right'] as const,
+      'none'
+    )
     const countryLabels = reader.flag(['countryLabels'], true)
 
-    const inBounds = (at: Array<string | number>, lon: number | undefined, lat: number | undefined) => {
-      if (lon === undefined || lat === undefined || west === undefined || east === undefined || south === undefined || north === undefined) return
-      if (lon < west || lon > east || lat < south || lat > north) reader.fail(at, 'Unexpected point outside `bounds`, expected it on the map')
+    const inBounds = (
+      at: Array<string | number>,
+      lon: number | undefined,
+      lat: number | undefined
+    ) => {
+      if (
+        lon === undefined ||
+        lat === undefined ||
+        west === undefined ||
+        east === undefined ||
+        south === undefined ||
+        north === undefined
+      )
+        return
+      if (lon < west || lon > east || lat < south || lat > north)
+        reader.fail(
+          at,
+          'Unexpected point outside `bounds`, expected it on the map'
+        )
     }
     const places: MapPlace[] = []
-    const placeList = reader.has(['places']) ? (reader.list(['places'], 'places as `{name, lon, lat}`') ?? []) : []
+    const placeList = reader.has(['places'])
+      ? (reader.list(['places'], 'places as `{name, lon, lat}`') ?? [])
+      : []
     for (const [index] of placeList.entries()) {
       const at = ['places', index]
-      if (!reader.record(at, 'a place as `{name, lon, lat}`', ['name', 'lon', 'lat', 'note', 'anchor', 'states'])) continue
+      if (
+        !reader.record(at, 'a place as `{name, lon, lat}`', [
+          'name',
+          'lon',
+          'lat',
+          'note',
+          'anchor',
+          'states'
+        ])
+      )
+        continue
       const name = reader.text([...at, 'name'], 'the place’s name')
       const lon = reader.number([...at, 'lon'], {min: -180, max: 180})
       const lat = reader.number([...at, 'lat'], {min: -90, max: 90})
       const note = reader.optionalText([...at, 'note'])
-      const anchor = reader.choice([...at, 'anchor'], ['left', 'right'] as const, 'right')
+      const anchor = reader.choice(
+        [...at, 'anchor'],
+        ['left', 'right'] as const,
+        'right'
+      )
       const states = reader.stateRefs([...at, 'states'], common.states)
       inBounds(at, lon, lat)
-      if (name && lon !== undefined && lat !== undefined && anchor && states) places.push({name, lon, lat, note, anchor, states})
+      if (name && lon !== undefined && lat !== undefined && anchor && states)
+        places.push({name, lon, lat, note, anchor, states})
     }
     const labels: MapLabel[] = []
-    const labelList = reader.has(['labels']) ? (reader.list(['labels'], 'labels as `{text, lon, lat}`') ?? []) : []
+    const labelList = reader.has(['labels'])
+      ? (reader.list(['labels'], 'labels as `{text, lon, lat}`') ?? [])
+      : []
     for (const [index] of labelList.entries()) {
       const at = ['labels', index]
-      if (!reader.record(at, 'a label as `{text, lon, lat}`', ['text', 'lon', 'lat', 'states'])) continue
+      if (
+        !reader.record(at, 'a label as `{text, lon, lat}`', [
+          'text',
+          'lon',
+          'lat',
+          'states'
+        ])
+      )
+        continue
       const value = reader.text([...at, 'text'], 'the label’s text')
       const lon = reader.number([...at, 'lon'], {min: -180, max: 180})
       const lat = reader.number([...at, 'lat'], {min: -90, max: 90})
       const states = reader.stateRefs([...at, 'states'], common.states)
       inBounds(at, lon, lat)
-      if (value && lon !== undefined && lat !== undefined && states) labels.push({text: value, lon, lat, states})
+      if (value && lon !== undefined && lat !== undefined && states)
+        labels.push({text: value, lon, lat, states})
     }
     if (
       !focus ||
@@ -206,7 +325,15 @@ export const locator: Generator<LocatorData> = {
     ) {
       return undefined
     }
-    return {focus, focusStates, bounds: {west, south, east, north}, inset, countryLabels, places, labels}
+    return {
+      focus,
+      focusStates,
+      bounds: {west, south, east, north},
+      inset,
+      countryLabels,
+      places,
+      labels
+    }
   },
   credit(credit) {
     if (credit?.includes('Natural Earth')) return credit
@@ -233,7 +360,8 @@ export const locator: Generator<LocatorData> = {
     }
     const mapWidth = width - 2 * margin
     const top = 4
-    const isFocus = (c: Feature<Polygon | MultiPolygon, CountryProperties>) => c.properties.name === data.focus
+    const isFocus = (c: Feature<Polygon | MultiPolygon, CountryProperties>) =>
+      c.properties.name === data.focus
     const focusFeature = countries.find(isFocus)!
     // Narrow: what must show (the focus country, padded, and every place and
     // label) fills a map about as tall as wide; the rest of `bounds` may be cropped.
@@ -244,16 +372,22 @@ export const locator: Generator<LocatorData> = {
       coordinates: [
         [Math.max(west, fw - pad), Math.max(south, fs - pad)],
         [Math.min(east, fe + pad), Math.min(north, fn + pad)],
-        ...[...data.places, ...data.labels].flatMap((p): Array<[number, number]> => [
-          [Math.max(west, p.lon - pad), Math.max(south, p.lat - pad)],
-          [Math.min(east, p.lon + pad), Math.min(north, p.lat + pad)]
-        ])
+        ...[...data.places, ...data.labels].flatMap(
+          (p): Array<[number, number]> => [
+            [Math.max(west, p.lon - pad), Math.max(south, p.lat - pad)],
+            [Math.min(east, p.lon + pad), Math.min(north, p.lat + pad)]
+          ]
+        )
       ]
     }
     const shown = narrow ? crop : region
     const projection = geoMercator().fitWidth(mapWidth, shown)
     const [[, y0], [, y1]] = geoPath(projection).bounds(shown)
-    const mapHeight = Math.round(narrow ? Math.min(mapWidth, Math.max(260, y1 - y0)) : Math.min(760, Math.max(320, y1 - y0)))
+    const mapHeight = Math.round(
+      narrow
+        ? Math.min(mapWidth, Math.max(260, y1 - y0))
+        : Math.min(760, Math.max(320, y1 - y0))
+    )
     projection.fitExtent(
       [
         [margin, top],
@@ -268,26 +402,60 @@ export const locator: Generator<LocatorData> = {
     const path = geoPath(projection).digits(1)
 
     const geometries = topology.objects.countries.geometries.filter(
-      (g): g is TopoPolygon<CountryProperties> | TopoMultiPolygon<CountryProperties> => g.type === 'Polygon' || g.type === 'MultiPolygon'
+      (
+        g
+      ): g is
+        | TopoPolygon<CountryProperties>
+        | TopoMultiPolygon<CountryProperties> =>
+        g.type === 'Polygon' || g.type === 'MultiPolygon'
     )
-    const others = merge(topology, geometries.filter((g) => g.properties?.name !== data.focus))
-    const borders = mesh(topology, topology.objects.countries, (a, b) => a !== b)
+    const others = merge(
+      topology,
+      geometries.filter((g) => g.properties?.name !== data.focus)
+    )
+    const borders = mesh(
+      topology,
+      topology.objects.countries,
+      (a, b) => a !== b
+    )
     const coast = mesh(topology, topology.objects.countries, (a, b) => a === b)
     const children: Element[] = []
 
-    children.push(x('path', {d: path(others) ?? '', ...fill('grid'), 'fill-opacity': 0.5}))
+    children.push(
+      x('path', {d: path(others) ?? '', ...fill('grid'), 'fill-opacity': 0.5})
+    )
     const nonFocus = all.filter((id) => !data.focusStates.includes(id))
     for (const [states, colour, opacity] of [
       [data.focusStates, 'highlight', 1],
       [nonFocus, 'grid', 0.5]
     ] as const) {
-      const element = group(states, all, [x('path', {d: path(focusFeature) ?? '', ...fill(colour), 'fill-opacity': opacity === 1 ? undefined : opacity})])
+      const element = group(states, all, [
+        x('path', {
+          d: path(focusFeature) ?? '',
+          ...fill(colour),
+          'fill-opacity': opacity === 1 ? undefined : opacity
+        })
+      ])
       if (element) children.push(element)
     }
     children.push(
-      x('path', {d: path(borders) ?? '', ...stroke('muted', 0.6), 'stroke-linejoin': 'round'}),
-      x('path', {d: path(coast) ?? '', ...stroke('muted', 0.9), 'stroke-linejoin': 'round'}),
-      x('rect', {x: margin, y: top, width: mapWidth, height: mapHeight, ...stroke('grid', 1)})
+      x('path', {
+        d: path(borders) ?? '',
+        ...stroke('muted', 0.6),
+        'stroke-linejoin': 'round'
+      }),
+      x('path', {
+        d: path(coast) ?? '',
+        ...stroke('muted', 0.9),
+        'stroke-linejoin': 'round'
+      }),
+      x('rect', {
+        x: margin,
+        y: top,
+        width: mapWidth,
+        height: mapHeight,
+        ...stroke('grid', 1)
+      })
     )
 
     const ringCache = new Map<Feature, Ring[]>()
@@ -299,7 +467,9 @@ export const locator: Generator<LocatorData> = {
       box[2] <= width - margin - 4 &&
       box[1] >= top + 4 &&
       box[3] <= top + mapHeight - 4 &&
-      taken.every((t) => box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3])
+      taken.every(
+        (t) => box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3]
+      )
 
     const placeMarks: Element[] = []
     const mapLeft = margin + 4
@@ -315,16 +485,45 @@ export const locator: Generator<LocatorData> = {
       else if (!left && px + 13 + nameWidth > mapRight) left = true
       const labelX = left ? px - 13 : px + 13
       const room = left ? labelX - mapLeft : mapRight - labelX
-      const note = place.note ? wrap(place.note, Math.max(room, nameWidth), size.small) : []
-      const boxWidth = Math.max(nameWidth, ...note.map((line) => measure(line, size.small)))
+      const note = place.note
+        ? wrap(place.note, Math.max(room, nameWidth), size.small)
+        : []
+      const boxWidth = Math.max(
+        nameWidth,
+        ...note.map((line) => measure(line, size.small))
+      )
       const noteLineHeight = Math.round(size.small * 1.2)
-      taken.push([left ? labelX - boxWidth : px - 8, py - 16, left ? px + 8 : labelX + boxWidth, py + (note.length > 0 ? 9 + note.length * noteLineHeight : 8)])
-      const element = group(place.states, all, [
-        x('circle', {cx: r(px), cy: r(py), r: 8.5, ...fill('bg')}),
-        x('circle', {cx: r(px), cy: r(py), r: 6, ...fill('accent')}),
-        text(place.name, {x: labelX, y: py + 6, fontSize: size.key, bold: true, anchor: left ? 'end' : 'start'}),
-        note.length > 0 ? text(note, {x: labelX, y: py + 24, fontSize: size.small, colour: 'muted', anchor: left ? 'end' : 'start', lineHeight: noteLineHeight}) : null
-      ].filter((e): e is Element => e !== null))
+      taken.push([
+        left ? labelX - boxWidth : px - 8,
+        py - 16,
+        left ? px + 8 : labelX + boxWidth,
+        py + (note.length > 0 ? 9 + note.length * noteLineHeight : 8)
+      ])
+      const element = group(
+        place.states,
+        all,
+        [
+          x('circle', {cx: r(px), cy: r(py), r: 8.5, ...fill('bg')}),
+          x('circle', {cx: r(px), cy: r(py), r: 6, ...fill('accent')}),
+          text(place.name, {
+            x: labelX,
+            y: py + 6,
+            fontSize: size.key,
+            bold: true,
+            anchor: left ? 'end' : 'start'
+          }),
+          note.length > 0
+            ? text(note, {
+                x: labelX,
+                y: py + 24,
+                fontSize: size.small,
+                colour: 'muted',
+                anchor: left ? 'end' : 'start',
+                lineHeight: noteLineHeight
+              })
+            : null
+        ].filter((e): e is Element => e !== null)
+      )
       if (element) placeMarks.push(element)
     }
 
@@ -335,28 +534,54 @@ export const locator: Generator<LocatorData> = {
     let insetCenter: [number, number] | undefined
     if (data.inset !== 'none') {
       const inward = narrow ? 8 : 12
-      const corners = [data.inset, ...(['bottom-left', 'bottom-right', 'top-left', 'top-right'] as const).filter((c) => c !== data.inset)]
+      const corners = [
+        data.inset,
+        ...(
+          ['bottom-left', 'bottom-right', 'top-left', 'top-right'] as const
+        ).filter((c) => c !== data.inset)
+      ]
       const spots = corners.map((corner) => {
-        const cx = corner.endsWith('left') ? margin + insetRadius + inward : width - margin - insetRadius - inward
-        const cy = corner.startsWith('top') ? top + insetRadius + inward : top + mapHeight - insetRadius - inward
+        const cx = corner.endsWith('left')
+          ? margin + insetRadius + inward
+          : width - margin - insetRadius - inward
+        const cy = corner.startsWith('top')
+          ? top + insetRadius + inward
+          : top + mapHeight - insetRadius - inward
         const pad = narrow ? 2 : 6
-        const box: [number, number, number, number] = [cx - insetRadius - pad, cy - insetRadius - pad, cx + insetRadius + pad, cy + insetRadius + pad]
+        const box: [number, number, number, number] = [
+          cx - insetRadius - pad,
+          cy - insetRadius - pad,
+          cx + insetRadius + pad,
+          cy + insetRadius + pad
+        ]
         return {center: [cx, cy] as [number, number], box}
       })
-      const clear = (box: [number, number, number, number]) => taken.every((t) => box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3])
+      const clear = (box: [number, number, number, number]) =>
+        taken.every(
+          (t) =>
+            box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3]
+        )
       const hidden = ([cx, cy]: [number, number]) => {
         let count = 0
         for (let i = -4; i <= 4; i++) {
           for (let j = -4; j <= 4; j++) {
             const px = cx + (i * (insetRadius + 5)) / 4
             const py = cy + (j * (insetRadius + 5)) / 4
-            if (Math.hypot(px - cx, py - cy) <= insetRadius + 5 && contains(ringsOf(focusFeature), px, py)) count++
+            if (
+              Math.hypot(px - cx, py - cy) <= insetRadius + 5 &&
+              contains(ringsOf(focusFeature), px, py)
+            )
+              count++
           }
         }
         return count
       }
       const ranked = spots
-        .map((candidate, order) => ({...candidate, order, hides: hidden(candidate.center)}))
+        .map((candidate, order) => ({
+          ...candidate,
+          order,
+          hides: hidden(candidate.center)
+        }))
         .filter((candidate) => clear(candidate.box))
         .sort((a, b) => a.hides - b.hides || a.order - b.order)
       const spot = ranked[0] ?? spots[0]!
@@ -379,7 +604,9 @@ export const locator: Generator<LocatorData> = {
       const spot = labelSpot(country, labelWidth, fontSize + 2)
       if (!spot) continue
       taken.push(spot.box)
-      labelMarks.push(countryLabel(name, spot.at, focus ? 'ink' : 'muted', focus))
+      labelMarks.push(
+        countryLabel(name, spot.at, focus ? 'ink' : 'muted', focus)
+      )
     }
     for (const label of data.labels) {
       const point = projection([label.lon, label.lat])
@@ -388,8 +615,20 @@ export const locator: Generator<LocatorData> = {
       const fontSize = narrow ? size.small : 15
       const lines = narrow ? wrap(label.text, 90, fontSize) : [label.text]
       const half = Math.max(...lines.map((line) => measure(line, fontSize))) / 2
-      const lx = narrow ? Math.min(Math.max(point[0], mapLeft + half), mapRight - half) : point[0]
-      const element = group(label.states, all, [text(lines, {x: lx, y: point[1], fontSize, italic: true, colour: 'muted', anchor: 'middle', lineHeight})])
+      const lx = narrow
+        ? Math.min(Math.max(point[0], mapLeft + half), mapRight - half)
+        : point[0]
+      const element = group(label.states, all, [
+        text(lines, {
+          x: lx,
+          y: point[1],
+          fontSize,
+          italic: true,
+          colour: 'muted',
+          anchor: 'middle',
+          lineHeight
+        })
+      ])
       if (element) labelMarks.push(element)
     }
     children.push(...labelMarks, ...placeMarks)
@@ -397,7 +636,9 @@ export const locator: Generator<LocatorData> = {
     if (insetCenter) children.push(...globe(insetCenter, insetRadius))
     return {children, height: top + mapHeight}
 
-    function boundsOf(country: Feature<Polygon | MultiPolygon, CountryProperties>) {
+    function boundsOf(
+      country: Feature<Polygon | MultiPolygon, CountryProperties>
+    ) {
       let bounds = boundsCache.get(country)
       if (!bounds) {
         bounds = path.bounds(country)
@@ -407,7 +648,9 @@ export const locator: Generator<LocatorData> = {
     }
 
     /** The country's outline as drawn (projected and clipped), for fast hit tests. */
-    function ringsOf(country: Feature<Polygon | MultiPolygon, CountryProperties>): Ring[] {
+    function ringsOf(
+      country: Feature<Polygon | MultiPolygon, CountryProperties>
+    ): Ring[] {
       let rings = ringCache.get(country)
       if (!rings) {
         const collected: Ring[] = []
@@ -429,34 +672,75 @@ export const locator: Generator<LocatorData> = {
      * centroid; failing that (a thin country), partly over the sea beside it,
      * never over another country.
      */
-    function labelSpot(country: Feature<Polygon | MultiPolygon, CountryProperties>, boxWidth: number, boxHeight: number) {
+    function labelSpot(
+      country: Feature<Polygon | MultiPolygon, CountryProperties>,
+      boxWidth: number,
+      boxHeight: number
+    ) {
       const centre = path.centroid(country)
       const [[bx0, by0], [bx1, by1]] = boundsOf(country)
       if (![centre[0], bx0, bx1].every(Number.isFinite)) return undefined
-      const step = Math.max(6, Math.sqrt(((bx1 - bx0 + boxWidth) * (by1 - by0 + boxHeight)) / 600))
+      const step = Math.max(
+        6,
+        Math.sqrt(((bx1 - bx0 + boxWidth) * (by1 - by0 + boxHeight)) / 600)
+      )
       const spots: Array<[number, number]> = [centre]
       for (let sx = bx0 - boxWidth / 2; sx <= bx1 + boxWidth / 2; sx += step) {
-        for (let sy = by0; sy <= by1 + boxHeight; sy += step) spots.push([sx, sy])
+        for (let sy = by0; sy <= by1 + boxHeight; sy += step)
+          spots.push([sx, sy])
       }
-      spots.sort((a, b) => Math.hypot(a[0] - centre[0], a[1] - centre[1]) - Math.hypot(b[0] - centre[0], b[1] - centre[1]))
+      spots.sort(
+        (a, b) =>
+          Math.hypot(a[0] - centre[0], a[1] - centre[1]) -
+          Math.hypot(b[0] - centre[0], b[1] - centre[1])
+      )
       const near = countries.filter((c) => {
         const [[cx0, cy0], [cx1, cy1]] = boundsOf(c)
-        return c !== country && cx1 >= bx0 - boxWidth && cx0 <= bx1 + boxWidth && cy1 >= by0 - boxHeight && cy0 <= by1 + boxHeight
+        return (
+          c !== country &&
+          cx1 >= bx0 - boxWidth &&
+          cx0 <= bx1 + boxWidth &&
+          cy1 >= by0 - boxHeight &&
+          cy0 <= by1 + boxHeight
+        )
       })
-      let beside: {at: [number, number]; box: [number, number, number, number]} | undefined
-      const inCountry = (box: [number, number, number, number], i: number, j: number) =>
-        contains(ringsOf(country), box[0] + ((box[2] - box[0]) * i) / 4, box[1] + ((box[3] - box[1]) * j) / 2)
+      let beside:
+        | {at: [number, number]; box: [number, number, number, number]}
+        | undefined
+      const inCountry = (
+        box: [number, number, number, number],
+        i: number,
+        j: number
+      ) =>
+        contains(
+          ringsOf(country),
+          box[0] + ((box[2] - box[0]) * i) / 4,
+          box[1] + ((box[3] - box[1]) * j) / 2
+        )
       for (const [sx, sy] of spots) {
-        const box: [number, number, number, number] = [sx - boxWidth / 2, sy - boxHeight + 3, sx + boxWidth / 2, sy + 3]
+        const box: [number, number, number, number] = [
+          sx - boxWidth / 2,
+          sy - boxHeight + 3,
+          sx + boxWidth / 2,
+          sy + 3
+        ]
         if (!free(box)) continue
         let inside = 0
-        for (let i = 0; i <= 4; i++) for (let j = 0; j <= 2; j++) if (inCountry(box, i, j)) inside++
+        for (let i = 0; i <= 4; i++)
+          for (let j = 0; j <= 2; j++) if (inCountry(box, i, j)) inside++
         if (inside === 15) return {at: [sx, sy] as [number, number], box}
         if (inside > 0 || beside) continue
         // Over the sea, just beside the country, and over no other country.
-        const halo: [number, number, number, number] = [box[0] - 10, box[1] - 10, box[2] + 10, box[3] + 10]
+        const halo: [number, number, number, number] = [
+          box[0] - 10,
+          box[1] - 10,
+          box[2] + 10,
+          box[3] + 10
+        ]
         let touches = false
-        for (let i = 0; i <= 4 && !touches; i++) for (let j = 0; j <= 2 && !touches; j++) touches = inCountry(halo, i, j)
+        for (let i = 0; i <= 4 && !touches; i++)
+          for (let j = 0; j <= 2 && !touches; j++)
+            touches = inCountry(halo, i, j)
         if (!touches) continue
         let clash = false
         for (let i = 0; i <= 4 && !clash; i++) {
@@ -471,7 +755,12 @@ export const locator: Generator<LocatorData> = {
       return beside
     }
 
-    function countryLabel(name: string, [cx, cy]: [number, number], colour: Colour, bold: boolean): Element {
+    function countryLabel(
+      name: string,
+      [cx, cy]: [number, number],
+      colour: Colour,
+      bold: boolean
+    ): Element {
       return x(
         'text',
         {
@@ -490,18 +779,23 @@ export const locator: Generator<LocatorData> = {
     /** A small orthographic globe centred on the region, the region outlined. */
     function globe([cx, cy]: [number, number], radius: number): Element[] {
       const orthographic: GeoProjection = geoOrthographic()
-        .rotate([-(west + east) / 2, -(south + north) / 2 * 0.6])
+        .rotate([-(west + east) / 2, (-(south + north) / 2) * 0.6])
         .scale(radius)
         .translate([cx, cy])
       // At this size 1:110m has far more points than pixels: keep one per ~1.5 px.
-      const globePath = (object: Parameters<typeof path>[0]) => coarsePath(orthographic, object, 1.5)
+      const globePath = (object: Parameters<typeof path>[0]) =>
+        coarsePath(orthographic, object, 1.5)
       const land = merge(topology, geometries)
       const edge: Array<[number, number]> = []
       const steps = 12
-      for (let i = 0; i <= steps; i++) edge.push([west + ((east - west) * i) / steps, north])
-      for (let i = 0; i <= steps; i++) edge.push([east, north - ((north - south) * i) / steps])
-      for (let i = 0; i <= steps; i++) edge.push([east - ((east - west) * i) / steps, south])
-      for (let i = 0; i <= steps; i++) edge.push([west, south + ((north - south) * i) / steps])
+      for (let i = 0; i <= steps; i++)
+        edge.push([west + ((east - west) * i) / steps, north])
+      for (let i = 0; i <= steps; i++)
+        edge.push([east, north - ((north - south) * i) / steps])
+      for (let i = 0; i <= steps; i++)
+        edge.push([east - ((east - west) * i) / steps, south])
+      for (let i = 0; i <= steps; i++)
+        edge.push([west, south + ((north - south) * i) / steps])
       const outline = edge
         .map((point) => orthographic(point))
         .filter((p): p is [number, number] => p !== null)
@@ -511,10 +805,16 @@ export const locator: Generator<LocatorData> = {
         x('circle', {cx: r(cx), cy: r(cy), r: radius + 5, ...fill('bg')}),
         x('path', {d: globePath(land), ...fill('grid'), 'fill-opacity': 0.6})
       ]
-      const focusOnGlobe = group(data.focusStates, all, [x('path', {d: globePath(focusFeature), ...fill('highlight')})])
+      const focusOnGlobe = group(data.focusStates, all, [
+        x('path', {d: globePath(focusFeature), ...fill('highlight')})
+      ])
       if (focusOnGlobe) marks.push(focusOnGlobe)
       marks.push(
-        x('path', {d: `${outline}Z`, ...stroke('ink', 1.5), 'stroke-linejoin': 'round'}),
+        x('path', {
+          d: `${outline}Z`,
+          ...stroke('ink', 1.5),
+          'stroke-linejoin': 'round'
+        }),
         x('circle', {cx: r(cx), cy: r(cy), r: radius, ...stroke('muted', 1)})
       )
       return marks

@@ -5,8 +5,8 @@
  * graphic sits in. Trees are built with xastscript and serialized once.
  */
 import type {Element} from 'xast'
-import {x} from 'xastscript'
 import {toXml} from 'xast-util-to-xml'
+import {x} from 'xastscript'
 import type {GraphicState, GraphicVariant} from '../../types.js'
 import type {Path, SpecReader} from './reader.js'
 
@@ -31,13 +31,20 @@ export const colourNames = Object.keys(palette) as Colour[]
  * (`accent`, `tf-accent2`); `fallback` when absent. The background and grid
  * colours are not mark colours.
  */
-export function readColour(reader: SpecReader, path: Path, fallback: Colour): Colour | undefined {
+export function readColour(
+  reader: SpecReader,
+  path: Path,
+  fallback: Colour
+): Colour | undefined {
   const value = reader.get(path)
   if (value === undefined || value === null) return fallback
   const name = typeof value === 'string' ? value.replace(/^tf-/, '') : ''
   const marks = colourNames.filter((c) => c !== 'bg' && c !== 'grid')
   if (!(marks as string[]).includes(name)) {
-    return reader.fail(path, `Unexpected colour ${JSON.stringify(value)}, expected one of ${marks.map((c) => `\`${c}\``).join(', ')}`)
+    return reader.fail(
+      path,
+      `Unexpected colour ${JSON.stringify(value)}, expected one of ${marks.map((c) => `\`${c}\``).join(', ')}`
+    )
   }
   return name as Colour
 }
@@ -53,7 +60,12 @@ export interface Layout {
   /** Outer margin. */
   margin: number
   /** Font sizes: title, key figures, labels, small print (axis ticks, notes, credit). */
-  size: {readonly title: number; readonly key: number; readonly label: number; readonly small: number}
+  size: {
+    readonly title: number
+    readonly key: number
+    readonly label: number
+    readonly small: number
+  }
   /** Distance between baselines of wrapped label lines. */
   lineHeight: number
 }
@@ -67,8 +79,20 @@ export interface Layout {
  * is wide, so it fits a sticky figure of half a phone screen.
  */
 export const layouts: Readonly<Record<Variant, Layout>> = {
-  wide: {variant: 'wide', width: 640, margin: 20, size: {title: 22, key: 18, label: 16, small: 14}, lineHeight: 20},
-  narrow: {variant: 'narrow', width: 360, margin: 14, size: {title: 19, key: 17, label: 16, small: 15}, lineHeight: 19}
+  wide: {
+    variant: 'wide',
+    width: 640,
+    margin: 20,
+    size: {title: 22, key: 18, label: 16, small: 14},
+    lineHeight: 20
+  },
+  narrow: {
+    variant: 'narrow',
+    width: 360,
+    margin: 14,
+    size: {title: 19, key: 17, label: 16, small: 15},
+    lineHeight: 19
+  }
 }
 
 /** The variants every generated graphic comes in, in this order. */
@@ -89,8 +113,16 @@ export function fill(colour: Colour): {class: string; fill: string} {
  * Stroke with a palette colour. Each element carries one palette class, for
  * the one paint (fill or stroke) it has; stroked shapes have `fill="none"`.
  */
-export function stroke(colour: Colour, strokeWidth = 1): {class: string; fill: string; stroke: string; 'stroke-width': number} {
-  return {class: `tf-${colour}`, fill: 'none', stroke: palette[colour], 'stroke-width': strokeWidth}
+export function stroke(
+  colour: Colour,
+  strokeWidth = 1
+): {class: string; fill: string; stroke: string; 'stroke-width': number} {
+  return {
+    class: `tf-${colour}`,
+    fill: 'none',
+    stroke: palette[colour],
+    'stroke-width': strokeWidth
+  }
 }
 
 /** Round to one decimal, for small, stable output. */
@@ -102,12 +134,22 @@ export function r(value: number): number {
  * `data-states` for elements visible in `states` of `all`: nothing when they
  * show in every state. Callers skip elements whose `states` is empty.
  */
-export function visibleIn(states: readonly string[], all: readonly string[]): {'data-states'?: string} {
-  return all.every((id) => states.includes(id)) ? {} : {'data-states': all.filter((id) => states.includes(id)).join(' ')}
+export function visibleIn(
+  states: readonly string[],
+  all: readonly string[]
+): {'data-states'?: string} {
+  return all.every((id) => states.includes(id))
+    ? {}
+    : {'data-states': all.filter((id) => states.includes(id)).join(' ')}
 }
 
 /** Wrap `children` in a `<g>` visible in `states`; null when in none. */
-export function group(states: readonly string[], all: readonly string[], children: Element[], attributes: Record<string, string | number> = {}): Element | null {
+export function group(
+  states: readonly string[],
+  all: readonly string[],
+  children: Element[],
+  attributes: Record<string, string | number> = {}
+): Element | null {
   const shown = all.filter((id) => states.includes(id))
   if (shown.length === 0 || children.length === 0) return null
   return x('g', {...visibleIn(shown, all), ...attributes}, children)
@@ -116,7 +158,7 @@ export function group(states: readonly string[], all: readonly string[], childre
 // Advance widths of Arial/Helvetica in em, which system-ui faces roughly match;
 // measuring slightly wide keeps labels from colliding in wider faces.
 const narrow = new Map<string, number>([
-  ...[...'ijl|!.,:;\'’‘'].map((c) => [c, 0.24] as const),
+  ...[..."ijl|!.,:;'’‘"].map((c) => [c, 0.24] as const),
   ...[...'ftI[]()/ -\u00a0'].map((c) => [c, 0.32] as const),
   ...[...'r"“”'].map((c) => [c, 0.36] as const),
   ...[...'czksvxyJ'].map((c) => [c, 0.5] as const),
@@ -143,7 +185,13 @@ export function measure(value: string, fontSize: number, bold = false): number {
  * line). With `balance`, lines are made as even as the same number of lines
  * allows, so a wrapped label does not end in one short word.
  */
-export function wrap(value: string, maxWidth: number, fontSize: number, bold = false, balance = false): string[] {
+export function wrap(
+  value: string,
+  maxWidth: number,
+  fontSize: number,
+  bold = false,
+  balance = false
+): string[] {
   const lines = greedyWrap(value, maxWidth, fontSize, bold)
   if (!balance || lines.length < 2) return lines
   let low = 0
@@ -152,7 +200,13 @@ export function wrap(value: string, maxWidth: number, fontSize: number, bold = f
   while (high - low > 2) {
     const middle = (low + high) / 2
     const attempt = greedyWrap(value, middle, fontSize, bold)
-    if (attempt.length === lines.length && attempt.every((line) => measure(line, fontSize, bold) * slack <= middle || !line.includes(' '))) {
+    if (
+      attempt.length === lines.length &&
+      attempt.every(
+        (line) =>
+          measure(line, fontSize, bold) * slack <= middle || !line.includes(' ')
+      )
+    ) {
       best = attempt
       high = middle
     } else {
@@ -170,7 +224,12 @@ export function wrap(value: string, maxWidth: number, fontSize: number, bold = f
  */
 export const slack = 1.08
 
-function greedyWrap(value: string, maxWidth: number, fontSize: number, bold: boolean): string[] {
+function greedyWrap(
+  value: string,
+  maxWidth: number,
+  fontSize: number,
+  bold: boolean
+): string[] {
   const lines: string[] = []
   let line = ''
   // Breaks at ordinary white space only: a no-break space keeps words together (see `glueDates`).
@@ -189,7 +248,9 @@ function greedyWrap(value: string, maxWidth: number, fontSize: number, bold: boo
 
 /** `value` with the spaces inside dates such as `17 Dec 1996` made no-break, so wrapping never splits a date. */
 export function glueDates(value: string): string {
-  return value.replace(/\b(\d{1,2}) ([A-Z][a-z]{2,8}) (\d{4})\b/g, '$1\u00a0$2\u00a0$3').replace(/\b([A-Z][a-z]{2,8}) (\d{4})\b/g, '$1\u00a0$2')
+  return value
+    .replace(/\b(\d{1,2}) ([A-Z][a-z]{2,8}) (\d{4})\b/g, '$1\u00a0$2\u00a0$3')
+    .replace(/\b([A-Z][a-z]{2,8}) (\d{4})\b/g, '$1\u00a0$2')
 }
 
 /** Options of a text element. */
@@ -220,16 +281,32 @@ export function text(value: string | string[], options: TextOptions): Element {
       'font-size': fontSize,
       'font-weight': options.bold ? 700 : undefined,
       'font-style': options.italic ? 'italic' : undefined,
-      'text-anchor': options.anchor && options.anchor !== 'start' ? options.anchor : undefined
+      'text-anchor':
+        options.anchor && options.anchor !== 'start'
+          ? options.anchor
+          : undefined
     },
-    lines.length === 1 ? lines[0] : lines.map((line, index) => x('tspan', {x: r(options.x), dy: index === 0 ? undefined : r(lineHeight)}, line))
+    lines.length === 1
+      ? lines[0]
+      : lines.map((line, index) =>
+          x(
+            'tspan',
+            {x: r(options.x), dy: index === 0 ? undefined : r(lineHeight)},
+            line
+          )
+        )
   )
 }
 
 /** A path of axis-aligned squares (compact: one element for many units). */
-export function squares(cells: ReadonlyArray<{x: number; y: number}>, side: number): string {
+export function squares(
+  cells: ReadonlyArray<{x: number; y: number}>,
+  side: number
+): string {
   const s = r(side)
-  return cells.map((cell) => `M${r(cell.x)} ${r(cell.y)}h${s}v${s}h${-s}z`).join('')
+  return cells
+    .map((cell) => `M${r(cell.x)} ${r(cell.y)}h${s}v${s}h${-s}z`)
+    .join('')
 }
 
 /** Everything the frame needs besides the body. */
@@ -244,7 +321,11 @@ export interface FrameOptions {
  * `<desc data-state>` per state in order, background, visible title, the body
  * below it, and the credit line at the bottom, all measured for `layout`.
  */
-export function frame(options: FrameOptions, body: Body, layout: Layout): string {
+export function frame(
+  options: FrameOptions,
+  body: Body,
+  layout: Layout
+): string {
   const {width, margin, size} = layout
   const titleLines = wrap(options.title, width - 2 * margin, size.title, true)
   const titleLineHeight = size.title * 1.2
@@ -255,17 +336,38 @@ export function frame(options: FrameOptions, body: Body, layout: Layout): string
     const lines = wrap(options.credit, width - 2 * margin, size.small)
     const lineHeight = Math.round(size.small * 1.25)
     bottom += 14
-    credit.push(text(lines, {x: margin, y: bottom + size.small, fontSize: size.small, colour: 'muted', lineHeight}))
+    credit.push(
+      text(lines, {
+        x: margin,
+        y: bottom + size.small,
+        fontSize: size.small,
+        colour: 'muted',
+        lineHeight
+      })
+    )
     bottom += size.small + (lines.length - 1) * lineHeight
   }
   const height = Math.ceil(bottom + margin)
   const svg = x(
     'svg',
-    {xmlns: 'http://www.w3.org/2000/svg', viewBox: `0 0 ${width} ${height}`, role: 'img', 'font-family': 'system-ui, sans-serif'},
+    {
+      xmlns: 'http://www.w3.org/2000/svg',
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'img',
+      'font-family': 'system-ui, sans-serif'
+    },
     x('title', options.title),
-    options.states.map((state) => x('desc', {'data-state': state.id}, state.description)),
+    options.states.map((state) =>
+      x('desc', {'data-state': state.id}, state.description)
+    ),
     x('rect', {width, height, ...fill('bg')}),
-    text(titleLines, {x: margin, y: margin + size.title * 0.9, fontSize: size.title, bold: true, lineHeight: titleLineHeight}),
+    text(titleLines, {
+      x: margin,
+      y: margin + size.title * 0.9,
+      fontSize: size.title,
+      bold: true,
+      lineHeight: titleLineHeight
+    }),
     x('g', {transform: `translate(0 ${r(top)})`}, body.children),
     credit
   )

@@ -18,15 +18,26 @@
  *     highlight: [founding]          # optional, default where it first appears
  * ```
  */
+
+import {scaleUtc} from 'd3-scale'
+import {utcDay, utcMonth, utcYear} from 'd3-time'
+import {utcFormat} from 'd3-time-format'
 import type {Element} from 'xast'
 import {x} from 'xastscript'
-import {scaleUtc} from 'd3-scale'
-import {utcFormat} from 'd3-time-format'
-import {utcDay, utcMonth, utcYear} from 'd3-time'
 import type {Generator} from './generator.js'
 import type {SpecDate} from './reader.js'
 import type {Body} from './svg.js'
-import {fill, group, measure, r, stroke, text, wrap, type Colour, type Layout} from './svg.js'
+import {
+  type Colour,
+  fill,
+  group,
+  type Layout,
+  measure,
+  r,
+  stroke,
+  text,
+  wrap
+} from './svg.js'
 
 /** One event of a timeline. */
 export interface TimelineEvent {
@@ -59,32 +70,65 @@ export const timeline: Generator<TimelineData> = {
     const axisStart = start?.date
     const axisEnd = end && endOf(end)
     if (axisStart && axisEnd && axisEnd <= axisStart) {
-      reader.fail(['end'], `Unexpected \`end\` before \`start\`, expected the axis to run forwards in time`)
+      reader.fail(
+        ['end'],
+        `Unexpected \`end\` before \`start\`, expected the axis to run forwards in time`
+      )
     }
     const events: TimelineEvent[] = []
-    const list = reader.list(['events'], 'events as `{date, label, states}`') ?? []
+    const list =
+      reader.list(['events'], 'events as `{date, label, states}`') ?? []
     for (const [index] of list.entries()) {
       const at = ['events', index]
-      if (!reader.record(at, 'an event as `{date, label, states}`', ['date', 'end', 'dateLabel', 'label', 'states', 'highlight'])) continue
+      if (
+        !reader.record(at, 'an event as `{date, label, states}`', [
+          'date',
+          'end',
+          'dateLabel',
+          'label',
+          'states',
+          'highlight'
+        ])
+      )
+        continue
       const date = reader.date([...at, 'date'])
-      const until = reader.has([...at, 'end']) ? reader.date([...at, 'end']) : undefined
+      const until = reader.has([...at, 'end'])
+        ? reader.date([...at, 'end'])
+        : undefined
       const label = reader.text([...at, 'label'], 'the event’s label')
       const dateLabel = reader.optionalText([...at, 'dateLabel'])
       const states = reader.stateRefs([...at, 'states'], common.states)
       if (!date || !label || !states) continue
       const spanEnd = until && endOf(until)
       if (spanEnd && spanEnd <= date.date) {
-        reader.fail([...at, 'end'], 'Unexpected event `end` before its `date`, expected a later date for a span')
+        reader.fail(
+          [...at, 'end'],
+          'Unexpected event `end` before its `date`, expected a later date for a span'
+        )
         continue
       }
-      if (axisStart && axisEnd && (date.date < axisStart || (spanEnd ?? date.date) > axisEnd)) {
-        reader.fail([...at, 'date'], `Unexpected event outside the axis, expected it between \`start\` and \`end\``)
+      if (
+        axisStart &&
+        axisEnd &&
+        (date.date < axisStart || (spanEnd ?? date.date) > axisEnd)
+      ) {
+        reader.fail(
+          [...at, 'date'],
+          `Unexpected event outside the axis, expected it between \`start\` and \`end\``
+        )
         continue
       }
       // By default an event stands out in the states where it first appears.
       const ids = common.states.map((s) => s.id)
-      const fresh = ids.filter((id, i) => states.includes(id) && (i === 0 || !states.includes(ids[i - 1]!)))
-      const highlight = reader.stateRefs([...at, 'highlight'], common.states, fresh)
+      const fresh = ids.filter(
+        (id, i) =>
+          states.includes(id) && (i === 0 || !states.includes(ids[i - 1]!))
+      )
+      const highlight = reader.stateRefs(
+        [...at, 'highlight'],
+        common.states,
+        fresh
+      )
       if (!highlight) continue
       events.push({
         start: date.date,
@@ -99,12 +143,26 @@ export const timeline: Generator<TimelineData> = {
     return {start: axisStart, end: axisEnd, events}
   },
   render(data, common, layout) {
-    return layout.variant === 'narrow' ? renderNarrow(data, common.states.map((s) => s.id), layout) : renderHorizontal(data, common.states.map((s) => s.id), layout)
+    return layout.variant === 'narrow'
+      ? renderNarrow(
+          data,
+          common.states.map((s) => s.id),
+          layout
+        )
+      : renderHorizontal(
+          data,
+          common.states.map((s) => s.id),
+          layout
+        )
   }
 }
 
 /** The wide timeline: a horizontal axis, labels in as few lanes as fit above it. */
-function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Body {
+function renderHorizontal(
+  data: TimelineData,
+  all: string[],
+  layout: Layout
+): Body {
   const {width, margin, size, lineHeight} = layout
   const x0 = margin + 6
   const x1 = width - margin - 6
@@ -116,7 +174,8 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
     layout
   )
   const lanes = Math.max(1, ...flags.map((f) => f.lane + 1))
-  const laneHeight = Math.max(2, ...flags.map((f) => f.lines.length)) * lineHeight + 14
+  const laneHeight =
+    Math.max(2, ...flags.map((f) => f.lines.length)) * lineHeight + 14
   const axisY = lanes * laneHeight + 22
   const children: Element[] = []
 
@@ -126,12 +185,28 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
   const major = scale.ticks(count).filter((d) => d < data.end)
   const format = scale.tickFormat(count)
   const majorTimes = new Set(major.map((d) => d.getTime()))
-  const minor = scale.ticks(Math.min(count * 5, 120)).filter((d) => !majorTimes.has(d.getTime()))
+  const minor = scale
+    .ticks(Math.min(count * 5, 120))
+    .filter((d) => !majorTimes.has(d.getTime()))
   children.push(
-    x('path', {d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''), ...stroke('grid', 1)}),
-    x('path', {d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''), ...stroke('muted', 1)}),
+    x('path', {
+      d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''),
+      ...stroke('grid', 1)
+    }),
+    x('path', {
+      d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''),
+      ...stroke('muted', 1)
+    }),
     x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
-    ...major.map((d) => text(format(d), {x: scale(d), y: axisY + 28, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+    ...major.map((d) =>
+      text(format(d), {
+        x: scale(d),
+        y: axisY + 28,
+        fontSize: size.small,
+        colour: 'muted',
+        anchor: 'middle'
+      })
+    )
   )
 
   // Poles and markers first, then labels on a backing, so a label is never
@@ -140,7 +215,10 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
   for (const flag of flags) {
     const {event} = flag
     const normal = event.states.filter((id) => !event.highlight.includes(id))
-    for (const [states, emphasis] of [[normal, false], [event.highlight, true]] as const) {
+    for (const [states, emphasis] of [
+      [normal, false],
+      [event.highlight, true]
+    ] as const) {
       const drawn = drawFlag(flag, emphasis)
       const marks = group(states, all, drawn.marks)
       const label = group(states, all, drawn.label)
@@ -151,24 +229,70 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
   children.push(...labels)
   return {children, height: axisY + 36}
 
-  function drawFlag(flag: Flag, emphasis: boolean): {marks: Element[]; label: Element[]} {
+  function drawFlag(
+    flag: Flag,
+    emphasis: boolean
+  ): {marks: Element[]; label: Element[]} {
     const colour: Colour = emphasis ? 'accent' : 'muted'
     const top = axisY - 22 - (flag.lane + 1) * laneHeight + 14
-    const textX = flag.anchor === 'start' ? flag.pole + poleGap : flag.pole - poleGap
+    const textX =
+      flag.anchor === 'start' ? flag.pole + poleGap : flag.pole - poleGap
     const marks: Element[] = [
-      x('line', {x1: r(flag.pole), x2: r(flag.pole), y1: r(top - 2), y2: axisY, ...stroke(colour, emphasis ? 2 : 1)})
+      x('line', {
+        x1: r(flag.pole),
+        x2: r(flag.pole),
+        y1: r(top - 2),
+        y2: axisY,
+        ...stroke(colour, emphasis ? 2 : 1)
+      })
     ]
     if (flag.event.end) {
       const end = scale(flag.event.end)
-      marks.push(x('rect', {x: r(flag.pole), y: axisY - 5, width: r(end - flag.pole), height: 10, rx: 5, ...fill(colour)}))
+      marks.push(
+        x('rect', {
+          x: r(flag.pole),
+          y: axisY - 5,
+          width: r(end - flag.pole),
+          height: 10,
+          rx: 5,
+          ...fill(colour)
+        })
+      )
     } else {
-      marks.push(x('circle', {cx: r(flag.pole), cy: axisY, r: emphasis ? 7 : 5.5, ...fill(colour)}))
+      marks.push(
+        x('circle', {
+          cx: r(flag.pole),
+          cy: axisY,
+          r: emphasis ? 7 : 5.5,
+          ...fill(colour)
+        })
+      )
     }
     const backingLeft = flag.anchor === 'start' ? flag.pole + 2 : flag.left
     const label = [
-      x('rect', {x: r(backingLeft), y: r(top - 2), width: r(flag.right - flag.left - 2), height: flag.lines.length * lineHeight + 4, ...fill('bg')}),
-      text(flag.lines[0]!, {x: textX, y: top + 13, fontSize: size.label, bold: true, colour, anchor: flag.anchor}),
-      text(flag.lines.slice(1), {x: textX, y: top + 13 + lineHeight, fontSize: size.label, colour: emphasis ? 'ink' : 'muted', anchor: flag.anchor, lineHeight})
+      x('rect', {
+        x: r(backingLeft),
+        y: r(top - 2),
+        width: r(flag.right - flag.left - 2),
+        height: flag.lines.length * lineHeight + 4,
+        ...fill('bg')
+      }),
+      text(flag.lines[0]!, {
+        x: textX,
+        y: top + 13,
+        fontSize: size.label,
+        bold: true,
+        colour,
+        anchor: flag.anchor
+      }),
+      text(flag.lines.slice(1), {
+        x: textX,
+        y: top + 13 + lineHeight,
+        fontSize: size.label,
+        colour: emphasis ? 'ink' : 'muted',
+        anchor: flag.anchor,
+        lineHeight
+      })
     ]
     return {marks, label}
   }
@@ -194,15 +318,33 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
   const major = scale.ticks(count).filter((d) => d < data.end)
   const format = scale.tickFormat(count)
   const majorTimes = new Set(major.map((d) => d.getTime()))
-  const minor = scale.ticks(Math.min(count * 5, 60)).filter((d) => !majorTimes.has(d.getTime()))
+  const minor = scale
+    .ticks(Math.min(count * 5, 60))
+    .filter((d) => !majorTimes.has(d.getTime()))
   children.push(
-    x('path', {d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''), ...stroke('grid', 1)}),
-    x('path', {d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''), ...stroke('muted', 1)}),
+    x('path', {
+      d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''),
+      ...stroke('grid', 1)
+    }),
+    x('path', {
+      d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''),
+      ...stroke('muted', 1)
+    }),
     x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
-    ...major.map((d) => text(format(d), {x: scale(d), y: axisY + 28, fontSize: size.small, colour: 'muted', anchor: 'middle'}))
+    ...major.map((d) =>
+      text(format(d), {
+        x: scale(d),
+        y: axisY + 28,
+        fontSize: size.small,
+        colour: 'muted',
+        anchor: 'middle'
+      })
+    )
   )
 
-  const events = [...data.events].sort((a, b) => a.start.getTime() - b.start.getTime())
+  const events = [...data.events].sort(
+    (a, b) => a.start.getTime() - b.start.getTime()
+  )
   const textX = margin + 20
   const room = width - margin - textX
   const marks: Element[] = []
@@ -211,19 +353,56 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
   for (const event of events) {
     const lines = runIn(event.dateLabel, event.label, room, size.label)
     const normal = event.states.filter((id) => !event.highlight.includes(id))
-    for (const [states, emphasis] of [[normal, false], [event.highlight, true]] as const) {
+    for (const [states, emphasis] of [
+      [normal, false],
+      [event.highlight, true]
+    ] as const) {
       const colour: Colour = emphasis ? 'accent' : 'muted'
       const pole = scale(event.start)
       const onAxis = event.end
-        ? x('rect', {x: r(pole), y: axisY - 5, width: r(scale(event.end) - pole), height: 10, rx: 5, ...fill(colour)})
-        : x('circle', {cx: r(pole), cy: axisY, r: emphasis ? 7 : 5.5, ...fill(colour)})
+        ? x('rect', {
+            x: r(pole),
+            y: axisY - 5,
+            width: r(scale(event.end) - pole),
+            height: 10,
+            rx: 5,
+            ...fill(colour)
+          })
+        : x('circle', {
+            cx: r(pole),
+            cy: axisY,
+            r: emphasis ? 7 : 5.5,
+            ...fill(colour)
+          })
       const mark = group(states, all, [onAxis])
       if (mark) marks.push(mark)
       const middle = y - size.label * 0.35
       const key = event.end
-        ? x('rect', {x: margin, y: r(middle - 5), width: 14, height: 10, rx: 5, ...fill(colour)})
-        : x('circle', {cx: margin + 6, cy: r(middle), r: emphasis ? 6 : 5, ...fill(colour)})
-      const item = group(states, all, [key, runInText(lines, {x: textX, y, fontSize: size.label, lineHeight, date: colour, rest: emphasis ? 'ink' : 'muted'})])
+        ? x('rect', {
+            x: margin,
+            y: r(middle - 5),
+            width: 14,
+            height: 10,
+            rx: 5,
+            ...fill(colour)
+          })
+        : x('circle', {
+            cx: margin + 6,
+            cy: r(middle),
+            r: emphasis ? 6 : 5,
+            ...fill(colour)
+          })
+      const item = group(states, all, [
+        key,
+        runInText(lines, {
+          x: textX,
+          y,
+          fontSize: size.label,
+          lineHeight,
+          date: colour,
+          rest: emphasis ? 'ink' : 'muted'
+        })
+      ])
       if (item) items.push(item)
     }
     y += lines.length * lineHeight + 10
@@ -234,28 +413,67 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
 }
 
 /** Lines of `date` (bold) run into `label`: the first line starts with the date. */
-function runIn(date: string, label: string, maxWidth: number, fontSize: number): Array<{date?: string; text: string}> {
+function runIn(
+  date: string,
+  label: string,
+  maxWidth: number,
+  fontSize: number
+): Array<{date?: string; text: string}> {
   const dateWidth = measure(`${date} `, fontSize, true)
   const words = label.split(/[ \t\r\n]+/).filter(Boolean)
   if (dateWidth + measure(words[0] ?? '', fontSize) > maxWidth) {
-    return [{date, text: ''}, ...wrap(label, maxWidth, fontSize).map((line) => ({text: line}))]
+    return [
+      {date, text: ''},
+      ...wrap(label, maxWidth, fontSize).map((line) => ({text: line}))
+    ]
   }
   let first = ''
-  while (words.length > 0 && dateWidth + measure(first ? `${first} ${words[0]}` : words[0]!, fontSize) <= maxWidth) {
+  while (
+    words.length > 0 &&
+    dateWidth + measure(first ? `${first} ${words[0]}` : words[0]!, fontSize) <=
+      maxWidth
+  ) {
     first = first ? `${first} ${words.shift()}` : words.shift()!
   }
-  return [{date, text: first}, ...wrap(words.join(' '), maxWidth, fontSize).map((line) => ({text: line}))]
+  return [
+    {date, text: first},
+    ...wrap(words.join(' '), maxWidth, fontSize).map((line) => ({text: line}))
+  ]
 }
 
 /** A `<text>` of run-in lines: the date in bold and `date` colour, the rest in `rest`. */
-function runInText(lines: ReturnType<typeof runIn>, options: {x: number; y: number; fontSize: number; lineHeight: number; date: Colour; rest: Colour}): Element {
+function runInText(
+  lines: ReturnType<typeof runIn>,
+  options: {
+    x: number
+    y: number
+    fontSize: number
+    lineHeight: number
+    date: Colour
+    rest: Colour
+  }
+): Element {
   const content = lines.flatMap((line, index) => {
     const parts: Array<Element | string> = []
-    if (line.date) parts.push(x('tspan', {'font-weight': 700, ...fill(options.date)}, line.date))
+    if (line.date)
+      parts.push(
+        x('tspan', {'font-weight': 700, ...fill(options.date)}, line.date)
+      )
     if (line.text) parts.push(line.date ? ` ${line.text}` : line.text)
-    return index === 0 ? parts : [x('tspan', {x: r(options.x), dy: r(options.lineHeight)}, parts)]
+    return index === 0
+      ? parts
+      : [x('tspan', {x: r(options.x), dy: r(options.lineHeight)}, parts)]
   })
-  return x('text', {x: r(options.x), y: r(options.y), ...fill(options.rest), 'font-size': options.fontSize}, content)
+  return x(
+    'text',
+    {
+      x: r(options.x),
+      y: r(options.y),
+      ...fill(options.rest),
+      'font-size': options.fontSize
+    },
+    content
+  )
 }
 
 /** A placed label: its event, pole, wrapped lines, box and lane. */
@@ -277,20 +495,35 @@ interface Flag {
  * if nothing fits, every flag gets its own lane (labels have a backing that
  * hides a crossing pole).
  */
-function layOut(events: TimelineEvent[], scale: (date: Date) => number, layout: Layout): Flag[] {
+function layOut(
+  events: TimelineEvent[],
+  scale: (date: Date) => number,
+  layout: Layout
+): Flag[] {
   const {width, margin, size} = layout
   let budget = 20_000
   for (const labelWidth of [maxLabelWidth, 180, 140]) {
     const candidates = events.map((event) => {
       const pole = scale(event.start)
-      const lines = [event.dateLabel, ...wrap(event.label, labelWidth, size.label)]
-      const textWidth = Math.max(measure(event.dateLabel, size.label, true), ...lines.slice(1).map((line) => measure(line, size.label)))
+      const lines = [
+        event.dateLabel,
+        ...wrap(event.label, labelWidth, size.label)
+      ]
+      const textWidth = Math.max(
+        measure(event.dateLabel, size.label, true),
+        ...lines.slice(1).map((line) => measure(line, size.label))
+      )
       const boxWidth = textWidth + poleGap + 6
       const options = [
         {anchor: 'start' as const, left: pole, right: pole + boxWidth},
         {anchor: 'end' as const, left: pole - boxWidth, right: pole}
       ].filter((o) => o.left >= margin - 4 && o.right <= width - margin + 4)
-      if (options.length === 0) options.push(pole < width / 2 ? {anchor: 'start', left: pole, right: pole + boxWidth} : {anchor: 'end', left: pole - boxWidth, right: pole})
+      if (options.length === 0)
+        options.push(
+          pole < width / 2
+            ? {anchor: 'start', left: pole, right: pole + boxWidth}
+            : {anchor: 'end', left: pole - boxWidth, right: pole}
+        )
       return {event, pole, lines, options}
     })
     for (let lanes = 1; lanes <= events.length; lanes++) {
@@ -301,7 +534,13 @@ function layOut(events: TimelineEvent[], scale: (date: Date) => number, layout: 
         for (let lane = 0; lane < lanes; lane++) {
           for (const option of candidate.options) {
             if (--budget < 0) return false
-            const flag: Flag = {event: candidate.event, pole: candidate.pole, lines: candidate.lines, lane, ...option}
+            const flag: Flag = {
+              event: candidate.event,
+              pole: candidate.pole,
+              lines: candidate.lines,
+              lane,
+              ...option
+            }
             if (placed.every((other) => compatible(flag, other))) {
               placed.push(flag)
               if (search(index + 1)) return true
@@ -319,16 +558,28 @@ function layOut(events: TimelineEvent[], scale: (date: Date) => number, layout: 
   return events.map((event, index) => {
     const pole = scale(event.start)
     const lines = [event.dateLabel, ...wrap(event.label, 140, size.label)]
-    const boxWidth = Math.max(...lines.map((line) => measure(line, size.label, true))) + poleGap + 6
+    const boxWidth =
+      Math.max(...lines.map((line) => measure(line, size.label, true))) +
+      poleGap +
+      6
     const start = pole + boxWidth <= width - margin
-    return {event, pole, lines, lane: events.length - 1 - index, anchor: start ? 'start' : 'end', left: start ? pole : pole - boxWidth, right: start ? pole + boxWidth : pole}
+    return {
+      event,
+      pole,
+      lines,
+      lane: events.length - 1 - index,
+      anchor: start ? 'start' : 'end',
+      left: start ? pole : pole - boxWidth,
+      right: start ? pole + boxWidth : pole
+    }
   })
 }
 
 /** Whether two flags can share the picture without overlapping. */
 function compatible(a: Flag, b: Flag): boolean {
   const pad = 10
-  if (a.lane === b.lane) return a.right + pad <= b.left || b.right + pad <= a.left
+  if (a.lane === b.lane)
+    return a.right + pad <= b.left || b.right + pad <= a.left
   // The flag in the higher lane has a pole that passes the lower lane's label.
   const [high, low] = a.lane > b.lane ? [a, b] : [b, a]
   return high.pole < low.left - 4 || high.pole > low.right + 4
@@ -336,11 +587,22 @@ function compatible(a: Flag, b: Flag): boolean {
 
 /** First moment after the year, month or day a date names. */
 function endOf(date: SpecDate): Date {
-  const interval = date.precision === 'year' ? utcYear : date.precision === 'month' ? utcMonth : utcDay
+  const interval =
+    date.precision === 'year'
+      ? utcYear
+      : date.precision === 'month'
+        ? utcMonth
+        : utcDay
   return interval.offset(date.date, 1)
 }
 
 /** A date as precise as it was written: `1982`, `Dec 1996`, `17 Dec 1996`. */
 export function formatDate(date: SpecDate): string {
-  return utcFormat(date.precision === 'year' ? '%Y' : date.precision === 'month' ? '%b %Y' : '%-d %b %Y')(date.date)
+  return utcFormat(
+    date.precision === 'year'
+      ? '%Y'
+      : date.precision === 'month'
+        ? '%b %Y'
+        : '%-d %b %Y'
+  )(date.date)
 }

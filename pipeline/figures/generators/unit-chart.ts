@@ -24,7 +24,17 @@
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {fill, group, measure, r, readColour, squares, text, type Colour, type Layout} from './svg.js'
+import {
+  type Colour,
+  fill,
+  group,
+  type Layout,
+  measure,
+  r,
+  readColour,
+  squares,
+  text
+} from './svg.js'
 
 /** A marked part of a group. */
 export interface UnitHighlight {
@@ -57,28 +67,76 @@ export const unitChart: Generator<UnitChartData> = {
   fields: ['unit', 'columns', 'groups'],
   read(reader, common) {
     const unit = reader.optionalText(['unit'])
-    const columns = reader.optionalNumber(['columns'], {min: 2, max: 60, integer: true})
+    const columns = reader.optionalNumber(['columns'], {
+      min: 2,
+      max: 60,
+      integer: true
+    })
     const groups: UnitGroup[] = []
-    const list = reader.list(['groups'], 'groups as `{label, count, states}`') ?? []
+    const list =
+      reader.list(['groups'], 'groups as `{label, count, states}`') ?? []
     for (const [index] of list.entries()) {
       const at = ['groups', index]
-      if (!reader.record(at, 'a group as `{label, count, states}`', ['label', 'count', 'class', 'states', 'highlights'])) continue
-      const label = reader.text([...at, 'label'], 'what the units are, e.g. `commandos`')
-      const count = reader.number([...at, 'count'], {min: 1, max: maxUnits, integer: true})
+      if (
+        !reader.record(at, 'a group as `{label, count, states}`', [
+          'label',
+          'count',
+          'class',
+          'states',
+          'highlights'
+        ])
+      )
+        continue
+      const label = reader.text(
+        [...at, 'label'],
+        'what the units are, e.g. `commandos`'
+      )
+      const count = reader.number([...at, 'count'], {
+        min: 1,
+        max: maxUnits,
+        integer: true
+      })
       const colour = readColour(reader, [...at, 'class'], 'ink')
       const states = reader.stateRefs([...at, 'states'], common.states)
       const highlights: UnitHighlight[] = []
-      const marks = reader.has([...at, 'highlights']) ? (reader.list([...at, 'highlights'], 'highlights as `{count, label, states}`') ?? []) : []
+      const marks = reader.has([...at, 'highlights'])
+        ? (reader.list(
+            [...at, 'highlights'],
+            'highlights as `{count, label, states}`'
+          ) ?? [])
+        : []
       for (const [h] of marks.entries()) {
         const hat = [...at, 'highlights', h]
-        if (!reader.record(hat, 'a highlight as `{count, label, states}`', ['count', 'label', 'class', 'states'])) continue
-        const hCount = reader.number([...hat, 'count'], {min: 1, max: count ?? maxUnits, integer: true})
-        const hLabel = reader.text([...hat, 'label'], 'what the marked units are, e.g. `2 died`')
+        if (
+          !reader.record(hat, 'a highlight as `{count, label, states}`', [
+            'count',
+            'label',
+            'class',
+            'states'
+          ])
+        )
+          continue
+        const hCount = reader.number([...hat, 'count'], {
+          min: 1,
+          max: count ?? maxUnits,
+          integer: true
+        })
+        const hLabel = reader.text(
+          [...hat, 'label'],
+          'what the marked units are, e.g. `2 died`'
+        )
         const hColour = readColour(reader, [...hat, 'class'], 'accent')
         const hStates = reader.stateRefs([...hat, 'states'], common.states)
-        if (hCount !== undefined && hLabel && hColour && hStates) highlights.push({count: hCount, label: hLabel, colour: hColour, states: hStates})
+        if (hCount !== undefined && hLabel && hColour && hStates)
+          highlights.push({
+            count: hCount,
+            label: hLabel,
+            colour: hColour,
+            states: hStates
+          })
       }
-      if (label && count !== undefined && colour && states) groups.push({label, count, colour, states, highlights})
+      if (label && count !== undefined && colour && states)
+        groups.push({label, count, colour, states, highlights})
     }
     if (reader.failed) return undefined
     return {unit, columns, groups}
@@ -91,24 +149,52 @@ export const unitChart: Generator<UnitChartData> = {
     const children: Element[] = []
     let y = 0
     if (data.unit) {
-      children.push(text(`Each square is one ${data.unit}`, {x: margin, y: 16, fontSize: size.label, colour: 'muted'}))
+      children.push(
+        text(`Each square is one ${data.unit}`, {
+          x: margin,
+          y: 16,
+          fontSize: size.label,
+          colour: 'muted'
+        })
+      )
       y = 30
     }
     // Every unit fades in the states where something is highlighted.
-    const faded = all.filter((id) => data.groups.some((g) => g.highlights.some((h) => h.states.includes(id))))
+    const faded = all.filter((id) =>
+      data.groups.some((g) => g.highlights.some((h) => h.states.includes(id)))
+    )
 
     for (const unitGroup of data.groups) {
       const marks: Element[] = []
-      const headline = x('text', {x: margin, y: r(y + 18), ...fill('ink'), 'font-size': size.key}, [
-        x('tspan', {'font-weight': 700}, unitGroup.count.toLocaleString('en')),
-        ` ${unitGroup.label}`
-      ])
+      const headline = x(
+        'text',
+        {x: margin, y: r(y + 18), ...fill('ink'), 'font-size': size.key},
+        [
+          x(
+            'tspan',
+            {'font-weight': 700},
+            unitGroup.count.toLocaleString('en')
+          ),
+          ` ${unitGroup.label}`
+        ]
+      )
       marks.push(headline)
       // Highlight labels follow the headline, or go below it when too long.
-      const headWidth = measure(unitGroup.count.toLocaleString('en'), size.key, true) + measure(` ${unitGroup.label}`, size.key)
-      const extra = unitGroup.highlights.some((h) => headWidth + 16 + measure(h.label, size.key, true) > width - 2 * margin)
+      const headWidth =
+        measure(unitGroup.count.toLocaleString('en'), size.key, true) +
+        measure(` ${unitGroup.label}`, size.key)
+      const extra = unitGroup.highlights.some(
+        (h) =>
+          headWidth + 16 + measure(h.label, size.key, true) > width - 2 * margin
+      )
       for (const highlight of unitGroup.highlights) {
-        const label = text(highlight.label, {x: extra ? margin : margin + headWidth + 16, y: extra ? y + 42 : y + 18, fontSize: size.key, bold: true, colour: highlight.colour})
+        const label = text(highlight.label, {
+          x: extra ? margin : margin + headWidth + 16,
+          y: extra ? y + 42 : y + 18,
+          fontSize: size.key,
+          bold: true,
+          colour: highlight.colour
+        })
         const element = group(highlight.states, all, [label])
         if (element) marks.push(element)
       }
@@ -119,16 +205,29 @@ export const unitChart: Generator<UnitChartData> = {
       }))
       const plain = unitGroup.states.filter((id) => !faded.includes(id))
       const dim = unitGroup.states.filter((id) => faded.includes(id))
-      for (const [states, colour] of [[plain, unitGroup.colour], [dim, 'grid']] as const) {
-        const element = group(states, all, [x('path', {d: squares(cells, side), ...fill(colour)})])
+      for (const [states, colour] of [
+        [plain, unitGroup.colour],
+        [dim, 'grid']
+      ] as const) {
+        const element = group(states, all, [
+          x('path', {d: squares(cells, side), ...fill(colour)})
+        ])
         if (element) marks.push(element)
       }
       for (const highlight of unitGroup.highlights) {
-        const element = group(highlight.states, all, [x('path', {d: squares(cells.slice(0, highlight.count), side), ...fill(highlight.colour)})])
+        const element = group(highlight.states, all, [
+          x('path', {
+            d: squares(cells.slice(0, highlight.count), side),
+            ...fill(highlight.colour)
+          })
+        ])
         if (element) marks.push(element)
       }
       const element = group(unitGroup.states, all, marks)
-      if (element) children.push(...(element.attributes['data-states'] ? [element] : marks))
+      if (element)
+        children.push(
+          ...(element.attributes['data-states'] ? [element] : marks)
+        )
       y = gridTop + Math.ceil(unitGroup.count / columns) * pitch + 22
     }
     return {children, height: r(y - 22)}
@@ -140,13 +239,20 @@ export const unitChart: Generator<UnitChartData> = {
  * squares as fit). Narrow: as many squares of at least 13 units as fit,
  * rounded down to fives (easier to count), never more than `columns`.
  */
-function grid(data: UnitChartData, layout: Layout): {columns: number; pitch: number} {
+function grid(
+  data: UnitChartData,
+  layout: Layout
+): {columns: number; pitch: number} {
   const room = layout.width - 2 * layout.margin + 4
   if (layout.variant === 'narrow') {
     const fit = Math.floor(room / 13)
-    const columns = Math.min(data.columns ?? fit, fit >= 10 ? fit - (fit % 5) : fit)
+    const columns = Math.min(
+      data.columns ?? fit,
+      fit >= 10 ? fit - (fit % 5) : fit
+    )
     return {columns, pitch: Math.min(24, room / columns)}
   }
-  if (data.columns) return {columns: data.columns, pitch: Math.min(24, room / data.columns)}
+  if (data.columns)
+    return {columns: data.columns, pitch: Math.min(24, room / data.columns)}
   return {columns: Math.floor(room / 18), pitch: 18}
 }

@@ -7,9 +7,9 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
+import type {Book, ScrollySection} from '../../types.js'
 import type {BookAssets} from '../assets.js'
 import {bookHandlers} from '../handlers.js'
-import type {Book, ScrollySection} from '../../types.js'
 import {epubCitation, epubContested} from './notes.js'
 
 /** What the handlers need to know about the document they render. */
@@ -46,7 +46,16 @@ export function epubHandlers(context: EpubDocContext): Handlers {
       const parts: ElementContent[] = [...state.all(step)]
       if (figure) {
         // width and height give readers the figure's proportions before it loads.
-        parts.push(h('figure.state', [h('img', {src: `images/${figure.fileName}`, alt: figure.alt, width: figure.width, height: figure.height})]))
+        parts.push(
+          h('figure.state', [
+            h('img', {
+              src: `images/${figure.fileName}`,
+              alt: figure.alt,
+              width: figure.width,
+              height: figure.height
+            })
+          ])
+        )
       }
       children.push(h('div.step', {id: step.id}, parts))
     }
@@ -56,8 +65,22 @@ export function epubHandlers(context: EpubDocContext): Handlers {
   }
 
   // Noterefs to endnotes, and contested claims as a noteref to their accounts: see ./notes.ts.
-  const citation = epubCitation({book: context.book, notesFile: context.notesFile, citeIds: context.citeIds})
-  const contestedClaim = epubContested({book: context.book, notesFile: context.notesFile})
+  const citation = epubCitation({
+    book: context.book,
+    notesFile: context.notesFile,
+    citeIds: context.citeIds
+  })
+  const contestedClaim = epubContested({
+    book: context.book,
+    notesFile: context.notesFile
+  })
 
-  return {heading, image, link, scrollySection, citation, contestedClaim} as Handlers
+  return {
+    heading,
+    image,
+    link,
+    scrollySection,
+    citation,
+    contestedClaim
+  } as Handlers
 }

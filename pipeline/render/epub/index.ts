@@ -9,7 +9,7 @@
  * Reading order (the spine): cover, title page, contents (the nav), chapters,
  * then the back matter (notes, sources). The nav's landmarks follow it.
  */
-import type {Doc} from './doc.js'
+
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -17,22 +17,31 @@ import {fileURLToPath} from 'node:url'
 import {EPub as EPubClass} from 'epub-gen-memory'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
+import {toHast} from 'mdast-util-to-hast'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
-import {toHast} from 'mdast-util-to-hast'
-import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {CONTINUE, SKIP, visit} from 'unist-util-visit'
-import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
 import {tightenNoteSpace} from '../../citations/places.js'
+import {type Labels, labelsFor, primaryLanguage} from '../../labels.js'
+import type {Store} from '../../output/store.js'
+import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import type {Book, BookMeta, Chapter} from '../../types.js'
+import {
+  type BookAssets,
+  contentHash,
+  distinctMedia,
+  headingOffset
+} from '../assets.js'
 import {coverAlt, renderCoverPng} from './cover.js'
+import type {Doc} from './doc.js'
 import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
-import type {Store} from '../../output/store.js'
 import {packZip, type ZipSource, type ZipStore} from './zip.js'
-import {labelsFor, primaryLanguage, type Labels} from '../../labels.js'
 
-const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/epub')
+const templates = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../templates/epub'
+)
 /** What the EPUB target needs besides the book. */
 export interface EpubOptions {
   assets: BookAssets
@@ -44,7 +53,6 @@ export interface EpubOptions {
   store?: Store | undefined
 }
 
-
 /** An image or other file of the EPUB besides the content documents. */
 interface Asset {
   id: string
@@ -55,14 +63,37 @@ interface Asset {
 }
 
 /** Landmark types (EPUB Structural Semantics) a back-matter document may stand for. */
-const backmatterLandmarks = new Set(['endnotes', 'rearnotes', 'footnotes', 'bibliography', 'glossary', 'index', 'appendix', 'afterword', 'acknowledgments', 'colophon', 'backmatter'])
+const backmatterLandmarks = new Set([
+  'endnotes',
+  'rearnotes',
+  'footnotes',
+  'bibliography',
+  'glossary',
+  'index',
+  'appendix',
+  'afterword',
+  'acknowledgments',
+  'colophon',
+  'backmatter'
+])
 
 let templateCache: Promise<Record<string, string>> | undefined
 
 function loadTemplates(): Promise<Record<string, string>> {
   templateCache ??= (async () => {
-    const names = ['content.opf.ejs', 'toc.xhtml.ejs', 'toc.ncx.ejs', 'chapter.xhtml.ejs', 'style.css']
-    const entries = await Promise.all(names.map(async (name) => [name, await fs.readFile(path.join(templates, name), 'utf8')] as const))
+    const names = [
+      'content.opf.ejs',
+      'toc.xhtml.ejs',
+      'toc.ncx.ejs',
+      'chapter.xhtml.ejs',
+      'style.css'
+    ]
+    const entries = await Promise.all(
+      names.map(
+        async (name) =>
+          [name, await fs.readFile(path.join(templates, name), 'utf8')] as const
+      )
+    )
     return Object.fromEntries(entries)
   })()
   return templateCache
@@ -71,7 +102,9 @@ function loadTemplates(): Promise<Record<string, string>> {
 /** A name-based UUID (version 5, RFC 9562) in the URL namespace. */
 export function uuidV5(name: string): string {
   const namespace = Buffer.from('6ba7b8119dad11d180b400c04fd430c8', 'hex')
-  const hash = createHash('sha1').update(Buffer.concat([namespace, Buffer.from(name, 'utf8')])).digest()
+  const hash = createHash('sha1')
+    .update(Buffer.concat([namespace, Buffer.from(name, 'utf8')]))
+    .digest()
   hash[6] = (hash[6] & 0x0f) | 0x50
   hash[8] = (hash[8] & 0x3f) | 0x80
   const hex = hash.subarray(0, 16).toString('hex')
@@ -79,7 +112,10 @@ export function uuidV5(name: string): string {
 }
 
 /** The content documents' serializer (see `xhtml`). */
-const serializer = unified().use(rehypeStringify, {closeSelfClosing: true, characterReferences: {useNamedReferences: false}})
+const serializer = unified().use(rehypeStringify, {
+  closeSelfClosing: true,
+  characterReferences: {useNamedReferences: false}
+})
 
 /**
  * hast as the XHTML of an EPUB content document: rehype-stringify with void
@@ -93,10 +129,17 @@ const serializer = unified().use(rehypeStringify, {closeSelfClosing: true, chara
  * an attribute name and a value ends at the next `"`.
  */
 function xhtml(tree: HastRoot): string {
-  return serializer.stringify(tree)
+  return serializer
+    .stringify(tree)
     .replaceAll(']]>', ']]&#x3E;')
-    .replace(/<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=/>]+(?:="[^"]*")?)+\s*\/?>/g, (tag) =>
-      tag.replace(/(\s+)([^\s"'=/>]+)(?:="([^"]*)")?/g, (_, space: string, name: string, value: string | undefined) => `${space}${name}="${(value ?? name).replaceAll('<', '&#x3C;')}"`)
+    .replace(
+      /<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=/>]+(?:="[^"]*")?)+\s*\/?>/g,
+      (tag) =>
+        tag.replace(
+          /(\s+)([^\s"'=/>]+)(?:="([^"]*)")?/g,
+          (_, space: string, name: string, value: string | undefined) =>
+            `${space}${name}="${(value ?? name).replaceAll('<', '&#x3C;')}"`
+        )
     )
 }
 
@@ -107,7 +150,10 @@ function xhtml(tree: HastRoot): string {
 function withoutAlign(tree: HastRoot): HastRoot {
   visit(tree, 'element', (node) => {
     const align = node.properties.align
-    if ((node.tagName === 'td' || node.tagName === 'th') && typeof align === 'string') {
+    if (
+      (node.tagName === 'td' || node.tagName === 'th') &&
+      typeof align === 'string'
+    ) {
       delete node.properties.align
       node.properties.style = `text-align: ${align}`
     }
@@ -123,7 +169,10 @@ export function chapterFileName(chapter: Chapter): string {
 }
 
 /** Render the book as an EPUB 3 file. */
-export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint8Array> {
+export async function renderEpub(
+  book: Book,
+  options: EpubOptions
+): Promise<Uint8Array> {
   const renderer = await epubRenderer(book, options)
   for (const index of book.chapters.keys()) renderer.chapter(index)
   return renderer.finish(options.modified)
@@ -148,10 +197,17 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
   const {meta} = book
   const labels = labelsFor(meta.language)
   const slugs = options.slugs ?? slugsByFileName(book.chapters)
-  const render = (nodes: ElementContent[]) => xhtml(withoutAlign({type: 'root', children: nodes}))
+  const render = (nodes: ElementContent[]) =>
+    xhtml(withoutAlign({type: 'root', children: nodes}))
 
   const cover = await renderCoverPng(meta, undefined, {store: options.store})
-  const coverImage: Asset = {id: 'cover-image', href: `images/cover-${contentHash(cover)}.png`, mediaType: 'image/png', properties: 'cover-image', data: cover}
+  const coverImage: Asset = {
+    id: 'cover-image',
+    href: `images/cover-${contentHash(cover)}.png`,
+    mediaType: 'image/png',
+    properties: 'cover-image',
+    data: cover
+  }
   const front: Doc[] = [
     {
       id: 'cover',
@@ -162,7 +218,15 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       beforeToc: true,
       excludeFromToc: true,
       landmark: {type: 'cover', title: labels.cover},
-      body: render([h('section.cover', {'epub:type': 'cover'}, [h('img', {src: coverImage.href, alt: coverAlt(meta), role: 'doc-cover'})])])
+      body: render([
+        h('section.cover', {'epub:type': 'cover'}, [
+          h('img', {
+            src: coverImage.href,
+            alt: coverAlt(meta),
+            role: 'doc-cover'
+          })
+        ])
+      ])
     },
     {
       id: 'title-page',
@@ -178,7 +242,10 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
   ]
 
   // `elsewhere`: a chapter's content rendered in another document (the notes, the disagreements).
-  const handlersFor = (chapter: Chapter, elsewhere?: {notesFile: string; citeIds: boolean}) =>
+  const handlersFor = (
+    chapter: Chapter,
+    elsewhere?: {notesFile: string; citeIds: boolean}
+  ) =>
     epubHandlers({
       assets: options.assets,
       headingOffset: headingOffset(chapter.tree),
@@ -187,7 +254,8 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       ...(elsewhere ?? {notesFile: notesFileOf(chapter), citeIds: true}),
       resolveLink(url) {
         // An anchor of the chapter, from another document, points into the chapter.
-        if (elsewhere && url.startsWith('#')) return `${chapterFileName(chapter)}${url}`
+        if (elsewhere && url.startsWith('#'))
+          return `${chapterFileName(chapter)}${url}`
         return chapterHref(url, slugs, '.xhtml')
       }
     })
@@ -200,16 +268,35 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
     chapter(index: number): void {
       const chapter = book.chapters[index]!
       // A root gives a root.
-      const content = toHast(chapter.tree, {handlers: handlersFor(chapter)}) as HastRoot
+      const content = toHast(chapter.tree, {
+        handlers: handlersFor(chapter)
+      }) as HastRoot
       tightenNoteSpace(content)
       const body = render([
-        h('section', {'epub:type': 'chapter', role: 'doc-chapter', ariaLabelledBy: `title-${chapter.slug}`}, [
-          h('p.chapter-number', labels.chapter(index + 1)),
-          h('h1', {id: `title-${chapter.slug}`}, chapter.title),
-          ...(content.children as ElementContent[])
-        ])
+        h(
+          'section',
+          {
+            'epub:type': 'chapter',
+            role: 'doc-chapter',
+            ariaLabelledBy: `title-${chapter.slug}`
+          },
+          [
+            h('p.chapter-number', labels.chapter(index + 1)),
+            h('h1', {id: `title-${chapter.slug}`}, chapter.title),
+            ...(content.children as ElementContent[])
+          ]
+        )
       ])
-      const doc: Doc = {id: `chapter-${chapter.slug}`, title: chapter.title, filename: chapterFileName(chapter), content: '', bodyType: 'bodymatter', beforeToc: false, excludeFromToc: false, body: bodyLater}
+      const doc: Doc = {
+        id: `chapter-${chapter.slug}`,
+        title: chapter.title,
+        filename: chapterFileName(chapter),
+        content: '',
+        bodyType: 'bodymatter',
+        beforeToc: false,
+        excludeFromToc: false,
+        body: bodyLater
+      }
       chapters[index] = {doc, bytes: Buffer.from(body)}
     },
 
@@ -218,23 +305,46 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       const docs: Doc[] = [...front]
       for (const [index, chapter] of book.chapters.entries()) {
         const kept = chapters[index]
-        if (!kept) throw new Error(`Unexpected unrendered chapter \`${chapter.file.path}\``)
+        if (!kept)
+          throw new Error(
+            `Unexpected unrendered chapter \`${chapter.file.path}\``
+          )
         docs.push(kept.doc)
       }
 
       // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
-      docs.push(...epubBackMatter(book, {render, handlersFor, chapterFile: chapterFileName, documentBudget: options.documentBudget}))
+      docs.push(
+        ...epubBackMatter(book, {
+          render,
+          handlersFor,
+          chapterFile: chapterFileName,
+          documentBudget: options.documentBudget
+        })
+      )
 
       const assets: Asset[] = [coverImage]
       for (const figure of options.assets.figures.values()) {
-        assets.push({id: `img-${figure.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${figure.fileName}`, mediaType: 'image/svg+xml', data: figure.data})
+        assets.push({
+          id: `img-${figure.fileName.replace(/\.[^.]+$/, '')}`,
+          href: `images/${figure.fileName}`,
+          mediaType: 'image/svg+xml',
+          data: figure.data
+        })
       }
       for (const media of distinctMedia(options.assets)) {
-        assets.push({id: `img-${media.fileName.replace(/\.[^.]+$/, '')}`, href: `images/${media.fileName}`, mediaType: media.mediaType, data: media.data})
+        assets.push({
+          id: `img-${media.fileName.replace(/\.[^.]+$/, '')}`,
+          href: `images/${media.fileName}`,
+          mediaType: media.mediaType,
+          data: media.data
+        })
       }
 
       const modifiedText = modified.toISOString().replace(/\.\d{3}Z$/, 'Z')
-      const EPub = EPubClass as unknown as new (options: object, content: object[]) => EPubInstance
+      const EPub = EPubClass as unknown as new (
+        options: object,
+        content: object[]
+      ) => EPubInstance
       const epub = new EPub(
         {
           title: meta.title,
@@ -264,7 +374,8 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
           coverImage,
           accessibilitySummary: accessibilitySummary(book, options.assets),
           // The summary is written in English: said so when the book is in another language.
-          accessibilitySummaryLang: primaryLanguage(meta.language) === 'en' ? '' : 'en',
+          accessibilitySummaryLang:
+            primaryLanguage(meta.language) === 'en' ? '' : 'en',
           certifiedBy: meta.publisher ?? meta.authors[0],
           landmarks: landmarks(docs, labels)
         },
@@ -272,30 +383,48 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
         docs.map((doc) => ({...doc, content: ''}))
       )
       await epub.render()
-      for (const asset of assets) epub.zip.file(`OEBPS/${asset.href}`, asset.data)
+      for (const asset of assets)
+        epub.zip.file(`OEBPS/${asset.href}`, asset.data)
       // A chapter's entry is the packer's, from the chapter template, with the chapter's kept body in place of `bodyLater`.
-      const bodies = new Map(chapters.map(({doc, bytes}) => [`OEBPS/${doc.filename}`, bytes]))
+      const bodies = new Map(
+        chapters.map(({doc, bytes}) => [`OEBPS/${doc.filename}`, bytes])
+      )
       chapters.length = 0
       // The packer's entries, in its order (`mimetype` first), zipped with zlib: every entry carries the one fixed date, written
       // from its UTC fields, so the archive is the same whatever the build machine's time zone (see ./zip.ts).
       // Each entry's bytes are made when it is compressed, a few at a time (see ./zip.ts): a long book's text is never all in memory twice.
-      const entries: ZipSource[] = Object.values(epub.zip.files).map((entry) => ({
-        name: entry.name,
-        dir: entry.dir,
-        stored: entry.options.compression === 'STORE',
-        data: async () => {
-          const data = entry.dir ? new Uint8Array(0) : await entry.async('uint8array')
-          const body = bodies.get(entry.name)
-          if (!body) return data
-          bodies.delete(entry.name)
-          const templated = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-          // The last one: the chapter's title, before its body, is the template's only other text of ours.
-          const at = templated.lastIndexOf(bodyLater)
-          return Buffer.concat([templated.subarray(0, at), body, templated.subarray(at + bodyLater.length)])
-        }
-      }))
+      const entries: ZipSource[] = Object.values(epub.zip.files).map(
+        (entry) => ({
+          name: entry.name,
+          dir: entry.dir,
+          stored: entry.options.compression === 'STORE',
+          data: async () => {
+            const data = entry.dir
+              ? new Uint8Array(0)
+              : await entry.async('uint8array')
+            const body = bodies.get(entry.name)
+            if (!body) return data
+            bodies.delete(entry.name)
+            const templated = Buffer.from(
+              data.buffer,
+              data.byteOffset,
+              data.byteLength
+            )
+            // The last one: the chapter's title, before its body, is the template's only other text of ours.
+            const at = templated.lastIndexOf(bodyLater)
+            return Buffer.concat([
+              templated.subarray(0, at),
+              body,
+              templated.subarray(at + bodyLater.length)
+            ])
+          }
+        })
+      )
       const {store} = options
-      const zip: ZipStore | undefined = store && {get: (key) => store.get(`zip\u0000${key}`), set: (key, value) => store.set(`zip\u0000${key}`, value)}
+      const zip: ZipStore | undefined = store && {
+        get: (key) => store.get(`zip\u0000${key}`),
+        set: (key, value) => store.set(`zip\u0000${key}`, value)
+      }
       return packZip(entries, modified, zip)
     }
   }
@@ -306,26 +435,46 @@ const bodyLater = '<twofold-chapter-body/>'
 
 /** The title page: title, subtitle, authors, then the imprint (publisher, edition, date, rights). */
 function titlePage(meta: BookMeta, labels: Labels) {
-  const names = new Intl.ListFormat(meta.language, {type: 'conjunction'}).format(meta.authors)
-  const published = new Intl.DateTimeFormat(meta.language, {dateStyle: 'long', timeZone: 'UTC'}).format(new Date(`${meta.date}T00:00:00Z`))
-  return h('section.title-page', {'epub:type': 'titlepage', ariaLabelledBy: 'book-title'}, [
-    h('h1#book-title.book-title', meta.title),
-    meta.subtitle ? h('p.subtitle', {role: 'doc-subtitle'}, meta.subtitle) : undefined,
-    h('p.authors', names),
-    h('div.imprint', [
-      meta.publisher ? h('p.publisher', meta.publisher) : undefined,
-      h('p.published', [meta.edition === '1' ? '' : labels.edition(meta.edition), h('time', {dateTime: meta.date}, published)]),
-      meta.rights ? h('p.rights', meta.rights) : undefined
-    ])
-  ])
+  const names = new Intl.ListFormat(meta.language, {
+    type: 'conjunction'
+  }).format(meta.authors)
+  const published = new Intl.DateTimeFormat(meta.language, {
+    dateStyle: 'long',
+    timeZone: 'UTC'
+  }).format(new Date(`${meta.date}T00:00:00Z`))
+  return h(
+    'section.title-page',
+    {'epub:type': 'titlepage', ariaLabelledBy: 'book-title'},
+    [
+      h('h1#book-title.book-title', meta.title),
+      meta.subtitle
+        ? h('p.subtitle', {role: 'doc-subtitle'}, meta.subtitle)
+        : undefined,
+      h('p.authors', names),
+      h('div.imprint', [
+        meta.publisher ? h('p.publisher', meta.publisher) : undefined,
+        h('p.published', [
+          meta.edition === '1' ? '' : labels.edition(meta.edition),
+          h('time', {dateTime: meta.date}, published)
+        ]),
+        meta.rights ? h('p.rights', meta.rights) : undefined
+      ])
+    ]
+  )
 }
 
 /** The nav's landmarks, in spine order: cover, title page, contents, start of the text, back matter. */
-function landmarks(docs: Doc[], labels: Labels): Array<{type: string; href: string; title: string}> {
+function landmarks(
+  docs: Doc[],
+  labels: Labels
+): Array<{type: string; href: string; title: string}> {
   const marks: Array<{type: string; href: string; title: string}> = []
   const mark = (doc: Doc) => {
     if (doc.landmark) return doc.landmark
-    if (doc.bodyType === 'bodymatter') return marks.some((m) => m.type === 'bodymatter') ? undefined : {type: 'bodymatter', title: labels.startOfContent}
+    if (doc.bodyType === 'bodymatter')
+      return marks.some((m) => m.type === 'bodymatter')
+        ? undefined
+        : {type: 'bodymatter', title: labels.startOfContent}
     if (doc.bodyType !== 'backmatter') return undefined
     const type = /epub:type="([^"\s]+)/.exec(doc.body)?.[1] ?? 'backmatter'
     return backmatterLandmarks.has(type) ? {type, title: doc.title} : undefined
@@ -337,7 +486,8 @@ function landmarks(docs: Doc[], labels: Labels): Array<{type: string; href: stri
   marks.push({type: 'toc', href: 'toc.xhtml#toc', title: labels.contents})
   for (const doc of docs.filter((d) => !d.beforeToc)) {
     const m = mark(doc)
-    if (m && !marks.some((other) => other.type === m.type)) marks.push({...m, href: doc.filename})
+    if (m && !marks.some((other) => other.type === m.type))
+      marks.push({...m, href: doc.filename})
   }
   return marks
 }
@@ -346,15 +496,25 @@ function landmarks(docs: Doc[], labels: Labels): Array<{type: string; href: stri
 function accessibilitySummary(book: Book, assets: BookAssets): string {
   const figures = assets.figures.size
   const images = distinctMedia(assets).length
-  const citations = book.chapters.reduce((n, c) => n + (c.file.data.citations?.length ?? 0), 0)
-  const contested = book.chapters.reduce((n, c) => n + (c.file.data.contested?.length ?? 0), 0)
+  const citations = book.chapters.reduce(
+    (n, c) => n + (c.file.data.citations?.length ?? 0),
+    0
+  )
+  const contested = book.chapters.reduce(
+    (n, c) => n + (c.file.data.contested?.length ?? 0),
+    0
+  )
   const parts = [
     'This publication meets WCAG 2.2 Level AA. It has a table of contents, landmarks, and headings in reading order; text follows the reader’s font, size and colour settings.',
     figures + images > 0
       ? `Every image has a text description: ${[figures > 0 ? `${figures} ${figures === 1 ? 'figure' : 'figures'}, each showing one state of a graphic described in the text beside it` : '', images > 0 ? `${images} ${images === 1 ? 'image' : 'images'} with alternative text` : ''].filter(Boolean).join(', and ')}, so the book can be read in full without seeing them.`
       : 'Apart from the cover, which has a text description, the book is text only.',
-    citations > 0 ? 'Citations are numbered links to endnotes, each with a link back to the text.' : '',
-    contested > 0 ? 'Where sources disagree, the passage links to a note with each source’s account, and a back-matter section gathers every disagreement.' : '',
+    citations > 0
+      ? 'Citations are numbered links to endnotes, each with a link back to the text.'
+      : '',
+    contested > 0
+      ? 'Where sources disagree, the passage links to a note with each source’s account, and a back-matter section gathers every disagreement.'
+      : '',
     'No flashing, motion or sound.'
   ]
   return parts.filter(Boolean).join(' ')
@@ -364,6 +524,14 @@ interface EPubInstance {
   render(): Promise<unknown>
   zip: {
     file(name: string, data: string | Uint8Array): unknown
-    files: Record<string, {name: string; dir: boolean; options: {compression?: string | null}; async(type: 'uint8array'): Promise<Uint8Array>}>
+    files: Record<
+      string,
+      {
+        name: string
+        dir: boolean
+        options: {compression?: string | null}
+        async(type: 'uint8array'): Promise<Uint8Array>
+      }
+    >
   }
 }

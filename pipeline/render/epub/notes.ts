@@ -19,11 +19,27 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
-import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-hast'
-import {bookClaims, citedIn, citingPlaces, groupByChapter, inTextLabel, passageExcerpt, placesByKey, sourceAnchors, tightenNoteSpace, type CitingPlace} from '../../citations/places.js'
+import {
+  type Handler,
+  type Handlers,
+  type State,
+  toHast
+} from 'mdast-util-to-hast'
+import {
+  bookClaims,
+  type CitingPlace,
+  citedIn,
+  citingPlaces,
+  groupByChapter,
+  inTextLabel,
+  passageExcerpt,
+  placesByKey,
+  sourceAnchors,
+  tightenNoteSpace
+} from '../../citations/places.js'
+import {labelsFor} from '../../labels.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
 import type {Doc} from './doc.js'
-import {labelsFor} from '../../labels.js'
 
 /** File names of the back-matter documents: the notes of each chapter, the sources, the disagreements. */
 export function notesFileOf(chapter: Chapter): string {
@@ -64,13 +80,21 @@ export function epubCitation(options: EpubCitationOptions): Handler {
   return (state: State, node: Citation) => {
     const noteref = h(
       'a',
-      {href: `${options.notesFile}#note-${node.number}`, id: options.citeIds === false ? undefined : node.id, 'epub:type': 'noteref', role: 'doc-noteref'},
+      {
+        href: `${options.notesFile}#note-${node.number}`,
+        id: options.citeIds === false ? undefined : node.id,
+        'epub:type': 'noteref',
+        role: 'doc-noteref'
+      },
       String(node.number)
     )
     let result: Element
     if (node.mode === 'in-text') {
       const key = node.items[0]?.key ?? ''
-      result = h('span.cite.cite--in-text', [inTextLabel(items.get(key), key, book.meta.language), h('sup', [noteref])])
+      result = h('span.cite.cite--in-text', [
+        inTextLabel(items.get(key), key, book.meta.language),
+        h('sup', [noteref])
+      ])
     } else {
       result = h('sup.cite', [noteref])
     }
@@ -80,8 +104,13 @@ export function epubCitation(options: EpubCitationOptions): Handler {
 }
 
 /** The mdast `contestedClaim` handler: the passage, then a noteref to the endnote with every source's account. */
-export function epubContested(options: {book: Book; notesFile: string}): Handler {
-  const anchors = new Map(bookClaims(options.book).map((entry) => [entry.claim, entry.anchor]))
+export function epubContested(options: {
+  book: Book
+  notesFile: string
+}): Handler {
+  const anchors = new Map(
+    bookClaims(options.book).map((entry) => [entry.claim, entry.anchor])
+  )
   const labels = labelsFor(options.book.meta.language)
   return (state: State, node: ContestedClaim) => {
     const result = h('div.contested', {id: node.id}, [
@@ -89,7 +118,11 @@ export function epubContested(options: {book: Book; notesFile: string}): Handler
       h('p.contested-flag', [
         h(
           'a',
-          {href: `${options.notesFile}#${contestedNoteId(anchors.get(node) ?? node.id)}`, 'epub:type': 'noteref', role: 'doc-noteref'},
+          {
+            href: `${options.notesFile}#${contestedNoteId(anchors.get(node) ?? node.id)}`,
+            'epub:type': 'noteref',
+            role: 'doc-noteref'
+          },
           labels.sourcesDisagreeOn(node.topic)
         )
       ])
@@ -108,7 +141,10 @@ export interface EpubBackMatterOptions {
   /** Serialize hast as XHTML. */
   render: (nodes: ElementContent[]) => string
   /** The EPUB handlers of a chapter's content rendered in another document. */
-  handlersFor: (chapter: Chapter, citations: {notesFile: string; citeIds: boolean}) => Handlers
+  handlersFor: (
+    chapter: Chapter,
+    citations: {notesFile: string; citeIds: boolean}
+  ) => Handlers
   /** File name of a chapter's document. */
   chapterFile: (chapter: Chapter) => string
   /** Bytes of entries in one sources document (default `documentBudget`). */
@@ -116,12 +152,21 @@ export interface EpubBackMatterOptions {
 }
 
 /** The back matter: where the sources disagree (when the book has contested claims), notes (when it cites), sources (when it has references). */
-export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[] {
+export function epubBackMatter(
+  book: Book,
+  options: EpubBackMatterOptions
+): Doc[] {
   const docs: Doc[] = []
   const places = citingPlaces(book)
   const claims = bookClaims(book)
   const labels = labelsFor(book.meta.language)
-  const doc = (id: string, title: string, filename: string, body: Element | string, landmark?: string): Doc => ({
+  const doc = (
+    id: string,
+    title: string,
+    filename: string,
+    body: Element | string,
+    landmark?: string
+  ): Doc => ({
     id,
     title,
     filename,
@@ -133,11 +178,19 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     ...(landmark ? {landmark: {type: landmark, title}} : {})
   })
   /** Where a citation is: in its chapter, or (an account of a contested claim) in the chapter's notes. */
-  const placeHref = (place: CitingPlace) => `${place.account ? notesFileOf(place.chapter) : options.chapterFile(place.chapter)}#${place.citation.id}`
-  const accountItems = (chapter: Chapter, claim: ContestedClaim, citations: {notesFile: string; citeIds: boolean}) => {
+  const placeHref = (place: CitingPlace) =>
+    `${place.account ? notesFileOf(place.chapter) : options.chapterFile(place.chapter)}#${place.citation.id}`
+  const accountItems = (
+    chapter: Chapter,
+    claim: ContestedClaim,
+    citations: {notesFile: string; citeIds: boolean}
+  ) => {
     const handlers = options.handlersFor(chapter, citations)
     return claim.accounts.map((account) => {
-      const paragraph: Paragraph = {type: 'paragraph', children: account.children}
+      const paragraph: Paragraph = {
+        type: 'paragraph',
+        children: account.children
+      }
       const hast = toHast(paragraph, {handlers})
       tightenNoteSpace(hast)
       return h('li', hast.type === 'element' ? hast.children : [])
@@ -150,19 +203,42 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
         'disagreements',
         labels.whereSourcesDisagree,
         disagreementsFile,
-        h('section.disagreements', {'epub:type': 'appendix', role: 'doc-appendix', ariaLabelledBy: 'disagreements-title'}, [
-          h('h1#disagreements-title', labels.whereSourcesDisagree),
-          h('p.backmatter-intro', labels.disagreementsIntroEpub(claims.length)),
-          ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
-            const excerpt = passageExcerpt(claim.children)
-            return h('section.disagreement', {id: anchor}, [
-              h('h2', claim.topic),
-              excerpt ? h('blockquote', [h('p', excerpt)]) : undefined,
-              h('ul.accounts', accountItems(chapter, claim, {notesFile: notesFileOf(chapter), citeIds: false})),
-              h('p.place', [h('a', {href: `${options.chapterFile(chapter)}#${claim.id}`}, labels.readPassage(chapterNumber, chapter.title))])
-            ])
-          })
-        ])
+        h(
+          'section.disagreements',
+          {
+            'epub:type': 'appendix',
+            role: 'doc-appendix',
+            ariaLabelledBy: 'disagreements-title'
+          },
+          [
+            h('h1#disagreements-title', labels.whereSourcesDisagree),
+            h(
+              'p.backmatter-intro',
+              labels.disagreementsIntroEpub(claims.length)
+            ),
+            ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
+              const excerpt = passageExcerpt(claim.children)
+              return h('section.disagreement', {id: anchor}, [
+                h('h2', claim.topic),
+                excerpt ? h('blockquote', [h('p', excerpt)]) : undefined,
+                h(
+                  'ul.accounts',
+                  accountItems(chapter, claim, {
+                    notesFile: notesFileOf(chapter),
+                    citeIds: false
+                  })
+                ),
+                h('p.place', [
+                  h(
+                    'a',
+                    {href: `${options.chapterFile(chapter)}#${claim.id}`},
+                    labels.readPassage(chapterNumber, chapter.title)
+                  )
+                ])
+              ])
+            })
+          ]
+        )
       )
     )
   }
@@ -176,33 +252,84 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     const render = () => {
       const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
       return options.render([
-        h('section.notes.chapter-notes', {'epub:type': 'endnotes', role: 'doc-endnotes', ariaLabelledBy: `notes-${chapter.slug}`}, [
-          h('h1', {id: `notes-${chapter.slug}`}, heading),
-          h(
-            'ol.notes-list',
-            group.map((place) =>
-              h('li', {id: `note-${place.citation.number}`, 'epub:type': 'endnote', value: place.citation.number}, [
-                h('p', [
-                  ...book.formatter.clusterHast(place.citation.items),
-                  ' ',
-                  h('a.backlink', {href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`, role: 'doc-backlink', ariaLabel: labels.backToCitation(place.citation.number)}, backlinkText)
-                ])
-              ])
+        h(
+          'section.notes.chapter-notes',
+          {
+            'epub:type': 'endnotes',
+            role: 'doc-endnotes',
+            ariaLabelledBy: `notes-${chapter.slug}`
+          },
+          [
+            h('h1', {id: `notes-${chapter.slug}`}, heading),
+            h(
+              'ol.notes-list',
+              group.map((place) =>
+                h(
+                  'li',
+                  {
+                    id: `note-${place.citation.number}`,
+                    'epub:type': 'endnote',
+                    value: place.citation.number
+                  },
+                  [
+                    h('p', [
+                      ...book.formatter.clusterHast(place.citation.items),
+                      ' ',
+                      h(
+                        'a.backlink',
+                        {
+                          href: place.account
+                            ? `#${place.citation.id}`
+                            : `${chapterFile}#${place.citation.id}`,
+                          role: 'doc-backlink',
+                          ariaLabel: labels.backToCitation(
+                            place.citation.number
+                          )
+                        },
+                        backlinkText
+                      )
+                    ])
+                  ]
+                )
+              )
+            ),
+            // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
+            ...chapterClaims.map(({claim, anchor}) =>
+              h(
+                'div.contested-note',
+                {id: contestedNoteId(anchor), 'epub:type': 'endnote'},
+                [
+                  h('p.contested-topic', labels.sourcesDisagreeOn(claim.topic)),
+                  h(
+                    'ul',
+                    accountItems(chapter, claim, {notesFile: '', citeIds: true})
+                  ),
+                  h('p', [
+                    h(
+                      'a.backlink',
+                      {
+                        href: `${chapterFile}#${claim.id}`,
+                        role: 'doc-backlink',
+                        ariaLabel: labels.backToPassage
+                      },
+                      backlinkText
+                    )
+                  ])
+                ]
+              )
             )
-          ),
-          // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
-          ...chapterClaims.map(({claim, anchor}) =>
-            h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
-              h('p.contested-topic', labels.sourcesDisagreeOn(claim.topic)),
-              h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
-              h('p', [h('a.backlink', {href: `${chapterFile}#${claim.id}`, role: 'doc-backlink', ariaLabel: labels.backToPassage}, backlinkText)])
-            ])
-          )
-        ])
+          ]
+        )
       ])
     }
     const body = render()
-    const notes = doc(`notes-${chapter.slug}`, index === 0 ? labels.notes : heading, notesFileOf(chapter), body, index === 0 ? 'endnotes' : undefined)
+    const notes = doc(
+      `notes-${chapter.slug}`,
+      index === 0 ? labels.notes : heading,
+      notesFileOf(chapter),
+      body,
+      index === 0 ? 'endnotes' : undefined
+    )
     docs.push(index === 0 ? notes : {...notes, excludeFromToc: true})
   })
 
@@ -210,22 +337,50 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     const byKey = placesByKey(places)
     const ids = book.formatter.order(book.references.map((item) => item.id))
     const anchors = sourceAnchors(ids)
-    const parts = sourcesParts(ids, (id) => entryWeight(byKey.get(id) ?? [], placeHref), options.documentBudget ?? documentBudget)
+    const parts = sourcesParts(
+      ids,
+      (id) => entryWeight(byKey.get(id) ?? [], placeHref),
+      options.documentBudget ?? documentBudget
+    )
     parts.forEach((part, index) => {
       const first = index === 0
-      const heading = first ? labels.sources : labels.sourcesContinued(index + 1, parts.length)
+      const heading = first
+        ? labels.sources
+        : labels.sourcesContinued(index + 1, parts.length)
       const sources = doc(
         first ? 'sources' : `sources-${index + 1}`,
         heading,
         sourcesFileOf(index),
-        h('section.sources', {'epub:type': 'bibliography', role: 'doc-bibliography', ariaLabelledBy: first ? 'sources-title' : `sources-title-${index + 1}`}, [
-          h('h1', {id: first ? 'sources-title' : `sources-title-${index + 1}`}, heading),
-          first ? h('p.backmatter-intro', labels.sourcesIntro) : undefined,
-          h(
-            'ul.sources-list',
-            part.map((id) => h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [h('p.entry', book.formatter.entryHast(id)), h('p.cited-in', citedIn(byKey.get(id) ?? [], placeHref, labels))]))
-          )
-        ]),
+        h(
+          'section.sources',
+          {
+            'epub:type': 'bibliography',
+            role: 'doc-bibliography',
+            ariaLabelledBy: first
+              ? 'sources-title'
+              : `sources-title-${index + 1}`
+          },
+          [
+            h(
+              'h1',
+              {id: first ? 'sources-title' : `sources-title-${index + 1}`},
+              heading
+            ),
+            first ? h('p.backmatter-intro', labels.sourcesIntro) : undefined,
+            h(
+              'ul.sources-list',
+              part.map((id) =>
+                h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [
+                  h('p.entry', book.formatter.entryHast(id)),
+                  h(
+                    'p.cited-in',
+                    citedIn(byKey.get(id) ?? [], placeHref, labels)
+                  )
+                ])
+              )
+            )
+          ]
+        ),
         first ? 'bibliography' : undefined
       )
       // “Sources” in the contents and the landmarks leads to the first part; the others follow it in reading order.
@@ -236,7 +391,11 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
 }
 
 /** Consecutive runs of `ids` whose weights add up to at most `budget` (a run holds one entry at least). */
-export function sourcesParts(ids: string[], weight: (id: string) => number, budget: number): string[][] {
+export function sourcesParts(
+  ids: string[],
+  weight: (id: string) => number,
+  budget: number
+): string[][] {
   const parts: string[][] = [[]]
   let used = 0
   for (const id of ids) {
@@ -255,7 +414,10 @@ export function sourcesParts(ids: string[], weight: (id: string) => number, budg
  * About how many bytes an entry of the sources takes as XHTML, without rendering it: the entry itself, then for each
  * citing place its link (`<a href="…" aria-label="ch. 12, note 477">477</a>, `) and, per chapter, `; ch. 12, notes `.
  */
-function entryWeight(places: CitingPlace[], href: (place: CitingPlace) => string): number {
+function entryWeight(
+  places: CitingPlace[],
+  href: (place: CitingPlace) => string
+): number {
   let weight = 600
   for (const place of places) weight += href(place).length + 60
   return weight

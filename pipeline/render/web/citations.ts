@@ -20,10 +20,24 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
-import {toHast, type Handler, type Handlers, type State} from 'mdast-util-to-hast'
-import {bookClaims, citedIn, citingPlaces, inTextLabel, passageExcerpt, placesByKey, sourceAnchors, tightenNoteSpace} from '../../citations/places.js'
-import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
+import {
+  type Handler,
+  type Handlers,
+  type State,
+  toHast
+} from 'mdast-util-to-hast'
+import {
+  bookClaims,
+  citedIn,
+  citingPlaces,
+  inTextLabel,
+  passageExcerpt,
+  placesByKey,
+  sourceAnchors,
+  tightenNoteSpace
+} from '../../citations/places.js'
 import {labelsFor} from '../../labels.js'
+import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
 
 /** File names of the book-wide pages. */
 export const sourcesPage = 'sources.html'
@@ -50,16 +64,37 @@ export function webCitation(options: WebCitationOptions): Handler {
     const tip = `cite-${number}-tip`
     const link = h(
       'a.cite__ref',
-      {href: `${notesPage ?? ''}#note-${number}`, id: notesPage === undefined ? node.id : undefined, role: 'doc-noteref', ariaLabel: labels.note(node.number), ariaDescribedBy: tip},
+      {
+        href: `${notesPage ?? ''}#note-${number}`,
+        id: notesPage === undefined ? node.id : undefined,
+        role: 'doc-noteref',
+        ariaLabel: labels.note(node.number),
+        ariaDescribedBy: tip
+      },
       number
     )
     const children: ElementContent[] = []
     if (node.mode === 'in-text') {
       const key = node.items[0]?.key ?? ''
-      children.push(h('span.cite__author', inTextLabel(items.get(key), key, book.meta.language)))
+      children.push(
+        h(
+          'span.cite__author',
+          inTextLabel(items.get(key), key, book.meta.language)
+        )
+      )
     }
-    children.push(h('sup.cite__mark', [link]), h('span.cite__tip', {id: tip, role: 'tooltip', hidden: true}, book.formatter.clusterHast(node.items)))
-    const result = h(node.mode === 'in-text' ? 'span.cite.cite--in-text' : 'span.cite', children)
+    children.push(
+      h('sup.cite__mark', [link]),
+      h(
+        'span.cite__tip',
+        {id: tip, role: 'tooltip', hidden: true},
+        book.formatter.clusterHast(node.items)
+      )
+    )
+    const result = h(
+      node.mode === 'in-text' ? 'span.cite.cite--in-text' : 'span.cite',
+      children
+    )
     state.patch(node, result)
     return result
   }
@@ -67,7 +102,9 @@ export function webCitation(options: WebCitationOptions): Handler {
 
 /** The mdast `contestedClaim` handler: the passage marked, a “Sources disagree” button, and the accounts (a `<details>` without JavaScript). */
 export function webContested(options: {book: Book}): Handler {
-  const anchors = new Map(bookClaims(options.book).map((entry) => [entry.claim, entry.anchor]))
+  const anchors = new Map(
+    bookClaims(options.book).map((entry) => [entry.claim, entry.anchor])
+  )
   const labels = labelsFor(options.book.meta.language)
   return (state: State, node: ContestedClaim) => {
     const panel = `${node.id}-accounts`
@@ -75,13 +112,25 @@ export function webContested(options: {book: Book}): Handler {
       h('div.contested__passage', state.all(node)),
       h('p.contested__bar', [
         // Shown by the client, which turns the details below into its popover.
-        h('button.contested__toggle', {type: 'button', ariaExpanded: 'false', ariaControls: panel, hidden: true}, [
-          labels.sourcesDisagree,
-          h('span.tf-visually-hidden', `: ${node.topic}`)
-        ])
+        h(
+          'button.contested__toggle',
+          {
+            type: 'button',
+            ariaExpanded: 'false',
+            ariaControls: panel,
+            hidden: true
+          },
+          [
+            labels.sourcesDisagree,
+            h('span.tf-visually-hidden', `: ${node.topic}`)
+          ]
+        )
       ]),
       h('details.contested__accounts', {id: panel}, [
-        h('summary', [h('span.contested__flag', labels.sourcesDisagree), `: ${node.topic}`]),
+        h('summary', [
+          h('span.contested__flag', labels.sourcesDisagree),
+          `: ${node.topic}`
+        ]),
         h('div.contested__body', [
           h('p.contested__topic', node.topic),
           h(
@@ -92,7 +141,13 @@ export function webContested(options: {book: Book}): Handler {
               return item
             })
           ),
-          h('p.contested__more', [h('a', {href: `${disagreementsPage}#${anchors.get(node) ?? node.id}`}, labels.everyDisagreement)])
+          h('p.contested__more', [
+            h(
+              'a',
+              {href: `${disagreementsPage}#${anchors.get(node) ?? node.id}`},
+              labels.everyDisagreement
+            )
+          ])
         ])
       ])
     ])
@@ -114,7 +169,15 @@ export function webNotes(book: Book, chapter: Chapter): Element | undefined {
         h('li.note', {id: `note-${citation.number}`, value: citation.number}, [
           h('span.note__text', book.formatter.clusterHast(citation.items)),
           ' ',
-          h('a.note__back', {href: `#${citation.id}`, role: 'doc-backlink', ariaLabel: labels.backToCitation(citation.number)}, '↩\uFE0E')
+          h(
+            'a.note__back',
+            {
+              href: `#${citation.id}`,
+              role: 'doc-backlink',
+              ariaLabel: labels.backToCitation(citation.number)
+            },
+            '↩\uFE0E'
+          )
         ])
       )
     )
@@ -122,11 +185,15 @@ export function webNotes(book: Book, chapter: Chapter): Element | undefined {
 }
 
 /** Links to the book-wide pages the book has (for the contents and every footer). */
-export function backMatterLinks(book: Book): Array<{href: string; text: string}> {
+export function backMatterLinks(
+  book: Book
+): Array<{href: string; text: string}> {
   const links: Array<{href: string; text: string}> = []
   const labels = labelsFor(book.meta.language)
-  if (bookClaims(book).length > 0) links.push({href: disagreementsPage, text: labels.whereSourcesDisagree})
-  if (book.references.length > 0) links.push({href: sourcesPage, text: labels.sources})
+  if (bookClaims(book).length > 0)
+    links.push({href: disagreementsPage, text: labels.whereSourcesDisagree})
+  if (book.references.length > 0)
+    links.push({href: sourcesPage, text: labels.sources})
   return links
 }
 
@@ -134,7 +201,13 @@ export function backMatterLinks(book: Book): Array<{href: string; text: string}>
 export function footerNav(book: Book): Element {
   const labels = labelsFor(book.meta.language)
   return h('nav.footer-nav', {ariaLabel: labels.bookNav}, [
-    h('ul', [{href: 'index.html', text: labels.contents}, ...backMatterLinks(book)].map((link) => h('li', [h('a', {href: link.href}, link.text)])))
+    h(
+      'ul',
+      [
+        {href: 'index.html', text: labels.contents},
+        ...backMatterLinks(book)
+      ].map((link) => h('li', [h('a', {href: link.href}, link.text)]))
+    )
   ])
 }
 
@@ -154,7 +227,6 @@ export interface WebBackMatterPage {
 /** The element that stands in `main` for a page's `items`. */
 export const listLater = 'twofold-list-items'
 
-
 /** Options of `webBackMatter`. */
 export interface WebBackMatterOptions {
   /** The web handlers of a chapter, with citations linking to the notes on `notesPage`. */
@@ -164,7 +236,10 @@ export interface WebBackMatterOptions {
 }
 
 /** The book-wide pages: `disagreements.html` (when the book has contested claims) and `sources.html` (when it has references). */
-export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBackMatterPage[] {
+export function webBackMatter(
+  book: Book,
+  options: WebBackMatterOptions
+): WebBackMatterPage[] {
   const pages: WebBackMatterPage[] = []
   const claims = bookClaims(book)
   const labels = labelsFor(book.meta.language)
@@ -172,32 +247,54 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
     pages.push({
       path: disagreementsPage,
       title: labels.whereSourcesDisagree,
-      description: labels.disagreementsDescription(claims.length, book.meta.title),
+      description: labels.disagreementsDescription(
+        claims.length,
+        book.meta.title
+      ),
       main: [
-        h('section.backmatter.disagreements', {role: 'doc-appendix', ariaLabelledBy: 'disagreements-title'}, [
-          h('h1#disagreements-title', labels.whereSourcesDisagree),
-          h('p.backmatter__intro', labels.disagreementsIntroWeb(claims.length)),
-          ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
-            const handlers = options.handlersFor(chapter, options.chapterUrl(chapter))
-            const excerpt = passageExcerpt(claim.children)
-            return h('section.disagreement', {id: anchor}, [
-              h('h2', claim.topic),
-              excerpt ? h('blockquote.disagreement__passage', [h('p', excerpt)]) : undefined,
-              h(
-                'ul.disagreement__accounts',
-                claim.accounts.map((account) => {
-                  const paragraph: Paragraph = {type: 'paragraph', children: account.children}
-                  const hast = toHast(paragraph, {handlers})
-                  tightenNoteSpace(hast)
-                  return h('li', hast.type === 'element' ? hast.children : [])
-                })
-              ),
-              h('p.disagreement__place', [
-                h('a', {href: `${options.chapterUrl(chapter)}#${claim.id}`}, labels.readPassage(chapterNumber, chapter.title))
+        h(
+          'section.backmatter.disagreements',
+          {role: 'doc-appendix', ariaLabelledBy: 'disagreements-title'},
+          [
+            h('h1#disagreements-title', labels.whereSourcesDisagree),
+            h(
+              'p.backmatter__intro',
+              labels.disagreementsIntroWeb(claims.length)
+            ),
+            ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
+              const handlers = options.handlersFor(
+                chapter,
+                options.chapterUrl(chapter)
+              )
+              const excerpt = passageExcerpt(claim.children)
+              return h('section.disagreement', {id: anchor}, [
+                h('h2', claim.topic),
+                excerpt
+                  ? h('blockquote.disagreement__passage', [h('p', excerpt)])
+                  : undefined,
+                h(
+                  'ul.disagreement__accounts',
+                  claim.accounts.map((account) => {
+                    const paragraph: Paragraph = {
+                      type: 'paragraph',
+                      children: account.children
+                    }
+                    const hast = toHast(paragraph, {handlers})
+                    tightenNoteSpace(hast)
+                    return h('li', hast.type === 'element' ? hast.children : [])
+                  })
+                ),
+                h('p.disagreement__place', [
+                  h(
+                    'a',
+                    {href: `${options.chapterUrl(chapter)}#${claim.id}`},
+                    labels.readPassage(chapterNumber, chapter.title)
+                  )
+                ])
               ])
-            ])
-          })
-        ])
+            })
+          ]
+        )
       ]
     })
   }
@@ -211,15 +308,30 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
       title: labels.sources,
       description: labels.sourcesDescription(book.meta.title),
       main: [
-        h('section.backmatter.sources', {role: 'doc-bibliography', ariaLabelledBy: 'sources-title'}, [
-          h('h1#sources-title', labels.sources),
-          h('p.backmatter__intro', labels.sourcesIntro),
-          h('ul.sources__list', [h(listLater)])
-        ])
+        h(
+          'section.backmatter.sources',
+          {role: 'doc-bibliography', ariaLabelledBy: 'sources-title'},
+          [
+            h('h1#sources-title', labels.sources),
+            h('p.backmatter__intro', labels.sourcesIntro),
+            h('ul.sources__list', [h(listLater)])
+          ]
+        )
       ],
       items: (function* () {
         for (const id of ids) {
-          yield h('li.source', {id: anchors.get(id)}, [h('p.source__entry', book.formatter.entryHast(id)), h('p.source__places', citedIn(byKey.get(id) ?? [], (place) => `${options.chapterUrl(place.chapter)}#${place.citation.id}`, labels))])
+          yield h('li.source', {id: anchors.get(id)}, [
+            h('p.source__entry', book.formatter.entryHast(id)),
+            h(
+              'p.source__places',
+              citedIn(
+                byKey.get(id) ?? [],
+                (place) =>
+                  `${options.chapterUrl(place.chapter)}#${place.citation.id}`,
+                labels
+              )
+            )
+          ])
         }
       })()
     })

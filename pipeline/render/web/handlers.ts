@@ -7,12 +7,12 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
+import {labelsFor} from '../../labels.js'
+import type {Book, Graphic, ScrollySection} from '../../types.js'
 import type {BookAssets} from '../assets.js'
 import {bookHandlers} from '../handlers.js'
-import type {Book, Graphic, ScrollySection} from '../../types.js'
 import {webCitation, webContested} from './citations.js'
 import {inlineSvg} from './svg.js'
-import {labelsFor} from '../../labels.js'
 
 /** What the handlers need to know about the page they render. */
 export interface WebPageContext {
@@ -35,8 +35,12 @@ export interface WebPageContext {
  * out of the accessibility tree).
  */
 function inlineGraphic(graphic: Graphic, state: string, id: string): Element[] {
-  if (graphic.svgNarrow === undefined) return [inlineSvg(graphic, state, `${id}-svg`)]
-  return [inlineSvg(graphic, state, `${id}-svg`, 'wide'), inlineSvg(graphic, state, `${id}-svgn`, 'narrow')]
+  if (graphic.svgNarrow === undefined)
+    return [inlineSvg(graphic, state, `${id}-svg`)]
+  return [
+    inlineSvg(graphic, state, `${id}-svg`, 'wide'),
+    inlineSvg(graphic, state, `${id}-svgn`, 'narrow')
+  ]
 }
 
 /** The handlers for one chapter page. */
@@ -66,31 +70,76 @@ export function webHandlers(context: WebPageContext): Handlers {
       // aligned, focus-moving jumps. Every step has one, so Tab reaches every step.
       const nav = h('p.step__nav', [
         h('span.step__count', labels.stepCount(index + 1, count)),
-        previous ? h('a.step__link.step__link--prev', {href: `#${previous.id}`}, [h('span', {ariaHidden: 'true'}, '↑ '), labels.previous, h('span.visually-hidden', labels.stepSuffix)]) : undefined,
-        next ? h('a.step__link.step__link--next', {href: `#${next.id}`}, [labels.next, h('span.visually-hidden', labels.stepSuffix), h('span', {ariaHidden: 'true'}, ' ↓')]) : undefined
+        previous
+          ? h('a.step__link.step__link--prev', {href: `#${previous.id}`}, [
+              h('span', {ariaHidden: 'true'}, '↑ '),
+              labels.previous,
+              h('span.visually-hidden', labels.stepSuffix)
+            ])
+          : undefined,
+        next
+          ? h('a.step__link.step__link--next', {href: `#${next.id}`}, [
+              labels.next,
+              h('span.visually-hidden', labels.stepSuffix),
+              h('span', {ariaHidden: 'true'}, ' ↓')
+            ])
+          : undefined
       ])
-      const children: ElementContent[] = [h('div.step__text', [...state.all(step), nav])]
+      const children: ElementContent[] = [
+        h('div.step__text', [...state.all(step), nav])
+      ]
       if (figure) {
-        const image = h('img', {src: `figures/${figure.fileName}`, alt: figure.alt, width: figure.width, height: figure.height, loading: 'lazy', decoding: 'async'})
+        const image = h('img', {
+          src: `figures/${figure.fileName}`,
+          alt: figure.alt,
+          width: figure.width,
+          height: figure.height,
+          loading: 'lazy',
+          decoding: 'async'
+        })
         // Phones get the narrow artboard; each source's own width and height reserve its space.
         const {narrow} = figure
         children.push(
           h('figure.step__figure', [
             narrow
-              ? h('picture', [h('source', {media: '(max-width: 40em)', srcSet: `figures/${narrow.fileName}`, type: 'image/svg+xml', width: narrow.width, height: narrow.height}), image])
+              ? h('picture', [
+                  h('source', {
+                    media: '(max-width: 40em)',
+                    srcSet: `figures/${narrow.fileName}`,
+                    type: 'image/svg+xml',
+                    width: narrow.width,
+                    height: narrow.height
+                  }),
+                  image
+                ])
               : image
           ])
         )
       }
       // tabindex -1: the target of the step links and deep links takes focus, so reading continues from it.
-      const element = h('div.step', {id: step.id, dataStep: index, dataState: step.state, tabIndex: -1}, children)
+      const element = h(
+        'div.step',
+        {id: step.id, dataStep: index, dataState: step.state, tabIndex: -1},
+        children
+      )
       state.patch(step, element)
       return element
     })
-    const result = h(`section.scrolly.scrolly--${node.layout}`, {id: node.id, dataGraphic: node.graphic}, [
-      h('div.scrolly__graphic', [graphic ? h('figure.scrolly__figure', inlineGraphic(graphic, first, node.id)) : h('figure.scrolly__figure')]),
-      h('div.scrolly__steps', steps)
-    ])
+    const result = h(
+      `section.scrolly.scrolly--${node.layout}`,
+      {id: node.id, dataGraphic: node.graphic},
+      [
+        h('div.scrolly__graphic', [
+          graphic
+            ? h(
+                'figure.scrolly__figure',
+                inlineGraphic(graphic, first, node.id)
+              )
+            : h('figure.scrolly__figure')
+        ]),
+        h('div.scrolly__steps', steps)
+      ]
+    )
     state.patch(node, result)
     return result
   }
@@ -99,5 +148,12 @@ export function webHandlers(context: WebPageContext): Handlers {
   const citation = webCitation({book, notesPage: context.notesPage})
   const contestedClaim = webContested({book})
 
-  return {heading, image, link, scrollySection, citation, contestedClaim} as Handlers
+  return {
+    heading,
+    image,
+    link,
+    scrollySection,
+    citation,
+    contestedClaim
+  } as Handlers
 }

@@ -10,26 +10,40 @@ import {fileURLToPath} from 'node:url'
 import * as esbuild from 'esbuild'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
+import {toHast} from 'mdast-util-to-hast'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
-import {toHast} from 'mdast-util-to-hast'
-import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
-import {page, type PageAssets} from '../../../templates/web/page.js'
-import {contentHash, distinctMedia, headingOffset, type BookAssets} from '../assets.js'
+import {type PageAssets, page} from '../../../templates/web/page.js'
 import {tightenNoteSpace} from '../../citations/places.js'
-import type {Book, Chapter, OutputFile} from '../../types.js'
-import {backMatterLinks, disagreementsPage, footerNav, listLater, sourcesPage, webBackMatter, webNotes} from './citations.js'
-import {webHandlers} from './handlers.js'
-import {ogImage} from './og-image.js'
 import {formatSize, labelsFor} from '../../labels.js'
 import {hashOf, type Store} from '../../output/store.js'
+import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
+import type {Book, Chapter, OutputFile} from '../../types.js'
+import {
+  type BookAssets,
+  contentHash,
+  distinctMedia,
+  headingOffset
+} from '../assets.js'
+import {
+  backMatterLinks,
+  footerNav,
+  listLater,
+  webBackMatter,
+  webNotes
+} from './citations.js'
+import {webHandlers} from './handlers.js'
+import {ogImage} from './og-image.js'
 
 const require = createRequire(import.meta.url)
 
 /** The pages' serializer: rehype-stringify with its defaults. */
 const html = unified().use(rehypeStringify)
 
-const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/web')
+const templates = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../templates/web'
+)
 
 /** What the web target needs besides the book. */
 export interface WebOptions {
@@ -76,27 +90,64 @@ const clientBuild = {
  */
 export async function makeClientAssets(store?: Store): Promise<OutputFile[]> {
   const favicon = await fs.readFile(path.join(templates, 'favicon.svg'))
-  const faviconFile = {path: `assets/favicon.${contentHash(favicon, 8)}.svg`, contents: new Uint8Array(favicon)}
+  const faviconFile = {
+    path: `assets/favicon.${contentHash(favicon, 8)}.svg`,
+    contents: new Uint8Array(favicon)
+  }
   const names = (await fs.readdir(templates)).sort()
-  const sources = await Promise.all(names.map(async (name) => [name, await fs.readFile(path.join(templates, name))] as const))
-  const tsconfig = await fs.readFile(path.join(templates, '../../tsconfig.json')).catch(() => '')
+  const sources = await Promise.all(
+    names.map(
+      async (name) =>
+        [name, await fs.readFile(path.join(templates, name))] as const
+    )
+  )
+  const tsconfig = await fs
+    .readFile(path.join(templates, '../../tsconfig.json'))
+    .catch(() => '')
   const key = `client\u0000${hashOf(esbuild.version, JSON.stringify(clientBuild), require('scrollama/package.json').version, tsconfig, ...sources.flat())}`
   const kept = store?.get(key)
   if (kept) {
-    const files = JSON.parse(Buffer.from(kept).toString('utf8')) as Array<[string, string]>
-    return [...files.map(([file, data]) => ({path: file, contents: new Uint8Array(Buffer.from(data, 'base64'))})), faviconFile]
+    const files = JSON.parse(Buffer.from(kept).toString('utf8')) as Array<
+      [string, string]
+    >
+    return [
+      ...files.map(([file, data]) => ({
+        path: file,
+        contents: new Uint8Array(Buffer.from(data, 'base64'))
+      })),
+      faviconFile
+    ]
   }
   const result = await esbuild.build(clientBuild)
-  const files = result.outputFiles.map((f) => ({path: `assets/${path.basename(f.path)}`, contents: f.contents}))
-  store?.set(key, JSON.stringify(files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])))
+  const files = result.outputFiles.map((f) => ({
+    path: `assets/${path.basename(f.path)}`,
+    contents: f.contents
+  }))
+  store?.set(
+    key,
+    JSON.stringify(
+      files.map((file) => [
+        file.path,
+        Buffer.from(file.contents).toString('base64')
+      ])
+    )
+  )
   return [...files, faviconFile]
 }
 
 /** Render the whole web story. */
-export async function renderWeb(book: Book, options: WebOptions): Promise<OutputFile[]> {
+export async function renderWeb(
+  book: Book,
+  options: WebOptions
+): Promise<OutputFile[]> {
   const renderer = await webRenderer(book, options)
-  const pages = [...book.chapters.keys()].map((index) => renderer.chapter(index))
-  return [...renderer.finish(options.epub), ...pages.map((page) => ({path: page.path, contents: page.contents}))]
+  const pages = [...book.chapters.keys()].map((index) =>
+    renderer.chapter(index)
+  )
+  return [
+    ...renderer.finish(options.epub),
+    ...pages.map((page) => ({path: page.path, contents: page.contents}))
+  ]
 }
 
 /** Options of `webRenderer`. */
@@ -115,23 +166,38 @@ export interface WebRendererOptions extends Omit<WebOptions, 'epub'> {
  */
 export async function webRenderer(book: Book, options: WebRendererOptions) {
   const client = await buildClientAssets(options.store)
-  const find = (prefix: string, ext: string) => client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
+  const find = (prefix: string, ext: string) =>
+    client.find(
+      (f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext)
+    )?.path ?? ''
   const {meta} = book
   const labels = labelsFor(meta.language)
-  const base = meta.url ? (meta.url.endsWith('/') ? meta.url : `${meta.url}/`) : undefined
+  const base = meta.url
+    ? meta.url.endsWith('/')
+      ? meta.url
+      : `${meta.url}/`
+    : undefined
   const og = await ogImage(meta, options.store)
   const assetPaths: PageAssets = {
     css: find('style', '.css'),
     nojsCss: find('nojs', '.css'),
     js: find('story', '.js'),
     favicon: find('favicon', '.svg'),
-    ogImage: {url: `${base ?? ''}${og.file.path}`, width: og.width, height: og.height, alt: og.alt}
+    ogImage: {
+      url: `${base ?? ''}${og.file.path}`,
+      width: og.width,
+      height: og.height,
+      alt: og.alt
+    }
   }
   const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
   const slugs = options.slugs ?? slugsByFileName(book.chapters)
 
   const header = (): ElementContent =>
-    h('header.site-header', [h('a.skip-link', {href: '#main'}, labels.skipToStory), h('a.site-title', {href: 'index.html'}, meta.title)])
+    h('header.site-header', [
+      h('a.skip-link', {href: '#main'}, labels.skipToStory),
+      h('a.site-title', {href: 'index.html'}, meta.title)
+    ])
 
   // `notesPage`: the chapter's content rendered on another page (the disagreements page).
   const handlersFor = (chapter: Chapter, notesPage?: string) =>
@@ -143,7 +209,8 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       notesPage,
       resolveLink(url) {
         // An anchor of the chapter, from another page, points into the chapter.
-        if (notesPage !== undefined && url.startsWith('#')) return `${chapterUrl(chapter)}${url}`
+        if (notesPage !== undefined && url.startsWith('#'))
+          return `${chapterUrl(chapter)}${url}`
         return chapterHref(url, slugs, '.html')
       }
     })
@@ -156,8 +223,24 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
     const previous = book.chapters[index - 1]
     const next = book.chapters[index + 1]
     const nav = h('nav.chapter-nav', {ariaLabel: labels.chaptersNav}, [
-      previous ? h('a.chapter-nav__prev', {href: chapterUrl(previous), rel: 'prev'}, [h('span.chapter-nav__label', labels.previous), h('span', previous.title)]) : h('a.chapter-nav__prev', {href: 'index.html'}, [h('span.chapter-nav__label', labels.contents), h('span', meta.title)]),
-      next ? h('a.chapter-nav__next', {href: chapterUrl(next), rel: 'next'}, [h('span.chapter-nav__label', labels.next), h('span', next.title)]) : h('a.chapter-nav__next', {href: 'index.html'}, [h('span.chapter-nav__label', labels.contents), h('span', meta.title)])
+      previous
+        ? h('a.chapter-nav__prev', {href: chapterUrl(previous), rel: 'prev'}, [
+            h('span.chapter-nav__label', labels.previous),
+            h('span', previous.title)
+          ])
+        : h('a.chapter-nav__prev', {href: 'index.html'}, [
+            h('span.chapter-nav__label', labels.contents),
+            h('span', meta.title)
+          ]),
+      next
+        ? h('a.chapter-nav__next', {href: chapterUrl(next), rel: 'next'}, [
+            h('span.chapter-nav__label', labels.next),
+            h('span', next.title)
+          ])
+        : h('a.chapter-nav__next', {href: 'index.html'}, [
+            h('span.chapter-nav__label', labels.contents),
+            h('span', meta.title)
+          ])
     ])
     const body: ElementContent[] = [
       // Reading progress: decorative (the browser's own scroll position says the same), moved by the client.
@@ -165,7 +248,10 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       header(),
       h('main#main', [
         h('article.chapter', [
-          h('header.chapter__header', [h('p.chapter__number', labels.chapter(index + 1)), h('h1', chapter.title)]),
+          h('header.chapter__header', [
+            h('p.chapter__number', labels.chapter(index + 1)),
+            h('h1', chapter.title)
+          ]),
           ...(content.children as ElementContent[]),
           webNotes(book, chapter)
         ])
@@ -173,7 +259,9 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       nav,
       footer(book, footerNav(book))
     ]
-    const description = String(chapter.file.data.meta?.description ?? meta.description)
+    const description = String(
+      chapter.file.data.meta?.description ?? meta.description
+    )
     const tree = page({
       lang: meta.language,
       title: `${chapter.title} · ${meta.title}`,
@@ -199,9 +287,14 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
       const out: OutputFile[] = [...client, og.file]
       for (const figure of options.assets.figures.values()) {
         out.push({path: `figures/${figure.fileName}`, contents: figure.data})
-        if (figure.narrow) out.push({path: `figures/${figure.narrow.fileName}`, contents: figure.narrow.data})
+        if (figure.narrow)
+          out.push({
+            path: `figures/${figure.narrow.fileName}`,
+            contents: figure.narrow.data
+          })
       }
-      for (const media of distinctMedia(options.assets)) out.push({path: `media/${media.fileName}`, contents: media.data})
+      for (const media of distinctMedia(options.assets))
+        out.push({path: `media/${media.fileName}`, contents: media.data})
 
       // Book-wide pages: where the sources disagree, and the sources.
       for (const extra of webBackMatter(book, {handlersFor, chapterUrl})) {
@@ -213,7 +306,11 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
           siteName: meta.title,
           ogType: 'website',
           assets: assetPaths,
-          body: [header(), h('main#main', extra.main), footer(book, footerNav(book))]
+          body: [
+            header(),
+            h('main#main', extra.main),
+            footer(book, footerNav(book))
+          ]
         })
         const text = html.stringify(tree)
         if (!extra.items) {
@@ -224,18 +321,31 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
         const tag = `<${listLater}></${listLater}>`
         const at = text.indexOf(tag)
         const parts = [Buffer.from(text.slice(0, at))]
-        for (const item of extra.items) parts.push(Buffer.from(html.stringify({type: 'root', children: [item]})))
+        for (const item of extra.items)
+          parts.push(
+            Buffer.from(html.stringify({type: 'root', children: [item]}))
+          )
         parts.push(Buffer.from(text.slice(at + tag.length)))
         out.push({path: extra.path, contents: Buffer.concat(parts)})
       }
 
-      out.push({path: 'index.html', contents: html.stringify(coverPage(book, {...options, epub}, assetPaths, base))})
+      out.push({
+        path: 'index.html',
+        contents: html.stringify(
+          coverPage(book, {...options, epub}, assetPaths, base)
+        )
+      })
       return out
     }
   }
 }
 
-function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: string | undefined): HastRoot {
+function coverPage(
+  book: Book,
+  options: WebOptions,
+  assets: PageAssets,
+  base: string | undefined
+): HastRoot {
   const {meta} = book
   const labels = labelsFor(meta.language)
   const first = book.chapters[0]
@@ -247,9 +357,15 @@ function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: st
         h('p.cover__authors', meta.authors.join(', ')),
         h('p.cover__description', meta.description),
         h('p.cover__actions', [
-          first ? h('a.button', {href: `${first.slug}.html`}, labels.startReading) : undefined,
+          first
+            ? h('a.button', {href: `${first.slug}.html`}, labels.startReading)
+            : undefined,
           options.epub
-            ? h('a.button.button--secondary', {href: options.epub.fileName, download: ''}, [labels.downloadEpub(formatSize(options.epub.size, labels))])
+            ? h(
+                'a.button.button--secondary',
+                {href: options.epub.fileName, download: ''},
+                [labels.downloadEpub(formatSize(options.epub.size, labels))]
+              )
             : undefined
         ])
       ]),
@@ -260,13 +376,25 @@ function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: st
           book.chapters.map((chapter) =>
             h('li', [
               h('a', {href: `${chapter.slug}.html`}, chapter.title),
-              chapter.file.data.meta?.description ? h('p.contents__description', String(chapter.file.data.meta.description)) : undefined
+              chapter.file.data.meta?.description
+                ? h(
+                    'p.contents__description',
+                    String(chapter.file.data.meta.description)
+                  )
+                : undefined
             ])
           )
         )
       ]),
       backMatterLinks(book).length > 0
-        ? h('nav.contents-back', {ariaLabel: labels.aboutSources}, [h('ul', backMatterLinks(book).map((link) => h('li', [h('a', {href: link.href}, link.text)])))])
+        ? h('nav.contents-back', {ariaLabel: labels.aboutSources}, [
+            h(
+              'ul',
+              backMatterLinks(book).map((link) =>
+                h('li', [h('a', {href: link.href}, link.text)])
+              )
+            )
+          ])
         : undefined
     ]),
     footer(book, footerNav(book))
@@ -286,6 +414,10 @@ function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: st
 
 function footer(book: Book, navigation: ElementContent): ElementContent {
   const {meta} = book
-  return h('footer.site-footer', [navigation, h('p', [meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`])])
+  return h('footer.site-footer', [
+    navigation,
+    h('p', [
+      meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`
+    ])
+  ])
 }
-

@@ -3,10 +3,11 @@
  * the EPUB's cover, so both books look like one) rendered at the 1200 × 630
  * size link previews use, as a content-hashed PNG.
  */
-import {contentHash} from '../assets.js'
+
 import type {Store} from '../../output/store.js'
-import {coverAlt, renderCoverPng} from '../epub/cover.js'
 import type {BookMeta, OutputFile} from '../../types.js'
+import {contentHash} from '../assets.js'
+import {coverAlt, renderCoverPng} from '../epub/cover.js'
 
 /** Size of the image: what Facebook, LinkedIn, Mastodon and others crop to. */
 export const ogImageSize = {width: 1200, height: 630} as const
@@ -22,5 +23,9 @@ export interface OgImage {
 /** Render the Open Graph image of a book (pure: the same metadata gives the same bytes and name). */
 export async function ogImage(meta: BookMeta, store?: Store): Promise<OgImage> {
   const data = await renderCoverPng(meta, ogImageSize, {store})
-  return {file: {path: `assets/og.${contentHash(data, 8)}.png`, contents: data}, ...ogImageSize, alt: coverAlt(meta)}
+  return {
+    file: {path: `assets/og.${contentHash(data, 8)}.png`, contents: data},
+    ...ogImageSize,
+    alt: coverAlt(meta)
+  }
 }
