@@ -30,6 +30,8 @@ export interface DevOptions {
   /** Port to listen on; 0 picks a free one (the URL printed says which). */
   port: number
   strict?: boolean
+  /** Build without the cache's disk (`--no-cache`): the worker keeps it in memory only. */
+  noCache?: boolean
   /** Called once the server listens, with its URL. */
   onListening?: (url: string) => void
   /** Abort to stop the server. */
@@ -138,7 +140,8 @@ export async function dev(options: DevOptions): Promise<number> {
       options.bookDir,
       '--out',
       options.outDir,
-      ...(options.strict ? ['--strict'] : [])
+      ...(options.strict ? ['--strict'] : []),
+      ...(options.noCache ? ['--no-cache'] : [])
     ]
     const child = fork(bin, args, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -149,7 +149,8 @@ export async function main(
         bookDir,
         outDir: parsed.values.out,
         port,
-        strict: parsed.values.strict
+        strict: parsed.values.strict,
+        noCache: parsed.values['no-cache']
       })
     }
     if (command === '__dev-worker') {
