@@ -372,12 +372,10 @@ export function remarkCitations(options: Options) {
 
 /**
  * Number every citation of the book: 1-based, in reading order across
- * `files` (in the order given), with `id` `cite-<n>` for backlinks. A build
- * that numbers a chapter at a time gives the number of citations `before`
- * it; returns the last number.
+ * `files` (in the order given), with `id` `cite-<n>` for backlinks.
  */
-export function numberCitations(files: VFile[], before = 0): number {
-  let count = before
+export function numberCitations(files: VFile[]): void {
+  let count = 0
   for (const file of files) {
     for (const citation of file.data.citations ?? []) {
       count++
@@ -385,7 +383,6 @@ export function numberCitations(files: VFile[], before = 0): number {
       citation.id = `cite-${count}`
     }
   }
-  return count
 }
 
 /**

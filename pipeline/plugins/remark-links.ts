@@ -220,14 +220,8 @@ export function checkLinks(chapters: LinkedChapter[], bookDir: string): void {
   for (const chapter of chapters) checker.check(chapter.file)
 }
 
-/**
- * `checkLinks` a chapter at a time, for a build that renders each chapter
- * as soon as it can: made with every chapter's file (parsed or not), it
- * checks a chapter once the chapters whose anchors its links name (`needs`)
- * are parsed too. A chapter's messages and flags are the same as
- * `checkLinks` gives.
- */
-export class LinkChecker {
+/** The chapters of a book by path and by slug, and their anchors: what checking a chapter's links looks up. */
+class LinkChecker {
   private byPath = new Map<string, VFile>()
   /** A chapter by its slug too (`the-party.md` for `03-the-party.md`): how books written for other tools link their files. */
   private bySlug = new Map<string, VFile>()
@@ -243,17 +237,6 @@ export class LinkChecker {
       if (file.data.slug) this.bySlug.set(`${file.data.slug}.md`, file)
     }
     this.names = files.map((file) => path.basename(file.path))
-  }
-
-  /** The other chapters whose anchors the links of `file` (parsed) name: they must be parsed before it is checked. */
-  needs(file: VFile): VFile[] {
-    const needed = new Set<VFile>()
-    for (const record of file.data.links ?? []) {
-      if (record.kind !== 'local' || !record.fragment) continue
-      const target = this.target(record)
-      if (target && target !== file) needed.add(target)
-    }
-    return [...needed]
   }
 
   /** Check the links of one parsed chapter (see `checkLinks`). */

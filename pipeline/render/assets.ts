@@ -11,7 +11,7 @@ import type {Root} from 'mdast'
 import {toString} from 'mdast-util-to-string'
 import {visit} from 'unist-util-visit'
 import {blocksOnly} from '../tree.js'
-import type {Book, Chapter, Graphic} from '../types.js'
+import type {Book} from '../types.js'
 import {svgSize} from './web/svg.js'
 
 /** A short content hash for file names. */
@@ -65,28 +65,13 @@ const mediaTypes: Record<string, string> = {
   '.webp': 'image/webp'
 }
 
-/** Collect the static figures and media of the book. */
+/** Collect the static figures and media of the book, in reading order. */
 export async function collectAssets(book: Book): Promise<BookAssets> {
-  const collector = new AssetCollector(book.graphics)
-  for (const chapter of book.chapters) await collector.add(chapter)
-  return collector.assets
-}
-
-/**
- * The assets of a book collected a chapter at a time, in reading order (a
- * build that renders each chapter as soon as it is parsed): after `add`, the
- * chapter's figures and images are in `assets`, as `collectAssets` gives
- * them for the chapters added so far, in the same order.
- */
-export class AssetCollector {
-  readonly assets: BookAssets = {figures: new Map(), media: new Map()}
-
-  constructor(private graphics: ReadonlyMap<string, Graphic>) {}
-
-  async add(chapter: Chapter): Promise<void> {
-    const {figures, media} = this.assets
+  const assets: BookAssets = {figures: new Map(), media: new Map()}
+  const {figures, media} = assets
+  for (const chapter of book.chapters) {
     for (const section of scrollyStates(chapter.tree)) {
-      const graphic = this.graphics.get(section.graphic)
+      const graphic = book.graphics.get(section.graphic)
       if (!graphic) continue
       for (const state of section.states) {
         const key = `${graphic.name}#${state}`
@@ -131,6 +116,7 @@ export class AssetCollector {
       media.set(absolute, file)
     }
   }
+  return assets
 }
 
 /** Each media file once: two image paths with the same name and bytes are one file (`photo-<hash>.png`) in both books. */

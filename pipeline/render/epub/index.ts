@@ -173,30 +173,10 @@ export async function renderEpub(
   book: Book,
   options: EpubOptions
 ): Promise<Uint8Array> {
-  const renderer = await epubRenderer(book, options)
-  for (const index of book.chapters.keys()) renderer.chapter(index)
-  return renderer.finish(options.modified)
-}
-
-/** Options of `epubRenderer`. */
-export interface EpubRendererOptions extends Omit<EpubOptions, 'modified'> {
-  /** The slug of every chapter by its file name, for links to chapters not in `book.chapters` yet. Default: from `book.chapters`. */
-  slugs?: ReadonlyMap<string, string> | undefined
-}
-
-/**
- * The EPUB a chapter at a time, for a build that renders each chapter as
- * soon as it can: `chapter(index)` renders the document of
- * `book.chapters[index]` (the chapters it cites before it numbered, its
- * figures in `options.assets`) and keeps it as UTF-8; `finish` makes the
- * rest (cover, title page, back matter, package, contents) once
- * `book.chapters` is complete, and packs the EPUB.
- */
-export async function epubRenderer(book: Book, options: EpubRendererOptions) {
   const tpl = await loadTemplates()
   const {meta} = book
   const labels = labelsFor(meta.language)
-  const slugs = options.slugs ?? slugsByFileName(book.chapters)
+  const slugs = slugsByFileName(book.chapters)
   const render = (nodes: ElementContent[]) =>
     xhtml(withoutAlign({type: 'root', children: nodes}))
 
@@ -260,174 +240,156 @@ export async function epubRenderer(book: Book, options: EpubRendererOptions) {
       }
     })
 
-  /** Each chapter's document, by index, its body as UTF-8 (half the memory of a string for most text; see `finish`). */
+  /** Each chapter's document, its body as UTF-8 (half the memory of a string for most text). */
   const chapters: Array<{doc: Doc; bytes: Buffer}> = []
 
-  return {
-    /** Render the document of `book.chapters[index]` (see `epubRenderer`). */
-    chapter(index: number): void {
-      const chapter = book.chapters[index]!
-      // A root gives a root.
-      const content = toHast(chapter.tree, {
-        handlers: handlersFor(chapter)
-      }) as HastRoot
-      tightenNoteSpace(content)
-      const body = render([
-        h(
-          'section',
-          {
-            'epub:type': 'chapter',
-            role: 'doc-chapter',
-            ariaLabelledBy: `title-${chapter.slug}`
-          },
-          [
-            h('p.chapter-number', labels.chapter(index + 1)),
-            h('h1', {id: `title-${chapter.slug}`}, chapter.title),
-            ...(content.children as ElementContent[])
-          ]
-        )
-      ])
-      const doc: Doc = {
-        id: `chapter-${chapter.slug}`,
-        title: chapter.title,
-        filename: chapterFileName(chapter),
-        content: '',
-        bodyType: 'bodymatter',
-        beforeToc: false,
-        excludeFromToc: false,
-        body: bodyLater
-      }
-      chapters[index] = {doc, bytes: Buffer.from(body)}
-    },
-
-    /** The EPUB, once every chapter is rendered; `modified`: see `EpubOptions`. */
-    async finish(modified: Date): Promise<Uint8Array> {
-      const docs: Doc[] = [...front]
-      for (const [index, chapter] of book.chapters.entries()) {
-        const kept = chapters[index]
-        if (!kept)
-          throw new Error(
-            `Unexpected unrendered chapter \`${chapter.file.path}\``
-          )
-        docs.push(kept.doc)
-      }
-
-      // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
-      docs.push(
-        ...epubBackMatter(book, {
-          render,
-          handlersFor,
-          chapterFile: chapterFileName,
-          documentBudget: options.documentBudget
-        })
-      )
-
-      const assets: Asset[] = [coverImage]
-      for (const figure of options.assets.figures.values()) {
-        assets.push({
-          id: `img-${figure.fileName.replace(/\.[^.]+$/, '')}`,
-          href: `images/${figure.fileName}`,
-          mediaType: 'image/svg+xml',
-          data: figure.data
-        })
-      }
-      for (const media of distinctMedia(options.assets)) {
-        assets.push({
-          id: `img-${media.fileName.replace(/\.[^.]+$/, '')}`,
-          href: `images/${media.fileName}`,
-          mediaType: media.mediaType,
-          data: media.data
-        })
-      }
-
-      const modifiedText = modified.toISOString().replace(/\.\d{3}Z$/, 'Z')
-      const EPub = EPubClass as unknown as new (
-        options: object,
-        content: object[]
-      ) => EPubInstance
-      const epub = new EPub(
+  const docs: Doc[] = [...front]
+  for (const [index, chapter] of book.chapters.entries()) {
+    // A root gives a root.
+    const content = toHast(chapter.tree, {
+      handlers: handlersFor(chapter)
+    }) as HastRoot
+    tightenNoteSpace(content)
+    const body = render([
+      h(
+        'section',
         {
-          title: meta.title,
-          author: meta.authors,
-          publisher: meta.publisher ?? '',
-          description: meta.description,
-          lang: meta.language,
-          tocTitle: labels.contents,
-          landmarksTitle: labels.landmarks,
-          date: meta.date,
-          css: tpl['style.css'],
-          contentOPF: tpl['content.opf.ejs'],
-          tocXHTML: tpl['toc.xhtml.ejs'],
-          tocNCX: tpl['toc.ncx.ejs'],
-          chapterXHTML: tpl['chapter.xhtml.ejs'],
-          prependChapterTitles: false,
-          verbose: false,
-          // Keys the project's templates read:
-          bookId: `urn:uuid:${uuidV5(`${meta.title}\u0000${meta.edition}`)}`,
-          subtitle: meta.subtitle ?? '',
-          authors: meta.authors,
-          pubDate: meta.date,
-          rights: meta.rights ?? '',
-          modified: modifiedText,
-          assets,
-          hasImages: assets.length > 0,
-          coverImage,
-          accessibilitySummary: accessibilitySummary(book, options.assets),
-          // The summary is written in English: said so when the book is in another language.
-          accessibilitySummaryLang:
-            primaryLanguage(meta.language) === 'en' ? '' : 'en',
-          certifiedBy: meta.publisher ?? meta.authors[0],
-          landmarks: landmarks(docs, labels)
+          'epub:type': 'chapter',
+          role: 'doc-chapter',
+          ariaLabelledBy: `title-${chapter.slug}`
         },
-        // The packer sanitises `content` (and would name an empty alt "image-placeholder"): hand it nothing to sanitise.
-        docs.map((doc) => ({...doc, content: ''}))
+        [
+          h('p.chapter-number', labels.chapter(index + 1)),
+          h('h1', {id: `title-${chapter.slug}`}, chapter.title),
+          ...(content.children as ElementContent[])
+        ]
       )
-      await epub.render()
-      for (const asset of assets)
-        epub.zip.file(`OEBPS/${asset.href}`, asset.data)
-      // A chapter's entry is the packer's, from the chapter template, with the chapter's kept body in place of `bodyLater`.
-      const bodies = new Map(
-        chapters.map(({doc, bytes}) => [`OEBPS/${doc.filename}`, bytes])
-      )
-      chapters.length = 0
-      // The packer's entries, in its order (`mimetype` first), zipped with zlib: every entry carries the one fixed date, written
-      // from its UTC fields, so the archive is the same whatever the build machine's time zone (see ./zip.ts).
-      // Each entry's bytes are made when it is compressed, a few at a time (see ./zip.ts): a long book's text is never all in memory twice.
-      const entries: ZipSource[] = Object.values(epub.zip.files).map(
-        (entry) => ({
-          name: entry.name,
-          dir: entry.dir,
-          stored: entry.options.compression === 'STORE',
-          data: async () => {
-            const data = entry.dir
-              ? new Uint8Array(0)
-              : await entry.async('uint8array')
-            const body = bodies.get(entry.name)
-            if (!body) return data
-            bodies.delete(entry.name)
-            const templated = Buffer.from(
-              data.buffer,
-              data.byteOffset,
-              data.byteLength
-            )
-            // The last one: the chapter's title, before its body, is the template's only other text of ours.
-            const at = templated.lastIndexOf(bodyLater)
-            return Buffer.concat([
-              templated.subarray(0, at),
-              body,
-              templated.subarray(at + bodyLater.length)
-            ])
-          }
-        })
-      )
-      const {store} = options
-      const zip: ZipStore | undefined = store && {
-        get: (key) => store.get(`zip\u0000${key}`),
-        set: (key, value) => store.set(`zip\u0000${key}`, value)
-      }
-      return packZip(entries, modified, zip)
+    ])
+    const doc: Doc = {
+      id: `chapter-${chapter.slug}`,
+      title: chapter.title,
+      filename: chapterFileName(chapter),
+      content: '',
+      bodyType: 'bodymatter',
+      beforeToc: false,
+      excludeFromToc: false,
+      body: bodyLater
     }
+    docs.push(doc)
+    chapters.push({doc, bytes: Buffer.from(body)})
   }
+
+  // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
+  docs.push(
+    ...epubBackMatter(book, {
+      render,
+      handlersFor,
+      chapterFile: chapterFileName,
+      documentBudget: options.documentBudget
+    })
+  )
+
+  const assets: Asset[] = [coverImage]
+  for (const figure of options.assets.figures.values()) {
+    assets.push({
+      id: `img-${figure.fileName.replace(/\.[^.]+$/, '')}`,
+      href: `images/${figure.fileName}`,
+      mediaType: 'image/svg+xml',
+      data: figure.data
+    })
+  }
+  for (const media of distinctMedia(options.assets)) {
+    assets.push({
+      id: `img-${media.fileName.replace(/\.[^.]+$/, '')}`,
+      href: `images/${media.fileName}`,
+      mediaType: media.mediaType,
+      data: media.data
+    })
+  }
+
+  const modifiedText = options.modified.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const EPub = EPubClass as unknown as new (
+    options: object,
+    content: object[]
+  ) => EPubInstance
+  const epub = new EPub(
+    {
+      title: meta.title,
+      author: meta.authors,
+      publisher: meta.publisher ?? '',
+      description: meta.description,
+      lang: meta.language,
+      tocTitle: labels.contents,
+      landmarksTitle: labels.landmarks,
+      date: meta.date,
+      css: tpl['style.css'],
+      contentOPF: tpl['content.opf.ejs'],
+      tocXHTML: tpl['toc.xhtml.ejs'],
+      tocNCX: tpl['toc.ncx.ejs'],
+      chapterXHTML: tpl['chapter.xhtml.ejs'],
+      prependChapterTitles: false,
+      verbose: false,
+      // Keys the project's templates read:
+      bookId: `urn:uuid:${uuidV5(`${meta.title}\u0000${meta.edition}`)}`,
+      subtitle: meta.subtitle ?? '',
+      authors: meta.authors,
+      pubDate: meta.date,
+      rights: meta.rights ?? '',
+      modified: modifiedText,
+      assets,
+      hasImages: assets.length > 0,
+      coverImage,
+      accessibilitySummary: accessibilitySummary(book, options.assets),
+      // The summary is written in English: said so when the book is in another language.
+      accessibilitySummaryLang:
+        primaryLanguage(meta.language) === 'en' ? '' : 'en',
+      certifiedBy: meta.publisher ?? meta.authors[0],
+      landmarks: landmarks(docs, labels)
+    },
+    // The packer sanitises `content` (and would name an empty alt "image-placeholder"): hand it nothing to sanitise.
+    docs.map((doc) => ({...doc, content: ''}))
+  )
+  await epub.render()
+  for (const asset of assets) epub.zip.file(`OEBPS/${asset.href}`, asset.data)
+  // A chapter's entry is the packer's, from the chapter template, with the chapter's kept body in place of `bodyLater`.
+  const bodies = new Map(
+    chapters.map(({doc, bytes}) => [`OEBPS/${doc.filename}`, bytes])
+  )
+  chapters.length = 0
+  // The packer's entries, in its order (`mimetype` first), zipped with zlib: every entry carries the one fixed date, written
+  // from its UTC fields, so the archive is the same whatever the build machine's time zone (see ./zip.ts).
+  // Each entry's bytes are made when it is compressed, a few at a time (see ./zip.ts): a long book's text is never all in memory twice.
+  const entries: ZipSource[] = Object.values(epub.zip.files).map((entry) => ({
+    name: entry.name,
+    dir: entry.dir,
+    stored: entry.options.compression === 'STORE',
+    data: async () => {
+      const data = entry.dir
+        ? new Uint8Array(0)
+        : await entry.async('uint8array')
+      const body = bodies.get(entry.name)
+      if (!body) return data
+      bodies.delete(entry.name)
+      const templated = Buffer.from(
+        data.buffer,
+        data.byteOffset,
+        data.byteLength
+      )
+      // The last one: the chapter's title, before its body, is the template's only other text of ours.
+      const at = templated.lastIndexOf(bodyLater)
+      return Buffer.concat([
+        templated.subarray(0, at),
+        body,
+        templated.subarray(at + bodyLater.length)
+      ])
+    }
+  }))
+  const {store} = options
+  const zip: ZipStore | undefined = store && {
+    get: (key) => store.get(`zip\u0000${key}`),
+    set: (key, value) => store.set(`zip\u0000${key}`, value)
+  }
+  return packZip(entries, options.modified, zip)
 }
 
 /** What a chapter document's body is to the packer: its entry then gets the kept body in its place. */

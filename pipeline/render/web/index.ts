@@ -135,36 +135,11 @@ export async function makeClientAssets(store?: Store): Promise<OutputFile[]> {
   return [...files, faviconFile]
 }
 
-/** Render the whole web story. */
+/** Render the whole web story: every page, the assets, the cover and contents, the sources and disagreements. */
 export async function renderWeb(
   book: Book,
   options: WebOptions
 ): Promise<OutputFile[]> {
-  const renderer = await webRenderer(book, options)
-  const pages = [...book.chapters.keys()].map((index) =>
-    renderer.chapter(index)
-  )
-  return [
-    ...renderer.finish(options.epub),
-    ...pages.map((page) => ({path: page.path, contents: page.contents}))
-  ]
-}
-
-/** Options of `webRenderer`. */
-export interface WebRendererOptions extends Omit<WebOptions, 'epub'> {
-  /**
-   * The slug of every chapter of the book by its file name (`03-the-party.md`), for links to chapters not in
-   * `book.chapters` yet. Default: from `book.chapters`.
-   */
-  slugs?: ReadonlyMap<string, string> | undefined
-}
-
-/**
- * The web story a page at a time: `chapter(index)` renders the page of
- * `book.chapters[index]`, `finish` everything else (the assets, the cover and
- * contents, the sources and disagreements).
- */
-export async function webRenderer(book: Book, options: WebRendererOptions) {
   const client = await buildClientAssets(options.store)
   const find = (prefix: string, ext: string) =>
     client.find(
@@ -191,7 +166,7 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
     }
   }
   const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
-  const slugs = options.slugs ?? slugsByFileName(book.chapters)
+  const slugs = slugsByFileName(book.chapters)
 
   const header = (): ElementContent =>
     h('header.site-header', [
@@ -275,69 +250,57 @@ export async function webRenderer(book: Book, options: WebRendererOptions) {
     return html.stringify(tree)
   }
 
-  return {
-    /** Render the page of `book.chapters[index]` (see `webRenderer`). */
-    chapter(index: number): OutputFile {
-      const chapter = book.chapters[index]!
-      return {path: chapterUrl(chapter), contents: chapterPage(index, chapter)}
-    },
-
-    /** Every file of the web story but the chapters' pages, once every chapter is rendered; `epub`: the EPUB the cover page offers. */
-    finish(epub?: WebOptions['epub']): OutputFile[] {
-      const out: OutputFile[] = [...client, og.file]
-      for (const figure of options.assets.figures.values()) {
-        out.push({path: `figures/${figure.fileName}`, contents: figure.data})
-        if (figure.narrow)
-          out.push({
-            path: `figures/${figure.narrow.fileName}`,
-            contents: figure.narrow.data
-          })
-      }
-      for (const media of distinctMedia(options.assets))
-        out.push({path: `media/${media.fileName}`, contents: media.data})
-
-      // Book-wide pages: where the sources disagree, and the sources.
-      for (const extra of webBackMatter(book, {handlersFor, chapterUrl})) {
-        const tree = page({
-          lang: meta.language,
-          title: `${extra.title} · ${meta.title}`,
-          description: extra.description,
-          canonical: base ? `${base}${extra.path}` : undefined,
-          siteName: meta.title,
-          ogType: 'website',
-          assets: assetPaths,
-          body: [
-            header(),
-            h('main#main', extra.main),
-            footer(book, footerNav(book))
-          ]
-        })
-        const text = html.stringify(tree)
-        if (!extra.items) {
-          out.push({path: extra.path, contents: text})
-          continue
-        }
-        // A long list's items, each made and written out in turn, where the page has `listLater`.
-        const tag = `<${listLater}></${listLater}>`
-        const at = text.indexOf(tag)
-        const parts = [Buffer.from(text.slice(0, at))]
-        for (const item of extra.items)
-          parts.push(
-            Buffer.from(html.stringify({type: 'root', children: [item]}))
-          )
-        parts.push(Buffer.from(text.slice(at + tag.length)))
-        out.push({path: extra.path, contents: Buffer.concat(parts)})
-      }
-
+  const out: OutputFile[] = [...client, og.file]
+  for (const figure of options.assets.figures.values()) {
+    out.push({path: `figures/${figure.fileName}`, contents: figure.data})
+    if (figure.narrow)
       out.push({
-        path: 'index.html',
-        contents: html.stringify(
-          coverPage(book, {...options, epub}, assetPaths, base)
-        )
+        path: `figures/${figure.narrow.fileName}`,
+        contents: figure.narrow.data
       })
-      return out
-    }
   }
+  for (const media of distinctMedia(options.assets))
+    out.push({path: `media/${media.fileName}`, contents: media.data})
+
+  // Book-wide pages: where the sources disagree, and the sources.
+  for (const extra of webBackMatter(book, {handlersFor, chapterUrl})) {
+    const tree = page({
+      lang: meta.language,
+      title: `${extra.title} · ${meta.title}`,
+      description: extra.description,
+      canonical: base ? `${base}${extra.path}` : undefined,
+      siteName: meta.title,
+      ogType: 'website',
+      assets: assetPaths,
+      body: [
+        header(),
+        h('main#main', extra.main),
+        footer(book, footerNav(book))
+      ]
+    })
+    const text = html.stringify(tree)
+    if (!extra.items) {
+      out.push({path: extra.path, contents: text})
+      continue
+    }
+    // A long list's items, each made and written out in turn, where the page has `listLater`.
+    const tag = `<${listLater}></${listLater}>`
+    const at = text.indexOf(tag)
+    const parts = [Buffer.from(text.slice(0, at))]
+    for (const item of extra.items)
+      parts.push(Buffer.from(html.stringify({type: 'root', children: [item]})))
+    parts.push(Buffer.from(text.slice(at + tag.length)))
+    out.push({path: extra.path, contents: Buffer.concat(parts)})
+  }
+
+  out.push({
+    path: 'index.html',
+    contents: html.stringify(coverPage(book, options, assetPaths, base))
+  })
+  for (const [index, chapter] of book.chapters.entries()) {
+    out.push({path: chapterUrl(chapter), contents: chapterPage(index, chapter)})
+  }
+  return out
 }
 
 function coverPage(
