@@ -263,7 +263,10 @@ async function main(): Promise<void> {
       '--out',
       out
     ],
-    {cwd: root, env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}}
+    {
+      cwd: root,
+      env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
+    }
   )
   const web = path.join(out, 'web')
   const all = (await fs.readdir(web))

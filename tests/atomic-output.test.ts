@@ -127,7 +127,9 @@ describe('atomic output', () => {
       JSON.parse(
         await fsp.readFile(path.join(out, '.twofold/manifest.json'), 'utf8')
       )
-    ).toEqual({entries: ['web', epubName]})
+    ).toEqual({
+      entries: ['web', epubName]
+    })
     const before = await treeHash(out)
     await fsp.writeFile(
       path.join(book, '003-chapter-3.md'),

@@ -51,7 +51,11 @@ async function onTerminal(
   const {stdout} = await run(
     'python3',
     ['-c', script, process.execPath, bin, ...args],
-    {cwd, env: {...env, TERM: 'xterm-256color'}, maxBuffer: 64 * 1024 * 1024}
+    {
+      cwd,
+      env: {...env, TERM: 'xterm-256color'},
+      maxBuffer: 64 * 1024 * 1024
+    }
   )
   return stdout
 }
@@ -85,7 +89,10 @@ describe('CLI output', () => {
     const {stdout, stderr} = await run(
       process.execPath,
       [bin, 'build', 'warned', '--out', 'out-pipe'],
-      {cwd: work, env: plainEnv()}
+      {
+        cwd: work,
+        env: plainEnv()
+      }
     )
     expect(stdout + stderr).not.toMatch(ansi)
     expect(stderr).toContain(

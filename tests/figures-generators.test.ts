@@ -287,7 +287,10 @@ describe('figure generators: story data files', () => {
           svg!,
           graphicFile,
           file.path!,
-          {svg: svgs!.narrow, file: graphicFile}
+          {
+            svg: svgs!.narrow,
+            file: graphicFile
+          }
         )
         expect(graphicFile.messages.map(String)).toEqual([])
         expect(graphic!.states.map((s) => s.id)).toEqual(

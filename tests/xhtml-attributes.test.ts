@@ -46,7 +46,10 @@ beforeAll(async () => {
       'dist',
       '--no-cache'
     ],
-    {cwd: work, env: {...process.env, NO_COLOR: '1'}}
+    {
+      cwd: work,
+      env: {...process.env, NO_COLOR: '1'}
+    }
   )
   web = await fs.readFile(path.join(work, 'dist/web/first.html'), 'utf8')
   const epubPath = path.join(work, 'dist/test-book.epub')

@@ -184,7 +184,10 @@ export function remarkCitations(options: Options) {
           value,
           positionOf(offset(from), offset(to)),
           (i) => offset(from + 1 + i)
-        ) ?? {type: 'text', value}
+        ) ?? {
+          type: 'text',
+          value
+        }
       } else if (key === undefined) {
         const closedLater = siblingText(parent, node, 1).some((sibling) =>
           sibling.includes(']')

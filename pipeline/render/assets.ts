@@ -128,28 +128,20 @@ export function distinctMedia(assets: BookAssets): MediaFile[] {
   ]
 }
 
-/** The graphic and step states of each scrolly section of a tree, in order: walked once per tree (a session rebuilds with the same trees). */
+/** The graphic and step states of each scrolly section of a tree, in order. */
 function scrollyStates(tree: Root): Array<{graphic: string; states: string[]}> {
-  let sections = scrollySections.get(tree)
-  if (!sections) {
-    const found: Array<{graphic: string; states: string[]}> = []
-    visit(tree, (node) => {
-      if (node.type === 'scrollySection')
-        found.push({
-          graphic: node.graphic,
-          states: node.children.map((step) => step.state)
-        })
-      return blocksOnly(node)
-    })
-    scrollySections.set(tree, (sections = found))
-  }
-  return sections
+  const found: Array<{graphic: string; states: string[]}> = []
+  visit(tree, (node) => {
+    if (node.type === 'scrollySection')
+      found.push({
+        graphic: node.graphic,
+        states: node.children.map((step) => step.state)
+      })
+    return blocksOnly(node)
+  })
+  return found
 }
 
-const scrollySections = new WeakMap<
-  Root,
-  Array<{graphic: string; states: string[]}>
->()
 const mediaFiles = new Map<string, {stamp: string; file: MediaFile}>()
 
 /** A standalone SVG as a file named `<base>-<hash>.svg`, with its size. */

@@ -428,7 +428,10 @@ describe('sources and disagreements pages', () => {
       expect(entry, item.id).toBeDefined()
       const links = [
         ...entry!.matchAll(/<a href="([^"]+)" aria-label="([^"]+)">/g)
-      ].map((m) => ({href: m[1], label: m[2]}))
+      ].map((m) => ({
+        href: m[1],
+        label: m[2]
+      }))
       const places = byKey.get(item.id) ?? []
       expect(links).toHaveLength(places.length)
       // A citation in a contested claim's accounts is cited in the notes, where its note lists the accounts.

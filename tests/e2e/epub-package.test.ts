@@ -324,7 +324,10 @@ describe('an image with empty alt text', () => {
     const result = await run(
       process.execPath,
       [path.join(root, 'bin/twofold.js'), 'build', book, '--out', out],
-      {cwd: root, env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}}
+      {
+        cwd: root,
+        env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
+      }
     )
     expect(result.stdout + result.stderr).toMatch(/missing-alt/)
     const epub = await openEpub(path.join(out, 'test-book.epub'))

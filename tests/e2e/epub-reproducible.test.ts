@@ -33,7 +33,10 @@ async function build(
   await run(
     process.execPath,
     [path.join(root, 'bin/twofold.js'), 'build', book, '--out', out],
-    {cwd: root, env: environment}
+    {
+      cwd: root,
+      env: environment
+    }
   )
   const [epub] = (await fs.readdir(out)).filter((file) =>
     file.endsWith('.epub')

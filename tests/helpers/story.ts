@@ -99,7 +99,10 @@ export function scrollySections(page: Page): Promise<SectionInfo[]> {
       id: section.id,
       mode: getComputedStyle(section).getPropertyValue('--tf-mode').trim(),
       steps: Array.from(section.querySelectorAll<HTMLElement>('.step')).map(
-        (step) => ({id: step.id, state: step.dataset.state ?? ''})
+        (step) => ({
+          id: step.id,
+          state: step.dataset.state ?? ''
+        })
       )
     }))
   )

@@ -45,7 +45,10 @@ export default async function setup(project: TestProject) {
       await run(
         process.execPath,
         [path.join(root, 'bin/twofold.js'), 'build', dir, '--out', out],
-        {cwd: root, env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}}
+        {
+          cwd: root,
+          env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
+        }
       )
     } catch (cause) {
       const {stdout, stderr} = cause as {stdout?: string; stderr?: string}

@@ -248,69 +248,39 @@ export function epubBackMatter(
     const {chapter, chapterNumber} = group[0]!
     const chapterFile = options.chapterFile(chapter)
     const heading = labels.notesToChapter(chapterNumber, chapter.title)
-    // Made when called: a kept document is rendered with stand-in citation numbers (see ../chapter-cache.ts).
-    const render = () => {
-      const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
-      return options.render([
-        h(
-          'section.notes.chapter-notes',
-          {
-            'epub:type': 'endnotes',
-            role: 'doc-endnotes',
-            ariaLabelledBy: `notes-${chapter.slug}`
-          },
-          [
-            h('h1', {id: `notes-${chapter.slug}`}, heading),
-            h(
-              'ol.notes-list',
-              group.map((place) =>
-                h(
-                  'li',
-                  {
-                    id: `note-${place.citation.number}`,
-                    'epub:type': 'endnote',
-                    value: place.citation.number
-                  },
-                  [
-                    h('p', [
-                      ...book.formatter.clusterHast(place.citation.items),
-                      ' ',
-                      h(
-                        'a.backlink',
-                        {
-                          href: place.account
-                            ? `#${place.citation.id}`
-                            : `${chapterFile}#${place.citation.id}`,
-                          role: 'doc-backlink',
-                          ariaLabel: labels.backToCitation(
-                            place.citation.number
-                          )
-                        },
-                        backlinkText
-                      )
-                    ])
-                  ]
-                )
-              )
-            ),
-            // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
-            ...chapterClaims.map(({claim, anchor}) =>
+    const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
+    const body = options.render([
+      h(
+        'section.notes.chapter-notes',
+        {
+          'epub:type': 'endnotes',
+          role: 'doc-endnotes',
+          ariaLabelledBy: `notes-${chapter.slug}`
+        },
+        [
+          h('h1', {id: `notes-${chapter.slug}`}, heading),
+          h(
+            'ol.notes-list',
+            group.map((place) =>
               h(
-                'div.contested-note',
-                {id: contestedNoteId(anchor), 'epub:type': 'endnote'},
+                'li',
+                {
+                  id: `note-${place.citation.number}`,
+                  'epub:type': 'endnote',
+                  value: place.citation.number
+                },
                 [
-                  h('p.contested-topic', labels.sourcesDisagreeOn(claim.topic)),
-                  h(
-                    'ul',
-                    accountItems(chapter, claim, {notesFile: '', citeIds: true})
-                  ),
                   h('p', [
+                    ...book.formatter.clusterHast(place.citation.items),
+                    ' ',
                     h(
                       'a.backlink',
                       {
-                        href: `${chapterFile}#${claim.id}`,
+                        href: place.account
+                          ? `#${place.citation.id}`
+                          : `${chapterFile}#${place.citation.id}`,
                         role: 'doc-backlink',
-                        ariaLabel: labels.backToPassage
+                        ariaLabel: labels.backToCitation(place.citation.number)
                       },
                       backlinkText
                     )
@@ -318,11 +288,35 @@ export function epubBackMatter(
                 ]
               )
             )
-          ]
-        )
-      ])
-    }
-    const body = render()
+          ),
+          // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
+          ...chapterClaims.map(({claim, anchor}) =>
+            h(
+              'div.contested-note',
+              {id: contestedNoteId(anchor), 'epub:type': 'endnote'},
+              [
+                h('p.contested-topic', labels.sourcesDisagreeOn(claim.topic)),
+                h(
+                  'ul',
+                  accountItems(chapter, claim, {notesFile: '', citeIds: true})
+                ),
+                h('p', [
+                  h(
+                    'a.backlink',
+                    {
+                      href: `${chapterFile}#${claim.id}`,
+                      role: 'doc-backlink',
+                      ariaLabel: labels.backToPassage
+                    },
+                    backlinkText
+                  )
+                ])
+              ]
+            )
+          )
+        ]
+      )
+    ])
     const notes = doc(
       `notes-${chapter.slug}`,
       index === 0 ? labels.notes : heading,

@@ -3,11 +3,9 @@
  * (in JSZip), with Node's zlib instead of JSZip's JavaScript deflate:
  * entries are compressed on libuv's thread pool, a few at a time (each
  * compression holds some 300 KB of zlib state from its start: a 1,000-chapter
- * book's 2,000 entries started at once took 600 MB), and an entry
- * whose name and bytes are those of an entry of the previous archive this
- * process wrote is not compressed again (`twofold dev` and benchmarks
- * rebuild a book with one chapter changed), nor one kept in a `ZipStore`
- * by an earlier build (`twofold build`'s cache). The layout is JSZip's for the
+ * book's 2,000 entries started at once took 600 MB), and an entry kept in a
+ * `ZipStore` by an earlier build (the build's cache) is not compressed
+ * again. The layout is JSZip's for the
  * DOS platform: `mimetype` first and stored, no extra fields, no data
  * descriptors, every entry dated `date` from its UTC fields, so the same
  * entries and date always give the same bytes.
@@ -40,11 +38,8 @@ const deflateRaw = promisify(zlib.deflateRaw)
 const inFlight = Math.max(1, Number(process.env.UV_THREADPOOL_SIZE) || 4)
 const empty: Packed = {method: 0, crc: 0, size: 0, bytes: new Uint8Array(0)}
 
-/** Compressed entries of the last archive, by method, name and content hash. */
-let previous = new Map<string, Packed>()
-
 /**
- * Compressed entries kept between processes (see ../build-cache.ts), by a
+ * Compressed entries kept between builds (see ../../output/store.ts), by a
  * key of an entry's method, name and contents: an entry found there is not
  * compressed again.
  */
@@ -59,7 +54,6 @@ export async function packZip(
   date: Date,
   store?: ZipStore
 ): Promise<Uint8Array> {
-  const current = new Map<string, Packed>()
   const packed = new Array<Packed>(entries.length)
   await eachAtMost(entries, inFlight, async (entry, index) => {
     if (entry.dir) {
@@ -69,25 +63,18 @@ export async function packZip(
     const data =
       typeof entry.data === 'function' ? await entry.data() : entry.data
     const key = `${entry.stored ? 0 : 8}\u0000${entry.name}\u0000${createHash('sha1').update(data).digest('hex')}`
-    // With a store, it is the one place entries are kept (the last archive's are in it).
-    let found = store ? undefined : previous.get(key)
-    if (!found) {
-      let bytes = entry.stored ? data : store?.get(key)
-      if (!bytes) {
-        bytes = new Uint8Array(await deflateRaw(data, {level: 9}))
-        store?.set(key, bytes)
-      }
-      found = {
-        method: entry.stored ? 0 : 8,
-        crc: zlib.crc32(data),
-        size: data.byteLength,
-        bytes
-      }
+    let bytes = entry.stored ? data : store?.get(key)
+    if (!bytes) {
+      bytes = new Uint8Array(await deflateRaw(data, {level: 9}))
+      store?.set(key, bytes)
     }
-    if (!store) current.set(key, found)
-    packed[index] = found
+    packed[index] = {
+      method: entry.stored ? 0 : 8,
+      crc: zlib.crc32(data),
+      size: data.byteLength,
+      bytes
+    }
   })
-  if (!store) previous = current
 
   // ZIP dates start in 1980.
   if (date.getUTCFullYear() < 1980) date = new Date(Date.UTC(1980, 0, 1))
