@@ -36,14 +36,7 @@ function recipe(options) {
   let esbuildVersion = ''
   try {
     esbuildVersion = JSON.parse(
-      readFileSync(
-        path.join(
-          path.dirname(fileURLToPath(import.meta.resolve('esbuild'))),
-          '..',
-          'package.json'
-        ),
-        'utf8'
-      )
+      readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('esbuild'))), '..', 'package.json'), 'utf8')
     ).version
   } catch {}
   const stat = statSync(self, {throwIfNoEntry: false})
@@ -66,16 +59,12 @@ function recipe(options) {
 export async function freshBundle(options) {
   try {
     /** @type {{recipe: string, file: string, inputs: Array<[string, number, number]>}} */
-    const made = JSON.parse(
-      await fs.readFile(path.join(options.dir, `${options.name}.json`), 'utf8')
-    )
-    if (made.recipe !== recipe(options) || made.inputs.length === 0)
-      return undefined
+    const made = JSON.parse(await fs.readFile(path.join(options.dir, `${options.name}.json`), 'utf8'))
+    if (made.recipe !== recipe(options) || made.inputs.length === 0) return undefined
     // Synchronous: hundreds of stats through the thread pool took a second, these take milliseconds.
     for (const [input, size, mtime] of made.inputs) {
       const stat = statSync(input, {throwIfNoEntry: false})
-      if (stat === undefined || stat.size !== size || stat.mtimeMs !== mtime)
-        return undefined
+      if (stat === undefined || stat.size !== size || stat.mtimeMs !== mtime) return undefined
     }
     const file = path.join(options.dir, made.file)
     await fs.access(file)
@@ -132,14 +121,8 @@ export async function bundle(options) {
             if (!/\.[cm]?[jt]s$/.test(args.path)) return undefined
             const text = await fs.readFile(args.path, 'utf8')
             const contents = text
-              .replaceAll(
-                `${meta}.url`,
-                JSON.stringify(pathToFileURL(args.path).href)
-              )
-              .replaceAll(
-                `${meta}.dirname`,
-                JSON.stringify(path.dirname(args.path))
-              )
+              .replaceAll(`${meta}.url`, JSON.stringify(pathToFileURL(args.path).href))
+              .replaceAll(`${meta}.dirname`, JSON.stringify(path.dirname(args.path)))
               .replaceAll(`${meta}.filename`, JSON.stringify(args.path))
             return {
               contents,
@@ -158,30 +141,20 @@ export async function bundle(options) {
   const code = result.outputFiles[0].contents
   const file = `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`
   // Written under temporary names and renamed: another process may be reading the last ones.
-  const temporary = (target) =>
-    `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  const temporary = (target) => `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   const bundlePath = path.join(dir, file)
   const bundleTemporary = temporary(bundlePath)
   await fs.writeFile(bundleTemporary, code)
   await fs.rename(bundleTemporary, bundlePath)
   const manifest = path.join(dir, `${name}.json`)
   const manifestTemporary = temporary(manifest)
-  await fs.writeFile(
-    manifestTemporary,
-    JSON.stringify({recipe: made, file, inputs})
-  )
+  await fs.writeFile(manifestTemporary, JSON.stringify({recipe: made, file, inputs}))
   await fs.rename(manifestTemporary, manifest)
   // Earlier bundles of this name: another process may still be loading one, so only those an hour old go.
   for (const other of await fs.readdir(dir)) {
-    if (
-      other === file ||
-      !other.startsWith(`${name}-`) ||
-      !other.endsWith('.mjs')
-    )
-      continue
+    if (other === file || !other.startsWith(`${name}-`) || !other.endsWith('.mjs')) continue
     const stat = await fs.stat(path.join(dir, other)).catch(() => undefined)
-    if (stat && Date.now() - stat.mtimeMs > 3_600_000)
-      await fs.rm(path.join(dir, other), {force: true})
+    if (stat && Date.now() - stat.mtimeMs > 3_600_000) await fs.rm(path.join(dir, other), {force: true})
   }
   return bundlePath
 }

@@ -11,11 +11,7 @@ import type {Root} from 'mdast'
 import type {Data, VFile} from 'vfile'
 import {type ChapterSource, type LoadedBook, loadBook} from './book/load.js'
 import {fieldValuePosition} from './book/yaml-fields.js'
-import {
-  createFormatter,
-  type Formatter,
-  loadBibliography
-} from './citations/bibliography.js'
+import {createFormatter, type Formatter, loadBibliography} from './citations/bibliography.js'
 import type {FormattedNote, NoteForms} from './citations/formatter.js'
 import {error, hasErrors} from './messages.js'
 import {hashOf, type Store} from './output/store.js'
@@ -108,11 +104,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       notesKey: notes
     } = await parseBook(options.bookDir, cwd, {store, onProgress})
     const cached = store ? {chapters: cachedChapters} : undefined
-    if (
-      !book ||
-      hasErrors(files) ||
-      (options.strict === true && files.some((f) => f.messages.length > 0))
-    )
+    if (!book || hasErrors(files) || (options.strict === true && files.some((f) => f.messages.length > 0)))
       return {ok: false, files, timings, cached}
 
     let t = performance.now()
@@ -152,10 +144,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     timings.total = performance.now() - started
     const sizes = web.map((file) => ({
       path: file.path,
-      size:
-        typeof file.contents === 'string'
-          ? Buffer.byteLength(file.contents)
-          : file.contents.byteLength
+      size: typeof file.contents === 'string' ? Buffer.byteLength(file.contents) : file.contents.byteLength
     }))
     return {
       ok: true,
@@ -185,23 +174,15 @@ export async function parseBook(
   let t = performance.now()
   onProgress?.('loading', 0, 0)
   const loaded = await loadBook(bookDir, cwd)
-  const bibliography = await loadBibliography(
-    path.join(loaded.dir, 'references.json'),
-    loaded.referencesFile
-  )
+  const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
   const files = [...loaded.files]
   // The covers are drawn on other threads while the chapters are parsed.
   if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize], store)
-  const formatter = loaded.meta
-    ? makeFormatter(loaded.meta, loaded.dir, bibliography.items)
-    : undefined
+  const formatter = loaded.meta ? makeFormatter(loaded.meta, loaded.dir, bibliography.items) : undefined
   const context = store ? await bookContext(loaded, cwd) : ''
   // The notes kept for this bibliography and style: only new ones are formatted.
   const usable = formatter instanceof Error ? undefined : formatter
-  const notes =
-    store && usable
-      ? notesKey(usable, String(loaded.referencesFile.value ?? ''))
-      : undefined
+  const notes = store && usable ? notesKey(usable, String(loaded.referencesFile.value ?? '')) : undefined
   if (store && usable && notes) restoreNotes(store, notes, usable)
   timings.load = performance.now() - t
 
@@ -215,10 +196,7 @@ export async function parseBook(
   for (const source of loaded.chapters) {
     onProgress?.('parsing', chapters.length, loaded.chapters.length)
     const key = store && chapterKey(context, source)
-    let chapter =
-      store && key
-        ? await restoreChapter(store, key, source, loaded)
-        : undefined
+    let chapter = store && key ? await restoreChapter(store, key, source, loaded) : undefined
     if (chapter) cachedChapters++
     else {
       chapter = await parseChapter(processor, source)
@@ -240,11 +218,8 @@ export async function parseBook(
   // Graphics read during the parse were added to `loaded.files` by the registry.
   for (const file of loaded.files) if (!files.includes(file)) files.push(file)
   if (formatter instanceof Error) reportFormatterError(files, formatter)
-  if (!loaded.meta || !formatter || formatter instanceof Error)
-    return {book: undefined, files, timings, cachedChapters}
-  const graphics = new Map<string, Graphic>(
-    loaded.graphics.loaded().map((g) => [g.name, g])
-  )
+  if (!loaded.meta || !formatter || formatter instanceof Error) return {book: undefined, files, timings, cachedChapters}
+  const graphics = new Map<string, Graphic>(loaded.graphics.loaded().map((g) => [g.name, g]))
   const book: Book = {
     dir: loaded.dir,
     meta: loaded.meta,
@@ -257,11 +232,7 @@ export async function parseBook(
 }
 
 /** The book's formatter (style from `citationStyle`, terms in the book's `language`), or why it cannot be made. */
-function makeFormatter(
-  meta: BookMeta,
-  dir: string,
-  items: Map<string, CslItem>
-): Formatter | Error {
+function makeFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>): Formatter | Error {
   try {
     return createFormatter(items, {
       style: meta.citationStyle,
@@ -277,13 +248,7 @@ function makeFormatter(
 function reportFormatterError(files: VFile[], cause: Error): void {
   const file = files.find((f) => path.basename(f.path) === 'book.yaml')
   if (!file) throw cause
-  error(
-    file,
-    cause.message,
-    fieldValuePosition(file, 'citationStyle'),
-    'invalid-citationStyle',
-    'twofold-load'
-  )
+  error(file, cause.message, fieldValuePosition(file, 'citationStyle'), 'invalid-citationStyle', 'twofold-load')
 }
 
 /**
@@ -320,17 +285,9 @@ interface KeptChapter {
  */
 function keepChapter(store: Store, key: string, chapter: Chapter): void {
   if (chapter.file.messages.length > 0) return
-  const {
-    number: _number,
-    slug: _slug,
-    bookDir: _bookDir,
-    ...data
-  } = chapter.file.data
+  const {number: _number, slug: _slug, bookDir: _bookDir, ...data} = chapter.file.data
   try {
-    store.set(
-      key,
-      v8.serialize({tree: chapter.tree, data} satisfies KeptChapter)
-    )
+    store.set(key, v8.serialize({tree: chapter.tree, data} satisfies KeptChapter))
   } catch {
     // A value v8 cannot serialize (none today): the chapter is parsed next time.
   }
@@ -356,13 +313,11 @@ async function restoreChapter(
     return undefined
   }
   for (const image of Object.values(kept.data.images ?? {})) {
-    if (!(await fs.stat(image).catch(() => undefined))?.isFile())
-      return undefined
+    if (!(await fs.stat(image).catch(() => undefined))?.isFile()) return undefined
   }
   const file = source.file
   Object.assign(file.data, kept.data)
-  for (const name of file.data.graphicsUsed ?? [])
-    await loaded.graphics.get(name)
+  for (const name of file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
   return {
     number: source.number,
     slug: source.slug,
@@ -416,12 +371,7 @@ async function folderHash(dir: string): Promise<string> {
     const file = path.join(dir, name)
     const stat = await fs.stat(file).catch(() => undefined)
     if (!stat?.isFile()) continue
-    parts.push(
-      name,
-      /\.(svg|ya?ml)$/i.test(name)
-        ? hashOf(await fs.readFile(file))
-        : `${stat.size}:${stat.mtimeMs}`
-    )
+    parts.push(name, /\.(svg|ya?ml)$/i.test(name) ? hashOf(await fs.readFile(file)) : `${stat.size}:${stat.mtimeMs}`)
   }
   return hashOf(...parts)
 }
@@ -438,23 +388,16 @@ async function sourceDate(book: Book): Promise<Date> {
   const {execFile} = await import('node:child_process')
   const committed = await new Promise<string>((resolve) => {
     // No git, not a checkout, or no commit for this directory: fall through to the files' dates.
-    execFile(
-      'git',
-      ['log', '-1', '--format=%ct', '--', '.'],
-      {cwd: book.dir, timeout: 10_000},
-      (cause, stdout) => resolve(cause ? '' : String(stdout).trim())
+    execFile('git', ['log', '-1', '--format=%ct', '--', '.'], {cwd: book.dir, timeout: 10_000}, (cause, stdout) =>
+      resolve(cause ? '' : String(stdout).trim())
     )
   })
   if (/^\d+$/.test(committed)) return new Date(Number(committed) * 1000)
   const sources = [
     path.join(book.dir, 'book.yaml'),
     path.join(book.dir, 'references.json'),
-    ...book.chapters.map((chapter) =>
-      path.resolve(chapter.file.cwd, chapter.file.path)
-    ),
-    ...[...book.graphics.values()].map((graphic) =>
-      path.resolve(book.dir, graphic.path)
-    )
+    ...book.chapters.map((chapter) => path.resolve(chapter.file.cwd, chapter.file.path)),
+    ...[...book.graphics.values()].map((graphic) => path.resolve(book.dir, graphic.path))
   ]
   let newest = 0
   for (const file of sources) {

@@ -90,19 +90,15 @@ const en: Labels = {
     `The sources disagree in ${count === 1 ? 'one place' : `${count} places`}. The story shows each of them; here they are together, with every source’s account and its note.`,
   disagreementsIntroEpub: (count) =>
     `The sources disagree in ${count === 1 ? 'one place' : `${count} places`}. Here they are together, with every source’s account and its note.`,
-  readPassage: (chapter, title) =>
-    `Read the passage in chapter ${chapter}, “${title}”`,
+  readPassage: (chapter, title) => `Read the passage in chapter ${chapter}, “${title}”`,
   sourcesDisagreeOn: (topic) => `Sources disagree: ${topic}`,
   sources: 'Sources',
   sourcesContinued: (part, parts) => `Sources, continued (${part} of ${parts})`,
-  sourcesDescription: (title) =>
-    `Every work “${title}” cites, with links to each place that cites it.`,
-  sourcesIntro:
-    'Every work this book cites, with a link to each place that cites it.',
+  sourcesDescription: (title) => `Every work “${title}” cites, with links to each place that cites it.`,
+  sourcesIntro: 'Every work this book cites, with a link to each place that cites it.',
   notCited: 'Not cited in the text.',
   citedIn: 'Cited in ',
-  chapterNotes: (chapter, count) =>
-    `ch. ${chapter}, ${count === 1 ? 'note' : 'notes'} `,
+  chapterNotes: (chapter, count) => `ch. ${chapter}, ${count === 1 ? 'note' : 'notes'} `,
   place: (chapter, note) => `ch. ${chapter}, note ${note}`,
   notesToChapter: (chapter, title) => `Notes to chapter ${chapter}: ${title}`,
   cover: 'Cover',
@@ -140,20 +136,15 @@ const es: Labels = {
     `Las fuentes discrepan en ${count === 1 ? 'un punto' : `${count} puntos`}. La historia muestra cada versión; aquí están juntas, con el relato de cada fuente y su nota.`,
   disagreementsIntroEpub: (count) =>
     `Las fuentes discrepan en ${count === 1 ? 'un punto' : `${count} puntos`}. Aquí están juntas, con el relato de cada fuente y su nota.`,
-  readPassage: (chapter, title) =>
-    `Leer el pasaje en el capítulo ${chapter}, «${title}»`,
+  readPassage: (chapter, title) => `Leer el pasaje en el capítulo ${chapter}, «${title}»`,
   sourcesDisagreeOn: (topic) => `Las fuentes discrepan: ${topic}`,
   sources: 'Fuentes',
-  sourcesContinued: (part, parts) =>
-    `Fuentes (continuación, ${part} de ${parts})`,
-  sourcesDescription: (title) =>
-    `Todas las obras que cita «${title}», con enlaces a cada lugar que las cita.`,
-  sourcesIntro:
-    'Todas las obras que cita este libro, con un enlace a cada lugar que las cita.',
+  sourcesContinued: (part, parts) => `Fuentes (continuación, ${part} de ${parts})`,
+  sourcesDescription: (title) => `Todas las obras que cita «${title}», con enlaces a cada lugar que las cita.`,
+  sourcesIntro: 'Todas las obras que cita este libro, con un enlace a cada lugar que las cita.',
   notCited: 'No se cita en el texto.',
   citedIn: 'Citada en ',
-  chapterNotes: (chapter, count) =>
-    `cap. ${chapter}, ${count === 1 ? 'nota' : 'notas'} `,
+  chapterNotes: (chapter, count) => `cap. ${chapter}, ${count === 1 ? 'nota' : 'notas'} `,
   place: (chapter, note) => `cap. ${chapter}, nota ${note}`,
   notesToChapter: (chapter, title) => `Notas al capítulo ${chapter}: ${title}`,
   cover: 'Cubierta',
@@ -191,20 +182,15 @@ const pt: Labels = {
     `As fontes divergem ${count === 1 ? 'num ponto' : `em ${count} pontos`}. A história mostra cada versão; aqui estão juntas, com o relato de cada fonte e a sua nota.`,
   disagreementsIntroEpub: (count) =>
     `As fontes divergem ${count === 1 ? 'num ponto' : `em ${count} pontos`}. Aqui estão juntas, com o relato de cada fonte e a sua nota.`,
-  readPassage: (chapter, title) =>
-    `Ler a passagem no capítulo ${chapter}, “${title}”`,
+  readPassage: (chapter, title) => `Ler a passagem no capítulo ${chapter}, “${title}”`,
   sourcesDisagreeOn: (topic) => `As fontes divergem: ${topic}`,
   sources: 'Fontes',
-  sourcesContinued: (part, parts) =>
-    `Fontes (continuação, ${part} de ${parts})`,
-  sourcesDescription: (title) =>
-    `Todas as obras que “${title}” cita, com ligações para cada lugar que as cita.`,
-  sourcesIntro:
-    'Todas as obras que este livro cita, com uma ligação para cada lugar que as cita.',
+  sourcesContinued: (part, parts) => `Fontes (continuação, ${part} de ${parts})`,
+  sourcesDescription: (title) => `Todas as obras que “${title}” cita, com ligações para cada lugar que as cita.`,
+  sourcesIntro: 'Todas as obras que este livro cita, com uma ligação para cada lugar que as cita.',
   notCited: 'Não citada no texto.',
   citedIn: 'Citada em ',
-  chapterNotes: (chapter, count) =>
-    `cap. ${chapter}, ${count === 1 ? 'nota' : 'notas'} `,
+  chapterNotes: (chapter, count) => `cap. ${chapter}, ${count === 1 ? 'nota' : 'notas'} `,
   place: (chapter, note) => `cap. ${chapter}, nota ${note}`,
   notesToChapter: (chapter, title) => `Notas ao capítulo ${chapter}: ${title}`,
   cover: 'Capa',
@@ -242,19 +228,16 @@ const fr: Labels = {
     `Les sources divergent en ${count === 1 ? 'un point' : `${count} points`}. Le récit montre chaque version ; les voici réunies, avec le témoignage de chaque source et sa note.`,
   disagreementsIntroEpub: (count) =>
     `Les sources divergent en ${count === 1 ? 'un point' : `${count} points`}. Les voici réunies, avec le témoignage de chaque source et sa note.`,
-  readPassage: (chapter, title) =>
-    `Lire le passage au chapitre ${chapter}, « ${title} »`,
+  readPassage: (chapter, title) => `Lire le passage au chapitre ${chapter}, « ${title} »`,
   sourcesDisagreeOn: (topic) => `Les sources divergent : ${topic}`,
   sources: 'Sources',
   sourcesContinued: (part, parts) => `Sources (suite, ${part} sur ${parts})`,
   sourcesDescription: (title) =>
     `Toutes les œuvres que cite « ${title} », avec des liens vers chaque endroit qui les cite.`,
-  sourcesIntro:
-    'Toutes les œuvres que ce livre cite, avec un lien vers chaque endroit qui les cite.',
+  sourcesIntro: 'Toutes les œuvres que ce livre cite, avec un lien vers chaque endroit qui les cite.',
   notCited: 'Non citée dans le texte.',
   citedIn: 'Citée au ',
-  chapterNotes: (chapter, count) =>
-    `chap. ${chapter}, ${count === 1 ? 'note' : 'notes'} `,
+  chapterNotes: (chapter, count) => `chap. ${chapter}, ${count === 1 ? 'note' : 'notes'} `,
   place: (chapter, note) => `chap. ${chapter}, note ${note}`,
   notesToChapter: (chapter, title) => `Notes du chapitre ${chapter} : ${title}`,
   cover: 'Couverture',
@@ -292,22 +275,17 @@ const de: Labels = {
     `Die Quellen widersprechen sich an ${count === 1 ? 'einer Stelle' : `${count} Stellen`}. Die Geschichte zeigt jede Fassung; hier stehen sie beisammen, mit dem Bericht jeder Quelle und ihrer Anmerkung.`,
   disagreementsIntroEpub: (count) =>
     `Die Quellen widersprechen sich an ${count === 1 ? 'einer Stelle' : `${count} Stellen`}. Hier stehen sie beisammen, mit dem Bericht jeder Quelle und ihrer Anmerkung.`,
-  readPassage: (chapter, title) =>
-    `Die Passage in Kapitel ${chapter} lesen, „${title}“`,
+  readPassage: (chapter, title) => `Die Passage in Kapitel ${chapter} lesen, „${title}“`,
   sourcesDisagreeOn: (topic) => `Die Quellen widersprechen sich: ${topic}`,
   sources: 'Quellen',
-  sourcesContinued: (part, parts) =>
-    `Quellen (Fortsetzung, ${part} von ${parts})`,
-  sourcesDescription: (title) =>
-    `Alle Werke, die „${title}“ zitiert, mit Links zu jeder Stelle, die sie zitiert.`,
-  sourcesIntro:
-    'Alle Werke, die dieses Buch zitiert, mit einem Link zu jeder Stelle, die sie zitiert.',
+  sourcesContinued: (part, parts) => `Quellen (Fortsetzung, ${part} von ${parts})`,
+  sourcesDescription: (title) => `Alle Werke, die „${title}“ zitiert, mit Links zu jeder Stelle, die sie zitiert.`,
+  sourcesIntro: 'Alle Werke, die dieses Buch zitiert, mit einem Link zu jeder Stelle, die sie zitiert.',
   notCited: 'Im Text nicht zitiert.',
   citedIn: 'Zitiert in ',
   chapterNotes: (chapter) => `Kap. ${chapter}, Anm. `,
   place: (chapter, note) => `Kap. ${chapter}, Anm. ${note}`,
-  notesToChapter: (chapter, title) =>
-    `Anmerkungen zu Kapitel ${chapter}: ${title}`,
+  notesToChapter: (chapter, title) => `Anmerkungen zu Kapitel ${chapter}: ${title}`,
   cover: 'Umschlag',
   titlePage: 'Titelseite',
   startOfContent: 'Beginn des Inhalts',

@@ -10,26 +10,14 @@ import type {VFileMessage} from 'vfile-message'
 type Place = Node | Position | Point | undefined
 
 /** Report an error: the build fails, but parsing goes on to find the other errors. */
-export function error(
-  file: VFile,
-  reason: string,
-  place: Place,
-  ruleId: string,
-  source = 'twofold'
-): VFileMessage {
+export function error(file: VFile, reason: string, place: Place, ruleId: string, source = 'twofold'): VFileMessage {
   const message = file.message(reason, {place: toPlace(place), ruleId, source})
   message.fatal = true
   return message
 }
 
 /** Report a warning: printed, and an error under `--strict`. */
-export function warn(
-  file: VFile,
-  reason: string,
-  place: Place,
-  ruleId: string,
-  source = 'twofold'
-): VFileMessage {
+export function warn(file: VFile, reason: string, place: Place, ruleId: string, source = 'twofold'): VFileMessage {
   return file.message(reason, {place: toPlace(place), ruleId, source})
 }
 
@@ -46,11 +34,7 @@ export function pointAt(file: VFile, offset: number): Point | undefined {
 }
 
 /** Map an offset range in `file`'s text to a position. */
-export function positionAt(
-  file: VFile,
-  start: number,
-  end: number
-): Position | undefined {
+export function positionAt(file: VFile, start: number, end: number): Position | undefined {
   const a = pointAt(file, start)
   const b = pointAt(file, end)
   return a && b ? {start: a, end: b} : undefined
@@ -77,36 +61,20 @@ export interface FormatOptions {
  * Files keep their order; messages are sorted by place within a file. A
  * message without a place prints the file alone.
  */
-export function formatMessages(
-  files: Iterable<VFile>,
-  options: FormatOptions = {}
-): string {
+export function formatMessages(files: Iterable<VFile>, options: FormatOptions = {}): string {
   const paint = painter(options.color === true)
   const lines: string[] = []
   for (const file of files) {
     const messages = [...file.messages].sort(
-      (a, b) =>
-        (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)
+      (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)
     )
     for (const message of messages) {
-      const where = message.line
-        ? `${file.path}:${message.line}:${message.column ?? 1}`
-        : file.path || '<input>'
+      const where = message.line ? `${file.path}:${message.line}:${message.column ?? 1}` : file.path || '<input>'
       const severity =
-        message.fatal === true
-          ? paint.red('error')
-          : message.fatal === false
-            ? paint.yellow('warning')
-            : 'info'
+        message.fatal === true ? paint.red('error') : message.fatal === false ? paint.yellow('warning') : 'info'
       const reason = message.reason.replace(/\s*\n\s*/g, ' ')
       lines.push(
-        [
-          paint.underline(where),
-          severity,
-          reason,
-          paint.dim(message.ruleId ?? ''),
-          paint.dim(message.source ?? '')
-        ]
+        [paint.underline(where), severity, reason, paint.dim(message.ruleId ?? ''), paint.dim(message.source ?? '')]
           .join('  ')
           .trimEnd()
       )
@@ -132,19 +100,12 @@ export function countMessages(files: Iterable<VFile>): {
 }
 
 /** `2 errors, 1 warning` (empty when there are none). */
-export function countLine(
-  files: Iterable<VFile>,
-  options: FormatOptions = {}
-): string {
+export function countLine(files: Iterable<VFile>, options: FormatOptions = {}): string {
   const paint = painter(options.color === true)
   const {errors, warnings} = countMessages(files)
   const parts: string[] = []
-  if (errors)
-    parts.push(paint.red(`${errors} ${errors === 1 ? 'error' : 'errors'}`))
-  if (warnings)
-    parts.push(
-      paint.yellow(`${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`)
-    )
+  if (errors) parts.push(paint.red(`${errors} ${errors === 1 ? 'error' : 'errors'}`))
+  if (warnings) parts.push(paint.yellow(`${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`))
   return parts.join(', ')
 }
 
@@ -154,8 +115,7 @@ export function countLine(
  */
 export function isInteractive(stream: {isTTY?: boolean | undefined}): boolean {
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true
-  if (process.env.NO_COLOR || process.env.CI || process.env.TERM === 'dumb')
-    return false
+  if (process.env.NO_COLOR || process.env.CI || process.env.TERM === 'dumb') return false
   return stream.isTTY === true
 }
 

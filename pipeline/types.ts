@@ -3,13 +3,7 @@
  * the custom mdast nodes the shared plugins produce, and the data they leave on
  * each chapter's VFile. Targets (web, EPUB) read these; they never re-parse.
  */
-import type {
-  BlockContent,
-  DefinitionContent,
-  Parent,
-  PhrasingContent,
-  Root
-} from 'mdast'
+import type {BlockContent, DefinitionContent, Parent, PhrasingContent, Root} from 'mdast'
 import type {VFile} from 'vfile'
 import type {Formatter} from './citations/formatter.js'
 

@@ -81,22 +81,15 @@ function childScript(): Promise<string> {
 }
 
 async function runChild(book: string, out: string): Promise<ChildResult> {
-  const {stdout} = await run(
-    process.execPath,
-    [await childScript(), '--child', '--book', book, '--out', out],
-    {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-      env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
-    }
-  )
+  const {stdout} = await run(process.execPath, [await childScript(), '--child', '--book', book, '--out', out], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+    env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
+  })
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult
 }
 
-async function pandoc(
-  book: string,
-  out: string
-): Promise<{epubMs: number; htmlMs: number} | undefined> {
+async function pandoc(book: string, out: string): Promise<{epubMs: number; htmlMs: number} | undefined> {
   if (spawnSync('pandoc', ['--version']).status !== 0) return undefined
   const chapters = await chapterFiles(book)
   const args = [
@@ -110,18 +103,10 @@ async function pandoc(
   ]
   await fs.mkdir(out, {recursive: true})
   let t = performance.now()
-  await run(
-    'pandoc',
-    [...args, '-o', path.join(out, 'book.epub'), ...chapters],
-    {maxBuffer: 256 * 1024 * 1024}
-  )
+  await run('pandoc', [...args, '-o', path.join(out, 'book.epub'), ...chapters], {maxBuffer: 256 * 1024 * 1024})
   const epubMs = performance.now() - t
   t = performance.now()
-  await run(
-    'pandoc',
-    [...args, '-s', '-o', path.join(out, 'book.html'), ...chapters],
-    {maxBuffer: 256 * 1024 * 1024}
-  )
+  await run('pandoc', [...args, '-s', '-o', path.join(out, 'book.html'), ...chapters], {maxBuffer: 256 * 1024 * 1024})
   const htmlMs = performance.now() - t
   return {epubMs, htmlMs}
 }
@@ -146,13 +131,9 @@ async function main() {
     .loadavg()
     .map((value) => value.toFixed(1))
     .join(', ')
-  process.stdout.write(
-    `Twofold bench on ${os.cpus().length} cores, node ${process.version}, load average ${load}\n`
-  )
+  process.stdout.write(`Twofold bench on ${os.cpus().length} cores, node ${process.version}, load average ${load}\n`)
   if (!values['no-pandoc'] && spawnSync('pandoc', ['--version']).status !== 0)
-    process.stdout.write(
-      'pandoc is not installed (apt-get install -y pandoc): no comparison\n'
-    )
+    process.stdout.write('pandoc is not installed (apt-get install -y pandoc): no comparison\n')
   // The command's bundle is made (when its code changed) before any run of it is timed.
   await run(process.execPath, [path.join(root, 'bin/twofold.js'), '--help'])
   for (const chapters of sizes) {
@@ -163,32 +144,18 @@ async function main() {
     })
     const first = await runChild(book, path.join(work, `out-${chapters}`))
     const pandocRun =
-      values['no-pandoc'] || chapters > 100
-        ? undefined
-        : await pandoc(book, path.join(work, `pandoc-${chapters}`))
+      values['no-pandoc'] || chapters > 100 ? undefined : await pandoc(book, path.join(work, `pandoc-${chapters}`))
     // The command with its cache: the build that fills it, the same build again, and after one more cited sentence
     // (with a page no note had) in the middle chapter.
     const cacheDir = path.join(work, `cache-${chapters}`)
-    const filling = await runCommand(
-      book,
-      path.join(work, `out-${chapters}`),
-      cacheDir
-    )
-    const again = await runCommand(
-      book,
-      path.join(work, `out-${chapters}`),
-      cacheDir
-    )
+    const filling = await runCommand(book, path.join(work, `out-${chapters}`), cacheDir)
+    const again = await runCommand(book, path.join(work, `out-${chapters}`), cacheDir)
     const files = await chapterFiles(book)
     await fs.appendFile(
       files[Math.floor(files.length / 2)]!,
       '\nA sentence edited in for the benchmark [@ref001, p. 4321].\n'
     )
-    const edited = await runCommand(
-      book,
-      path.join(work, `out-${chapters}`),
-      cacheDir
-    )
+    const edited = await runCommand(book, path.join(work, `out-${chapters}`), cacheDir)
     rows.push({
       chapters,
       first,
@@ -201,8 +168,7 @@ async function main() {
     // The largest book against the second size (the smallest is mostly start-up).
     const base = rows[rows.length >= 3 ? 1 : 0]!
     const last = rows[rows.length - 1]!
-    const growth =
-      last.first.wallMs / last.chapters / (base.first.wallMs / base.chapters)
+    const growth = last.first.wallMs / last.chapters / (base.first.wallMs / base.chapters)
     process.stdout.write(
       `\nGrowth: ${growth.toFixed(2)}× time per chapter from ${base.chapters} to ${last.chapters} chapters (${growth < 1.5 ? 'linear' : 'super-linear'})\n`
     )
@@ -212,9 +178,7 @@ async function main() {
     resultPath,
     `${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadAverage: os.loadavg(), rows}, null, 2)}\n`
   )
-  process.stdout.write(
-    `Results written to ${path.relative(process.cwd(), resultPath)}\n`
-  )
+  process.stdout.write(`Results written to ${path.relative(process.cwd(), resultPath)}\n`)
   await fs.rm(work, {recursive: true, force: true})
 }
 
@@ -230,9 +194,7 @@ interface Row {
 function table(rows: Row[]): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
   const ratio = (row: Row, ms: number) =>
-    row.pandoc
-      ? ` (${((row.pandoc.epubMs + row.pandoc.htmlMs) / ms).toFixed(1)}×)`
-      : ''
+    row.pandoc ? ` (${((row.pandoc.epubMs + row.pandoc.htmlMs) / ms).toFixed(1)}×)` : ''
   const command = (row: Row, result: CommandResult) =>
     `${s(result.wallMs)}${ratio(row, result.wallMs)}${result.ok ? '' : ' FAILED'}`
   const lines = [
@@ -270,16 +232,9 @@ function table(rows: Row[]): string {
 
 /** Rows as a Markdown table, columns padded. */
 function format(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) =>
-    Math.max(...rows.map((row) => row[column]!.length))
-  )
-  const line = (row: string[]) =>
-    `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`
-  return [
-    line(rows[0]!),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.slice(1).map(line)
-  ].join('\n')
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
+  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`
+  return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n')
 }
 
 /** A run of `twofold build` as a user runs it. */
@@ -297,11 +252,7 @@ interface CommandResult {
  * (`TWOFOLD_CACHE_DIR`); the process writes its CPU time and peak RSS as it
  * exits (./bench-usage.mjs, loaded with `--import`).
  */
-async function runCommand(
-  book: string,
-  out: string,
-  cacheDir: string
-): Promise<CommandResult> {
+async function runCommand(book: string, out: string, cacheDir: string): Promise<CommandResult> {
   const usageFile = path.join(cacheDir, '..', `usage-${process.pid}.json`)
   const started = performance.now()
   const result = await run(
@@ -335,9 +286,7 @@ async function runCommand(
     cpuMs: number
     maxRssMb: number
   }
-  const cachedChapters = Number(
-    /\((\d+) of \d+ chapters unchanged/.exec(result.stdout)?.[1] ?? 0
-  )
+  const cachedChapters = Number(/\((\d+) of \d+ chapters unchanged/.exec(result.stdout)?.[1] ?? 0)
   return {
     ok: result.ok,
     wallMs,

@@ -51,10 +51,7 @@ const viewports = {
 } as const
 
 /** Gzipped size (level 9) of every file under `dir` with extension `ext`. */
-async function gzipped(
-  dir: string,
-  ext: string
-): Promise<{files: Record<string, number>; total: number}> {
+async function gzipped(dir: string, ext: string): Promise<{files: Record<string, number>; total: number}> {
   const files: Record<string, number> = {}
   for (const name of await fs.readdir(dir)) {
     if (!name.endsWith(ext)) continue
@@ -75,14 +72,8 @@ interface BrowserFigures {
   foreign: string[]
 }
 
-async function browserChecks(
-  url: string,
-  pages: string[]
-): Promise<Record<string, Record<string, BrowserFigures>>> {
-  const axeSource = await fs.readFile(
-    path.join(root, 'node_modules/axe-core/axe.min.js'),
-    'utf8'
-  )
+async function browserChecks(url: string, pages: string[]): Promise<Record<string, Record<string, BrowserFigures>>> {
+  const axeSource = await fs.readFile(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8')
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ['--no-sandbox', '--disable-gpu']
@@ -94,9 +85,7 @@ async function browserChecks(
       await recordLayoutShifts(context)
       await context.addInitScript(() => {
         document.addEventListener('securitypolicyviolation', (event) =>
-          console.error(
-            `CSP violation: ${event.violatedDirective} ${event.blockedURI}`
-          )
+          console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`)
         )
       })
       for (const file of pages) {
@@ -111,15 +100,13 @@ async function browserChecks(
         const page = await context.newPage()
         await page.route('**/*', (route) => {
           const requested = route.request().url()
-          if (requested.startsWith(url) || requested.startsWith('data:'))
-            return route.continue()
+          if (requested.startsWith(url) || requested.startsWith('data:')) return route.continue()
           figures.foreign.push(requested)
           return route.abort()
         })
         page.on('console', (message) => {
           if (message.type() !== 'error') return
-          if (message.text().startsWith('CSP violation'))
-            figures.csp.push(message.text())
+          if (message.text().startsWith('CSP violation')) figures.csp.push(message.text())
           else figures.errors.push(message.text())
         })
         page.on('pageerror', (error) => figures.errors.push(String(error)))
@@ -154,16 +141,12 @@ async function browserChecks(
 
 /** Scroll as a reader does: every step of every scrolly section to the middle, then to the end of the page. */
 async function readThrough(page: Page): Promise<void> {
-  const steps = await page.$$eval('.step', (elements) =>
-    elements.map((e) => e.id)
-  )
+  const steps = await page.$$eval('.step', (elements) => elements.map((e) => e.id))
   for (const id of steps) {
     await page.$eval(`#${id}`, (e) => e.scrollIntoView({block: 'center'}))
     await page.waitForTimeout(120)
   }
-  const height = await page.evaluate(
-    () => document.documentElement.scrollHeight
-  )
+  const height = await page.evaluate(() => document.documentElement.scrollHeight)
   for (let y = 0; y <= height; y += 500) {
     await page.evaluate((top) => window.scrollTo({top, behavior: 'instant'}), y)
     await page.waitForTimeout(30)
@@ -206,8 +189,7 @@ async function lighthouseScores(
       })
       if (!result) throw new Error(`Lighthouse returned nothing for ${file}`)
       const {lhr} = result
-      const score = (id: string) =>
-        Math.round((lhr.categories[id]?.score ?? 0) * 100)
+      const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100)
       const failing = Object.values(lhr.audits)
         .filter(
           (audit) =>
@@ -221,8 +203,7 @@ async function lighthouseScores(
           (audit) =>
             `${audit.id} ${Math.round((audit.score ?? 0) * 100)}${audit.displayValue ? ` (${audit.displayValue})` : ''}`
         )
-      const metric = (id: string) =>
-        Math.round(Number(lhr.audits[id]?.numericValue ?? Number.NaN))
+      const metric = (id: string) => Math.round(Number(lhr.audits[id]?.numericValue ?? Number.NaN))
       results[file] = {
         performance: score('performance'),
         accessibility: score('accessibility'),
@@ -232,9 +213,7 @@ async function lighthouseScores(
           fcpMs: metric('first-contentful-paint'),
           lcpMs: metric('largest-contentful-paint'),
           tbtMs: metric('total-blocking-time'),
-          cls: Number(
-            lhr.audits['cumulative-layout-shift']?.numericValue ?? Number.NaN
-          )
+          cls: Number(lhr.audits['cumulative-layout-shift']?.numericValue ?? Number.NaN)
         }
       }
     } finally {
@@ -254,26 +233,14 @@ async function main(): Promise<void> {
   })
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-check-'))
   console.log(`twofold check: building ${values.book}`)
-  await run(
-    process.execPath,
-    [
-      path.join(root, 'bin/twofold.js'),
-      'build',
-      values.book ?? 'chapters',
-      '--out',
-      out
-    ],
-    {
-      cwd: root,
-      env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
-    }
-  )
+  await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', values.book ?? 'chapters', '--out', out], {
+    cwd: root,
+    env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
+  })
   const web = path.join(out, 'web')
   const all = (await fs.readdir(web))
     .filter((f) => f.endsWith('.html'))
-    .sort((a, b) =>
-      a === 'index.html' ? -1 : b === 'index.html' ? 1 : a.localeCompare(b)
-    )
+    .sort((a, b) => (a === 'index.html' ? -1 : b === 'index.html' ? 1 : a.localeCompare(b)))
   const pages = values.pages ? values.pages.split(',') : all
 
   const js = await gzipped(path.join(web, 'assets'), '.js')
@@ -289,9 +256,7 @@ async function main(): Promise<void> {
   }
   try {
     console.log(
-      `twofold check: Chromium on ${pages.length} pages at ${Object.values(
-        viewports
-      )
+      `twofold check: Chromium on ${pages.length} pages at ${Object.values(viewports)
         .map((v) => `${v.width}×${v.height}`)
         .join(' and ')}`
     )
@@ -307,23 +272,17 @@ async function main(): Promise<void> {
     const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`
     console.log('')
     console.log(
-      `JS  gzipped ${kb(js.total)} (budget ${kb(budget.jsGzip)})  ${Object.entries(
-        js.files
-      )
+      `JS  gzipped ${kb(js.total)} (budget ${kb(budget.jsGzip)})  ${Object.entries(js.files)
         .map(([f, n]) => `${f} ${kb(n)}`)
         .join(', ')}`
     )
     console.log(
-      `CSS gzipped ${kb(css.total)} (budget ${kb(budget.cssGzip)})  ${Object.entries(
-        css.files
-      )
+      `CSS gzipped ${kb(css.total)} (budget ${kb(budget.cssGzip)})  ${Object.entries(css.files)
         .map(([f, n]) => `${f} ${kb(n)}`)
         .join(', ')}`
     )
-    if (js.total > budget.jsGzip)
-      problems.push(`JS ${kb(js.total)} gzipped > ${kb(budget.jsGzip)}`)
-    if (css.total > budget.cssGzip)
-      problems.push(`CSS ${kb(css.total)} gzipped > ${kb(budget.cssGzip)}`)
+    if (js.total > budget.jsGzip) problems.push(`JS ${kb(js.total)} gzipped > ${kb(budget.jsGzip)}`)
+    if (css.total > budget.cssGzip) problems.push(`CSS ${kb(css.total)} gzipped > ${kb(budget.cssGzip)}`)
     console.log('')
     const header = [
       'page',
@@ -340,9 +299,7 @@ async function main(): Promise<void> {
       const figures = browser[file] ?? {}
       const desktop = figures.desktop
       const phone = figures.phone
-      const each = [desktop, phone].filter(
-        (x): x is BrowserFigures => x !== undefined
-      )
+      const each = [desktop, phone].filter((x): x is BrowserFigures => x !== undefined)
       const axe = each.flatMap((f) => f.axe)
       const csp = each.flatMap((f) => f.csp)
       const errors = each.flatMap((f) => f.errors)
@@ -357,63 +314,38 @@ async function main(): Promise<void> {
         String(errors.length),
         String(foreign.length),
         ...(lh
-          ? [
-              String(lh.performance),
-              String(lh.accessibility),
-              String(lh.bestPractices),
-              String(lh.metrics.lcpMs)
-            ]
+          ? [String(lh.performance), String(lh.accessibility), String(lh.bestPractices), String(lh.metrics.lcpMs)]
           : [])
       ])
       for (const [name, f] of Object.entries(figures)) {
         if (f.cls > budget.cls)
-          problems.push(
-            `${file} (${name}): CLS ${f.cls.toFixed(4)} from ${f.shifted.slice(0, 3).join(' | ')}`
-          )
+          problems.push(`${file} (${name}): CLS ${f.cls.toFixed(4)} from ${f.shifted.slice(0, 3).join(' | ')}`)
       }
-      if (axe.length > budget.axe)
-        problems.push(`${file}: axe ${axe.join(', ')}`)
+      if (axe.length > budget.axe) problems.push(`${file}: axe ${axe.join(', ')}`)
       if (csp.length > 0) problems.push(`${file}: ${csp.join(', ')}`)
-      if (errors.length > 0)
-        problems.push(`${file}: console ${errors.join(', ')}`)
-      if (foreign.length > 0)
-        problems.push(`${file}: requests to ${foreign.join(', ')}`)
+      if (errors.length > 0) problems.push(`${file}: console ${errors.join(', ')}`)
+      if (foreign.length > 0) problems.push(`${file}: requests to ${foreign.join(', ')}`)
       if (lh) {
         if (lh.performance < budget.performance)
           problems.push(
             `${file}: Lighthouse performance ${lh.performance} < ${budget.performance} (${lh.failing.join('; ')})`
           )
         if (lh.accessibility < budget.accessibility)
-          problems.push(
-            `${file}: Lighthouse accessibility ${lh.accessibility} (${lh.failing.join('; ')})`
-          )
+          problems.push(`${file}: Lighthouse accessibility ${lh.accessibility} (${lh.failing.join('; ')})`)
         if (lh.bestPractices < budget.bestPractices)
-          problems.push(
-            `${file}: Lighthouse best practices ${lh.bestPractices} (${lh.failing.join('; ')})`
-          )
+          problems.push(`${file}: Lighthouse best practices ${lh.bestPractices} (${lh.failing.join('; ')})`)
       }
     }
-    const widths = header.map((_, i) =>
-      Math.max(...rows.map((r) => r[i]?.length ?? 0))
-    )
+    const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)))
     for (const row of rows)
-      console.log(
-        row
-          .map((cell, i) =>
-            i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])
-          )
-          .join('  ')
-      )
+      console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
   } finally {
     await server.close()
     await fs.rm(out, {recursive: true, force: true})
   }
   report.problems = problems
   await fs.mkdir(path.join(root, 'test-results'), {recursive: true})
-  await fs.writeFile(
-    path.join(root, 'test-results', 'check.json'),
-    `${JSON.stringify(report, null, 2)}\n`
-  )
+  await fs.writeFile(path.join(root, 'test-results', 'check.json'), `${JSON.stringify(report, null, 2)}\n`)
   console.log('')
   if (problems.length > 0) {
     console.log(`twofold check: ${problems.length} budget(s) missed`)

@@ -26,14 +26,9 @@ const {values} = parseArgs({
   }
 })
 const runs = Number(values.runs)
-const seed =
-  values.seed === undefined
-    ? Math.floor(Math.random() * 2 ** 31)
-    : Number(values.seed)
+const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed)
 const limitMs = Number(values.limit)
-process.stdout.write(
-  `twofold fuzz: ${runs} chapters, seed ${seed}, limit ${limitMs} ms per build\n`
-)
+process.stdout.write(`twofold fuzz: ${runs} chapters, seed ${seed}, limit ${limitMs} ms per build\n`)
 
 const times: number[] = []
 let built = 0
@@ -45,19 +40,14 @@ const result = await fc.check(
     times.push(outcome.ms)
     if (outcome.built) built++
     done++
-    if (process.stdout.isTTY && done % 25 === 0)
-      process.stdout.write(`\r${done}/${runs}…`)
-    if (outcome.problems.length > 0)
-      throw new Error(outcome.problems.join('\n'))
+    if (process.stdout.isTTY && done % 25 === 0) process.stdout.write(`\r${done}/${runs}…`)
+    if (outcome.problems.length > 0) throw new Error(outcome.problems.join('\n'))
   }),
   {seed, numRuns: runs, ...(values.path ? {path: values.path} : {})}
 )
 if (process.stdout.isTTY) process.stdout.write('\r\u001B[2K')
 times.sort((a, b) => a - b)
-const at = (q: number) =>
-  Math.round(
-    times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0
-  )
+const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0)
 process.stdout.write(
   `ran ${times.length} builds in ${((performance.now() - started) / 1000).toFixed(1)} s: ${built} built, ${times.length - built} stopped by errors in the chapter; ms per build: median ${at(0.5)}, p99 ${at(0.99)}, max ${at(1)}\n`
 )
@@ -97,15 +87,10 @@ if (wanted > 0 && !failed) {
       )
     } else {
       await fs.writeFile(file, outcome.epub)
-      const errors = (await epubcheck(file)).filter(
-        (m) => m.severity === 'ERROR' || m.severity === 'FATAL'
-      )
+      const errors = (await epubcheck(file)).filter((m) => m.severity === 'ERROR' || m.severity === 'FATAL')
       if (errors.length > 0) {
         failed = true
-        await fs.writeFile(
-          file.replace(/\.epub$/, '.json'),
-          JSON.stringify(pending, null, 2)
-        )
+        await fs.writeFile(file.replace(/\.epub$/, '.json'), JSON.stringify(pending, null, 2))
         process.stdout.write(
           `epubcheck: ${file} has ${errors.length} errors (its chapters are beside it):\n${errors.map((m) => `  ${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`).join('\n')}\n`
         )
@@ -113,13 +98,9 @@ if (wanted > 0 && !failed) {
     }
     pending = []
   }
-  process.stdout.write(
-    `epubcheck: ${checked} random books of five chapters checked${failed ? '' : ', no errors'}\n`
-  )
+  process.stdout.write(`epubcheck: ${checked} random books of five chapters checked${failed ? '' : ', no errors'}\n`)
   if (!failed) await fs.rm(dir, {recursive: true, force: true})
 }
 
-process.stdout.write(
-  failed ? 'twofold fuzz: FAILED\n' : 'twofold fuzz: passed\n'
-)
+process.stdout.write(failed ? 'twofold fuzz: FAILED\n' : 'twofold fuzz: passed\n')
 process.exitCode = failed ? 1 : 0

@@ -46,19 +46,13 @@ function prng(seed: number): () => number {
 }
 
 /** Write the book; returns its directory. */
-export async function writeSyntheticBook(
-  options: SynthOptions
-): Promise<string> {
+export async function writeSyntheticBook(options: SynthOptions): Promise<string> {
   const random = prng(options.seed ?? 1)
-  const pick = <T>(list: readonly T[]): T =>
-    list[Math.floor(random() * list.length)]
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]
   const wordsPerChapter = options.words ?? 2000
   const referenceCount = options.references ?? 60
   const every = options.scrollyEvery ?? 4
-  const keys = Array.from(
-    {length: referenceCount},
-    (_, i) => `ref${String(i + 1).padStart(3, '0')}`
-  )
+  const keys = Array.from({length: referenceCount}, (_, i) => `ref${String(i + 1).padStart(3, '0')}`)
   const dir = path.resolve(options.out)
   await fs.rm(dir, {recursive: true, force: true})
   await fs.mkdir(path.join(dir, 'figures'), {recursive: true})
@@ -92,10 +86,7 @@ export async function writeSyntheticBook(
       : {}),
     language: 'en'
   }))
-  await fs.writeFile(
-    path.join(dir, 'references.json'),
-    `${JSON.stringify(references, null, 2)}\n`
-  )
+  await fs.writeFile(path.join(dir, 'references.json'), `${JSON.stringify(references, null, 2)}\n`)
   await fs.writeFile(
     path.join(dir, 'figures', 'bench.svg'),
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 240" role="img" font-family="system-ui, sans-serif">
@@ -147,8 +138,7 @@ export async function writeSyntheticBook(
       }
       return `${text}.`
     }
-    const paragraph = () =>
-      Array.from({length: 3 + Math.floor(random() * 4)}, sentence).join(' ')
+    const paragraph = () => Array.from({length: 3 + Math.floor(random() * 4)}, sentence).join(' ')
     while (words < wordsPerChapter) {
       if (words > 0 && random() < 0.15) out.push(`## Section ${++section}`, '')
       if (random() < 0.08) {
@@ -157,21 +147,13 @@ export async function writeSyntheticBook(
         continue
       }
       out.push(paragraph(), '')
-      if (
-        n % every === 0 &&
-        section === 1 &&
-        !out.some((l) => l.startsWith('::::scrolly'))
-      ) {
+      if (n % every === 0 && section === 1 && !out.some((l) => l.startsWith('::::scrolly'))) {
         out.push('::::scrolly{graphic="bench"}')
-        for (const state of ['one', 'two', 'three'])
-          out.push(`:::step{state="${state}"}`, paragraph(), ':::', '')
+        for (const state of ['one', 'two', 'three']) out.push(`:::step{state="${state}"}`, paragraph(), ':::', '')
         out.push('::::', '')
       }
     }
-    await fs.writeFile(
-      path.join(dir, `${String(n).padStart(digits, '0')}-chapter-${n}.md`),
-      out.join('\n')
-    )
+    await fs.writeFile(path.join(dir, `${String(n).padStart(digits, '0')}-chapter-${n}.md`), out.join('\n'))
   }
   return dir
 }

@@ -10,10 +10,7 @@ import {unified} from 'unified'
 import {describe, expect, it} from 'vitest'
 import {wordCount} from '../pipeline/render/assets.js'
 
-const parser = unified()
-  .use(remarkParse)
-  .use(remarkFrontmatter, ['yaml'])
-  .use(remarkGfm)
+const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm)
 
 describe('wordCount', () => {
   it('counts prose and leaves out frontmatter, code, definitions and alt text', () => {

@@ -52,17 +52,8 @@ async function largeBook(dir: string, count: number): Promise<void> {
     )
   }
   // The last chapter links back to the first instead.
-  const last = path.join(
-    dir,
-    `${String(count).padStart(3, '0')}-chapter-${count}.md`
-  )
-  await fsp.writeFile(
-    last,
-    (await fsp.readFile(last, 'utf8')).replace(
-      /\(\d+-chapter-\d+\.md\)/,
-      '(001-chapter-1.md)'
-    )
-  )
+  const last = path.join(dir, `${String(count).padStart(3, '0')}-chapter-${count}.md`)
+  await fsp.writeFile(last, (await fsp.readFile(last, 'utf8')).replace(/\(\d+-chapter-\d+\.md\)/, '(001-chapter-1.md)'))
 }
 
 /** The build in `out`: its web story and EPUB (not the user's files beside them), or `missing`. */
@@ -90,26 +81,16 @@ describe('atomic output', () => {
     book = path.join(work, 'book')
     out = path.join(work, 'dist')
     await largeBook(book, 40)
-    firstChapter3 = await fsp.readFile(
-      path.join(book, '003-chapter-3.md'),
-      'utf8'
-    )
-    expect(
-      (await runCli(['build', 'book', '--out', 'dist'], work, env)).code
-    ).toBe(0)
+    firstChapter3 = await fsp.readFile(path.join(book, '003-chapter-3.md'), 'utf8')
+    expect((await runCli(['build', 'book', '--out', 'dist'], work, env)).code).toBe(0)
     epubName = (await fsp.readdir(out)).find((name) => name.endsWith('.epub'))!
     previous = await buildIn(out, epubName)
     // The user's files, which every later build must leave alone.
     await fsp.writeFile(path.join(out, 'CNAME'), 'book.example.org\n')
     await fsp.writeFile(path.join(out, 'notes.txt'), 'precious')
     // The next build differs; its output, built elsewhere, is the other allowed state.
-    await fsp.appendFile(
-      path.join(book, '002-chapter-2.md'),
-      '\nA sentence added later [@alpha].\n'
-    )
-    expect(
-      (await runCli(['build', 'book', '--out', 'elsewhere'], work, env)).code
-    ).toBe(0)
+    await fsp.appendFile(path.join(book, '002-chapter-2.md'), '\nA sentence added later [@alpha].\n')
+    expect((await runCli(['build', 'book', '--out', 'elsewhere'], work, env)).code).toBe(0)
     next = await buildIn(path.join(work, 'elsewhere'), epubName)
     expect(next).not.toBe(previous)
   }, 300_000)
@@ -123,18 +104,11 @@ describe('atomic output', () => {
       const stat = await fsp.lstat(dir)
       expect(stat.isDirectory() && !stat.isSymbolicLink(), dir).toBe(true)
     }
-    expect(
-      JSON.parse(
-        await fsp.readFile(path.join(out, '.twofold/manifest.json'), 'utf8')
-      )
-    ).toEqual({
+    expect(JSON.parse(await fsp.readFile(path.join(out, '.twofold/manifest.json'), 'utf8'))).toEqual({
       entries: ['web', epubName]
     })
     const before = await treeHash(out)
-    await fsp.writeFile(
-      path.join(book, '003-chapter-3.md'),
-      'No frontmatter.\n'
-    )
+    await fsp.writeFile(path.join(book, '003-chapter-3.md'), 'No frontmatter.\n')
     const failed = await runCli(['build', 'book', '--out', 'dist'], work, env)
     await fsp.writeFile(path.join(book, '003-chapter-3.md'), firstChapter3)
     expect(failed.code).toBe(1)
@@ -165,11 +139,7 @@ describe('atomic output', () => {
           recursive: true
         })
       }
-      const child = spawn(
-        process.execPath,
-        [bin, 'build', 'book', '--out', 'dist'],
-        {cwd: work, env, stdio: 'ignore'}
-      )
+      const child = spawn(process.execPath, [bin, 'build', 'book', '--out', 'dist'], {cwd: work, env, stdio: 'ignore'})
       let writing = false
       const kill = () => child.kill('SIGKILL')
       const watcher = fs.watch(state, (_event, name) => {
@@ -177,17 +147,15 @@ describe('atomic output', () => {
           writing = true
           if (plan.from === 'staging') setTimeout(kill, plan.delay)
         }
-        if (writing && name === 'ready' && plan.from === 'ready')
-          setTimeout(kill, plan.delay)
+        if (writing && name === 'ready' && plan.from === 'ready') setTimeout(kill, plan.delay)
       })
       if (plan.from === 'start') setTimeout(kill, plan.delay)
-      const [code, signal] = await new Promise<
-        [number | null, NodeJS.Signals | null]
-      >((resolve) => child.on('exit', (c, s) => resolve([c, s])))
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.on('exit', (c, s) => resolve([c, s]))
+      )
       watcher.close()
       const found = await buildIn(out, epubName)
-      let outcome =
-        found === previous ? 'previous' : found === next ? 'next' : 'a mix'
+      let outcome = found === previous ? 'previous' : found === next ? 'next' : 'a mix'
       let complete = outcome !== 'a mix'
       if (fs.existsSync(path.join(state, 'ready'))) {
         // Killed once the new build was complete: it waits in `ready`, and the next run moves it in.
@@ -200,26 +168,16 @@ describe('atomic output', () => {
       )
       expect(complete, outcomes.join('\n')).toBe(true)
     }
-    process.stdout.write(
-      `atomic output, kill outcomes:\n  ${outcomes.join('\n  ')}\n`
-    )
+    process.stdout.write(`atomic output, kill outcomes:\n  ${outcomes.join('\n  ')}\n`)
     // Most kills landed while the build was writing.
-    expect(
-      outcomes.filter((o) => o.includes('SIGKILL, was writing')).length
-    ).toBeGreaterThanOrEqual(3)
+    expect(outcomes.filter((o) => o.includes('SIGKILL, was writing')).length).toBeGreaterThanOrEqual(3)
 
     // The next build succeeds, is the new book, leaves only its manifest in `.twofold/`, and the user's files.
-    expect(
-      (await runCli(['build', 'book', '--out', 'dist'], work, env)).code
-    ).toBe(0)
+    expect((await runCli(['build', 'book', '--out', 'dist'], work, env)).code).toBe(0)
     expect(await buildIn(out, epubName)).toBe(next)
     expect(await fsp.readdir(state)).toEqual(['manifest.json'])
-    expect(await fsp.readFile(path.join(out, 'CNAME'), 'utf8')).toBe(
-      'book.example.org\n'
-    )
-    expect(await fsp.readFile(path.join(out, 'notes.txt'), 'utf8')).toBe(
-      'precious'
-    )
+    expect(await fsp.readFile(path.join(out, 'CNAME'), 'utf8')).toBe('book.example.org\n')
+    expect(await fsp.readFile(path.join(out, 'notes.txt'), 'utf8')).toBe('precious')
   }, 600_000)
 
   it('finishes moving a build in when one was killed between two renames', async () => {
@@ -227,47 +185,30 @@ describe('atomic output', () => {
     // manifest still in `ready`. A kill there leaves a new story beside an old EPUB.
     const state = path.join(out, '.twofold')
     const elsewhere = path.join(work, 'elsewhere')
-    await fsp.writeFile(
-      path.join(book, '003-chapter-3.md'),
-      `${firstChapter3}\nOne more sentence.\n`
-    )
-    expect(
-      (await runCli(['build', 'book', '--out', 'elsewhere'], work, env)).code
-    ).toBe(0)
+    await fsp.writeFile(path.join(book, '003-chapter-3.md'), `${firstChapter3}\nOne more sentence.\n`)
+    expect((await runCli(['build', 'book', '--out', 'elsewhere'], work, env)).code).toBe(0)
     await fsp.writeFile(path.join(book, '003-chapter-3.md'), firstChapter3)
     const newer = await buildIn(elsewhere, epubName)
     await fsp.mkdir(path.join(state, 'ready'))
     await fsp.mkdir(path.join(state, 'old'))
     await fsp.rename(path.join(out, 'web'), path.join(state, 'old/web'))
     await fsp.rename(path.join(elsewhere, 'web'), path.join(out, 'web'))
-    await fsp.rename(
-      path.join(elsewhere, epubName),
-      path.join(state, 'ready', epubName)
-    )
-    await fsp.writeFile(
-      path.join(state, 'ready/.twofold-manifest.json'),
-      JSON.stringify({entries: ['web', epubName]})
-    )
+    await fsp.rename(path.join(elsewhere, epubName), path.join(state, 'ready', epubName))
+    await fsp.writeFile(path.join(state, 'ready/.twofold-manifest.json'), JSON.stringify({entries: ['web', epubName]}))
     expect(await buildIn(out, epubName)).not.toBe(newer)
     await recoverOutput(out)
     expect(await buildIn(out, epubName)).toBe(newer)
     expect(await fsp.readdir(state)).toEqual(['manifest.json'])
     // The book as it was, for the tests after this one.
-    expect(
-      (await runCli(['build', 'book', '--out', 'dist'], work, env)).code
-    ).toBe(0)
+    expect((await runCli(['build', 'book', '--out', 'dist'], work, env)).code).toBe(0)
     expect(await buildIn(out, epubName)).toBe(next)
   }, 120_000)
 
   it('lets two builds into one directory run at once, one after the other', async () => {
-    const runs = await Promise.all(
-      [1, 2].map(() => runCli(['build', 'book', '--out', 'dist'], work, env))
-    )
+    const runs = await Promise.all([1, 2].map(() => runCli(['build', 'book', '--out', 'dist'], work, env)))
     expect(runs.map((r) => r.code)).toEqual([0, 0])
     expect(await buildIn(out, epubName)).toBe(next)
-    expect(await fsp.readdir(path.join(out, '.twofold'))).toEqual([
-      'manifest.json'
-    ])
+    expect(await fsp.readdir(path.join(out, '.twofold'))).toEqual(['manifest.json'])
   }, 120_000)
 
   it('refuses a web story or EPUB it did not write, and leaves it', async () => {
@@ -282,14 +223,10 @@ describe('atomic output', () => {
       const result = await runCli(['build', 'book', '--out', dir], work, env)
       expect(result.code).toBe(1)
       const top = entry.split('/')[0]!
-      expect(result.stderr).toContain(
-        `twofold: Unexpected \`${path.join(work, dir, top)}\` that Twofold did not write`
-      )
+      expect(result.stderr).toContain(`twofold: Unexpected \`${path.join(work, dir, top)}\` that Twofold did not write`)
       expect(result.stderr).toContain('move it away or choose another --out')
       expect(result.stderr).not.toMatch(/^\s+at /m)
-      expect(await fsp.readFile(path.join(work, dir, entry), 'utf8')).toBe(
-        'mine'
-      )
+      expect(await fsp.readFile(path.join(work, dir, entry), 'utf8')).toBe('mine')
       expect(await fsp.readdir(path.join(work, dir))).toEqual([top])
     }
   }, 120_000)
@@ -311,27 +248,15 @@ describe('atomic output', () => {
       await fsp.cp(path.join(out, 'web'), path.join(store, build, 'web'), {
         recursive: true
       })
-      await fsp.copyFile(
-        path.join(out, epubName),
-        path.join(store, build, epubName)
-      )
+      await fsp.copyFile(path.join(out, epubName), path.join(store, build, epubName))
     }
-    await fsp.writeFile(
-      path.join(store, 'build-1000-4242', epubName),
-      'an older EPUB'
-    )
+    await fsp.writeFile(path.join(store, 'build-1000-4242', epubName), 'an older EPUB')
     await fsp.mkdir(path.join(store, 'tmp-999999-1/web'), {recursive: true})
     await fsp.writeFile(path.join(store, '.gitignore'), '*\n')
-    await fsp.symlink(
-      '.legacy.twofold/build-2000-4242',
-      path.join(work, 'legacy')
-    )
+    await fsp.symlink('.legacy.twofold/build-2000-4242', path.join(work, 'legacy'))
     const legacy = path.join(work, 'legacy')
 
-    await fsp.writeFile(
-      path.join(book, '003-chapter-3.md'),
-      'No frontmatter.\n'
-    )
+    await fsp.writeFile(path.join(book, '003-chapter-3.md'), 'No frontmatter.\n')
     const failed = await runCli(['build', 'book', '--out', 'legacy'], work, env)
     await fsp.writeFile(path.join(book, '003-chapter-3.md'), firstChapter3)
     expect(failed.code).toBe(1)
@@ -340,13 +265,8 @@ describe('atomic output', () => {
     expect(fs.existsSync(store)).toBe(false)
 
     // The converted build is Twofold's: the next build replaces it.
-    await fsp.appendFile(
-      path.join(book, '004-chapter-4.md'),
-      '\nOne more sentence.\n'
-    )
-    expect(
-      (await runCli(['build', 'book', '--out', 'legacy'], work, env)).code
-    ).toBe(0)
+    await fsp.appendFile(path.join(book, '004-chapter-4.md'), '\nOne more sentence.\n')
+    expect((await runCli(['build', 'book', '--out', 'legacy'], work, env)).code).toBe(0)
     const rebuilt = await buildIn(legacy, epubName)
     expect(rebuilt).not.toBe(next)
     expect(rebuilt).not.toBe('missing')
@@ -355,15 +275,8 @@ describe('atomic output', () => {
   it('recovers the newest build when a migration was killed after removing the link', async () => {
     const store = path.join(work, '.unlinked.twofold')
     await fsp.mkdir(path.join(store, 'build-3000-4242'), {recursive: true})
-    await fsp.cp(
-      path.join(out, 'web'),
-      path.join(store, 'build-3000-4242/web'),
-      {recursive: true}
-    )
-    await fsp.copyFile(
-      path.join(out, epubName),
-      path.join(store, 'build-3000-4242', epubName)
-    )
+    await fsp.cp(path.join(out, 'web'), path.join(store, 'build-3000-4242/web'), {recursive: true})
+    await fsp.copyFile(path.join(out, epubName), path.join(store, 'build-3000-4242', epubName))
     await fsp.mkdir(path.join(store, 'build-100-4242'))
     await recoverOutput(path.join(work, 'unlinked'))
     expect(await buildIn(path.join(work, 'unlinked'), epubName)).toBe(next)
@@ -389,8 +302,7 @@ describe('a book with more output files than a process may open at once', () => 
     const {stdout} = await run('bash', ['-c', command], {cwd: dir, env})
     expect(stdout).toContain('web  out/web/')
     const pages = new Set(await fsp.readdir(path.join(out, 'web')))
-    for (let n = 1; n <= 300; n++)
-      expect(pages.has(`part-${n}.html`), `part-${n}.html`).toBe(true)
+    for (let n = 1; n <= 300; n++) expect(pages.has(`part-${n}.html`), `part-${n}.html`).toBe(true)
     await fsp.rm(dir, {recursive: true, force: true})
   }, 120_000)
 })

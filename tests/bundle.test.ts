@@ -23,10 +23,7 @@ it('bundles an entry, keeps each module’s URL, and makes it again only when an
     path.join(src, 'entry.ts'),
     "import {where} from './deep/where.js'\nimport data from './data.json'\nexport const answer: number = data.answer\nexport {where}\n"
   )
-  await fs.writeFile(
-    path.join(src, 'deep/where.ts'),
-    'export const where = import.meta.url\n'
-  )
+  await fs.writeFile(path.join(src, 'deep/where.ts'), 'export const where = import.meta.url\n')
   await fs.writeFile(path.join(src, 'data.json'), '{"answer": 42}\n')
   const options = {
     entry: path.join(src, 'entry.ts'),

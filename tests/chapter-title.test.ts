@@ -23,8 +23,7 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-title-'))
   const book = path.join(dir, 'book')
   await fs.mkdir(book)
-  for (const name of ['book.yaml', 'references.json'])
-    await fs.copyFile(path.join(basic, name), path.join(book, name))
+  for (const name of ['book.yaml', 'references.json']) await fs.copyFile(path.join(basic, name), path.join(book, name))
   await fs.cp(path.join(basic, 'figures'), path.join(book, 'figures'), {
     recursive: true
   })
@@ -60,14 +59,11 @@ afterAll(async () => {
   await fs.rm(dir, {recursive: true, force: true})
 })
 
-const h1s = (html: string) =>
-  [...html.matchAll(/<h1[^>]*>(.*?)<\/h1>/g)].map((match) => match[1])
+const h1s = (html: string) => [...html.matchAll(/<h1[^>]*>(.*?)<\/h1>/g)].map((match) => match[1])
 
 describe('a chapter titled by its opening heading', () => {
   it('builds without messages, each chapter under its title', () => {
-    expect(result.files.flatMap((file) => file.messages.map(String))).toEqual(
-      []
-    )
+    expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([])
     expect(result.ok).toBe(true)
     expect(result.book!.chapters.map((chapter) => chapter.title)).toEqual([
       'The Arrival of the Guests',
@@ -75,9 +71,7 @@ describe('a chapter titled by its opening heading', () => {
       'The Morning',
       'The Evening'
     ])
-    expect(result.book!.chapters[1]!.file.data.meta?.description).toBe(
-      'What the night was like.'
-    )
+    expect(result.book!.chapters[1]!.file.data.meta?.description).toBe('What the night was like.')
   })
 
   it('shows the title once, as the h1 of the page and of the EPUB document', async () => {
@@ -99,12 +93,7 @@ describe('a chapter titled by its opening heading', () => {
 
   it('lists the titles in the contents of both books', async () => {
     const index = await web('index.html')
-    for (const title of [
-      'The Arrival of the Guests',
-      'The Night',
-      'The Morning'
-    ])
-      expect(index).toContain(title)
+    for (const title of ['The Arrival of the Guests', 'The Night', 'The Morning']) expect(index).toContain(title)
     const nav = epub.get('OEBPS/toc.xhtml')!.toString('utf8')
     expect(nav).toContain('>The Arrival of the Guests</a>')
     expect(nav).toContain('>The Night</a>')

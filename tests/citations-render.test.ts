@@ -44,11 +44,7 @@ async function buildBook(bookDir: string, name: string) {
     modified
   })
   const errors = result.files.flatMap((file) =>
-    file.messages
-      .filter((m) => m.fatal)
-      .map(
-        (m) => `${file.path}:${m.line}:${m.column} ${m.reason} [${m.ruleId}]`
-      )
+    file.messages.filter((m) => m.fatal).map((m) => `${file.path}:${m.line}:${m.column} ${m.reason} [${m.ruleId}]`)
   )
   expect(errors).toEqual([])
   expect(result.ok).toBe(true)
@@ -59,14 +55,8 @@ async function buildBook(bookDir: string, name: string) {
 function lines(markup: string): string {
   return `${markup
     .replace(/\n+/g, '\n')
-    .replace(
-      /(<\/(?:p|li|ol|ul|section|div|details|summary|blockquote|h[1-6]|header)>)(?!\n)/g,
-      '$1\n'
-    )
-    .replace(
-      /(?<!\n)(<(?:p|li|ol|ul|section|div|details|summary|blockquote|h[1-6]|header)[\s>])/g,
-      '\n$1'
-    )
+    .replace(/(<\/(?:p|li|ol|ul|section|div|details|summary|blockquote|h[1-6]|header)>)(?!\n)/g, '$1\n')
+    .replace(/(?<!\n)(<(?:p|li|ol|ul|section|div|details|summary|blockquote|h[1-6]|header)[\s>])/g, '\n$1')
     .trim()}\n`
 }
 
@@ -79,14 +69,7 @@ function body(xhtml: string): string {
 describe('render fixtures', () => {
   it('has a case for every citation form and contested claims', () => {
     expect(cases).toEqual(
-      expect.arrayContaining([
-        'contested',
-        'in-text',
-        'locator',
-        'parenthetical',
-        'several',
-        'suppress-author'
-      ])
+      expect.arrayContaining(['contested', 'in-text', 'locator', 'parenthetical', 'several', 'suppress-author'])
     )
   })
 
@@ -95,42 +78,29 @@ describe('render fixtures', () => {
       const caseDir = path.join(fixtures, name)
       const {outDir} = await buildBook(await bookForCase(caseDir), name)
 
-      const page = await fs.readFile(
-        path.join(outDir, 'web/input.html'),
-        'utf8'
-      )
-      const article = /<article class="chapter">[\s\S]*<\/article>/.exec(
-        page
-      )?.[0]
+      const page = await fs.readFile(path.join(outDir, 'web/input.html'), 'utf8')
+      const article = /<article class="chapter">[\s\S]*<\/article>/.exec(page)?.[0]
       expect(article, 'the chapter page has an <article>').toBeDefined()
       const html = lines(article!)
 
-      const epubName = (await fs.readdir(outDir)).find((file) =>
-        file.endsWith('.epub')
-      )!
+      const epubName = (await fs.readdir(outDir)).find((file) => file.endsWith('.epub'))!
       const files = epubFiles(await fs.readFile(path.join(outDir, epubName)))
-      const text = (name: string) =>
-        files.get(`OEBPS/${name}`)?.toString('utf8')
+      const text = (name: string) => files.get(`OEBPS/${name}`)?.toString('utf8')
       const parts = [
         lines(body(text('input.xhtml')!)),
         '<!-- notes-input.xhtml -->\n',
         lines(body(text('notes-input.xhtml')!))
       ]
       const disagreements = text('disagreements.xhtml')
-      if (disagreements)
-        parts.push('<!-- disagreements.xhtml -->\n', lines(body(disagreements)))
+      if (disagreements) parts.push('<!-- disagreements.xhtml -->\n', lines(body(disagreements)))
       const xhtml = parts.join('')
 
       if (process.env.UPDATE) {
         await fs.writeFile(path.join(caseDir, 'output.html'), html)
         await fs.writeFile(path.join(caseDir, 'output.xhtml'), xhtml)
       }
-      expect(html).toBe(
-        await fs.readFile(path.join(caseDir, 'output.html'), 'utf8')
-      )
-      expect(xhtml).toBe(
-        await fs.readFile(path.join(caseDir, 'output.xhtml'), 'utf8')
-      )
+      expect(html).toBe(await fs.readFile(path.join(caseDir, 'output.html'), 'utf8'))
+      expect(xhtml).toBe(await fs.readFile(path.join(caseDir, 'output.xhtml'), 'utf8'))
     })
   }
 })
@@ -140,10 +110,7 @@ describe('the book’s formatter', () => {
 
   it('formats each entry once per build: one formatter serves both books', async () => {
     const bibliography = count('bibliography')
-    const {result, outDir} = await buildBook(
-      path.join(root, 'tests/fixtures/books/basic'),
-      'formatter-once'
-    )
+    const {result, outDir} = await buildBook(path.join(root, 'tests/fixtures/books/basic'), 'formatter-once')
     // Both books list every entry (sources.html and sources.xhtml): a formatter per target would run the bibliography twice.
     expect(result.book!.formatter.runs.bibliography).toBe(1)
     // (by the formatter's own citeproc engine, not citation-js's one-off output)
@@ -160,10 +127,7 @@ describe('the book’s formatter', () => {
   })
 
   it('uses the style of book.yaml and the book’s language', async () => {
-    const {book} = await parseBook(
-      path.join(root, 'tests/fixtures/books/basic'),
-      root
-    )
+    const {book} = await parseBook(path.join(root, 'tests/fixtures/books/basic'), root)
     expect(book?.formatter.style).toBe('chicago-note-bibliography')
     expect(book?.formatter.locale).toBe('en-US')
   })
@@ -171,10 +135,7 @@ describe('the book’s formatter', () => {
   it('reports a citation style it cannot use at the field in book.yaml', async () => {
     const dir = await bookForCase(path.join(fixtures, 'parenthetical'))
     const yaml = await fs.readFile(path.join(dir, 'book.yaml'), 'utf8')
-    await fs.writeFile(
-      path.join(dir, 'book.yaml'),
-      `${yaml.trimEnd()}\ncitationStyle: chicago-nope\n`
-    )
+    await fs.writeFile(path.join(dir, 'book.yaml'), `${yaml.trimEnd()}\ncitationStyle: chicago-nope\n`)
     const {book, files} = await parseBook(dir, path.dirname(dir))
     expect(book).toBeUndefined()
     const messages = files.flatMap((file) =>

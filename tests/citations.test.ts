@@ -25,20 +25,9 @@ import {visit} from 'unist-util-visit'
 import {VFile} from 'vfile'
 import {reporter} from 'vfile-reporter'
 import {describe, expect, it} from 'vitest'
-import {
-  createFormatter,
-  loadBibliography
-} from '../pipeline/citations/bibliography.js'
-import {
-  closestKey,
-  parseBracketContent,
-  parseLocator
-} from '../pipeline/citations/syntax.js'
-import {
-  numberCitations,
-  remarkCitations,
-  unusedReferences
-} from '../pipeline/plugins/remark-citations.js'
+import {createFormatter, loadBibliography} from '../pipeline/citations/bibliography.js'
+import {closestKey, parseBracketContent, parseLocator} from '../pipeline/citations/syntax.js'
+import {numberCitations, remarkCitations, unusedReferences} from '../pipeline/plugins/remark-citations.js'
 import type {Citation, CiteItem, CslItem} from '../pipeline/types.js'
 import {citeprocCounter} from './helpers/citeproc-count.js'
 
@@ -83,19 +72,14 @@ async function runCase(name: string) {
   const names = await fs.readdir(dir)
   const own = names.includes('references.json')
   // Paths relative to the case folder, so messages name `input.md` and `references.json`.
-  const referencesValue = await fs.readFile(
-    path.join(own ? dir : fixtures, 'references.json'),
-    'utf8'
-  )
+  const referencesValue = await fs.readFile(path.join(own ? dir : fixtures, 'references.json'), 'utf8')
   const bibliography = await loadBibliography(
     'references.json',
     new VFile({path: 'references.json', value: referencesValue})
   )
   const processor = processorFor(bibliography.items)
 
-  const inputs = names
-    .filter((file) => /^input(?:-\d+)?\.md$/.test(file))
-    .sort((a, b) => order(a) - order(b))
+  const inputs = names.filter((file) => /^input(?:-\d+)?\.md$/.test(file)).sort((a, b) => order(a) - order(b))
   const files: VFile[] = []
   const trees: Root[] = []
   for (const input of inputs) {
@@ -136,9 +120,7 @@ describe('citation fixtures', () => {
         expect(file.data.citations).toEqual(inTree)
         for (const node of inTree) {
           const {start, end} = node.position!
-          const text = node.children
-            .map((child) => ('value' in child ? child.value : ''))
-            .join('')
+          const text = node.children.map((child) => ('value' in child ? child.value : '')).join('')
           citations.push({
             file: file.path,
             position: `${start.line}:${start.column}-${end.line}:${end.column}`,
@@ -162,8 +144,7 @@ describe('citation fixtures', () => {
           reason: m.reason
         }))
       )
-      for (const file of messageFiles)
-        for (const m of file.messages) expect(m.source).toBe('remark-citations')
+      for (const file of messageFiles) for (const m of file.messages) expect(m.source).toBe('remark-citations')
 
       const outputPath = path.join(dir, 'output.json')
       const messagesPath = path.join(dir, 'messages.json')
@@ -178,8 +159,7 @@ describe('citation fixtures', () => {
 })
 
 async function writeOrRemove(file: string, value: unknown[]) {
-  if (value.length > 0)
-    await fs.writeFile(file, `${JSON.stringify(value, null, 2)}\n`)
+  if (value.length > 0) await fs.writeFile(file, `${JSON.stringify(value, null, 2)}\n`)
   else await fs.rm(file, {force: true})
 }
 
@@ -187,20 +167,16 @@ async function readExpected(file: string): Promise<unknown[]> {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8')) as unknown[]
   } catch (cause) {
-    if (cause instanceof Error && 'code' in cause && cause.code === 'ENOENT')
-      return []
+    if (cause instanceof Error && 'code' in cause && cause.code === 'ENOENT') return []
     throw cause
   }
 }
 
 describe('remark-citations', () => {
-  const items = new Map<string, CslItem>([
-    ['garcia-2001', {id: 'garcia-2001', type: 'book', title: 'The Residence'}]
-  ])
+  const items = new Map<string, CslItem>([['garcia-2001', {id: 'garcia-2001', type: 'book', title: 'The Residence'}]])
 
   it('keeps every character of the source in the tree', async () => {
-    const value =
-      'Before [see @garcia-2001, p. 3] middle @garcia-2001 [p. 4] after [@nope].\n'
+    const value = 'Before [see @garcia-2001, p. 3] middle @garcia-2001 [p. 4] after [@nope].\n'
     const file = new VFile({path: 'a.md', value})
     const processor = processorFor(items)
     const tree = processor.parse(file)
@@ -211,9 +187,7 @@ describe('remark-citations', () => {
     visit(paragraph, 'text', (node, _index, parent) => {
       texts.push(node.value)
       // Every piece, split off or not, still has its exact place in the source.
-      expect(
-        value.slice(node.position!.start.offset, node.position!.end.offset)
-      ).toBe(node.value)
+      expect(value.slice(node.position!.start.offset, node.position!.end.offset)).toBe(node.value)
       expect(parent).toBeDefined()
     })
     expect(texts.join('')).toBe(value.trim())
@@ -222,19 +196,11 @@ describe('remark-citations', () => {
   it('finds exact places after smart punctuation', async () => {
     const value = '“Quoted” -- and "quoted" [@garcia-2001] -- then [@nope].\n'
     const file = new VFile({path: 'a.md', value})
-    const processor = unified()
-      .use(remarkParse)
-      .use(remarkSmartypants)
-      .use(remarkCitations, {items})
+    const processor = unified().use(remarkParse).use(remarkSmartypants).use(remarkCitations, {items})
     const tree = processor.parse(file)
     await processor.run(tree, file)
     const citation = file.data.citations![0]!
-    expect(
-      value.slice(
-        citation.position!.start.offset,
-        citation.position!.end.offset
-      )
-    ).toBe('[@garcia-2001]')
+    expect(value.slice(citation.position!.start.offset, citation.position!.end.offset)).toBe('[@garcia-2001]')
     expect(file.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([
       ['unknown-cite-key', 1, value.indexOf('@nope') + 1]
     ])
@@ -255,9 +221,7 @@ describe('remark-citations', () => {
       path: 'chapters/03-takeover.md',
       value: 'One.\n\nThe leader [@cerpa] spoke.\n'
     })
-    const processor = processorFor(
-      new Map([['cerpa-x', {id: 'cerpa-x', type: 'book'}]])
-    )
+    const processor = processorFor(new Map([['cerpa-x', {id: 'cerpa-x', type: 'book'}]]))
     await processor.run(processor.parse(file), file)
     const report = reporter(file, {color: false})
     expect(report).toContain('chapters/03-takeover.md')
@@ -270,9 +234,7 @@ describe('remark-citations', () => {
 
   it('can leave out the claim check', async () => {
     const file = new VFile({path: 'a.md', value: 'In 1996.'})
-    const processor = unified()
-      .use(remarkParse)
-      .use(remarkCitations, {items, claims: false})
+    const processor = unified().use(remarkParse).use(remarkCitations, {items, claims: false})
     await processor.run(processor.parse(file), file)
     expect(file.messages).toEqual([])
   })
@@ -287,9 +249,7 @@ describe('remark-citations', () => {
 
 describe('citation syntax', () => {
   it('parses items, prefixes, suffixes and author suppression', () => {
-    expect(
-      parseBracketContent('see -@a:b.c, pp. 3-4; also @{x y} and more')
-    ).toEqual({
+    expect(parseBracketContent('see -@a:b.c, pp. 3-4; also @{x y} and more')).toEqual({
       items: [
         {
           key: 'a:b.c',
@@ -365,25 +325,14 @@ describe('citation syntax', () => {
 
 describe('bibliography', () => {
   it('reads a file and records where each entry is', async () => {
-    const {file, items} = await loadBibliography(
-      path.join(fixtures, 'references.json')
-    )
-    expect([...items.keys()]).toEqual([
-      'garcia-2001',
-      'cerpa-interview',
-      'smith:2020.a',
-      'lima report'
-    ])
+    const {file, items} = await loadBibliography(path.join(fixtures, 'references.json'))
+    expect([...items.keys()]).toEqual(['garcia-2001', 'cerpa-interview', 'smith:2020.a', 'lima report'])
     expect(file.messages).toEqual([])
-    expect(
-      file.data.referencePositions?.get('cerpa-interview')?.start
-    ).toMatchObject({line: 11, column: 3})
+    expect(file.data.referencePositions?.get('cerpa-interview')?.start).toMatchObject({line: 11, column: 3})
   })
 
   it('treats a missing file as an empty bibliography', async () => {
-    const {file, items} = await loadBibliography(
-      path.join(fixtures, 'no-such-references.json')
-    )
+    const {file, items} = await loadBibliography(path.join(fixtures, 'no-such-references.json'))
     expect(items.size).toBe(0)
     expect(file.messages).toEqual([])
   })
@@ -447,9 +396,7 @@ describe('CSL formatter', () => {
       formatter.note(page(4))
       for (const n of [1, 2, 3, 11, 12, 21, 22, 23, 101, 112]) {
         expect(formatter.note(page(n)).text, `${style}, p. ${n}`).toBe(
-          createFormatter(items, {style, locale: 'en', bookDir: styles}).note(
-            page(n)
-          ).text
+          createFormatter(items, {style, locale: 'en', bookDir: styles}).note(page(n)).text
         )
       }
     }
@@ -565,14 +512,7 @@ describe('CSL formatter', () => {
     const cites: CiteItem[] = []
     for (const key of more.keys()) {
       for (const prefix of ['', 'see'])
-        for (const suffix of [
-          '',
-          'p. 7',
-          'pp. 3-4',
-          'ch. 2',
-          'emphasis added',
-          '12, emphasis added.'
-        ])
+        for (const suffix of ['', 'p. 7', 'pp. 3-4', 'ch. 2', 'emphasis added', '12, emphasis added.'])
           cites.push({key, prefix, suffix, suppressAuthor: false})
       cites.push({key, prefix: '', suffix: '', suppressAuthor: true})
     }
@@ -583,10 +523,7 @@ describe('CSL formatter', () => {
         const b = cites[(i + step) % cites.length]!
         if (a.key !== b.key) clusters.push([a, b])
       }
-      const [b, c] = [
-        cites[(i + 12) % cites.length]!,
-        cites[(i + 25) % cites.length]!
-      ]
+      const [b, c] = [cites[(i + 12) % cites.length]!, cites[(i + 25) % cites.length]!]
       if (new Set([a.key, b.key, c.key]).size === 3) clusters.push([a, b, c])
     })
     const joined = createFormatter(more, {
@@ -598,8 +535,7 @@ describe('CSL formatter', () => {
       locale: 'en',
       joinNotes: false
     })
-    for (const cluster of clusters)
-      expect(joined.cluster(cluster).html).toBe(rendered.cluster(cluster).html)
+    for (const cluster of clusters) expect(joined.cluster(cluster).html).toBe(rendered.cluster(cluster).html)
     expect(clusters.length).toBeGreaterThan(350)
     // One formatter ran citeproc for every note; the other for single works and the first note of each form (many
     // here, where every work ends its note differently; a book's notes come in far fewer forms).
@@ -611,9 +547,7 @@ describe('CSL formatter', () => {
         {key: 'smith-2020', prefix: '', suffix: '', suppressAuthor: false},
         {key: 'garcia-2001', prefix: '', suffix: '', suppressAuthor: false}
       ]).text
-    ).toBe(
-      'Smith, “Hostage Crises and the Press”; García, The Residence: Four Months in Lima.'
-    )
+    ).toBe('Smith, “Hostage Crises and the Press”; García, The Residence: Four Months in Lima.')
     // A style that sorts the cites of a note (APA) is never joined.
     const apa = createFormatter(more, {style: 'apa'})
     const apaRendered = createFormatter(more, {style: 'apa', joinNotes: false})
@@ -644,9 +578,7 @@ describe('CSL formatter', () => {
     expect(formatter.locale).toBe('en-US')
     const entry = formatter.entry('garcia-2001')
     expect(entry.text).toContain('The Residence: Four Months in Lima')
-    expect(entry.text).toBe(
-      'García, Ana. The Residence: Four Months in Lima. Lima: Andes Press, 2001.'
-    )
+    expect(entry.text).toBe('García, Ana. The Residence: Four Months in Lima. Lima: Andes Press, 2001.')
     expect(entry.html).toContain('<i>The Residence: Four Months in Lima</i>')
     expect(
       formatter.note({
@@ -655,29 +587,19 @@ describe('CSL formatter', () => {
         suffix: 'pp. 33, 35-37, and elsewhere',
         suppressAuthor: false
       }).text
-    ).toBe(
-      'see García, The Residence: Four Months in Lima, 33, 35–37, and elsewhere.'
-    )
+    ).toBe('see García, The Residence: Four Months in Lima, 33, 35–37, and elsewhere.')
     expect(
       formatter.cluster([
         {key: 'garcia-2001', prefix: '', suffix: 'p. 3', suppressAuthor: false},
         {key: 'smith-2020', prefix: '', suffix: '', suppressAuthor: false}
       ]).text
-    ).toBe(
-      'García, The Residence: Four Months in Lima, 3; Smith, “Hostage Crises and the Press.”'
-    )
-    expect(formatter.order(['smith-2020', 'es-web', 'garcia-2001'])).toEqual([
-      'es-web',
-      'garcia-2001',
-      'smith-2020'
-    ])
+    ).toBe('García, The Residence: Four Months in Lima, 3; Smith, “Hostage Crises and the Press.”')
+    expect(formatter.order(['smith-2020', 'es-web', 'garcia-2001'])).toEqual(['es-web', 'garcia-2001', 'smith-2020'])
   })
 
   it('formats APA', () => {
     const formatter = createFormatter(items, {style: 'apa'})
-    expect(formatter.entry('smith-2020').text).toContain(
-      'Hostage Crises and the Press'
-    )
+    expect(formatter.entry('smith-2020').text).toContain('Hostage Crises and the Press')
     expect(formatter.entry('smith-2020').text).toMatch(/^Smith, J\. \(2020\)\./)
     expect(
       formatter.note({
@@ -703,18 +625,10 @@ describe('CSL formatter', () => {
     const b = formatter.entryHast('garcia-2001')
     expect(a).toEqual(b)
     expect(a).not.toBe(b)
-    const italic = a.find(
-      (node): node is Element => node.type === 'element' && node.tagName === 'i'
-    )
-    expect(italic?.children).toEqual([
-      {type: 'text', value: 'The Residence: Four Months in Lima'}
-    ])
+    const italic = a.find((node): node is Element => node.type === 'element' && node.tagName === 'i')
+    expect(italic?.children).toEqual([{type: 'text', value: 'The Residence: Four Months in Lima'}])
     const positioned = (nodes: ElementContent[]): boolean =>
-      nodes.some(
-        (node) =>
-          node.position !== undefined ||
-          (node.type === 'element' && positioned(node.children))
-      )
+      nodes.some((node) => node.position !== undefined || (node.type === 'element' && positioned(node.children)))
     expect(positioned(a)).toBe(false)
     // Mutating one copy leaves the memo alone.
     a.length = 0
@@ -726,35 +640,27 @@ describe('CSL formatter', () => {
       style: 'templates/csl/chicago-note-bibliography.csl',
       bookDir: root
     })
-    expect(
-      formatter.style.startsWith(
-        `file:${path.join(root, 'templates/csl/chicago-note-bibliography.csl')}#`
-      )
-    ).toBe(true)
-    expect(formatter.entry('smith-2020').text).toContain(
-      '“Hostage Crises and the Press.”'
+    expect(formatter.style.startsWith(`file:${path.join(root, 'templates/csl/chicago-note-bibliography.csl')}#`)).toBe(
+      true
     )
+    expect(formatter.entry('smith-2020').text).toContain('“Hostage Crises and the Press.”')
   })
 
   it('throws early for a bad style', () => {
     expect(() => createFormatter(items, {style: 'no-such-style'})).toThrow(
       /Unexpected citation style `no-such-style`, expected one of .*`apa`.*`chicago-note-bibliography`/
     )
-    expect(() =>
-      createFormatter(items, {style: 'missing.csl', bookDir: root})
-    ).toThrow(/Cannot read citation style `missing.csl`/)
-    expect(() =>
-      createFormatter(items, {style: './package.json', bookDir: root})
-    ).toThrow(/Unexpected content in citation style `\.\/package\.json`/)
+    expect(() => createFormatter(items, {style: 'missing.csl', bookDir: root})).toThrow(
+      /Cannot read citation style `missing.csl`/
+    )
+    expect(() => createFormatter(items, {style: './package.json', bookDir: root})).toThrow(
+      /Unexpected content in citation style `\.\/package\.json`/
+    )
   })
 
   it('falls back to the style locale for a locale citation-js does not bundle', () => {
-    expect(
-      createFormatter(items, {style: 'apa', locale: 'pt-BR'}).locale
-    ).toBeUndefined()
-    expect(createFormatter(items, {style: 'apa', locale: 'es'}).locale).toBe(
-      'es-ES'
-    )
+    expect(createFormatter(items, {style: 'apa', locale: 'pt-BR'}).locale).toBeUndefined()
+    expect(createFormatter(items, {style: 'apa', locale: 'es'}).locale).toBe('es-ES')
   })
 
   it('throws for an id not in the bibliography', () => {

@@ -11,11 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {build} from '../pipeline/build.js'
-import {
-  catalogueCases,
-  catalogueDir,
-  expectedMessages
-} from './helpers/catalogue.js'
+import {catalogueCases, catalogueDir, expectedMessages} from './helpers/catalogue.js'
 import {runCli} from './helpers/cli.js'
 import {bookForCase, root} from './helpers/fixture-book.js'
 import {treeHash} from './helpers/tree-hash.js'
@@ -60,10 +56,7 @@ describe('the catalogue through the CLI', () => {
       expect(result.code).toBe(hasErrors ? 1 : 0)
       const lines = result.stderr.split('\n')
       for (const m of expected) {
-        const where =
-          m.line === null
-            ? `book/${m.file}`.replace(/\/book$/, '')
-            : `book/${m.file}:${m.line}:${m.column}`
+        const where = m.line === null ? `book/${m.file}`.replace(/\/book$/, '') : `book/${m.file}:${m.line}:${m.column}`
         const line = `${where}  ${m.fatal ? 'error' : 'warning'}  ${m.reason.replace(/\s*\n\s*/g, ' ')}  ${m.ruleId}  ${m.source}`
         expect(lines).toContain(line)
       }
@@ -76,11 +69,7 @@ describe('the catalogue through the CLI', () => {
         // --strict turns the warnings into a failure that leaves the output alone (one case is enough).
         if (name === 'warnings-only') {
           const after = await treeHash(out)
-          const strict = await runCli(
-            ['build', 'book', '--out', 'dist', '--strict'],
-            work,
-            {TWOFOLD_DEBUG: ''}
-          )
+          const strict = await runCli(['build', 'book', '--out', 'dist', '--strict'], work, {TWOFOLD_DEBUG: ''})
           expect(strict.code).toBe(1)
           expect(strict.stderr).toContain('--strict')
           expect(await treeHash(out)).toBe(after)

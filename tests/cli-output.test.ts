@@ -20,17 +20,12 @@ const ansi = /\u001B\[/
 /** The environment of a person's shell: no CI, no colour settings. */
 function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = {...process.env, ...extra}
-  for (const name of ['CI', 'NO_COLOR', 'FORCE_COLOR', 'TERM'])
-    if (!(name in extra)) delete env[name]
+  for (const name of ['CI', 'NO_COLOR', 'FORCE_COLOR', 'TERM']) if (!(name in extra)) delete env[name]
   return env
 }
 
 /** Run the CLI on a pseudo-terminal; resolves to everything it wrote (stdout and stderr mixed, as a terminal shows them). */
-async function onTerminal(
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv
-): Promise<string> {
+async function onTerminal(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   const script = [
     'import os, pty, sys',
     'pid, fd = pty.fork()',
@@ -48,15 +43,11 @@ async function onTerminal(
     'os.waitpid(pid, 0)',
     'sys.stdout.buffer.write(out)'
   ].join('\n')
-  const {stdout} = await run(
-    'python3',
-    ['-c', script, process.execPath, bin, ...args],
-    {
-      cwd,
-      env: {...env, TERM: 'xterm-256color'},
-      maxBuffer: 64 * 1024 * 1024
-    }
-  )
+  const {stdout} = await run('python3', ['-c', script, process.execPath, bin, ...args], {
+    cwd,
+    env: {...env, TERM: 'xterm-256color'},
+    maxBuffer: 64 * 1024 * 1024
+  })
   return stdout
 }
 
@@ -67,10 +58,7 @@ describe('CLI output', () => {
     await fs.cp(basic, path.join(work, 'basic'), {recursive: true})
     // A book with a warning.
     await fs.cp(basic, path.join(work, 'warned'), {recursive: true})
-    await fs.appendFile(
-      path.join(work, 'warned/02-second.md'),
-      '\nSee [nowhere](#nowhere).\n'
-    )
+    await fs.appendFile(path.join(work, 'warned/02-second.md'), '\nSee [nowhere](#nowhere).\n')
     // A long book, for the progress line.
     const long = path.join(work, 'long')
     await fs.cp(basic, long, {recursive: true})
@@ -86,18 +74,12 @@ describe('CLI output', () => {
   })
 
   it('prints plain text and a one-screen summary in a pipe', async () => {
-    const {stdout, stderr} = await run(
-      process.execPath,
-      [bin, 'build', 'warned', '--out', 'out-pipe'],
-      {
-        cwd: work,
-        env: plainEnv()
-      }
-    )
+    const {stdout, stderr} = await run(process.execPath, [bin, 'build', 'warned', '--out', 'out-pipe'], {
+      cwd: work,
+      env: plainEnv()
+    })
     expect(stdout + stderr).not.toMatch(ansi)
-    expect(stderr).toContain(
-      'warned/02-second.md:9:5  warning  Missing anchor `#nowhere` in this chapter'
-    )
+    expect(stderr).toContain('warned/02-second.md:9:5  warning  Missing anchor `#nowhere` in this chapter')
     expect(stderr).toContain('1 warning')
     const lines = stdout.trim().split('\n')
     expect(lines.length).toBeLessThanOrEqual(10)
@@ -108,40 +90,23 @@ describe('CLI output', () => {
     expect(lines[1]).toMatch(
       /^ {2}chapters 2, words \d+, citations 8, graphics 1 \(3 static figures\), images 1, warnings 1$/
     )
-    expect(lines[2]).toMatch(
-      /^ {2}web {2}out-pipe\/web\/ \(\d+ files, \d+ KB\)$/
-    )
+    expect(lines[2]).toMatch(/^ {2}web {2}out-pipe\/web\/ \(\d+ files, \d+ KB\)$/)
     expect(lines[3]).toMatch(/^ {2}epub out-pipe\/test-book\.epub \(\d+ KB\)$/)
   })
 
   it('colours messages on a terminal, and shows then clears a progress line on a long build', async () => {
-    const warned = await onTerminal(
-      ['build', 'warned', '--out', 'out-tty'],
-      work,
-      plainEnv()
-    )
+    const warned = await onTerminal(['build', 'warned', '--out', 'out-tty'], work, plainEnv())
     expect(warned).toMatch(/\u001B\[33mwarning\u001B\[39m/)
-    const long = await onTerminal(
-      ['build', 'long', '--out', 'out-long'],
-      work,
-      plainEnv()
-    )
+    const long = await onTerminal(['build', 'long', '--out', 'out-long'], work, plainEnv())
     expect(long).toMatch(/\r\u001B\[2Kparsing \d+\/150…/)
     // The progress line is cleared before the summary.
     expect(long).toMatch(/\r\u001B\[2Ktwofold: built/)
   }, 120_000)
 
   it('prints no colour and no progress in CI or with NO_COLOR, even on a terminal', async () => {
-    const settings: Array<Record<string, string>> = [
-      {CI: 'true'},
-      {NO_COLOR: '1'}
-    ]
+    const settings: Array<Record<string, string>> = [{CI: 'true'}, {NO_COLOR: '1'}]
     for (const extra of settings) {
-      const output = await onTerminal(
-        ['build', 'long', '--out', 'out-ci'],
-        work,
-        plainEnv(extra)
-      )
+      const output = await onTerminal(['build', 'long', '--out', 'out-ci'], work, plainEnv(extra))
       expect(output).toContain('twofold: built')
       expect(output).not.toMatch(ansi)
     }

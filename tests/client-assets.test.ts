@@ -20,10 +20,7 @@ afterAll(async () => {
 })
 
 const bytes = (files: Array<{path: string; contents: string | Uint8Array}>) =>
-  files.map((file) => [
-    file.path,
-    Buffer.from(file.contents).toString('base64')
-  ])
+  files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])
 
 describe('the client assets', () => {
   it('are kept in the store, read back the same, and built again when the entry is damaged', async () => {

@@ -25,17 +25,10 @@ const spec = createRequire(import.meta.url)('commonmark-spec') as {
   tests: Array<{markdown: string; number: number; section: string}>
 }
 const sample = Boolean(process.env.TWOFOLD_COMMONMARK_SAMPLE)
-const imageRules = new Set([
-  'image-outside-book',
-  'missing-image',
-  'image-format'
-])
+const imageRules = new Set(['image-outside-book', 'missing-image', 'image-format'])
 
 /** Write a book with one chapter per example (`keep` picks them); returns its directory. */
-async function exampleBook(
-  dir: string,
-  keep: (number: number) => boolean
-): Promise<string> {
+async function exampleBook(dir: string, keep: (number: number) => boolean): Promise<string> {
   await fs.mkdir(dir, {recursive: true})
   await fs.writeFile(
     path.join(dir, 'book.yaml'),
@@ -48,10 +41,7 @@ async function exampleBook(
     await fs.writeFile(
       path.join(
         dir,
-        `${String(example.number).padStart(3, '0')}-example.md`.replace(
-          '-example',
-          `-example-${example.number}`
-        )
+        `${String(example.number).padStart(3, '0')}-example.md`.replace('-example', `-example-${example.number}`)
       ),
       `---\ntitle: ${JSON.stringify(title)}\n---\n\n${example.markdown.replace(/→/g, '\t')}`
     )
@@ -78,9 +68,7 @@ describe('the CommonMark spec examples', () => {
     })
     expect(result.stderr).not.toMatch(/^\s+at /m)
     expect(result.code).toBe(1)
-    const errors = result.stderr
-      .split('\n')
-      .filter((line) => /^\S+:\d+:\d+ {2}error {2}/.test(line))
+    const errors = result.stderr.split('\n').filter((line) => /^\S+:\d+:\d+ {2}error {2}/.test(line))
     expect(errors.length).toBeGreaterThan(0)
     for (const line of errors) {
       const rule = line.split('  ').at(-2) ?? ''
@@ -95,11 +83,7 @@ describe('the CommonMark spec examples', () => {
   it('builds the other examples into a web story of clean HTML and an EPUB that epubcheck passes', async () => {
     const keep = (n: number) => !refused.has(n) && (!sample || n % 4 === 1)
     await exampleBook(path.join(work, 'clean'), keep)
-    const result = await runCli(
-      ['build', 'clean', '--out', 'clean-out'],
-      work,
-      {SOURCE_DATE_EPOCH: '1706400000'}
-    )
+    const result = await runCli(['build', 'clean', '--out', 'clean-out'], work, {SOURCE_DATE_EPOCH: '1706400000'})
     expect(result.stderr).not.toMatch(/^\s+at /m)
     expect(result.code, result.stderr).toBe(0)
     const out = path.join(work, 'clean-out')
@@ -107,33 +91,21 @@ describe('the CommonMark spec examples', () => {
     const problems: string[] = []
     for (const name of await fs.readdir(path.join(out, 'web'))) {
       if (name.endsWith('.html'))
-        problems.push(
-          ...checkHtml(
-            name,
-            await fs.readFile(path.join(out, 'web', name), 'utf8')
-          )
-        )
+        problems.push(...checkHtml(name, await fs.readFile(path.join(out, 'web', name), 'utf8')))
     }
     const epubPath = path.join(out, 'commonmark-examples.epub')
     const zip = await JSZip.loadAsync(await fs.readFile(epubPath))
     for (const name of Object.keys(zip.files)) {
-      if (/\.(?:xhtml|opf|ncx)$/.test(name))
-        problems.push(...checkXml(name, await zip.file(name)!.async('string')))
+      if (/\.(?:xhtml|opf|ncx)$/.test(name)) problems.push(...checkXml(name, await zip.file(name)!.async('string')))
     }
     expect(problems).toEqual([])
 
     const messages = await epubcheck(epubPath)
-    const errors = messages.filter(
-      (m) => m.severity === 'ERROR' || m.severity === 'FATAL'
-    )
+    const errors = messages.filter((m) => m.severity === 'ERROR' || m.severity === 'FATAL')
     const chapters = spec.tests.filter((t) => keep(t.number)).length
     process.stdout.write(
       `CommonMark examples: EPUB of ${chapters} examples: ${errors.length} epubcheck errors, ${messages.filter((m) => m.severity === 'WARNING').length} warnings (${[...new Set(messages.filter((m) => m.severity === 'WARNING').map((m) => m.ID))].join(', ') || 'none'})\n`
     )
-    expect(
-      errors.map(
-        (m) => `${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`
-      )
-    ).toEqual([])
+    expect(errors.map((m) => `${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`)).toEqual([])
   }, 600_000)
 })

@@ -17,15 +17,10 @@ import {launch} from './helpers/browser.js'
 import {root} from './helpers/fixture-book.js'
 
 /** Send `target` as the raw request target (no client-side normalisation); resolves to the status and body. */
-function rawGet(
-  port: number,
-  target: string
-): Promise<{status: number; body: string}> {
+function rawGet(port: number, target: string): Promise<{status: number; body: string}> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => {
-      socket.write(
-        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`
-      )
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)
     })
     let data = ''
     socket.setEncoding('latin1')
@@ -64,48 +59,25 @@ describe('twofold dev', () => {
       const match = pattern.exec(stream().slice(from))
       if (match) return match
       if (Date.now() - started > timeout)
-        throw new Error(
-          `Timed out waiting for ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}`
-        )
+        throw new Error(`Timed out waiting for ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}`)
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
   }
 
   beforeAll(async () => {
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-dev-'))
-    await fs.cp(
-      path.join(root, 'tests/fixtures/books/basic'),
-      path.join(work, 'book'),
-      {recursive: true}
-    )
+    await fs.cp(path.join(root, 'tests/fixtures/books/basic'), path.join(work, 'book'), {recursive: true})
     await fs.writeFile(path.join(work, 'secret.txt'), 'top secret')
     chapter = path.join(work, 'book/01-first.md')
     original = await fs.readFile(chapter, 'utf8')
     server = spawn(
       process.execPath,
-      [
-        path.join(root, 'bin/twofold.js'),
-        'dev',
-        'book',
-        '--out',
-        'dist',
-        '--port',
-        '0'
-      ],
+      [path.join(root, 'bin/twofold.js'), 'dev', 'book', '--out', 'dist', '--port', '0'],
       {cwd: work, env: {...process.env, NO_COLOR: '1'}}
     )
-    server
-      .stdout!.setEncoding('utf8')
-      .on('data', (chunk: string) => (stdout += chunk))
-    server
-      .stderr!.setEncoding('utf8')
-      .on('data', (chunk: string) => (stderr += chunk))
-    const match = await waitFor(
-      () => stdout,
-      /at (http:\/\/127\.0\.0\.1:(\d+)\/)/,
-      0,
-      120_000
-    )
+    server.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    server.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const match = await waitFor(() => stdout, /at (http:\/\/127\.0\.0\.1:(\d+)\/)/, 0, 120_000)
     url = match[1]
     port = Number(match[2])
     browser = await launch()
@@ -170,30 +142,19 @@ describe('twofold dev', () => {
 
   it('reloads the page after an edit, shows a broken chapter as an overlay with file and line, and recovers', async () => {
     await page.goto(`${url}first.html`)
-    expect(await page.textContent('main')).toContain(
-      'This chapter opens with a cited sentence'
-    )
+    expect(await page.textContent('main')).toContain('This chapter opens with a cited sentence')
     // The reload script must be connected before the edit.
-    await page.waitForFunction(
-      () =>
-        document.querySelector('script[src="/__twofold/reload.js"]') !== null
-    )
+    await page.waitForFunction(() => document.querySelector('script[src="/__twofold/reload.js"]') !== null)
     await page.waitForTimeout(300)
 
     let from = stdout.length
     const started = performance.now()
     await fs.writeFile(
       chapter,
-      original.replace(
-        'This chapter opens with a cited sentence',
-        'This chapter opens with an edited sentence'
-      )
+      original.replace('This chapter opens with a cited sentence', 'This chapter opens with an edited sentence')
     )
     await page.waitForFunction(
-      () =>
-        document
-          .querySelector('main')
-          ?.textContent?.includes('an edited sentence'),
+      () => document.querySelector('main')?.textContent?.includes('an edited sentence'),
       undefined,
       {timeout: 60_000}
     )
@@ -211,40 +172,25 @@ describe('twofold dev', () => {
 
     // Break it: an unknown citation key on line 7, column 5 of the chapter.
     from = stderr.length
-    const broken = original.replace(
-      'should be honest.',
-      'should be honest.\n\nAn [@unknown-key] here.'
-    )
+    const broken = original.replace('should be honest.', 'should be honest.\n\nAn [@unknown-key] here.')
     await fs.writeFile(chapter, broken)
-    const line =
-      broken.split('\n').findIndex((l) => l.includes('@unknown-key')) + 1
+    const line = broken.split('\n').findIndex((l) => l.includes('@unknown-key')) + 1
     const where = `book/01-first.md:${line}:5`
     await page.waitForSelector('#twofold-overlay', {timeout: 60_000})
     const overlay = (await page.textContent('#twofold-overlay')) ?? ''
     expect(overlay).toContain(`${where}  error  `)
     expect(overlay).toContain('unknown-cite-key')
     // The terminal shows the same line.
-    const terminalLine = (
-      await waitFor(
-        () => stderr,
-        new RegExp(`^${where.replace(/[.]/g, '\\.')} .*$`, 'm'),
-        from
-      )
-    )[0]
+    const terminalLine = (await waitFor(() => stderr, new RegExp(`^${where.replace(/[.]/g, '\\.')} .*$`, 'm'), from))[0]
     expect(overlay).toContain(terminalLine)
     // The last good build is still served.
     expect(await page.textContent('main')).toContain('an edited sentence')
 
     // Fix it: the page reloads with the fixed text and without the overlay.
-    await fs.writeFile(
-      chapter,
-      original.replace('should be honest.', 'should be honest and fixed.')
-    )
+    await fs.writeFile(chapter, original.replace('should be honest.', 'should be honest and fixed.'))
     await page.waitForFunction(
       () =>
-        document
-          .querySelector('main')
-          ?.textContent?.includes('honest and fixed') &&
+        document.querySelector('main')?.textContent?.includes('honest and fixed') &&
         !document.getElementById('twofold-overlay'),
       undefined,
       {timeout: 60_000}
@@ -252,9 +198,7 @@ describe('twofold dev', () => {
   }, 240_000)
 
   it('stops on SIGINT', async () => {
-    const exited = new Promise<number | null>((resolve) =>
-      server!.once('exit', (code) => resolve(code))
-    )
+    const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)))
     server!.kill('SIGINT')
     expect(await exited, `${stdout}\n${stderr}`).toBe(0)
   }, 30_000)

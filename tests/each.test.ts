@@ -33,9 +33,7 @@ it('starts nothing after a failure, lets the running tasks end, then throws the 
   await expect(failing).rejects.toThrow('item 4')
   expect(Math.max(...started)).toBeLessThan(8)
   // Every task that started and did not fail ended before the call threw.
-  expect(ended.sort((a, b) => a - b)).toEqual(
-    started.filter((item) => item !== 4).sort((a, b) => a - b)
-  )
+  expect(ended.sort((a, b) => a - b)).toEqual(started.filter((item) => item !== 4).sort((a, b) => a - b))
 })
 
 it('does nothing for no items', async () => {

@@ -12,12 +12,7 @@ import zlib from 'node:zlib'
 import {Resvg} from '@resvg/resvg-js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Store} from '../pipeline/output/store.js'
-import {
-  coverAlt,
-  coverFontFiles,
-  coverSvg,
-  renderCoverPng
-} from '../pipeline/render/epub/cover.js'
+import {coverAlt, coverFontFiles, coverSvg, renderCoverPng} from '../pipeline/render/epub/cover.js'
 import type {BookMeta} from '../pipeline/types.js'
 
 const meta: BookMeta = {
@@ -41,17 +36,13 @@ function pngSize(png: Uint8Array): {width: number; height: number} {
 /** Each `<text>` of the cover drawn alone, with the given fonts: its box, or undefined when nothing is drawn. */
 function textBoxes(svg: string, fontFiles: string[]) {
   return [...svg.matchAll(/<text [^>]*>[^<]*<\/text>/g)].map(([element]) => {
-    const alone = svg
-      .replace(/<rect[^>]*\/>|<text [^>]*>[^<]*<\/text>/g, '')
-      .replace('</svg>', `${element}</svg>`)
+    const alone = svg.replace(/<rect[^>]*\/>|<text [^>]*>[^<]*<\/text>/g, '').replace('</svg>', `${element}</svg>`)
     const box = new Resvg(alone, {
       font: {loadSystemFonts: false, fontFiles}
     }).getBBox()
     return {
       element,
-      box: box
-        ? {x: box.x, y: box.y, width: box.width, height: box.height}
-        : undefined
+      box: box ? {x: box.x, y: box.y, width: box.width, height: box.height} : undefined
     }
   })
 }
@@ -76,28 +67,19 @@ describe('renderCoverPng', () => {
       width: 1600,
       height: 2560
     })
-    expect(
-      pngSize(await renderCoverPng(meta, {width: 1200, height: 630}, fresh()))
-    ).toEqual({width: 1200, height: 630})
+    expect(pngSize(await renderCoverPng(meta, {width: 1200, height: 630}, fresh()))).toEqual({width: 1200, height: 630})
   })
 
   it('writes a well-formed PNG: every chunk with its CRC, the image data inflating to its rows', async () => {
-    const png = Buffer.from(
-      await renderCoverPng(meta, {width: 400, height: 640}, fresh())
-    )
-    expect(png.subarray(0, 8)).toEqual(
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-    )
+    const png = Buffer.from(await renderCoverPng(meta, {width: 400, height: 640}, fresh()))
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
     const types: string[] = []
     let data = Buffer.alloc(0)
     for (let at = 8; at < png.length; ) {
       const length = png.readUInt32BE(at)
       const type = png.toString('latin1', at + 4, at + 8)
-      expect(png.readUInt32BE(at + 8 + length), type).toBe(
-        zlib.crc32(png.subarray(at + 4, at + 8 + length))
-      )
-      if (type === 'IDAT')
-        data = Buffer.concat([data, png.subarray(at + 8, at + 8 + length)])
+      expect(png.readUInt32BE(at + 8 + length), type).toBe(zlib.crc32(png.subarray(at + 4, at + 8 + length)))
+      if (type === 'IDAT') data = Buffer.concat([data, png.subarray(at + 8, at + 8 + length)])
       types.push(type)
       at += 12 + length
     }
@@ -108,18 +90,12 @@ describe('renderCoverPng', () => {
 
   it('gives the same bytes for the same metadata, and other bytes for another title', async () => {
     const a = await renderCoverPng(meta, {width: 400, height: 640}, fresh())
+    expect(Buffer.from(await renderCoverPng(meta, {width: 400, height: 640}, fresh())).equals(Buffer.from(a))).toBe(
+      true
+    )
     expect(
       Buffer.from(
-        await renderCoverPng(meta, {width: 400, height: 640}, fresh())
-      ).equals(Buffer.from(a))
-    ).toBe(true)
-    expect(
-      Buffer.from(
-        await renderCoverPng(
-          {...meta, title: 'Four Months in the Embassy'},
-          {width: 400, height: 640},
-          fresh()
-        )
+        await renderCoverPng({...meta, title: 'Four Months in the Embassy'}, {width: 400, height: 640}, fresh())
       ).equals(Buffer.from(a))
     ).toBe(false)
   })
@@ -127,9 +103,7 @@ describe('renderCoverPng', () => {
   it('keeps a cover it drew in the store, and reads it back instead of drawing it again, unless it is damaged', async () => {
     const sha1 = (data: Buffer) => createHash('sha1').update(data).digest()
     const first = fresh()
-    const drawn = Buffer.from(
-      await renderCoverPng(meta, {width: 300, height: 480}, first)
-    )
+    const drawn = Buffer.from(await renderCoverPng(meta, {width: 300, height: 480}, first))
     await first.store.close()
     const kept = await fs.readdir(first.keptIn)
     expect(kept).toHaveLength(1)
@@ -141,35 +115,17 @@ describe('renderCoverPng', () => {
     const second = fresh()
     await fs.mkdir(second.keptIn)
     const marked = Buffer.concat([drawn, Buffer.from('kept')])
-    await fs.writeFile(
-      path.join(second.keptIn, kept[0]!),
-      Buffer.concat([file.subarray(0, 32), sha1(marked), marked])
-    )
-    expect(
-      Buffer.from(
-        await renderCoverPng(meta, {width: 300, height: 480}, second)
-      ).equals(marked)
-    ).toBe(true)
+    await fs.writeFile(path.join(second.keptIn, kept[0]!), Buffer.concat([file.subarray(0, 32), sha1(marked), marked]))
+    expect(Buffer.from(await renderCoverPng(meta, {width: 300, height: 480}, second)).equals(marked)).toBe(true)
     // A damaged entry (emptied, or bytes that do not match their hash) is drawn again.
-    for (const damaged of [
-      Buffer.alloc(0),
-      Buffer.concat([file.subarray(0, 52), marked])
-    ]) {
+    for (const damaged of [Buffer.alloc(0), Buffer.concat([file.subarray(0, 52), marked])]) {
       const third = fresh()
       await fs.mkdir(third.keptIn)
       await fs.writeFile(path.join(third.keptIn, kept[0]!), damaged)
-      expect(
-        Buffer.from(
-          await renderCoverPng(meta, {width: 300, height: 480}, third)
-        ).equals(drawn)
-      ).toBe(true)
+      expect(Buffer.from(await renderCoverPng(meta, {width: 300, height: 480}, third)).equals(drawn)).toBe(true)
     }
     // Another title is another entry.
-    await renderCoverPng(
-      {...meta, title: 'Another Title'},
-      {width: 300, height: 480},
-      second
-    )
+    await renderCoverPng({...meta, title: 'Another Title'}, {width: 300, height: 480}, second)
     await second.store.close()
     expect(await fs.readdir(second.keptIn)).toHaveLength(2)
   })
@@ -179,10 +135,8 @@ describe('renderCoverPng', () => {
     expect(svg).toContain('font-family="Literata"')
     expect(coverFontFiles.length).toBeGreaterThan(0)
     // Without fonts resvg draws no text; with the bundled files alone it draws every line.
-    for (const {element, box} of textBoxes(svg, []))
-      expect(box, element).toBeUndefined()
-    for (const {element, box} of textBoxes(svg, coverFontFiles))
-      expect(box?.width, element).toBeGreaterThan(0)
+    for (const {element, box} of textBoxes(svg, [])) expect(box, element).toBeUndefined()
+    for (const {element, box} of textBoxes(svg, coverFontFiles)) expect(box?.width, element).toBeGreaterThan(0)
   })
 
   it('keeps long titles, long words and many authors inside the page', () => {
@@ -200,12 +154,7 @@ describe('renderCoverPng', () => {
       },
       {
         ...meta,
-        authors: [
-          'Maria da Conceição Tavares',
-          'José Ortega y Gasset',
-          'Ng',
-          'Ana Lúcia Ferreira-Ramos'
-        ]
+        authors: ['Maria da Conceição Tavares', 'José Ortega y Gasset', 'Ng', 'Ana Lúcia Ferreira-Ramos']
       },
       {
         ...meta,
@@ -232,9 +181,7 @@ describe('renderCoverPng', () => {
         // No two lines overlap.
         const sorted = boxes.map((b) => b.box!).sort((a, b) => a.y - b.y)
         for (let i = 1; i < sorted.length; i++)
-          expect(sorted[i]!.y).toBeGreaterThanOrEqual(
-            sorted[i - 1]!.y + sorted[i - 1]!.height - 1
-          )
+          expect(sorted[i]!.y).toBeGreaterThanOrEqual(sorted[i - 1]!.y + sorted[i - 1]!.height - 1)
       }
     }
   })

@@ -15,19 +15,13 @@ import {describe, expect, it} from 'vitest'
 import type {Element, Root} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {parse} from 'yaml'
-import {
-  generateGraphicSvg,
-  generateGraphicSvgs,
-  graphicTypes
-} from '../pipeline/figures/generate.js'
+import {generateGraphicSvg, generateGraphicSvgs, graphicTypes} from '../pipeline/figures/generate.js'
 import {measure, variants} from '../pipeline/figures/generators/svg.js'
 import {graphicFromSvg} from '../pipeline/figures/graphic.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const figures = path.join(root, 'chapters/figures')
-const names = (await fs.readdir(figures))
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
+const names = (await fs.readdir(figures)).filter((f) => f.endsWith('.yaml')).sort()
 const out = '/tmp/figs'
 const palette: Record<string, string> = {
   'tf-bg': '#ffffff',
@@ -53,8 +47,7 @@ async function load(name: string) {
 
 function elements(node: Element, all: Element[] = []): Element[] {
   all.push(node)
-  for (const child of node.children)
-    if (child.type === 'element') elements(child, all)
+  for (const child of node.children) if (child.type === 'element') elements(child, all)
   return all
 }
 
@@ -70,22 +63,16 @@ function lines(node: Element): Array<{text: string; bold: boolean}> {
   for (const child of node.children) {
     if (child.type === 'text') result.at(-1)!.text += child.value
     else if (child.type === 'element' && child.name === 'tspan') {
-      if (child.attributes.x !== undefined && result.at(-1)!.text !== '')
-        result.push({text: '', bold: false})
+      if (child.attributes.x !== undefined && result.at(-1)!.text !== '') result.push({text: '', bold: false})
       result.at(-1)!.text += textOf(child)
-      if (child.attributes['font-weight'] !== undefined)
-        result.at(-1)!.bold = true
+      if (child.attributes['font-weight'] !== undefined) result.at(-1)!.bold = true
     }
   }
   return result.filter((line) => line.text.trim() !== '')
 }
 
 function textOf(node: Element): string {
-  return node.children
-    .map((c) =>
-      c.type === 'text' ? c.value : c.type === 'element' ? textOf(c) : ''
-    )
-    .join('')
+  return node.children.map((c) => (c.type === 'text' ? c.value : c.type === 'element' ? textOf(c) : '')).join('')
 }
 
 describe('figure generators: story data files', () => {
@@ -120,15 +107,12 @@ describe('figure generators: story data files', () => {
         expect(generateGraphicSvg(undefined, again)).toBe(svg)
         expect(again.messages).toEqual([])
         const narrow = new VFile({path: file.path, value: file.value})
-        expect(generateGraphicSvg(undefined, narrow, 'narrow')).toBe(
-          svgs!.narrow
-        )
+        expect(generateGraphicSvg(undefined, narrow, 'narrow')).toBe(svgs!.narrow)
         expect(narrow.messages).toEqual([])
       })
 
       for (const variant of variants) {
-        const label = (title: string) =>
-          variant === 'wide' ? title : `narrow: ${title}`
+        const label = (title: string) => (variant === 'wide' ? title : `narrow: ${title}`)
 
         it(label('follows the state convention'), () => {
           const svgElement = roots[variant]!
@@ -138,20 +122,13 @@ describe('figure generators: story data files', () => {
           expect(svgElement.attributes.role).toBe('img')
           expect(svgElement.attributes.width).toBeUndefined()
           expect(svgElement.attributes.height).toBeUndefined()
-          expect(svgElement.attributes['font-family']).toBe(
-            'system-ui, sans-serif'
-          )
-          const children = svgElement.children.filter(
-            (c): c is Element => c.type === 'element'
-          )
+          expect(svgElement.attributes['font-family']).toBe('system-ui, sans-serif')
+          const children = svgElement.children.filter((c): c is Element => c.type === 'element')
           expect(children[0]!.name).toBe('title')
           expect(textOf(children[0]!)).toBe(parse(String(file.value)).title)
           const descs = children.filter((c) => c.name === 'desc')
-          expect(descs.map((d) => d.attributes['data-state'])).toEqual(
-            spec.states.map((s) => s.id)
-          )
-          for (const desc of descs)
-            expect(textOf(desc).trim().length).toBeGreaterThan(40)
+          expect(descs.map((d) => d.attributes['data-state'])).toEqual(spec.states.map((s) => s.id))
+          for (const desc of descs) expect(textOf(desc).trim().length).toBeGreaterThan(40)
           const declared = new Set(spec.states.map((s) => s.id))
           for (const element of elements(svgElement)) {
             const list = element.attributes['data-states']
@@ -166,14 +143,7 @@ describe('figure generators: story data files', () => {
           const text = svgs![variant]
           expect(text.length).toBeLessThan(60_000)
           for (const element of elements(roots[variant]!)) {
-            expect([
-              'style',
-              'script',
-              'foreignObject',
-              'image',
-              'use',
-              'a'
-            ]).not.toContain(element.name)
+            expect(['style', 'script', 'foreignObject', 'image', 'use', 'a']).not.toContain(element.name)
             expect(element.attributes.style).toBeUndefined()
             for (const [key, value] of Object.entries(element.attributes)) {
               if (key === 'xmlns') continue
@@ -183,8 +153,7 @@ describe('figure generators: story data files', () => {
             const classes = String(element.attributes.class ?? '')
               .split(' ')
               .filter(Boolean)
-            for (const name of classes)
-              expect(Object.keys(palette)).toContain(name)
+            for (const name of classes) expect(Object.keys(palette)).toContain(name)
             for (const paint of ['fill', 'stroke'] as const) {
               const value = element.attributes[paint]
               if (value === undefined || value === 'none') continue
@@ -192,54 +161,28 @@ describe('figure generators: story data files', () => {
               expect(classes.map((c) => palette[c])).toContain(value)
             }
             if (element.name === 'text') {
-              expect(
-                Number(element.attributes['font-size'])
-              ).toBeGreaterThanOrEqual(14)
+              expect(Number(element.attributes['font-size'])).toBeGreaterThanOrEqual(14)
               expect(textColours).toContain(element.attributes.fill)
               expect(textOf(element).trim()).not.toBe('')
             }
-            for (const key of [
-              'x',
-              'y',
-              'cx',
-              'cy',
-              'r',
-              'width',
-              'height',
-              'x1',
-              'x2',
-              'y1',
-              'y2'
-            ]) {
+            for (const key of ['x', 'y', 'cx', 'cy', 'r', 'width', 'height', 'x1', 'x2', 'y1', 'y2']) {
               const value = element.attributes[key]
-              if (value !== undefined && value !== null)
-                expect(String(value)).toMatch(/^-?\d+(\.\d)?$/)
+              if (value !== undefined && value !== null) expect(String(value)).toMatch(/^-?\d+(\.\d)?$/)
             }
           }
         })
 
         it(label('keeps every line of text inside the viewBox'), () => {
           const root = roots[variant]!
-          const [, , width] = String(root.attributes.viewBox)
-            .split(' ')
-            .map(Number)
+          const [, , width] = String(root.attributes.viewBox).split(' ').map(Number)
           for (const element of elements(root)) {
             if (element.name !== 'text') continue
             const fontSize = Number(element.attributes['font-size'])
             const x = Number(element.attributes.x)
             const anchor = String(element.attributes['text-anchor'] ?? 'start')
             for (const line of lines(element)) {
-              const extent = measure(
-                line.text,
-                fontSize,
-                line.bold || element.attributes['font-weight'] === '700'
-              )
-              const left =
-                anchor === 'middle'
-                  ? x - extent / 2
-                  : anchor === 'end'
-                    ? x - extent
-                    : x
+              const extent = measure(line.text, fontSize, line.bold || element.attributes['font-weight'] === '700')
+              const left = anchor === 'middle' ? x - extent / 2 : anchor === 'end' ? x - extent : x
               expect(left, line.text).toBeGreaterThanOrEqual(0)
               expect(left + extent, line.text).toBeLessThanOrEqual(width!)
             }
@@ -249,53 +192,34 @@ describe('figure generators: story data files', () => {
 
       it('narrow: fits a phone: at most 420 units wide, text of 15 units or more, about as tall as wide', () => {
         const root = roots.narrow!
-        const [, , width, height] = String(root.attributes.viewBox)
-          .split(' ')
-          .map(Number)
+        const [, , width, height] = String(root.attributes.viewBox).split(' ').map(Number)
         expect(width).toBeLessThanOrEqual(420)
         // Half of a 360 × 740 screen (the sticky figure) shows it at 13 px text or more; this keeps it near that.
         expect(height).toBeLessThanOrEqual(440)
         for (const element of elements(root)) {
-          if (element.name === 'text')
-            expect(
-              Number(element.attributes['font-size'])
-            ).toBeGreaterThanOrEqual(15)
+          if (element.name === 'text') expect(Number(element.attributes['font-size'])).toBeGreaterThanOrEqual(15)
         }
       })
 
       it('narrow: declares the same states, in the same order, with the same title', () => {
         const states = (root: Element) =>
           root.children
-            .filter(
-              (c): c is Element => c.type === 'element' && c.name === 'desc'
-            )
+            .filter((c): c is Element => c.type === 'element' && c.name === 'desc')
             .map((d) => [d.attributes['data-state'], textOf(d)])
         expect(states(roots.narrow!)).toEqual(states(roots.wide!))
         const title = (root: Element) =>
-          textOf(
-            root.children.find(
-              (c): c is Element => c.type === 'element' && c.name === 'title'
-            )!
-          )
+          textOf(root.children.find((c): c is Element => c.type === 'element' && c.name === 'title')!)
         expect(title(roots.narrow!)).toBe(title(roots.wide!))
       })
 
       it('is accepted by the graphic loader, and each state renders to PNG', async () => {
         const graphicFile = new VFile({path: file.path})
-        const graphic = graphicFromSvg(
-          name.replace(/\.yaml$/, ''),
-          svg!,
-          graphicFile,
-          file.path!,
-          {
-            svg: svgs!.narrow,
-            file: graphicFile
-          }
-        )
+        const graphic = graphicFromSvg(name.replace(/\.yaml$/, ''), svg!, graphicFile, file.path!, {
+          svg: svgs!.narrow,
+          file: graphicFile
+        })
         expect(graphicFile.messages.map(String)).toEqual([])
-        expect(graphic!.states.map((s) => s.id)).toEqual(
-          spec.states.map((s) => s.id)
-        )
+        expect(graphic!.states.map((s) => s.id)).toEqual(spec.states.map((s) => s.id))
         expect(graphic!.svgNarrow).toBe(svgs!.narrow)
         await fs.mkdir(out, {recursive: true})
         for (const state of graphic!.states) {
@@ -305,9 +229,7 @@ describe('figure generators: story data files', () => {
             ['narrow', 360]
           ] as const) {
             const standalone = graphic!.renderState(state.id, variant)
-            expect(standalone).toContain(
-              `viewBox="0 0 ${variant === 'wide' ? 640 : 360} `
-            )
+            expect(standalone).toContain(`viewBox="0 0 ${variant === 'wide' ? 640 : 360} `)
             const png = new Resvg(standalone, {
               fitTo: {mode: 'width', value: px},
               font: {
@@ -364,10 +286,7 @@ describe('graphic variants: hand-made narrow SVG', () => {
   }
 
   it('renders each variant of a state, narrow from its own SVG', () => {
-    const narrow = svg(
-      ['one', 'two', 'three'],
-      '<circle cx="5" cy="5" r="4" data-states="three"/>\n'
-    )
+    const narrow = svg(['one', 'two', 'three'], '<circle cx="5" cy="5" r="4" data-states="three"/>\n')
     const {graphic, wide: wideMessages, narrow: narrowMessages} = load(narrow)
     expect([wideMessages, narrowMessages]).toEqual([[], []])
     expect(graphic!.svgNarrow).toBe(narrow)
@@ -380,9 +299,7 @@ describe('graphic variants: hand-made narrow SVG', () => {
     const file = new VFile({path: 'figures/bars.svg'})
     const graphic = graphicFromSvg('bars', wide, file, 'figures/bars.svg')
     expect(graphic!.svgNarrow).toBeUndefined()
-    expect(graphic!.renderState('two', 'narrow')).toBe(
-      graphic!.renderState('two')
-    )
+    expect(graphic!.renderState('two', 'narrow')).toBe(graphic!.renderState('two'))
   })
 
   const cases: Array<{
@@ -436,17 +353,12 @@ describe('graphic variants: hand-made narrow SVG', () => {
   }
 
   it('checks the narrow SVG like the wide one, with messages on its own file', () => {
-    const {
-      graphic,
-      wide: wideMessages,
-      narrow
-    } = load(svg(['one', 'two', 'three'], '<rect data-states="four"/>\n'))
+    const {graphic, wide: wideMessages, narrow} = load(svg(['one', 'two', 'three'], '<rect data-states="four"/>\n'))
     expect(graphic).toBeUndefined()
     expect(wideMessages).toEqual([])
     expect(narrow).toEqual([
       {
-        reason:
-          'Unexpected unknown state `four` in `data-states`, expected one of `one`, `two`, `three`',
+        reason: 'Unexpected unknown state `four` in `data-states`, expected one of `one`, `two`, `three`',
         line: 6,
         column: 1,
         ruleId: 'unknown-state',
@@ -480,8 +392,7 @@ describe('figure generators: invalid specs', () => {
       yaml: 'type: unit-chart\ntitle: A\ngroups:\n  - {label: people, count: 3}\n',
       messages: [
         {
-          reason:
-            'Missing `states`, expected a list of states as `{id, description}`',
+          reason: 'Missing `states`, expected a list of states as `{id, description}`',
           line: 1,
           column: 1
         }
@@ -492,14 +403,12 @@ describe('figure generators: invalid specs', () => {
       yaml: 'type: day-strip\ntitle: A\nstart: 1996-12-17\nend: 1997-02-30\nperiods: []\nstates:\n  - {id: a, description: Something}\n',
       messages: [
         {
-          reason:
-            'Unexpected `"1997-02-30"` for `end`, expected a date as `YYYY-MM-DD`',
+          reason: 'Unexpected `"1997-02-30"` for `end`, expected a date as `YYYY-MM-DD`',
           line: 4,
           column: 6
         },
         {
-          reason:
-            'Unexpected empty list for `periods`, expected a list of periods as `{from, to, label, states}`',
+          reason: 'Unexpected empty list for `periods`, expected a list of periods as `{from, to, label, states}`',
           line: 5,
           column: 10
         }
@@ -520,8 +429,7 @@ describe('figure generators: invalid specs', () => {
       ].join('\n'),
       messages: [
         {
-          reason:
-            'Unexpected state `"b"` in `events[0].states`, expected one of the declared states `a`',
+          reason: 'Unexpected state `"b"` in `events[0].states`, expected one of the declared states `a`',
           line: 6,
           column: 48
         }
@@ -549,8 +457,7 @@ describe('figure generators: invalid specs', () => {
       yaml: 'type: locator\ntitle: A\nfocus: Peruu\nbounds: {west: -86, south: -20, east: -64, north: 2}\nstates:\n  - {id: a, description: Something}\n',
       messages: [
         {
-          reason:
-            'Unexpected country `Peruu`, expected a name from world-atlas countries-110m such as `Peru`',
+          reason: 'Unexpected country `Peruu`, expected a name from world-atlas countries-110m such as `Peru`',
           line: 3,
           column: 8
         }
@@ -605,9 +512,7 @@ describe('figure generators: invalid specs', () => {
       'type: unit-chart\ntitle: A\ngrops: 1\ngroups: [{label: x, count: 2}]\nstates:\n  - {id: a, description: Something}\n'
     const file = new VFile({path: 'figures/typo.yaml', value: yaml})
     expect(generateGraphicSvg(parse(yaml), file)).toContain('<svg')
-    expect(
-      file.messages.map((m) => [m.reason, m.line, m.ruleId, m.fatal])
-    ).toEqual([
+    expect(file.messages.map((m) => [m.reason, m.line, m.ruleId, m.fatal])).toEqual([
       [
         'Unexpected field `grops`, expected one of `type`, `title`, `states`, `credit`, `unit`, `columns`, `groups`',
         3,
@@ -622,27 +527,13 @@ describe('figure generators: never throw', () => {
   // Real data files, each field replaced by anything: a message, never a throw.
   it('reports instead of throwing, whatever the fields hold', async () => {
     const specs = await Promise.all(
-      names.map(
-        async (name) =>
-          (await load(name)).spec as unknown as Record<string, unknown>
-      )
+      names.map(async (name) => (await load(name)).spec as unknown as Record<string, unknown>)
     )
     const arbitrary = fc.oneof(
       fc.anything(),
       fc.array(
         fc.dictionary(
-          fc.constantFrom(
-            'id',
-            'date',
-            'label',
-            'count',
-            'value',
-            'states',
-            'from',
-            'to',
-            'lon',
-            'lat'
-          ),
+          fc.constantFrom('id', 'date', 'label', 'count', 'value', 'states', 'from', 'to', 'lon', 'lat'),
           fc.anything()
         )
       )
@@ -655,13 +546,8 @@ describe('figure generators: never throw', () => {
         fc.constantFrom(...graphicTypes),
         (spec, key, value, type) => {
           const file = new VFile({path: 'figures/fuzz.yaml'})
-          const svg = generateGraphicSvg(
-            {...spec, type: key === 'type' ? type : spec.type, [key]: value},
-            file
-          )
-          expect(
-            svg === undefined ? file.messages.some((m) => m.fatal) : true
-          ).toBe(true)
+          const svg = generateGraphicSvg({...spec, type: key === 'type' ? type : spec.type, [key]: value}, file)
+          expect(svg === undefined ? file.messages.some((m) => m.fatal) : true).toBe(true)
         }
       ),
       {numRuns: 300}

@@ -50,14 +50,8 @@ describe('fuzzed chapters', () => {
     const file = path.join(dir, 'random.epub')
     await fs.writeFile(file, outcome.epub!)
     const messages = await epubcheck(file)
-    const errors = messages.filter(
-      (m) => m.severity === 'ERROR' || m.severity === 'FATAL'
-    )
-    expect(
-      errors.map(
-        (m) => `${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`
-      )
-    ).toEqual([])
+    const errors = messages.filter((m) => m.severity === 'ERROR' || m.severity === 'FATAL')
+    expect(errors.map((m) => `${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`)).toEqual([])
     await fs.rm(dir, {recursive: true, force: true})
   }, 300_000)
 })

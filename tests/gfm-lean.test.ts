@@ -21,19 +21,13 @@ const commonmark = createRequire(import.meta.url)('commonmark-spec') as {
   tests: Array<{markdown: string}>
 }
 
-const base = () =>
-  unified()
-    .use(remarkParse)
-    .use(remarkFrontmatter, ['yaml'])
-    .use(remarkDirective)
+const base = () => unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkDirective)
 const gfm = base().use(remarkGfm)
 const lean = base().use(remarkGfmLean)
 
 function expectSame(markdown: string) {
   const expected = gfm.runSync(gfm.parse(markdown)) as Root
-  expect(lean.runSync(lean.parse(markdown)), JSON.stringify(markdown)).toEqual(
-    expected
-  )
+  expect(lean.runSync(lean.parse(markdown)), JSON.stringify(markdown)).toEqual(expected)
 }
 
 describe('remark-gfm-lean', () => {

@@ -11,12 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build} from '../pipeline/build.js'
-import {
-  formatSize,
-  hasLabels,
-  labelledLanguages,
-  labelsFor
-} from '../pipeline/labels.js'
+import {formatSize, hasLabels, labelledLanguages, labelsFor} from '../pipeline/labels.js'
 import {epubFiles} from './helpers/epub-zip.js'
 import {epubcheck} from './helpers/epubcheck.js'
 import {root} from './helpers/fixture-book.js'
@@ -28,17 +23,13 @@ afterAll(async () => {
 })
 
 /** Build the basic book (scrolly section, citations, contested claim, image) in `language`: every page's HTML and every EPUB document's XHTML, as text. */
-async function buildIn(
-  language: string
-): Promise<{web: string; epub: string; epubPath: string}> {
+async function buildIn(language: string): Promise<{web: string; epub: string; epubPath: string}> {
   const book = path.join(work, language, 'book')
   await fs.cp(basic, book, {recursive: true})
   const yaml = await fs.readFile(path.join(book, 'book.yaml'), 'utf8')
   await fs.writeFile(
     path.join(book, 'book.yaml'),
-    yaml
-      .replace(/^language: .*$/m, `language: ${language}`)
-      .replace(/^edition: .*$/m, 'edition: "2"')
+    yaml.replace(/^language: .*$/m, `language: ${language}`).replace(/^edition: .*$/m, 'edition: "2"')
   )
   const out = path.join(work, language, 'out')
   const result = await build({
@@ -48,14 +39,8 @@ async function buildIn(
   })
   expect(result.files.flatMap((file) => file.messages.map(String))).toEqual([])
   expect(result.ok).toBe(true)
-  const pages = (await fs.readdir(path.join(out, 'web')))
-    .filter((name) => name.endsWith('.html'))
-    .sort()
-  const web = (
-    await Promise.all(
-      pages.map((name) => fs.readFile(path.join(out, 'web', name), 'utf8'))
-    )
-  ).join('\n')
+  const pages = (await fs.readdir(path.join(out, 'web'))).filter((name) => name.endsWith('.html')).sort()
+  const web = (await Promise.all(pages.map((name) => fs.readFile(path.join(out, 'web', name), 'utf8')))).join('\n')
   const files = epubFiles(await fs.readFile(result.outputs!.epub.path))
   const epub = [...files]
     .filter(([name]) => name.endsWith('.xhtml'))
@@ -92,8 +77,7 @@ const english = [
 describe('the same book in English', () => {
   it('shows every English label the Spanish book must not', async () => {
     const books = await buildIn('en')
-    for (const label of english)
-      expect(`${books.web}\n${books.epub}`, label).toContain(label)
+    for (const label of english) expect(`${books.web}\n${books.epub}`, label).toContain(label)
   }, 120_000)
 })
 
@@ -146,17 +130,11 @@ describe('a book in Spanish', () => {
     const opf = epubFiles(await fs.readFile(books.epubPath))
       .get('OEBPS/content.opf')!
       .toString('utf8')
-    expect(opf).toMatch(
-      /<meta property="schema:accessibilitySummary" xml:lang="en">This publication/
-    )
+    expect(opf).toMatch(/<meta property="schema:accessibilitySummary" xml:lang="en">This publication/)
   })
 
   it('passes epubcheck', async () => {
-    expect(
-      (await epubcheck(books.epubPath)).filter(
-        (message) => message.severity !== 'USAGE'
-      )
-    ).toEqual([])
+    expect((await epubcheck(books.epubPath)).filter((message) => message.severity !== 'USAGE')).toEqual([])
   }, 120_000)
 })
 
@@ -164,20 +142,10 @@ describe('labels', () => {
   it('has every label in every language, and only English in English', () => {
     for (const language of labelledLanguages) {
       const labels = labelsFor(language)
-      expect(Object.keys(labels).sort(), language).toEqual(
-        Object.keys(labelsFor('en')).sort()
-      )
+      expect(Object.keys(labels).sort(), language).toEqual(Object.keys(labelsFor('en')).sort())
       if (language !== 'en')
-        for (const key of [
-          'skipToStory',
-          'startReading',
-          'sourcesDisagree',
-          'sourcesIntro',
-          'notCited'
-        ] as const)
-          expect(labels[key], `${language} ${key}`).not.toBe(
-            labelsFor('en')[key]
-          )
+        for (const key of ['skipToStory', 'startReading', 'sourcesDisagree', 'sourcesIntro', 'notCited'] as const)
+          expect(labels[key], `${language} ${key}`).not.toBe(labelsFor('en')[key])
     }
   })
 

@@ -49,16 +49,12 @@ it('builds a chapter over 1 MB, with a warning to split it', async () => {
     }
   )
   expect(stderr).not.toMatch(/^\s+at /m)
-  const warnings = stderr
-    .split('\n')
-    .filter((l) => l.includes('chapter-too-large'))
+  const warnings = stderr.split('\n').filter((l) => l.includes('chapter-too-large'))
   expect(warnings).toEqual([
     `book/01-long.md:${line}:1  warning  Unexpected chapter of 1.2 MB, expected at most 1 MB (it passes 1 MB on this line): split it into several chapters  chapter-too-large  remark-content-checks`
   ])
   expect(stdout).toContain('twofold: built')
   expect(stdout).toContain('chapters 1,')
-  expect(
-    (await fs.stat(path.join(work, 'dist/web/long.html'))).size
-  ).toBeGreaterThan(largeChapterBytes)
+  expect((await fs.stat(path.join(work, 'dist/web/long.html'))).size).toBeGreaterThan(largeChapterBytes)
   await fs.rm(work, {recursive: true, force: true})
 }, 400_000)

@@ -24,9 +24,7 @@ describe('links in both books', () => {
 
   beforeAll(async () => {
     // The catalogue's book with good and dangling links, plus every other kind of dangling link.
-    const book = await bookForCase(
-      path.join(root, 'tests/fixtures/messages/missing-anchor')
-    )
+    const book = await bookForCase(path.join(root, 'tests/fixtures/messages/missing-anchor'))
     work = path.dirname(book)
     await fs.appendFile(
       path.join(book, '02-second.md'),
@@ -47,8 +45,7 @@ describe('links in both books', () => {
     epubPath = path.join(work, 'dist/test-book.epub')
     const zip = await JSZip.loadAsync(await fs.readFile(epubPath))
     xhtml =
-      (await zip.file('OEBPS/first.xhtml')!.async('string')) +
-      (await zip.file('OEBPS/second.xhtml')!.async('string'))
+      (await zip.file('OEBPS/first.xhtml')!.async('string')) + (await zip.file('OEBPS/second.xhtml')!.async('string'))
   }, 120_000)
 
   afterAll(async () => {
@@ -115,12 +112,8 @@ describe('links in both books', () => {
 
   it('shows a remote image as a link to it in both books, or as its alt text when it is not a web address', () => {
     for (const book of [web, xhtml]) {
-      expect(book).toContain(
-        '<a href="https://img.shields.io/badge/build-passing-green.svg">Build passing</a>'
-      )
-      expect(book).toContain(
-        '<a href="https://example.org/no-alt.png">https://example.org/no-alt.png</a>'
-      )
+      expect(book).toContain('<a href="https://img.shields.io/badge/build-passing-green.svg">Build passing</a>')
+      expect(book).toContain('<a href="https://example.org/no-alt.png">https://example.org/no-alt.png</a>')
       expect(book).toContain('A data image')
       expect(book).toContain('Scripted')
       expect(book).not.toMatch(/<img[^>]+src="(?:https?|data|javascript):/)
@@ -133,14 +126,9 @@ describe('links in both books', () => {
 
   it('keeps the EPUB valid: epubcheck finds no error and no warning', async () => {
     const messages = await epubcheck(epubPath)
-    const problems = messages.filter(
-      (m) => m.severity !== 'INFO' && m.severity !== 'USAGE'
+    const problems = messages.filter((m) => m.severity !== 'INFO' && m.severity !== 'USAGE')
+    expect(problems.map((m) => `${m.severity} ${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`)).toEqual(
+      []
     )
-    expect(
-      problems.map(
-        (m) =>
-          `${m.severity} ${m.ID} ${m.message} ${JSON.stringify(m.locations[0] ?? {})}`
-      )
-    ).toEqual([])
   }, 120_000)
 })

@@ -36,11 +36,7 @@ describe('diagnostics catalogue', () => {
           reason: m.reason
         }))
       )
-      if (process.env.UPDATE)
-        await fs.writeFile(
-          expectedPath(name),
-          `${JSON.stringify(actual, null, 2)}\n`
-        )
+      if (process.env.UPDATE) await fs.writeFile(expectedPath(name), `${JSON.stringify(actual, null, 2)}\n`)
       const expected = await expectedMessages(name)
       expect(actual).toEqual(expected)
       // Every message names a place, a rule and a source.

@@ -28,14 +28,9 @@ it('parses every chapter once for both targets', async () => {
   const parsed = spy.mock.calls
     .map(([file]) => (file instanceof VFile ? file.path : undefined))
     .filter((p) => p !== undefined)
-  expect(parsed.sort()).toEqual([
-    'tests/fixtures/books/basic/01-first.md',
-    'tests/fixtures/books/basic/02-second.md'
-  ])
+  expect(parsed.sort()).toEqual(['tests/fixtures/books/basic/01-first.md', 'tests/fixtures/books/basic/02-second.md'])
   // Both targets were written from those trees.
   expect(await fs.readdir(path.join(out, 'web'))).toContain('first.html')
-  expect(
-    (await fs.stat(path.join(out, 'test-book.epub'))).size
-  ).toBeGreaterThan(1000)
+  expect((await fs.stat(path.join(out, 'test-book.epub'))).size).toBeGreaterThan(1000)
   await fs.rm(out, {recursive: true, force: true})
 })

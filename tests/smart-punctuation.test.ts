@@ -17,10 +17,7 @@ import remarkParse from 'remark-parse'
 import remarkSmartypants from 'remark-smartypants'
 import {unified} from 'unified'
 import {describe, expect, it} from 'vitest'
-import {
-  quoteAt,
-  remarkSmartPunctuation
-} from '../pipeline/plugins/remark-smart-punctuation.js'
+import {quoteAt, remarkSmartPunctuation} from '../pipeline/plugins/remark-smart-punctuation.js'
 import {markdownFiles, root} from './helpers/fixture-book.js'
 
 // CommonJS, without types: its examples, as Markdown.
@@ -28,12 +25,7 @@ const commonmark = createRequire(import.meta.url)('commonmark-spec') as {
   tests: Array<{markdown: string}>
 }
 
-const base = () =>
-  unified()
-    .use(remarkParse)
-    .use(remarkFrontmatter, ['yaml'])
-    .use(remarkDirective)
-    .use(remarkGfm)
+const base = () => unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkDirective).use(remarkGfm)
 const reference = base().use(remarkSmartypants)
 const fast = base().use(remarkSmartPunctuation)
 
@@ -99,9 +91,7 @@ describe('remark-smart-punctuation', () => {
             `x${before}${quote}${after}y z${before}${quote}${after}`
           ]) {
             const text = ` ${line.replace(/\n/g, ' ')}`
-            const decided = [...text.matchAll(/["']/g)].every(
-              (match) => quoteAt(text, match.index) !== 'unsure'
-            )
+            const decided = [...text.matchAll(/["']/g)].every((match) => quoteAt(text, match.index) !== 'unsure')
             ;(decided ? sure : unsure).push(text.slice(1))
           }
         }
@@ -110,24 +100,12 @@ describe('remark-smart-punctuation', () => {
     // Lines whose quotes the plugin decides, as paragraphs of a few large documents (one undecided quote would hand a
     // whole document to retext); the others go to retext anyway, a sample of them checks that.
     expect(sure.length).toBeGreaterThan(8000)
-    for (let index = 0; index < sure.length; index += 2000)
-      expectSame(sure.slice(index, index + 2000).join('\n\n'))
-    for (let index = 0; index < unsure.length; index += 401)
-      expectSame(unsure[index]!)
+    for (let index = 0; index < sure.length; index += 2000) expectSame(sure.slice(index, index + 2000).join('\n\n'))
+    for (let index = 0; index < unsure.length; index += 401) expectSame(unsure[index]!)
   })
 
   it('matches remark-smartypants on random text', () => {
-    const alphabet = fc.constantFrom(
-      ...around,
-      ...'"\'"\'..--``  ',
-      'ab',
-      "'s",
-      '80s',
-      '\n\n',
-      '*',
-      '`a`',
-      '[x](y)'
-    )
+    const alphabet = fc.constantFrom(...around, ...'"\'"\'..--``  ', 'ab', "'s", '80s', '\n\n', '*', '`a`', '[x](y)')
     fc.assert(
       fc.property(fc.array(alphabet, {maxLength: 40}), (parts) => {
         const [a, b] = both(parts.join(''))
@@ -139,18 +117,7 @@ describe('remark-smart-punctuation', () => {
 
   it('decides ordinary quotes itself', () => {
     const text = ' "Yes," she said. "It\'s (\'quiet\')--there." He\'d left'
-    const decisions = [...text.matchAll(/["']/g)].map((match) =>
-      quoteAt(text, match.index)
-    )
-    expect(decisions).toEqual([
-      'open',
-      'close',
-      'open',
-      'close',
-      'open',
-      'close',
-      'close',
-      'close'
-    ])
+    const decisions = [...text.matchAll(/["']/g)].map((match) => quoteAt(text, match.index))
+    expect(decisions).toEqual(['open', 'close', 'open', 'close', 'open', 'close', 'close', 'close'])
   })
 })

@@ -35,20 +35,14 @@ afterAll(async () => {
 
 const messages = (result: BuildResult) =>
   result.files.flatMap((file) =>
-    file.messages.map(
-      (m) =>
-        `${path.basename(file.path)}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`
-    )
+    file.messages.map((m) => `${path.basename(file.path)}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`)
   )
 
 /** The store of the last `buildBoth`, as a process that opened it would have it. */
 let store: Store
 
 /** Build `book` with the cache and without it; expect the same messages and files; resolves to the cached build. */
-async function buildBoth(
-  book: string,
-  version = 'test-1'
-): Promise<BuildResult> {
+async function buildBoth(book: string, version = 'test-1'): Promise<BuildResult> {
   const n = builds++
   store = new Store({dir: cacheDir, version})
   const withCache = await build({
@@ -70,8 +64,7 @@ async function buildBoth(
     const a = await treeFiles(path.join(dir, `out-${n}-cached`))
     const b = await treeFiles(path.join(dir, `out-${n}-plain`))
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort())
-    for (const [name, data] of b)
-      expect(a.get(name)?.equals(data), name).toBe(true)
+    for (const [name, data] of b) expect(a.get(name)?.equals(data), name).toBe(true)
   }
   return withCache
 }
@@ -104,10 +97,7 @@ describe('the build cache', () => {
   it('parses again a chapter that changed, and only that one, and formats only its new notes', async () => {
     const book = await copyOfBasic('edited')
     await buildBoth(book)
-    await fs.appendFile(
-      path.join(book, '02-second.md'),
-      '\nA new paragraph that cites a new page [@alpha, p. 99].\n'
-    )
+    await fs.appendFile(path.join(book, '02-second.md'), '\nA new paragraph that cites a new page [@alpha, p. 99].\n')
     const edited = await buildBoth(book)
     expect(edited.cached?.chapters).toBe(1)
     // A new page in a form of note the last build learnt (`[@alpha, p. 3]`) is filled in without citeproc.
@@ -126,31 +116,16 @@ describe('the build cache', () => {
     const book = await copyOfBasic('context')
     await buildBoth(book)
     const references = path.join(book, 'references.json')
-    await fs.writeFile(
-      references,
-      (await fs.readFile(references, 'utf8')).replace(
-        /"title": "/,
-        '"title": "Revised: '
-      )
-    )
+    await fs.writeFile(references, (await fs.readFile(references, 'utf8')).replace(/"title": "/, '"title": "Revised: '))
     const revised = await buildBoth(book)
     expect(revised.cached).toEqual({chapters: 0})
     expect(revised.book!.formatter.runs.bibliography).toBe(1)
 
     const figure = path.join(book, 'figures/bars.svg')
-    await fs.writeFile(
-      figure,
-      (await fs.readFile(figure, 'utf8')).replace(
-        '</svg>',
-        '<!-- redrawn --></svg>'
-      )
-    )
+    await fs.writeFile(figure, (await fs.readFile(figure, 'utf8')).replace('</svg>', '<!-- redrawn --></svg>'))
     expect((await buildBoth(book)).cached?.chapters).toBe(0)
 
-    await fs.appendFile(
-      path.join(book, 'book.yaml'),
-      'subtitle: A new subtitle\n'
-    )
+    await fs.appendFile(path.join(book, 'book.yaml'), 'subtitle: A new subtitle\n')
     expect((await buildBoth(book)).cached?.chapters).toBe(0)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
     expect((await buildBoth(book, 'test-2')).cached).toEqual({chapters: 0})
@@ -163,10 +138,7 @@ describe('the build cache', () => {
     await buildBoth(book)
     const entries = store.stats.hits
     // One more sentence in chapter 2: its parse, its document and the package change, the others do not.
-    await fs.appendFile(
-      path.join(book, '02-second.md'),
-      '\nOne more sentence.\n'
-    )
+    await fs.appendFile(path.join(book, '02-second.md'), '\nOne more sentence.\n')
     await buildBoth(book)
     expect(store.stats.hits).toBeLessThan(entries)
     expect(store.stats.hits).toBeGreaterThan(entries / 2)
@@ -184,14 +156,8 @@ describe('the build cache', () => {
   it('reports an image that is gone, and a graphic that broke, as a build without it does', async () => {
     const book = await copyOfBasic('broken')
     await fs.mkdir(path.join(book, 'images'))
-    await fs.copyFile(
-      path.join(book, 'figures/bars.svg'),
-      path.join(book, 'images/photo.svg')
-    )
-    await fs.appendFile(
-      path.join(book, '02-second.md'),
-      '\n![A photograph](images/photo.svg)\n'
-    )
+    await fs.copyFile(path.join(book, 'figures/bars.svg'), path.join(book, 'images/photo.svg'))
+    await fs.appendFile(path.join(book, '02-second.md'), '\n![A photograph](images/photo.svg)\n')
     await buildBoth(book)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
     // Only the image is gone: the chapter's entry is not used, and the image is reported missing.
@@ -199,14 +165,9 @@ describe('the build cache', () => {
     const gone = await buildBoth(book)
     expect(gone.ok).toBe(false)
     expect(gone.cached?.chapters).toBe(1)
-    expect(
-      messages(gone).filter((m) => m.includes('missing-image'))
-    ).toHaveLength(1)
+    expect(messages(gone).filter((m) => m.includes('missing-image'))).toHaveLength(1)
     // The graphic of chapter 1's scrolly section, broken: every entry goes (the figures changed), and it is reported.
-    await fs.copyFile(
-      path.join(book, 'figures/bars.svg'),
-      path.join(book, 'images/photo.svg')
-    )
+    await fs.copyFile(path.join(book, 'figures/bars.svg'), path.join(book, 'images/photo.svg'))
     await buildBoth(book)
     await fs.writeFile(
       path.join(book, 'figures/bars.svg'),
@@ -230,9 +191,7 @@ describe('the build cache', () => {
     await fs.writeFile(
       first,
       text.slice(0, text.indexOf('::::scrolly')) +
-        text.slice(
-          text.indexOf('::::\n', text.indexOf(':::step{state="three"}')) + 5
-        )
+        text.slice(text.indexOf('::::\n', text.indexOf(':::step{state="three"}')) + 5)
     )
     const edited = await buildBoth(book)
     expect(edited.cached?.chapters).toBe(1)
@@ -257,25 +216,12 @@ describe('the build cache', () => {
 
   it('fills in a page number only where the style prints it as it is (not as `4th`), with or without the cache', async () => {
     const book = await copyOfBasic('ordinal')
-    await fs.copyFile(
-      path.join(root, 'tests/fixtures/styles/ordinal-locator.csl'),
-      path.join(book, 'ordinal.csl')
-    )
-    await fs.appendFile(
-      path.join(book, 'book.yaml'),
-      'citationStyle: ordinal.csl\n'
-    )
+    await fs.copyFile(path.join(root, 'tests/fixtures/styles/ordinal-locator.csl'), path.join(book, 'ordinal.csl'))
+    await fs.appendFile(path.join(book, 'book.yaml'), 'citationStyle: ordinal.csl\n')
     const first = path.join(book, '01-first.md')
     const text = await fs.readFile(first, 'utf8')
-    await fs.writeFile(
-      first,
-      text.replace('[@alpha, p. 3]', '[@alpha, p. 4] and [@alpha, p. 22]')
-    )
-    const page = async () =>
-      fs.readFile(
-        path.join(dir, `out-${builds - 1}-cached/web/first.html`),
-        'utf8'
-      )
+    await fs.writeFile(first, text.replace('[@alpha, p. 3]', '[@alpha, p. 4] and [@alpha, p. 22]'))
+    const page = async () => fs.readFile(path.join(dir, `out-${builds - 1}-cached/web/first.html`), 'utf8')
     expect((await buildBoth(book)).ok).toBe(true)
     expect(await page()).toContain('The Alpha Book, 4th page.')
     expect(await page()).toContain('The Alpha Book, 22nd page.')
@@ -303,10 +249,7 @@ describe('the build cache', () => {
 
   it('keeps no chapter with a message, so that its warning is reported at every build', async () => {
     const book = await copyOfBasic('warned')
-    await fs.appendFile(
-      path.join(book, '02-second.md'),
-      '\nSee [nowhere](#nowhere) and count 1,234 things.\n'
-    )
+    await fs.appendFile(path.join(book, '02-second.md'), '\nSee [nowhere](#nowhere) and count 1,234 things.\n')
     const first = await buildBoth(book)
     const second = await buildBoth(book)
     expect(second.cached?.chapters).toBe(1)
@@ -322,9 +265,7 @@ describe('the build cache', () => {
     await first.close()
     const names = await fs.readdir(where)
     expect(names).toHaveLength(2)
-    expect(
-      Buffer.from(new Store({dir: where, version: 'v1'}).get('a')!).toString()
-    ).toBe('the value of a')
+    expect(Buffer.from(new Store({dir: where, version: 'v1'}).get('a')!).toString()).toBe('the value of a')
     // Other code's entries are never read.
     expect(new Store({dir: where, version: 'v2'}).get('a')).toBeUndefined()
     // A whole entry under another key's name (a file copied or renamed by hand): a miss.
@@ -347,8 +288,7 @@ describe('the build cache', () => {
     await fs.utimes(old, longAgo, longAgo)
     // Entries this build uses are marked used, however old they were.
     for (const name of await fs.readdir(cacheDir))
-      if (name !== path.basename(old))
-        await fs.utimes(path.join(cacheDir, name), longAgo, longAgo)
+      if (name !== path.basename(old)) await fs.utimes(path.join(cacheDir, name), longAgo, longAgo)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
     expect(await fs.stat(old).catch(() => undefined)).toBeUndefined()
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
@@ -363,17 +303,11 @@ describe('the build cache', () => {
     expect(warm.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
     const first = (await fs.readdir(book)).find((name) => name.endsWith('.md'))!
     // A new page in a known form is filled in from what the kept notes taught; a new form goes through citeproc.
-    await fs.appendFile(
-      path.join(book, first),
-      '\nA sentence with a new page [@ref001, p. 9999].\n'
-    )
+    await fs.appendFile(path.join(book, first), '\nA sentence with a new page [@ref001, p. 9999].\n')
     const paged = await buildBoth(book)
     expect(paged.cached?.chapters).toBe(27)
     expect(paged.book!.formatter.runs).toEqual({bibliography: 0, clusters: 0})
-    await fs.appendFile(
-      path.join(book, first),
-      '\nA sentence with a note of a new form [compare @ref001, chap. 3].\n'
-    )
+    await fs.appendFile(path.join(book, first), '\nA sentence with a note of a new form [compare @ref001, chap. 3].\n')
     const edited = await buildBoth(book)
     expect(edited.cached?.chapters).toBe(27)
     expect(edited.book!.formatter.runs.clusters).toBeGreaterThan(0)
@@ -384,16 +318,10 @@ describe('the build cache', () => {
     const bin = path.join(root, 'bin/twofold.js')
     const twofold = async (...args: string[]) =>
       (
-        await run(
-          process.execPath,
-          [bin, 'build', book, '--out', path.join(dir, 'command-out'), ...args],
-          {cwd: dir}
-        )
+        await run(process.execPath, [bin, 'build', book, '--out', path.join(dir, 'command-out'), ...args], {cwd: dir})
       ).stdout.split('\n')[0]
     await twofold()
-    expect(await twofold()).toMatch(
-      / \(2 of 2 chapters unchanged, read from the cache\)$/
-    )
+    expect(await twofold()).toMatch(/ \(2 of 2 chapters unchanged, read from the cache\)$/)
     expect(await twofold('--no-cache')).toMatch(/ s$/)
   }, 60_000)
 })

@@ -18,12 +18,9 @@ let messages: string[]
 beforeAll(async () => {
   const parsed = await parseBook('chapters', root)
   messages = parsed.files.flatMap((f) =>
-    f.messages.map(
-      (m) => `${f.path}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`
-    )
+    f.messages.map((m) => `${f.path}:${m.line}:${m.column} ${m.ruleId} ${m.reason}`)
   )
-  if (!parsed.book)
-    throw new Error(`The story does not parse:\n${messages.join('\n')}`)
+  if (!parsed.book) throw new Error(`The story does not parse:\n${messages.join('\n')}`)
   book = parsed.book
 })
 
@@ -45,8 +42,7 @@ describe('the story', () => {
         visitParents(node, 'citation', () => {
           cited = true
         })
-        if (!cited)
-          uncited.push(`${chapter.file.path}:${node.position?.start.line}`)
+        if (!cited) uncited.push(`${chapter.file.path}:${node.position?.start.line}`)
       })
     }
     expect(uncited).toEqual([])
@@ -69,26 +65,15 @@ describe('the story', () => {
   })
 
   it('uses every graphic of the book, in scrolly sections', () => {
-    const used = new Set(
-      book.chapters.flatMap((c) => c.file.data.graphicsUsed ?? [])
-    )
-    expect([...used].sort()).toEqual([
-      'mrta-timeline',
-      'peru-locator',
-      'raid-toll',
-      'siege-days',
-      'who-was-inside'
-    ])
+    const used = new Set(book.chapters.flatMap((c) => c.file.data.graphicsUsed ?? []))
+    expect([...used].sort()).toEqual(['mrta-timeline', 'peru-locator', 'raid-toll', 'siege-days', 'who-was-inside'])
   })
 
   it('copies no run of 8 words from the English source', () => {
     const sourcePath = path.join(root, 'tests/fixtures/sources/en-siege.txt')
-    const words = (text: string) =>
-      text.toLowerCase().match(/[a-z0-9']+/g) ?? []
+    const words = (text: string) => text.toLowerCase().match(/[a-z0-9']+/g) ?? []
     const source = words(fs.readFileSync(sourcePath, 'utf8'))
-    const grams = new Set(
-      source.slice(0, -7).map((_, i) => source.slice(i, i + 8).join(' '))
-    )
+    const grams = new Set(source.slice(0, -7).map((_, i) => source.slice(i, i + 8).join(' ')))
     const copied: string[] = []
     for (const chapter of book.chapters) {
       const w = words(String(chapter.file.value))

@@ -25,32 +25,12 @@ beforeAll(async () => {
   const book = await bookForCase(path.join(root, 'tests/fixtures/books/basic'))
   work = path.dirname(book)
   const yaml = path.join(book, 'book.yaml')
-  await fs.writeFile(
-    yaml,
-    (await fs.readFile(yaml, 'utf8')).replace(
-      /^title: .*$/m,
-      'title: "Less < More"'
-    )
-  )
-  await fs.appendFile(
-    path.join(book, '01-first.md'),
-    '\n![a < b](figures/bars.svg "c < d")\n'
-  )
-  await run(
-    process.execPath,
-    [
-      path.join(root, 'bin/twofold.js'),
-      'build',
-      'book',
-      '--out',
-      'dist',
-      '--no-cache'
-    ],
-    {
-      cwd: work,
-      env: {...process.env, NO_COLOR: '1'}
-    }
-  )
+  await fs.writeFile(yaml, (await fs.readFile(yaml, 'utf8')).replace(/^title: .*$/m, 'title: "Less < More"'))
+  await fs.appendFile(path.join(book, '01-first.md'), '\n![a < b](figures/bars.svg "c < d")\n')
+  await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', 'book', '--out', 'dist', '--no-cache'], {
+    cwd: work,
+    env: {...process.env, NO_COLOR: '1'}
+  })
   web = await fs.readFile(path.join(work, 'dist/web/first.html'), 'utf8')
   const epubPath = path.join(work, 'dist/test-book.epub')
   const zip = await JSZip.loadAsync(await fs.readFile(epubPath))
@@ -64,17 +44,11 @@ afterAll(async () => {
 })
 
 it('encodes `<` in XHTML attribute values and epubcheck finds no error', () => {
-  expect(
-    messages.filter(
-      (message) => message.severity === 'ERROR' || message.severity === 'FATAL'
-    )
-  ).toEqual([])
+  expect(messages.filter((message) => message.severity === 'ERROR' || message.severity === 'FATAL')).toEqual([])
   expect(xhtml).toMatch(/<img src="images\/[^"]+" alt="a &#x3C; b" \/>/)
   expect(cover).toMatch(/ alt="[^"]*Less &#x3C; More[^"]*"/)
 })
 
 it('keeps `<` as written in the web page’s attribute values', () => {
-  expect(web).toMatch(
-    /<img src="media\/[^"]+" alt="a < b" title="c < d" loading="lazy" decoding="async">/
-  )
+  expect(web).toMatch(/<img src="media\/[^"]+" alt="a < b" title="c < d" loading="lazy" decoding="async">/)
 })

@@ -11,11 +11,7 @@ import {graphicFromSvg} from '../figures/graphic.js'
 import {hasLabels, labelledLanguages} from '../labels.js'
 import {error, warn} from '../messages.js'
 import type {BookMeta, Graphic} from '../types.js'
-import {
-  type FieldSpec,
-  fieldValuePosition,
-  readYamlFields
-} from './yaml-fields.js'
+import {type FieldSpec, fieldValuePosition, readYamlFields} from './yaml-fields.js'
 
 const source = 'twofold-load'
 
@@ -73,10 +69,7 @@ export interface LoadedBook {
 }
 
 /** Read a file into a VFile whose path is relative to `cwd`; undefined when it does not exist. */
-export async function readVFile(
-  absolute: string,
-  cwd: string
-): Promise<VFile | undefined> {
+export async function readVFile(absolute: string, cwd: string): Promise<VFile | undefined> {
   let buffer: Buffer
   try {
     buffer = await fs.readFile(absolute)
@@ -104,10 +97,7 @@ export async function readVFile(
 }
 
 /** Load the book at `dir` (absolute or relative to `cwd`). */
-export async function loadBook(
-  dir: string,
-  cwd = process.cwd()
-): Promise<LoadedBook> {
+export async function loadBook(dir: string, cwd = process.cwd()): Promise<LoadedBook> {
   const bookDir = path.resolve(cwd, dir)
   const files: VFile[] = []
   const dirFile = new VFile({path: path.relative(cwd, bookDir) || '.', cwd})
@@ -131,8 +121,7 @@ export async function loadBook(
 
   const referencesPath = path.join(bookDir, 'references.json')
   const referencesFile =
-    (await readVFile(referencesPath, cwd)) ??
-    new VFile({path: path.relative(cwd, referencesPath), cwd, value: '[]'})
+    (await readVFile(referencesPath, cwd)) ?? new VFile({path: path.relative(cwd, referencesPath), cwd, value: '[]'})
   files.push(referencesFile)
 
   const graphics = new GraphicRegistry(bookDir, cwd, files)
@@ -140,12 +129,7 @@ export async function loadBook(
   return {dir: bookDir, meta, chapters, graphics, referencesFile, files}
 }
 
-async function loadMeta(
-  bookDir: string,
-  cwd: string,
-  files: VFile[],
-  dirFile: VFile
-): Promise<BookMeta | undefined> {
+async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: VFile): Promise<BookMeta | undefined> {
   const metaPath = path.join(bookDir, 'book.yaml')
   const file = await readVFile(metaPath, cwd)
   if (!file) {
@@ -218,14 +202,11 @@ async function loadChapters(
   const chapters: ChapterSource[] = []
   let found = 0
   // Chapters are read a few at a time ahead of the one in hand, in order (a large book would exhaust file handles all at once).
-  const names = entries.filter(
-    (name) => name.endsWith('.md') && !/^readme\.md$/i.test(name)
-  )
+  const names = entries.filter((name) => name.endsWith('.md') && !/^readme\.md$/i.test(name))
   const reads = new Map<string, Promise<VFile | undefined>>()
   const read = (name: string) => {
     let pending = reads.get(name)
-    if (!pending)
-      reads.set(name, (pending = readVFile(path.join(bookDir, name), cwd)))
+    if (!pending) reads.set(name, (pending = readVFile(path.join(bookDir, name), cwd)))
     return pending
   }
   for (const [index, name] of names.entries()) {
@@ -269,8 +250,7 @@ async function loadChapters(
       continue
     }
     const reserved =
-      reservedSlugs.get(slug) ??
-      (/^sources-\d+$/.test(slug) ? 'the EPUB’s sources, continued' : undefined)
+      reservedSlugs.get(slug) ?? (/^sources-\d+$/.test(slug) ? 'the EPUB’s sources, continued' : undefined)
     if (reserved) {
       error(
         file,
@@ -371,10 +351,7 @@ export class GraphicRegistry {
       const owner = this.sources.get(name)
       if (owner?.endsWith('.svg')) continue
       const file = new VFile({
-        path: path.relative(
-          this.cwd,
-          path.join(this.dir, `${name}.narrow.svg`)
-        ),
+        path: path.relative(this.cwd, path.join(this.dir, `${name}.narrow.svg`)),
         cwd: this.cwd
       })
       const reason = owner
@@ -408,10 +385,7 @@ export class GraphicRegistry {
         const relative = path.relative(path.dirname(this.dir), absolute)
         if (fileName.endsWith('.svg')) {
           const narrowFile = this.narrow.has(name)
-            ? await readVFile(
-                path.join(this.dir, `${name}.narrow.svg`),
-                this.cwd
-              )
+            ? await readVFile(path.join(this.dir, `${name}.narrow.svg`), this.cwd)
             : undefined
           if (narrowFile) this.files.push(narrowFile)
           graphic = graphicFromSvg(
@@ -464,9 +438,7 @@ function firstInvalidUtf8(buffer: Uint8Array): number {
     }
     if (
       length > 1 &&
-      new TextDecoder('utf-8', {fatal: false})
-        .decode(buffer.subarray(i, i + length))
-        .includes('\uFFFD')
+      new TextDecoder('utf-8', {fatal: false}).decode(buffer.subarray(i, i + length)).includes('\uFFFD')
     )
       return i
     i += length

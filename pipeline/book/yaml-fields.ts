@@ -30,39 +30,22 @@ export function readYamlFields(
 ): Record<string, unknown> | undefined {
   const {source, what} = options
   const at = (range: readonly number[] | null | undefined) =>
-    range
-      ? positionAt(file, baseOffset + range[0], baseOffset + range[1])
-      : positionAt(file, baseOffset, baseOffset)
+    range ? positionAt(file, baseOffset + range[0], baseOffset + range[1]) : positionAt(file, baseOffset, baseOffset)
   let doc: Document
   try {
     doc = parseDocument(text, {prettyErrors: false, uniqueKeys: true})
   } catch (cause) {
-    error(
-      file,
-      `Unexpected invalid YAML in ${what}: ${String(cause)}`,
-      at(null),
-      'invalid-yaml',
-      source
-    )
+    error(file, `Unexpected invalid YAML in ${what}: ${String(cause)}`, at(null), 'invalid-yaml', source)
     return undefined
   }
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
-      error(
-        file,
-        `Unexpected invalid YAML in ${what}: ${e.message.split('\n')[0]}`,
-        at(e.pos),
-        'invalid-yaml',
-        source
-      )
+      error(file, `Unexpected invalid YAML in ${what}: ${e.message.split('\n')[0]}`, at(e.pos), 'invalid-yaml', source)
     }
     return undefined
   }
   const contents = doc.contents
-  if (
-    contents === null ||
-    (isScalar(contents) && (contents.value === null || contents.value === ''))
-  ) {
+  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
     const values: Record<string, unknown> = {}
     checkRequired(values)
     return values
@@ -83,10 +66,7 @@ export function readYamlFields(
     const keyRange = isScalar(pair.key) ? pair.key.range : null
     const spec = schema[key]
     const node = pair.value
-    const range =
-      node && (isScalar(node) || isSeq(node) || isMap(node))
-        ? node.range
-        : keyRange
+    const range = node && (isScalar(node) || isSeq(node) || isMap(node)) ? node.range : keyRange
     if (!spec) {
       if (options.allowUnknown) {
         values[key] = isScalar(node)
@@ -97,9 +77,7 @@ export function readYamlFields(
       } else {
         warn(
           file,
-          `Unexpected field \`${key}\` in ${what}, expected one of ${Object.keys(
-            schema
-          )
+          `Unexpected field \`${key}\` in ${what}, expected one of ${Object.keys(schema)
             .map((k) => `\`${k}\``)
             .join(', ')}`,
           at(keyRange),
@@ -157,31 +135,19 @@ export function readYamlFields(
     }
     if (spec.kind === 'string-list') {
       const list = typeof value === 'string' ? [value] : value
-      if (
-        !Array.isArray(list) ||
-        list.length === 0 ||
-        list.some((v) => typeof v !== 'string' || v.trim() === '')
-      ) {
+      if (!Array.isArray(list) || list.length === 0 || list.some((v) => typeof v !== 'string' || v.trim() === '')) {
         return bad('a non-empty string or a list of non-empty strings')
       }
       return list.map((v: string) => v.trim())
     }
     if (spec.kind === 'date') {
-      const text =
-        value instanceof Date
-          ? value.toISOString().slice(0, 10)
-          : typeof value === 'string'
-            ? value
-            : ''
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text)))
-        return bad('a date as `YYYY-MM-DD`')
+      const text = value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === 'string' ? value : ''
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) return bad('a date as `YYYY-MM-DD`')
       return text
     }
     const text = typeof value === 'number' ? String(value) : value
-    if (typeof text !== 'string' || text.trim() === '')
-      return bad('a non-empty string')
-    if (spec.pattern && !spec.pattern.regex.test(text))
-      return bad(spec.pattern.expected)
+    if (typeof text !== 'string' || text.trim() === '') return bad('a non-empty string')
+    if (spec.pattern && !spec.pattern.regex.test(text)) return bad(spec.pattern.expected)
     return text.trim()
   }
 }
@@ -197,13 +163,8 @@ function describe(spec: FieldSpec): string {
  * a message about a value that was read but cannot be used: the rest of its
  * line after `key:`. The start of the file when the field is not found.
  */
-export function fieldValuePosition(
-  file: VFile,
-  key: string
-): Position | undefined {
-  const match = new RegExp(`^${key}[ \\t]*:[ \\t]*(.*)$`, 'm').exec(
-    String(file.value)
-  )
+export function fieldValuePosition(file: VFile, key: string): Position | undefined {
+  const match = new RegExp(`^${key}[ \\t]*:[ \\t]*(.*)$`, 'm').exec(String(file.value))
   const start = match ? match.index + match[0].length - match[1]!.length : 0
   return positionAt(file, start, start + (match?.[1]?.length ?? 0))
 }

@@ -5,12 +5,7 @@
  * and column like problems in chapters do.
  */
 import fs from 'node:fs/promises'
-import {
-  type Node as JsonNode,
-  type ParseError,
-  parseTree,
-  printParseErrorCode
-} from 'jsonc-parser'
+import {type Node as JsonNode, type ParseError, parseTree, printParseErrorCode} from 'jsonc-parser'
 import type {Position} from 'unist'
 import {VFile} from 'vfile'
 import {location} from 'vfile-location'
@@ -122,10 +117,7 @@ const syntaxErrors: Record<string, string> = {
  * `unknown-reference-type`. The entries that could be read are returned
  * even when there are errors, so chapters are still checked against them.
  */
-export async function loadBibliography(
-  filePath: string,
-  file?: VFile
-): Promise<Bibliography> {
+export async function loadBibliography(filePath: string, file?: VFile): Promise<Bibliography> {
   const bibliography = file ?? (await read(filePath))
   const items = new Map<string, CslItem>()
   const positions = new Map<string, Position>()
@@ -140,11 +132,7 @@ export async function loadBibliography(
     const end = place.toPoint(offset + length)
     return start && end ? {start, end} : undefined
   }
-  const fail = (
-    reason: string,
-    position: Position | undefined,
-    ruleId: string
-  ): VFileMessage => {
+  const fail = (reason: string, position: Position | undefined, ruleId: string): VFileMessage => {
     const message = bibliography.message(reason, {
       place: position,
       ruleId,
@@ -162,8 +150,7 @@ export async function loadBibliography(
   })
   const first = errors[0]
   if (first) {
-    const what =
-      syntaxErrors[printParseErrorCode(first.error)] ?? 'invalid syntax'
+    const what = syntaxErrors[printParseErrorCode(first.error)] ?? 'invalid syntax'
     fail(
       `Unexpected JSON syntax in the bibliography (${what}), expected valid JSON: an array of CSL-JSON items`,
       at(first.offset, first.length),
@@ -205,10 +192,7 @@ export async function loadBibliography(
       )
       continue
     }
-    if (
-      (typeof idValue !== 'string' && typeof idValue !== 'number') ||
-      String(idValue).trim() === ''
-    ) {
+    if ((typeof idValue !== 'string' && typeof idValue !== 'number') || String(idValue).trim() === '') {
       fail(
         `Unexpected reference id ${JSON.stringify(idValue)}, expected a non-empty string such as \`"smith-2020"\``,
         at(idNode.offset, idNode.length),

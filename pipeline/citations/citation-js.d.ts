@@ -15,10 +15,7 @@ declare module '@citation-js/core' {
   }
 
   /** An output format: data (CSL-JSON) and options in, formatted output out. */
-  export type OutputFormatter = (
-    data: unknown[],
-    options?: Record<string, unknown>
-  ) => unknown
+  export type OutputFormatter = (data: unknown[], options?: Record<string, unknown>) => unknown
 
   /** The config of the `@csl` plugin. */
   export interface CslConfig {
@@ -29,12 +26,7 @@ declare module '@citation-js/core' {
      * that pair (citation-js caches one per pair): its registry is emptied and
      * its item lookup set to `data` on every call.
      */
-    engine(
-      data: unknown[],
-      style: string,
-      lang: string | undefined,
-      format: string
-    ): CslEngine
+    engine(data: unknown[], style: string, lang: string | undefined, format: string): CslEngine
   }
 
   /** The parts of a citeproc-js `CSL.Engine` the formatter uses. */
@@ -65,11 +57,7 @@ declare module '@citation-js/core' {
 
   export namespace plugins {
     namespace output {
-      function format(
-        name: string,
-        data: unknown[],
-        options?: Record<string, unknown>
-      ): unknown
+      function format(name: string, data: unknown[], options?: Record<string, unknown>): unknown
       function has(name: string): boolean
       function add(name: string, formatter: OutputFormatter): void
       const register: Register<OutputFormatter>

@@ -121,9 +121,7 @@ export interface FormattedNote {
 /** The default style, shipped in `templates/csl/`. */
 export const defaultStyle = 'chicago-note-bibliography'
 
-const shippedDir = fileURLToPath(
-  new URL('../../templates/csl/', import.meta.url)
-)
+const shippedDir = fileURLToPath(new URL('../../templates/csl/', import.meta.url))
 const aliases: Record<string, string> = {
   chicago: 'chicago-note-bibliography',
   'chicago-note': 'chicago-note-bibliography',
@@ -153,32 +151,19 @@ function placeholder(index: number): string {
  * time an entry (or the order) is asked for, and each distinct note once.
  * Throws (bad configuration) for an unknown style or an unreadable style file.
  */
-export function createFormatter(
-  items: Map<string, CslItem>,
-  options: FormatterOptions = {}
-): Formatter {
+export function createFormatter(items: Map<string, CslItem>, options: FormatterOptions = {}): Formatter {
   const config = plugins.config.get('@csl')
-  if (!config)
-    throw new Error(
-      'Expected the citation-js CSL plugin (`@citation-js/plugin-csl`) to be registered'
-    )
+  if (!config) throw new Error('Expected the citation-js CSL plugin (`@citation-js/plugin-csl`) to be registered')
   const csl: CslConfig = config
 
-  const style = registerStyle(
-    config,
-    options.style ?? defaultStyle,
-    path.resolve(options.bookDir ?? process.cwd())
-  )
+  const style = registerStyle(config, options.style ?? defaultStyle, path.resolve(options.bookDir ?? process.cwd()))
   const locale = resolveLocale(config, options.locale)
   // citeproc may annotate the items it is given: give it copies, made once.
   const data = [...items.values()].map((item) => structuredClone(item))
   const entries = new Map<string, Memo>()
   const notes = new Map<string, Memo>()
   const shapes = new Map<string, Shape>()
-  const layout =
-    options.joinNotes === false
-      ? undefined
-      : citationLayout(config.styles.get(style))
+  const layout = options.joinNotes === false ? undefined : citationLayout(config.styles.get(style))
   // Forms of composed notes, and whether composing them gives citeproc's own output.
   const forms = new Map<string, boolean>()
   const runs = {bibliography: 0, clusters: 0}
@@ -202,17 +187,13 @@ export function createFormatter(
       for (const [key, note] of more) if (!notes.has(key)) notes.set(key, note)
     },
     takeBibliography() {
-      return order
-        ? [...order.keys()].map((id) => [id, entries.get(id)!])
-        : undefined
+      return order ? [...order.keys()].map((id) => [id, entries.get(id)!]) : undefined
     },
     allNotes: () => [...notes],
     noteForms: () => ({shapes: [...shapes], forms: [...forms]}),
     addNoteForms(more) {
-      for (const [key, shape] of more.shapes)
-        if (!shapes.has(key)) shapes.set(key, shape)
-      for (const [key, ok] of more.forms)
-        if (!forms.has(key)) forms.set(key, ok)
+      for (const [key, shape] of more.shapes) if (!shapes.has(key)) shapes.set(key, shape)
+      for (const [key, ok] of more.forms) if (!forms.has(key)) forms.set(key, ok)
     },
     addBibliography(made) {
       if (order) return
@@ -248,10 +229,7 @@ export function createFormatter(
   function bibliographyEntry(id: string): Memo {
     bibliographyOrder()
     const found = entries.get(id)
-    if (!found)
-      throw new Error(
-        `Unexpected reference id \`${id}\`, expected an id from the bibliography`
-      )
+    if (!found) throw new Error(`Unexpected reference id \`${id}\`, expected an id from the bibliography`)
     return found
   }
 
@@ -261,13 +239,9 @@ export function createFormatter(
     if (!found) {
       for (const item of list) {
         if (!items.has(item.key))
-          throw new Error(
-            `Unexpected reference id \`${item.key}\`, expected an id from the bibliography`
-          )
+          throw new Error(`Unexpected reference id \`${item.key}\`, expected an id from the bibliography`)
       }
-      found =
-        composed(list) ??
-        memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
+      found = composed(list) ?? memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
       notes.set(key, found)
     }
     return found
@@ -279,12 +253,7 @@ export function createFormatter(
    * form of note that citeproc renders otherwise (checked on the first note of each form).
    */
   function composed(list: CiteItem[]): Memo | undefined {
-    if (
-      !layout ||
-      list.length < 2 ||
-      new Set(list.map((item) => item.key)).size !== list.length
-    )
-      return undefined
+    if (!layout || list.length < 2 || new Set(list.map((item) => item.key)).size !== list.length) return undefined
     // A cite whose own text ends in punctuation (`[@a, 12, emphasis added.]`) may have merged with the layout's suffix.
     if (list.some((item) => /[.!?…:;,]\s*$/.test(item.suffix))) return undefined
     const parts: Array<{nodes: ElementContent[]; quoted: boolean}> = []
@@ -309,14 +278,10 @@ export function createFormatter(
       }
     } else if (layout.suffix) nodes.push({type: 'text', value: layout.suffix})
     const note = memo(mergeText(nodes))
-    const form = list
-      .map((item) => edges(citation([item]).formatted.html))
-      .join('|')
+    const form = list.map((item) => edges(citation([item]).formatted.html)).join('|')
     let ok = forms.get(form)
     if (ok === undefined) {
-      ok =
-        memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
-          .formatted.html === note.formatted.html
+      ok = memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item))))).formatted.html === note.formatted.html
       forms.set(form, ok)
     }
     return ok ? note : undefined
@@ -351,25 +316,15 @@ export function createFormatter(
       )
       return changed[0]?.[1] ?? ''
     }
-    const numbered = cites.map(
-      (cite) =>
-        typeof cite.locator === 'string' && plainNumber.test(cite.locator)
-    )
+    const numbered = cites.map((cite) => typeof cite.locator === 'string' && plainNumber.test(cite.locator))
     if (!numbered.includes(true)) return render(cites)
     const fill = (html: string, locator?: string) =>
       cites.reduce(
         (result, cite, index) =>
-          numbered[index]
-            ? result.replace(
-                placeholder(index),
-                locator ?? String(cite.locator)
-              )
-            : result,
+          numbered[index] ? result.replace(placeholder(index), locator ?? String(cite.locator)) : result,
         html
       )
-    const pattern = cites.map((cite, index) =>
-      numbered[index] ? {...cite, locator: placeholder(index)} : cite
-    )
+    const pattern = cites.map((cite, index) => (numbered[index] ? {...cite, locator: placeholder(index)} : cite))
     const key = JSON.stringify(pattern)
     const shape = shapes.get(key)
     if (shape) return shape.ok ? fill(shape.html) : render(cites)
@@ -382,20 +337,12 @@ export function createFormatter(
       (yes, index) =>
         !yes ||
         (html.split(placeholder(index)).length === 2 &&
-          new RegExp(
-            `(?<![\\p{L}\\p{N}])${placeholder(index)}(?![\\p{L}\\p{N}])`,
-            'u'
-          ).test(html))
+          new RegExp(`(?<![\\p{L}\\p{N}])${placeholder(index)}(?![\\p{L}\\p{N}])`, 'u').test(html))
     )
     const ok =
       alone &&
       fill(html) === direct &&
-      fill(html, '1') ===
-        render(
-          cites.map((cite, index) =>
-            numbered[index] ? {...cite, locator: '1'} : cite
-          )
-        )
+      fill(html, '1') === render(cites.map((cite, index) => (numbered[index] ? {...cite, locator: '1'} : cite)))
     shapes.set(key, {html, ok})
     return direct
   }
@@ -403,14 +350,7 @@ export function createFormatter(
 
 /** What a note is kept under: what of its cites the note shows. */
 function noteKey(list: CiteItem[]): string {
-  return JSON.stringify(
-    list.map((item) => [
-      item.key,
-      item.prefix,
-      item.suffix,
-      item.suppressAuthor
-    ])
-  )
+  return JSON.stringify(list.map((item) => [item.key, item.prefix, item.suffix, item.suppressAuthor]))
 }
 
 /** The affixes and delimiter of a style's citation layout, when its notes can be joined from single works' notes. */
@@ -426,30 +366,19 @@ interface Layout {
  * several layouts (per locale), or affixes with entities or markup.
  */
 function citationLayout(xml: string | undefined): Layout | undefined {
-  const citation = xml
-    ? /<citation\b([^>]*)>([\s\S]*?)<\/citation>/.exec(xml)
-    : null
+  const citation = xml ? /<citation\b([^>]*)>([\s\S]*?)<\/citation>/.exec(xml) : null
   if (!citation) return undefined
   const [, attributes, body] = citation as unknown as [string, string, string]
-  if (
-    /\b(collapse|cite-group-delimiter)=/.test(attributes) ||
-    /<sort\b/.test(body)
-  )
-    return undefined
+  if (/\b(collapse|cite-group-delimiter)=/.test(attributes) || /<sort\b/.test(body)) return undefined
   const layouts = [...body.matchAll(/<layout\b([^>]*)>/g)]
   if (layouts.length !== 1) return undefined
-  const attribute = (name: string) =>
-    new RegExp(`\\b${name}="([^"]*)"`).exec(layouts[0]![1]!)?.[1] ?? ''
+  const attribute = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(layouts[0]![1]!)?.[1] ?? ''
   const layout = {
     prefix: attribute('prefix'),
     suffix: attribute('suffix'),
     delimiter: attribute('delimiter')
   }
-  if (
-    /[&<>]/.test(layout.prefix + layout.suffix + layout.delimiter) ||
-    layout.delimiter === ''
-  )
-    return undefined
+  if (/[&<>]/.test(layout.prefix + layout.suffix + layout.delimiter) || layout.delimiter === '') return undefined
   return layout
 }
 
@@ -465,19 +394,12 @@ function layoutContent(
   const result = [...nodes]
   const first = result[0]
   const last = result[result.length - 1]
-  if (
-    first?.type !== 'text' ||
-    last?.type !== 'text' ||
-    !first.value.startsWith(layout.prefix)
-  )
-    return undefined
-  if (layout.prefix)
-    result[0] = {type: 'text', value: first.value.slice(layout.prefix.length)}
+  if (first?.type !== 'text' || last?.type !== 'text' || !first.value.startsWith(layout.prefix)) return undefined
+  if (layout.prefix) result[0] = {type: 'text', value: first.value.slice(layout.prefix.length)}
   const tail = result[result.length - 1] as Text
   let value = tail.value
   let quoted = false
-  if (layout.suffix && value.endsWith(layout.suffix))
-    value = value.slice(0, -layout.suffix.length)
+  if (layout.suffix && value.endsWith(layout.suffix)) value = value.slice(0, -layout.suffix.length)
   else if (
     layout.suffix.length === 1 &&
     /[.,]/.test(layout.suffix) &&
@@ -540,11 +462,7 @@ function toCslCite(item: CiteItem): Record<string, unknown> {
   return cite
 }
 
-function registerStyle(
-  config: CslConfig,
-  style: string,
-  bookDir: string
-): string {
+function registerStyle(config: CslConfig, style: string, bookDir: string): string {
   if (/\.csl$/i.test(style) || style.includes('/') || style.includes('\\')) {
     const file = path.resolve(bookDir, style)
     const xml = readStyle(file, `citation style \`${style}\``)
@@ -558,20 +476,13 @@ function registerStyle(
   const shipped = path.join(shippedDir, `${id}.csl`)
   if (fs.existsSync(shipped)) {
     // Shipped styles never change during a process: read and register once.
-    if (!config.styles.has(id))
-      config.styles.set(
-        id,
-        readStyle(shipped, `shipped citation style \`${id}\``)
-      )
+    if (!config.styles.has(id)) config.styles.set(id, readStyle(shipped, `shipped citation style \`${id}\``))
     return id
   }
   if (config.styles.has(id)) return id
 
   const known = [
-    ...new Set([
-      ...config.styles.list().filter((name) => !name.startsWith('file:')),
-      ...shippedStyles()
-    ])
+    ...new Set([...config.styles.list().filter((name) => !name.startsWith('file:')), ...shippedStyles()])
   ].sort()
   throw new Error(
     `Unexpected citation style \`${style}\`, expected one of ${known.map((name) => `\`${name}\``).join(', ')} or a path to a \`.csl\` file relative to the book directory`
@@ -590,14 +501,9 @@ function readStyle(file: string, what: string): string {
   try {
     xml = fs.readFileSync(file, 'utf8')
   } catch (cause) {
-    throw new Error(
-      `Cannot read ${what} at \`${file}\`, expected a CSL style file`,
-      {cause}
-    )
+    throw new Error(`Cannot read ${what} at \`${file}\`, expected a CSL style file`, {cause})
   }
-  if (
-    !/<style\b[^>]*\bxmlns="http:\/\/purl\.org\/net\/xbiblio\/csl"/.test(xml)
-  ) {
+  if (!/<style\b[^>]*\bxmlns="http:\/\/purl\.org\/net\/xbiblio\/csl"/.test(xml)) {
     throw new Error(
       `Unexpected content in ${what} at \`${file}\`, expected a CSL style (\`<style xmlns="http://purl.org/net/xbiblio/csl">\`)`
     )
@@ -605,18 +511,13 @@ function readStyle(file: string, what: string): string {
   return xml
 }
 
-function resolveLocale(
-  config: CslConfig,
-  locale: string | undefined
-): string | undefined {
+function resolveLocale(config: CslConfig, locale: string | undefined): string | undefined {
   if (!locale) return undefined
   const wanted = locale.replace('_', '-').toLowerCase()
   const names = config.locales.list()
   return (
     names.find((name) => name.toLowerCase() === wanted) ??
-    names.find(
-      (name) => name.toLowerCase().split('-')[0] === wanted.split('-')[0]
-    )
+    names.find((name) => name.toLowerCase().split('-')[0] === wanted.split('-')[0])
   )
 }
 
@@ -627,9 +528,7 @@ function memo(nodes: ElementContent[]): Memo {
 /** Nodes of one bibliography entry: the content of `div.csl-entry`, without the number column of numeric styles. */
 function entryNodes(html: string): ElementContent[] {
   const nodes = inlineNodes(html)
-  const entry = nodes.find(
-    (node) => node.type === 'element' && hasClass(node, 'csl-entry')
-  )
+  const entry = nodes.find((node) => node.type === 'element' && hasClass(node, 'csl-entry'))
   const content = entry && entry.type === 'element' ? entry.children : nodes
   return trim(
     content.flatMap((node) => {
@@ -643,10 +542,7 @@ function entryNodes(html: string): ElementContent[] {
 
 function inlineNodes(html: string): ElementContent[] {
   const root = fromHtml(html, {fragment: true})
-  const nodes = root.children.filter(
-    (node): node is ElementContent =>
-      node.type === 'element' || node.type === 'text'
-  )
+  const nodes = root.children.filter((node): node is ElementContent => node.type === 'element' || node.type === 'text')
   for (const node of nodes) unposition(node)
   return trim(nodes)
 }
@@ -654,8 +550,7 @@ function inlineNodes(html: string): ElementContent[] {
 // Positions in citeproc's HTML string mean nothing in the book.
 function unposition(node: ElementContent): void {
   delete node.position
-  if (node.type === 'element')
-    for (const child of node.children) unposition(child)
+  if (node.type === 'element') for (const child of node.children) unposition(child)
 }
 
 function hasClass(node: ElementContent, name: string): boolean {
@@ -667,12 +562,7 @@ function hasClass(node: ElementContent, name: string): boolean {
 // Drop the whitespace citeproc puts around entries.
 function trim(nodes: ElementContent[]): ElementContent[] {
   const result = nodes.filter(
-    (node, index) =>
-      !(
-        node.type === 'text' &&
-        node.value.trim() === '' &&
-        (index === 0 || index === nodes.length - 1)
-      )
+    (node, index) => !(node.type === 'text' && node.value.trim() === '' && (index === 0 || index === nodes.length - 1))
   )
   const first = result[0]
   const last = result[result.length - 1]
@@ -704,11 +594,7 @@ function cloneNode(node: ElementContent): ElementContent {
 function toText(nodes: Nodes[]): string {
   return nodes
     .map((node) =>
-      'value' in node && node.type === 'text'
-        ? node.value
-        : 'children' in node
-          ? toText(node.children)
-          : ''
+      'value' in node && node.type === 'text' ? node.value : 'children' in node ? toText(node.children) : ''
     )
     .join('')
 }

@@ -10,13 +10,7 @@ import {h} from 'hastscript'
 import type {Nodes} from 'mdast'
 import {visit} from 'unist-util-visit'
 import type {Labels} from '../labels.js'
-import type {
-  Book,
-  Chapter,
-  Citation,
-  ContestedClaim,
-  CslItem
-} from '../types.js'
+import type {Book, Chapter, Citation, ContestedClaim, CslItem} from '../types.js'
 
 /** One place that cites a reference: a numbered citation in a chapter. */
 export interface CitingPlace {
@@ -94,11 +88,7 @@ export function placeLabel(place: CitingPlace, labels: Labels): string {
  * What a bibliography entry says of where it is cited, for both targets' sources: “Cited in ch. 1, notes 1, 3;
  * ch. 2, note 7.” (in the book's language), each number a link to `href(place)`; or that it is not cited.
  */
-export function citedIn(
-  places: CitingPlace[],
-  href: (place: CitingPlace) => string,
-  labels: Labels
-): ElementContent[] {
+export function citedIn(places: CitingPlace[], href: (place: CitingPlace) => string, labels: Labels): ElementContent[] {
   if (places.length === 0) return [{type: 'text', value: labels.notCited}]
   const children: ElementContent[] = [{type: 'text', value: labels.citedIn}]
   groupByChapter(places).forEach((group, index) => {
@@ -109,23 +99,14 @@ export function citedIn(
     })
     group.forEach((place, i) => {
       if (i > 0) children.push({type: 'text', value: ', '})
-      children.push(
-        h(
-          'a',
-          {href: href(place), ariaLabel: placeLabel(place, labels)},
-          String(place.citation.number)
-        )
-      )
+      children.push(h('a', {href: href(place), ariaLabel: placeLabel(place, labels)}, String(place.citation.number)))
     })
   })
   children.push({type: 'text', value: '.'})
   return children
 }
 
-const claimsOf = new WeakMap<
-  Book['chapters'],
-  {claims: BookClaim[]; used: Set<string>; length: number}
->()
+const claimsOf = new WeakMap<Book['chapters'], {claims: BookClaim[]; used: Set<string>; length: number}>()
 
 /**
  * Every contested claim of the book in reading order, with an anchor unique across the book (worked out once per
@@ -134,19 +115,12 @@ const claimsOf = new WeakMap<
  */
 export function bookClaims(book: Book): BookClaim[] {
   let found = claimsOf.get(book.chapters)
-  if (!found)
-    claimsOf.set(
-      book.chapters,
-      (found = {claims: [], used: new Set(), length: 0})
-    )
+  if (!found) claimsOf.set(book.chapters, (found = {claims: [], used: new Set(), length: 0}))
   for (; found.length < book.chapters.length; found.length++) {
     const chapter = book.chapters[found.length]!
     for (const claim of chapter.file.data.contested ?? []) {
-      let anchor = found.used.has(claim.id)
-        ? `${chapter.slug}-${claim.id}`
-        : claim.id
-      for (let n = 2; found.used.has(anchor); n++)
-        anchor = `${chapter.slug}-${claim.id}-${n}`
+      let anchor = found.used.has(claim.id) ? `${chapter.slug}-${claim.id}` : claim.id
+      for (let n = 2; found.used.has(anchor); n++) anchor = `${chapter.slug}-${claim.id}-${n}`
       found.used.add(anchor)
       found.claims.push({
         chapter,
@@ -184,19 +158,9 @@ export function sourceAnchors(ids: Iterable<string>): Map<string, string> {
  * editors', else the short title or the title, else the key. `language` joins
  * two names the book's way (`Alpha y Beta`).
  */
-export function inTextLabel(
-  item: CslItem | undefined,
-  key: string,
-  language: string
-): string {
+export function inTextLabel(item: CslItem | undefined, key: string, language: string): string {
   if (!item) return key
-  for (const role of [
-    'author',
-    'editor',
-    'director',
-    'composer',
-    'container-author'
-  ]) {
+  for (const role of ['author', 'editor', 'director', 'composer', 'container-author']) {
     const names = nameList(item[role])
     if (names.length === 0) continue
     if (names.length > 2) return `${names[0]} et al.`
@@ -212,13 +176,9 @@ function nameList(value: unknown): string[] {
     .map((name: unknown) => {
       if (!name || typeof name !== 'object') return ''
       const {family, literal, given} = name as Record<string, unknown>
-      const particle = (name as Record<string, unknown>)[
-        'non-dropping-particle'
-      ]
+      const particle = (name as Record<string, unknown>)['non-dropping-particle']
       if (typeof family === 'string' && family.trim())
-        return [typeof particle === 'string' ? particle : '', family]
-          .join(' ')
-          .trim()
+        return [typeof particle === 'string' ? particle : '', family].join(' ').trim()
       if (typeof literal === 'string') return literal.trim()
       return typeof given === 'string' ? given.trim() : ''
     })
@@ -247,17 +207,11 @@ export function passageExcerpt(nodes: Nodes[], limit = 280): string {
   const parts: string[] = []
   const walk = (node: Nodes) => {
     if (node.type === 'citation') return
-    if (node.type === 'text' || node.type === 'inlineCode')
-      parts.push(node.value)
+    if (node.type === 'text' || node.type === 'inlineCode') parts.push(node.value)
     else if (node.type === 'break') parts.push(' ')
     else if ('children' in node) {
       for (const child of node.children) walk(child)
-      if (
-        node.type === 'paragraph' ||
-        node.type === 'heading' ||
-        node.type === 'listItem'
-      )
-        parts.push(' ')
+      if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'listItem') parts.push(' ')
     }
   }
   for (const node of nodes) walk(node)
@@ -285,11 +239,7 @@ export function tightenNoteSpace(tree: HastNodes): void {
       const previous = node.children[index - 1]
       if (previous?.type !== 'text' || child.type !== 'element') return
       const classes = child.properties.className
-      if (
-        Array.isArray(classes) &&
-        classes.includes('cite') &&
-        !classes.includes('cite--in-text')
-      )
+      if (Array.isArray(classes) && classes.includes('cite') && !classes.includes('cite--in-text'))
         previous.value = previous.value.replace(/\s+$/, '')
     })
   })

@@ -60,15 +60,12 @@ export function mapSource(node: Text, source: string): SourceMap | undefined {
     }
     const reference =
       source[j] === '&'
-        ? /^&(?:#\d{1,7}|#[xX][\da-fA-F]{1,6}|[A-Za-z][A-Za-z\d]{1,31});/.exec(
-            source.slice(j, j + 40)
-          )
+        ? /^&(?:#\d{1,7}|#[xX][\da-fA-F]{1,6}|[A-Za-z][A-Za-z\d]{1,31});/.exec(source.slice(j, j + 40))
         : null
     if (reference) {
       offsets[i++] = j
       // A reference can decode to two UTF-16 units (astral characters).
-      if (i < value.length && /[\uDC00-\uDFFF]/.test(value[i]!))
-        offsets[i++] = j
+      if (i < value.length && /[\uDC00-\uDFFF]/.test(value[i]!)) offsets[i++] = j
       j += reference[0].length
       continue
     }

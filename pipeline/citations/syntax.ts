@@ -44,9 +44,7 @@ export interface SyntaxProblem {
  * is text that ends in whitespace and the suffix starts with `,` or
  * whitespace (a leading comma is dropped: `[@a, p. 3]` has suffix `p. 3`).
  */
-export function parseBracketContent(
-  content: string
-): {items: ParsedCite[]} | {problem: SyntaxProblem} {
+export function parseBracketContent(content: string): {items: ParsedCite[]} | {problem: SyntaxProblem} {
   const items: ParsedCite[] = []
   const key = new RegExp(`^${keySource}`, 'u')
   let offset = 0
@@ -57,14 +55,10 @@ export function parseBracketContent(
 
     if (part.trim() === '') {
       // Point at the `;` that closes the empty item (or opens it, at the end).
-      const at =
-        partStart + part.length < content.length
-          ? partStart + part.length
-          : partStart - 1
+      const at = partStart + part.length < content.length ? partStart + part.length : partStart - 1
       return {
         problem: {
-          reason:
-            'Unexpected empty item in citation, expected `@key` between each `;`',
+          reason: 'Unexpected empty item in citation, expected `@key` between each `;`',
           start: at,
           end: at + 1
         }
@@ -102,8 +96,7 @@ export function parseBracketContent(
     if (next !== -1) {
       return {
         problem: {
-          reason:
-            'Unexpected second `@` in one citation item, expected `;` between cites (as in `[@a; @b]`)',
+          reason: 'Unexpected second `@` in one citation item, expected `;` between cites (as in `[@a; @b]`)',
           start: partStart + end + next,
           end: partStart + end + next + 1
         }
@@ -159,9 +152,7 @@ const labels: Array<[label: string, terms: string[]]> = [
 ]
 
 const termToLabel = new Map(
-  labels.flatMap(([label, terms]) =>
-    terms.map((term) => [term.toLowerCase(), label] as const)
-  )
+  labels.flatMap(([label, terms]) => terms.map((term) => [term.toLowerCase(), label] as const))
 )
 // Longest terms first, so `pp.` wins over `p.`.
 const termSource = [...termToLabel.keys()]
@@ -197,12 +188,7 @@ export function parseLocator(suffix: string): Locator {
   const match = locatorPattern.exec(text)
   const groups = match?.groups
   // Without a term, only something that starts with a digit (or braces) is a page locator: “and elsewhere” is not.
-  if (
-    !match ||
-    !groups ||
-    groups.value === undefined ||
-    (!groups.term && !/^[\d{]/.test(groups.value))
-  ) {
+  if (!match || !groups || groups.value === undefined || (!groups.term && !/^[\d{]/.test(groups.value))) {
     return {suffix: text.startsWith(',') ? text : ` ${text}`}
   }
 
@@ -216,9 +202,7 @@ export function parseLocator(suffix: string): Locator {
   }
   if (value.startsWith('{')) value = value.slice(1, -1)
 
-  const label = groups.term
-    ? (termToLabel.get(groups.term.toLowerCase()) ?? 'page')
-    : 'page'
+  const label = groups.term ? (termToLabel.get(groups.term.toLowerCase()) ?? 'page') : 'page'
   return {
     label,
     locator: value,
@@ -231,10 +215,7 @@ export function parseLocator(suffix: string): Locator {
  * distance (case-insensitive), preferring keys that start with or contain the
  * unknown one; `undefined` when nothing is close.
  */
-export function closestKey(
-  key: string,
-  keys: Iterable<string>
-): string | undefined {
+export function closestKey(key: string, keys: Iterable<string>): string | undefined {
   const wanted = key.toLowerCase()
   let best: string | undefined
   let bestScore = Number.POSITIVE_INFINITY
@@ -242,14 +223,9 @@ export function closestKey(
   for (const candidate of keys) {
     const lower = candidate.toLowerCase()
     let score = distance(wanted, lower)
-    if (lower.startsWith(wanted) || wanted.startsWith(lower))
-      score = Math.min(score, 1)
-    else if (lower.includes(wanted) || wanted.includes(lower))
-      score = Math.min(score, 2)
-    if (
-      score < bestScore ||
-      (score === bestScore && best !== undefined && candidate < best)
-    ) {
+    if (lower.startsWith(wanted) || wanted.startsWith(lower)) score = Math.min(score, 1)
+    else if (lower.includes(wanted) || wanted.includes(lower)) score = Math.min(score, 2)
+    if (score < bestScore || (score === bestScore && best !== undefined && candidate < best)) {
       best = candidate
       bestScore = score
     }
@@ -269,11 +245,7 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let value = Math.min(
-        rows[i - 1]![j]! + 1,
-        rows[i]![j - 1]! + 1,
-        rows[i - 1]![j - 1]! + cost
-      )
+      let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
         value = Math.min(value, rows[i - 2]![j - 2]! + 1)
       rows[i]![j] = value

@@ -96,10 +96,7 @@ const devHead =
  * when it names something outside `root` (`..` in any encoding, NUL bytes,
  * malformed escapes). A directory path names its `index.html`.
  */
-export function resolveRequestPath(
-  root: string,
-  rawUrl: string
-): string | undefined {
+export function resolveRequestPath(root: string, rawUrl: string): string | undefined {
   const pathname = rawUrl.replace(/[?#].*$/s, '')
   if (!pathname.startsWith('/')) return undefined
   let decoded: string
@@ -110,10 +107,7 @@ export function resolveRequestPath(
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return undefined
   if (decoded.split('/').some((segment) => segment === '..')) return undefined
-  const file = path.resolve(
-    root,
-    `.${decoded.endsWith('/') ? `${decoded}index.html` : decoded}`
-  )
+  const file = path.resolve(root, `.${decoded.endsWith('/') ? `${decoded}index.html` : decoded}`)
   return file === root || file.startsWith(root + path.sep) ? file : undefined
 }
 
@@ -127,8 +121,7 @@ export async function dev(options: DevOptions): Promise<number> {
   let lastErrors = ''
 
   const send = (event: string, data: string) => {
-    for (const client of clients)
-      client.write(`event: ${event}\ndata: ${data}\n\n`)
+    for (const client of clients) client.write(`event: ${event}\ndata: ${data}\n\n`)
   }
 
   // The worker: started on demand, replaced when templates or code change.
@@ -193,8 +186,7 @@ export async function dev(options: DevOptions): Promise<number> {
         if (!report) {
           // The worker died (a bug, or it was replaced mid-build): try once more with a fresh one.
           if (!again) {
-            lastErrors =
-              'twofold: the build process stopped unexpectedly; see the terminal'
+            lastErrors = 'twofold: the build process stopped unexpectedly; see the terminal'
             process.stderr.write(`${lastErrors}\n`)
             send('errors', JSON.stringify({text: lastErrors}))
           }
@@ -211,9 +203,7 @@ export async function dev(options: DevOptions): Promise<number> {
           send('reload', String(elapsed))
         } else {
           lastErrors = report.plain || 'Build failed'
-          process.stderr.write(
-            `twofold: build failed; serving the last good build (${elapsed} ms)\n`
-          )
+          process.stderr.write(`twofold: build failed; serving the last good build (${elapsed} ms)\n`)
           send('errors', JSON.stringify({text: lastErrors}))
         }
       } while (again)
@@ -226,10 +216,7 @@ export async function dev(options: DevOptions): Promise<number> {
   const server = http.createServer((request, response) => {
     void serve(request, response)
   })
-  const serve = async (
-    request: http.IncomingMessage,
-    response: http.ServerResponse
-  ) => {
+  const serve = async (request: http.IncomingMessage, response: http.ServerResponse) => {
     const rawUrl = request.url ?? '/'
     const pathname = rawUrl.replace(/[?#].*$/s, '')
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -243,10 +230,7 @@ export async function dev(options: DevOptions): Promise<number> {
         connection: 'keep-alive'
       })
       response.write(': connected\n\n')
-      if (lastErrors)
-        response.write(
-          `event: errors\ndata: ${JSON.stringify({text: lastErrors})}\n\n`
-        )
+      if (lastErrors) response.write(`event: errors\ndata: ${JSON.stringify({text: lastErrors})}\n\n`)
       clients.add(response)
       request.on('close', () => clients.delete(response))
       return
@@ -272,9 +256,7 @@ export async function dev(options: DevOptions): Promise<number> {
     const file = resolveRequestPath(webDir, rawUrl)
     if (!file) {
       // Path traversal, or a malformed request target.
-      response
-        .writeHead(403, {'content-type': 'text/plain; charset=utf-8'})
-        .end('Forbidden')
+      response.writeHead(403, {'content-type': 'text/plain; charset=utf-8'}).end('Forbidden')
       return
     }
     const type = types[path.extname(file)] ?? 'application/octet-stream'
@@ -285,18 +267,13 @@ export async function dev(options: DevOptions): Promise<number> {
       if (type.startsWith('text/html')) {
         // No page yet (the first build failed): an empty page that shows the overlay and reloads when fixed.
         const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Twofold: not built yet</title>${devHead}</head><body><main><p>Not built yet.</p></main></body></html>`
-        response
-          .writeHead(404, {'content-type': type, 'cache-control': 'no-store'})
-          .end(page)
+        response.writeHead(404, {'content-type': type, 'cache-control': 'no-store'}).end(page)
         return
       }
-      response
-        .writeHead(404, {'content-type': 'text/plain; charset=utf-8'})
-        .end('Not found')
+      response.writeHead(404, {'content-type': 'text/plain; charset=utf-8'}).end('Not found')
       return
     }
-    if (type.startsWith('text/html'))
-      data = data.toString('utf8').replace('</head>', `${devHead}</head>`)
+    if (type.startsWith('text/html')) data = data.toString('utf8').replace('</head>', `${devHead}</head>`)
     response
       .writeHead(200, {'content-type': type, 'cache-control': 'no-store'})
       .end(request.method === 'HEAD' ? undefined : data)
@@ -307,8 +284,7 @@ export async function dev(options: DevOptions): Promise<number> {
     server.listen(options.port, '127.0.0.1', resolve)
   })
   const address = server.address()
-  const port =
-    typeof address === 'object' && address ? address.port : options.port
+  const port = typeof address === 'object' && address ? address.port : options.port
   const url = `http://127.0.0.1:${port}/`
   const keepAlive = setInterval(() => {
     for (const client of clients) client.write(': keep-alive\n\n')
@@ -324,17 +300,14 @@ export async function dev(options: DevOptions): Promise<number> {
   let restart = false
   const changed = (code: boolean) => (_event: string, name: string | null) => {
     // Editors' swap and backup files are not the book.
-    if (name && /(?:^|[/\\])(?:\.[^/\\]*|[^/\\]*~|[^/\\]*\.sw[px])$/.test(name))
-      return
+    if (name && /(?:^|[/\\])(?:\.[^/\\]*|[^/\\]*~|[^/\\]*\.sw[px])$/.test(name)) return
     changedAt ??= performance.now()
     if (code) restart = true
     clearTimeout(timer)
     timer = setTimeout(() => {
       if (restart) {
         restart = false
-        process.stdout.write(
-          'twofold: templates or code changed; starting a fresh build process\n'
-        )
+        process.stdout.write('twofold: templates or code changed; starting a fresh build process\n')
         stopWorker()
       }
       void rebuild()
@@ -342,11 +315,7 @@ export async function dev(options: DevOptions): Promise<number> {
   }
   const watchers = [
     fs.watch(bookDir, {recursive: true}, changed(false)),
-    fs.watch(
-      path.resolve(here, '../../templates'),
-      {recursive: true},
-      changed(true)
-    ),
+    fs.watch(path.resolve(here, '../../templates'), {recursive: true}, changed(true)),
     fs.watch(path.resolve(here, '..'), {recursive: true}, changed(true))
   ]
 
@@ -402,9 +371,7 @@ export async function devWorker(options: {
           type: 'built',
           ok: result.ok,
           plain: lines ? `${lines}\n${countLine(result.files)}` : '',
-          terminal: lines
-            ? `${formatMessages(result.files, {color})}\n${countLine(result.files, {color})}`
-            : '',
+          terminal: lines ? `${formatMessages(result.files, {color})}\n${countLine(result.files, {color})}` : '',
           summary: result.ok ? summary(result, options.outDir) : '',
           reused,
           parsed: (result.book?.chapters.length ?? 0) - reused
@@ -425,8 +392,6 @@ export async function devWorker(options: {
       process.send?.(report)
     })
   })
-  await new Promise<void>((resolve) =>
-    process.once('disconnect', () => resolve())
-  )
+  await new Promise<void>((resolve) => process.once('disconnect', () => resolve()))
   return 0
 }

@@ -44,12 +44,7 @@ const cliOptions = {
 /** Where builds keep their cache (see ../output/store.ts): `TWOFOLD_CACHE_DIR`, else in node_modules/.cache. */
 export function cacheDir(): string {
   const wanted = process.env.TWOFOLD_CACHE_DIR
-  return wanted
-    ? path.resolve(wanted)
-    : path.resolve(
-        import.meta.dirname,
-        '../../node_modules/.cache/twofold/store'
-      )
+  return wanted ? path.resolve(wanted) : path.resolve(import.meta.dirname, '../../node_modules/.cache/twofold/store')
 }
 
 /**
@@ -58,35 +53,19 @@ export function cacheDir(): string {
  * The code is the bundle, the templates it reads as it runs (the shipped CSL
  * style, the EJS templates) and Node's own version (its ICU data and zlib).
  */
-async function openStore(
-  bundle: string | undefined
-): Promise<Store | undefined> {
+async function openStore(bundle: string | undefined): Promise<Store | undefined> {
   if (!bundle) return undefined
   const templates = path.resolve(import.meta.dirname, '../../templates')
   const names = (await fs.readdir(templates, {recursive: true})).sort()
   const parts = await Promise.all(
-    names.map(
-      async (name) =>
-        [
-          name,
-          await fs.readFile(path.join(templates, name)).catch(() => '')
-        ] as const
-    )
+    names.map(async (name) => [name, await fs.readFile(path.join(templates, name)).catch(() => '')] as const)
   )
-  const version = hashOf(
-    bundle,
-    process.version,
-    process.versions.zlib ?? '',
-    ...parts.flat()
-  )
+  const version = hashOf(bundle, process.version, process.versions.zlib ?? '', ...parts.flat())
   return new Store({dir: cacheDir(), version})
 }
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(
-  argv: string[],
-  options: MainOptions = {}
-): Promise<number> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   let parsed: ReturnType<
     typeof parseArgs<{
       args: string[]
@@ -110,16 +89,12 @@ export async function main(
     return command || parsed.values.help ? 0 : 2
   }
   if (rest.length > 0) {
-    process.stderr.write(
-      `twofold: unexpected argument \`${rest[0]}\`\n\n${usage}\n`
-    )
+    process.stderr.write(`twofold: unexpected argument \`${rest[0]}\`\n\n${usage}\n`)
     return 2
   }
   const port = Number(parsed.values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    process.stderr.write(
-      `twofold: unexpected port \`${parsed.values.port}\`, expected a number from 0 to 65535\n`
-    )
+    process.stderr.write(`twofold: unexpected port \`${parsed.values.port}\`, expected a number from 0 to 65535\n`)
     return 2
   }
   try {
@@ -128,9 +103,7 @@ export async function main(
       let result: BuildResult
       try {
         const store =
-          parsed.values['no-cache'] || process.env.TWOFOLD_CACHE === '0'
-            ? undefined
-            : await openStore(options.version)
+          parsed.values['no-cache'] || process.env.TWOFOLD_CACHE === '0' ? undefined : await openStore(options.version)
         result = await build({
           bookDir,
           outDir: parsed.values.out,
@@ -156,9 +129,7 @@ export async function main(
     if (command === '__dev-worker') {
       // The build process of `twofold dev` (see pipeline/dev.ts); not for people.
       const {devWorker} = await import('./dev.js')
-      const store = parsed.values['no-cache']
-        ? undefined
-        : await openStore(options.version)
+      const store = parsed.values['no-cache'] ? undefined : await openStore(options.version)
       return await devWorker({
         bookDir,
         outDir: parsed.values.out,

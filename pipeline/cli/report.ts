@@ -32,15 +32,10 @@ export function crashed(cause: unknown): number {
 }
 
 /** Print messages and the summary of a build; returns the exit code. */
-export function report(
-  result: BuildResult,
-  outDir: string,
-  strict = false
-): number {
+export function report(result: BuildResult, outDir: string, strict = false): number {
   const color = isInteractive(process.stderr)
   const messages = formatMessages(result.files, {color})
-  if (messages)
-    process.stderr.write(`${messages}\n${countLine(result.files, {color})}\n`)
+  if (messages) process.stderr.write(`${messages}\n${countLine(result.files, {color})}\n`)
   if (!result.ok) {
     process.stderr.write(
       `twofold: build failed${strict ? ' (--strict: warnings count as errors)' : ''}; ${outDir}/ was left as it was\n`
@@ -61,17 +56,11 @@ export function summary(result: BuildResult, outDir: string): string {
   for (const chapter of book.chapters) {
     words += wordCount(chapter.tree)
     citations += chapter.file.data.citations?.length ?? 0
-    for (const absolute of Object.values(chapter.file.data.images ?? {}))
-      images.add(absolute)
+    for (const absolute of Object.values(chapter.file.data.images ?? {})) images.add(absolute)
   }
-  const warnings = result.files.reduce(
-    (n, f) => n + f.messages.filter((m) => m.fatal === false).length,
-    0
-  )
+  const warnings = result.files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0)
   const webBytes = result.outputs.web.reduce((n, f) => n + f.size, 0)
-  const staticFigures = result.outputs.web.filter((f) =>
-    f.path.startsWith('figures/')
-  ).length
+  const staticFigures = result.outputs.web.filter((f) => f.path.startsWith('figures/')).length
   const reused = result.cached?.chapters
     ? ` (${result.cached.chapters} of ${book.chapters.length} chapters unchanged, read from the cache)`
     : ''
@@ -84,9 +73,7 @@ export function summary(result: BuildResult, outDir: string): string {
 }
 
 function size(bytes: number): string {
-  return bytes < 1024 * 1024
-    ? `${Math.max(1, Math.round(bytes / 1024))} KB`
-    : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
 /**
@@ -108,9 +95,7 @@ export function progressLine(stream: NodeJS.WriteStream): {
       if (now - started < 300 || (now - last < 100 && done !== total)) return
       last = now
       shown = true
-      stream.write(
-        `\r\u001B[2K${phase}${total > 0 ? ` ${done}/${total}` : ''}…`
-      )
+      stream.write(`\r\u001B[2K${phase}${total > 0 ? ` ${done}/${total}` : ''}…`)
     },
     done() {
       if (shown) stream.write('\r\u001B[2K')

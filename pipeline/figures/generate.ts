@@ -17,12 +17,7 @@ import {contestedRange} from './generators/contested-range.js'
 import {dayStrip} from './generators/day-strip.js'
 import type {Generator} from './generators/generator.js'
 import {locator} from './generators/locator.js'
-import {
-  type CommonSpec,
-  messageSource,
-  ruleId,
-  SpecReader
-} from './generators/reader.js'
+import {type CommonSpec, messageSource, ruleId, SpecReader} from './generators/reader.js'
 import {type Body, frame, layouts, type Variant} from './generators/svg.js'
 import {timeline} from './generators/timeline.js'
 import {unitChart} from './generators/unit-chart.js'
@@ -31,10 +26,7 @@ import {unitChart} from './generators/unit-chart.js'
 interface Entry {
   fields: readonly string[]
   credit: (credit: string | undefined) => string | undefined
-  draw: (
-    reader: SpecReader,
-    common: CommonSpec
-  ) => Record<Variant, Body> | undefined
+  draw: (reader: SpecReader, common: CommonSpec) => Record<Variant, Body> | undefined
 }
 
 function entry<Data>(generator: Generator<Data>): Entry {
@@ -76,10 +68,7 @@ export type GraphicSvgs = Record<Variant, string>
  * `invalid-figure-data` messages from `twofold-figures`, and then the result
  * is undefined. Never throws for content problems.
  */
-export function generateGraphicSvgs(
-  spec: unknown,
-  file: VFile
-): GraphicSvgs | undefined {
+export function generateGraphicSvgs(spec: unknown, file: VFile): GraphicSvgs | undefined {
   let data = spec
   if (data === undefined) {
     const document = parseDocument(String(file.value ?? ''), {
@@ -90,13 +79,7 @@ export function generateGraphicSvgs(
         line: problem.linePos[0].line,
         column: problem.linePos[0].col
       }
-      error(
-        file,
-        `Unexpected invalid YAML: ${problem.message.split(' at line ')[0]}`,
-        place,
-        ruleId,
-        messageSource
-      )
+      error(file, `Unexpected invalid YAML: ${problem.message.split(' at line ')[0]}`, place, ruleId, messageSource)
     }
     if (document.errors.length > 0) return undefined
     data = document.toJS()
@@ -105,10 +88,7 @@ export function generateGraphicSvgs(
   const common = reader.common(graphicTypes)
   const generator = common && generators[common.type]
   if (!common || !generator) return undefined
-  reader.allowKeys(
-    [],
-    ['type', 'title', 'states', 'credit', ...generator.fields]
-  )
+  reader.allowKeys([], ['type', 'title', 'states', 'credit', ...generator.fields])
   const bodies = generator.draw(reader, common)
   if (!bodies) return undefined
   const options = {
@@ -126,10 +106,6 @@ export function generateGraphicSvgs(
  * Generate one variant's SVG (default `wide`) from a parsed data spec; see
  * `generateGraphicSvgs`, which this calls (so messages are the same).
  */
-export function generateGraphicSvg(
-  spec: unknown,
-  file: VFile,
-  variant: Variant = 'wide'
-): string | undefined {
+export function generateGraphicSvg(spec: unknown, file: VFile, variant: Variant = 'wide'): string | undefined {
   return generateGraphicSvgs(spec, file)?.[variant]
 }

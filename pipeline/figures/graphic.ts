@@ -44,15 +44,8 @@ export function graphicFromSvg(
 ): Graphic | undefined {
   const wide = parseGraphic(name, svg, file)
   // A narrow variant in its own file is checked even when the wide one failed, so both files' problems show at once.
-  const small =
-    narrow && (wide || narrow.file !== file)
-      ? parseGraphic(name, narrow.svg, narrow.file)
-      : undefined
-  if (
-    !wide ||
-    (narrow && (!small || !sameStates(wide, small, narrow.file, path)))
-  )
-    return undefined
+  const small = narrow && (wide || narrow.file !== file) ? parseGraphic(name, narrow.svg, narrow.file) : undefined
+  if (!wide || (narrow && (!small || !sameStates(wide, small, narrow.file, path)))) return undefined
 
   const roots: Record<GraphicVariant, Element> = {
     wide: wide.root,
@@ -89,20 +82,13 @@ interface ParsedGraphic {
 }
 
 /** Parse one SVG and check the state convention; undefined (with messages on `file`) when unusable. */
-function parseGraphic(
-  name: string,
-  svg: string,
-  file: VFile
-): ParsedGraphic | undefined {
+function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | undefined {
   let tree: Root
   try {
     tree = fromXml(svg)
   } catch (cause) {
     const place = (cause as {place?: {line: number; column: number}}).place
-    const detail = String(
-      (cause as {cause?: {message?: string}}).cause?.message ??
-        (cause as Error).message
-    )
+    const detail = String((cause as {cause?: {message?: string}}).cause?.message ?? (cause as Error).message)
       .split('\n')[0]
       .replace(/ \(line \d+, column \d+\)$/, '')
     error(
@@ -114,9 +100,7 @@ function parseGraphic(
     )
     return undefined
   }
-  const root = tree.children.find(
-    (node): node is Element => node.type === 'element'
-  )
+  const root = tree.children.find((node): node is Element => node.type === 'element')
   if (root?.name !== 'svg') {
     error(
       file,
@@ -143,8 +127,7 @@ function parseGraphic(
   for (const child of root.children) {
     if (child.type !== 'element') continue
     if (child.name === 'title') title = textOf(child).trim() || name
-    if (child.name !== 'desc' || child.attributes['data-state'] === undefined)
-      continue
+    if (child.name !== 'desc' || child.attributes['data-state'] === undefined) continue
     const id = String(child.attributes['data-state'])
     const description = textOf(child).replace(/\s+/g, ' ').trim()
     if (!stateId.test(id)) {
@@ -210,12 +193,7 @@ function parseGraphic(
  * Whether the narrow variant declares the wide one's states in the same
  * order (the steps drive both); reports the first difference on `file`.
  */
-function sameStates(
-  wide: ParsedGraphic,
-  narrow: ParsedGraphic,
-  file: VFile,
-  widePath: string
-): boolean {
+function sameStates(wide: ParsedGraphic, narrow: ParsedGraphic, file: VFile, widePath: string): boolean {
   const expected = wide.states.map((s) => s.id)
   const actual = narrow.states.map((s) => s.id)
   const list = expected.map((id) => `\`${id}\``).join(', ')
@@ -256,29 +234,19 @@ function stateTree(root: Element, id: string, states: GraphicState[]): Root {
     type: 'element',
     name: element.name,
     attributes: Object.fromEntries(
-      Object.entries(element.attributes).filter(
-        ([key]) => key !== 'data-states' && key !== 'data-state'
-      )
+      Object.entries(element.attributes).filter(([key]) => key !== 'data-states' && key !== 'data-state')
     ),
     children: element.children.flatMap((child): ElementContent[] => {
       if (child.type !== 'element') return [child]
-      if (child.name === 'desc' && child.attributes['data-state'] !== undefined)
-        return []
+      if (child.name === 'desc' && child.attributes['data-state'] !== undefined) return []
       const list = child.attributes['data-states']
-      if (
-        list !== undefined &&
-        list !== null &&
-        !String(list).split(/\s+/).includes(id)
-      )
-        return []
+      if (list !== undefined && list !== null && !String(list).split(/\s+/).includes(id)) return []
       return [clone(child)]
     })
   })
   const svg = clone(root)
   svg.attributes.xmlns ??= 'http://www.w3.org/2000/svg'
-  const titleIndex = svg.children.findIndex(
-    (c) => c.type === 'element' && c.name === 'title'
-  )
+  const titleIndex = svg.children.findIndex((c) => c.type === 'element' && c.name === 'title')
   const desc: Element = {
     type: 'element',
     name: 'desc',
@@ -302,9 +270,7 @@ function stateTree(root: Element, id: string, states: GraphicState[]): Root {
 /** The visible elements of a graphic, for inlining: xast root element. */
 export function svgElement(svg: string): Element {
   const tree = fromXml(svg)
-  const root = tree.children.find(
-    (node): node is Element => node.type === 'element'
-  )
+  const root = tree.children.find((node): node is Element => node.type === 'element')
   if (!root) throw new Error('Unexpected SVG without root element')
   return root
 }
@@ -317,6 +283,5 @@ function textOf(node: Element | RootContent): string {
 
 function walk(element: Element, visit: (element: Element) => void) {
   visit(element)
-  for (const child of element.children)
-    if (child.type === 'element') walk(child, visit)
+  for (const child of element.children) if (child.type === 'element') walk(child, visit)
 }

@@ -22,8 +22,6 @@ export async function eachAtMost<T>(
       }
     }
   }
-  await Promise.all(
-    Array.from({length: Math.max(1, Math.min(limit, items.length))}, runner)
-  )
+  await Promise.all(Array.from({length: Math.max(1, Math.min(limit, items.length))}, runner))
   if (failure) throw failure.cause
 }

@@ -92,10 +92,7 @@ export class Store {
   }
 
   /** The value under `key`, made by `make` and kept when missing. */
-  async getOrMake(
-    key: string,
-    make: () => Promise<Uint8Array | string>
-  ): Promise<Uint8Array> {
+  async getOrMake(key: string, make: () => Promise<Uint8Array | string>): Promise<Uint8Array> {
     const kept = this.get(key)
     if (kept) return kept
     const made = await make()
@@ -112,8 +109,7 @@ export class Store {
     while (this.writes.size > 0) await Promise.all(this.writes)
     const dir = this.dir
     if (!dir) {
-      for (const name of this.memory.keys())
-        if (!this.used.has(name)) this.memory.delete(name)
+      for (const name of this.memory.keys()) if (!this.used.has(name)) this.memory.delete(name)
       this.used.clear()
       return
     }
@@ -123,26 +119,19 @@ export class Store {
     await Promise.all(
       names.map(async (name) => {
         const file = path.join(dir, name)
-        if (this.used.has(name))
-          return fs.utimes(file, now, now).catch(() => {})
+        if (this.used.has(name)) return fs.utimes(file, now, now).catch(() => {})
         const stat = await fs.stat(file).catch(() => undefined)
-        if (stat && stat.mtimeMs < oldest)
-          await fs.rm(file, {force: true}).catch(() => {})
+        if (stat && stat.mtimeMs < oldest) await fs.rm(file, {force: true}).catch(() => {})
       })
     )
     // Memory holds what the last build used (the dev server's store lives as long as it does).
-    for (const name of this.memory.keys())
-      if (!this.used.has(name)) this.memory.delete(name)
+    for (const name of this.memory.keys()) if (!this.used.has(name)) this.memory.delete(name)
     this.used.clear()
   }
 
   /** The hash that names `key`, with the code's version in it. */
   private id(key: string): Buffer {
-    return createHash('sha256')
-      .update(this.version)
-      .update('\u0000')
-      .update(key)
-      .digest()
+    return createHash('sha256').update(this.version).update('\u0000').update(key).digest()
   }
 }
 
@@ -153,16 +142,9 @@ function seal(bytes: Uint8Array, id: Buffer): Buffer {
 
 /** The bytes of a file, when it was stored under `id` and they are whole. */
 function unseal(file: Buffer, id: Buffer): Uint8Array | undefined {
-  if (file.length < headerSize || !file.subarray(0, 32).equals(id))
-    return undefined
+  if (file.length < headerSize || !file.subarray(0, 32).equals(id)) return undefined
   const bytes = file.subarray(headerSize)
-  if (
-    !createHash('sha1')
-      .update(bytes)
-      .digest()
-      .equals(file.subarray(32, headerSize))
-  )
-    return undefined
+  if (!createHash('sha1').update(bytes).digest().equals(file.subarray(32, headerSize))) return undefined
   return bytes
 }
 

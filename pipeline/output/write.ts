@@ -47,24 +47,16 @@ const readyManifest = '.twofold-manifest.json'
  * killed build left first (`recoverOutput`). Throws an `OutputError` saying
  * what to do.
  */
-export async function checkOutput(
-  outDir: string,
-  protect: string[] = []
-): Promise<void> {
+export async function checkOutput(outDir: string, protect: string[] = []): Promise<void> {
   outDir = path.resolve(outDir)
   if (path.dirname(outDir) === outDir) {
-    throw new OutputError(
-      `Unexpected output directory \`${outDir}\`, expected a directory below it`
-    )
+    throw new OutputError(`Unexpected output directory \`${outDir}\`, expected a directory below it`)
   }
   const real = await fs.realpath(outDir).catch(() => outDir)
   for (const dir of protect) {
     const held = [outDir, real].some((out) => {
       const relative = path.relative(out, path.resolve(dir))
-      return (
-        relative === '' ||
-        (!relative.startsWith('..') && !path.isAbsolute(relative))
-      )
+      return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
     })
     if (held) {
       throw new OutputError(
@@ -81,22 +73,13 @@ export async function checkOutput(
  * new build in `outDir`, replacing the entries the last build wrote (see the
  * module comment). A path given twice holds the last.
  */
-export async function writeAtomically(
-  outDir: string,
-  files: OutputFile[]
-): Promise<void> {
+export async function writeAtomically(outDir: string, files: OutputFile[]): Promise<void> {
   outDir = path.resolve(outDir)
-  const byPath = new Map(
-    files.map((file) => [path.normalize(file.path), file.contents])
-  )
-  const entries = [
-    ...new Set([...byPath.keys()].map((file) => file.split(path.sep)[0]!))
-  ]
+  const byPath = new Map(files.map((file) => [path.normalize(file.path), file.contents]))
+  const entries = [...new Set([...byPath.keys()].map((file) => file.split(path.sep)[0]!))]
   for (const entry of entries) {
     if (!plainName(entry))
-      throw new Error(
-        `Unexpected output path \`${entry}\`, expected a path inside the output directory`
-      )
+      throw new Error(`Unexpected output path \`${entry}\`, expected a path inside the output directory`)
   }
   await recoverOutput(outDir)
   await refuseStrangers(outDir, entries)
@@ -105,10 +88,7 @@ export async function writeAtomically(
   await fs.mkdir(staging, {recursive: true})
   try {
     await writeAll(staging, byPath)
-    await fs.writeFile(
-      path.join(staging, readyManifest),
-      `${JSON.stringify({entries})}\n`
-    )
+    await fs.writeFile(path.join(staging, readyManifest), `${JSON.stringify({entries})}\n`)
     await withLock(outDir, async () => {
       // A build killed after its `ready` is finished first; then nothing that is not ours may be in the way.
       await rollForward(outDir)
@@ -137,17 +117,13 @@ export async function recoverOutput(outDir: string): Promise<void> {
     await rollForward(outDir)
     for (const name of await fs.readdir(state)) {
       const pid = /^(?:staging|lock)-(\d+)-/.exec(name)?.[1]
-      if (pid !== undefined && !alive(Number(pid)))
-        await fs.rm(path.join(state, name), {recursive: true, force: true})
+      if (pid !== undefined && !alive(Number(pid))) await fs.rm(path.join(state, name), {recursive: true, force: true})
     }
   })
 }
 
 /** Throw an `OutputError` when `outDir` is not a directory, or one of `entries` is in it but not in its manifest. */
-async function refuseStrangers(
-  outDir: string,
-  entries: string[]
-): Promise<void> {
+async function refuseStrangers(outDir: string, entries: string[]): Promise<void> {
   const stat = await fs.stat(outDir).catch(() => undefined)
   if (stat === undefined) return
   if (!stat.isDirectory()) {
@@ -157,11 +133,7 @@ async function refuseStrangers(
   }
   const ours = await readManifest(path.join(outDir, '.twofold/manifest.json'))
   for (const entry of entries) {
-    if (
-      !ours.includes(entry) &&
-      (await lstatOrUndefined(path.join(outDir, entry)))
-    )
-      throw stranger(outDir, entry)
+    if (!ours.includes(entry) && (await lstatOrUndefined(path.join(outDir, entry)))) throw stranger(outDir, entry)
   }
 }
 
@@ -196,22 +168,14 @@ async function rollForward(outDir: string): Promise<void> {
       if (incoming === undefined) continue
       const existing = await lstatOrUndefined(to)
       if (existing && !current.includes(entry)) throw stranger(outDir, entry)
-      if (existing && (existing.isDirectory() || incoming.isDirectory()))
-        await fs.rename(to, path.join(old, entry))
+      if (existing && (existing.isDirectory() || incoming.isDirectory())) await fs.rename(to, path.join(old, entry))
       await fs.rename(from, to)
     }
     for (const entry of current) {
-      if (
-        next.includes(entry) ||
-        (await lstatOrUndefined(path.join(outDir, entry))) === undefined
-      )
-        continue
+      if (next.includes(entry) || (await lstatOrUndefined(path.join(outDir, entry))) === undefined) continue
       await fs.rename(path.join(outDir, entry), path.join(old, entry))
     }
-    await fs.rename(
-      path.join(ready, readyManifest),
-      path.join(state, 'manifest.json')
-    )
+    await fs.rename(path.join(ready, readyManifest), path.join(state, 'manifest.json'))
   }
   await fs.rm(ready, {recursive: true, force: true})
   await fs.rm(old, {recursive: true, force: true})
@@ -232,10 +196,7 @@ async function readManifest(file: string): Promise<string[]> {
   } catch {
     // Checked below.
   }
-  if (
-    !Array.isArray(entries) ||
-    !entries.every((entry) => typeof entry === 'string' && plainName(entry))
-  ) {
+  if (!Array.isArray(entries) || !entries.every((entry) => typeof entry === 'string' && plainName(entry))) {
     throw new OutputError(
       `Unexpected content in \`${file}\`, expected the list of entries Twofold wrote (remove the file, and the entries it names, to start afresh)`
     )
@@ -246,11 +207,7 @@ async function readManifest(file: string): Promise<string[]> {
 /** Whether `name` is one path segment of the output's own (not `.twofold` or above). */
 function plainName(name: string): boolean {
   if (name === '' || name === '.' || name === '..') return false
-  return (
-    !name.includes('/') &&
-    !name.includes(path.sep) &&
-    !name.startsWith('.twofold')
-  )
+  return !name.includes('/') && !name.includes(path.sep) && !name.startsWith('.twofold')
 }
 
 /**
@@ -259,10 +216,7 @@ function plainName(name: string): boolean {
  * process is gone is stale; one held by a live process is waited for, up to
  * a minute (its moves take moments).
  */
-async function withLock(
-  outDir: string,
-  work: () => Promise<void>
-): Promise<void> {
+async function withLock(outDir: string, work: () => Promise<void>): Promise<void> {
   const state = path.join(outDir, '.twofold')
   const lock = path.join(state, 'lock')
   const mine = path.join(state, `lock-${process.pid}-${Date.now()}`)
@@ -277,18 +231,13 @@ async function withLock(
       } catch (cause) {
         if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause
       }
-      const holder = Number(
-        await fs.readFile(lock, 'utf8').catch(() => Number.NaN)
-      )
+      const holder = Number(await fs.readFile(lock, 'utf8').catch(() => Number.NaN))
       if (!Number.isNaN(holder) && !alive(holder)) {
         // Taken aside before it is removed, so that a lock another process has just made is put back, not removed.
         const taken = `${mine}-stale`
         await fs.rename(lock, taken).catch(() => {})
-        const pid = Number(
-          await fs.readFile(taken, 'utf8').catch(() => Number.NaN)
-        )
-        if (pid !== holder && !Number.isNaN(pid) && alive(pid))
-          await fs.link(taken, lock).catch(() => {})
+        const pid = Number(await fs.readFile(taken, 'utf8').catch(() => Number.NaN))
+        if (pid !== holder && !Number.isNaN(pid) && alive(pid)) await fs.link(taken, lock).catch(() => {})
         await fs.rm(taken, {force: true})
         continue
       }
@@ -312,10 +261,7 @@ async function withLock(
 }
 
 /** Write `files` under `dir`, at most 16 at once: a process may have as few as 256 file handles (macOS). */
-async function writeAll(
-  dir: string,
-  files: Map<string, OutputFile['contents']>
-): Promise<void> {
+async function writeAll(dir: string, files: Map<string, OutputFile['contents']>): Promise<void> {
   const queue = [...files]
   const writer = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
@@ -336,10 +282,7 @@ async function writeAll(
  * when a kill left no link, the newest) becomes `<out>`, and the store goes.
  */
 async function migrate(outDir: string): Promise<void> {
-  const store = path.join(
-    path.dirname(outDir),
-    `.${path.basename(outDir)}.twofold`
-  )
+  const store = path.join(path.dirname(outDir), `.${path.basename(outDir)}.twofold`)
   const names = await fs.readdir(store).catch(() => [])
   if (names.length === 0) return
   const current = path.join(store, 'current')
@@ -348,36 +291,22 @@ async function migrate(outDir: string): Promise<void> {
     const target = path.resolve(path.dirname(outDir), await fs.readlink(outDir))
     // A link elsewhere is the user's: `checkOutput` refuses it if it is not a directory.
     if (path.dirname(target) !== store) return
-    if (
-      path.basename(target).startsWith('build-') &&
-      (await lstatOrUndefined(target))
-    )
-      await fs.rename(target, current)
+    if (path.basename(target).startsWith('build-') && (await lstatOrUndefined(target))) await fs.rename(target, current)
     await fs.unlink(outDir)
   } else if (stat) {
     // A store beside a directory of ours is what a migration killed at its end left.
-    const ours = await lstatOrUndefined(
-      path.join(outDir, '.twofold/manifest.json')
-    )
-    if (ours && (await lstatOrUndefined(current)) === undefined)
-      await fs.rm(store, {recursive: true, force: true})
+    const ours = await lstatOrUndefined(path.join(outDir, '.twofold/manifest.json'))
+    if (ours && (await lstatOrUndefined(current)) === undefined) await fs.rm(store, {recursive: true, force: true})
     return
   }
   const builds = names.filter((name) => /^build-\d+-\d+$/.test(name))
-  const newest = builds
-    .sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]))
-    .at(-1)
-  const source = (await lstatOrUndefined(current))
-    ? current
-    : newest && path.join(store, newest)
+  const newest = builds.sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1])).at(-1)
+  const source = (await lstatOrUndefined(current)) ? current : newest && path.join(store, newest)
   if (source) {
     // Everything in a build of the store was written by Twofold.
     const entries = (await fs.readdir(source)).filter((name) => plainName(name))
     await fs.mkdir(path.join(source, '.twofold'), {recursive: true})
-    await fs.writeFile(
-      path.join(source, '.twofold/manifest.json'),
-      `${JSON.stringify({entries})}\n`
-    )
+    await fs.writeFile(path.join(source, '.twofold/manifest.json'), `${JSON.stringify({entries})}\n`)
     await fs.rename(source, outDir)
   }
   await fs.rm(store, {recursive: true, force: true})

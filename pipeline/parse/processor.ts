@@ -29,9 +29,7 @@ export interface ParseOptions {
 }
 
 /** The shared processor: parse plus every format-neutral plugin. */
-export function createProcessor(
-  options: ParseOptions
-): Processor<Root, Root, Root> {
+export function createProcessor(options: ParseOptions): Processor<Root, Root, Root> {
   const {graphics, references} = options
   return unified()
     .use(remarkParse)
@@ -54,18 +52,14 @@ export function createProcessor(
 }
 
 /** Parse one chapter (once) and run the shared plugins on its tree. */
-export async function parseChapter(
-  processor: Processor<Root, Root, Root>,
-  source: ChapterSource
-): Promise<Chapter> {
+export async function parseChapter(processor: Processor<Root, Root, Root>, source: ChapterSource): Promise<Chapter> {
   const file: VFile = source.file
   const tree = processor.parse(file)
   try {
     await processor.run(tree, file)
   } catch (cause) {
     // A plugin's `file.fail` already recorded its message; anything else is a bug with a place.
-    if (!(cause instanceof Error && file.messages.includes(cause as never)))
-      throw cause
+    if (!(cause instanceof Error && file.messages.includes(cause as never))) throw cause
   }
   forgetPositions(tree)
   return {
@@ -85,6 +79,5 @@ export async function parseChapter(
  */
 function forgetPositions(node: Nodes): void {
   if (node.type !== 'link') delete node.position
-  if ('children' in node)
-    for (const child of node.children as Nodes[]) forgetPositions(child)
+  if ('children' in node) for (const child of node.children as Nodes[]) forgetPositions(child)
 }

@@ -9,11 +9,7 @@
 import type {Heading, Root, RootContent, Yaml} from 'mdast'
 import {toString} from 'mdast-util-to-string'
 import type {VFile} from 'vfile'
-import {
-  type FieldSpec,
-  hasErrorFor,
-  readYamlFields
-} from '../book/yaml-fields.js'
+import {type FieldSpec, hasErrorFor, readYamlFields} from '../book/yaml-fields.js'
 import {error, pointAt} from '../messages.js'
 import type {ChapterMeta} from '../types.js'
 
@@ -108,7 +104,5 @@ function isComment(node: RootContent | undefined): boolean {
 
 /** A `# Title` heading with some text. */
 function isTitle(node: RootContent | undefined): node is Heading {
-  return (
-    node?.type === 'heading' && node.depth === 1 && toString(node).trim() !== ''
-  )
+  return node?.type === 'heading' && node.depth === 1 && toString(node).trim() !== ''
 }

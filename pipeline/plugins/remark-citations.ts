@@ -18,30 +18,15 @@
  * Not citations: `@` after a letter or digit (`someone@example.org`), an
  * escaped `\@key` or `\[@key]`, anything in links and code.
  */
-import type {
-  Nodes,
-  Paragraph,
-  Parents,
-  PhrasingContent,
-  Root,
-  Text
-} from 'mdast'
+import type {Nodes, Paragraph, Parents, PhrasingContent, Root, Text} from 'mdast'
 import type {TextDirective} from 'mdast-util-directive'
-import {
-  findAndReplace,
-  type RegExpMatchObject
-} from 'mdast-util-find-and-replace'
+import {findAndReplace, type RegExpMatchObject} from 'mdast-util-find-and-replace'
 import type {Position} from 'unist'
 import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {location} from 'vfile-location'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
-import {
-  closestKey,
-  keySource,
-  looksLikeCitation,
-  parseBracketContent
-} from '../citations/syntax.js'
+import {closestKey, keySource, looksLikeCitation, parseBracketContent} from '../citations/syntax.js'
 import type {Citation, CiteItem, CslItem} from '../types.js'
 
 /** Options of `remarkCitations`. */
@@ -80,10 +65,7 @@ export function remarkCitations(options: Options) {
     // The text nodes already in `replaced` (a set: a 5 MB chapter has tens of thousands).
     const replacedOrigins = new Set<Text>()
 
-    const positionOf = (
-      start: number | undefined,
-      end: number | undefined
-    ): Position | undefined => {
+    const positionOf = (start: number | undefined, end: number | undefined): Position | undefined => {
       if (start === undefined || end === undefined) return undefined
       const a = place.toPoint(start)
       const b = place.toPoint(end)
@@ -91,11 +73,7 @@ export function remarkCitations(options: Options) {
     }
     // Where the text being read is, for text without a place of its own (split off by autolink literals).
     let around: Position | undefined
-    const fail = (
-      reason: string,
-      position: Position | undefined,
-      ruleId: string
-    ) => {
+    const fail = (reason: string, position: Position | undefined, ruleId: string) => {
       const message = file.message(reason, {
         place: position ?? around,
         ruleId,
@@ -111,23 +89,14 @@ export function remarkCitations(options: Options) {
     visit(tree, (node, index, parent) => {
       if ('children' in node) joinSplitKeys(node.children, text)
       // `[@key]` with a matching definition is a reference link to remark; to Pandoc it is a citation, and so it is here.
-      if (
-        node.type !== 'linkReference' ||
-        !parent ||
-        index === undefined ||
-        node.referenceType === 'full'
-      )
-        return
+      if (node.type !== 'linkReference' || !parent || index === undefined || node.referenceType === 'full') return
       const start = node.position?.start.offset
       const end = node.position?.end.offset
       const raw =
         start !== undefined && end !== undefined
           ? text.slice(start, end)
           : `[${node.label ?? ''}]${node.referenceType === 'collapsed' ? '[]' : ''}`
-      const content = raw.slice(
-        1,
-        raw.length - (node.referenceType === 'collapsed' ? 3 : 1)
-      )
+      const content = raw.slice(1, raw.length - (node.referenceType === 'collapsed' ? 3 : 1))
       if (!looksLikeCitation(content)) return
       const citation = bracketCitation(content, raw, node.position, (i) =>
         start === undefined ? undefined : start + 1 + i
@@ -151,8 +120,7 @@ export function remarkCitations(options: Options) {
     visit(tree, (node) => {
       if (node.type === 'citation') return found(node)
       // A directive's `[label]` is a title, not a claim.
-      if (claims && node.type === 'paragraph' && !node.data?.directiveLabel)
-        return checkClaim(node)
+      if (claims && node.type === 'paragraph' && !node.data?.directiveLabel) return checkClaim(node)
       return undefined
     })
     file.data.citations = citations
@@ -166,9 +134,7 @@ export function remarkCitations(options: Options) {
     ) {
       const node = match.stack[match.stack.length - 1] as Text
       const parent = match.stack[match.stack.length - 2] as Parents
-      around =
-        node.position ??
-        match.stack.findLast((ancestor) => ancestor.position)?.position
+      around = node.position ?? match.stack.findLast((ancestor) => ancestor.position)?.position
       const map = sourceMap(node)
       const from = match.index
       const to = from + value.length
@@ -179,19 +145,12 @@ export function remarkCitations(options: Options) {
       let result: PhrasingContent | false
       if (bracket !== undefined) {
         if (!looksLikeCitation(bracket)) return false
-        result = bracketCitation(
-          bracket,
-          value,
-          positionOf(offset(from), offset(to)),
-          (i) => offset(from + 1 + i)
-        ) ?? {
+        result = bracketCitation(bracket, value, positionOf(offset(from), offset(to)), (i) => offset(from + 1 + i)) ?? {
           type: 'text',
           value
         }
       } else if (key === undefined) {
-        const closedLater = siblingText(parent, node, 1).some((sibling) =>
-          sibling.includes(']')
-        )
+        const closedLater = siblingText(parent, node, 1).some((sibling) => sibling.includes(']'))
         fail(
           closedLater
             ? 'Unexpected markup inside a bracketed citation, expected plain text between `[` and `]` (move emphasis, code or links outside the brackets)'
@@ -200,10 +159,7 @@ export function remarkCitations(options: Options) {
           'malformed-citation'
         )
         result = {type: 'text', value}
-      } else if (
-        /^[^[\]]*\]/.test(match.input.slice(to)) &&
-        opensBefore(parent, node, match.input.slice(0, from))
-      ) {
+      } else if (/^[^[\]]*\]/.test(match.input.slice(to)) && opensBefore(parent, node, match.input.slice(0, from))) {
         // The tail of `[see *x* @a]`: its `[` is in an earlier text node.
         fail(
           'Unexpected markup inside a bracketed citation, expected plain text between `[` and `]` (move emphasis, code or links outside the brackets)',
@@ -219,10 +175,7 @@ export function remarkCitations(options: Options) {
           suffix: (locator ?? '').trim(),
           suppressAuthor: false
         }
-        checkKey(
-          item.key,
-          positionOf(offset(from), offset(from + 1 + key.length))
-        )
+        checkKey(item.key, positionOf(offset(from), offset(from + 1 + key.length)))
         result = citationNode('in-text', [item], value, position)
       }
 
@@ -254,16 +207,13 @@ export function remarkCitations(options: Options) {
         )
         return undefined
       }
-      for (const item of parsed.items)
-        checkKey(item.key, positionOf(offset(item.start), offset(item.end)))
-      const list = parsed.items.map(
-        ({key, prefix, suffix, suppressAuthor}) => ({
-          key,
-          prefix,
-          suffix,
-          suppressAuthor
-        })
-      )
+      for (const item of parsed.items) checkKey(item.key, positionOf(offset(item.start), offset(item.end)))
+      const list = parsed.items.map(({key, prefix, suffix, suppressAuthor}) => ({
+        key,
+        prefix,
+        suffix,
+        suppressAuthor
+      }))
       return citationNode('parenthetical', list, raw, position)
     }
 
@@ -295,9 +245,7 @@ export function remarkCitations(options: Options) {
       const suggestion = closestKey(key, items.keys())
       fail(
         `Unexpected unknown citation key \`${key}\`, expected a key from references.json ${
-          suggestion
-            ? `(did you mean \`${suggestion}\`?)`
-            : '(add the entry there, or write `\\@` for a literal `@`)'
+          suggestion ? `(did you mean \`${suggestion}\`?)` : '(add the entry there, or write `\\@` for a literal `@`)'
         }`,
         position,
         'unknown-cite-key'
@@ -315,15 +263,9 @@ export function remarkCitations(options: Options) {
         while (consumed < origin.value.length && index < siblings.length) {
           const child = siblings[index++]!
           if (child.type === 'citation' && made.has(child)) {
-            consumed += child.children.reduce(
-              (sum, node) => sum + ('value' in node ? node.value.length : 0),
-              0
-            )
+            consumed += child.children.reduce((sum, node) => sum + ('value' in node ? node.value.length : 0), 0)
           } else if (child.type === 'text' && !child.position) {
-            child.position = positionOf(
-              map.offset(consumed),
-              map.offset(consumed + child.value.length)
-            )
+            child.position = positionOf(map.offset(consumed), map.offset(consumed + child.value.length))
             consumed += child.value.length
           } else {
             break
@@ -358,10 +300,7 @@ export function remarkCitations(options: Options) {
         // Text split off by other plugins (autolink literals) may have no place: then the paragraph's.
         const position =
           (map
-            ? positionOf(
-                map.offset(number.index),
-                map.offset(number.index + number.value.length)
-              )
+            ? positionOf(map.offset(number.index), map.offset(number.index + number.value.length))
             : number.node.position) ?? paragraph.position
         file.message(
           `Unexpected number \`${number.value}\` in a paragraph without a citation, expected a citation of its source (such as \`[@key]\`) for the claim`,
@@ -392,15 +331,10 @@ export function numberCitations(files: VFile[]): void {
  * Warn (`unused-reference`) on the bibliography file, at the entry, about
  * every reference that no chapter cites.
  */
-export function unusedReferences(
-  files: VFile[],
-  items: Map<string, CslItem>,
-  referencesFile: VFile
-): void {
+export function unusedReferences(files: VFile[], items: Map<string, CslItem>, referencesFile: VFile): void {
   const cited = new Set<string>()
   for (const file of files)
-    for (const citation of file.data.citations ?? [])
-      for (const item of citation.items) cited.add(item.key)
+    for (const citation of file.data.citations ?? []) for (const item of citation.items) cited.add(item.key)
   const positions = referencesFile.data.referencePositions
   for (const id of items.keys()) {
     if (cited.has(id)) continue
@@ -426,20 +360,12 @@ function joinSplitKeys(children: Nodes[], text: string): void {
     const previous = children[index - 1]!
     let child = children[index]!
     if (previous.type !== 'text') continue
-    if (
-      child.type === 'textDirective' &&
-      /@[\p{L}\p{N}_][^\s[\]@]*$/u.test(previous.value) &&
-      isBare(child, text)
-    ) {
+    if (child.type === 'textDirective' && /@[\p{L}\p{N}_][^\s[\]@]*$/u.test(previous.value) && isBare(child, text)) {
       child = {type: 'text', value: `:${child.name}`, position: child.position}
       children[index] = child
     }
     const end = previous.position?.end.offset
-    if (
-      child.type === 'text' &&
-      end !== undefined &&
-      end === child.position?.start.offset
-    ) {
+    if (child.type === 'text' && end !== undefined && end === child.position?.start.offset) {
       previous.value += child.value
       previous.position = {
         start: previous.position!.start,
@@ -471,11 +397,7 @@ function isRawHtml(node: Text, text: string): boolean {
 function isBare(node: TextDirective, text: string): boolean {
   const start = node.position?.start.offset
   const end = node.position?.end.offset
-  return (
-    start !== undefined &&
-    end !== undefined &&
-    text.slice(start, end) === `:${node.name}`
-  )
+  return start !== undefined && end !== undefined && text.slice(start, end) === `:${node.name}`
 }
 
 // `@{a key}` is the key `a key`.
@@ -492,11 +414,7 @@ function excerpt(value: string): string {
 function siblingText(parent: Parents, node: Text, direction: 1 | -1): string[] {
   const values: string[] = []
   const children: Nodes[] = parent.children
-  for (
-    let index = children.indexOf(node) + direction;
-    index >= 0 && index < children.length;
-    index += direction
-  ) {
+  for (let index = children.indexOf(node) + direction; index >= 0 && index < children.length; index += direction) {
     const child = children[index]!
     if (child.type === 'text') values.push(child.value)
   }

@@ -53,9 +53,7 @@ export function remarkContentChecks(options: Options = {}) {
     }
 
     // Character references to forbidden characters: micromark turns them into U+FFFD, which must not pass silently.
-    for (const match of text.matchAll(
-      /&#(?:[xX]([\da-fA-F]{1,8})|(\d{1,9}));/g
-    )) {
+    for (const match of text.matchAll(/&#(?:[xX]([\da-fA-F]{1,8})|(\d{1,9}));/g)) {
       const code = match[1] ? Number.parseInt(match[1], 16) : Number(match[2])
       if (
         code === 0 ||
@@ -76,23 +74,13 @@ export function remarkContentChecks(options: Options = {}) {
     }
 
     visit(tree, (node, index, parent) => {
-      if (
-        (node.type === 'text' ||
-          node.type === 'inlineCode' ||
-          node.type === 'code') &&
-        forbidden.test(node.value)
-      ) {
+      if ((node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') && forbidden.test(node.value)) {
         forbidden.lastIndex = 0
         // Characters that arrived through character references (`&#1;`) are not in the raw text.
         // (Text without a place, split off by autolink literals, cannot be told apart: its literal characters were reported above.)
         if (
           node.position &&
-          !forbidden.test(
-            text.slice(
-              node.position.start.offset ?? 0,
-              node.position.end.offset ?? 0
-            )
-          )
+          !forbidden.test(text.slice(node.position.start.offset ?? 0, node.position.end.offset ?? 0))
         ) {
           warn(
             file,
@@ -147,10 +135,7 @@ export function remarkContentChecks(options: Options = {}) {
         return SKIP
       }
 
-      if (
-        (node.type === 'containerDirective' || node.type === 'leafDirective') &&
-        !known.has(node.name)
-      ) {
+      if ((node.type === 'containerDirective' || node.type === 'leafDirective') && !known.has(node.name)) {
         const colons = node.type === 'leafDirective' ? '::' : ':::'
         error(
           file,
@@ -161,18 +146,10 @@ export function remarkContentChecks(options: Options = {}) {
         )
         return SKIP
       }
-      if (
-        node.type === 'textDirective' &&
-        !known.has(node.name) &&
-        parent &&
-        index !== undefined
-      ) {
+      if (node.type === 'textDirective' && !known.has(node.name) && parent && index !== undefined) {
         const start = node.position?.start.offset
         const end = node.position?.end.offset
-        const literal =
-          start !== undefined && end !== undefined
-            ? text.slice(start, end)
-            : `:${node.name}`
+        const literal = start !== undefined && end !== undefined ? text.slice(start, end) : `:${node.name}`
         // A bare `:name` (as in `10:30` or `Note:this`) is ordinary text; one with a label or attributes was meant as a directive.
         if (/^:[^\s]*[[{]/.test(literal)) {
           warn(
@@ -191,20 +168,10 @@ export function remarkContentChecks(options: Options = {}) {
         return SKIP
       }
       if (node.type === 'containerDirective' && node.position) {
-        const last =
-          text
-            .slice(node.position.start.offset, node.position.end.offset)
-            .trimEnd()
-            .split('\n')
-            .pop() ?? ''
-        const open =
-          /^\s*(:{3,})/.exec(text.slice(node.position.start.offset))?.[1]
-            .length ?? 3
+        const last = text.slice(node.position.start.offset, node.position.end.offset).trimEnd().split('\n').pop() ?? ''
+        const open = /^\s*(:{3,})/.exec(text.slice(node.position.start.offset))?.[1].length ?? 3
         const close = /^\s*(:{3,})\s*$/.exec(last)?.[1].length ?? 0
-        if (
-          close < open ||
-          node.position.start.line === node.position.end.line
-        ) {
+        if (close < open || node.position.start.line === node.position.end.line) {
           error(
             file,
             `Unclosed directive \`${':'.repeat(open)}${node.name}\`, expected a closing \`${':'.repeat(open)}\` line`,
@@ -228,9 +195,7 @@ function checkSize(file: VFile, text: string): void {
   const offset = bytes.subarray(0, largeChapterBytes).toString('utf8').length
   const line = pointAt(file, offset)?.line ?? 1
   // Rounded up, so that a chapter just over the limit does not read as 1.0 MB.
-  const size = (
-    Math.ceil((bytes.length / largeChapterBytes) * 10) / 10
-  ).toFixed(1)
+  const size = (Math.ceil((bytes.length / largeChapterBytes) * 10) / 10).toFixed(1)
   warn(
     file,
     `Unexpected chapter of ${size} MB, expected at most 1 MB (it passes 1 MB on this line): split it into several chapters`,

@@ -27,9 +27,7 @@ export function remarkContested() {
     if (mayHold) {
       visit(tree, (node, index, parent) => {
         if (
-          (node.type === 'containerDirective' ||
-            node.type === 'leafDirective' ||
-            node.type === 'textDirective') &&
+          (node.type === 'containerDirective' || node.type === 'leafDirective' || node.type === 'textDirective') &&
           node.name === 'contested'
         ) {
           if (node.type !== 'containerDirective') {

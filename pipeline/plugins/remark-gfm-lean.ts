@@ -58,22 +58,14 @@ export function remarkGfmLean(this: Processor) {
   const autolinkFromMarkdown = gfmAutolinkLiteralFromMarkdown()
 
   this.parser = (document: string, file: VFile): Root => {
-    if (
-      !reference.test(document) &&
-      !mayHoldAutolink.test(document.replaceAll('\\', ''))
-    )
-      return parse(document, file)
+    if (!reference.test(document) && !mayHoldAutolink.test(document.replaceAll('\\', ''))) return parse(document, file)
     // The lists as they are now (later plugins may have added to them), with autolink literals before footnotes.
     const at = micromark.indexOf(footnote)
     const atFromMarkdown = mdast.indexOf(footnoteFromMarkdown)
     return fromMarkdown(document, {
       ...data.settings,
       extensions: [...micromark.slice(0, at), autolink, ...micromark.slice(at)],
-      mdastExtensions: [
-        ...mdast.slice(0, atFromMarkdown),
-        autolinkFromMarkdown,
-        ...mdast.slice(atFromMarkdown)
-      ]
+      mdastExtensions: [...mdast.slice(0, atFromMarkdown), autolinkFromMarkdown, ...mdast.slice(atFromMarkdown)]
     })
   }
 }

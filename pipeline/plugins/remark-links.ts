@@ -65,13 +65,7 @@ declare module 'mdast' {
   }
 }
 
-const unsafeSchemes = new Set([
-  'javascript',
-  'vbscript',
-  'data',
-  'file',
-  'blob'
-])
+const unsafeSchemes = new Set(['javascript', 'vbscript', 'data', 'file', 'blob'])
 
 /** Give headings ids, resolve reference links, and record links and anchors. */
 export function remarkLinks() {
@@ -80,8 +74,7 @@ export function remarkLinks() {
     const definitions = new Map<string, Definition>()
     visit(tree, (node) => {
       // The first definition of a label wins (CommonMark).
-      if (node.type === 'definition' && !definitions.has(node.identifier))
-        definitions.set(node.identifier, node)
+      if (node.type === 'definition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node)
       return blocksOnly(node)
     })
 
@@ -97,11 +90,7 @@ export function remarkLinks() {
     // Ids of steps, scrolly sections and claims: two elements of a page must not share one.
     const taken = new Map<string, Nodes>()
     visit(tree, (node) => {
-      if (
-        node.type !== 'scrollySection' &&
-        node.type !== 'scrollyStep' &&
-        node.type !== 'contestedClaim'
-      )
+      if (node.type !== 'scrollySection' && node.type !== 'scrollyStep' && node.type !== 'contestedClaim')
         return blocksOnly(node)
       const before = taken.get(node.id)
       if (own(node.id)) {
@@ -112,14 +101,9 @@ export function remarkLinks() {
           'duplicate-id',
           source
         )
-      } else if (
-        before &&
-        !(before.type === 'scrollyStep' && node.type === 'scrollyStep')
-      ) {
+      } else if (before && !(before.type === 'scrollyStep' && node.type === 'scrollyStep')) {
         // (Two steps with one id are remark-scrolly's `invalid-step-id`.)
-        const line = before.position
-          ? ` (also on line ${before.position.start.line})`
-          : ''
+        const line = before.position ? ` (also on line ${before.position.start.line})` : ''
         error(
           file,
           `Unexpected duplicate id \`${node.id}\`${line}, expected every step, section and claim of a chapter to have its own id`,
@@ -132,8 +116,7 @@ export function remarkLinks() {
     })
     // A contested claim's accounts (`how-many-accounts`).
     const claimParts = new Set([...taken.keys()].map((id) => `${id}-accounts`))
-    const reserved = (id: string) =>
-      taken.has(id) || claimParts.has(id) || own(id)
+    const reserved = (id: string) => taken.has(id) || claimParts.has(id) || own(id)
 
     const slugger = new GithubSlugger()
     const anchors = new Set(taken.keys())
@@ -151,11 +134,7 @@ export function remarkLinks() {
         }
         return
       }
-      if (
-        (node.type === 'linkReference' || node.type === 'imageReference') &&
-        parent &&
-        index !== undefined
-      ) {
+      if ((node.type === 'linkReference' || node.type === 'imageReference') && parent && index !== undefined) {
         const definition = definitions.get(node.identifier)
         if (!definition) return
         const replacement: Link | Image =
@@ -244,22 +223,14 @@ class LinkChecker {
     for (const record of file.data.links ?? []) {
       const {node} = record
       const dangling = (reason: string, ruleId: string) => {
-        warn(
-          file,
-          `${reason}; the link is shown as plain text`,
-          node,
-          ruleId,
-          source
-        )
+        warn(file, `${reason}; the link is shown as plain text`, node, ruleId, source)
         node.data ??= {}
         node.data.dangling = true
       }
       if (node.data) delete node.data.dangling
 
       if (record.kind === 'remote') {
-        const scheme = /^([a-z][a-z\d+.-]*):/i
-          .exec(node.url)?.[1]
-          ?.toLowerCase()
+        const scheme = /^([a-z][a-z\d+.-]*):/i.exec(node.url)?.[1]?.toLowerCase()
         if (scheme && unsafeSchemes.has(scheme)) {
           dangling(
             `Unexpected \`${scheme}:\` link \`${excerpt(record.written)}\`, expected a web address, a chapter file or an anchor`,
@@ -317,43 +288,30 @@ class LinkChecker {
     const absolute = path.resolve(this.bookDir, record.path)
     return (
       this.byPath.get(absolute) ??
-      (path.dirname(absolute) === path.resolve(this.bookDir)
-        ? this.bySlug.get(path.basename(absolute))
-        : undefined)
+      (path.dirname(absolute) === path.resolve(this.bookDir) ? this.bySlug.get(path.basename(absolute)) : undefined)
     )
   }
 
   private anchorsOf(file: VFile): Set<string> {
     let set = this.anchorSets.get(file)
-    if (!set)
-      this.anchorSets.set(file, (set = new Set(file.data.anchors ?? [])))
+    if (!set) this.anchorSets.set(file, (set = new Set(file.data.anchors ?? [])))
     return set
   }
 }
 
 /** Each chapter's slug by its file name (`03-the-party.md` → `the-party`), for `chapterHref`. */
-export function slugsByFileName(
-  chapters: Array<{file: VFile; slug: string}>
-): Map<string, string> {
-  return new Map(
-    chapters.map((chapter) => [path.basename(chapter.file.path), chapter.slug])
-  )
+export function slugsByFileName(chapters: Array<{file: VFile; slug: string}>): Map<string, string> {
+  return new Map(chapters.map((chapter) => [path.basename(chapter.file.path), chapter.slug]))
 }
 
 /**
  * Where a target puts a link to a chapter, written as `checkLinks` leaves it (`02-x.md`, `02-x.md#anchor`): the
  * chapter's slug with the target's `extension` (`.html`, `.xhtml`) and the anchor; `undefined` for any other URL.
  */
-export function chapterHref(
-  url: string,
-  slugs: ReadonlyMap<string, string>,
-  extension: string
-): string | undefined {
+export function chapterHref(url: string, slugs: ReadonlyMap<string, string>, extension: string): string | undefined {
   const match = /^(?:\.\/)?([^/#?]+\.md)(#.*)?$/.exec(url)
   const slug = match ? slugs.get(match[1]!) : undefined
-  return slug === undefined
-    ? undefined
-    : `${slug}${extension}${match?.[2] ?? ''}`
+  return slug === undefined ? undefined : `${slug}${extension}${match?.[2] ?? ''}`
 }
 
 function classify(node: Link, written: string): LinkRecord {
@@ -373,8 +331,7 @@ function plainText(node: Nodes): string {
   if (node.type === 'citation' || node.type === 'html') return ''
   if ('value' in node && typeof node.value === 'string') return node.value
   if (node.type === 'image') return node.alt ?? ''
-  if ('children' in node)
-    return (node.children as Nodes[]).map(plainText).join('')
+  if ('children' in node) return (node.children as Nodes[]).map(plainText).join('')
   return ''
 }
 
@@ -387,10 +344,7 @@ export function normalizeUrl(url: string): string {
   for (let index = 0; index < url.length; index++) {
     const char = url[index]
     const code = url.charCodeAt(index)
-    if (
-      char === '%' &&
-      /^[\da-fA-F]{2}$/.test(url.slice(index + 1, index + 3))
-    ) {
+    if (char === '%' && /^[\da-fA-F]{2}$/.test(url.slice(index + 1, index + 3))) {
       result += char
     } else if (/[!#$&'()*+,\-./\d:;=?@A-Z_a-z~]/.test(char)) {
       result += char
@@ -423,8 +377,7 @@ function decode(value: string): string {
 function anchorHint(fragment: string, file: VFile): string {
   const anchors = file.data.anchors ?? []
   const closest = closestName(fragment, anchors)
-  if (closest)
-    return `the id of a heading, step or claim there (did you mean \`#${closest}\`?)`
+  if (closest) return `the id of a heading, step or claim there (did you mean \`#${closest}\`?)`
   return anchors.length > 0
     ? 'the id of a heading, step or claim there'
     : 'the id of a heading, step or claim, and there are none'
@@ -442,10 +395,7 @@ function closestName(name: string, names: string[]): string | undefined {
       bestDistance = distance
     }
   }
-  return best !== undefined &&
-    bestDistance <= Math.max(2, Math.floor(a.length / 3))
-    ? best
-    : undefined
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(a.length / 3)) ? best : undefined
 }
 
 function editDistance(a: string, b: string): number {
@@ -454,11 +404,7 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i]
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
-      )
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
     }
     previous = current
   }

@@ -48,20 +48,10 @@ export function remarkLocalImages() {
     visit(tree, (node) => {
       let target: Image | Definition | undefined
       if (node.type === 'image') target = node
-      else if (node.type === 'imageReference')
-        target = definitions.get(node.identifier)
+      else if (node.type === 'imageReference') target = definitions.get(node.identifier)
       if (!target) return
-      if (
-        (node.type === 'image' || node.type === 'imageReference') &&
-        !(node.alt ?? '').trim()
-      ) {
-        warn(
-          file,
-          'Missing alt text on image, expected `![what the image shows](path)`',
-          node,
-          'missing-alt',
-          source
-        )
+      if ((node.type === 'image' || node.type === 'imageReference') && !(node.alt ?? '').trim()) {
+        warn(file, 'Missing alt text on image, expected `![what the image shows](path)`', node, 'missing-alt', source)
       }
       const url = target.url
       if (isRemoteUrl(url)) {

@@ -38,12 +38,7 @@ export function remarkScrolly(options: Options) {
     const mayHold = text.includes(':scrolly') || text.includes(':step')
     if (mayHold) {
       visit(tree, (node, index, parent) => {
-        if (
-          node.type !== 'containerDirective' &&
-          node.type !== 'leafDirective' &&
-          node.type !== 'textDirective'
-        )
-          return
+        if (node.type !== 'containerDirective' && node.type !== 'leafDirective' && node.type !== 'textDirective') return
         if (node.name === 'scrolly') {
           if (node.type !== 'containerDirective') {
             error(
@@ -55,8 +50,7 @@ export function remarkScrolly(options: Options) {
             )
             return
           }
-          if (parent && index !== undefined)
-            sections.push({node, index, parent})
+          if (parent && index !== undefined) sections.push({node, index, parent})
           return SKIP
         }
         if (node.name === 'step') {
@@ -110,13 +104,7 @@ export function remarkScrolly(options: Options) {
         else if (!used.includes(name)) used.push(name)
       }
       if (!layouts.has(layout)) {
-        error(
-          file,
-          `Unexpected layout \`${layout}\`, expected \`side\` or \`overlay\``,
-          node,
-          'invalid-layout',
-          source
-        )
+        error(file, `Unexpected layout \`${layout}\`, expected \`side\` or \`overlay\``, node, 'invalid-layout', source)
       }
 
       const steps: ScrollyStep[] = []

@@ -32,8 +32,7 @@ import remarkSmartypants from 'remark-smartypants'
 import {unified} from 'unified'
 
 // parse-latin's white space, verbatim.
-const whiteSpace =
-  /[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/
+const whiteSpace = /[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/
 // Characters parse-latin counts as word characters: ASCII letters and digits, and the Latin, Greek and Cyrillic ranges
 // of its `word` expression (a subset: the rest is unknown here, and falls back).
 const wordCharacter =
@@ -73,16 +72,9 @@ export function quoteAt(text: string, index: number): Quote {
     while (end < text.length && kind(text[end]) === 'word') end++
     const word = text.slice(index + 1, end)
     // A decade (`'80s`) closes, but only if retext's word is exactly that; `'s` depends on sentence breaks.
-    if (/^\d\ds$/.test(word))
-      return end === text.length || kind(text[end]) === 'space'
-        ? 'close'
-        : 'unsure'
+    if (/^\d\ds$/.test(word)) return end === text.length || kind(text[end]) === 'space' ? 'close' : 'unsure'
     if (quote === "'" && word === 's') return 'unsure'
-    if (
-      before !== undefined &&
-      (kind(before) === 'space' || openers.has(before))
-    )
-      return 'open'
+    if (before !== undefined && (kind(before) === 'space' || openers.has(before))) return 'open'
     return 'unsure'
   }
   // Followed by punctuation: closing unless a word follows that punctuation (then it depends), or it is the other quote.
@@ -118,11 +110,7 @@ export function remarkSmartPunctuation() {
         } else if (child.type === 'inlineCode') {
           parts.push('A'.repeat(child.value.length))
           length += child.value.length
-        } else if (
-          child.type === 'paragraph' ||
-          child.type === 'heading' ||
-          child.type === 'tableCell'
-        ) {
+        } else if (child.type === 'paragraph' || child.type === 'heading' || child.type === 'tableCell') {
           parts.push(' ')
           length += 1
         }
@@ -138,25 +126,14 @@ export function remarkSmartPunctuation() {
       const chars = text.split('')
       for (let index = 0; index < text.length; index++) {
         const char = text[index]
-        if (
-          (char !== '"' && char !== "'") ||
-          text[index - 1] === char ||
-          text[index + 1] === char
-        )
-          continue
+        if ((char !== '"' && char !== "'") || text[index - 1] === char || text[index + 1] === char) continue
         const decision = quoteAt(text, index)
         if (decision === 'unsure') {
           exact(tree)
           return
         }
         chars[index] =
-          char === '"'
-            ? decision === 'open'
-              ? '\u201C'
-              : '\u201D'
-            : decision === 'open'
-              ? '\u2018'
-              : '\u2019'
+          char === '"' ? (decision === 'open' ? '\u201C' : '\u201D') : decision === 'open' ? '\u2018' : '\u2019'
       }
       quoted = chars.join('')
     }
@@ -167,9 +144,7 @@ export function remarkSmartPunctuation() {
     for (const {node, start} of texts) {
       const value = quoted.slice(start, start + node.value.length)
       if (
-        /\.[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+\./.test(
-          value
-        ) ||
+        /\.[\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+\./.test(value) ||
         /`[\uD800-\uDFFF]/.test(value)
       ) {
         exact(tree)

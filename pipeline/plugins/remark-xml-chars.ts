@@ -23,8 +23,7 @@ export const forbiddenCharacters =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 /** Characters XML allows but HTML forbids: DEL, C1 controls, noncharacters (U+FFFE and U+FFFF are in `forbiddenCharacters`). */
-export const htmlControlCharacters =
-  /[\u007F-\u009F\uFDD0-\uFDEF]|(?![\uFFFE\uFFFF])\p{Noncharacter_Code_Point}/gu
+export const htmlControlCharacters = /[\u007F-\u009F\uFDD0-\uFDEF]|(?![\uFFFE\uFFFF])\p{Noncharacter_Code_Point}/gu
 
 const source = 'remark-xml-chars'
 
@@ -44,32 +43,21 @@ export function remarkXmlChars() {
     const stack: Nodes[] = [tree]
     while (stack.length > 0) {
       const node = stack.pop()!
-      clean(
-        node as unknown as Record<string, unknown>,
-        new Set(['type', 'position', 'children'])
-      )
+      clean(node as unknown as Record<string, unknown>, new Set(['type', 'position', 'children']))
       if ('children' in node) stack.push(...(node.children as Nodes[]))
       // Custom nodes keep more nodes outside `children` (a claim's accounts).
       for (const value of Object.values(node)) {
-        if (
-          Array.isArray(value) &&
-          value !== (node as {children?: unknown}).children
-        ) {
+        if (Array.isArray(value) && value !== (node as {children?: unknown}).children) {
           for (const item of value) if (isNode(item)) stack.push(item)
         }
       }
     }
-    if (file.data.meta)
-      clean(file.data.meta as Record<string, unknown>, new Set())
+    if (file.data.meta) clean(file.data.meta as Record<string, unknown>, new Set())
   }
 }
 
 function isNode(value: unknown): value is Nodes {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as {type?: unknown}).type === 'string'
-  )
+  return typeof value === 'object' && value !== null && typeof (value as {type?: unknown}).type === 'string'
 }
 
 /** Clean the string properties of `object` (and plain objects and arrays of strings below it), skipping `skip` keys. */
@@ -80,8 +68,7 @@ function clean(object: Record<string, unknown>, skip: Set<string>): void {
       if (hasForbidden(value)) object[key] = strip(value)
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => {
-        if (typeof item === 'string' && hasForbidden(item))
-          value[index] = strip(item)
+        if (typeof item === 'string' && hasForbidden(item)) value[index] = strip(item)
         else if (isPlainObject(item)) clean(item, new Set())
       })
     } else if (isPlainObject(value)) {
@@ -93,25 +80,19 @@ function clean(object: Record<string, unknown>, skip: Set<string>): void {
 function hasForbidden(value: string): boolean {
   forbiddenCharacters.lastIndex = 0
   htmlControlCharacters.lastIndex = 0
-  const found =
-    forbiddenCharacters.test(value) || htmlControlCharacters.test(value)
+  const found = forbiddenCharacters.test(value) || htmlControlCharacters.test(value)
   forbiddenCharacters.lastIndex = 0
   htmlControlCharacters.lastIndex = 0
   return found
 }
 
 function strip(value: string): string {
-  return value
-    .replace(forbiddenCharacters, '')
-    .replace(htmlControlCharacters, '')
+  return value.replace(forbiddenCharacters, '').replace(htmlControlCharacters, '')
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return false
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
   const prototype = Object.getPrototypeOf(value)
   // Nodes are walked on their own; only plain data objects (attributes, data, hProperties) here.
-  return (
-    (prototype === Object.prototype || prototype === null) && !isNode(value)
-  )
+  return (prototype === Object.prototype || prototype === null) && !isNode(value)
 }

@@ -77,16 +77,12 @@ export async function collectAssets(book: Book): Promise<BookAssets> {
         const key = `${graphic.name}#${state}`
         if (figures.has(key)) continue
         const data = graphic.renderState(state)
-        const alt =
-          graphic.states.find((s) => s.id === state)?.description ?? ''
+        const alt = graphic.states.find((s) => s.id === state)?.description ?? ''
         const wide = staticFile(data, `${graphic.name}-${state}`)
         const narrow =
           graphic.svgNarrow === undefined
             ? undefined
-            : staticFile(
-                graphic.renderState(state, 'narrow'),
-                `${graphic.name}-${state}-narrow`
-              )
+            : staticFile(graphic.renderState(state, 'narrow'), `${graphic.name}-${state}-narrow`)
         figures.set(key, {graphic: graphic.name, state, alt, ...wide, narrow})
       }
     }
@@ -121,11 +117,7 @@ export async function collectAssets(book: Book): Promise<BookAssets> {
 
 /** Each media file once: two image paths with the same name and bytes are one file (`photo-<hash>.png`) in both books. */
 export function distinctMedia(assets: BookAssets): MediaFile[] {
-  return [
-    ...new Map(
-      [...assets.media.values()].map((media) => [media.fileName, media])
-    ).values()
-  ]
+  return [...new Map([...assets.media.values()].map((media) => [media.fileName, media])).values()]
 }
 
 /** The graphic and step states of each scrolly section of a tree, in order. */
@@ -180,15 +172,8 @@ export function wordCount(tree: Root): number {
   if (count === undefined) {
     count = 0
     for (const node of tree.children) {
-      if (
-        node.type === 'yaml' ||
-        node.type === 'code' ||
-        node.type === 'definition'
-      )
-        continue
-      count += toString(node, {includeImageAlt: false})
-        .split(/\s+/)
-        .filter(Boolean).length
+      if (node.type === 'yaml' || node.type === 'code' || node.type === 'definition') continue
+      count += toString(node, {includeImageAlt: false}).split(/\s+/).filter(Boolean).length
     }
     wordCounts.set(tree, count)
   }

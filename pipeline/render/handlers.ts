@@ -35,14 +35,10 @@ export function bookHandlers(options: BookHandlersOptions): {
   link: Handler
 } {
   const {assets, images, mediaFolder, headingOffset, resolveLink} = options
-  const title = (node: Image | Link) =>
-    options.titles ? (node.title ?? undefined) : undefined
+  const title = (node: Image | Link) => (options.titles ? (node.title ?? undefined) : undefined)
 
   const heading: Handler = (state: State, node: Heading) => {
-    const result = h(
-      `h${Math.min(6, Math.max(2, node.depth + headingOffset))}`,
-      state.all(node)
-    )
+    const result = h(`h${Math.min(6, Math.max(2, node.depth + headingOffset))}`, state.all(node))
     state.patch(node, result)
     // The heading's id (from remark-links), the same in both targets.
     return state.applyData(node, result)
@@ -67,11 +63,7 @@ export function bookHandlers(options: BookHandlersOptions): {
   const link: Handler = (state: State, node: Link) => {
     // A link that leads nowhere (remark-links warned about it) is its text.
     if (node.data?.dangling) return state.all(node)
-    const result = h(
-      'a',
-      {href: resolveLink(node.url) ?? node.url, title: title(node)},
-      state.all(node)
-    )
+    const result = h('a', {href: resolveLink(node.url) ?? node.url, title: title(node)}, state.all(node))
     state.patch(node, result)
     return state.applyData(node, result)
   }

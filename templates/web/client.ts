@@ -40,23 +40,17 @@ function showStep(section: HTMLElement, step: HTMLElement): void {
   const state = step.dataset.state ?? ''
   section.dataset.activeStep = step.id
   section.dataset.activeState = state
-  for (const element of Array.from(
-    section.querySelectorAll<SVGElement>('.scrolly__graphic [data-states]')
-  )) {
+  for (const element of Array.from(section.querySelectorAll<SVGElement>('.scrolly__graphic [data-states]'))) {
     const states = (element.getAttribute('data-states') ?? '').split(/\s+/)
     element.classList.toggle('tf-off', !states.includes(state))
   }
-  for (const other of Array.from(
-    section.querySelectorAll<HTMLElement>('.step')
-  ))
+  for (const other of Array.from(section.querySelectorAll<HTMLElement>('.step')))
     other.classList.toggle('is-active', other === step)
   // The graphic's accessible description follows the state. No live region: the step's text is
   // what the reader is reading; the graphic says what it shows when the reader turns to it.
   // Every inline variant (wide, narrow) has its own description; the hidden one may be shown on rotation.
   const image = step.querySelector<HTMLImageElement>('.step__figure img')
-  for (const description of Array.from(
-    section.querySelectorAll('.scrolly__graphic .tf-state-desc')
-  )) {
+  for (const description of Array.from(section.querySelectorAll('.scrolly__graphic .tf-state-desc'))) {
     if (image) description.textContent = image.alt
   }
 }
@@ -64,17 +58,13 @@ function showStep(section: HTMLElement, step: HTMLElement): void {
 /** Work out a section's trigger line and landing point for the current viewport. */
 function measure(section: Section): void {
   const height = window.innerHeight
-  const mode = getComputedStyle(section.element)
-    .getPropertyValue('--tf-mode')
-    .trim()
+  const mode = getComputedStyle(section.element).getPropertyValue('--tf-mode').trim()
   let line = height / 2
   let align = height * 0.3
   if (mode === 'above' || mode === 'behind') {
     // Graphic pinned at the top: read and trigger in the space below it.
     const box = section.graphic?.getBoundingClientRect()
-    const figure = section.graphic
-      ?.querySelector('.scrolly__figure')
-      ?.getBoundingClientRect()
+    const figure = section.graphic?.querySelector('.scrolly__figure')?.getBoundingClientRect()
     const bottom = box && figure ? figure.bottom - box.top : 0
     line = bottom + (height - bottom) * 0.3
     align = bottom + 16
@@ -93,11 +83,7 @@ function currentStep(section: Section): HTMLElement | undefined {
   for (const step of section.steps) {
     const box = step.getBoundingClientRect()
     const d =
-      section.line < box.top
-        ? box.top - section.line
-        : section.line > box.bottom
-          ? section.line - box.bottom
-          : 0
+      section.line < box.top ? box.top - section.line : section.line > box.bottom ? section.line - box.bottom : 0
     if (d < distance) [best, distance] = [step, d]
   }
   return distance === 0 ? best : undefined
@@ -107,17 +93,10 @@ function currentStep(section: Section): HTMLElement | undefined {
 function isInside(section: Section): boolean {
   const first = section.steps[0]?.getBoundingClientRect()
   const last = section.steps[section.steps.length - 1]?.getBoundingClientRect()
-  return (
-    first !== undefined &&
-    last !== undefined &&
-    first.top <= section.line &&
-    last.bottom >= section.line
-  )
+  return first !== undefined && last !== undefined && first.top <= section.line && last.bottom >= section.line
 }
 
-function stepOf(
-  element: Element | null
-): {step: HTMLElement; section: HTMLElement} | undefined {
+function stepOf(element: Element | null): {step: HTMLElement; section: HTMLElement} | undefined {
   const step = element?.closest<HTMLElement>('.step')
   const section = step?.closest<HTMLElement>('.scrolly')
   return step && section ? {step, section} : undefined
@@ -146,9 +125,7 @@ function showTarget(): void {
 }
 
 function setup(): void {
-  for (const element of Array.from(
-    document.querySelectorAll<HTMLElement>('.scrolly')
-  )) {
+  for (const element of Array.from(document.querySelectorAll<HTMLElement>('.scrolly'))) {
     const steps = Array.from(element.querySelectorAll<HTMLElement>('.step'))
     if (steps.length === 0) continue
     const section: Section = {
@@ -169,16 +146,11 @@ function setup(): void {
     // Scrollama reports a crossing a frame or more after it happened: by then a jump (a Tab into
     // another step, a link) may have moved the page on, so the step under the line now wins, unless the
     // reported step is under it too (two steps touch there).
-    section.scroller
-      .setup({step: section.steps, offset: `${section.line}px`})
-      .onStepEnter(({element}) => {
-        const box = element.getBoundingClientRect()
-        const under = box.top <= section.line && box.bottom >= section.line
-        showStep(
-          section.element,
-          under ? element : (currentStep(section) ?? element)
-        )
-      })
+    section.scroller.setup({step: section.steps, offset: `${section.line}px`}).onStepEnter(({element}) => {
+      const box = element.getBoundingClientRect()
+      const under = box.top <= section.line && box.bottom >= section.line
+      showStep(section.element, under ? element : (currentStep(section) ?? element))
+    })
   }
   window.addEventListener('hashchange', showTarget)
 
@@ -193,12 +165,8 @@ function setup(): void {
       event.altKey
     )
       return
-    const link = (event.target as Element | null)?.closest?.<HTMLAnchorElement>(
-      'a[href^="#"]'
-    )
-    const target = link
-      ? document.getElementById(decodeURIComponent(link.hash.slice(1)))
-      : null
+    const link = (event.target as Element | null)?.closest?.<HTMLAnchorElement>('a[href^="#"]')
+    const target = link ? document.getElementById(decodeURIComponent(link.hash.slice(1))) : null
     const found = stepOf(target)
     if (!link || !found || target !== found.step) return
     event.preventDefault()
@@ -212,18 +180,13 @@ function setup(): void {
   document.addEventListener('focusin', (event) => {
     const target = event.target as HTMLElement
     const found = stepOf(target)
-    if (!found || target === found.step || !target.matches(':focus-visible'))
-      return
-    if (found.section.dataset.activeStep !== found.step.id)
-      goTo(found.step, found.section, false)
-    const graphic = found.section
-      .querySelector('.scrolly__graphic')
-      ?.getBoundingClientRect()
+    if (!found || target === found.step || !target.matches(':focus-visible')) return
+    if (found.section.dataset.activeStep !== found.step.id) goTo(found.step, found.section, false)
+    const graphic = found.section.querySelector('.scrolly__graphic')?.getBoundingClientRect()
     const box = target.getBoundingClientRect()
     if (
       (graphic &&
-        getComputedStyle(found.section).getPropertyValue('--tf-mode').trim() ===
-          'above' &&
+        getComputedStyle(found.section).getPropertyValue('--tf-mode').trim() === 'above' &&
         box.top < graphic.bottom) ||
       box.bottom > window.innerHeight
     ) {
@@ -238,17 +201,11 @@ function setup(): void {
   const scrolled = () => {
     scrollPending = 0
     // Scroll events a resize causes come after the layout changed: they say nothing of where the reader was.
-    if (!resizing)
-      for (const section of sections) section.inside = isInside(section)
+    if (!resizing) for (const section of sections) section.inside = isInside(section)
     const max = document.documentElement.scrollHeight - window.innerHeight
-    if (bar)
-      bar.style.transform = `scaleX(${max > 0 ? Math.min(1, Math.max(0, window.scrollY / max)) : 1})`
+    if (bar) bar.style.transform = `scaleX(${max > 0 ? Math.min(1, Math.max(0, window.scrollY / max)) : 1})`
   }
-  window.addEventListener(
-    'scroll',
-    () => (scrollPending ||= requestAnimationFrame(scrolled)),
-    {passive: true}
-  )
+  window.addEventListener('scroll', () => (scrollPending ||= requestAnimationFrame(scrolled)), {passive: true})
   scrolled()
 
   // Resize and rotation: new trigger lines, new observers. When the width changes the layout may
@@ -262,15 +219,12 @@ function setup(): void {
       const widthChanged = window.innerWidth !== width
       width = window.innerWidth
       for (const section of sections) {
-        const active = section.steps.find(
-          (step) => step.id === section.element.dataset.activeStep
-        )
+        const active = section.steps.find((step) => step.id === section.element.dataset.activeStep)
         const line = section.line
         measure(section)
         if (section.line !== line) section.scroller.offset(`${section.line}px`)
         else section.scroller.resize()
-        if (widthChanged && active && section.inside)
-          goTo(active, section.element, false)
+        if (widthChanged && active && section.inside) goTo(active, section.element, false)
         const now = currentStep(section)
         if (now) showStep(section.element, now)
       }
@@ -281,15 +235,12 @@ function setup(): void {
 
   // Print: the static figures are lazy images hidden on screen; load them before the page prints.
   const eager = () => {
-    for (const image of Array.from(
-      document.querySelectorAll<HTMLImageElement>('img[loading="lazy"]')
-    ))
+    for (const image of Array.from(document.querySelectorAll<HTMLImageElement>('img[loading="lazy"]')))
       image.loading = 'eager'
   }
   window.addEventListener('beforeprint', eager)
   matchMedia('print').addEventListener('change', eager)
 }
 
-if (document.readyState === 'loading')
-  document.addEventListener('DOMContentLoaded', setup)
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', setup)
 else setup()

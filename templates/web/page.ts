@@ -30,9 +30,7 @@ export interface PageAssets {
   js: string
   favicon: string
   /** The Open Graph image: absolute URL when the book has a `url` (else relative to the pages), size and text alternative. */
-  ogImage?:
-    | {url: string; width: number; height: number; alt: string}
-    | undefined
+  ogImage?: {url: string; width: number; height: number; alt: string} | undefined
 }
 
 /** The Content-Security-Policy of every page: same-origin only, no inline code. */
@@ -42,8 +40,7 @@ export const contentSecurityPolicy =
 /** Build a whole page. */
 export function page(options: PageOptions): Root {
   const meta = (name: string, content: string) => h('meta', {name, content})
-  const property = (name: string, content: string) =>
-    h('meta', {property: name, content})
+  const property = (name: string, content: string) => h('meta', {property: name, content})
   const head: ElementContent[] = [
     h('meta', {charSet: 'utf-8'}),
     h('meta', {
@@ -58,9 +55,7 @@ export function page(options: PageOptions): Root {
     meta('description', options.description),
     meta('color-scheme', 'light dark'),
     h('link', {rel: 'stylesheet', href: options.assets.css}),
-    h('noscript', [
-      h('link', {rel: 'stylesheet', href: options.assets.nojsCss})
-    ]),
+    h('noscript', [h('link', {rel: 'stylesheet', href: options.assets.nojsCss})]),
     h('script', {src: options.assets.js, defer: true}),
     h('link', {
       rel: 'icon',
@@ -74,10 +69,7 @@ export function page(options: PageOptions): Root {
     property('og:locale', options.lang.replace('-', '_'))
   ]
   if (options.canonical) {
-    head.push(
-      h('link', {rel: 'canonical', href: options.canonical}),
-      property('og:url', options.canonical)
-    )
+    head.push(h('link', {rel: 'canonical', href: options.canonical}), property('og:url', options.canonical))
   }
   if (options.assets.ogImage) {
     const image = options.assets.ogImage
@@ -96,11 +88,7 @@ export function page(options: PageOptions): Root {
       {type: 'doctype'},
       h('html', {lang: options.lang}, [
         h('head', head),
-        h(
-          'body',
-          {className: options.bodyClass ? [options.bodyClass] : undefined},
-          options.body
-        )
+        h('body', {className: options.bodyClass ? [options.bodyClass] : undefined}, options.body)
       ])
     ]
   }

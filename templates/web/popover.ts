@@ -21,8 +21,7 @@
  * page's Content-Security-Policy allows.
  */
 
-const topLayer =
-  typeof HTMLElement !== 'undefined' && 'showPopover' in HTMLElement.prototype
+const topLayer = typeof HTMLElement !== 'undefined' && 'showPopover' in HTMLElement.prototype
 const gap = 6
 const hideDelay = 250
 
@@ -122,21 +121,15 @@ function closePanel(focusButton: boolean): void {
 }
 
 function noteLink(target: EventTarget | null): HTMLElement | null {
-  return target instanceof Element
-    ? target.closest<HTMLElement>('a.cite__ref[aria-describedby]')
-    : null
+  return target instanceof Element ? target.closest<HTMLElement>('a.cite__ref[aria-describedby]') : null
 }
 
 /** Turn every contested claim's `<details>` into the popover of its button. */
 function setupContested(): void {
   for (const button of Array.from(
-    document.querySelectorAll<HTMLButtonElement>(
-      'button.contested__toggle[aria-controls]'
-    )
+    document.querySelectorAll<HTMLButtonElement>('button.contested__toggle[aria-controls]')
   )) {
-    const element = document.getElementById(
-      button.getAttribute('aria-controls') ?? ''
-    )
+    const element = document.getElementById(button.getAttribute('aria-controls') ?? '')
     if (!(element instanceof HTMLDetailsElement)) continue
     element.open = true
     element.hidden = true
@@ -148,9 +141,7 @@ function setupContested(): void {
       else openPanel(button)
     })
   }
-  for (const element of Array.from(
-    document.querySelectorAll<HTMLElement>('.cite__tip[role="tooltip"]')
-  )) {
+  for (const element of Array.from(document.querySelectorAll<HTMLElement>('.cite__tip[role="tooltip"]'))) {
     if (topLayer) element.popover = 'manual'
   }
 }
@@ -176,35 +167,22 @@ function setup(): void {
     if (event.pointerType === 'touch') return
     const link = noteLink(event.target)
     if (link) openTip(link)
-    else if (
-      tip &&
-      event.target instanceof Node &&
-      tip.panel.contains(event.target)
-    )
-      window.clearTimeout(hideTimer)
+    else if (tip && event.target instanceof Node && tip.panel.contains(event.target)) window.clearTimeout(hideTimer)
   })
   document.addEventListener('pointerout', (event) => {
     if (!tip || event.pointerType === 'touch') return
     const from = event.target instanceof Node ? event.target : null
     const to = event.relatedTarget instanceof Node ? event.relatedTarget : null
-    const inside = (node: Node | null) =>
-      node !== null &&
-      (tip!.trigger.contains(node) || tip!.panel.contains(node))
+    const inside = (node: Node | null) => node !== null && (tip!.trigger.contains(node) || tip!.panel.contains(node))
     // Moving between the link and its tip keeps it open (WCAG 1.4.13: hoverable).
-    if (inside(from) && !inside(to) && document.activeElement !== tip.trigger)
-      scheduleCloseTip()
+    if (inside(from) && !inside(to) && document.activeElement !== tip.trigger) scheduleCloseTip()
   })
   document.addEventListener('focusin', (event) => {
     const link = noteLink(event.target)
     if (link) openTip(link)
     else if (tip) closeTip()
     // Focus moving out of an open panel (and off its button) closes it.
-    if (
-      panel &&
-      event.target instanceof Node &&
-      !panel.panel.contains(event.target) &&
-      event.target !== panel.trigger
-    )
+    if (panel && event.target instanceof Node && !panel.panel.contains(event.target) && event.target !== panel.trigger)
       closePanel(false)
   })
   document.addEventListener('focusout', (event) => {
@@ -224,18 +202,9 @@ function setup(): void {
   document.addEventListener('pointerdown', (event) => {
     const target = event.target instanceof Node ? event.target : null
     const link = noteLink(event.target)
-    tapOpen =
-      link && event.pointerType !== 'mouse'
-        ? {link, wasOpen: tip?.trigger === link}
-        : undefined
+    tapOpen = link && event.pointerType !== 'mouse' ? {link, wasOpen: tip?.trigger === link} : undefined
     if (tip && !link && !(target && tip.panel.contains(target))) closeTip()
-    if (
-      panel &&
-      target &&
-      !panel.panel.contains(target) &&
-      !panel.trigger.contains(target)
-    )
-      closePanel(false)
+    if (panel && target && !panel.panel.contains(target) && !panel.trigger.contains(target)) closePanel(false)
   })
   document.addEventListener('click', (event) => {
     const link = noteLink(event.target)
@@ -265,6 +234,5 @@ function setup(): void {
   window.addEventListener('hashchange', revealTarget)
 }
 
-if (document.readyState === 'loading')
-  document.addEventListener('DOMContentLoaded', setup)
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', setup)
 else setup()

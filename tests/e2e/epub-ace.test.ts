@@ -16,15 +16,8 @@ const reports = path.join(root, 'test-results', 'ace')
 describe('DAISY Ace', () => {
   for (const name of ['basic', 'story'] as const) {
     it(`reports 0 violations for the ${name} book`, async () => {
-      const {violations, report} = await ace(
-        builds[name].epub,
-        path.join(reports, name)
-      )
-      expect(
-        violations.map(
-          (v) => `${v.impact} ${v.rule} in ${v.document}: ${v.description}`
-        )
-      ).toEqual([])
+      const {violations, report} = await ace(builds[name].epub, path.join(reports, name))
+      expect(violations.map((v) => `${v.impact} ${v.rule} in ${v.document}: ${v.description}`)).toEqual([])
       expect(report['earl:result']['earl:outcome']).toBe('pass')
       // The accessibility metadata Ace looks for is all there, none of it empty.
       expect(report['a11y-metadata'].empty).toEqual([])
@@ -52,10 +45,7 @@ describe('DAISY Ace', () => {
       let text = data.toString('utf8')
       if (name === 'OEBPS/cover.xhtml') text = text.replace(/ alt="[^"]*"/, '')
       else if (name === 'OEBPS/content.opf')
-        text = text.replace(
-          /\s*<meta property="(?:schema|dcterms|a11y):[^"]+">[^<]*<\/meta>/g,
-          ''
-        )
+        text = text.replace(/\s*<meta property="(?:schema|dcterms|a11y):[^"]+">[^<]*<\/meta>/g, '')
       else return {name, data}
       return {name, data: text}
     })

@@ -44,13 +44,8 @@ describe('a book of 60 chapters citing 2,400 times', () => {
   }, 120_000)
 
   it('keeps every content document under 300 KB, the sources in several', () => {
-    for (const item of epub.spine)
-      expect(epub.files.get(item.path)!.byteLength, item.href).toBeLessThan(
-        readerLimit
-      )
-    const parts = epub.spine.filter((item) =>
-      /^sources(-\d+)?\.xhtml$/.test(item.href)
-    )
+    for (const item of epub.spine) expect(epub.files.get(item.path)!.byteLength, item.href).toBeLessThan(readerLimit)
+    const parts = epub.spine.filter((item) => /^sources(-\d+)?\.xhtml$/.test(item.href))
     expect(parts.map((item) => item.href)).toEqual([
       'sources.xhtml',
       ...parts.slice(1).map((_, index) => `sources-${index + 2}.xhtml`)
@@ -63,9 +58,7 @@ describe('a book of 60 chapters citing 2,400 times', () => {
 
   it('lists every entry once, in the style’s order, each part with its heading', () => {
     const book = result.book!
-    const anchors = sourceAnchors(
-      book.formatter.order(book.references.map((item) => item.id))
-    )
+    const anchors = sourceAnchors(book.formatter.order(book.references.map((item) => item.id)))
     const parts = epub.spine
       .filter((item) => /^sources(-\d+)?\.xhtml$/.test(item.href))
       .map((item) => epub.documents.get(item.path)!)
@@ -78,53 +71,32 @@ describe('a book of 60 chapters citing 2,400 times', () => {
     parts.forEach((document, index) => {
       const headings = elements(document, 'h1')
       expect(headings).toHaveLength(1)
-      expect(text(headings[0]!)).toBe(
-        index === 0
-          ? 'Sources'
-          : `Sources, continued (${index + 1} of ${parts.length})`
-      )
-      expect(
-        elements(document, 'section')[0]!.attributes['aria-labelledby']
-      ).toBe(headings[0]!.attributes.id)
+      expect(text(headings[0]!)).toBe(index === 0 ? 'Sources' : `Sources, continued (${index + 1} of ${parts.length})`)
+      expect(elements(document, 'section')[0]!.attributes['aria-labelledby']).toBe(headings[0]!.attributes.id)
     })
   })
 
   it('leads to the first part from the contents and the landmarks', () => {
     const nav = epub.documents.get(epub.nav.path)!
     const links = (type: string) =>
-      elements(
-        elements(nav, 'nav').find(
-          (element) => element.attributes['epub:type'] === type
-        )!,
-        'a'
-      )
+      elements(elements(nav, 'nav').find((element) => element.attributes['epub:type'] === type)!, 'a')
     const toc = links('toc').map((a) => String(a.attributes.href))
-    expect(toc.filter((href) => href.startsWith('sources'))).toEqual([
+    expect(toc.filter((href) => href.startsWith('sources'))).toEqual(['sources.xhtml'])
+    expect(links('landmarks').find((a) => a.attributes['epub:type'] === 'bibliography')?.attributes.href).toBe(
       'sources.xhtml'
-    ])
-    expect(
-      links('landmarks').find(
-        (a) => a.attributes['epub:type'] === 'bibliography'
-      )?.attributes.href
-    ).toBe('sources.xhtml')
+    )
   })
 
   it('passes epubcheck', async () => {
     const messages = await epubcheck(result.outputs!.epub.path)
-    expect(messages.filter((message) => message.severity !== 'USAGE')).toEqual(
-      []
-    )
+    expect(messages.filter((message) => message.severity !== 'USAGE')).toEqual([])
   }, 120_000)
 })
 
 describe('sourcesParts', () => {
   it('fills each part up to the budget, ends parts at entries, and never leaves one empty', () => {
     const weights: Record<string, number> = {a: 40, b: 50, c: 20, d: 150, e: 10}
-    expect(
-      sourcesParts(Object.keys(weights), (id) => weights[id]!, 100)
-    ).toEqual([['a', 'b'], ['c'], ['d'], ['e']])
-    expect(
-      sourcesParts(['a'], () => 10 * documentBudget, documentBudget)
-    ).toEqual([['a']])
+    expect(sourcesParts(Object.keys(weights), (id) => weights[id]!, 100)).toEqual([['a', 'b'], ['c'], ['d'], ['e']])
+    expect(sourcesParts(['a'], () => 10 * documentBudget, documentBudget)).toEqual([['a']])
   })
 })

@@ -43,9 +43,7 @@ for (const name of ['basic', 'story'] as const) {
 
     beforeAll(async () => {
       epub = await openEpub(builds[name].epub)
-      meta = YAML.parse(
-        await fs.readFile(path.join(root, books[name], 'book.yaml'), 'utf8')
-      ) as typeof meta
+      meta = YAML.parse(await fs.readFile(path.join(root, books[name], 'book.yaml'), 'utf8')) as typeof meta
     })
 
     it('starts with an uncompressed `mimetype` entry with no extra field', () => {
@@ -56,9 +54,7 @@ for (const name of ['basic', 'story'] as const) {
       expect(bytes.readUInt16LE(26)).toBe(8)
       expect(bytes.readUInt16LE(28)).toBe(0)
       expect(bytes.subarray(30, 38).toString('latin1')).toBe('mimetype')
-      expect(bytes.subarray(38, 58).toString('latin1')).toBe(
-        'application/epub+zip'
-      )
+      expect(bytes.subarray(38, 58).toString('latin1')).toBe('application/epub+zip')
       const [first] = epub.entries
       expect(first).toMatchObject({
         name: 'mimetype',
@@ -78,56 +74,32 @@ for (const name of ['basic', 'story'] as const) {
         minutes: epoch.getUTCMinutes(),
         seconds: epoch.getUTCSeconds() - (epoch.getUTCSeconds() % 2)
       }
-      for (const entry of epub.entries)
-        expect(entry.date, entry.name).toEqual(expected)
-      expect(epub.metadata.get('dcterms:modified')).toEqual([
-        '2023-11-14T22:13:20Z'
-      ])
+      for (const entry of epub.entries) expect(entry.date, entry.name).toEqual(expected)
+      expect(epub.metadata.get('dcterms:modified')).toEqual(['2023-11-14T22:13:20Z'])
     })
 
     it('has a stable identifier, a UUID v5 of title and edition, that the NCX repeats', () => {
       const pkg = elements(epub.opf, 'package')[0]!
       const identifiers = elements(epub.opf, 'dc:identifier')
-      const unique = identifiers.find(
-        (element) =>
-          element.attributes.id === pkg.attributes['unique-identifier']
-      )!
+      const unique = identifiers.find((element) => element.attributes.id === pkg.attributes['unique-identifier'])!
       const id = text(unique)
-      expect(id).toBe(
-        `urn:uuid:${uuidV5(`${meta.title}\u0000${meta.edition ?? '1'}`)}`
-      )
-      expect(id).toMatch(
-        /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
-      )
-      const ncx = epub.manifest.find(
-        (item) => item.mediaType === 'application/x-dtbncx+xml'
-      )!
-      const uid = String(epub.files.get(ncx.path)).match(
-        /<meta name="dtb:uid" content="([^"]*)"/
-      )?.[1]
+      expect(id).toBe(`urn:uuid:${uuidV5(`${meta.title}\u0000${meta.edition ?? '1'}`)}`)
+      expect(id).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+      const ncx = epub.manifest.find((item) => item.mediaType === 'application/x-dtbncx+xml')!
+      const uid = String(epub.files.get(ncx.path)).match(/<meta name="dtb:uid" content="([^"]*)"/)?.[1]
       expect(uid).toBe(id)
     })
 
     it('has complete Dublin Core metadata: no empty element, one creator per author, xml:lang = dc:language', () => {
       const metadataElement = elements(epub.opf, 'metadata')[0]!
-      const dc = metadataElement.children.filter(
-        (child) => child.type === 'element' && child.name.startsWith('dc:')
-      )
+      const dc = metadataElement.children.filter((child) => child.type === 'element' && child.name.startsWith('dc:'))
       expect(dc.length).toBeGreaterThan(5)
-      for (const element of dc)
-        if (element.type === 'element')
-          expect(text(element).trim(), element.name).not.toBe('')
-      const authors =
-        typeof meta.authors === 'string' ? [meta.authors] : meta.authors
+      for (const element of dc) if (element.type === 'element') expect(text(element).trim(), element.name).not.toBe('')
+      const authors = typeof meta.authors === 'string' ? [meta.authors] : meta.authors
       expect(epub.metadata.get('dc:creator')).toEqual(authors)
-      expect(epub.metadata.get('dc:title')).toEqual([
-        meta.title,
-        ...(meta.subtitle ? [meta.subtitle] : [])
-      ])
+      expect(epub.metadata.get('dc:title')).toEqual([meta.title, ...(meta.subtitle ? [meta.subtitle] : [])])
       expect(epub.metadata.get('dc:language')).toEqual([meta.language])
-      expect(elements(epub.opf, 'package')[0]!.attributes['xml:lang']).toBe(
-        meta.language
-      )
+      expect(elements(epub.opf, 'package')[0]!.attributes['xml:lang']).toBe(meta.language)
       for (const document of epub.documents.values()) {
         const html = elements(document, 'html')[0]!
         expect(html.attributes['xml:lang']).toBe(meta.language)
@@ -146,27 +118,22 @@ for (const name of ['basic', 'story'] as const) {
         'tableOfContents'
       ])
       expect(m('schema:accessibilityHazard')).toEqual(['none'])
-      expect(m('dcterms:conformsTo')).toEqual([
-        'EPUB Accessibility 1.1 - WCAG 2.2 Level AA'
-      ])
+      expect(m('dcterms:conformsTo')).toEqual(['EPUB Accessibility 1.1 - WCAG 2.2 Level AA'])
       expect(m('a11y:certifiedBy')).toEqual([
-        meta.publisher ??
-          (typeof meta.authors === 'string' ? meta.authors : meta.authors[0])
+        meta.publisher ?? (typeof meta.authors === 'string' ? meta.authors : meta.authors[0])
       ])
       const [summary = ''] = m('schema:accessibilitySummary')
       expect(m('schema:accessibilitySummary')).toHaveLength(1)
       expect(summary.length).toBeGreaterThan(150)
       expect(summary).toMatch(/text description/)
       expect(summary).not.toMatch(/undefined|NaN|\[object/)
-      expect(
-        String(elements(epub.opf, 'package')[0]!.attributes.prefix)
-      ).toContain('a11y: http://www.idpf.org/epub/vocab/package/a11y/#')
+      expect(String(elements(epub.opf, 'package')[0]!.attributes.prefix)).toContain(
+        'a11y: http://www.idpf.org/epub/vocab/package/a11y/#'
+      )
     })
 
     it('has a raster cover image, declared both ways, on a cover page first in the spine', () => {
-      const covers = epub.manifest.filter((item) =>
-        item.properties.includes('cover-image')
-      )
+      const covers = epub.manifest.filter((item) => item.properties.includes('cover-image'))
       expect(covers).toHaveLength(1)
       const cover = covers[0]!
       expect(cover.mediaType).toBe('image/png')
@@ -174,32 +141,22 @@ for (const name of ['basic', 'story'] as const) {
         width: 1600,
         height: 2560
       })
-      const legacy = elements(epub.opf, 'meta').find(
-        (element) => element.attributes.name === 'cover'
-      )
+      const legacy = elements(epub.opf, 'meta').find((element) => element.attributes.name === 'cover')
       expect(legacy?.attributes.content).toBe(cover.id)
 
       const first = epub.spine[0]!
       const page = epub.documents.get(first.path)!
-      const section = elements(page, 'section').find(
-        (element) => element.attributes['epub:type'] === 'cover'
-      )
+      const section = elements(page, 'section').find((element) => element.attributes['epub:type'] === 'cover')
       expect(section, 'the first spine item is the cover page').toBeDefined()
       const [img] = elements(section!, 'img')
-      expect(img?.attributes.src).toBe(
-        path.posix.relative(path.posix.dirname(first.path), cover.path)
-      )
+      expect(img?.attributes.src).toBe(path.posix.relative(path.posix.dirname(first.path), cover.path))
       expect(String(img?.attributes.alt)).toContain(meta.title)
       expect(img?.attributes.role).toBe('doc-cover')
     })
 
     it('reads cover, title page, contents, chapters, then the back matter', () => {
       const spine = epub.spine.map((item) => item.href)
-      expect(spine.slice(0, 3)).toEqual([
-        'cover.xhtml',
-        'title.xhtml',
-        epub.nav.href
-      ])
+      expect(spine.slice(0, 3)).toEqual(['cover.xhtml', 'title.xhtml', epub.nav.href])
       const chapters = epub.spine.slice(3).filter((item) => {
         const body = elements(epub.documents.get(item.path)!, 'body')[0]!
         return body.attributes['epub:type'] === 'bodymatter'
@@ -207,76 +164,46 @@ for (const name of ['basic', 'story'] as const) {
       expect(chapters.length).toBeGreaterThan(1)
       const kinds = epub.spine
         .slice(3)
-        .map((item) =>
-          String(
-            elements(epub.documents.get(item.path)!, 'body')[0]!.attributes[
-              'epub:type'
-            ]
-          )
-        )
+        .map((item) => String(elements(epub.documents.get(item.path)!, 'body')[0]!.attributes['epub:type']))
       // All chapters come before all back matter.
-      expect(kinds.join(' ')).toMatch(
-        /^(bodymatter )*bodymatter( backmatter)*$/
-      )
+      expect(kinds.join(' ')).toMatch(/^(bodymatter )*bodymatter( backmatter)*$/)
       expect(kinds).toContain('backmatter')
 
       const title = epub.documents.get(epub.spine[1]!.path)!
-      expect(elements(title, 'section')[0]?.attributes['epub:type']).toBe(
-        'titlepage'
-      )
+      expect(elements(title, 'section')[0]?.attributes['epub:type']).toBe('titlepage')
       expect(text(elements(title, 'h1')[0]!)).toBe(meta.title)
     })
 
     it('has a nav with the contents and landmarks in reading order', () => {
       const nav = epub.documents.get(epub.nav.path)!
       const navs = elements(nav, 'nav')
-      const toc = navs.find(
-        (element) => element.attributes['epub:type'] === 'toc'
-      )!
-      const landmarks = navs.find(
-        (element) => element.attributes['epub:type'] === 'landmarks'
-      )!
+      const toc = navs.find((element) => element.attributes['epub:type'] === 'toc')!
+      const landmarks = navs.find((element) => element.attributes['epub:type'] === 'landmarks')!
       const spine = epub.spine.map((item) => item.href)
       const position = (href: string) => spine.indexOf(href.replace(/#.*$/, ''))
 
       const tocLinks = elements(toc, 'a').map((a) => String(a.attributes.href))
       expect(tocLinks.every((href) => position(href) >= 0)).toBe(true)
-      expect(tocLinks.map(position)).toEqual(
-        [...tocLinks.map(position)].sort((a, b) => a - b)
-      )
+      expect(tocLinks.map(position)).toEqual([...tocLinks.map(position)].sort((a, b) => a - b))
       // Every document after the front matter, but the notes of each chapter after the first: “Notes” leads to them in reading order.
-      const laterNotes = spine
-        .filter((href) => /^notes-.*\.xhtml$/.test(href))
-        .slice(1)
+      const laterNotes = spine.filter((href) => /^notes-.*\.xhtml$/.test(href)).slice(1)
       expect(laterNotes.length).toBeGreaterThan(0)
-      expect(tocLinks).toEqual(
-        spine.slice(3).filter((href) => !laterNotes.includes(href))
-      )
+      expect(tocLinks).toEqual(spine.slice(3).filter((href) => !laterNotes.includes(href)))
 
       const marks = elements(landmarks, 'a').map((a) => ({
         type: String(a.attributes['epub:type']),
         href: String(a.attributes.href)
       }))
-      expect(marks.map((mark) => mark.type)).toEqual(
-        expect.arrayContaining(['cover', 'toc', 'bodymatter', 'endnotes'])
-      )
-      expect(marks.find((mark) => mark.type === 'cover')?.href).toBe(
-        'cover.xhtml'
-      )
-      expect(marks.find((mark) => mark.type === 'bodymatter')?.href).toBe(
-        spine[3]
-      )
+      expect(marks.map((mark) => mark.type)).toEqual(expect.arrayContaining(['cover', 'toc', 'bodymatter', 'endnotes']))
+      expect(marks.find((mark) => mark.type === 'cover')?.href).toBe('cover.xhtml')
+      expect(marks.find((mark) => mark.type === 'bodymatter')?.href).toBe(spine[3])
       const positions = marks.map((mark) => position(mark.href))
       expect(positions.every((p) => p >= 0)).toBe(true)
       expect(positions).toEqual([...positions].sort((a, b) => a - b))
       const notes = marks.find((mark) => mark.type === 'endnotes')!
       expect(
-        elements(
-          epub.documents.get(
-            path.posix.join(path.posix.dirname(epub.nav.path), notes.href)
-          )!,
-          'body'
-        )[0]!.attributes['epub:type']
+        elements(epub.documents.get(path.posix.join(path.posix.dirname(epub.nav.path), notes.href))!, 'body')[0]!
+          .attributes['epub:type']
       ).toBe('backmatter')
     })
 
@@ -286,14 +213,8 @@ for (const name of ['basic', 'story'] as const) {
       )
       expect(images.length).toBeGreaterThan(1)
       for (const {file, img} of images) {
-        expect(
-          img.attributes.alt,
-          `${file} ${String(img.attributes.src)}`
-        ).toBeDefined()
-        const target = path.posix.join(
-          path.posix.dirname(file),
-          String(img.attributes.src)
-        )
+        expect(img.attributes.alt, `${file} ${String(img.attributes.src)}`).toBeDefined()
+        const target = path.posix.join(path.posix.dirname(file), String(img.attributes.src))
         expect(
           epub.manifest.some((item) => item.path === target),
           target
@@ -303,9 +224,7 @@ for (const name of ['basic', 'story'] as const) {
         expect(data.includes('image-placeholder'), file).toBe(false)
         const match = /^OEBPS\/images\/.+-([0-9a-f]{10})\.[a-z]+$/.exec(file)
         if (file.startsWith('OEBPS/images/') && !file.endsWith('/'))
-          expect(match?.[1], file).toBe(
-            createHash('sha256').update(data).digest('hex').slice(0, 10)
-          )
+          expect(match?.[1], file).toBe(createHash('sha256').update(data).digest('hex').slice(0, 10))
       }
     })
   })
@@ -321,25 +240,15 @@ describe('an image with empty alt text', () => {
       '---\ntitle: Pictures\n---\n\nA decorative rule:\n\n![](figures/bars.svg)\n\nAnd a described one:\n\n![Three bars in a row](figures/bars.svg)\n'
     )
     const out = path.join(dir, 'out')
-    const result = await run(
-      process.execPath,
-      [path.join(root, 'bin/twofold.js'), 'build', book, '--out', out],
-      {
-        cwd: root,
-        env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
-      }
-    )
+    const result = await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', book, '--out', out], {
+      cwd: root,
+      env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
+    })
     expect(result.stdout + result.stderr).toMatch(/missing-alt/)
     const epub = await openEpub(path.join(out, 'test-book.epub'))
-    const page = [...epub.documents].find(([file]) =>
-      file.endsWith('pictures.xhtml')
-    )![1]
-    expect(elements(page, 'img').map((img) => img.attributes.alt)).toEqual([
-      '',
-      'Three bars in a row'
-    ])
-    for (const [file, data] of epub.files)
-      expect(data.includes('image-placeholder'), file).toBe(false)
+    const page = [...epub.documents].find(([file]) => file.endsWith('pictures.xhtml'))![1]
+    expect(elements(page, 'img').map((img) => img.attributes.alt)).toEqual(['', 'Three bars in a row'])
+    for (const [file, data] of epub.files) expect(data.includes('image-placeholder'), file).toBe(false)
     await fs.rm(dir, {recursive: true, force: true})
   })
 })

@@ -45,18 +45,12 @@ async function open(page: Page, url: string) {
   page.on('console', (message) => {
     // A failed load of the document's own resources is caught below with its URL; this console line also
     // comes from the browser's own favicon request, which no EPUB document makes.
-    if (
-      message.type() === 'error' &&
-      !message.text().startsWith('Failed to load resource')
-    )
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
       problems.push(`console: ${message.text()}`)
   })
-  page.on('requestfailed', (request) =>
-    problems.push(`failed: ${request.url()}`)
-  )
+  page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`))
   page.on('response', (response) => {
-    if (response.status() >= 400)
-      problems.push(`${response.status()}: ${response.url()}`)
+    if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`)
   })
   const response = await page.goto(url, {waitUntil: 'load'})
   return {response, problems}
@@ -75,9 +69,7 @@ for (const name of ['basic', 'story'] as const) {
     })
 
     it('opens every content document as XHTML, with its images, within a phone’s width', async () => {
-      const documents = epub.manifest.filter(
-        (item) => item.mediaType === 'application/xhtml+xml'
-      )
+      const documents = epub.manifest.filter((item) => item.mediaType === 'application/xhtml+xml')
       expect(documents.length).toBeGreaterThanOrEqual(5)
       const context = await browser().newContext({
         viewport: phone,
@@ -86,9 +78,7 @@ for (const name of ['basic', 'story'] as const) {
       for (const item of documents) {
         const page = await context.newPage()
         const {response, problems} = await open(page, `${base}${item.path}`)
-        expect(response?.headers()['content-type'], item.path).toMatch(
-          /^application\/xhtml\+xml/
-        )
+        expect(response?.headers()['content-type'], item.path).toMatch(/^application\/xhtml\+xml/)
         const state = await page.evaluate(() => ({
           contentType: document.contentType,
           // The XML parser keeps tag names as written (`html`); the HTML parser upper-cases them (`HTML`).
@@ -113,32 +103,19 @@ for (const name of ['basic', 'story'] as const) {
         expect(state.contentType, item.path).toBe('application/xhtml+xml')
         expect(state.xml, item.path).toBe(true)
         expect(state.parseErrors, item.path).toBe(0)
-        expect(
-          state.overflow,
-          `${item.path} is wider than the screen`
-        ).toBeLessThanOrEqual(0)
+        expect(state.overflow, `${item.path} is wider than the screen`).toBeLessThanOrEqual(0)
         for (const image of state.images) {
           expect(image.loaded, `${item.path}: ${image.src}`).toBe(true)
-          expect(image.right, `${item.path}: ${image.src}`).toBeLessThanOrEqual(
-            phone.width
-          )
+          expect(image.right, `${item.path}: ${image.src}`).toBeLessThanOrEqual(phone.width)
           expect(image.width, `${item.path}: ${image.src}`).toBeGreaterThan(0)
           // A figure fits on one screen, so a paginating reader never has to split it.
-          if (image.inFigure)
-            expect(
-              image.height,
-              `${item.path}: ${image.src}`
-            ).toBeLessThanOrEqual(phone.height)
+          if (image.inFigure) expect(image.height, `${item.path}: ${image.src}`).toBeLessThanOrEqual(phone.height)
         }
         if (!item.properties.includes('nav') && item.href !== 'cover.xhtml')
           expect(state.text, item.path).toBeGreaterThan(0)
         expect(problems, item.path).toEqual([])
         await page.screenshot({
-          path: path.join(
-            screens,
-            name,
-            `${item.href.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`
-          ),
+          path: path.join(screens, name, `${item.href.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`),
           fullPage: true
         })
         await page.close()
@@ -151,14 +128,9 @@ for (const name of ['basic', 'story'] as const) {
       const chapter = epub.spine[3]!
       const dir = path.join(root, 'test-results', 'epub-unzipped', name)
       const broken = path.join(dir, path.dirname(chapter.path), 'broken.xhtml')
-      await fs.writeFile(
-        broken,
-        String(epub.files.get(chapter.path)).replace('</p>', '</i></p>')
-      )
+      await fs.writeFile(broken, String(epub.files.get(chapter.path)).replace('</p>', '</i></p>'))
       const page = await browser().newPage()
-      await page.goto(
-        `${base}${path.posix.join(path.posix.dirname(chapter.path), 'broken.xhtml')}`
-      )
+      await page.goto(`${base}${path.posix.join(path.posix.dirname(chapter.path), 'broken.xhtml')}`)
       expect(
         await page.evaluate(
           () =>
@@ -173,11 +145,7 @@ for (const name of ['basic', 'story'] as const) {
     it('lets the reader’s font and size settings win', async () => {
       const chapter = epub.spine[3]!
       /** A chapter in a reader set to `family` at `size` px: the computed sizes and face of its text. */
-      const read = async (
-        family: string,
-        size: number,
-        screenshot?: string
-      ) => {
+      const read = async (family: string, size: number, screenshot?: string) => {
         const page = await browser().newPage({viewport: phone})
         const session = await page.context().newCDPSession(page)
         await session.send('Page.setFontFamilies', {
@@ -190,15 +158,10 @@ for (const name of ['basic', 'story'] as const) {
           return {
             body: getComputedStyle(document.body).fontSize,
             p: getComputedStyle(p).fontSize,
-            h1: Number.parseFloat(
-              getComputedStyle(document.querySelector('h1')!).fontSize
-            ),
+            h1: Number.parseFloat(getComputedStyle(document.querySelector('h1')!).fontSize),
             // Width of the same sentence in the paragraph's face: changes with the reader's face.
             width: (() => {
-              const probe = document.createElementNS(
-                'http://www.w3.org/1999/xhtml',
-                'span'
-              )
+              const probe = document.createElementNS('http://www.w3.org/1999/xhtml', 'span')
               probe.textContent = 'Hamburgefonstiv Quick Brown Fox'
               p.append(probe)
               const width = probe.getBoundingClientRect().width
@@ -207,8 +170,7 @@ for (const name of ['basic', 'story'] as const) {
             })()
           }
         })
-        if (screenshot)
-          await page.screenshot({path: path.join(screens, name, screenshot)})
+        if (screenshot) await page.screenshot({path: path.join(screens, name, screenshot)})
         await page.close()
         return sample
       }

@@ -22,30 +22,19 @@ const fixture = path.join(root, 'tests/fixtures/books/basic')
 let dir: string
 
 /** Build `book` with the CLI into a fresh folder; resolves to the EPUB's bytes. */
-async function build(
-  book: string,
-  env: Record<string, string | undefined>
-): Promise<Buffer> {
+async function build(book: string, env: Record<string, string | undefined>): Promise<Buffer> {
   const out = await fs.mkdtemp(path.join(dir, 'out-'))
   const environment: Record<string, string> = {}
-  for (const [key, value] of Object.entries({...process.env, ...env}))
-    if (value !== undefined) environment[key] = value
-  await run(
-    process.execPath,
-    [path.join(root, 'bin/twofold.js'), 'build', book, '--out', out],
-    {
-      cwd: root,
-      env: environment
-    }
-  )
-  const [epub] = (await fs.readdir(out)).filter((file) =>
-    file.endsWith('.epub')
-  )
+  for (const [key, value] of Object.entries({...process.env, ...env})) if (value !== undefined) environment[key] = value
+  await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', book, '--out', out], {
+    cwd: root,
+    env: environment
+  })
+  const [epub] = (await fs.readdir(out)).filter((file) => file.endsWith('.epub'))
   return fs.readFile(path.join(out, epub!))
 }
 
-const sha256 = (data: Uint8Array) =>
-  createHash('sha256').update(data).digest('hex')
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex')
 
 async function modified(bytes: Buffer): Promise<string | undefined> {
   const file = path.join(dir, `${sha256(bytes)}.epub`)
@@ -102,9 +91,7 @@ describe('a reproducible EPUB', () => {
     const book = path.join(dir, 'book-mtime')
     await fs.cp(fixture, book, {recursive: true})
     const base = new Date('2024-03-01T08:00:00Z')
-    const files = (await fs.readdir(book, {recursive: true})).map((file) =>
-      path.join(book, file)
-    )
+    const files = (await fs.readdir(book, {recursive: true})).map((file) => path.join(book, file))
     for (const file of files) await fs.utimes(file, base, base)
     const newest = new Date('2024-03-02T09:30:41Z')
     await fs.utimes(path.join(book, 'figures', 'bars.svg'), newest, newest)
@@ -121,15 +108,11 @@ describe('a reproducible EPUB', () => {
     const git = await run('git', ['log', '-1', '--format=%ct', '--', '.'], {
       cwd: fixture
     }).catch((cause: Error) => {
-      throw new Error(
-        `The tests run in a git checkout with git installed: ${cause.message}`
-      )
+      throw new Error(`The tests run in a git checkout with git installed: ${cause.message}`)
     })
     const seconds = Number(git.stdout.trim())
     expect(seconds).toBeGreaterThan(0)
     const bytes = await build(fixture, {SOURCE_DATE_EPOCH: undefined})
-    expect(await modified(bytes)).toBe(
-      new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z')
-    )
+    expect(await modified(bytes)).toBe(new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z'))
   })
 })

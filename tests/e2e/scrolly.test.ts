@@ -11,14 +11,9 @@ const builds = inject('builds')
 const browser = browserForFile()
 
 /** The ids of the graphic's elements that are visible (not `tf-off`) in a section. */
-async function visibleStateElements(
-  page: Page,
-  section: string
-): Promise<string[]> {
-  return page.$$eval(
-    `#${section} .scrolly__graphic [data-states]`,
-    (elements) =>
-      elements.filter((e) => !e.classList.contains('tf-off')).map((e) => e.id)
+async function visibleStateElements(page: Page, section: string): Promise<string[]> {
+  return page.$$eval(`#${section} .scrolly__graphic [data-states]`, (elements) =>
+    elements.filter((e) => !e.classList.contains('tf-off')).map((e) => e.id)
   )
 }
 
@@ -42,32 +37,18 @@ describe('web story in Chromium', () => {
       three: ['svg-bar-2', 'svg-bar-3']
     }
     for (const step of steps) {
-      await page.$eval(`#${step.id}`, (e) =>
-        e.scrollIntoView({block: 'center'})
-      )
+      await page.$eval(`#${step.id}`, (e) => e.scrollIntoView({block: 'center'}))
       await page.waitForFunction(
-        ([sectionId, state]) =>
-          document.getElementById(sectionId)?.dataset.activeState === state,
+        ([sectionId, state]) => document.getElementById(sectionId)?.dataset.activeState === state,
         [section, step.state ?? ''] as const
       )
       const visible = await visibleStateElements(page, section)
-      expect(visible.map((id) => id.replace(`${section}-`, ''))).toEqual(
-        expected[step.state ?? '']
-      )
-      const description = await page.$eval(
-        `#${section} .tf-state-desc`,
-        (e) => e.textContent
-      )
-      expect(description).toBe(
-        await page.$eval(`#${step.id} .step__figure img`, (e) =>
-          e.getAttribute('alt')
-        )
-      )
+      expect(visible.map((id) => id.replace(`${section}-`, ''))).toEqual(expected[step.state ?? ''])
+      const description = await page.$eval(`#${section} .tf-state-desc`, (e) => e.textContent)
+      expect(description).toBe(await page.$eval(`#${step.id} .step__figure img`, (e) => e.getAttribute('alt')))
     }
     // Graphic stays in view (sticky) while the last step is centred.
-    const box = await page.$eval(`#${section} .scrolly__figure`, (e) =>
-      e.getBoundingClientRect().toJSON()
-    )
+    const box = await page.$eval(`#${section} .scrolly__figure`, (e) => e.getBoundingClientRect().toJSON())
     expect(box.top).toBeGreaterThanOrEqual(0)
     expect(box.bottom).toBeLessThanOrEqual(900)
     expect(errors).toEqual([])
@@ -84,8 +65,7 @@ describe('web story in Chromium', () => {
     const steps = await page.$$eval('.step', (elements) =>
       elements.map((e) => ({
         text: (e.querySelector('.step__text') as HTMLElement).innerText.trim(),
-        figure: getComputedStyle(e.querySelector('.step__figure') as Element)
-          .display,
+        figure: getComputedStyle(e.querySelector('.step__figure') as Element).display,
         alt: e.querySelector('.step__figure img')?.getAttribute('alt')
       }))
     )
@@ -95,9 +75,7 @@ describe('web story in Chromium', () => {
       expect(step.figure).not.toBe('none')
       expect(step.alt).toMatch(/bar/)
     }
-    expect(
-      await page.$eval('.scrolly__graphic', (e) => getComputedStyle(e).display)
-    ).toBe('none')
+    expect(await page.$eval('.scrolly__graphic', (e) => getComputedStyle(e).display)).toBe('none')
     const images = await page.$$eval('.step__figure img', (elements) =>
       elements.map((e) => (e as HTMLImageElement).naturalWidth)
     )
@@ -108,11 +86,7 @@ describe('web story in Chromium', () => {
   it('loads a deep link to a step with that step’s state shown', async () => {
     const page = await browser().newPage({viewport: {width: 360, height: 740}})
     await page.goto(`${builds.basic.url}first.html#second-bar`)
-    await page.waitForFunction(
-      () =>
-        document.querySelector<HTMLElement>('.scrolly')?.dataset.activeState ===
-        'two'
-    )
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('.scrolly')?.dataset.activeState === 'two')
     await page.close()
   })
 
@@ -120,9 +94,7 @@ describe('web story in Chromium', () => {
     const page = await browser().newPage()
     await page.goto(builds.basic.url)
     expect(await page.textContent('h1')).toBe('A Test of Two Books')
-    const links = await page.$$eval('.contents a', (elements) =>
-      elements.map((e) => e.getAttribute('href'))
-    )
+    const links = await page.$$eval('.contents a', (elements) => elements.map((e) => e.getAttribute('href')))
     expect(links).toEqual(['first.html', 'second.html'])
     const epub = await page.$eval('a[download]', (e) => e.getAttribute('href'))
     const response = await page.request.get(`${builds.basic.url}${epub}`)

@@ -39,12 +39,10 @@ function geometry(page: Page, sectionId: string, stepId: string) {
     ([sectionId, stepId]) => {
       const section = document.getElementById(sectionId) as HTMLElement
       const step = document.getElementById(stepId) as HTMLElement
-      const card = (
-        step.querySelector('.step__text') as HTMLElement
-      ).getBoundingClientRect()
-      const svg = Array.from(
-        section.querySelectorAll('.scrolly__graphic svg')
-      ).find((s) => s.getClientRects().length > 0) as SVGSVGElement
+      const card = (step.querySelector('.step__text') as HTMLElement).getBoundingClientRect()
+      const svg = Array.from(section.querySelectorAll('.scrolly__graphic svg')).find(
+        (s) => s.getClientRects().length > 0
+      ) as SVGSVGElement
       const figure = svg.getBoundingClientRect()
       // Sample points across the card's first line of text: each must hit the card, not the graphic.
       const first = step.querySelector('.step__text > *') as HTMLElement
@@ -53,20 +51,11 @@ function geometry(page: Page, sectionId: string, stepId: string) {
       const xs = [0.2, 0.5, 0.8].map((f) => line.left + line.width * f)
       const hits = xs.map((x) => document.elementFromPoint(x, y))
       const textOnTop = hits.every((hit) => step.contains(hit))
-      const onTop = hits
-        .map((hit) => `${hit?.tagName}.${hit?.getAttribute('class') ?? ''}`)
-        .join(', ')
+      const onTop = hits.map((hit) => `${hit?.tagName}.${hit?.getAttribute('class') ?? ''}`).join(', ')
       // The smallest type the graphic shows, in CSS pixels on screen.
       const sizes = Array.from(svg.querySelectorAll('text'))
-        .filter(
-          (t) =>
-            Number(getComputedStyle(t).opacity) > 0 && !t.closest('.tf-off')
-        )
-        .map(
-          (t) =>
-            Number.parseFloat(getComputedStyle(t).fontSize) *
-            (t.getScreenCTM()?.a ?? 0)
-        )
+        .filter((t) => Number(getComputedStyle(t).opacity) > 0 && !t.closest('.tf-off'))
+        .map((t) => Number.parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 0))
       const smallestText = Math.min(...sizes)
       return {
         card: card.toJSON() as DOMRect,
@@ -104,60 +93,29 @@ describe('web story layouts', () => {
               e.classList.contains('scrolly--overlay') ? 'overlay' : 'side'
             )
             expect(section.mode).toBe(modes[viewportName][layout])
-            const order = [
-              ...section.steps,
-              ...section.steps.slice(0, -1).reverse()
-            ]
+            const order = [...section.steps, ...section.steps.slice(0, -1).reverse()]
             for (const [index, step] of order.entries()) {
               await scrollToRead(page, step.id)
               await waitForState(page, section.id, step.state)
               const drawn = await drawnState(page, section.id, step.state)
-              expect(drawn.shown.sort(), `${file} ${step.id}`).toEqual(
-                drawn.want.sort()
-              )
-              expect(drawn.hidden.length, `${file} ${step.id}`).toBe(
-                drawn.total - drawn.want.length
-              )
-              const alt = await page.$eval(
-                `#${step.id} .step__figure img`,
-                (e) => e.getAttribute('alt')
-              )
+              expect(drawn.shown.sort(), `${file} ${step.id}`).toEqual(drawn.want.sort())
+              expect(drawn.hidden.length, `${file} ${step.id}`).toBe(drawn.total - drawn.want.length)
+              const alt = await page.$eval(`#${step.id} .step__figure img`, (e) => e.getAttribute('alt'))
               expect(new Set(drawn.descriptions)).toEqual(new Set([alt]))
               const where = await geometry(page, section.id, step.id)
               // The graphic is pinned on screen, whole.
-              expect(
-                where.figure.top,
-                `${file} ${step.id} graphic top`
-              ).toBeGreaterThanOrEqual(-1)
-              expect(
-                where.figure.bottom,
-                `${file} ${step.id} graphic bottom`
-              ).toBeLessThanOrEqual(where.height + 1)
+              expect(where.figure.top, `${file} ${step.id} graphic top`).toBeGreaterThanOrEqual(-1)
+              expect(where.figure.bottom, `${file} ${step.id} graphic bottom`).toBeLessThanOrEqual(where.height + 1)
               // Readable type in the graphic: 12 px or more on screen.
-              expect(
-                where.smallestText,
-                `${file} ${step.id} smallest text in the graphic`
-              ).toBeGreaterThanOrEqual(12)
+              expect(where.smallestText, `${file} ${step.id} smallest text in the graphic`).toBeGreaterThanOrEqual(12)
               // The step's text is on top and on screen.
-              expect(
-                where.textOnTop,
-                `${file} ${step.id} text on top: ${where.onTop}`
-              ).toBe(true)
+              expect(where.textOnTop, `${file} ${step.id} text on top: ${where.onTop}`).toBe(true)
               expect(where.card.top).toBeGreaterThanOrEqual(0)
               // Beside or above: the card does not cover the graphic either.
-              if (section.mode === 'side')
-                expect(where.card.left).toBeGreaterThanOrEqual(
-                  where.figure.right
-                )
-              if (section.mode === 'above')
-                expect(where.card.top).toBeGreaterThanOrEqual(
-                  where.figure.bottom
-                )
+              if (section.mode === 'side') expect(where.card.left).toBeGreaterThanOrEqual(where.figure.right)
+              if (section.mode === 'above') expect(where.card.top).toBeGreaterThanOrEqual(where.figure.bottom)
               if (index < section.steps.length)
-                await screenshot(
-                  page,
-                  `layout-${book}-${viewportName}-${file.replace('.html', '')}-${step.id}`
-                )
+                await screenshot(page, `layout-${book}-${viewportName}-${file.replace('.html', '')}-${step.id}`)
             }
           }
           await page.evaluate(() =>
@@ -168,10 +126,7 @@ describe('web story layouts', () => {
           )
           await page.waitForTimeout(100)
           const shift = await layoutShifts(page)
-          expect(
-            shift.layoutShift,
-            `${file} layout shift of ${shift.shifted.join(' | ')}`
-          ).toBe(0)
+          expect(shift.layoutShift, `${file} layout shift of ${shift.shifted.join(' | ')}`).toBe(0)
         }
         expect(sectionsSeen).toBeGreaterThanOrEqual(2)
         expect(problems).toEqual({errors: [], csp: [], foreign: []})
@@ -206,20 +161,12 @@ describe('web story layouts', () => {
         const landed = async (name: string, index: number) => {
           // Give the resize handler (one animation frame) and the new observers time to run.
           await page.waitForTimeout(300)
-          expect(
-            await page.$eval(
-              `#${section.id}`,
-              (e) => (e as HTMLElement).dataset.activeState
-            ),
-            name
-          ).toBe(steps[index].state)
+          expect(await page.$eval(`#${section.id}`, (e) => (e as HTMLElement).dataset.activeState), name).toBe(
+            steps[index].state
+          )
           const where = await geometry(page, section.id, steps[index].id)
-          expect(where.textOnTop, `${name}: text on top: ${where.onTop}`).toBe(
-            true
-          )
-          expect(where.card.top, `${name}: card on screen`).toBeLessThan(
-            where.height
-          )
+          expect(where.textOnTop, `${name}: text on top: ${where.onTop}`).toBe(true)
+          expect(where.card.top, `${name}: card on screen`).toBeLessThan(where.height)
           await screenshot(page, `resize-${book}-${section.id}-${name}`)
         }
         await page.setViewportSize(viewports.desktop)

@@ -39,56 +39,26 @@ describe('web story modes', () => {
         await page.goto(`${builds.story.url}${file}`, {waitUntil: 'load'})
         const report = await page.evaluate(() => {
           const shown = (e: Element | null) =>
-            e !== null &&
-            getComputedStyle(e).display !== 'none' &&
-            e.getClientRects().length > 0
-          const figures = Array.from(
-            document.querySelectorAll<HTMLImageElement>('.step__figure img')
-          )
+            e !== null && getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0
+          const figures = Array.from(document.querySelectorAll<HTMLImageElement>('.step__figure img'))
           return {
-            stickyShown: Array.from(
-              document.querySelectorAll('.scrolly__graphic')
-            ).some(shown),
+            stickyShown: Array.from(document.querySelectorAll('.scrolly__graphic')).some(shown),
             progressShown: shown(document.querySelector('.progress')),
-            steps: Array.from(document.querySelectorAll('.step')).map(
-              (step) => ({
-                text: (
-                  step.querySelector('.step__text') as HTMLElement
-                ).innerText.trim().length,
-                figure: shown(step.querySelector('.step__figure')),
-                loaded:
-                  (
-                    step.querySelector(
-                      '.step__figure img'
-                    ) as HTMLImageElement | null
-                  )?.naturalWidth ?? 0,
-                alt:
-                  step
-                    .querySelector('.step__figure img')
-                    ?.getAttribute('alt') ?? ''
-              })
-            ),
+            steps: Array.from(document.querySelectorAll('.step')).map((step) => ({
+              text: (step.querySelector('.step__text') as HTMLElement).innerText.trim().length,
+              figure: shown(step.querySelector('.step__figure')),
+              loaded: (step.querySelector('.step__figure img') as HTMLImageElement | null)?.naturalWidth ?? 0,
+              alt: step.querySelector('.step__figure img')?.getAttribute('alt') ?? ''
+            })),
             // Steps follow one another down the page, each figure below its own text.
-            inOrder: Array.from(document.querySelectorAll('.step')).every(
-              (step, i, all) => {
-                const box = step.getBoundingClientRect()
-                const next = all[i + 1]?.getBoundingClientRect()
-                const text = (
-                  step.querySelector('.step__text') as HTMLElement
-                ).getBoundingClientRect()
-                const figure = (
-                  step.querySelector('.step__figure') as HTMLElement
-                ).getBoundingClientRect()
-                return (
-                  figure.top >= text.bottom - 1 &&
-                  (!next || next.top >= box.bottom - 1)
-                )
-              }
-            ),
-            figuresFit: figures.every(
-              (img) =>
-                img.getBoundingClientRect().right <= window.innerWidth + 1
-            )
+            inOrder: Array.from(document.querySelectorAll('.step')).every((step, i, all) => {
+              const box = step.getBoundingClientRect()
+              const next = all[i + 1]?.getBoundingClientRect()
+              const text = (step.querySelector('.step__text') as HTMLElement).getBoundingClientRect()
+              const figure = (step.querySelector('.step__figure') as HTMLElement).getBoundingClientRect()
+              return figure.top >= text.bottom - 1 && (!next || next.top >= box.bottom - 1)
+            }),
+            figuresFit: figures.every((img) => img.getBoundingClientRect().right <= window.innerWidth + 1)
           }
         })
         expect(report.stickyShown, file).toBe(false)
@@ -102,12 +72,7 @@ describe('web story modes', () => {
           expect(step.alt.length).toBeGreaterThan(20)
         }
         steps += report.steps.length
-        if (report.steps.length > 0)
-          await screenshot(
-            page,
-            `nojs-${viewportName}-${file.replace('.html', '')}`,
-            true
-          )
+        if (report.steps.length > 0) await screenshot(page, `nojs-${viewportName}-${file.replace('.html', '')}`, true)
       }
       expect(steps).toBeGreaterThanOrEqual(14)
       expect(problems).toEqual({errors: [], csp: [], foreign: []})
@@ -116,9 +81,7 @@ describe('web story modes', () => {
   }
 
   it('changes states without animation when the reader prefers reduced motion, and animates otherwise', async () => {
-    const opacityAfterOneFrame = async (
-      reducedMotion: 'reduce' | 'no-preference'
-    ) => {
+    const opacityAfterOneFrame = async (reducedMotion: 'reduce' | 'no-preference') => {
       const page = await browser().newPage({
         viewport: viewports.desktop,
         reducedMotion
@@ -134,19 +97,14 @@ describe('web story modes', () => {
           new Promise<number>((resolve) => {
             const dot = document.getElementById(id) as unknown as SVGElement
             new MutationObserver(() =>
-              requestAnimationFrame(() =>
-                resolve(Number(getComputedStyle(dot).opacity))
-              )
+              requestAnimationFrame(() => resolve(Number(getComputedStyle(dot).opacity)))
             ).observe(dot, {attributes: true, attributeFilter: ['class']})
           }),
         `${section.id}-svg-dot-east`
       )
       await scrollToRead(page, section.steps[1].id)
       const opacity = await measured
-      const duration = await page.$eval(
-        `#${section.id}-svg-dot-east`,
-        (e) => getComputedStyle(e).transitionDuration
-      )
+      const duration = await page.$eval(`#${section.id}-svg-dot-east`, (e) => getComputedStyle(e).transitionDuration)
       await page.close()
       return {opacity, duration}
     }
@@ -173,35 +131,29 @@ describe('web story modes', () => {
         const [section] = await scrollySections(page)
         await scrollToRead(page, section.steps[1].id)
         await waitForState(page, section.id, section.steps[1].state)
-        const colours = await page.$eval(
-          `#${section.id} .scrolly__graphic`,
-          (graphic) => {
-            const svg = Array.from(graphic.querySelectorAll('svg')).find(
-              (s) => s.getClientRects().length > 0
-            ) as SVGSVGElement
-            const paint = (selector: string, property: 'fill' | 'stroke') => {
-              const element = svg.querySelector(selector)
-              return element ? getComputedStyle(element)[property] : undefined
-            }
-            return {
-              page: getComputedStyle(document.body).backgroundColor,
-              bg: paint('rect.tf-bg', 'fill'),
-              ink: paint('text.tf-ink', 'fill'),
-              muted: paint('text.tf-muted', 'fill'),
-              // No element keeps its light-mode paint: every palette class is restyled.
-              light: Array.from(svg.querySelectorAll('[class*="tf-"]')).filter(
-                (e) => {
-                  const style = getComputedStyle(e)
-                  return (
-                    ['rgb(255, 255, 255)', 'rgb(26, 26, 26)'].includes(
-                      style.fill
-                    ) || ['rgb(26, 26, 26)'].includes(style.stroke)
-                  )
-                }
-              ).length
-            }
+        const colours = await page.$eval(`#${section.id} .scrolly__graphic`, (graphic) => {
+          const svg = Array.from(graphic.querySelectorAll('svg')).find(
+            (s) => s.getClientRects().length > 0
+          ) as SVGSVGElement
+          const paint = (selector: string, property: 'fill' | 'stroke') => {
+            const element = svg.querySelector(selector)
+            return element ? getComputedStyle(element)[property] : undefined
           }
-        )
+          return {
+            page: getComputedStyle(document.body).backgroundColor,
+            bg: paint('rect.tf-bg', 'fill'),
+            ink: paint('text.tf-ink', 'fill'),
+            muted: paint('text.tf-muted', 'fill'),
+            // No element keeps its light-mode paint: every palette class is restyled.
+            light: Array.from(svg.querySelectorAll('[class*="tf-"]')).filter((e) => {
+              const style = getComputedStyle(e)
+              return (
+                ['rgb(255, 255, 255)', 'rgb(26, 26, 26)'].includes(style.fill) ||
+                ['rgb(26, 26, 26)'].includes(style.stroke)
+              )
+            }).length
+          }
+        })
         expect(colours).toEqual({
           page: 'rgb(18, 18, 18)',
           bg: 'rgb(18, 18, 18)',
@@ -209,10 +161,7 @@ describe('web story modes', () => {
           muted: 'rgb(179, 179, 179)',
           light: 0
         })
-        await screenshot(
-          page,
-          `dark-${viewportName}-${file.replace('.html', '')}`
-        )
+        await screenshot(page, `dark-${viewportName}-${file.replace('.html', '')}`)
         expect(await axe(page)).toEqual([])
       }
       expect(problems).toEqual({errors: [], csp: [], foreign: []})
@@ -229,15 +178,13 @@ describe('web story modes', () => {
     await page.goto(`${builds.story.url}inside.html`)
     await page.emulateMedia({media: 'print'})
     await page.waitForFunction(() =>
-      Array.from(
-        document.querySelectorAll<HTMLImageElement>('.step__figure img')
-      ).every((img) => img.complete && img.naturalWidth > 0)
+      Array.from(document.querySelectorAll<HTMLImageElement>('.step__figure img')).every(
+        (img) => img.complete && img.naturalWidth > 0
+      )
     )
     const report = await page.evaluate(() => {
       const display = (selector: string) =>
-        Array.from(document.querySelectorAll(selector)).map(
-          (e) => getComputedStyle(e).display
-        )
+        Array.from(document.querySelectorAll(selector)).map((e) => getComputedStyle(e).display)
       return {
         graphic: display('.scrolly__graphic'),
         figures: display('.step__figure'),
@@ -263,10 +210,7 @@ describe('web story modes', () => {
     await fs.mkdir(path.join(root, 'test-results', 'screens'), {
       recursive: true
     })
-    await fs.writeFile(
-      path.join(root, 'test-results', 'screens', 'print-inside.pdf'),
-      pdf
-    )
+    await fs.writeFile(path.join(root, 'test-results', 'screens', 'print-inside.pdf'), pdf)
     await screenshot(page, 'print-inside', true)
     await context.close()
   })

@@ -9,15 +9,7 @@
 import type {Page} from 'playwright-core'
 import {describe, expect, inject, it} from 'vitest'
 import {browserForFile} from '../helpers/browser.js'
-import {
-  drawnState,
-  screenshot,
-  scrollySections,
-  sitePages,
-  viewports,
-  waitForState,
-  watch
-} from '../helpers/story.js'
+import {drawnState, screenshot, scrollySections, sitePages, viewports, waitForState, watch} from '../helpers/story.js'
 
 const builds = inject('builds')
 const browser = browserForFile()
@@ -33,10 +25,7 @@ function focused(page: Page) {
     const hit = document.elementFromPoint(x, y)
     const step = element.closest<HTMLElement>('.step')
     // A step takes focus as a whole; its card shows the ring.
-    const ringed =
-      step === element
-        ? (element.querySelector('.step__text') as HTMLElement)
-        : element
+    const ringed = step === element ? (element.querySelector('.step__text') as HTMLElement) : element
     const style = getComputedStyle(ringed)
     return {
       tag: element.tagName,
@@ -44,12 +33,8 @@ function focused(page: Page) {
       text: element.textContent?.trim().slice(0, 40) ?? '',
       step: step?.id,
       onScreen: box.top >= 0 && box.bottom <= window.innerHeight,
-      onTop:
-        hit !== null &&
-        (element === hit || element.contains(hit) || hit.contains(element)),
-      outline:
-        style.outlineStyle !== 'none' &&
-        Number.parseFloat(style.outlineWidth) >= 2
+      onTop: hit !== null && (element === hit || element.contains(hit) || hit.contains(element)),
+      outline: style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) >= 2
     }
   })
 }
@@ -69,9 +54,7 @@ describe('web story navigation', () => {
         const page = await context.newPage()
         await page.goto(`${builds[book].url}${file}`)
         const sections = await scrollySections(page)
-        const allSteps = sections.flatMap((s) =>
-          s.steps.map((step) => ({...step, section: s.id}))
-        )
+        const allSteps = sections.flatMap((s) => s.steps.map((step) => ({...step, section: s.id})))
 
         // Tab from the top of the page: every step is reached, and each focused control is visible and on top.
         const reached = new Set<string>()
@@ -79,26 +62,17 @@ describe('web story navigation', () => {
           await page.keyboard.press('Tab')
           const now = await focused(page)
           if (!now) break
-          expect(
-            now.outline,
-            `focus ring on ${now.tag}.${now.className} “${now.text}”`
-          ).toBe(true)
+          expect(now.outline, `focus ring on ${now.tag}.${now.className} “${now.text}”`).toBe(true)
           if (now.step) {
             reached.add(now.step)
             const step = allSteps.find((s) => s.id === now.step)
             if (!step) throw new Error(`unknown step ${now.step}`)
             await waitForState(page, step.section, step.state)
             const again = await focused(page)
-            expect(
-              again?.onScreen,
-              `${now.step}: “${now.text}” on screen`
-            ).toBe(true)
-            expect(again?.onTop, `${now.step}: “${now.text}” not covered`).toBe(
-              true
-            )
+            expect(again?.onScreen, `${now.step}: “${now.text}” on screen`).toBe(true)
+            expect(again?.onTop, `${now.step}: “${now.text}” not covered`).toBe(true)
           }
-          if (now.tag === 'A' && now.className.includes('chapter-nav__next'))
-            break
+          if (now.tag === 'A' && now.className.includes('chapter-nav__next')) break
         }
         expect([...reached].sort()).toEqual(allSteps.map((s) => s.id).sort())
 
@@ -115,36 +89,23 @@ describe('web story navigation', () => {
             expect(now?.tag).toBe('DIV')
             expect(await page.evaluate(() => location.hash)).toBe(`#${step.id}`)
             // The landed card is readable: its first line is on top and on screen.
-            const card = await page.$eval(
-              `#${step.id} .step__text > *`,
-              (e) => {
-                const box = e.getBoundingClientRect()
-                const hit = document.elementFromPoint(
-                  box.left + 20,
-                  box.top + 10
-                )
-                return {
-                  top: box.top,
-                  onTop: hit !== null && e.contains(hit),
-                  height: window.innerHeight
-                }
+            const card = await page.$eval(`#${step.id} .step__text > *`, (e) => {
+              const box = e.getBoundingClientRect()
+              const hit = document.elementFromPoint(box.left + 20, box.top + 10)
+              return {
+                top: box.top,
+                onTop: hit !== null && e.contains(hit),
+                height: window.innerHeight
               }
-            )
+            })
             expect(card.onTop, `${step.id} card on top`).toBe(true)
             expect(card.top).toBeLessThan(card.height * 0.75)
-            if (index === 1)
-              await screenshot(
-                page,
-                `keyboard-${book}-${viewportName}-${step.id}`
-              )
+            if (index === 1) await screenshot(page, `keyboard-${book}-${viewportName}-${step.id}`)
             // From the focused step, Tab goes on inside it: its links, then its Next link.
             if (index < section.steps.length - 1) {
               for (let i = 0; i < 20; i++) {
                 await page.keyboard.press('Tab')
-                if (
-                  (await focused(page))?.className.includes('step__link--next')
-                )
-                  break
+                if ((await focused(page))?.className.includes('step__link--next')) break
               }
               expect((await focused(page))?.step).toBe(step.id)
             }
@@ -185,40 +146,24 @@ describe('web story navigation', () => {
               await page.waitForLoadState('load')
               await page.waitForTimeout(150)
               expect(
-                await page.$eval(
-                  `#${section.id}`,
-                  (e) => (e as HTMLElement).dataset.activeState
-                ),
+                await page.$eval(`#${section.id}`, (e) => (e as HTMLElement).dataset.activeState),
                 `${file}#${step.id}`
               ).toBe(step.state)
               const drawn = await drawnState(page, section.id, step.state)
               expect(drawn.shown.sort()).toEqual(drawn.want.sort())
-              const card = await page.$eval(
-                `#${step.id} .step__text > *`,
-                (e) => {
-                  const box = e.getBoundingClientRect()
-                  const hit = document.elementFromPoint(
-                    box.left + 20,
-                    box.top + 10
-                  )
-                  return {
-                    top: box.top,
-                    onTop: hit !== null && e.contains(hit),
-                    height: window.innerHeight
-                  }
+              const card = await page.$eval(`#${step.id} .step__text > *`, (e) => {
+                const box = e.getBoundingClientRect()
+                const hit = document.elementFromPoint(box.left + 20, box.top + 10)
+                return {
+                  top: box.top,
+                  onTop: hit !== null && e.contains(hit),
+                  height: window.innerHeight
                 }
-              )
+              })
               expect(card.onTop, `${file}#${step.id}: text on top`).toBe(true)
-              expect(
-                card.top,
-                `${file}#${step.id}: text on screen`
-              ).toBeGreaterThanOrEqual(0)
+              expect(card.top, `${file}#${step.id}: text on screen`).toBeGreaterThanOrEqual(0)
               expect(card.top).toBeLessThan(card.height * 0.75)
-              if (count % 5 === 0)
-                await screenshot(
-                  page,
-                  `deeplink-${book}-${viewportName}-${step.id}`
-                )
+              if (count % 5 === 0) await screenshot(page, `deeplink-${book}-${viewportName}-${step.id}`)
               count++
               await page.close()
             }
@@ -243,15 +188,10 @@ describe('web story navigation', () => {
     await page.click('a[href="#bar-three"]:not(.step__link)')
     await waitForState(page, 'scrolly-compass-2', 'three')
     const drawn = await drawnState(page, 'scrolly-compass-2', 'three')
-    expect(drawn.shown.sort()).toEqual([
-      'scrolly-compass-2-svg-bar-2',
-      'scrolly-compass-2-svg-bar-3'
-    ])
+    expect(drawn.shown.sort()).toEqual(['scrolly-compass-2-svg-bar-2', 'scrolly-compass-2-svg-bar-3'])
     await page.goBack()
     await waitForState(page, 'scrolly-compass-2', 'one')
-    expect((await drawnState(page, 'scrolly-compass-2', 'one')).shown).toEqual(
-      []
-    )
+    expect((await drawnState(page, 'scrolly-compass-2', 'one')).shown).toEqual([])
     // A link to an element inside a step shows that step's state too.
     await page.goto(`${builds.story.url}inside.html`)
     const [section] = await scrollySections(page)
@@ -278,11 +218,7 @@ describe('web story navigation', () => {
       })
     )
     await page.waitForFunction(
-      () =>
-        new DOMMatrix(
-          getComputedStyle(document.querySelector('.progress__bar') as Element)
-            .transform
-        ).a > 0.4
+      () => new DOMMatrix(getComputedStyle(document.querySelector('.progress__bar') as Element).transform).a > 0.4
     )
     expect((await bar()).scale).toBeLessThan(0.6)
     await page.evaluate(() =>
@@ -292,11 +228,7 @@ describe('web story navigation', () => {
       })
     )
     await page.waitForFunction(
-      () =>
-        new DOMMatrix(
-          getComputedStyle(document.querySelector('.progress__bar') as Element)
-            .transform
-        ).a === 1
+      () => new DOMMatrix(getComputedStyle(document.querySelector('.progress__bar') as Element).transform).a === 1
     )
     await page.close()
   })

@@ -40,14 +40,9 @@ describe('web story security', () => {
         // Nothing inline in the served page that the policy would have to allow (the client later sets
         // custom properties through the CSSOM, which the policy permits).
         const inline = await page.evaluate(async (url) => {
-          const source = new DOMParser().parseFromString(
-            await (await fetch(url)).text(),
-            'text/html'
-          )
+          const source = new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html')
           return {
-            scripts: Array.from(source.scripts).filter(
-              (s) => !s.getAttribute('src')
-            ).length,
+            scripts: Array.from(source.scripts).filter((s) => !s.getAttribute('src')).length,
             styles: source.querySelectorAll('style, [style]').length,
             handlers: Array.from(source.querySelectorAll('*')).filter((e) =>
               Array.from(e.attributes).some((a) => a.name.startsWith('on'))
@@ -57,15 +52,9 @@ describe('web story security', () => {
         expect(inline, file).toEqual({scripts: 0, styles: 0, handlers: 0})
         // Scroll through, so that every lazy image and every state change happens under the policy.
         await page.evaluate(async () => {
-          for (
-            let y = 0;
-            y < document.documentElement.scrollHeight;
-            y += window.innerHeight / 2
-          ) {
+          for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
             window.scrollTo({top: y, behavior: 'instant'})
-            await new Promise((resolve) =>
-              requestAnimationFrame(() => setTimeout(resolve, 30))
-            )
+            await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 30)))
           }
         })
       }
@@ -120,11 +109,7 @@ describe('web story metadata', () => {
     const page = await browser().newPage()
     for (const book of ['story', 'basic', 'layouts'] as const) {
       const yaml = await fs.readFile(
-        path.join(
-          root,
-          book === 'story' ? 'chapters' : `tests/fixtures/books/${book}`,
-          'book.yaml'
-        ),
+        path.join(root, book === 'story' ? 'chapters' : `tests/fixtures/books/${book}`, 'book.yaml'),
         'utf8'
       )
       const language = /^language:\s*(\S+)/m.exec(yaml)?.[1]
@@ -133,40 +118,26 @@ describe('web story metadata', () => {
       for (const file of await sitePages(builds[book].out)) {
         await page.goto(`${builds[book].url}${file}`)
         const head = await page.evaluate(() => {
-          const meta = (selector: string) =>
-            document.querySelector(selector)?.getAttribute('content') ??
-            undefined
+          const meta = (selector: string) => document.querySelector(selector)?.getAttribute('content') ?? undefined
           return {
             lang: document.documentElement.lang,
             title: document.title,
             description: meta('meta[name="description"]'),
-            canonical:
-              document
-                .querySelector('link[rel="canonical"]')
-                ?.getAttribute('href') ?? undefined,
+            canonical: document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? undefined,
             ogTitle: meta('meta[property="og:title"]'),
             ogDescription: meta('meta[property="og:description"]'),
             ogType: meta('meta[property="og:type"]'),
             ogUrl: meta('meta[property="og:url"]'),
             ogImage: meta('meta[property="og:image"]'),
             ogImageAlt: meta('meta[property="og:image:alt"]'),
-            ogSize: [
-              meta('meta[property="og:image:width"]'),
-              meta('meta[property="og:image:height"]')
-            ],
+            ogSize: [meta('meta[property="og:image:width"]'), meta('meta[property="og:image:height"]')],
             card: meta('meta[name="twitter:card"]'),
-            icon: (
-              document.querySelector(
-                'link[rel="icon"]'
-              ) as HTMLLinkElement | null
-            )?.href
+            icon: (document.querySelector('link[rel="icon"]') as HTMLLinkElement | null)?.href
           }
         })
         expect(head.lang, file).toBe(language)
         expect(head.title.length).toBeGreaterThan(3)
-        expect(titles.has(head.title), `${book} ${file}: unique title`).toBe(
-          false
-        )
+        expect(titles.has(head.title), `${book} ${file}: unique title`).toBe(false)
         titles.add(head.title)
         expect(head.description?.length ?? 0).toBeGreaterThan(10)
         expect(head.ogTitle).toBe(head.title)

@@ -40,9 +40,7 @@ export function browserForFile(): () => Browser {
   })
   return () => {
     if (!browser)
-      throw new Error(
-        'Expected the browser to be launched, by `browserForFile()` at the top level of the test file'
-      )
+      throw new Error('Expected the browser to be launched, by `browserForFile()` at the top level of the test file')
     return browser
   }
 }

@@ -29,10 +29,6 @@ export function expectedPath(name: string): string {
 }
 
 /** A case's expected messages. */
-export async function expectedMessages(
-  name: string
-): Promise<ExpectedMessage[]> {
-  return JSON.parse(
-    await fs.readFile(expectedPath(name), 'utf8')
-  ) as ExpectedMessage[]
+export async function expectedMessages(name: string): Promise<ExpectedMessage[]> {
+  return JSON.parse(await fs.readFile(expectedPath(name), 'utf8')) as ExpectedMessage[]
 }

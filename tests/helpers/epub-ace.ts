@@ -46,9 +46,7 @@ export async function ace(
 ): Promise<{violations: AceViolation[]; report: AceReport}> {
   const bin = path.join(root, 'node_modules/.bin/ace-puppeteer')
   await fs.access(bin).catch(() => {
-    throw new Error(
-      'DAISY Ace not found at node_modules/.bin/ace-puppeteer: run `npm ci` (it is a dev dependency)'
-    )
+    throw new Error('DAISY Ace not found at node_modules/.bin/ace-puppeteer: run `npm ci` (it is a dev dependency)')
   })
   await fs.access(chromiumPath).catch(() => {
     throw new Error(
@@ -59,20 +57,16 @@ export async function ace(
   await fs.mkdir(path.dirname(reportDir), {recursive: true})
   let output = ''
   try {
-    const result = await run(
-      process.execPath,
-      [bin, '--force', '--outdir', reportDir, epubPath],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          PUPPETEER_EXECUTABLE_PATH: chromiumPath,
-          PUPPETEER_SKIP_DOWNLOAD: '1'
-        },
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: 280_000
-      }
-    )
+    const result = await run(process.execPath, [bin, '--force', '--outdir', reportDir, epubPath], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PUPPETEER_EXECUTABLE_PATH: chromiumPath,
+        PUPPETEER_SKIP_DOWNLOAD: '1'
+      },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 280_000
+    })
     output = result.stdout + result.stderr
   } catch (cause) {
     const {stdout = '', stderr = ''} = cause as {
@@ -94,10 +88,7 @@ export async function ace(
         document: subject['earl:testSubject'].url,
         rule: assertion['earl:test']['dct:title'],
         impact: assertion['earl:test']['earl:impact'],
-        description:
-          assertion['earl:result']['dct:description'] ??
-          assertion['earl:test']['dct:description'] ??
-          ''
+        description: assertion['earl:result']['dct:description'] ?? assertion['earl:test']['dct:description'] ?? ''
       })
     }
   }

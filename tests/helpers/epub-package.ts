@@ -54,11 +54,7 @@ export function elements(tree: Root | Element, name: string): Element[] {
 export function text(node: Element): string {
   return node.children
     .map((child) =>
-      child.type === 'element'
-        ? text(child)
-        : child.type === 'text' || child.type === 'cdata'
-          ? child.value
-          : ''
+      child.type === 'element' ? text(child) : child.type === 'text' || child.type === 'cdata' ? child.value : ''
     )
     .join('')
 }
@@ -69,25 +65,18 @@ export async function openEpub(file: string): Promise<Epub> {
   const entries = readZip(bytes)
   const files = new Map(entries.map((entry) => [entry.name, entry.data]))
   const container = fromXml(String(files.get('META-INF/container.xml')))
-  const opfPath = String(
-    elements(container, 'rootfile')[0]?.attributes['full-path']
-  )
+  const opfPath = String(elements(container, 'rootfile')[0]?.attributes['full-path'])
   const opf = fromXml(String(files.get(opfPath)))
   const base = path.posix.dirname(opfPath)
 
   const metadata = new Map<string, string[]>()
-  const add = (key: string, value: string) =>
-    metadata.set(key, [...(metadata.get(key) ?? []), value])
+  const add = (key: string, value: string) => metadata.set(key, [...(metadata.get(key) ?? []), value])
   const metadataElement = elements(opf, 'metadata')[0]
-  for (const child of metadataElement
-    ? elements(metadataElement, 'meta')
-    : []) {
-    if (child.attributes.property && !child.attributes.refines)
-      add(String(child.attributes.property), text(child))
+  for (const child of metadataElement ? elements(metadataElement, 'meta') : []) {
+    if (child.attributes.property && !child.attributes.refines) add(String(child.attributes.property), text(child))
   }
   for (const child of metadataElement?.children ?? []) {
-    if (child.type === 'element' && child.name.startsWith('dc:'))
-      add(child.name, text(child))
+    if (child.type === 'element' && child.name.startsWith('dc:')) add(child.name, text(child))
   }
 
   const manifest: Item[] = elements(opf, 'item').map((item) => ({
@@ -102,10 +91,7 @@ export async function openEpub(file: string): Promise<Epub> {
   const byId = new Map(manifest.map((item) => [item.id, item]))
   const spine = elements(opf, 'itemref').map((ref) => {
     const item = byId.get(String(ref.attributes.idref))
-    if (!item)
-      throw new Error(
-        `Spine item ${String(ref.attributes.idref)} is not in the manifest`
-      )
+    if (!item) throw new Error(`Spine item ${String(ref.attributes.idref)} is not in the manifest`)
     return item
   })
   const nav = manifest.find((item) => item.properties.includes('nav'))
@@ -115,14 +101,11 @@ export async function openEpub(file: string): Promise<Epub> {
   for (const item of manifest) {
     if (item.mediaType !== 'application/xhtml+xml') continue
     const data = files.get(item.path)
-    if (!data)
-      throw new Error(`${item.path} is in the manifest but not in the zip`)
+    if (!data) throw new Error(`${item.path} is in the manifest but not in the zip`)
     try {
       documents.set(item.path, fromXml(data.toString('utf8')))
     } catch (cause) {
-      throw new Error(
-        `${item.path} is not well-formed XML: ${(cause as Error).message}`
-      )
+      throw new Error(`${item.path} is not well-formed XML: ${(cause as Error).message}`)
     }
   }
   return {

@@ -36,14 +36,12 @@ export function readZip(bytes: Uint8Array): ZipEntry[] {
   const zip = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let end = zip.length - 22
   while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--
-  if (end < 0)
-    throw new Error('Not a ZIP archive: no end of central directory record')
+  if (end < 0) throw new Error('Not a ZIP archive: no end of central directory record')
   const count = zip.readUInt16LE(end + 10)
   let at = zip.readUInt32LE(end + 16)
   const entries: ZipEntry[] = []
   for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50)
-      throw new Error(`Bad central directory record at ${at}`)
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`Bad central directory record at ${at}`)
     const method = zip.readUInt16LE(at + 10)
     const compressedSize = zip.readUInt32LE(at + 20)
     const nameLength = zip.readUInt16LE(at + 28)
@@ -53,20 +51,14 @@ export function readZip(bytes: Uint8Array): ZipEntry[] {
     const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8')
     at += 46 + nameLength + centralExtraLength + commentLength
 
-    if (zip.readUInt32LE(offset) !== 0x04034b50)
-      throw new Error(`Bad local file header for ${name}`)
+    if (zip.readUInt32LE(offset) !== 0x04034b50) throw new Error(`Bad local file header for ${name}`)
     const dosTime = zip.readUInt16LE(offset + 10)
     const dosDate = zip.readUInt16LE(offset + 12)
     const localNameLength = zip.readUInt16LE(offset + 26)
     const localExtraLength = zip.readUInt16LE(offset + 28)
     const start = offset + 30 + localNameLength + localExtraLength
     const raw = zip.subarray(start, start + compressedSize)
-    const data =
-      method === 0
-        ? Buffer.from(raw)
-        : method === 8
-          ? inflateRawSync(raw)
-          : Buffer.alloc(0)
+    const data = method === 0 ? Buffer.from(raw) : method === 8 ? inflateRawSync(raw) : Buffer.alloc(0)
     entries.push({
       name,
       method,
@@ -95,16 +87,12 @@ export function epubFiles(bytes: Uint8Array): Map<string, Buffer> {
 }
 
 /** Write a ZIP archive; `mimetype` is stored, everything else deflated. For building broken EPUBs in tests. */
-export function writeZip(
-  files: Array<{name: string; data: Buffer | string}>
-): Buffer {
+export function writeZip(files: Array<{name: string; data: Buffer | string}>): Buffer {
   const locals: Buffer[] = []
   const centrals: Buffer[] = []
   let offset = 0
   for (const file of files) {
-    const data = Buffer.isBuffer(file.data)
-      ? file.data
-      : Buffer.from(file.data, 'utf8')
+    const data = Buffer.isBuffer(file.data) ? file.data : Buffer.from(file.data, 'utf8')
     const stored = file.name === 'mimetype'
     const body = stored ? data : deflateRawSync(data)
     const name = Buffer.from(file.name, 'utf8')

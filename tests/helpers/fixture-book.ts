@@ -13,22 +13,15 @@ const basic = path.join(root, 'tests/fixtures/books/basic')
 
 /** Make a temporary book directory for a case; returns its path. */
 export async function bookForCase(caseDir: string): Promise<string> {
-  const dir = await fs.mkdtemp(
-    path.join(os.tmpdir(), `twofold-${path.basename(caseDir)}-`)
-  )
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `twofold-${path.basename(caseDir)}-`))
   const book = path.join(dir, 'book')
   const own = await fs.readdir(caseDir)
   if (own.includes('book.yaml') || own.includes('book')) {
-    await fs.cp(
-      own.includes('book') ? path.join(caseDir, 'book') : caseDir,
-      book,
-      {recursive: true}
-    )
+    await fs.cp(own.includes('book') ? path.join(caseDir, 'book') : caseDir, book, {recursive: true})
     return book
   }
   await fs.mkdir(book, {recursive: true})
-  for (const name of ['book.yaml', 'references.json'])
-    await fs.copyFile(path.join(basic, name), path.join(book, name))
+  for (const name of ['book.yaml', 'references.json']) await fs.copyFile(path.join(basic, name), path.join(book, name))
   await fs.cp(path.join(basic, 'figures'), path.join(book, 'figures'), {
     recursive: true
   })
@@ -36,10 +29,7 @@ export async function bookForCase(caseDir: string): Promise<string> {
     await fs.cp(path.join(caseDir, 'figures'), path.join(book, 'figures'), {
       recursive: true
     })
-  await fs.copyFile(
-    path.join(caseDir, 'input.md'),
-    path.join(book, '01-input.md')
-  )
+  await fs.copyFile(path.join(caseDir, 'input.md'), path.join(book, '01-input.md'))
   return book
 }
 

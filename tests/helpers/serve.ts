@@ -36,10 +36,7 @@ export async function serve(
       headers['cache-control'] = /\/(assets|figures|media)\//.test(url.pathname)
         ? 'public, max-age=31536000, immutable'
         : 'no-cache'
-      if (
-        /text|svg|javascript/.test(type) &&
-        /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))
-      ) {
+      if (/text|svg|javascript/.test(type) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
         data = zlib.gzipSync(data)
         headers['content-encoding'] = 'gzip'
       }

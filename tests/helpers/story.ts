@@ -21,18 +21,12 @@ const screens = path.join(root, 'test-results', 'screens')
 
 /** The HTML pages of a built web story, cover first. */
 export async function sitePages(out: string): Promise<string[]> {
-  const files = (await fs.readdir(path.join(out, 'web')))
-    .filter((f) => f.endsWith('.html'))
-    .sort()
+  const files = (await fs.readdir(path.join(out, 'web'))).filter((f) => f.endsWith('.html')).sort()
   return ['index.html', ...files.filter((f) => f !== 'index.html')]
 }
 
 /** Save a screenshot under test-results/screens/ (a test artifact to look at). */
-export async function screenshot(
-  page: Page,
-  name: string,
-  fullPage = false
-): Promise<void> {
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   await fs.mkdir(screens, {recursive: true})
   await page.screenshot({path: path.join(screens, `${name}.png`), fullPage})
 }
@@ -50,17 +44,12 @@ export interface Problems {
  * Watch a context for page errors, console errors, CSP violations and
  * requests to other hosts. Call before opening pages.
  */
-export async function watch(
-  context: BrowserContext,
-  origin: string
-): Promise<Problems> {
+export async function watch(context: BrowserContext, origin: string): Promise<Problems> {
   const problems: Problems = {errors: [], csp: [], foreign: []}
   // Init scripts run through the DevTools protocol, outside the page's CSP.
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      console.error(
-        `CSP violation: ${event.violatedDirective} ${event.blockedURI}`
-      )
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`)
     })
   })
   await context.route('**/*', (route) => {
@@ -72,13 +61,10 @@ export async function watch(
     return route.continue()
   })
   context.on('page', (page) => {
-    page.on('pageerror', (error) =>
-      problems.errors.push(`${page.url()}: ${String(error)}`)
-    )
+    page.on('pageerror', (error) => problems.errors.push(`${page.url()}: ${String(error)}`))
     page.on('console', (message) => {
       if (message.type() !== 'error') return
-      if (message.text().startsWith('CSP violation'))
-        problems.csp.push(`${page.url()}: ${message.text()}`)
+      if (message.text().startsWith('CSP violation')) problems.csp.push(`${page.url()}: ${message.text()}`)
       else problems.errors.push(`${page.url()}: ${message.text()}`)
     })
   })
@@ -98,12 +84,10 @@ export function scrollySections(page: Page): Promise<SectionInfo[]> {
     sections.map((section) => ({
       id: section.id,
       mode: getComputedStyle(section).getPropertyValue('--tf-mode').trim(),
-      steps: Array.from(section.querySelectorAll<HTMLElement>('.step')).map(
-        (step) => ({
-          id: step.id,
-          state: step.dataset.state ?? ''
-        })
-      )
+      steps: Array.from(section.querySelectorAll<HTMLElement>('.step')).map((step) => ({
+        id: step.id,
+        state: step.dataset.state ?? ''
+      }))
     }))
   )
 }
@@ -119,16 +103,9 @@ export async function scrollToRead(page: Page, stepId: string): Promise<void> {
     const section = step.closest('.scrolly') as HTMLElement
     const mode = getComputedStyle(section).getPropertyValue('--tf-mode').trim()
     const card = step.querySelector('.step__text') as HTMLElement
-    const graphic = (
-      section.querySelector('.scrolly__graphic') as HTMLElement
-    ).getBoundingClientRect()
-    const figure = (
-      section.querySelector('.scrolly__figure') as HTMLElement
-    ).getBoundingClientRect()
-    const at =
-      mode === 'above' || mode === 'behind'
-        ? figure.bottom - graphic.top + 24
-        : window.innerHeight * 0.4
+    const graphic = (section.querySelector('.scrolly__graphic') as HTMLElement).getBoundingClientRect()
+    const figure = (section.querySelector('.scrolly__figure') as HTMLElement).getBoundingClientRect()
+    const at = mode === 'above' || mode === 'behind' ? figure.bottom - graphic.top + 24 : window.innerHeight * 0.4
     window.scrollTo({
       top: window.scrollY + card.getBoundingClientRect().top - at,
       behavior: 'instant'
@@ -141,14 +118,9 @@ export async function scrollToRead(page: Page, stepId: string): Promise<void> {
  * checked is which state shows, not how soon, and a CI machine running the
  * other test files at the same time can hold the browser up for seconds.
  */
-export async function waitForState(
-  page: Page,
-  sectionId: string,
-  state: string
-): Promise<void> {
+export async function waitForState(page: Page, sectionId: string, state: string): Promise<void> {
   await page.waitForFunction(
-    ([id, expected]) =>
-      document.getElementById(id)?.dataset.activeState === expected,
+    ([id, expected]) => document.getElementById(id)?.dataset.activeState === expected,
     [sectionId, state] as const,
     {timeout: 15_000}
   )
@@ -159,9 +131,7 @@ export function drawnState(page: Page, sectionId: string, state: string) {
   return page.$eval(
     `#${sectionId}`,
     (section, expected) => {
-      const elements = Array.from(
-        section.querySelectorAll<SVGElement>('.scrolly__graphic [data-states]')
-      )
+      const elements = Array.from(section.querySelectorAll<SVGElement>('.scrolly__graphic [data-states]'))
         // Only the graphic on screen (a section may carry a wide and a narrow variant).
         .filter((e) => (e.ownerSVGElement?.getClientRects().length ?? 0) > 0)
       const shown = elements
@@ -171,13 +141,11 @@ export function drawnState(page: Page, sectionId: string, state: string) {
         .filter((e) => Number(getComputedStyle(e).opacity) < 0.01)
         .map((e) => e.id || e.getAttribute('data-states'))
       const want = elements
-        .filter((e) =>
-          (e.getAttribute('data-states') ?? '').split(/\s+/).includes(expected)
-        )
+        .filter((e) => (e.getAttribute('data-states') ?? '').split(/\s+/).includes(expected))
         .map((e) => e.id || e.getAttribute('data-states'))
-      const descriptions = Array.from(
-        section.querySelectorAll('.scrolly__graphic .tf-state-desc')
-      ).map((d) => d.textContent)
+      const descriptions = Array.from(section.querySelectorAll('.scrolly__graphic .tf-state-desc')).map(
+        (d) => d.textContent
+      )
       return {shown, hidden, want, total: elements.length, descriptions}
     },
     state
@@ -186,10 +154,7 @@ export function drawnState(page: Page, sectionId: string, state: string) {
 
 /** Run axe-core on the open page (evaluated through DevTools, so the page's CSP does not block it). */
 export async function axe(page: Page): Promise<string[]> {
-  const source = await fs.readFile(
-    path.join(root, 'node_modules/axe-core/axe.min.js'),
-    'utf8'
-  )
+  const source = await fs.readFile(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8')
   await page.evaluate(source)
   const violations = await page.evaluate(async () => {
     const result = await (
@@ -213,17 +178,12 @@ export async function axe(page: Page): Promise<string[]> {
     return result.violations
   })
   return violations.flatMap((v) =>
-    v.nodes.map(
-      (n) =>
-        `${v.id} (${v.impact}) ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`
-    )
+    v.nodes.map((n) => `${v.id} (${v.impact}) ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`)
   )
 }
 
 /** Record layout shifts on every page of `context` as CLS counts them (none right after input), with what moved. Read them with `layoutShifts`. */
-export async function recordLayoutShifts(
-  context: BrowserContext
-): Promise<void> {
+export async function recordLayoutShifts(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     const record = window as unknown as {layoutShift: number; shifted: string[]}
     record.layoutShift = 0
@@ -239,8 +199,7 @@ export async function recordLayoutShifts(
         record.layoutShift += entry.value
         for (const source of entry.sources)
           record.shifted.push(
-            (source.node as Element | null)?.outerHTML?.slice(0, 100) ??
-              String(source.node?.nodeName)
+            (source.node as Element | null)?.outerHTML?.slice(0, 100) ?? String(source.node?.nodeName)
           )
       }
     }).observe({type: 'layout-shift', buffered: true})
@@ -248,9 +207,7 @@ export async function recordLayoutShifts(
 }
 
 /** The layout shift `page` has recorded since it loaded (see `recordLayoutShifts`), and the start of each element that moved. */
-export function layoutShifts(
-  page: Page
-): Promise<{layoutShift: number; shifted: string[]}> {
+export function layoutShifts(page: Page): Promise<{layoutShift: number; shifted: string[]}> {
   return page.evaluate(() => {
     const {layoutShift, shifted} = window as unknown as {
       layoutShift: number

@@ -14,10 +14,7 @@ const root = path.resolve(import.meta.dirname, '../..')
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    builds: Record<
-      'basic' | 'story' | 'layouts',
-      {out: string; url: string; epub: string}
-    >
+    builds: Record<'basic' | 'story' | 'layouts', {out: string; url: string; epub: string}>
   }
 }
 
@@ -32,32 +29,20 @@ export default async function setup(project: TestProject) {
     story: 'chapters',
     layouts: 'tests/fixtures/books/layouts'
   } as const
-  const builds = {} as Record<
-    keyof typeof books,
-    {out: string; url: string; epub: string}
-  >
+  const builds = {} as Record<keyof typeof books, {out: string; url: string; epub: string}>
   const servers: Array<() => Promise<void>> = []
-  for (const [name, dir] of Object.entries(books) as Array<
-    [keyof typeof books, string]
-  >) {
+  for (const [name, dir] of Object.entries(books) as Array<[keyof typeof books, string]>) {
     const out = path.join(base, name)
     try {
-      await run(
-        process.execPath,
-        [path.join(root, 'bin/twofold.js'), 'build', dir, '--out', out],
-        {
-          cwd: root,
-          env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
-        }
-      )
+      await run(process.execPath, [path.join(root, 'bin/twofold.js'), 'build', dir, '--out', out], {
+        cwd: root,
+        env: {...process.env, SOURCE_DATE_EPOCH: '1700000000'}
+      })
     } catch (cause) {
       const {stdout, stderr} = cause as {stdout?: string; stderr?: string}
-      throw new Error(
-        `Building ${dir} for the tests failed:\n${stdout ?? ''}${stderr ?? ''}`
-      )
+      throw new Error(`Building ${dir} for the tests failed:\n${stdout ?? ''}${stderr ?? ''}`)
     }
-    const epubName =
-      (await fs.readdir(out)).find((f) => f.endsWith('.epub')) ?? ''
+    const epubName = (await fs.readdir(out)).find((f) => f.endsWith('.epub')) ?? ''
     const server = await serve(path.join(out, 'web'))
     servers.push(server.close)
     builds[name] = {out, url: server.url, epub: path.join(out, epubName)}

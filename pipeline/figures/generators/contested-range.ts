@@ -31,16 +31,7 @@ import {x} from 'xastscript'
 import type {GraphicState} from '../../types.js'
 import type {Generator} from './generator.js'
 import type {Path, SpecReader} from './reader.js'
-import {
-  type Colour,
-  fill,
-  group,
-  measure,
-  r,
-  slack,
-  stroke,
-  text
-} from './svg.js'
+import {type Colour, fill, group, measure, r, slack, stroke, text} from './svg.js'
 
 /** One source's figure. */
 export interface Account {
@@ -66,15 +57,9 @@ export const contestedRange: Generator<ContestedRangeData> = {
     const all = common.states.map((s) => s.id)
     const unit = reader.optionalText(['unit'])
     const accounts: Account[] = []
-    const list =
-      reader.list(['accounts'], 'accounts as `{label, value, text}`', 2) ?? []
+    const list = reader.list(['accounts'], 'accounts as `{label, value, text}`', 2) ?? []
     for (const [index] of list.entries()) {
-      const account = readAccount(
-        reader,
-        ['accounts', index],
-        common.states,
-        all
-      )
+      const account = readAccount(reader, ['accounts', index], common.states, all)
       if (account) accounts.push(account)
     }
     let final: Account | undefined
@@ -85,11 +70,7 @@ export const contestedRange: Generator<ContestedRangeData> = {
     const low = accounts.find((a) => a.value === min(values))
     const high = accounts.find((a) => a.value === max(values))
     let range: ContestedRangeData['range'] | undefined
-    if (reader.has(['range']))
-      reader.record(['range'], 'a mapping `{label, states}`', [
-        'label',
-        'states'
-      ])
+    if (reader.has(['range'])) reader.record(['range'], 'a mapping `{label, states}`', ['label', 'states'])
     const rangeLabel = reader.optionalText(['range', 'label'])
     const rangeStates = reader.stateRefs(
       ['range', 'states'],
@@ -123,25 +104,17 @@ export const contestedRange: Generator<ContestedRangeData> = {
     const children: Element[] = []
     // A figure that fits neither beside its mark goes under it, and its row grows.
     const below = 20
-    const heightOf = (account: Account) =>
-      rowHeight + (place(account).side === 'below' ? below : 0)
+    const heightOf = (account: Account) => rowHeight + (place(account).side === 'below' ? below : 0)
     const rowsTop = narrow ? 36 : 40
     const rowTops = data.accounts.map(
-      (_, index) =>
-        rowsTop +
-        data.accounts
-          .slice(0, index)
-          .reduce((sum, account) => sum + heightOf(account), 0)
+      (_, index) => rowsTop + data.accounts.slice(0, index).reduce((sum, account) => sum + heightOf(account), 0)
     )
-    const rowsBottom =
-      rowsTop +
-      data.accounts.reduce((sum, account) => sum + heightOf(account), 0)
+    const rowsBottom = rowsTop + data.accounts.reduce((sum, account) => sum + heightOf(account), 0)
     const values = data.accounts.map((a) => a.value)
     const low = scale(Math.min(...values))
     const high = scale(Math.max(...values))
     const finalTop = rowsBottom + (narrow ? 6 : 14)
-    const axisY =
-      (data.final ? finalTop + heightOf(data.final) : rowsBottom) + 6
+    const axisY = (data.final ? finalTop + heightOf(data.final) : rowsBottom) + 6
     const tickCount = narrow ? 4 : 5
     const ticks = scale.ticks(tickCount)
     const format = scale.tickFormat(tickCount)
@@ -149,19 +122,14 @@ export const contestedRange: Generator<ContestedRangeData> = {
     // Vertical grid lines at the ticks, behind everything (no line runs through a label).
     children.push(
       x('path', {
-        d: ticks
-          .map((t) => `M${r(scale(t))} ${rowsTop - 12}V${axisY}`)
-          .join(''),
+        d: ticks.map((t) => `M${r(scale(t))} ${rowsTop - 12}V${axisY}`).join(''),
         ...stroke('grid', 1)
       })
     )
 
     // The spread between the accounts, with its label above it.
     const labelWidth = measure(data.range.label, size.label, true)
-    const labelX = Math.min(
-      Math.max((low + high) / 2, margin + labelWidth / 2),
-      width - margin - labelWidth / 2
-    )
+    const labelX = Math.min(Math.max((low + high) / 2, margin + labelWidth / 2), width - margin - labelWidth / 2)
     const spread = group(data.range.states, all, [
       x('rect', {
         x: r(low),
@@ -196,21 +164,13 @@ export const contestedRange: Generator<ContestedRangeData> = {
         [loud, false],
         [quiet, true]
       ] as const) {
-        const element = group(
-          states,
-          all,
-          row(account, top, muted ? 'muted' : 'ink', muted ? 'grid' : 'accent2')
-        )
+        const element = group(states, all, row(account, top, muted ? 'muted' : 'ink', muted ? 'grid' : 'accent2'))
         if (element) children.push(element)
       }
     })
 
     if (data.final) {
-      const element = group(
-        data.final.states,
-        all,
-        row(data.final, finalTop, 'ink', 'accent')
-      )
+      const element = group(data.final.states, all, row(data.final, finalTop, 'ink', 'accent'))
       if (element) children.push(element)
     }
 
@@ -260,19 +220,11 @@ export const contestedRange: Generator<ContestedRangeData> = {
       if (left - valueWidth >= margin) return {side: 'left', x: left}
       return {
         side: 'below',
-        x: Math.min(
-          Math.max(cx, margin + valueWidth / 2),
-          width - margin - valueWidth / 2
-        )
+        x: Math.min(Math.max(cx, margin + valueWidth / 2), width - margin - valueWidth / 2)
       }
     }
 
-    function row(
-      account: Account,
-      top: number,
-      ink: Colour,
-      mark: Colour
-    ): Element[] {
+    function row(account: Account, top: number, ink: Colour, mark: Colour): Element[] {
       const cy = top + markY
       const cx = scale(account.value)
       const marks: Element[] = [
@@ -314,12 +266,7 @@ export const contestedRange: Generator<ContestedRangeData> = {
           fontSize: size.key,
           bold: true,
           colour: ink,
-          anchor:
-            spot.side === 'right'
-              ? 'start'
-              : spot.side === 'left'
-                ? 'end'
-                : 'middle'
+          anchor: spot.side === 'right' ? 'start' : spot.side === 'left' ? 'end' : 'middle'
         })
       )
       return marks
@@ -333,35 +280,14 @@ function readAccount(
   states: readonly GraphicState[],
   fallback: readonly string[]
 ): Account | undefined {
-  if (
-    !reader.record(at, 'a figure as `{label, value, text}`', [
-      'label',
-      'value',
-      'text',
-      'bound',
-      'states'
-    ])
-  )
+  if (!reader.record(at, 'a figure as `{label, value, text}`', ['label', 'value', 'text', 'bound', 'states']))
     return undefined
-  const label = reader.text(
-    [...at, 'label'],
-    'who gives this figure, e.g. the source'
-  )
+  const label = reader.text([...at, 'label'], 'who gives this figure, e.g. the source')
   const value = reader.number([...at, 'value'], {min: 0})
   const shown = reader.optionalText([...at, 'text'])
-  const bound = reader.choice(
-    [...at, 'bound'],
-    ['lower', 'upper', 'exact'] as const,
-    'exact'
-  )
+  const bound = reader.choice([...at, 'bound'], ['lower', 'upper', 'exact'] as const, 'exact')
   const visible = reader.stateRefs([...at, 'states'], states, fallback)
-  if (
-    label === undefined ||
-    value === undefined ||
-    bound === undefined ||
-    visible === undefined
-  )
-    return undefined
+  if (label === undefined || value === undefined || bound === undefined || visible === undefined) return undefined
   return {
     label,
     value,

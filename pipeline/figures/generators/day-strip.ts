@@ -23,19 +23,7 @@ import {utcFormat} from 'd3-time-format'
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {
-  type Colour,
-  fill,
-  glueDates,
-  group,
-  measure,
-  r,
-  readColour,
-  squares,
-  stroke,
-  text,
-  wrap
-} from './svg.js'
+import {type Colour, fill, glueDates, group, measure, r, readColour, squares, stroke, text, wrap} from './svg.js'
 
 /** One marked period. */
 export interface DayStripPeriod {
@@ -66,18 +54,11 @@ export const dayStrip: Generator<DayStripData> = {
     const start = reader.date(['start'], 'day')?.date
     const end = reader.date(['end'], 'day')?.date
     if (start && end && end < start)
-      reader.fail(
-        ['end'],
-        'Unexpected `end` before `start`, expected the last day on or after the first'
-      )
+      reader.fail(['end'], 'Unexpected `end` before `start`, expected the last day on or after the first')
     if (start && end && utcDay.count(start, end) > 3660)
-      reader.fail(
-        ['end'],
-        'Unexpected range of more than ten years, expected a span a day strip can show'
-      )
+      reader.fail(['end'], 'Unexpected range of more than ten years, expected a span a day strip can show')
     const periods: DayStripPeriod[] = []
-    const list =
-      reader.list(['periods'], 'periods as `{from, to, label, states}`') ?? []
+    const list = reader.list(['periods'], 'periods as `{from, to, label, states}`') ?? []
     for (const [index] of list.entries()) {
       const at = ['periods', index]
       if (
@@ -93,28 +74,15 @@ export const dayStrip: Generator<DayStripData> = {
       )
         continue
       const from = reader.date([...at, 'from'], 'day')?.date
-      const to = reader.has([...at, 'to'])
-        ? reader.date([...at, 'to'], 'day')?.date
-        : from
+      const to = reader.has([...at, 'to']) ? reader.date([...at, 'to'], 'day')?.date : from
       const label = reader.text([...at, 'label'], 'the period’s label')
       const dateLabel = reader.optionalText([...at, 'dateLabel'])
       const approximate = reader.flag([...at, 'approximate'], false)
       const colour = readColour(reader, [...at, 'class'], 'accent')
       const states = reader.stateRefs([...at, 'states'], common.states)
-      if (
-        !from ||
-        !to ||
-        !label ||
-        approximate === undefined ||
-        !colour ||
-        !states
-      )
-        continue
+      if (!from || !to || !label || approximate === undefined || !colour || !states) continue
       if (to < from) {
-        reader.fail(
-          [...at, 'to'],
-          'Unexpected `to` before `from`, expected the last day on or after the first'
-        )
+        reader.fail([...at, 'to'], 'Unexpected `to` before `from`, expected the last day on or after the first')
       } else if (start && end && (from < start || to > end)) {
         reader.fail(
           [...at, 'from'],
@@ -122,8 +90,7 @@ export const dayStrip: Generator<DayStripData> = {
         )
       } else {
         const days = utcDay.count(from, to)
-        const dates =
-          days === 0 ? day(from) : `${day(from)} – ${day(to)} · ${days} days`
+        const dates = days === 0 ? day(from) : `${day(from)} – ${day(to)} · ${days} days`
         periods.push({
           from,
           to,
@@ -142,25 +109,15 @@ export const dayStrip: Generator<DayStripData> = {
     const {width, margin, size, lineHeight} = layout
     const narrow = layout.variant === 'narrow'
     const all = common.states.map((s) => s.id)
-    const months = utcMonth.range(
-      utcMonth.floor(data.start),
-      utcDay.offset(data.end, 1)
-    )
+    const months = utcMonth.range(utcMonth.floor(data.start), utcDay.offset(data.end, 1))
     // Days per row: a month on a wide screen; half a month (1–16, 17–31) on a
     // phone, each row then labelled with its first day, and rows without a
     // day of the strip left out.
     const split = narrow ? 16 : 31
     const monthLabel = (month: Date, index: number) =>
-      utcFormat(index === 0 || month.getUTCMonth() === 0 ? '%b %Y' : '%b')(
-        month
-      )
-    const dayLabelWidth = narrow
-      ? measure(String(split + 1), size.small) + 8
-      : 0
-    const labelWidth =
-      Math.max(
-        ...months.map((m, i) => measure(monthLabel(m, i), size.label, true))
-      ) + 12
+      utcFormat(index === 0 || month.getUTCMonth() === 0 ? '%b %Y' : '%b')(month)
+    const dayLabelWidth = narrow ? measure(String(split + 1), size.small) + 8 : 0
+    const labelWidth = Math.max(...months.map((m, i) => measure(monthLabel(m, i), size.label, true))) + 12
     const gridLeft = margin + labelWidth + dayLabelWidth
     const pitch = Math.min(26, (width - margin - gridLeft) / split)
     const side = pitch - 3
@@ -170,11 +127,7 @@ export const dayStrip: Generator<DayStripData> = {
 
     const total = utcDay.count(data.start, data.end)
     const range = `${day(data.start)} – ${day(data.end)} · ${total} days`
-    const summary = wrap(
-      narrow ? glueDates(range) : range,
-      width - 2 * margin,
-      size.label
-    )
+    const summary = wrap(narrow ? glueDates(range) : range, width - 2 * margin, size.label)
     children.push(
       text(summary, {
         x: margin,
@@ -204,15 +157,9 @@ export const dayStrip: Generator<DayStripData> = {
     let y = gridTop
     months.forEach((month, index) => {
       const last = utcDay.offset(utcMonth.offset(month, 1), -1).getUTCDate()
-      const halves = Array.from(
-        {length: Math.ceil(last / split)},
-        (_, half) => half
-      ).filter((half) => {
+      const halves = Array.from({length: Math.ceil(last / split)}, (_, half) => half).filter((half) => {
         const first = utcDay.offset(month, half * split)
-        const final = utcDay.offset(
-          month,
-          Math.min(last, (half + 1) * split) - 1
-        )
+        const final = utcDay.offset(month, Math.min(last, (half + 1) * split) - 1)
         return first <= data.end && final >= data.start
       })
       if (index > 0 && narrow) y += 5
@@ -245,9 +192,7 @@ export const dayStrip: Generator<DayStripData> = {
 
     const cell = (date: Date) => {
       const row = months.findIndex(
-        (m) =>
-          m.getUTCFullYear() === date.getUTCFullYear() &&
-          m.getUTCMonth() === date.getUTCMonth()
+        (m) => m.getUTCFullYear() === date.getUTCFullYear() && m.getUTCMonth() === date.getUTCMonth()
       )
       const index = date.getUTCDate() - 1
       return {
@@ -256,9 +201,7 @@ export const dayStrip: Generator<DayStripData> = {
       }
     }
     const days = utcDay.range(data.start, utcDay.offset(data.end, 1))
-    children.push(
-      x('path', {d: squares(days.map(cell), side), ...fill('grid')})
-    )
+    children.push(x('path', {d: squares(days.map(cell), side), ...fill('grid')}))
 
     for (const period of data.periods) {
       const inPeriod = utcDay.range(period.from, utcDay.offset(period.to, 1))
@@ -315,19 +258,10 @@ export const dayStrip: Generator<DayStripData> = {
     const keySize = narrow ? size.small : size.label
     const entries = data.periods.map((period) => ({
       period,
-      dates: wrap(
-        narrow ? glueDates(period.dateLabel) : period.dateLabel,
-        keyTextWidth,
-        size.label,
-        true,
-        true
-      ),
+      dates: wrap(narrow ? glueDates(period.dateLabel) : period.dateLabel, keyTextWidth, size.label, true, true),
       lines: wrap(period.label, keyTextWidth, keySize, false, true)
     }))
-    const placements = new Map<
-      string,
-      {entry: (typeof entries)[number]; y: number; states: string[]}
-    >()
+    const placements = new Map<string, {entry: (typeof entries)[number]; y: number; states: string[]}>()
     let keyHeight = 0
     for (const state of all) {
       let y = keyTop

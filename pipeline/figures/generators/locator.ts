@@ -31,20 +31,8 @@
  */
 import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import {
-  type GeoProjection,
-  geoBounds,
-  geoMercator,
-  geoOrthographic,
-  geoPath
-} from 'd3-geo'
-import type {
-  Feature,
-  FeatureCollection,
-  Geometry,
-  MultiPolygon,
-  Polygon
-} from 'geojson'
+import {type GeoProjection, geoBounds, geoMercator, geoOrthographic, geoPath} from 'd3-geo'
+import type {Feature, FeatureCollection, Geometry, MultiPolygon, Polygon} from 'geojson'
 import {feature, merge, mesh} from 'topojson-client'
 import type {
   GeometryCollection,
@@ -55,16 +43,7 @@ import type {
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {
-  type Colour,
-  fill,
-  group,
-  measure,
-  r,
-  stroke,
-  text,
-  wrap
-} from './svg.js'
+import {type Colour, fill, group, measure, r, stroke, text, wrap} from './svg.js'
 
 /** A labelled point on the map. */
 export interface MapPlace {
@@ -116,10 +95,10 @@ function loadAtlas(): Atlas {
     const topology = JSON.parse(
       readFileSync(require.resolve('world-atlas/countries-110m.json'), 'utf8')
     ) as Atlas['topology']
-    const collection = feature(
-      topology,
-      topology.objects.countries
-    ) as FeatureCollection<Polygon | MultiPolygon, CountryProperties>
+    const collection = feature(topology, topology.objects.countries) as FeatureCollection<
+      Polygon | MultiPolygon,
+      CountryProperties
+    >
     atlas = {topology, countries: collection.features}
   }
   return atlas
@@ -170,8 +149,7 @@ function contains(rings: Ring[], px: number, py: number): boolean {
     for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
       const [xi, yi] = ring[i]!
       const [xj, yj] = ring[j]!
-      if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi)
-        inside = !inside
+      if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside
     }
   }
   return inside
@@ -179,25 +157,12 @@ function contains(rings: Ring[], px: number, py: number): boolean {
 
 /** The locator generator. */
 export const locator: Generator<LocatorData> = {
-  fields: [
-    'focus',
-    'focusStates',
-    'bounds',
-    'inset',
-    'countryLabels',
-    'places',
-    'labels'
-  ],
+  fields: ['focus', 'focusStates', 'bounds', 'inset', 'countryLabels', 'places', 'labels'],
   read(reader, common) {
     const names = loadAtlas().countries.map((c) => c.properties.name)
-    let focus = reader.text(
-      ['focus'],
-      'a country name as in world-atlas countries-110m, such as `Peru`'
-    )
+    let focus = reader.text(['focus'], 'a country name as in world-atlas countries-110m, such as `Peru`')
     if (focus !== undefined && !names.includes(focus)) {
-      const near = names.filter((n) =>
-        n.toLowerCase().includes(focus!.toLowerCase().slice(0, 4))
-      )
+      const near = names.filter((n) => n.toLowerCase().includes(focus!.toLowerCase().slice(0, 4)))
       reader.fail(
         ['focus'],
         `Unexpected country \`${focus}\`, expected a name from world-atlas countries-110m${
@@ -212,25 +177,20 @@ export const locator: Generator<LocatorData> = {
       focus = undefined
     }
     const focusStates = reader.stateRefs(['focusStates'], common.states)
-    reader.record(
-      ['bounds'],
-      'the region as `{west, south, east, north}` in degrees',
-      ['west', 'south', 'east', 'north']
-    )
+    reader.record(['bounds'], 'the region as `{west, south, east, north}` in degrees', [
+      'west',
+      'south',
+      'east',
+      'north'
+    ])
     const west = reader.number(['bounds', 'west'], {min: -180, max: 180})
     const east = reader.number(['bounds', 'east'], {min: -180, max: 180})
     const south = reader.number(['bounds', 'south'], {min: -85, max: 85})
     const north = reader.number(['bounds', 'north'], {min: -85, max: 85})
     if (west !== undefined && east !== undefined && east <= west)
-      reader.fail(
-        ['bounds', 'east'],
-        'Unexpected `east` not east of `west`, expected a larger longitude'
-      )
+      reader.fail(['bounds', 'east'], 'Unexpected `east` not east of `west`, expected a larger longitude')
     if (south !== undefined && north !== undefined && north <= south)
-      reader.fail(
-        ['bounds', 'north'],
-        'Unexpected `north` not north of `south`, expected a larger latitude'
-      )
+      reader.fail(['bounds', 'north'], 'Unexpected `north` not north of `south`, expected a larger latitude')
     const inset = reader.choice(
       ['inset'],
       ['none', 'top-left', 'top-right', 'bottom-left', 'bottom-right'] as const,
@@ -238,11 +198,7 @@ export const locator: Generator<LocatorData> = {
     )
     const countryLabels = reader.flag(['countryLabels'], true)
 
-    const inBounds = (
-      at: Array<string | number>,
-      lon: number | undefined,
-      lat: number | undefined
-    ) => {
+    const inBounds = (at: Array<string | number>, lon: number | undefined, lat: number | undefined) => {
       if (
         lon === undefined ||
         lat === undefined ||
@@ -253,64 +209,35 @@ export const locator: Generator<LocatorData> = {
       )
         return
       if (lon < west || lon > east || lat < south || lat > north)
-        reader.fail(
-          at,
-          'Unexpected point outside `bounds`, expected it on the map'
-        )
+        reader.fail(at, 'Unexpected point outside `bounds`, expected it on the map')
     }
     const places: MapPlace[] = []
-    const placeList = reader.has(['places'])
-      ? (reader.list(['places'], 'places as `{name, lon, lat}`') ?? [])
-      : []
+    const placeList = reader.has(['places']) ? (reader.list(['places'], 'places as `{name, lon, lat}`') ?? []) : []
     for (const [index] of placeList.entries()) {
       const at = ['places', index]
-      if (
-        !reader.record(at, 'a place as `{name, lon, lat}`', [
-          'name',
-          'lon',
-          'lat',
-          'note',
-          'anchor',
-          'states'
-        ])
-      )
+      if (!reader.record(at, 'a place as `{name, lon, lat}`', ['name', 'lon', 'lat', 'note', 'anchor', 'states']))
         continue
       const name = reader.text([...at, 'name'], 'the place’s name')
       const lon = reader.number([...at, 'lon'], {min: -180, max: 180})
       const lat = reader.number([...at, 'lat'], {min: -90, max: 90})
       const note = reader.optionalText([...at, 'note'])
-      const anchor = reader.choice(
-        [...at, 'anchor'],
-        ['left', 'right'] as const,
-        'right'
-      )
+      const anchor = reader.choice([...at, 'anchor'], ['left', 'right'] as const, 'right')
       const states = reader.stateRefs([...at, 'states'], common.states)
       inBounds(at, lon, lat)
       if (name && lon !== undefined && lat !== undefined && anchor && states)
         places.push({name, lon, lat, note, anchor, states})
     }
     const labels: MapLabel[] = []
-    const labelList = reader.has(['labels'])
-      ? (reader.list(['labels'], 'labels as `{text, lon, lat}`') ?? [])
-      : []
+    const labelList = reader.has(['labels']) ? (reader.list(['labels'], 'labels as `{text, lon, lat}`') ?? []) : []
     for (const [index] of labelList.entries()) {
       const at = ['labels', index]
-      if (
-        !reader.record(at, 'a label as `{text, lon, lat}`', [
-          'text',
-          'lon',
-          'lat',
-          'states'
-        ])
-      )
-        continue
+      if (!reader.record(at, 'a label as `{text, lon, lat}`', ['text', 'lon', 'lat', 'states'])) continue
       const value = reader.text([...at, 'text'], 'the label’s text')
       const lon = reader.number([...at, 'lon'], {min: -180, max: 180})
       const lat = reader.number([...at, 'lat'], {min: -90, max: 90})
       const states = reader.stateRefs([...at, 'states'], common.states)
       inBounds(at, lon, lat)
-      if (value && lon !== undefined && lat !== undefined && states)
-        labels.push({text: value, lon, lat, states})
+      if (value && lon !== undefined && lat !== undefined && states) labels.push({text: value, lon, lat, states})
     }
     if (
       !focus ||
@@ -360,8 +287,7 @@ export const locator: Generator<LocatorData> = {
     }
     const mapWidth = width - 2 * margin
     const top = 4
-    const isFocus = (c: Feature<Polygon | MultiPolygon, CountryProperties>) =>
-      c.properties.name === data.focus
+    const isFocus = (c: Feature<Polygon | MultiPolygon, CountryProperties>) => c.properties.name === data.focus
     const focusFeature = countries.find(isFocus)!
     // Narrow: what must show (the focus country, padded, and every place and
     // label) fills a map about as tall as wide; the rest of `bounds` may be cropped.
@@ -384,9 +310,7 @@ export const locator: Generator<LocatorData> = {
     const projection = geoMercator().fitWidth(mapWidth, shown)
     const [[, y0], [, y1]] = geoPath(projection).bounds(shown)
     const mapHeight = Math.round(
-      narrow
-        ? Math.min(mapWidth, Math.max(260, y1 - y0))
-        : Math.min(760, Math.max(320, y1 - y0))
+      narrow ? Math.min(mapWidth, Math.max(260, y1 - y0)) : Math.min(760, Math.max(320, y1 - y0))
     )
     projection.fitExtent(
       [
@@ -402,28 +326,18 @@ export const locator: Generator<LocatorData> = {
     const path = geoPath(projection).digits(1)
 
     const geometries = topology.objects.countries.geometries.filter(
-      (
-        g
-      ): g is
-        | TopoPolygon<CountryProperties>
-        | TopoMultiPolygon<CountryProperties> =>
+      (g): g is TopoPolygon<CountryProperties> | TopoMultiPolygon<CountryProperties> =>
         g.type === 'Polygon' || g.type === 'MultiPolygon'
     )
     const others = merge(
       topology,
       geometries.filter((g) => g.properties?.name !== data.focus)
     )
-    const borders = mesh(
-      topology,
-      topology.objects.countries,
-      (a, b) => a !== b
-    )
+    const borders = mesh(topology, topology.objects.countries, (a, b) => a !== b)
     const coast = mesh(topology, topology.objects.countries, (a, b) => a === b)
     const children: Element[] = []
 
-    children.push(
-      x('path', {d: path(others) ?? '', ...fill('grid'), 'fill-opacity': 0.5})
-    )
+    children.push(x('path', {d: path(others) ?? '', ...fill('grid'), 'fill-opacity': 0.5}))
     const nonFocus = all.filter((id) => !data.focusStates.includes(id))
     for (const [states, colour, opacity] of [
       [data.focusStates, 'highlight', 1],
@@ -467,9 +381,7 @@ export const locator: Generator<LocatorData> = {
       box[2] <= width - margin - 4 &&
       box[1] >= top + 4 &&
       box[3] <= top + mapHeight - 4 &&
-      taken.every(
-        (t) => box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3]
-      )
+      taken.every((t) => box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3])
 
     const placeMarks: Element[] = []
     const mapLeft = margin + 4
@@ -485,13 +397,8 @@ export const locator: Generator<LocatorData> = {
       else if (!left && px + 13 + nameWidth > mapRight) left = true
       const labelX = left ? px - 13 : px + 13
       const room = left ? labelX - mapLeft : mapRight - labelX
-      const note = place.note
-        ? wrap(place.note, Math.max(room, nameWidth), size.small)
-        : []
-      const boxWidth = Math.max(
-        nameWidth,
-        ...note.map((line) => measure(line, size.small))
-      )
+      const note = place.note ? wrap(place.note, Math.max(room, nameWidth), size.small) : []
+      const boxWidth = Math.max(nameWidth, ...note.map((line) => measure(line, size.small)))
       const noteLineHeight = Math.round(size.small * 1.2)
       taken.push([
         left ? labelX - boxWidth : px - 8,
@@ -536,17 +443,11 @@ export const locator: Generator<LocatorData> = {
       const inward = narrow ? 8 : 12
       const corners = [
         data.inset,
-        ...(
-          ['bottom-left', 'bottom-right', 'top-left', 'top-right'] as const
-        ).filter((c) => c !== data.inset)
+        ...(['bottom-left', 'bottom-right', 'top-left', 'top-right'] as const).filter((c) => c !== data.inset)
       ]
       const spots = corners.map((corner) => {
-        const cx = corner.endsWith('left')
-          ? margin + insetRadius + inward
-          : width - margin - insetRadius - inward
-        const cy = corner.startsWith('top')
-          ? top + insetRadius + inward
-          : top + mapHeight - insetRadius - inward
+        const cx = corner.endsWith('left') ? margin + insetRadius + inward : width - margin - insetRadius - inward
+        const cy = corner.startsWith('top') ? top + insetRadius + inward : top + mapHeight - insetRadius - inward
         const pad = narrow ? 2 : 6
         const box: [number, number, number, number] = [
           cx - insetRadius - pad,
@@ -557,21 +458,14 @@ export const locator: Generator<LocatorData> = {
         return {center: [cx, cy] as [number, number], box}
       })
       const clear = (box: [number, number, number, number]) =>
-        taken.every(
-          (t) =>
-            box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3]
-        )
+        taken.every((t) => box[2] < t[0] || box[0] > t[2] || box[3] < t[1] || box[1] > t[3])
       const hidden = ([cx, cy]: [number, number]) => {
         let count = 0
         for (let i = -4; i <= 4; i++) {
           for (let j = -4; j <= 4; j++) {
             const px = cx + (i * (insetRadius + 5)) / 4
             const py = cy + (j * (insetRadius + 5)) / 4
-            if (
-              Math.hypot(px - cx, py - cy) <= insetRadius + 5 &&
-              contains(ringsOf(focusFeature), px, py)
-            )
-              count++
+            if (Math.hypot(px - cx, py - cy) <= insetRadius + 5 && contains(ringsOf(focusFeature), px, py)) count++
           }
         }
         return count
@@ -604,9 +498,7 @@ export const locator: Generator<LocatorData> = {
       const spot = labelSpot(country, labelWidth, fontSize + 2)
       if (!spot) continue
       taken.push(spot.box)
-      labelMarks.push(
-        countryLabel(name, spot.at, focus ? 'ink' : 'muted', focus)
-      )
+      labelMarks.push(countryLabel(name, spot.at, focus ? 'ink' : 'muted', focus))
     }
     for (const label of data.labels) {
       const point = projection([label.lon, label.lat])
@@ -615,9 +507,7 @@ export const locator: Generator<LocatorData> = {
       const fontSize = narrow ? size.small : 15
       const lines = narrow ? wrap(label.text, 90, fontSize) : [label.text]
       const half = Math.max(...lines.map((line) => measure(line, fontSize))) / 2
-      const lx = narrow
-        ? Math.min(Math.max(point[0], mapLeft + half), mapRight - half)
-        : point[0]
+      const lx = narrow ? Math.min(Math.max(point[0], mapLeft + half), mapRight - half) : point[0]
       const element = group(label.states, all, [
         text(lines, {
           x: lx,
@@ -636,9 +526,7 @@ export const locator: Generator<LocatorData> = {
     if (insetCenter) children.push(...globe(insetCenter, insetRadius))
     return {children, height: top + mapHeight}
 
-    function boundsOf(
-      country: Feature<Polygon | MultiPolygon, CountryProperties>
-    ) {
+    function boundsOf(country: Feature<Polygon | MultiPolygon, CountryProperties>) {
       let bounds = boundsCache.get(country)
       if (!bounds) {
         bounds = path.bounds(country)
@@ -648,9 +536,7 @@ export const locator: Generator<LocatorData> = {
     }
 
     /** The country's outline as drawn (projected and clipped), for fast hit tests. */
-    function ringsOf(
-      country: Feature<Polygon | MultiPolygon, CountryProperties>
-    ): Ring[] {
+    function ringsOf(country: Feature<Polygon | MultiPolygon, CountryProperties>): Ring[] {
       let rings = ringCache.get(country)
       if (!rings) {
         const collected: Ring[] = []
@@ -680,19 +566,13 @@ export const locator: Generator<LocatorData> = {
       const centre = path.centroid(country)
       const [[bx0, by0], [bx1, by1]] = boundsOf(country)
       if (![centre[0], bx0, bx1].every(Number.isFinite)) return undefined
-      const step = Math.max(
-        6,
-        Math.sqrt(((bx1 - bx0 + boxWidth) * (by1 - by0 + boxHeight)) / 600)
-      )
+      const step = Math.max(6, Math.sqrt(((bx1 - bx0 + boxWidth) * (by1 - by0 + boxHeight)) / 600))
       const spots: Array<[number, number]> = [centre]
       for (let sx = bx0 - boxWidth / 2; sx <= bx1 + boxWidth / 2; sx += step) {
-        for (let sy = by0; sy <= by1 + boxHeight; sy += step)
-          spots.push([sx, sy])
+        for (let sy = by0; sy <= by1 + boxHeight; sy += step) spots.push([sx, sy])
       }
       spots.sort(
-        (a, b) =>
-          Math.hypot(a[0] - centre[0], a[1] - centre[1]) -
-          Math.hypot(b[0] - centre[0], b[1] - centre[1])
+        (a, b) => Math.hypot(a[0] - centre[0], a[1] - centre[1]) - Math.hypot(b[0] - centre[0], b[1] - centre[1])
       )
       const near = countries.filter((c) => {
         const [[cx0, cy0], [cx1, cy1]] = boundsOf(c)
@@ -704,43 +584,21 @@ export const locator: Generator<LocatorData> = {
           cy0 <= by1 + boxHeight
         )
       })
-      let beside:
-        | {at: [number, number]; box: [number, number, number, number]}
-        | undefined
-      const inCountry = (
-        box: [number, number, number, number],
-        i: number,
-        j: number
-      ) =>
-        contains(
-          ringsOf(country),
-          box[0] + ((box[2] - box[0]) * i) / 4,
-          box[1] + ((box[3] - box[1]) * j) / 2
-        )
+      let beside: {at: [number, number]; box: [number, number, number, number]} | undefined
+      const inCountry = (box: [number, number, number, number], i: number, j: number) =>
+        contains(ringsOf(country), box[0] + ((box[2] - box[0]) * i) / 4, box[1] + ((box[3] - box[1]) * j) / 2)
       for (const [sx, sy] of spots) {
-        const box: [number, number, number, number] = [
-          sx - boxWidth / 2,
-          sy - boxHeight + 3,
-          sx + boxWidth / 2,
-          sy + 3
-        ]
+        const box: [number, number, number, number] = [sx - boxWidth / 2, sy - boxHeight + 3, sx + boxWidth / 2, sy + 3]
         if (!free(box)) continue
         let inside = 0
-        for (let i = 0; i <= 4; i++)
-          for (let j = 0; j <= 2; j++) if (inCountry(box, i, j)) inside++
+        for (let i = 0; i <= 4; i++) for (let j = 0; j <= 2; j++) if (inCountry(box, i, j)) inside++
         if (inside === 15) return {at: [sx, sy] as [number, number], box}
         if (inside > 0 || beside) continue
         // Over the sea, just beside the country, and over no other country.
-        const halo: [number, number, number, number] = [
-          box[0] - 10,
-          box[1] - 10,
-          box[2] + 10,
-          box[3] + 10
-        ]
+        const halo: [number, number, number, number] = [box[0] - 10, box[1] - 10, box[2] + 10, box[3] + 10]
         let touches = false
         for (let i = 0; i <= 4 && !touches; i++)
-          for (let j = 0; j <= 2 && !touches; j++)
-            touches = inCountry(halo, i, j)
+          for (let j = 0; j <= 2 && !touches; j++) touches = inCountry(halo, i, j)
         if (!touches) continue
         let clash = false
         for (let i = 0; i <= 4 && !clash; i++) {
@@ -755,12 +613,7 @@ export const locator: Generator<LocatorData> = {
       return beside
     }
 
-    function countryLabel(
-      name: string,
-      [cx, cy]: [number, number],
-      colour: Colour,
-      bold: boolean
-    ): Element {
+    function countryLabel(name: string, [cx, cy]: [number, number], colour: Colour, bold: boolean): Element {
       return x(
         'text',
         {
@@ -783,19 +636,14 @@ export const locator: Generator<LocatorData> = {
         .scale(radius)
         .translate([cx, cy])
       // At this size 1:110m has far more points than pixels: keep one per ~1.5 px.
-      const globePath = (object: Parameters<typeof path>[0]) =>
-        coarsePath(orthographic, object, 1.5)
+      const globePath = (object: Parameters<typeof path>[0]) => coarsePath(orthographic, object, 1.5)
       const land = merge(topology, geometries)
       const edge: Array<[number, number]> = []
       const steps = 12
-      for (let i = 0; i <= steps; i++)
-        edge.push([west + ((east - west) * i) / steps, north])
-      for (let i = 0; i <= steps; i++)
-        edge.push([east, north - ((north - south) * i) / steps])
-      for (let i = 0; i <= steps; i++)
-        edge.push([east - ((east - west) * i) / steps, south])
-      for (let i = 0; i <= steps; i++)
-        edge.push([west, south + ((north - south) * i) / steps])
+      for (let i = 0; i <= steps; i++) edge.push([west + ((east - west) * i) / steps, north])
+      for (let i = 0; i <= steps; i++) edge.push([east, north - ((north - south) * i) / steps])
+      for (let i = 0; i <= steps; i++) edge.push([east - ((east - west) * i) / steps, south])
+      for (let i = 0; i <= steps; i++) edge.push([west, south + ((north - south) * i) / steps])
       const outline = edge
         .map((point) => orthographic(point))
         .filter((p): p is [number, number] => p !== null)
@@ -805,9 +653,7 @@ export const locator: Generator<LocatorData> = {
         x('circle', {cx: r(cx), cy: r(cy), r: radius + 5, ...fill('bg')}),
         x('path', {d: globePath(land), ...fill('grid'), 'fill-opacity': 0.6})
       ]
-      const focusOnGlobe = group(data.focusStates, all, [
-        x('path', {d: globePath(focusFeature), ...fill('highlight')})
-      ])
+      const focusOnGlobe = group(data.focusStates, all, [x('path', {d: globePath(focusFeature), ...fill('highlight')})])
       if (focusOnGlobe) marks.push(focusOnGlobe)
       marks.push(
         x('path', {

@@ -88,16 +88,11 @@ export class SpecReader {
     const document = this.#parsed()
     if (!document) return undefined
     for (let end = path.length; end >= 0; end--) {
-      const node: unknown =
-        end === 0 ? document.contents : document.getIn(path.slice(0, end), true)
+      const node: unknown = end === 0 ? document.contents : document.getIn(path.slice(0, end), true)
       if (isNode(node) && node.range) {
         // A missing field is reported at the start of its parent, not all of it.
         const [start, valueEnd] = node.range
-        return positionAt(
-          this.file,
-          start,
-          end === path.length ? valueEnd : start
-        )
+        return positionAt(this.file, start, end === path.length ? valueEnd : start)
       }
     }
     return undefined
@@ -107,40 +102,25 @@ export class SpecReader {
   text(path: Path, expected = 'a non-empty string'): string | undefined {
     const value = this.get(path)
     if (value === undefined || value === null)
-      return this.fail(
-        path,
-        `Missing \`${describe(path)}\`, expected ${expected}`
-      )
+      return this.fail(path, `Missing \`${describe(path)}\`, expected ${expected}`)
     const text = typeof value === 'number' ? String(value) : value
     if (typeof text !== 'string' || text.trim() === '') {
-      return this.fail(
-        path,
-        `Unexpected ${show(value)} for \`${describe(path)}\`, expected ${expected}`
-      )
+      return this.fail(path, `Unexpected ${show(value)} for \`${describe(path)}\`, expected ${expected}`)
     }
     return text.trim()
   }
 
   /** An optional non-empty string. */
-  optionalText(
-    path: Path,
-    expected = 'a non-empty string'
-  ): string | undefined {
+  optionalText(path: Path, expected = 'a non-empty string'): string | undefined {
     return this.has(path) ? this.text(path, expected) : undefined
   }
 
   /** A required finite number, optionally bounded. */
-  number(
-    path: Path,
-    options: {min?: number; max?: number; integer?: boolean} = {}
-  ): number | undefined {
+  number(path: Path, options: {min?: number; max?: number; integer?: boolean} = {}): number | undefined {
     const value = this.get(path)
     const expected = `${options.integer ? 'an integer' : 'a number'}${bounds(options)}`
     if (value === undefined || value === null)
-      return this.fail(
-        path,
-        `Missing \`${describe(path)}\`, expected ${expected}`
-      )
+      return this.fail(path, `Missing \`${describe(path)}\`, expected ${expected}`)
     if (
       typeof value !== 'number' ||
       !Number.isFinite(value) ||
@@ -148,19 +128,13 @@ export class SpecReader {
       (options.min !== undefined && value < options.min) ||
       (options.max !== undefined && value > options.max)
     ) {
-      return this.fail(
-        path,
-        `Unexpected ${show(value)} for \`${describe(path)}\`, expected ${expected}`
-      )
+      return this.fail(path, `Unexpected ${show(value)} for \`${describe(path)}\`, expected ${expected}`)
     }
     return value
   }
 
   /** An optional number. */
-  optionalNumber(
-    path: Path,
-    options: {min?: number; max?: number; integer?: boolean} = {}
-  ): number | undefined {
+  optionalNumber(path: Path, options: {min?: number; max?: number; integer?: boolean} = {}): number | undefined {
     return this.has(path) ? this.number(path, options) : undefined
   }
 
@@ -168,10 +142,7 @@ export class SpecReader {
   list(path: Path, what: string, min = 1): unknown[] | undefined {
     const value = this.get(path)
     if (value === undefined || value === null)
-      return this.fail(
-        path,
-        `Missing \`${describe(path)}\`, expected a list of ${what}`
-      )
+      return this.fail(path, `Missing \`${describe(path)}\`, expected a list of ${what}`)
     if (!Array.isArray(value) || value.length < min) {
       return this.fail(
         path,
@@ -182,19 +153,11 @@ export class SpecReader {
   }
 
   /** A required mapping; warns about keys not in `allowed`. */
-  record(
-    path: Path,
-    what: string,
-    allowed?: readonly string[]
-  ): Record<string, unknown> | undefined {
+  record(path: Path, what: string, allowed?: readonly string[]): Record<string, unknown> | undefined {
     const value = this.get(path)
-    if (value === undefined || value === null)
-      return this.fail(path, `Missing \`${describe(path)}\`, expected ${what}`)
+    if (value === undefined || value === null) return this.fail(path, `Missing \`${describe(path)}\`, expected ${what}`)
     if (!isRecord(value))
-      return this.fail(
-        path,
-        `Unexpected ${show(value)} for \`${describe(path)}\`, expected ${what}`
-      )
+      return this.fail(path, `Unexpected ${show(value)} for \`${describe(path)}\`, expected ${what}`)
     if (allowed) this.allowKeys(path, allowed)
     return value
   }
@@ -214,17 +177,10 @@ export class SpecReader {
   }
 
   /** One of a fixed set of words; `fallback` when absent. */
-  choice<T extends string>(
-    path: Path,
-    options: readonly T[],
-    fallback: T
-  ): T | undefined {
+  choice<T extends string>(path: Path, options: readonly T[], fallback: T): T | undefined {
     const value = this.get(path)
     if (value === undefined || value === null) return fallback
-    if (
-      typeof value !== 'string' ||
-      !(options as readonly string[]).includes(value)
-    ) {
+    if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) {
       return this.fail(
         path,
         `Unexpected ${show(value)} for \`${describe(path)}\`, expected one of ${options.map((o) => `\`${o}\``).join(', ')}`
@@ -238,10 +194,7 @@ export class SpecReader {
     const value = this.get(path)
     if (value === undefined || value === null) return fallback
     if (typeof value !== 'boolean')
-      return this.fail(
-        path,
-        `Unexpected ${show(value)} for \`${describe(path)}\`, expected \`true\` or \`false\``
-      )
+      return this.fail(path, `Unexpected ${show(value)} for \`${describe(path)}\`, expected \`true\` or \`false\``)
     return value
   }
 
@@ -252,20 +205,12 @@ export class SpecReader {
   date(path: Path, only?: SpecDate['precision']): SpecDate | undefined {
     const value = this.get(path)
     const expected =
-      only === 'day'
-        ? 'a date as `YYYY-MM-DD`'
-        : 'a year (`1982`), a month (`1996-12`) or a day (`1996-12-17`)'
+      only === 'day' ? 'a date as `YYYY-MM-DD`' : 'a year (`1982`), a month (`1996-12`) or a day (`1996-12-17`)'
     if (value === undefined || value === null)
-      return this.fail(
-        path,
-        `Missing \`${describe(path)}\`, expected ${expected}`
-      )
+      return this.fail(path, `Missing \`${describe(path)}\`, expected ${expected}`)
     const parsed = parseSpecDate(value)
     if (!parsed || (only && parsed.precision !== only)) {
-      return this.fail(
-        path,
-        `Unexpected ${show(value)} for \`${describe(path)}\`, expected ${expected}`
-      )
+      return this.fail(path, `Unexpected ${show(value)} for \`${describe(path)}\`, expected ${expected}`)
     }
     return parsed
   }
@@ -274,11 +219,7 @@ export class SpecReader {
    * An optional list of state ids at `path`, each declared in `known`; when
    * absent, `fallback` (by default every state).
    */
-  stateRefs(
-    path: Path,
-    known: readonly GraphicState[],
-    fallback?: readonly string[]
-  ): string[] | undefined {
+  stateRefs(path: Path, known: readonly GraphicState[], fallback?: readonly string[]): string[] | undefined {
     const value = this.get(path)
     const ids = known.map((s) => s.id)
     if (value === undefined || value === null) return [...(fallback ?? ids)]
@@ -315,10 +256,7 @@ export class SpecReader {
         `Unexpected ${show(this.#spec)} as figure data, expected a mapping with \`type\`, \`title\` and \`states\``
       )
     }
-    let type = this.text(
-      ['type'],
-      `one of ${types.map((t) => `\`${t}\``).join(', ')}`
-    )
+    let type = this.text(['type'], `one of ${types.map((t) => `\`${t}\``).join(', ')}`)
     if (type !== undefined && !types.includes(type)) {
       this.fail(
         ['type'],
@@ -326,29 +264,14 @@ export class SpecReader {
       )
       type = undefined
     }
-    const title = this.text(
-      ['title'],
-      'the graphic’s title as a non-empty string'
-    )
-    const credit = this.optionalText(
-      ['credit'],
-      'a credit line such as `Source: …` as a non-empty string'
-    )
+    const title = this.text(['title'], 'the graphic’s title as a non-empty string')
+    const credit = this.optionalText(['credit'], 'a credit line such as `Source: …` as a non-empty string')
     const states: GraphicState[] = []
     const list = this.list(['states'], 'states as `{id, description}`')
     for (const [index] of (list ?? []).entries()) {
       const at = ['states', index]
-      if (
-        !this.record(at, 'a state as `{id, description}`', [
-          'id',
-          'description'
-        ])
-      )
-        continue
-      const id = this.text(
-        [...at, 'id'],
-        'a state id: a letter, then letters, digits, `-` or `_`'
-      )
+      if (!this.record(at, 'a state as `{id, description}`', ['id', 'description'])) continue
+      const id = this.text([...at, 'id'], 'a state id: a letter, then letters, digits, `-` or `_`')
       const description = this.text(
         [...at, 'description'],
         'a full text description of what the graphic shows in this state (it is the alt text)'
@@ -360,21 +283,12 @@ export class SpecReader {
           `Unexpected state id \`${id}\`, expected a letter, then letters, digits, \`-\` or \`_\``
         )
       } else if (states.some((s) => s.id === id)) {
-        this.fail(
-          [...at, 'id'],
-          `Unexpected second state \`${id}\`, expected each state id once`
-        )
+        this.fail([...at, 'id'], `Unexpected second state \`${id}\`, expected each state id once`)
       } else {
         states.push({id, description: description.replace(/\s+/g, ' ')})
       }
     }
-    if (
-      type === undefined ||
-      title === undefined ||
-      list === undefined ||
-      this.failed
-    )
-      return undefined
+    if (type === undefined || title === undefined || list === undefined || this.failed) return undefined
     return {type, title, states, credit}
   }
 
@@ -399,13 +313,7 @@ export function parseSpecDate(value: unknown): SpecDate | undefined {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return undefined
     return {
-      date: new Date(
-        Date.UTC(
-          value.getUTCFullYear(),
-          value.getUTCMonth(),
-          value.getUTCDate()
-        )
-      ),
+      date: new Date(Date.UTC(value.getUTCFullYear(), value.getUTCMonth(), value.getUTCDate())),
       precision: 'day'
     }
   }
@@ -424,36 +332,22 @@ export function parseSpecDate(value: unknown): SpecDate | undefined {
   // `setUTCFullYear`, unlike `Date.UTC`, keeps years below 100 as written.
   date.setUTCFullYear(year, month - 1, day)
   // Reject dates that roll over, such as `1997-02-30`.
-  if (
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  )
-    return undefined
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined
   return {
     date,
-    precision:
-      match[3] !== undefined ? 'day' : match[2] !== undefined ? 'month' : 'year'
+    precision: match[3] !== undefined ? 'day' : match[2] !== undefined ? 'month' : 'year'
   }
 }
 
 /** Whether `value` is a plain mapping. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date)
-  )
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 }
 
 function describe(path: Path): string {
   return (
-    path
-      .map((key, index) =>
-        typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`
-      )
-      .join('') || 'figure data'
+    path.map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`)).join('') ||
+    'figure data'
   )
 }
 
@@ -461,16 +355,14 @@ function show(value: unknown): string {
   if (value === undefined) return 'nothing'
   if (value === null) return '`null`'
   if (Array.isArray(value)) return value.length === 0 ? 'empty list' : 'list'
-  if (value instanceof Date)
-    return `date \`${value.toISOString().slice(0, 10)}\``
+  if (value instanceof Date) return `date \`${value.toISOString().slice(0, 10)}\``
   if (typeof value === 'object') return 'mapping'
   const text = JSON.stringify(value)
   return `\`${text.length > 40 ? `${text.slice(0, 37)}…` : text}\``
 }
 
 function bounds(options: {min?: number; max?: number}): string {
-  if (options.min !== undefined && options.max !== undefined)
-    return ` from ${options.min} to ${options.max}`
+  if (options.min !== undefined && options.max !== undefined) return ` from ${options.min} to ${options.max}`
   if (options.min !== undefined) return ` of at least ${options.min}`
   if (options.max !== undefined) return ` of at most ${options.max}`
   return ''

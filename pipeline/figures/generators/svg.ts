@@ -31,11 +31,7 @@ export const colourNames = Object.keys(palette) as Colour[]
  * (`accent`, `tf-accent2`); `fallback` when absent. The background and grid
  * colours are not mark colours.
  */
-export function readColour(
-  reader: SpecReader,
-  path: Path,
-  fallback: Colour
-): Colour | undefined {
+export function readColour(reader: SpecReader, path: Path, fallback: Colour): Colour | undefined {
   const value = reader.get(path)
   if (value === undefined || value === null) return fallback
   const name = typeof value === 'string' ? value.replace(/^tf-/, '') : ''
@@ -134,10 +130,7 @@ export function r(value: number): number {
  * `data-states` for elements visible in `states` of `all`: nothing when they
  * show in every state. Callers skip elements whose `states` is empty.
  */
-export function visibleIn(
-  states: readonly string[],
-  all: readonly string[]
-): {'data-states'?: string} {
+export function visibleIn(states: readonly string[], all: readonly string[]): {'data-states'?: string} {
   return all.every((id) => states.includes(id))
     ? {}
     : {'data-states': all.filter((id) => states.includes(id)).join(' ')}
@@ -185,13 +178,7 @@ export function measure(value: string, fontSize: number, bold = false): number {
  * line). With `balance`, lines are made as even as the same number of lines
  * allows, so a wrapped label does not end in one short word.
  */
-export function wrap(
-  value: string,
-  maxWidth: number,
-  fontSize: number,
-  bold = false,
-  balance = false
-): string[] {
+export function wrap(value: string, maxWidth: number, fontSize: number, bold = false, balance = false): string[] {
   const lines = greedyWrap(value, maxWidth, fontSize, bold)
   if (!balance || lines.length < 2) return lines
   let low = 0
@@ -202,10 +189,7 @@ export function wrap(
     const attempt = greedyWrap(value, middle, fontSize, bold)
     if (
       attempt.length === lines.length &&
-      attempt.every(
-        (line) =>
-          measure(line, fontSize, bold) * slack <= middle || !line.includes(' ')
-      )
+      attempt.every((line) => measure(line, fontSize, bold) * slack <= middle || !line.includes(' '))
     ) {
       best = attempt
       high = middle
@@ -224,12 +208,7 @@ export function wrap(
  */
 export const slack = 1.08
 
-function greedyWrap(
-  value: string,
-  maxWidth: number,
-  fontSize: number,
-  bold: boolean
-): string[] {
+function greedyWrap(value: string, maxWidth: number, fontSize: number, bold: boolean): string[] {
   const lines: string[] = []
   let line = ''
   // Breaks at ordinary white space only: a no-break space keeps words together (see `glueDates`).
@@ -281,32 +260,18 @@ export function text(value: string | string[], options: TextOptions): Element {
       'font-size': fontSize,
       'font-weight': options.bold ? 700 : undefined,
       'font-style': options.italic ? 'italic' : undefined,
-      'text-anchor':
-        options.anchor && options.anchor !== 'start'
-          ? options.anchor
-          : undefined
+      'text-anchor': options.anchor && options.anchor !== 'start' ? options.anchor : undefined
     },
     lines.length === 1
       ? lines[0]
-      : lines.map((line, index) =>
-          x(
-            'tspan',
-            {x: r(options.x), dy: index === 0 ? undefined : r(lineHeight)},
-            line
-          )
-        )
+      : lines.map((line, index) => x('tspan', {x: r(options.x), dy: index === 0 ? undefined : r(lineHeight)}, line))
   )
 }
 
 /** A path of axis-aligned squares (compact: one element for many units). */
-export function squares(
-  cells: ReadonlyArray<{x: number; y: number}>,
-  side: number
-): string {
+export function squares(cells: ReadonlyArray<{x: number; y: number}>, side: number): string {
   const s = r(side)
-  return cells
-    .map((cell) => `M${r(cell.x)} ${r(cell.y)}h${s}v${s}h${-s}z`)
-    .join('')
+  return cells.map((cell) => `M${r(cell.x)} ${r(cell.y)}h${s}v${s}h${-s}z`).join('')
 }
 
 /** Everything the frame needs besides the body. */
@@ -321,11 +286,7 @@ export interface FrameOptions {
  * `<desc data-state>` per state in order, background, visible title, the body
  * below it, and the credit line at the bottom, all measured for `layout`.
  */
-export function frame(
-  options: FrameOptions,
-  body: Body,
-  layout: Layout
-): string {
+export function frame(options: FrameOptions, body: Body, layout: Layout): string {
   const {width, margin, size} = layout
   const titleLines = wrap(options.title, width - 2 * margin, size.title, true)
   const titleLineHeight = size.title * 1.2
@@ -357,9 +318,7 @@ export function frame(
       'font-family': 'system-ui, sans-serif'
     },
     x('title', options.title),
-    options.states.map((state) =>
-      x('desc', {'data-state': state.id}, state.description)
-    ),
+    options.states.map((state) => x('desc', {'data-state': state.id}, state.description)),
     x('rect', {width, height, ...fill('bg')}),
     text(titleLines, {
       x: margin,

@@ -27,17 +27,7 @@ import {x} from 'xastscript'
 import type {Generator} from './generator.js'
 import type {SpecDate} from './reader.js'
 import type {Body} from './svg.js'
-import {
-  type Colour,
-  fill,
-  group,
-  type Layout,
-  measure,
-  r,
-  stroke,
-  text,
-  wrap
-} from './svg.js'
+import {type Colour, fill, group, type Layout, measure, r, stroke, text, wrap} from './svg.js'
 
 /** One event of a timeline. */
 export interface TimelineEvent {
@@ -70,14 +60,10 @@ export const timeline: Generator<TimelineData> = {
     const axisStart = start?.date
     const axisEnd = end && endOf(end)
     if (axisStart && axisEnd && axisEnd <= axisStart) {
-      reader.fail(
-        ['end'],
-        `Unexpected \`end\` before \`start\`, expected the axis to run forwards in time`
-      )
+      reader.fail(['end'], `Unexpected \`end\` before \`start\`, expected the axis to run forwards in time`)
     }
     const events: TimelineEvent[] = []
-    const list =
-      reader.list(['events'], 'events as `{date, label, states}`') ?? []
+    const list = reader.list(['events'], 'events as `{date, label, states}`') ?? []
     for (const [index] of list.entries()) {
       const at = ['events', index]
       if (
@@ -92,43 +78,24 @@ export const timeline: Generator<TimelineData> = {
       )
         continue
       const date = reader.date([...at, 'date'])
-      const until = reader.has([...at, 'end'])
-        ? reader.date([...at, 'end'])
-        : undefined
+      const until = reader.has([...at, 'end']) ? reader.date([...at, 'end']) : undefined
       const label = reader.text([...at, 'label'], 'the event’s label')
       const dateLabel = reader.optionalText([...at, 'dateLabel'])
       const states = reader.stateRefs([...at, 'states'], common.states)
       if (!date || !label || !states) continue
       const spanEnd = until && endOf(until)
       if (spanEnd && spanEnd <= date.date) {
-        reader.fail(
-          [...at, 'end'],
-          'Unexpected event `end` before its `date`, expected a later date for a span'
-        )
+        reader.fail([...at, 'end'], 'Unexpected event `end` before its `date`, expected a later date for a span')
         continue
       }
-      if (
-        axisStart &&
-        axisEnd &&
-        (date.date < axisStart || (spanEnd ?? date.date) > axisEnd)
-      ) {
-        reader.fail(
-          [...at, 'date'],
-          `Unexpected event outside the axis, expected it between \`start\` and \`end\``
-        )
+      if (axisStart && axisEnd && (date.date < axisStart || (spanEnd ?? date.date) > axisEnd)) {
+        reader.fail([...at, 'date'], `Unexpected event outside the axis, expected it between \`start\` and \`end\``)
         continue
       }
       // By default an event stands out in the states where it first appears.
       const ids = common.states.map((s) => s.id)
-      const fresh = ids.filter(
-        (id, i) =>
-          states.includes(id) && (i === 0 || !states.includes(ids[i - 1]!))
-      )
-      const highlight = reader.stateRefs(
-        [...at, 'highlight'],
-        common.states,
-        fresh
-      )
+      const fresh = ids.filter((id, i) => states.includes(id) && (i === 0 || !states.includes(ids[i - 1]!)))
+      const highlight = reader.stateRefs([...at, 'highlight'], common.states, fresh)
       if (!highlight) continue
       events.push({
         start: date.date,
@@ -158,11 +125,7 @@ export const timeline: Generator<TimelineData> = {
 }
 
 /** The wide timeline: a horizontal axis, labels in as few lanes as fit above it. */
-function renderHorizontal(
-  data: TimelineData,
-  all: string[],
-  layout: Layout
-): Body {
+function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Body {
   const {width, margin, size, lineHeight} = layout
   const x0 = margin + 6
   const x1 = width - margin - 6
@@ -174,8 +137,7 @@ function renderHorizontal(
     layout
   )
   const lanes = Math.max(1, ...flags.map((f) => f.lane + 1))
-  const laneHeight =
-    Math.max(2, ...flags.map((f) => f.lines.length)) * lineHeight + 14
+  const laneHeight = Math.max(2, ...flags.map((f) => f.lines.length)) * lineHeight + 14
   const axisY = lanes * laneHeight + 22
   const children: Element[] = []
 
@@ -185,9 +147,7 @@ function renderHorizontal(
   const major = scale.ticks(count).filter((d) => d < data.end)
   const format = scale.tickFormat(count)
   const majorTimes = new Set(major.map((d) => d.getTime()))
-  const minor = scale
-    .ticks(Math.min(count * 5, 120))
-    .filter((d) => !majorTimes.has(d.getTime()))
+  const minor = scale.ticks(Math.min(count * 5, 120)).filter((d) => !majorTimes.has(d.getTime()))
   children.push(
     x('path', {
       d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''),
@@ -229,14 +189,10 @@ function renderHorizontal(
   children.push(...labels)
   return {children, height: axisY + 36}
 
-  function drawFlag(
-    flag: Flag,
-    emphasis: boolean
-  ): {marks: Element[]; label: Element[]} {
+  function drawFlag(flag: Flag, emphasis: boolean): {marks: Element[]; label: Element[]} {
     const colour: Colour = emphasis ? 'accent' : 'muted'
     const top = axisY - 22 - (flag.lane + 1) * laneHeight + 14
-    const textX =
-      flag.anchor === 'start' ? flag.pole + poleGap : flag.pole - poleGap
+    const textX = flag.anchor === 'start' ? flag.pole + poleGap : flag.pole - poleGap
     const marks: Element[] = [
       x('line', {
         x1: r(flag.pole),
@@ -318,9 +274,7 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
   const major = scale.ticks(count).filter((d) => d < data.end)
   const format = scale.tickFormat(count)
   const majorTimes = new Set(major.map((d) => d.getTime()))
-  const minor = scale
-    .ticks(Math.min(count * 5, 60))
-    .filter((d) => !majorTimes.has(d.getTime()))
+  const minor = scale.ticks(Math.min(count * 5, 60)).filter((d) => !majorTimes.has(d.getTime()))
   children.push(
     x('path', {
       d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''),
@@ -342,9 +296,7 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
     )
   )
 
-  const events = [...data.events].sort(
-    (a, b) => a.start.getTime() - b.start.getTime()
-  )
+  const events = [...data.events].sort((a, b) => a.start.getTime() - b.start.getTime())
   const textX = margin + 20
   const room = width - margin - textX
   const marks: Element[] = []
@@ -413,32 +365,17 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
 }
 
 /** Lines of `date` (bold) run into `label`: the first line starts with the date. */
-function runIn(
-  date: string,
-  label: string,
-  maxWidth: number,
-  fontSize: number
-): Array<{date?: string; text: string}> {
+function runIn(date: string, label: string, maxWidth: number, fontSize: number): Array<{date?: string; text: string}> {
   const dateWidth = measure(`${date} `, fontSize, true)
   const words = label.split(/[ \t\r\n]+/).filter(Boolean)
   if (dateWidth + measure(words[0] ?? '', fontSize) > maxWidth) {
-    return [
-      {date, text: ''},
-      ...wrap(label, maxWidth, fontSize).map((line) => ({text: line}))
-    ]
+    return [{date, text: ''}, ...wrap(label, maxWidth, fontSize).map((line) => ({text: line}))]
   }
   let first = ''
-  while (
-    words.length > 0 &&
-    dateWidth + measure(first ? `${first} ${words[0]}` : words[0]!, fontSize) <=
-      maxWidth
-  ) {
+  while (words.length > 0 && dateWidth + measure(first ? `${first} ${words[0]}` : words[0]!, fontSize) <= maxWidth) {
     first = first ? `${first} ${words.shift()}` : words.shift()!
   }
-  return [
-    {date, text: first},
-    ...wrap(words.join(' '), maxWidth, fontSize).map((line) => ({text: line}))
-  ]
+  return [{date, text: first}, ...wrap(words.join(' '), maxWidth, fontSize).map((line) => ({text: line}))]
 }
 
 /** A `<text>` of run-in lines: the date in bold and `date` colour, the rest in `rest`. */
@@ -455,14 +392,9 @@ function runInText(
 ): Element {
   const content = lines.flatMap((line, index) => {
     const parts: Array<Element | string> = []
-    if (line.date)
-      parts.push(
-        x('tspan', {'font-weight': 700, ...fill(options.date)}, line.date)
-      )
+    if (line.date) parts.push(x('tspan', {'font-weight': 700, ...fill(options.date)}, line.date))
     if (line.text) parts.push(line.date ? ` ${line.text}` : line.text)
-    return index === 0
-      ? parts
-      : [x('tspan', {x: r(options.x), dy: r(options.lineHeight)}, parts)]
+    return index === 0 ? parts : [x('tspan', {x: r(options.x), dy: r(options.lineHeight)}, parts)]
   })
   return x(
     'text',
@@ -495,20 +427,13 @@ interface Flag {
  * if nothing fits, every flag gets its own lane (labels have a backing that
  * hides a crossing pole).
  */
-function layOut(
-  events: TimelineEvent[],
-  scale: (date: Date) => number,
-  layout: Layout
-): Flag[] {
+function layOut(events: TimelineEvent[], scale: (date: Date) => number, layout: Layout): Flag[] {
   const {width, margin, size} = layout
   let budget = 20_000
   for (const labelWidth of [maxLabelWidth, 180, 140]) {
     const candidates = events.map((event) => {
       const pole = scale(event.start)
-      const lines = [
-        event.dateLabel,
-        ...wrap(event.label, labelWidth, size.label)
-      ]
+      const lines = [event.dateLabel, ...wrap(event.label, labelWidth, size.label)]
       const textWidth = Math.max(
         measure(event.dateLabel, size.label, true),
         ...lines.slice(1).map((line) => measure(line, size.label))
@@ -558,10 +483,7 @@ function layOut(
   return events.map((event, index) => {
     const pole = scale(event.start)
     const lines = [event.dateLabel, ...wrap(event.label, 140, size.label)]
-    const boxWidth =
-      Math.max(...lines.map((line) => measure(line, size.label, true))) +
-      poleGap +
-      6
+    const boxWidth = Math.max(...lines.map((line) => measure(line, size.label, true))) + poleGap + 6
     const start = pole + boxWidth <= width - margin
     return {
       event,
@@ -578,8 +500,7 @@ function layOut(
 /** Whether two flags can share the picture without overlapping. */
 function compatible(a: Flag, b: Flag): boolean {
   const pad = 10
-  if (a.lane === b.lane)
-    return a.right + pad <= b.left || b.right + pad <= a.left
+  if (a.lane === b.lane) return a.right + pad <= b.left || b.right + pad <= a.left
   // The flag in the higher lane has a pole that passes the lower lane's label.
   const [high, low] = a.lane > b.lane ? [a, b] : [b, a]
   return high.pole < low.left - 4 || high.pole > low.right + 4
@@ -587,22 +508,11 @@ function compatible(a: Flag, b: Flag): boolean {
 
 /** First moment after the year, month or day a date names. */
 function endOf(date: SpecDate): Date {
-  const interval =
-    date.precision === 'year'
-      ? utcYear
-      : date.precision === 'month'
-        ? utcMonth
-        : utcDay
+  const interval = date.precision === 'year' ? utcYear : date.precision === 'month' ? utcMonth : utcDay
   return interval.offset(date.date, 1)
 }
 
 /** A date as precise as it was written: `1982`, `Dec 1996`, `17 Dec 1996`. */
 export function formatDate(date: SpecDate): string {
-  return utcFormat(
-    date.precision === 'year'
-      ? '%Y'
-      : date.precision === 'month'
-        ? '%b %Y'
-        : '%-d %b %Y'
-  )(date.date)
+  return utcFormat(date.precision === 'year' ? '%Y' : date.precision === 'month' ? '%b %Y' : '%-d %b %Y')(date.date)
 }

@@ -24,17 +24,7 @@
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {
-  type Colour,
-  fill,
-  group,
-  type Layout,
-  measure,
-  r,
-  readColour,
-  squares,
-  text
-} from './svg.js'
+import {type Colour, fill, group, type Layout, measure, r, readColour, squares, text} from './svg.js'
 
 /** A marked part of a group. */
 export interface UnitHighlight {
@@ -73,24 +63,14 @@ export const unitChart: Generator<UnitChartData> = {
       integer: true
     })
     const groups: UnitGroup[] = []
-    const list =
-      reader.list(['groups'], 'groups as `{label, count, states}`') ?? []
+    const list = reader.list(['groups'], 'groups as `{label, count, states}`') ?? []
     for (const [index] of list.entries()) {
       const at = ['groups', index]
       if (
-        !reader.record(at, 'a group as `{label, count, states}`', [
-          'label',
-          'count',
-          'class',
-          'states',
-          'highlights'
-        ])
+        !reader.record(at, 'a group as `{label, count, states}`', ['label', 'count', 'class', 'states', 'highlights'])
       )
         continue
-      const label = reader.text(
-        [...at, 'label'],
-        'what the units are, e.g. `commandos`'
-      )
+      const label = reader.text([...at, 'label'], 'what the units are, e.g. `commandos`')
       const count = reader.number([...at, 'count'], {
         min: 1,
         max: maxUnits,
@@ -100,31 +80,18 @@ export const unitChart: Generator<UnitChartData> = {
       const states = reader.stateRefs([...at, 'states'], common.states)
       const highlights: UnitHighlight[] = []
       const marks = reader.has([...at, 'highlights'])
-        ? (reader.list(
-            [...at, 'highlights'],
-            'highlights as `{count, label, states}`'
-          ) ?? [])
+        ? (reader.list([...at, 'highlights'], 'highlights as `{count, label, states}`') ?? [])
         : []
       for (const [h] of marks.entries()) {
         const hat = [...at, 'highlights', h]
-        if (
-          !reader.record(hat, 'a highlight as `{count, label, states}`', [
-            'count',
-            'label',
-            'class',
-            'states'
-          ])
-        )
+        if (!reader.record(hat, 'a highlight as `{count, label, states}`', ['count', 'label', 'class', 'states']))
           continue
         const hCount = reader.number([...hat, 'count'], {
           min: 1,
           max: count ?? maxUnits,
           integer: true
         })
-        const hLabel = reader.text(
-          [...hat, 'label'],
-          'what the marked units are, e.g. `2 died`'
-        )
+        const hLabel = reader.text([...hat, 'label'], 'what the marked units are, e.g. `2 died`')
         const hColour = readColour(reader, [...hat, 'class'], 'accent')
         const hStates = reader.stateRefs([...hat, 'states'], common.states)
         if (hCount !== undefined && hLabel && hColour && hStates)
@@ -135,8 +102,7 @@ export const unitChart: Generator<UnitChartData> = {
             states: hStates
           })
       }
-      if (label && count !== undefined && colour && states)
-        groups.push({label, count, colour, states, highlights})
+      if (label && count !== undefined && colour && states) groups.push({label, count, colour, states, highlights})
     }
     if (reader.failed) return undefined
     return {unit, columns, groups}
@@ -160,32 +126,20 @@ export const unitChart: Generator<UnitChartData> = {
       y = 30
     }
     // Every unit fades in the states where something is highlighted.
-    const faded = all.filter((id) =>
-      data.groups.some((g) => g.highlights.some((h) => h.states.includes(id)))
-    )
+    const faded = all.filter((id) => data.groups.some((g) => g.highlights.some((h) => h.states.includes(id))))
 
     for (const unitGroup of data.groups) {
       const marks: Element[] = []
-      const headline = x(
-        'text',
-        {x: margin, y: r(y + 18), ...fill('ink'), 'font-size': size.key},
-        [
-          x(
-            'tspan',
-            {'font-weight': 700},
-            unitGroup.count.toLocaleString('en')
-          ),
-          ` ${unitGroup.label}`
-        ]
-      )
+      const headline = x('text', {x: margin, y: r(y + 18), ...fill('ink'), 'font-size': size.key}, [
+        x('tspan', {'font-weight': 700}, unitGroup.count.toLocaleString('en')),
+        ` ${unitGroup.label}`
+      ])
       marks.push(headline)
       // Highlight labels follow the headline, or go below it when too long.
       const headWidth =
-        measure(unitGroup.count.toLocaleString('en'), size.key, true) +
-        measure(` ${unitGroup.label}`, size.key)
+        measure(unitGroup.count.toLocaleString('en'), size.key, true) + measure(` ${unitGroup.label}`, size.key)
       const extra = unitGroup.highlights.some(
-        (h) =>
-          headWidth + 16 + measure(h.label, size.key, true) > width - 2 * margin
+        (h) => headWidth + 16 + measure(h.label, size.key, true) > width - 2 * margin
       )
       for (const highlight of unitGroup.highlights) {
         const label = text(highlight.label, {
@@ -209,9 +163,7 @@ export const unitChart: Generator<UnitChartData> = {
         [plain, unitGroup.colour],
         [dim, 'grid']
       ] as const) {
-        const element = group(states, all, [
-          x('path', {d: squares(cells, side), ...fill(colour)})
-        ])
+        const element = group(states, all, [x('path', {d: squares(cells, side), ...fill(colour)})])
         if (element) marks.push(element)
       }
       for (const highlight of unitGroup.highlights) {
@@ -224,10 +176,7 @@ export const unitChart: Generator<UnitChartData> = {
         if (element) marks.push(element)
       }
       const element = group(unitGroup.states, all, marks)
-      if (element)
-        children.push(
-          ...(element.attributes['data-states'] ? [element] : marks)
-        )
+      if (element) children.push(...(element.attributes['data-states'] ? [element] : marks))
       y = gridTop + Math.ceil(unitGroup.count / columns) * pitch + 22
     }
     return {children, height: r(y - 22)}
@@ -239,20 +188,13 @@ export const unitChart: Generator<UnitChartData> = {
  * squares as fit). Narrow: as many squares of at least 13 units as fit,
  * rounded down to fives (easier to count), never more than `columns`.
  */
-function grid(
-  data: UnitChartData,
-  layout: Layout
-): {columns: number; pitch: number} {
+function grid(data: UnitChartData, layout: Layout): {columns: number; pitch: number} {
   const room = layout.width - 2 * layout.margin + 4
   if (layout.variant === 'narrow') {
     const fit = Math.floor(room / 13)
-    const columns = Math.min(
-      data.columns ?? fit,
-      fit >= 10 ? fit - (fit % 5) : fit
-    )
+    const columns = Math.min(data.columns ?? fit, fit >= 10 ? fit - (fit % 5) : fit)
     return {columns, pitch: Math.min(24, room / columns)}
   }
-  if (data.columns)
-    return {columns: data.columns, pitch: Math.min(24, room / data.columns)}
+  if (data.columns) return {columns: data.columns, pitch: Math.min(24, room / data.columns)}
   return {columns: Math.floor(room / 18), pitch: 18}
 }

@@ -78,17 +78,11 @@ interface Line {
 }
 
 function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
 function textElement(line: Line): string {
-  const spacing = line.letterSpacing
-    ? ` letter-spacing="${round(line.letterSpacing)}"`
-    : ''
+  const spacing = line.letterSpacing ? ` letter-spacing="${round(line.letterSpacing)}"` : ''
   return `<text x="${round(line.x)}" y="${round(line.y)}" font-family="Literata" font-size="${round(line.size)}" font-weight="${line.face.weight}" font-style="${line.face.style}" fill="${line.fill}"${spacing}>${escapeXml(line.text)}</text>`
 }
 
@@ -99,12 +93,7 @@ function round(n: number): string {
 const widths = new Map<string, number>()
 
 /** Width of `text` as resvg draws it (ink from x = 0 to the right edge). */
-function measure(
-  text: string,
-  size: number,
-  face: Face,
-  letterSpacing = 0
-): number {
+function measure(text: string, size: number, face: Face, letterSpacing = 0): number {
   const key = `${face.file}\u0000${size}\u0000${letterSpacing}\u0000${text}`
   const known = widths.get(key)
   if (known !== undefined) return known
@@ -136,18 +125,12 @@ function wrap(
   if (current) lines.push(current)
   return {
     lines,
-    widest: Math.max(
-      0,
-      ...lines.map((line) => measure(line, size, face, letterSpacing))
-    )
+    widest: Math.max(0, ...lines.map((line) => measure(line, size, face, letterSpacing)))
   }
 }
 
 /** Compose the cover SVG for `meta` at `size` (pixels). */
-export function coverSvg(
-  meta: BookMeta,
-  size: {width: number; height: number} = coverSize
-): string {
+export function coverSvg(meta: BookMeta, size: {width: number; height: number} = coverSize): string {
   const {width: W, height: H} = size
   const margin = Math.round(Math.min(W, H) * 0.08)
   const measureWidth = W - 2 * margin
@@ -159,8 +142,7 @@ export function coverSvg(
   let titleSize = Math.min(W * 0.125, H * 0.16)
   for (;;) {
     const layout = compose(titleSize)
-    if (layout || titleSize < 8)
-      return render(layout ?? compose(titleSize, true)!)
+    if (layout || titleSize < 8) return render(layout ?? compose(titleSize, true)!)
     titleSize *= 0.95
   }
 
@@ -178,26 +160,12 @@ export function coverSvg(
       ? wrap(meta.subtitle, measureWidth, subtitleSize, faces.subtitle)
       : {lines: [], widest: 0}
     // All authors on one line when they fit; else one author a line, wrapped if need be.
-    const together = wrap(
-      authors.join(' · '),
-      measureWidth,
-      authorsSize,
-      faces.authors,
-      authorsSpacing
-    )
+    const together = wrap(authors.join(' · '), measureWidth, authorsSize, faces.authors, authorsSpacing)
     const byline =
       together.lines.length <= 1
         ? together
         : authors
-            .map((name) =>
-              wrap(
-                name,
-                measureWidth,
-                authorsSize,
-                faces.authors,
-                authorsSpacing
-              )
-            )
+            .map((name) => wrap(name, measureWidth, authorsSize, faces.authors, authorsSpacing))
             .reduce((all, one) => ({
               lines: [...all.lines, ...one.lines],
               widest: Math.max(all.widest, one.widest)
@@ -304,9 +272,7 @@ export function renderCoverPng(
       const rendered = await renderAsync(svg, renderOptions)
       return encodePng(rendered.pixels, rendered.width, rendered.height)
     }
-    png = options.store
-      ? options.store.getOrMake(`cover\u0000${drawing}\u0000${svg}`, draw)
-      : draw()
+    png = options.store ? options.store.getOrMake(`cover\u0000${drawing}\u0000${svg}`, draw) : draw()
     // A few sizes of one cover; an edited title makes another.
     if (drawn.size >= 8) drawn.clear()
     drawn.set(svg, png)
@@ -335,22 +301,16 @@ const drawing = JSON.stringify([
  * `asPng` compresses on the calling thread: a tenth of a second for a cover).
  * Every row is unfiltered; the cover's large flat areas compress well anyway.
  */
-async function encodePng(
-  pixels: Buffer,
-  width: number,
-  height: number
-): Promise<Uint8Array> {
+async function encodePng(pixels: Buffer, width: number, height: number): Promise<Uint8Array> {
   const stride = width * 4
   const raw = Buffer.alloc((stride + 1) * height)
-  for (let y = 0; y < height; y++)
-    pixels.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride)
+  for (let y = 0; y < height; y++) pixels.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride)
   // resvg's pixels are premultiplied by alpha; PNG's are not (a cover is opaque, but a design need not be).
   for (let y = 0; y < height; y++) {
     for (let i = y * (stride + 1) + 1, end = i + stride; i < end; i += 4) {
       const alpha = raw[i + 3]!
       if (alpha === 255 || alpha === 0) continue
-      for (let c = 0; c < 3; c++)
-        raw[i + c] = Math.min(255, Math.round((raw[i + c]! * 255) / alpha))
+      for (let c = 0; c < 3; c++) raw[i + c] = Math.min(255, Math.round((raw[i + c]! * 255) / alpha))
     }
   }
   const header = Buffer.alloc(13)
@@ -358,15 +318,8 @@ async function encodePng(
   header.writeUInt32BE(height, 4)
   header.set([8, 6, 0, 0, 0], 8) // 8 bits per channel, RGBA, deflate, adaptive filtering, no interlace
   const data = await deflate(raw, {level: 9})
-  const signature = Buffer.from([
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a
-  ])
-  const png = Buffer.concat([
-    signature,
-    chunk('IHDR', header),
-    chunk('IDAT', data),
-    chunk('IEND', Buffer.alloc(0))
-  ])
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  const png = Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', data), chunk('IEND', Buffer.alloc(0))])
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }
 
@@ -375,19 +328,12 @@ function chunk(type: string, data: Buffer): Buffer {
   out.writeUInt32BE(data.length, 0)
   out.write(type, 4, 'latin1')
   data.copy(out, 8)
-  out.writeUInt32BE(
-    zlib.crc32(out.subarray(4, 8 + data.length)),
-    8 + data.length
-  )
+  out.writeUInt32BE(zlib.crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
   return out
 }
 
 /** Start drawing the EPUB cover and the web story's Open Graph image of a book (or reading them from `store`), to be picked up by `renderCoverPng`. */
-export function warmCovers(
-  meta: BookMeta,
-  sizes: Array<{width: number; height: number}>,
-  store?: Store
-): void {
+export function warmCovers(meta: BookMeta, sizes: Array<{width: number; height: number}>, store?: Store): void {
   for (const size of sizes) {
     try {
       renderCoverPng(meta, size, {store}).catch(() => undefined)
@@ -404,8 +350,7 @@ const deflate = promisify(zlib.deflate)
 
 /** The cover's text alternative: what it says, in reading order, one sentence a line of text. */
 export function coverAlt(meta: BookMeta): string {
-  const sentence = (text: string) =>
-    /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
+  const sentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`)
   const names = new Intl.ListFormat(meta.language, {
     type: 'conjunction'
   }).format(meta.authors)

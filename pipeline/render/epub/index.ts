@@ -26,22 +26,14 @@ import {type Labels, labelsFor, primaryLanguage} from '../../labels.js'
 import type {Store} from '../../output/store.js'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import type {Book, BookMeta, Chapter} from '../../types.js'
-import {
-  type BookAssets,
-  contentHash,
-  distinctMedia,
-  headingOffset
-} from '../assets.js'
+import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import type {Doc} from './doc.js'
 import {epubHandlers} from './handlers.js'
 import {epubBackMatter, notesFileOf} from './notes.js'
 import {packZip, type ZipSource, type ZipStore} from './zip.js'
 
-const templates = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../templates/epub'
-)
+const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/epub')
 /** What the EPUB target needs besides the book. */
 export interface EpubOptions {
   assets: BookAssets
@@ -81,18 +73,9 @@ let templateCache: Promise<Record<string, string>> | undefined
 
 function loadTemplates(): Promise<Record<string, string>> {
   templateCache ??= (async () => {
-    const names = [
-      'content.opf.ejs',
-      'toc.xhtml.ejs',
-      'toc.ncx.ejs',
-      'chapter.xhtml.ejs',
-      'style.css'
-    ]
+    const names = ['content.opf.ejs', 'toc.xhtml.ejs', 'toc.ncx.ejs', 'chapter.xhtml.ejs', 'style.css']
     const entries = await Promise.all(
-      names.map(
-        async (name) =>
-          [name, await fs.readFile(path.join(templates, name), 'utf8')] as const
-      )
+      names.map(async (name) => [name, await fs.readFile(path.join(templates, name), 'utf8')] as const)
     )
     return Object.fromEntries(entries)
   })()
@@ -132,14 +115,12 @@ function xhtml(tree: HastRoot): string {
   return serializer
     .stringify(tree)
     .replaceAll(']]>', ']]&#x3E;')
-    .replace(
-      /<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=/>]+(?:="[^"]*")?)+\s*\/?>/g,
-      (tag) =>
-        tag.replace(
-          /(\s+)([^\s"'=/>]+)(?:="([^"]*)")?/g,
-          (_, space: string, name: string, value: string | undefined) =>
-            `${space}${name}="${(value ?? name).replaceAll('<', '&#x3C;')}"`
-        )
+    .replace(/<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=/>]+(?:="[^"]*")?)+\s*\/?>/g, (tag) =>
+      tag.replace(
+        /(\s+)([^\s"'=/>]+)(?:="([^"]*)")?/g,
+        (_, space: string, name: string, value: string | undefined) =>
+          `${space}${name}="${(value ?? name).replaceAll('<', '&#x3C;')}"`
+      )
     )
 }
 
@@ -150,10 +131,7 @@ function xhtml(tree: HastRoot): string {
 function withoutAlign(tree: HastRoot): HastRoot {
   visit(tree, 'element', (node) => {
     const align = node.properties.align
-    if (
-      (node.tagName === 'td' || node.tagName === 'th') &&
-      typeof align === 'string'
-    ) {
+    if ((node.tagName === 'td' || node.tagName === 'th') && typeof align === 'string') {
       delete node.properties.align
       node.properties.style = `text-align: ${align}`
     }
@@ -169,16 +147,12 @@ export function chapterFileName(chapter: Chapter): string {
 }
 
 /** Render the book as an EPUB 3 file. */
-export async function renderEpub(
-  book: Book,
-  options: EpubOptions
-): Promise<Uint8Array> {
+export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint8Array> {
   const tpl = await loadTemplates()
   const {meta} = book
   const labels = labelsFor(meta.language)
   const slugs = slugsByFileName(book.chapters)
-  const render = (nodes: ElementContent[]) =>
-    xhtml(withoutAlign({type: 'root', children: nodes}))
+  const render = (nodes: ElementContent[]) => xhtml(withoutAlign({type: 'root', children: nodes}))
 
   const cover = await renderCoverPng(meta, undefined, {store: options.store})
   const coverImage: Asset = {
@@ -222,10 +196,7 @@ export async function renderEpub(
   ]
 
   // `elsewhere`: a chapter's content rendered in another document (the notes, the disagreements).
-  const handlersFor = (
-    chapter: Chapter,
-    elsewhere?: {notesFile: string; citeIds: boolean}
-  ) =>
+  const handlersFor = (chapter: Chapter, elsewhere?: {notesFile: string; citeIds: boolean}) =>
     epubHandlers({
       assets: options.assets,
       headingOffset: headingOffset(chapter.tree),
@@ -234,8 +205,7 @@ export async function renderEpub(
       ...(elsewhere ?? {notesFile: notesFileOf(chapter), citeIds: true}),
       resolveLink(url) {
         // An anchor of the chapter, from another document, points into the chapter.
-        if (elsewhere && url.startsWith('#'))
-          return `${chapterFileName(chapter)}${url}`
+        if (elsewhere && url.startsWith('#')) return `${chapterFileName(chapter)}${url}`
         return chapterHref(url, slugs, '.xhtml')
       }
     })
@@ -308,10 +278,7 @@ export async function renderEpub(
   }
 
   const modifiedText = options.modified.toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const EPub = EPubClass as unknown as new (
-    options: object,
-    content: object[]
-  ) => EPubInstance
+  const EPub = EPubClass as unknown as new (options: object, content: object[]) => EPubInstance
   const epub = new EPub(
     {
       title: meta.title,
@@ -341,8 +308,7 @@ export async function renderEpub(
       coverImage,
       accessibilitySummary: accessibilitySummary(book, options.assets),
       // The summary is written in English: said so when the book is in another language.
-      accessibilitySummaryLang:
-        primaryLanguage(meta.language) === 'en' ? '' : 'en',
+      accessibilitySummaryLang: primaryLanguage(meta.language) === 'en' ? '' : 'en',
       certifiedBy: meta.publisher ?? meta.authors[0],
       landmarks: landmarks(docs, labels)
     },
@@ -352,9 +318,7 @@ export async function renderEpub(
   await epub.render()
   for (const asset of assets) epub.zip.file(`OEBPS/${asset.href}`, asset.data)
   // A chapter's entry is the packer's, from the chapter template, with the chapter's kept body in place of `bodyLater`.
-  const bodies = new Map(
-    chapters.map(({doc, bytes}) => [`OEBPS/${doc.filename}`, bytes])
-  )
+  const bodies = new Map(chapters.map(({doc, bytes}) => [`OEBPS/${doc.filename}`, bytes]))
   chapters.length = 0
   // The packer's entries, in its order (`mimetype` first), zipped with zlib: every entry carries the one fixed date, written
   // from its UTC fields, so the archive is the same whatever the build machine's time zone (see ./zip.ts).
@@ -364,24 +328,14 @@ export async function renderEpub(
     dir: entry.dir,
     stored: entry.options.compression === 'STORE',
     data: async () => {
-      const data = entry.dir
-        ? new Uint8Array(0)
-        : await entry.async('uint8array')
+      const data = entry.dir ? new Uint8Array(0) : await entry.async('uint8array')
       const body = bodies.get(entry.name)
       if (!body) return data
       bodies.delete(entry.name)
-      const templated = Buffer.from(
-        data.buffer,
-        data.byteOffset,
-        data.byteLength
-      )
+      const templated = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
       // The last one: the chapter's title, before its body, is the template's only other text of ours.
       const at = templated.lastIndexOf(bodyLater)
-      return Buffer.concat([
-        templated.subarray(0, at),
-        body,
-        templated.subarray(at + bodyLater.length)
-      ])
+      return Buffer.concat([templated.subarray(0, at), body, templated.subarray(at + bodyLater.length)])
     }
   }))
   const {store} = options
@@ -404,39 +358,28 @@ function titlePage(meta: BookMeta, labels: Labels) {
     dateStyle: 'long',
     timeZone: 'UTC'
   }).format(new Date(`${meta.date}T00:00:00Z`))
-  return h(
-    'section.title-page',
-    {'epub:type': 'titlepage', ariaLabelledBy: 'book-title'},
-    [
-      h('h1#book-title.book-title', meta.title),
-      meta.subtitle
-        ? h('p.subtitle', {role: 'doc-subtitle'}, meta.subtitle)
-        : undefined,
-      h('p.authors', names),
-      h('div.imprint', [
-        meta.publisher ? h('p.publisher', meta.publisher) : undefined,
-        h('p.published', [
-          meta.edition === '1' ? '' : labels.edition(meta.edition),
-          h('time', {dateTime: meta.date}, published)
-        ]),
-        meta.rights ? h('p.rights', meta.rights) : undefined
-      ])
-    ]
-  )
+  return h('section.title-page', {'epub:type': 'titlepage', ariaLabelledBy: 'book-title'}, [
+    h('h1#book-title.book-title', meta.title),
+    meta.subtitle ? h('p.subtitle', {role: 'doc-subtitle'}, meta.subtitle) : undefined,
+    h('p.authors', names),
+    h('div.imprint', [
+      meta.publisher ? h('p.publisher', meta.publisher) : undefined,
+      h('p.published', [
+        meta.edition === '1' ? '' : labels.edition(meta.edition),
+        h('time', {dateTime: meta.date}, published)
+      ]),
+      meta.rights ? h('p.rights', meta.rights) : undefined
+    ])
+  ])
 }
 
 /** The nav's landmarks, in spine order: cover, title page, contents, start of the text, back matter. */
-function landmarks(
-  docs: Doc[],
-  labels: Labels
-): Array<{type: string; href: string; title: string}> {
+function landmarks(docs: Doc[], labels: Labels): Array<{type: string; href: string; title: string}> {
   const marks: Array<{type: string; href: string; title: string}> = []
   const mark = (doc: Doc) => {
     if (doc.landmark) return doc.landmark
     if (doc.bodyType === 'bodymatter')
-      return marks.some((m) => m.type === 'bodymatter')
-        ? undefined
-        : {type: 'bodymatter', title: labels.startOfContent}
+      return marks.some((m) => m.type === 'bodymatter') ? undefined : {type: 'bodymatter', title: labels.startOfContent}
     if (doc.bodyType !== 'backmatter') return undefined
     const type = /epub:type="([^"\s]+)/.exec(doc.body)?.[1] ?? 'backmatter'
     return backmatterLandmarks.has(type) ? {type, title: doc.title} : undefined
@@ -448,8 +391,7 @@ function landmarks(
   marks.push({type: 'toc', href: 'toc.xhtml#toc', title: labels.contents})
   for (const doc of docs.filter((d) => !d.beforeToc)) {
     const m = mark(doc)
-    if (m && !marks.some((other) => other.type === m.type))
-      marks.push({...m, href: doc.filename})
+    if (m && !marks.some((other) => other.type === m.type)) marks.push({...m, href: doc.filename})
   }
   return marks
 }
@@ -458,22 +400,14 @@ function landmarks(
 function accessibilitySummary(book: Book, assets: BookAssets): string {
   const figures = assets.figures.size
   const images = distinctMedia(assets).length
-  const citations = book.chapters.reduce(
-    (n, c) => n + (c.file.data.citations?.length ?? 0),
-    0
-  )
-  const contested = book.chapters.reduce(
-    (n, c) => n + (c.file.data.contested?.length ?? 0),
-    0
-  )
+  const citations = book.chapters.reduce((n, c) => n + (c.file.data.citations?.length ?? 0), 0)
+  const contested = book.chapters.reduce((n, c) => n + (c.file.data.contested?.length ?? 0), 0)
   const parts = [
     'This publication meets WCAG 2.2 Level AA. It has a table of contents, landmarks, and headings in reading order; text follows the reader’s font, size and colour settings.',
     figures + images > 0
       ? `Every image has a text description: ${[figures > 0 ? `${figures} ${figures === 1 ? 'figure' : 'figures'}, each showing one state of a graphic described in the text beside it` : '', images > 0 ? `${images} ${images === 1 ? 'image' : 'images'} with alternative text` : ''].filter(Boolean).join(', and ')}, so the book can be read in full without seeing them.`
       : 'Apart from the cover, which has a text description, the book is text only.',
-    citations > 0
-      ? 'Citations are numbered links to endnotes, each with a link back to the text.'
-      : '',
+    citations > 0 ? 'Citations are numbered links to endnotes, each with a link back to the text.' : '',
     contested > 0
       ? 'Where sources disagree, the passage links to a note with each source’s account, and a back-matter section gathers every disagreement.'
       : '',

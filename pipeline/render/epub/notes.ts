@@ -19,12 +19,7 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
-import {
-  type Handler,
-  type Handlers,
-  type State,
-  toHast
-} from 'mdast-util-to-hast'
+import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
 import {
   bookClaims,
   type CitingPlace,
@@ -91,10 +86,7 @@ export function epubCitation(options: EpubCitationOptions): Handler {
     let result: Element
     if (node.mode === 'in-text') {
       const key = node.items[0]?.key ?? ''
-      result = h('span.cite.cite--in-text', [
-        inTextLabel(items.get(key), key, book.meta.language),
-        h('sup', [noteref])
-      ])
+      result = h('span.cite.cite--in-text', [inTextLabel(items.get(key), key, book.meta.language), h('sup', [noteref])])
     } else {
       result = h('sup.cite', [noteref])
     }
@@ -104,13 +96,8 @@ export function epubCitation(options: EpubCitationOptions): Handler {
 }
 
 /** The mdast `contestedClaim` handler: the passage, then a noteref to the endnote with every source's account. */
-export function epubContested(options: {
-  book: Book
-  notesFile: string
-}): Handler {
-  const anchors = new Map(
-    bookClaims(options.book).map((entry) => [entry.claim, entry.anchor])
-  )
+export function epubContested(options: {book: Book; notesFile: string}): Handler {
+  const anchors = new Map(bookClaims(options.book).map((entry) => [entry.claim, entry.anchor]))
   const labels = labelsFor(options.book.meta.language)
   return (state: State, node: ContestedClaim) => {
     const result = h('div.contested', {id: node.id}, [
@@ -141,10 +128,7 @@ export interface EpubBackMatterOptions {
   /** Serialize hast as XHTML. */
   render: (nodes: ElementContent[]) => string
   /** The EPUB handlers of a chapter's content rendered in another document. */
-  handlersFor: (
-    chapter: Chapter,
-    citations: {notesFile: string; citeIds: boolean}
-  ) => Handlers
+  handlersFor: (chapter: Chapter, citations: {notesFile: string; citeIds: boolean}) => Handlers
   /** File name of a chapter's document. */
   chapterFile: (chapter: Chapter) => string
   /** Bytes of entries in one sources document (default `documentBudget`). */
@@ -152,21 +136,12 @@ export interface EpubBackMatterOptions {
 }
 
 /** The back matter: where the sources disagree (when the book has contested claims), notes (when it cites), sources (when it has references). */
-export function epubBackMatter(
-  book: Book,
-  options: EpubBackMatterOptions
-): Doc[] {
+export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[] {
   const docs: Doc[] = []
   const places = citingPlaces(book)
   const claims = bookClaims(book)
   const labels = labelsFor(book.meta.language)
-  const doc = (
-    id: string,
-    title: string,
-    filename: string,
-    body: Element | string,
-    landmark?: string
-  ): Doc => ({
+  const doc = (id: string, title: string, filename: string, body: Element | string, landmark?: string): Doc => ({
     id,
     title,
     filename,
@@ -180,11 +155,7 @@ export function epubBackMatter(
   /** Where a citation is: in its chapter, or (an account of a contested claim) in the chapter's notes. */
   const placeHref = (place: CitingPlace) =>
     `${place.account ? notesFileOf(place.chapter) : options.chapterFile(place.chapter)}#${place.citation.id}`
-  const accountItems = (
-    chapter: Chapter,
-    claim: ContestedClaim,
-    citations: {notesFile: string; citeIds: boolean}
-  ) => {
+  const accountItems = (chapter: Chapter, claim: ContestedClaim, citations: {notesFile: string; citeIds: boolean}) => {
     const handlers = options.handlersFor(chapter, citations)
     return claim.accounts.map((account) => {
       const paragraph: Paragraph = {
@@ -212,10 +183,7 @@ export function epubBackMatter(
           },
           [
             h('h1#disagreements-title', labels.whereSourcesDisagree),
-            h(
-              'p.backmatter-intro',
-              labels.disagreementsIntroEpub(claims.length)
-            ),
+            h('p.backmatter-intro', labels.disagreementsIntroEpub(claims.length)),
             ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
               const excerpt = passageExcerpt(claim.children)
               return h('section.disagreement', {id: anchor}, [
@@ -276,9 +244,7 @@ export function epubBackMatter(
                     h(
                       'a.backlink',
                       {
-                        href: place.account
-                          ? `#${place.citation.id}`
-                          : `${chapterFile}#${place.citation.id}`,
+                        href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`,
                         role: 'doc-backlink',
                         ariaLabel: labels.backToCitation(place.citation.number)
                       },
@@ -291,28 +257,21 @@ export function epubBackMatter(
           ),
           // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
           ...chapterClaims.map(({claim, anchor}) =>
-            h(
-              'div.contested-note',
-              {id: contestedNoteId(anchor), 'epub:type': 'endnote'},
-              [
-                h('p.contested-topic', labels.sourcesDisagreeOn(claim.topic)),
+            h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
+              h('p.contested-topic', labels.sourcesDisagreeOn(claim.topic)),
+              h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
+              h('p', [
                 h(
-                  'ul',
-                  accountItems(chapter, claim, {notesFile: '', citeIds: true})
-                ),
-                h('p', [
-                  h(
-                    'a.backlink',
-                    {
-                      href: `${chapterFile}#${claim.id}`,
-                      role: 'doc-backlink',
-                      ariaLabel: labels.backToPassage
-                    },
-                    backlinkText
-                  )
-                ])
-              ]
-            )
+                  'a.backlink',
+                  {
+                    href: `${chapterFile}#${claim.id}`,
+                    role: 'doc-backlink',
+                    ariaLabel: labels.backToPassage
+                  },
+                  backlinkText
+                )
+              ])
+            ])
           )
         ]
       )
@@ -338,9 +297,7 @@ export function epubBackMatter(
     )
     parts.forEach((part, index) => {
       const first = index === 0
-      const heading = first
-        ? labels.sources
-        : labels.sourcesContinued(index + 1, parts.length)
+      const heading = first ? labels.sources : labels.sourcesContinued(index + 1, parts.length)
       const sources = doc(
         first ? 'sources' : `sources-${index + 1}`,
         heading,
@@ -350,26 +307,17 @@ export function epubBackMatter(
           {
             'epub:type': 'bibliography',
             role: 'doc-bibliography',
-            ariaLabelledBy: first
-              ? 'sources-title'
-              : `sources-title-${index + 1}`
+            ariaLabelledBy: first ? 'sources-title' : `sources-title-${index + 1}`
           },
           [
-            h(
-              'h1',
-              {id: first ? 'sources-title' : `sources-title-${index + 1}`},
-              heading
-            ),
+            h('h1', {id: first ? 'sources-title' : `sources-title-${index + 1}`}, heading),
             first ? h('p.backmatter-intro', labels.sourcesIntro) : undefined,
             h(
               'ul.sources-list',
               part.map((id) =>
                 h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [
                   h('p.entry', book.formatter.entryHast(id)),
-                  h(
-                    'p.cited-in',
-                    citedIn(byKey.get(id) ?? [], placeHref, labels)
-                  )
+                  h('p.cited-in', citedIn(byKey.get(id) ?? [], placeHref, labels))
                 ])
               )
             )
@@ -385,11 +333,7 @@ export function epubBackMatter(
 }
 
 /** Consecutive runs of `ids` whose weights add up to at most `budget` (a run holds one entry at least). */
-export function sourcesParts(
-  ids: string[],
-  weight: (id: string) => number,
-  budget: number
-): string[][] {
+export function sourcesParts(ids: string[], weight: (id: string) => number, budget: number): string[][] {
   const parts: string[][] = [[]]
   let used = 0
   for (const id of ids) {
@@ -408,10 +352,7 @@ export function sourcesParts(
  * About how many bytes an entry of the sources takes as XHTML, without rendering it: the entry itself, then for each
  * citing place its link (`<a href="…" aria-label="ch. 12, note 477">477</a>, `) and, per chapter, `; ch. 12, notes `.
  */
-function entryWeight(
-  places: CitingPlace[],
-  href: (place: CitingPlace) => string
-): number {
+function entryWeight(places: CitingPlace[], href: (place: CitingPlace) => string): number {
   let weight = 600
   for (const place of places) weight += href(place).length + 60
   return weight

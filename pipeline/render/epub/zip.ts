@@ -49,19 +49,14 @@ export interface ZipStore {
 }
 
 /** The ZIP archive of `entries`, every entry dated `date`; compressed entries are looked for, and kept, in `store`. */
-export async function packZip(
-  entries: ZipSource[],
-  date: Date,
-  store?: ZipStore
-): Promise<Uint8Array> {
+export async function packZip(entries: ZipSource[], date: Date, store?: ZipStore): Promise<Uint8Array> {
   const packed = new Array<Packed>(entries.length)
   await eachAtMost(entries, inFlight, async (entry, index) => {
     if (entry.dir) {
       packed[index] = empty
       return
     }
-    const data =
-      typeof entry.data === 'function' ? await entry.data() : entry.data
+    const data = typeof entry.data === 'function' ? await entry.data() : entry.data
     const key = `${entry.stored ? 0 : 8}\u0000${entry.name}\u0000${createHash('sha1').update(data).digest('hex')}`
     let bytes = entry.stored ? data : store?.get(key)
     if (!bytes) {
@@ -78,23 +73,11 @@ export async function packZip(
 
   // ZIP dates start in 1980.
   if (date.getUTCFullYear() < 1980) date = new Date(Date.UTC(1980, 0, 1))
-  const time =
-    (date.getUTCHours() << 11) |
-    (date.getUTCMinutes() << 5) |
-    Math.floor(date.getUTCSeconds() / 2)
-  const day =
-    ((date.getUTCFullYear() - 1980) << 9) |
-    ((date.getUTCMonth() + 1) << 5) |
-    date.getUTCDate()
+  const time = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2)
+  const day = ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate()
   const names = entries.map((entry) => Buffer.from(entry.name, 'utf8'))
   const size = packed.reduce(
-    (sum, entry, index) =>
-      sum +
-      30 +
-      names[index]!.length +
-      entry.bytes.byteLength +
-      46 +
-      names[index]!.length,
+    (sum, entry, index) => sum + 30 + names[index]!.length + entry.bytes.byteLength + 46 + names[index]!.length,
     22
   )
   const out = Buffer.alloc(size)
@@ -105,10 +88,7 @@ export async function packZip(
     const entry = packed[index]!
     const name = names[index]!
     at = out.writeUInt16LE(10, at)
-    at = out.writeUInt16LE(
-      name.length !== entries[index]!.name.length ? 0x0800 : 0,
-      at
-    )
+    at = out.writeUInt16LE(name.length !== entries[index]!.name.length ? 0x0800 : 0, at)
     at = out.writeUInt16LE(entry.method, at)
     at = out.writeUInt16LE(time, at)
     at = out.writeUInt16LE(day, at)

@@ -20,12 +20,7 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
-import {
-  type Handler,
-  type Handlers,
-  type State,
-  toHast
-} from 'mdast-util-to-hast'
+import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
 import {
   bookClaims,
   citedIn,
@@ -76,25 +71,13 @@ export function webCitation(options: WebCitationOptions): Handler {
     const children: ElementContent[] = []
     if (node.mode === 'in-text') {
       const key = node.items[0]?.key ?? ''
-      children.push(
-        h(
-          'span.cite__author',
-          inTextLabel(items.get(key), key, book.meta.language)
-        )
-      )
+      children.push(h('span.cite__author', inTextLabel(items.get(key), key, book.meta.language)))
     }
     children.push(
       h('sup.cite__mark', [link]),
-      h(
-        'span.cite__tip',
-        {id: tip, role: 'tooltip', hidden: true},
-        book.formatter.clusterHast(node.items)
-      )
+      h('span.cite__tip', {id: tip, role: 'tooltip', hidden: true}, book.formatter.clusterHast(node.items))
     )
-    const result = h(
-      node.mode === 'in-text' ? 'span.cite.cite--in-text' : 'span.cite',
-      children
-    )
+    const result = h(node.mode === 'in-text' ? 'span.cite.cite--in-text' : 'span.cite', children)
     state.patch(node, result)
     return result
   }
@@ -102,9 +85,7 @@ export function webCitation(options: WebCitationOptions): Handler {
 
 /** The mdast `contestedClaim` handler: the passage marked, a “Sources disagree” button, and the accounts (a `<details>` without JavaScript). */
 export function webContested(options: {book: Book}): Handler {
-  const anchors = new Map(
-    bookClaims(options.book).map((entry) => [entry.claim, entry.anchor])
-  )
+  const anchors = new Map(bookClaims(options.book).map((entry) => [entry.claim, entry.anchor]))
   const labels = labelsFor(options.book.meta.language)
   return (state: State, node: ContestedClaim) => {
     const panel = `${node.id}-accounts`
@@ -120,17 +101,11 @@ export function webContested(options: {book: Book}): Handler {
             ariaControls: panel,
             hidden: true
           },
-          [
-            labels.sourcesDisagree,
-            h('span.tf-visually-hidden', `: ${node.topic}`)
-          ]
+          [labels.sourcesDisagree, h('span.tf-visually-hidden', `: ${node.topic}`)]
         )
       ]),
       h('details.contested__accounts', {id: panel}, [
-        h('summary', [
-          h('span.contested__flag', labels.sourcesDisagree),
-          `: ${node.topic}`
-        ]),
+        h('summary', [h('span.contested__flag', labels.sourcesDisagree), `: ${node.topic}`]),
         h('div.contested__body', [
           h('p.contested__topic', node.topic),
           h(
@@ -142,11 +117,7 @@ export function webContested(options: {book: Book}): Handler {
             })
           ),
           h('p.contested__more', [
-            h(
-              'a',
-              {href: `${disagreementsPage}#${anchors.get(node) ?? node.id}`},
-              labels.everyDisagreement
-            )
+            h('a', {href: `${disagreementsPage}#${anchors.get(node) ?? node.id}`}, labels.everyDisagreement)
           ])
         ])
       ])
@@ -185,15 +156,11 @@ export function webNotes(book: Book, chapter: Chapter): Element | undefined {
 }
 
 /** Links to the book-wide pages the book has (for the contents and every footer). */
-export function backMatterLinks(
-  book: Book
-): Array<{href: string; text: string}> {
+export function backMatterLinks(book: Book): Array<{href: string; text: string}> {
   const links: Array<{href: string; text: string}> = []
   const labels = labelsFor(book.meta.language)
-  if (bookClaims(book).length > 0)
-    links.push({href: disagreementsPage, text: labels.whereSourcesDisagree})
-  if (book.references.length > 0)
-    links.push({href: sourcesPage, text: labels.sources})
+  if (bookClaims(book).length > 0) links.push({href: disagreementsPage, text: labels.whereSourcesDisagree})
+  if (book.references.length > 0) links.push({href: sourcesPage, text: labels.sources})
   return links
 }
 
@@ -203,10 +170,9 @@ export function footerNav(book: Book): Element {
   return h('nav.footer-nav', {ariaLabel: labels.bookNav}, [
     h(
       'ul',
-      [
-        {href: 'index.html', text: labels.contents},
-        ...backMatterLinks(book)
-      ].map((link) => h('li', [h('a', {href: link.href}, link.text)]))
+      [{href: 'index.html', text: labels.contents}, ...backMatterLinks(book)].map((link) =>
+        h('li', [h('a', {href: link.href}, link.text)])
+      )
     )
   ])
 }
@@ -236,10 +202,7 @@ export interface WebBackMatterOptions {
 }
 
 /** The book-wide pages: `disagreements.html` (when the book has contested claims) and `sources.html` (when it has references). */
-export function webBackMatter(
-  book: Book,
-  options: WebBackMatterOptions
-): WebBackMatterPage[] {
+export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBackMatterPage[] {
   const pages: WebBackMatterPage[] = []
   const claims = bookClaims(book)
   const labels = labelsFor(book.meta.language)
@@ -247,54 +210,39 @@ export function webBackMatter(
     pages.push({
       path: disagreementsPage,
       title: labels.whereSourcesDisagree,
-      description: labels.disagreementsDescription(
-        claims.length,
-        book.meta.title
-      ),
+      description: labels.disagreementsDescription(claims.length, book.meta.title),
       main: [
-        h(
-          'section.backmatter.disagreements',
-          {role: 'doc-appendix', ariaLabelledBy: 'disagreements-title'},
-          [
-            h('h1#disagreements-title', labels.whereSourcesDisagree),
-            h(
-              'p.backmatter__intro',
-              labels.disagreementsIntroWeb(claims.length)
-            ),
-            ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
-              const handlers = options.handlersFor(
-                chapter,
-                options.chapterUrl(chapter)
-              )
-              const excerpt = passageExcerpt(claim.children)
-              return h('section.disagreement', {id: anchor}, [
-                h('h2', claim.topic),
-                excerpt
-                  ? h('blockquote.disagreement__passage', [h('p', excerpt)])
-                  : undefined,
+        h('section.backmatter.disagreements', {role: 'doc-appendix', ariaLabelledBy: 'disagreements-title'}, [
+          h('h1#disagreements-title', labels.whereSourcesDisagree),
+          h('p.backmatter__intro', labels.disagreementsIntroWeb(claims.length)),
+          ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
+            const handlers = options.handlersFor(chapter, options.chapterUrl(chapter))
+            const excerpt = passageExcerpt(claim.children)
+            return h('section.disagreement', {id: anchor}, [
+              h('h2', claim.topic),
+              excerpt ? h('blockquote.disagreement__passage', [h('p', excerpt)]) : undefined,
+              h(
+                'ul.disagreement__accounts',
+                claim.accounts.map((account) => {
+                  const paragraph: Paragraph = {
+                    type: 'paragraph',
+                    children: account.children
+                  }
+                  const hast = toHast(paragraph, {handlers})
+                  tightenNoteSpace(hast)
+                  return h('li', hast.type === 'element' ? hast.children : [])
+                })
+              ),
+              h('p.disagreement__place', [
                 h(
-                  'ul.disagreement__accounts',
-                  claim.accounts.map((account) => {
-                    const paragraph: Paragraph = {
-                      type: 'paragraph',
-                      children: account.children
-                    }
-                    const hast = toHast(paragraph, {handlers})
-                    tightenNoteSpace(hast)
-                    return h('li', hast.type === 'element' ? hast.children : [])
-                  })
-                ),
-                h('p.disagreement__place', [
-                  h(
-                    'a',
-                    {href: `${options.chapterUrl(chapter)}#${claim.id}`},
-                    labels.readPassage(chapterNumber, chapter.title)
-                  )
-                ])
+                  'a',
+                  {href: `${options.chapterUrl(chapter)}#${claim.id}`},
+                  labels.readPassage(chapterNumber, chapter.title)
+                )
               ])
-            })
-          ]
-        )
+            ])
+          })
+        ])
       ]
     })
   }
@@ -308,15 +256,11 @@ export function webBackMatter(
       title: labels.sources,
       description: labels.sourcesDescription(book.meta.title),
       main: [
-        h(
-          'section.backmatter.sources',
-          {role: 'doc-bibliography', ariaLabelledBy: 'sources-title'},
-          [
-            h('h1#sources-title', labels.sources),
-            h('p.backmatter__intro', labels.sourcesIntro),
-            h('ul.sources__list', [h(listLater)])
-          ]
-        )
+        h('section.backmatter.sources', {role: 'doc-bibliography', ariaLabelledBy: 'sources-title'}, [
+          h('h1#sources-title', labels.sources),
+          h('p.backmatter__intro', labels.sourcesIntro),
+          h('ul.sources__list', [h(listLater)])
+        ])
       ],
       items: (function* () {
         for (const id of ids) {
@@ -326,8 +270,7 @@ export function webBackMatter(
               'p.source__places',
               citedIn(
                 byKey.get(id) ?? [],
-                (place) =>
-                  `${options.chapterUrl(place.chapter)}#${place.citation.id}`,
+                (place) => `${options.chapterUrl(place.chapter)}#${place.citation.id}`,
                 labels
               )
             )

@@ -35,12 +35,8 @@ export interface WebPageContext {
  * out of the accessibility tree).
  */
 function inlineGraphic(graphic: Graphic, state: string, id: string): Element[] {
-  if (graphic.svgNarrow === undefined)
-    return [inlineSvg(graphic, state, `${id}-svg`)]
-  return [
-    inlineSvg(graphic, state, `${id}-svg`, 'wide'),
-    inlineSvg(graphic, state, `${id}-svgn`, 'narrow')
-  ]
+  if (graphic.svgNarrow === undefined) return [inlineSvg(graphic, state, `${id}-svg`)]
+  return [inlineSvg(graphic, state, `${id}-svg`, 'wide'), inlineSvg(graphic, state, `${id}-svgn`, 'narrow')]
 }
 
 /** The handlers for one chapter page. */
@@ -85,9 +81,7 @@ export function webHandlers(context: WebPageContext): Handlers {
             ])
           : undefined
       ])
-      const children: ElementContent[] = [
-        h('div.step__text', [...state.all(step), nav])
-      ]
+      const children: ElementContent[] = [h('div.step__text', [...state.all(step), nav])]
       if (figure) {
         const image = h('img', {
           src: `figures/${figure.fileName}`,
@@ -117,29 +111,16 @@ export function webHandlers(context: WebPageContext): Handlers {
         )
       }
       // tabindex -1: the target of the step links and deep links takes focus, so reading continues from it.
-      const element = h(
-        'div.step',
-        {id: step.id, dataStep: index, dataState: step.state, tabIndex: -1},
-        children
-      )
+      const element = h('div.step', {id: step.id, dataStep: index, dataState: step.state, tabIndex: -1}, children)
       state.patch(step, element)
       return element
     })
-    const result = h(
-      `section.scrolly.scrolly--${node.layout}`,
-      {id: node.id, dataGraphic: node.graphic},
-      [
-        h('div.scrolly__graphic', [
-          graphic
-            ? h(
-                'figure.scrolly__figure',
-                inlineGraphic(graphic, first, node.id)
-              )
-            : h('figure.scrolly__figure')
-        ]),
-        h('div.scrolly__steps', steps)
-      ]
-    )
+    const result = h(`section.scrolly.scrolly--${node.layout}`, {id: node.id, dataGraphic: node.graphic}, [
+      h('div.scrolly__graphic', [
+        graphic ? h('figure.scrolly__figure', inlineGraphic(graphic, first, node.id)) : h('figure.scrolly__figure')
+      ]),
+      h('div.scrolly__steps', steps)
+    ])
     state.patch(node, result)
     return result
   }

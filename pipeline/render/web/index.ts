@@ -19,19 +19,8 @@ import {formatSize, labelsFor} from '../../labels.js'
 import {hashOf, type Store} from '../../output/store.js'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import type {Book, Chapter, OutputFile} from '../../types.js'
-import {
-  type BookAssets,
-  contentHash,
-  distinctMedia,
-  headingOffset
-} from '../assets.js'
-import {
-  backMatterLinks,
-  footerNav,
-  listLater,
-  webBackMatter,
-  webNotes
-} from './citations.js'
+import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
+import {backMatterLinks, footerNav, listLater, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
 
@@ -40,10 +29,7 @@ const require = createRequire(import.meta.url)
 /** The pages' serializer: rehype-stringify with its defaults. */
 const html = unified().use(rehypeStringify)
 
-const templates = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../templates/web'
-)
+const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates/web')
 
 /** What the web target needs besides the book. */
 export interface WebOptions {
@@ -96,20 +82,13 @@ export async function makeClientAssets(store?: Store): Promise<OutputFile[]> {
   }
   const names = (await fs.readdir(templates)).sort()
   const sources = await Promise.all(
-    names.map(
-      async (name) =>
-        [name, await fs.readFile(path.join(templates, name))] as const
-    )
+    names.map(async (name) => [name, await fs.readFile(path.join(templates, name))] as const)
   )
-  const tsconfig = await fs
-    .readFile(path.join(templates, '../../tsconfig.json'))
-    .catch(() => '')
+  const tsconfig = await fs.readFile(path.join(templates, '../../tsconfig.json')).catch(() => '')
   const key = `client\u0000${hashOf(esbuild.version, JSON.stringify(clientBuild), require('scrollama/package.json').version, tsconfig, ...sources.flat())}`
   const kept = store?.get(key)
   if (kept) {
-    const files = JSON.parse(Buffer.from(kept).toString('utf8')) as Array<
-      [string, string]
-    >
+    const files = JSON.parse(Buffer.from(kept).toString('utf8')) as Array<[string, string]>
     return [
       ...files.map(([file, data]) => ({
         path: file,
@@ -123,35 +102,18 @@ export async function makeClientAssets(store?: Store): Promise<OutputFile[]> {
     path: `assets/${path.basename(f.path)}`,
     contents: f.contents
   }))
-  store?.set(
-    key,
-    JSON.stringify(
-      files.map((file) => [
-        file.path,
-        Buffer.from(file.contents).toString('base64')
-      ])
-    )
-  )
+  store?.set(key, JSON.stringify(files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])))
   return [...files, faviconFile]
 }
 
 /** Render the whole web story: every page, the assets, the cover and contents, the sources and disagreements. */
-export async function renderWeb(
-  book: Book,
-  options: WebOptions
-): Promise<OutputFile[]> {
+export async function renderWeb(book: Book, options: WebOptions): Promise<OutputFile[]> {
   const client = await buildClientAssets(options.store)
   const find = (prefix: string, ext: string) =>
-    client.find(
-      (f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext)
-    )?.path ?? ''
+    client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
   const {meta} = book
   const labels = labelsFor(meta.language)
-  const base = meta.url
-    ? meta.url.endsWith('/')
-      ? meta.url
-      : `${meta.url}/`
-    : undefined
+  const base = meta.url ? (meta.url.endsWith('/') ? meta.url : `${meta.url}/`) : undefined
   const og = await ogImage(meta, options.store)
   const assetPaths: PageAssets = {
     css: find('style', '.css'),
@@ -184,8 +146,7 @@ export async function renderWeb(
       notesPage,
       resolveLink(url) {
         // An anchor of the chapter, from another page, points into the chapter.
-        if (notesPage !== undefined && url.startsWith('#'))
-          return `${chapterUrl(chapter)}${url}`
+        if (notesPage !== undefined && url.startsWith('#')) return `${chapterUrl(chapter)}${url}`
         return chapterHref(url, slugs, '.html')
       }
     })
@@ -223,10 +184,7 @@ export async function renderWeb(
       header(),
       h('main#main', [
         h('article.chapter', [
-          h('header.chapter__header', [
-            h('p.chapter__number', labels.chapter(index + 1)),
-            h('h1', chapter.title)
-          ]),
+          h('header.chapter__header', [h('p.chapter__number', labels.chapter(index + 1)), h('h1', chapter.title)]),
           ...(content.children as ElementContent[]),
           webNotes(book, chapter)
         ])
@@ -234,9 +192,7 @@ export async function renderWeb(
       nav,
       footer(book, footerNav(book))
     ]
-    const description = String(
-      chapter.file.data.meta?.description ?? meta.description
-    )
+    const description = String(chapter.file.data.meta?.description ?? meta.description)
     const tree = page({
       lang: meta.language,
       title: `${chapter.title} · ${meta.title}`,
@@ -259,8 +215,7 @@ export async function renderWeb(
         contents: figure.narrow.data
       })
   }
-  for (const media of distinctMedia(options.assets))
-    out.push({path: `media/${media.fileName}`, contents: media.data})
+  for (const media of distinctMedia(options.assets)) out.push({path: `media/${media.fileName}`, contents: media.data})
 
   // Book-wide pages: where the sources disagree, and the sources.
   for (const extra of webBackMatter(book, {handlersFor, chapterUrl})) {
@@ -272,11 +227,7 @@ export async function renderWeb(
       siteName: meta.title,
       ogType: 'website',
       assets: assetPaths,
-      body: [
-        header(),
-        h('main#main', extra.main),
-        footer(book, footerNav(book))
-      ]
+      body: [header(), h('main#main', extra.main), footer(book, footerNav(book))]
     })
     const text = html.stringify(tree)
     if (!extra.items) {
@@ -287,8 +238,7 @@ export async function renderWeb(
     const tag = `<${listLater}></${listLater}>`
     const at = text.indexOf(tag)
     const parts = [Buffer.from(text.slice(0, at))]
-    for (const item of extra.items)
-      parts.push(Buffer.from(html.stringify({type: 'root', children: [item]})))
+    for (const item of extra.items) parts.push(Buffer.from(html.stringify({type: 'root', children: [item]})))
     parts.push(Buffer.from(text.slice(at + tag.length)))
     out.push({path: extra.path, contents: Buffer.concat(parts)})
   }
@@ -303,12 +253,7 @@ export async function renderWeb(
   return out
 }
 
-function coverPage(
-  book: Book,
-  options: WebOptions,
-  assets: PageAssets,
-  base: string | undefined
-): HastRoot {
+function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: string | undefined): HastRoot {
   const {meta} = book
   const labels = labelsFor(meta.language)
   const first = book.chapters[0]
@@ -320,15 +265,11 @@ function coverPage(
         h('p.cover__authors', meta.authors.join(', ')),
         h('p.cover__description', meta.description),
         h('p.cover__actions', [
-          first
-            ? h('a.button', {href: `${first.slug}.html`}, labels.startReading)
-            : undefined,
+          first ? h('a.button', {href: `${first.slug}.html`}, labels.startReading) : undefined,
           options.epub
-            ? h(
-                'a.button.button--secondary',
-                {href: options.epub.fileName, download: ''},
-                [labels.downloadEpub(formatSize(options.epub.size, labels))]
-              )
+            ? h('a.button.button--secondary', {href: options.epub.fileName, download: ''}, [
+                labels.downloadEpub(formatSize(options.epub.size, labels))
+              ])
             : undefined
         ])
       ]),
@@ -340,10 +281,7 @@ function coverPage(
             h('li', [
               h('a', {href: `${chapter.slug}.html`}, chapter.title),
               chapter.file.data.meta?.description
-                ? h(
-                    'p.contents__description',
-                    String(chapter.file.data.meta.description)
-                  )
+                ? h('p.contents__description', String(chapter.file.data.meta.description))
                 : undefined
             ])
           )
@@ -353,9 +291,7 @@ function coverPage(
         ? h('nav.contents-back', {ariaLabel: labels.aboutSources}, [
             h(
               'ul',
-              backMatterLinks(book).map((link) =>
-                h('li', [h('a', {href: link.href}, link.text)])
-              )
+              backMatterLinks(book).map((link) => h('li', [h('a', {href: link.href}, link.text)]))
             )
           ])
         : undefined
@@ -379,8 +315,6 @@ function footer(book: Book, navigation: ElementContent): ElementContent {
   const {meta} = book
   return h('footer.site-footer', [
     navigation,
-    h('p', [
-      meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`
-    ])
+    h('p', [meta.rights ?? `© ${meta.date.slice(0, 4)} ${meta.authors.join(', ')}`])
   ])
 }

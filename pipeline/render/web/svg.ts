@@ -15,69 +15,34 @@ import type {Graphic, GraphicVariant} from '../../types.js'
  * narrow one), marked with the class `tf-wide` or `tf-narrow` for the page's
  * media queries.
  */
-export function inlineSvg(
-  graphic: Graphic,
-  state: string,
-  prefix: string,
-  variant?: GraphicVariant
-): HastElement {
-  const root = svgElement(
-    variant === 'narrow' && graphic.svgNarrow !== undefined
-      ? graphic.svgNarrow
-      : graphic.svg
-  )
+export function inlineSvg(graphic: Graphic, state: string, prefix: string, variant?: GraphicVariant): HastElement {
+  const root = svgElement(variant === 'narrow' && graphic.svgNarrow !== undefined ? graphic.svgNarrow : graphic.svg)
   const ids = new Set<string>()
   collectIds(root, ids)
-  const description =
-    graphic.states.find((x) => x.id === state)?.description ?? ''
+  const description = graphic.states.find((x) => x.id === state)?.description ?? ''
 
   const convert = (element: XastElement): HastElement => {
     const properties: Record<string, string> = {}
     for (const [key, raw] of Object.entries(element.attributes)) {
-      if (
-        raw === undefined ||
-        raw === null ||
-        key === 'xmlns' ||
-        key.startsWith('xmlns:')
-      )
-        continue
+      if (raw === undefined || raw === null || key === 'xmlns' || key.startsWith('xmlns:')) continue
       let value = String(raw)
       if (key === 'id') value = `${prefix}-${value}`
-      else
-        value = value.replace(/url\(#([^)]+)\)/g, (all, id: string) =>
-          ids.has(id) ? `url(#${prefix}-${id})` : all
-        )
-      if (
-        (key === 'href' || key === 'xlink:href') &&
-        value.startsWith('#') &&
-        ids.has(value.slice(1))
-      )
+      else value = value.replace(/url\(#([^)]+)\)/g, (all, id: string) => (ids.has(id) ? `url(#${prefix}-${id})` : all))
+      if ((key === 'href' || key === 'xlink:href') && value.startsWith('#') && ids.has(value.slice(1)))
         value = `#${prefix}-${value.slice(1)}`
       properties[key] = value
     }
     const list = element.attributes['data-states']
-    if (
-      list !== undefined &&
-      list !== null &&
-      !String(list).split(/\s+/).includes(state)
-    ) {
+    if (list !== undefined && list !== null && !String(list).split(/\s+/).includes(state)) {
       properties.class = `${properties.class ?? ''} tf-off`.trim()
     }
     const children: ElementContent[] = []
     for (const child of element.children) {
       if (child.type === 'element') {
-        if (
-          child.name === 'desc' &&
-          child.attributes['data-state'] !== undefined
-        )
-          continue
+        if (child.name === 'desc' && child.attributes['data-state'] !== undefined) continue
         children.push(convert(child))
       } else if (child.type === 'text' || child.type === 'cdata') {
-        if (
-          child.value.trim() !== '' ||
-          element.name === 'text' ||
-          element.name === 'tspan'
-        )
+        if (child.value.trim() !== '' || element.name === 'text' || element.name === 'tspan')
           children.push({type: 'text', value: child.value})
       }
     }
@@ -86,9 +51,7 @@ export function inlineSvg(
 
   const svg = convert(root)
   // Accessible name from the title, description from the current state; the client updates the latter.
-  svg.children = svg.children.filter(
-    (c) => !(c.type === 'element' && c.tagName === 'title')
-  )
+  svg.children = svg.children.filter((c) => !(c.type === 'element' && c.tagName === 'title'))
   svg.children.unshift(
     s('title', {id: `${prefix}-title`}, graphic.title),
     s('desc', {id: `${prefix}-desc`, class: 'tf-state-desc'}, description)
@@ -99,9 +62,7 @@ export function inlineSvg(
   svg.properties.focusable = 'false'
   if (variant)
     svg.properties.className = [
-      ...(Array.isArray(svg.properties.className)
-        ? svg.properties.className
-        : []),
+      ...(Array.isArray(svg.properties.className) ? svg.properties.className : []),
       `tf-${variant}`
     ]
   delete svg.properties.width
@@ -111,10 +72,7 @@ export function inlineSvg(
 
 /** Width and height of a graphic from its viewBox (to reserve space and avoid layout shift). */
 export function svgSize(svg: string): {width: number; height: number} {
-  const match =
-    /viewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)/.exec(
-      svg
-    )
+  const match = /viewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)/.exec(svg)
   return match
     ? {
         width: Math.round(Number(match[1])),
@@ -125,6 +83,5 @@ export function svgSize(svg: string): {width: number; height: number} {
 
 function collectIds(element: XastElement, ids: Set<string>) {
   if (element.attributes.id) ids.add(String(element.attributes.id))
-  for (const child of element.children)
-    if (child.type === 'element') collectIds(child, ids)
+  for (const child of element.children) if (child.type === 'element') collectIds(child, ids)
 }
