@@ -41,6 +41,6 @@ async function load() {
   return import(pathToFileURL(entry).href)
 }
 
-// The bundle's name (its content hash) names the code, for the parse cache (see pipeline/build-cache.ts).
+// The bundle's name (its content hash) names the code, for the cache (see pipeline/output/store.ts).
 const {main, version} = await load()
 process.exitCode = await main(process.argv.slice(2), {version})

@@ -83,7 +83,7 @@ describe('CLI output', () => {
     expect(stderr).toContain('1 warning')
     const lines = stdout.trim().split('\n')
     expect(lines.length).toBeLessThanOrEqual(10)
-    // Chapters an earlier run parsed are read from the build cache (see tests/build-cache.test.ts).
+    // Chapters an earlier run parsed are read from the cache (see tests/store.test.ts).
     expect(lines[0]).toMatch(
       /^twofold: built “A Test of Two Books” in \d+\.\d\d s( \(\d+ of \d+ chapters unchanged, read from the cache\))?$/
     )
