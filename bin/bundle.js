@@ -5,8 +5,9 @@
  * did. Each module keeps its own `import.meta` URL, directory and file name,
  * so files still find their templates and packages next to themselves. Used
  * for the `twofold` command (./twofold.js: Node loads one file instead of
- * compiling a hundred through tsx) and the bench. Plain JavaScript: it runs
- * before any TypeScript can.
+ * compiling a hundred through tsx), the bench, and the worker threads
+ * (../pipeline/parallel.ts, ../pipeline/citations/worker.ts). Plain
+ * JavaScript: it runs before any TypeScript can.
  *
  * In `dir`, `<name>.json` names the bundle (`<name>-<content hash>.mjs`,
  * never changed once written) and what it was made from; it is replaced in
@@ -16,6 +17,7 @@
 import {createHash} from 'node:crypto'
 import {readFileSync, statSync} from 'node:fs'
 import fs from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
@@ -30,6 +32,20 @@ const self = fileURLToPath(import.meta.url)
  * finds them, inside the project); `external` names packages to leave out of
  * a bundle with packages (ones with native binaries).
  */
+
+/**
+ * A directory in the system's temporary directory for the bundles of this
+ * checkout and user (the worker threads', which carry their packages).
+ *
+ * @returns {string}
+ */
+export function temporaryBundleDir() {
+  const project = path.dirname(path.dirname(self))
+  return path.join(
+    os.tmpdir(),
+    `twofold-${createHash('sha256').update(`${project}\u0000${os.userInfo().uid}`).digest('hex').slice(0, 12)}`
+  )
+}
 
 /** What a bundle was made from: options, esbuild's version, this file, and every input with its size and time. */
 function recipe(options) {

@@ -87,13 +87,15 @@ export interface Formatter {
   order(ids: Iterable<string>): string[]
   /** How often citeproc ran so far: bibliography runs and rendered clusters (for tests and benchmarks). */
   readonly runs: {readonly bibliography: number; readonly clusters: number}
-  /** Notes kept by an earlier build of the same bibliography, style and locale: they are not formatted again. */
+  /** Notes formatted since the last call, to hand to another formatter of the same book and style (a worker thread's). */
+  takeNotes(): Array<[string, FormattedNote]>
+  /** Notes another formatter of the same book, style and locale formatted: they are not formatted again. */
   addNotes(notes: Iterable<[string, FormattedNote]>): void
   /** The bibliography this formatter made (entries in the style's order), if it made it: to hand to another formatter. */
   takeBibliography(): Array<[string, FormattedNote]> | undefined
   /** The bibliography another formatter of the same book, style and locale made: it is not made again. */
   addBibliography(entries: Array<[string, FormattedNote]>): void
-  /** Every note this formatter has, formatted or added, to keep for a later build (see ../build.ts). */
+  /** Every note this formatter has, formatted or added, to keep for a later build (see ../build-cache.ts). */
   allNotes(): Array<[string, FormattedNote]>
   /** What it learnt of the style's forms of notes (see `NoteForms`), to hand to another formatter of the same book, style and locale. */
   noteForms(): NoteForms
@@ -167,6 +169,7 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   // Forms of composed notes, and whether composing them gives citeproc's own output.
   const forms = new Map<string, boolean>()
   const runs = {bibliography: 0, clusters: 0}
+  let taken: Array<[string, Memo]> = []
   let order: Map<string, number> | undefined
   let engine: CslEngine | undefined
   let lookup: unknown
@@ -183,6 +186,11 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     noteHast: (item) => cloneNodes(citation([item]).nodes),
     cluster: (list) => citation(list).formatted,
     clusterHast: (list) => cloneNodes(citation(list).nodes),
+    takeNotes() {
+      const notes = taken
+      taken = []
+      return notes
+    },
     addNotes(more) {
       for (const [key, note] of more) if (!notes.has(key)) notes.set(key, note)
     },
@@ -243,6 +251,7 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
       }
       found = composed(list) ?? memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
       notes.set(key, found)
+      taken.push([key, found])
     }
     return found
   }
