@@ -8,9 +8,7 @@
  * citations it is sent and answers with them (`takeNotes`), and at the end
  * hands the bibliography over (`takeBibliography`), so the main thread's
  * formatter formats nothing it already has, with the same result (a
- * formatter's output depends only on items, style and locale). A build that
- * renders each chapter as soon as it is parsed renders a chapter once the
- * batch of its citations is answered.
+ * formatter's output depends only on items, style and locale).
  *
  * The worker runs as a bundle (../../bin/bundle.js) in the system's
  * temporary directory. A build never waits for the bundle to be made: while
@@ -59,12 +57,6 @@ export interface FormattedCitations {
 export interface CitationWorker {
   /** Format the notes of these citations (a chapter's) not sent before: a batch, when there is any. */
   send(citations: Array<{items: CiteItem[]}>): void
-  /** Batches sent so far. */
-  readonly sent: number
-  /** Batches answered so far (their notes handed to the `receive` listener), or `Infinity` once the worker failed. */
-  readonly answered: number
-  /** Hand each batch's notes to `listener` as they come (else they are kept for `finish`). */
-  receive(listener: (notes: Array<[string, FormattedNote]>) => void): void
   /** Everything formatted and not handed over yet, once every note sent is; `undefined` when the worker failed. Ends the worker. */
   finish(): Promise<FormattedCitations | undefined>
   /** End the worker without waiting (the build failed on the way). */
@@ -119,18 +111,11 @@ export async function startCitationWorker(
   let failed = false
   /** Clusters sent, as JSON: each is formatted once. */
   const seen = new Set<string>()
-  let sent = 0
-  let answered = 0
   const kept: Array<[string, FormattedNote]> = []
-  let listener = (notes: Array<[string, FormattedNote]>): void => {
-    kept.push(...notes)
-  }
   const result = new Promise<FormattedCitations | undefined>((resolve) => {
     worker.on('message', (reply: Reply) => {
-      if (reply.type === 'notes') {
-        answered++
-        listener(reply.notes)
-      } else
+      if (reply.type === 'notes') kept.push(...reply.notes)
+      else
         resolve(
           reply.type === 'done'
             ? {
@@ -166,19 +151,7 @@ export async function startCitationWorker(
         seen.add(key)
         clusters.push(citation.items)
       }
-      if (clusters.length === 0) return
-      sent++
-      post({type: 'notes', clusters})
-    },
-    get sent() {
-      return sent
-    },
-    get answered() {
-      return failed ? Infinity : answered
-    },
-    receive(next) {
-      next(kept.splice(0))
-      listener = next
+      if (clusters.length > 0) post({type: 'notes', clusters})
     },
     finish() {
       post({type: 'finish'})
