@@ -8,8 +8,8 @@
 import type {ElementContent, Nodes as HastNodes} from 'hast'
 import {h} from 'hastscript'
 import type {Nodes} from 'mdast'
-import {visit} from 'unist-util-visit'
 import type {Labels} from '../labels.js'
+import {visit} from '../tree.js'
 import type {Book, Chapter, Citation, ContestedClaim, CslItem} from '../types.js'
 
 /** One place that cites a reference: a numbered citation in a chapter. */

@@ -22,11 +22,12 @@ import type {Nodes, Paragraph, Parents, PhrasingContent, Root, Text} from 'mdast
 import type {TextDirective} from 'mdast-util-directive'
 import {findAndReplace, type RegExpMatchObject} from 'mdast-util-find-and-replace'
 import type {Position} from 'unist'
-import {SKIP, visit} from 'unist-util-visit'
+import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {location} from 'vfile-location'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey, keySource, looksLikeCitation, parseBracketContent} from '../citations/syntax.js'
+import {visit} from '../tree.js'
 import type {Citation, CiteItem, CslItem} from '../types.js'
 
 /** Options of `remarkCitations`. */

@@ -7,9 +7,10 @@
  * `largeChapterBytes` gets a warning to split it.
  */
 import type {Root, Text} from 'mdast'
-import {SKIP, visit} from 'unist-util-visit'
+import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, pointAt, warn} from '../messages.js'
+import {visit} from '../tree.js'
 
 const source = 'remark-content-checks'
 // Characters that XML 1.0 forbids (C0 controls but tab/LF/CR, DEL-range C1 are allowed but discouraged; lone surrogates, U+FFFE/FFFF).

@@ -5,9 +5,9 @@
  */
 import type {List, Paragraph, PhrasingContent, Root} from 'mdast'
 import type {ContainerDirective} from 'mdast-util-directive'
-import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error} from '../messages.js'
+import {visit} from '../tree.js'
 import type {ContestedAccount, ContestedClaim} from '../types.js'
 
 const source = 'remark-contested'

@@ -25,10 +25,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import GithubSlugger from 'github-slugger'
 import type {Definition, Image, Link, Nodes, Root} from 'mdast'
-import {SKIP, visit} from 'unist-util-visit'
+import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
-import {blocksOnly} from '../tree.js'
+import {blocksOnly, visit} from '../tree.js'
 
 const source = 'remark-links'
 

@@ -5,10 +5,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type {Definition, Image, Root} from 'mdast'
-import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
-import {blocksOnly} from '../tree.js'
+import {blocksOnly, visit} from '../tree.js'
 
 const source = 'remark-local-images'
 const formats = new Set(['.png', '.jpg', '.jpeg', '.gif', '.svg', '.webp'])

@@ -5,9 +5,10 @@
  */
 import type {Root} from 'mdast'
 import type {ContainerDirective} from 'mdast-util-directive'
-import {SKIP, visit} from 'unist-util-visit'
+import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error} from '../messages.js'
+import {visit} from '../tree.js'
 import type {Graphic, ScrollySection, ScrollyStep} from '../types.js'
 
 const source = 'remark-scrolly'
