@@ -107,12 +107,14 @@ export class Store {
    */
   async close(): Promise<void> {
     while (this.writes.size > 0) await Promise.all(this.writes)
-    const dir = this.dir
-    if (!dir) {
-      for (const name of this.memory.keys()) if (!this.used.has(name)) this.memory.delete(name)
-      this.used.clear()
-      return
-    }
+    if (this.dir) await this.prune(this.dir)
+    // Memory holds what the last build used (the dev server's store lives as long as it does).
+    for (const name of this.memory.keys()) if (!this.used.has(name)) this.memory.delete(name)
+    this.used.clear()
+  }
+
+  /** Mark the entries in `dir` this build used as used now, and remove those unused for `maxAgeDays`. */
+  private async prune(dir: string): Promise<void> {
     const now = new Date()
     const oldest = now.getTime() - maxAgeDays * 86_400_000
     const names = await fs.readdir(dir).catch(() => [] as string[])
@@ -124,9 +126,6 @@ export class Store {
         if (stat && stat.mtimeMs < oldest) await fs.rm(file, {force: true}).catch(() => {})
       })
     )
-    // Memory holds what the last build used (the dev server's store lives as long as it does).
-    for (const name of this.memory.keys()) if (!this.used.has(name)) this.memory.delete(name)
-    this.used.clear()
   }
 
   /** The hash that names `key`, with the code's version in it. */
