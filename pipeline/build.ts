@@ -233,8 +233,9 @@ export async function parseBook(
       bibliography.items,
       loaded.referencesFile
     )
-  // Graphics read during the parse were added to `loaded.files` by the registry.
-  for (const file of loaded.files) if (!files.includes(file)) files.push(file)
+  // Graphics read during the parse were added to `loaded.files` by the registry (a Set: a book may have thousands of files).
+  const listed = new Set(files)
+  for (const file of loaded.files) if (!listed.has(file)) files.push(file)
   if (formatter instanceof Error) reportFormatterError(files, formatter)
   if (!loaded.meta || !formatter || formatter instanceof Error) return {book: undefined, files, timings, cachedChapters}
   if (formatted) {
