@@ -15,8 +15,9 @@ import type {VFile} from 'vfile'
 import type {Element, ElementContent, Root, RootContent} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
-import {error} from '../messages.js'
+import {error, warn} from '../messages.js'
 import type {Graphic, GraphicState, GraphicVariant} from '../types.js'
+import {sanitizeSvg} from './sanitize-svg.js'
 
 const source = 'twofold-graphics'
 const stateId = /^[A-Za-z][\w-]*$/
@@ -58,8 +59,9 @@ export function graphicFromSvg(
     path,
     title: wide.title,
     states,
-    svg,
-    svgNarrow: narrow?.svg,
+    // The sanitized SVG, never the source: the page inlines it.
+    svg: toXml(wide.root),
+    svgNarrow: small ? toXml(small.root) : undefined,
     renderState(id, variant = 'wide') {
       const key = `${variant}#${id}`
       let out = cache.get(key)
@@ -100,12 +102,13 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
     )
     return undefined
   }
-  const root = tree.children.find((node): node is Element => node.type === 'element')
-  if (root?.name !== 'svg') {
+  const first = tree.children.find((node): node is Element => node.type === 'element')
+  const root = sanitizeSvg(tree, (reason, place) => warn(file, reason, place, 'unsafe-svg', source))
+  if (!root) {
     error(
       file,
-      `Unexpected root element \`${root ? root.name : 'none'}\`, expected \`<svg>\``,
-      root,
+      `Unexpected root element \`${first ? first.name : 'none'}\`, expected \`<svg>\``,
+      first,
       'invalid-svg',
       source
     )

@@ -9,6 +9,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Root} from 'mdast'
 import {toString} from 'mdast-util-to-string'
+import {sanitizeSvgText} from '../figures/sanitize-svg.js'
 import {blocksOnly, visit} from '../tree.js'
 import type {Book} from '../types.js'
 import {svgSize} from './web/svg.js'
@@ -95,8 +96,11 @@ export async function collectAssets(book: Book): Promise<BookAssets> {
         media.set(absolute, known.file)
         continue
       }
-      const data = new Uint8Array(await fs.readFile(absolute))
       const ext = path.extname(absolute).toLowerCase()
+      // The parse checked the file (./plugins/remark-local-images.ts); an SVG is published sanitized, never as written.
+      const read = await fs.readFile(absolute)
+      const data =
+        ext === '.svg' ? new TextEncoder().encode(sanitizeSvgText(read.toString('utf8'))) : new Uint8Array(read)
       const base =
         path
           .basename(absolute, path.extname(absolute))
