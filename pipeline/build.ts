@@ -20,6 +20,7 @@ import {checkOutput, writeAtomically} from './output/write.js'
 import {createProcessor, parseChapter} from './parse/processor.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
 import {checkLinks} from './plugins/remark-links.js'
+import {imageFileProblem} from './plugins/remark-local-images.js'
 import {collectAssets} from './render/assets.js'
 import {coverSize, warmCovers} from './render/epub/cover.js'
 import {renderEpub} from './render/epub/index.js'
@@ -199,7 +200,11 @@ export async function parseBook(
   t = performance.now()
   const processor = createProcessor({
     graphics: loaded.graphics,
-    references: bibliography.items
+    references: bibliography.items,
+    // A bibliography that is not UTF-8 or not JSON is one error, not one per citation.
+    referencesReadable: !loaded.referencesFile.messages.some(
+      (m) => m.fatal && (m.ruleId === 'invalid-encoding' || m.ruleId === 'invalid-references')
+    )
   })
   const chapters: Chapter[] = []
   let cachedChapters = 0
@@ -347,8 +352,9 @@ async function restoreChapter(
   } catch {
     return undefined
   }
+  // An image that became a link out of the book, or bytes of another kind, since it was kept: parse again to report it.
   for (const image of Object.values(kept.data.images ?? {})) {
-    if (!(await fs.stat(image).catch(() => undefined))?.isFile()) return undefined
+    if (imageFileProblem(image, loaded.dir)) return undefined
   }
   const file = source.file
   Object.assign(file.data, kept.data)

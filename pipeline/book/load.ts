@@ -10,6 +10,7 @@ import {generateGraphicSvgs} from '../figures/generate.js'
 import {graphicFromSvg} from '../figures/graphic.js'
 import {hasLabels, labelledLanguages} from '../labels.js'
 import {error, warn} from '../messages.js'
+import {bidiOverrides, forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
 import type {BookMeta, Graphic} from '../types.js'
 import {type FieldSpec, fieldValuePosition, readYamlFields} from './yaml-fields.js'
 
@@ -151,6 +152,7 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
     what: 'book.yaml'
   })
   if (!values || file.messages.some((m) => m.fatal)) return undefined
+  cleanFields(file, values)
   const language = values.language as string
   if (!hasLabels(language)) {
     // Citations and dates still follow the language (CSL, Intl); the words around the text fall back to English.
@@ -175,6 +177,34 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
     rights: values.rights as string | undefined,
     citationStyle: values.citationStyle as string | undefined,
     url: values.url as string | undefined
+  }
+}
+
+/**
+ * Every value of book.yaml reaches a page, the OPF or the cover: a character XML or HTML forbids (written raw, or as
+ * a YAML escape such as `"\x01"`) is removed, with a `forbidden-character` warning at the field; a bidirectional
+ * override, which reverses what follows it, is a `bidi-override` warning (it is kept: right-to-left titles may need
+ * one).
+ */
+function cleanFields(file: VFile, values: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(values)) {
+    const list = Array.isArray(value) ? value : [value]
+    for (const [index, item] of list.entries()) {
+      if (typeof item !== 'string') continue
+      for (const {code} of forbiddenIn(item))
+        warn(file, forbiddenReason(code, `\`${key}\``), fieldValuePosition(file, key), 'forbidden-character', source)
+      if (bidiOverrides.test(item))
+        warn(
+          file,
+          `Unexpected bidirectional override (U+202D or U+202E) in \`${key}\`, expected text in its own order: it reverses what follows it`,
+          fieldValuePosition(file, key),
+          'bidi-override',
+          source
+        )
+      bidiOverrides.lastIndex = 0
+      list[index] = stripForbidden(item)
+    }
+    values[key] = Array.isArray(value) ? list : list[0]
   }
 }
 

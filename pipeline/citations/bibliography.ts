@@ -10,6 +10,7 @@ import type {Position} from 'unist'
 import {VFile} from 'vfile'
 import {location} from 'vfile-location'
 import type {VFileMessage} from 'vfile-message'
+import {forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
 import type {CslItem} from '../types.js'
 import {closestKey} from './syntax.js'
 
@@ -242,7 +243,18 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
     }
     lines.set(id, idPosition?.start.line ?? 0)
 
-    const value = jsonValue(entry) as Record<string, unknown>
+    // Every string reaches the notes, the sources pages and the EPUB: no character XML or HTML forbids passes.
+    const value = jsonValue(entry, (node) => {
+      const text = String(node.value)
+      const found = forbiddenIn(text)
+      for (const {code} of found)
+        bibliography.message(forbiddenReason(code, `reference \`${id}\``), {
+          place: at(node.offset, node.length),
+          ruleId: 'forbidden-character',
+          source
+        })
+      return found.length > 0 ? stripForbidden(text) : text
+    }) as Record<string, unknown>
     items.set(id, {...value, id, type: typeNode.value})
     if (position) positions.set(id, position)
   }
@@ -273,10 +285,12 @@ function property(object: JsonNode, name: string): JsonNode | undefined {
   return found
 }
 
-function jsonValue(node: JsonNode): unknown {
+function jsonValue(node: JsonNode, text: (node: JsonNode) => string): unknown {
   switch (node.type) {
     case 'array':
-      return (node.children ?? []).map((child) => jsonValue(child))
+      return (node.children ?? []).map((child) => jsonValue(child, text))
+    case 'string':
+      return text(node)
     case 'object': {
       const result: Record<string, unknown> = {}
       for (const child of node.children ?? []) {
@@ -284,7 +298,7 @@ function jsonValue(node: JsonNode): unknown {
         // Defined, not assigned: a `__proto__` key stays data.
         if (key && value && typeof key.value === 'string')
           Object.defineProperty(result, key.value, {
-            value: jsonValue(value),
+            value: jsonValue(value, text),
             enumerable: true,
             writable: true,
             configurable: true

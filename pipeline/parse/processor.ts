@@ -26,6 +26,8 @@ import type {Chapter, CslItem} from '../types.js'
 export interface ParseOptions {
   graphics: GraphicRegistry
   references: Map<string, CslItem>
+  /** Whether references.json could be read (see remarkCitations' `checkKeys`). Default `true`. */
+  referencesReadable?: boolean | undefined
 }
 
 /** The shared processor: parse plus every format-neutral plugin. */
@@ -40,7 +42,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
     .use(remarkChapterMeta)
     .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
     .use(remarkLocalImages)
-    .use(remarkCitations, {items: references})
+    .use(remarkCitations, {items: references, checkKeys: options.referencesReadable})
     .use(remarkScrolly, {
       getGraphic: (name: string) => graphics.get(name),
       hasGraphic: (name: string) => graphics.has(name),

@@ -34,6 +34,11 @@ import type {Citation, CiteItem, CslItem} from '../types.js'
 export interface Options {
   /** The bibliography's items by id (`loadBibliography(...).items`). Required. */
   items: Map<string, CslItem>
+  /**
+   * Report citation keys that are not in `items` (`unknown-cite-key`). Default `true`; `false` when the bibliography
+   * could not be read (not UTF-8, not JSON), whose one error says why: every key would be unknown.
+   */
+  checkKeys?: boolean | undefined
   /** Warn (`uncited-claim`) about paragraphs that state a number or date without a citation. Default `true`. */
   claims?: boolean | undefined
 }
@@ -49,6 +54,7 @@ export function remarkCitations(options: Options) {
   }
   const items = options.items
   const claims = options.claims !== false
+  const checkKeys = options.checkKeys !== false
   // Three alternatives, tried left to right at each place: a whole `[...]` (a citation if it has a cite's `@`),
   // a `[` never closed in this text node, and an in-text `@key` with an optional `[locator]`.
   const pattern = String.raw`\[([^\[\]]*)\]|\[(?=-?@|[^\[\]]*[\s;]-?@)[^\[\]]*$|(?<![\p{L}\p{N}_])@(${keySource})(?:[ \t]\[([^\[\]@]*)\])?`
@@ -242,7 +248,7 @@ export function remarkCitations(options: Options) {
     }
 
     function checkKey(key: string, position: Position | undefined) {
-      if (items.has(key)) return
+      if (!checkKeys || items.has(key)) return
       const suggestion = closestKey(key, items.keys())
       fail(
         `Unexpected unknown citation key \`${key}\`, expected a key from references.json ${

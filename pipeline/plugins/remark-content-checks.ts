@@ -46,7 +46,8 @@ export function remarkContentChecks(options: Options = {}) {
       const code = match[0].codePointAt(0) ?? 0
       warn(
         file,
-        `Unexpected character U+${code.toString(16).toUpperCase().padStart(4, '0')} that XML forbids, expected printable text (it is removed)`,
+        // The Markdown parser turns NUL into U+FFFD, as CommonMark says; every other forbidden character is removed.
+        `Unexpected character U+${code.toString(16).toUpperCase().padStart(4, '0')} that XML forbids, expected printable text (${code === 0 ? 'it becomes U+FFFD, as CommonMark says' : 'it is removed'})`,
         pointAt(file, match.index ?? 0),
         'forbidden-character',
         source

@@ -86,6 +86,28 @@ function hasForbidden(value: string): boolean {
   return found
 }
 
+/** `value` without the characters XML or HTML forbids. */
+export function stripForbidden(value: string): string {
+  return strip(value)
+}
+
+/** Each character of `value` that XML or HTML forbids: its index and code point, in order. */
+export function forbiddenIn(value: string): Array<{index: number; code: number}> {
+  const found = [...value.matchAll(forbiddenCharacters), ...value.matchAll(htmlControlCharacters)].map((match) => ({
+    index: match.index ?? 0,
+    code: match[0].codePointAt(0) ?? 0
+  }))
+  return found.sort((a, b) => a.index - b.index)
+}
+
+/** The message for a forbidden character with code point `code` (it is removed). */
+export function forbiddenReason(code: number, where = 'text'): string {
+  return `Unexpected control character U+${code.toString(16).toUpperCase().padStart(4, '0')} in ${where}, expected printable text (it is removed)`
+}
+
+/** Bidirectional overrides (U+202D, U+202E): they reverse the text that follows, which can make a title say what it does not. */
+export const bidiOverrides = /[\u202D\u202E]/g
+
 function strip(value: string): string {
   return value.replace(forbiddenCharacters, '').replace(htmlControlCharacters, '')
 }
