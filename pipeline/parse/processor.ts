@@ -21,6 +21,7 @@ import {remarkScrolly} from '../plugins/remark-scrolly.js'
 import {remarkSmartPunctuation} from '../plugins/remark-smart-punctuation.js'
 import {remarkXmlChars} from '../plugins/remark-xml-chars.js'
 import type {Chapter, CslItem} from '../types.js'
+import {checkSourceNesting, checkTreeNesting} from './limits.js'
 
 /** What the shared plugins need from the book. */
 export interface ParseOptions {
@@ -56,7 +57,10 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
 /** Parse one chapter (once) and run the shared plugins on its tree. */
 export async function parseChapter(processor: Processor<Root, Root, Root>, source: ChapterSource): Promise<Chapter> {
   const file: VFile = source.file
-  const tree = processor.parse(file)
+  // A chapter nested too deep is one error, found before the parse or walk that it would make too slow or overflow.
+  const tree = checkSourceNesting(file) ? processor.parse(file) : undefined
+  if (!tree || !checkTreeNesting(tree, file))
+    return {number: source.number, slug: source.slug, title: source.slug, file, tree: {type: 'root', children: []}}
   try {
     await processor.run(tree, file)
   } catch (cause) {
