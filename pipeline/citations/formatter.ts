@@ -473,7 +473,7 @@ function toCslCite(item: CiteItem): Record<string, unknown> {
 
 function registerStyle(config: CslConfig, style: string, bookDir: string): string {
   if (/\.csl$/i.test(style) || style.includes('/') || style.includes('\\')) {
-    const file = path.resolve(bookDir, style)
+    const file = styleFile(bookDir, style)
     const xml = readStyle(file, `citation style \`${style}\``)
     // citation-js caches a citeproc engine per style name: an edited file (in `dev`) needs a new name.
     const name = `file:${file}#${createHash('sha256').update(xml).digest('hex').slice(0, 12)}`
@@ -496,6 +496,34 @@ function registerStyle(config: CslConfig, style: string, bookDir: string): strin
   throw new Error(
     `Unexpected citation style \`${style}\`, expected one of ${known.map((name) => `\`${name}\``).join(', ')} or a path to a \`.csl\` file relative to the book directory`
   )
+}
+
+/** The largest style file read: the largest styles citation-js ships are about 200 KB. */
+const maxStyleBytes = 1024 * 1024
+
+/**
+ * The real path of a book's own style file: a regular file inside the book directory (symbolic links resolved) of at
+ * most `maxStyleBytes`. A path out of the book, a device (`/dev/zero`) or a pipe is refused before it is read.
+ */
+function styleFile(bookDir: string, style: string): string {
+  const expected = 'a `.csl` file inside the book directory, such as `styles/my-style.csl`'
+  let real: string
+  try {
+    real = fs.realpathSync(path.resolve(bookDir, style))
+  } catch (cause) {
+    throw new Error(`Cannot read citation style \`${style}\`, expected ${expected}`, {cause})
+  }
+  const inside = fs.realpathSync(bookDir)
+  if (!real.startsWith(inside + path.sep))
+    throw new Error(`Unexpected citation style \`${style}\` outside the book directory, expected ${expected}`)
+  const stat = fs.statSync(real)
+  if (!stat.isFile())
+    throw new Error(`Unexpected citation style \`${style}\` that is not a regular file, expected ${expected}`)
+  if (stat.size > maxStyleBytes)
+    throw new Error(
+      `Unexpected citation style \`${style}\` of ${Math.ceil(stat.size / 1024)} KB, expected a CSL style of at most ${maxStyleBytes / 1024} KB`
+    )
+  return real
 }
 
 function shippedStyles(): string[] {
