@@ -37,8 +37,9 @@ const bookSchema: Record<string, FieldSpec> = {
     kind: 'string',
     required: true,
     pattern: {
-      regex: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
-      expected: 'a file name without extension, such as `my-book`'
+      // File systems allow 255 bytes in a name, with `.epub`.
+      regex: /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/,
+      expected: 'a file name of at most 200 characters without extension, such as `my-book`'
     }
   },
   edition: {kind: 'string'},
@@ -76,6 +77,9 @@ export async function readVFile(absolute: string, cwd: string): Promise<VFile | 
     buffer = await fs.readFile(absolute)
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    // Node's error for a file over 2 GiB does not say which file.
+    if ((cause as NodeJS.ErrnoException).code === 'ERR_FS_FILE_TOO_LARGE')
+      Object.assign(cause as Error, {path: absolute, syscall: 'read'})
     throw cause
   }
   const file = new VFile({path: path.relative(cwd, absolute) || absolute, cwd})

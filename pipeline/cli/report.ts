@@ -13,13 +13,19 @@ export const internalErrorCode = 70
 
 /**
  * Print an exception that escaped the build: an `OutputError` is a problem
- * with the output directory (exit 1); anything else is a bug in Twofold
- * (exit 70). Stacks print only with `TWOFOLD_DEBUG=1`.
+ * with the output directory, and a full disk, a read-only folder or a port in
+ * use a problem around the build (exit 1, one line); anything else is a bug in
+ * Twofold (exit 70). Stacks print only with `TWOFOLD_DEBUG=1`.
  */
 export function crashed(cause: unknown): number {
   const debug = Boolean(process.env.TWOFOLD_DEBUG)
   if (cause instanceof OutputError) {
     process.stderr.write(`twofold: ${cause.message}\n`)
+    return 1
+  }
+  const environment = environmentProblem(cause)
+  if (environment) {
+    process.stderr.write(`twofold: ${environment}\n`)
     return 1
   }
   const message = cause instanceof Error ? cause.message : String(cause)
@@ -29,6 +35,51 @@ export function crashed(cause: unknown): number {
       : `twofold: internal error: ${message.split('\n')[0]}\n  This is a bug in Twofold, not in the book: please report it with the input (TWOFOLD_DEBUG=1 shows where it happened).\n`
   )
   return internalErrorCode
+}
+
+/** Error codes of the system around the build (disk, permissions, names, ports, limits), never of Twofold's code. */
+const environmentCodes = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'EACCES',
+  'EPERM',
+  'ENAMETOOLONG',
+  'EMFILE',
+  'ENFILE',
+  'EIO',
+  'ELOOP',
+  'ENOTDIR',
+  'EADDRINUSE',
+  'EADDRNOTAVAIL',
+  'ERR_FS_FILE_TOO_LARGE'
+])
+
+/**
+ * One line naming the path or port and the cause of a problem in the system around the build (a full disk, a
+ * read-only folder, a port in use, a name too long, a file too large to read), or undefined when `cause` is none.
+ * The error itself or any error in its `cause` chain counts.
+ */
+export function environmentProblem(cause: unknown): string | undefined {
+  for (let error = cause; error instanceof Error; error = error.cause) {
+    const {
+      code,
+      syscall,
+      path: file,
+      address,
+      port
+    } = error as NodeJS.ErrnoException & {address?: string; port?: number}
+    if (typeof code !== 'string' || !environmentCodes.has(code)) continue
+    // Node's message is `CODE: what happened, syscall 'path'` (`listen CODE: what happened host:port`): keep what happened.
+    const what = error.message
+      .replace(/^(?:\w+ )?[A-Z_]+: /, '')
+      .replace(/, \w+ '.*$/s, '')
+      .replace(/ \S+:\d+$/, '')
+    if (port !== undefined) return `cannot listen on ${address ?? '127.0.0.1'}:${port}: ${what} (${code})`
+    const where = file ? ` \`${file}\`` : ''
+    return `cannot ${syscall ?? 'use'}${where}: ${what} (${code})`
+  }
+  return undefined
 }
 
 /** Print messages and the summary of a build; returns the exit code. */
