@@ -111,6 +111,17 @@ export function resolveRequestPath(root: string, rawUrl: string): string | undef
   return file === root || file.startsWith(root + path.sep) ? file : undefined
 }
 
+/**
+ * Whether a request's `Host` names this server as the browser on this machine reaches it: `127.0.0.1`, `localhost`
+ * or `[::1]`, with the server's port. Any other name is a page of another site that had its name resolve to
+ * 127.0.0.1 (DNS rebinding); the server answers it 421.
+ */
+export function localHost(host: string | undefined, port: number): boolean {
+  if (!host) return false
+  const match = /^(127\.0\.0\.1|localhost|\[::1\]):(\d+)$/i.exec(host)
+  return match !== null && Number(match[2]) === port
+}
+
 /** Run the dev server until the signal aborts or the process is interrupted; resolves to the exit code. */
 export async function dev(options: DevOptions): Promise<number> {
   const outDir = path.resolve(options.outDir)
@@ -216,7 +227,13 @@ export async function dev(options: DevOptions): Promise<number> {
   const server = http.createServer((request, response) => {
     void serve(request, response)
   })
+  let listening = options.port
   const serve = async (request: http.IncomingMessage, response: http.ServerResponse) => {
+    // A page on another site, its name pointed at 127.0.0.1 (DNS rebinding), must not read the unpublished book.
+    if (!localHost(request.headers.host, listening)) {
+      response.writeHead(421, {'content-type': 'text/plain; charset=utf-8'}).end('Misdirected request')
+      return
+    }
     const rawUrl = request.url ?? '/'
     const pathname = rawUrl.replace(/[?#].*$/s, '')
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -285,6 +302,7 @@ export async function dev(options: DevOptions): Promise<number> {
   })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
+  listening = port
   const url = `http://127.0.0.1:${port}/`
   const keepAlive = setInterval(() => {
     for (const client of clients) client.write(': keep-alive\n\n')
@@ -314,10 +332,38 @@ export async function dev(options: DevOptions): Promise<number> {
     }, 40)
   }
   const watchers = [
-    fs.watch(bookDir, {recursive: true}, changed(false)),
     fs.watch(path.resolve(here, '../../templates'), {recursive: true}, changed(true)),
     fs.watch(path.resolve(here, '..'), {recursive: true}, changed(true))
   ]
+  // A watch ends with the folder it watches: when the book folder goes (a branch switch, a `git clean`), look for it
+  // twice a second and watch it again, and rebuild, when it is back.
+  let bookWatcher: fs.FSWatcher | undefined
+  let lookForBook: NodeJS.Timeout | undefined
+  const onBookChange = changed(false)
+  const watchBook = () => {
+    try {
+      bookWatcher = fs.watch(bookDir, {recursive: true}, (event, name) => {
+        if (!fs.existsSync(bookDir)) bookGone()
+        onBookChange(event, name)
+      })
+      bookWatcher.on('error', bookGone)
+    } catch {
+      bookGone()
+    }
+  }
+  const bookGone = () => {
+    bookWatcher?.close()
+    bookWatcher = undefined
+    if (lookForBook) return
+    lookForBook = setInterval(() => {
+      if (!fs.existsSync(bookDir)) return
+      clearInterval(lookForBook)
+      lookForBook = undefined
+      watchBook()
+      onBookChange('rename', null)
+    }, 500)
+  }
+  watchBook()
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve()
@@ -328,6 +374,8 @@ export async function dev(options: DevOptions): Promise<number> {
   clearInterval(keepAlive)
   clearTimeout(timer)
   for (const watcher of watchers) watcher.close()
+  bookWatcher?.close()
+  clearInterval(lookForBook)
   for (const client of clients) client.end()
   // A build stopped below reports to no one: an ended response cannot be written to.
   clients.clear()
