@@ -30,10 +30,13 @@ async function largeBook(dir: string, count: number): Promise<void> {
   await fsp.mkdir(path.join(dir, 'figures'), {recursive: true})
   for (const name of ['book.yaml', 'references.json', 'figures/bars.svg'])
     await fsp.copyFile(path.join(basic, name), path.join(dir, name))
-  // Incompressible bytes: a large file for the web copy and the EPUB.
+  // Incompressible bytes after PNG's signature (an image must start as its format does): a large file for the web copy and the EPUB.
   await fsp.writeFile(
     path.join(dir, 'figures/photo.png'),
-    createHash('sha512').update('seed').digest().toString('hex').repeat(40_000)
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from(createHash('sha512').update('seed').digest().toString('hex').repeat(40_000))
+    ])
   )
   for (let n = 1; n <= count; n++) {
     const paragraphs = Array.from(
@@ -104,9 +107,11 @@ describe('atomic output', () => {
       const stat = await fsp.lstat(dir)
       expect(stat.isDirectory() && !stat.isSymbolicLink(), dir).toBe(true)
     }
-    expect(JSON.parse(await fsp.readFile(path.join(out, '.twofold/manifest.json'), 'utf8'))).toEqual({
-      entries: ['web', epubName]
-    })
+    const manifest = JSON.parse(await fsp.readFile(path.join(out, '.twofold/manifest.json'), 'utf8'))
+    expect(manifest.entries).toEqual(['web', epubName])
+    // Every file it wrote, so that a file put inside `web/` is never taken for one of its own.
+    expect(manifest.files).toContain('web/index.html')
+    expect(manifest.files).toContain(epubName)
     const before = await treeHash(out)
     await fsp.writeFile(path.join(book, '003-chapter-3.md'), 'No frontmatter.\n')
     const failed = await runCli(['build', 'book', '--out', 'dist'], work, env)

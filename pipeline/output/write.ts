@@ -88,7 +88,8 @@ export async function writeAtomically(outDir: string, files: OutputFile[]): Prom
   await fs.mkdir(staging, {recursive: true})
   try {
     await writeAll(staging, byPath)
-    await fs.writeFile(path.join(staging, readyManifest), `${JSON.stringify({entries})}\n`)
+    const written = [...byPath.keys()].map((file) => file.split(path.sep).join('/')).sort()
+    await fs.writeFile(path.join(staging, readyManifest), `${JSON.stringify({entries, files: written})}\n`)
     await withLock(outDir, async () => {
       // A build killed after its `ready` is finished first; then nothing that is not ours may be in the way.
       await rollForward(outDir)
@@ -131,10 +132,43 @@ async function refuseStrangers(outDir: string, entries: string[]): Promise<void>
       `Unexpected file at \`${outDir}\`, expected the output directory (move it away or choose another --out)`
     )
   }
-  const ours = await readManifest(path.join(outDir, '.twofold/manifest.json'))
+  const manifest = path.join(outDir, '.twofold/manifest.json')
+  const ours = await readManifest(manifest)
+  const files = await readManifestFiles(manifest)
   for (const entry of entries) {
-    if (!ours.includes(entry) && (await lstatOrUndefined(path.join(outDir, entry)))) throw stranger(outDir, entry)
+    const stat = await lstatOrUndefined(path.join(outDir, entry))
+    if (!stat) continue
+    if (!ours.includes(entry)) throw stranger(outDir, entry)
+    if (stat.isDirectory() && files) await refuseStrangersIn(outDir, entry, files)
   }
+}
+
+/**
+ * Throw an `OutputError` naming the first file or folder under the entry `entry` (a directory Twofold wrote, such as
+ * `web`) that the manifest's `files` does not list: something the user put there, which replacing the entry would
+ * delete. Walked with a stack of its own.
+ */
+async function refuseStrangersIn(outDir: string, entry: string, files: Set<string>): Promise<void> {
+  const folders = new Set<string>()
+  for (const file of files)
+    for (let dir = path.posix.dirname(file); dir !== '.'; dir = path.posix.dirname(dir)) folders.add(dir)
+  const stack = [entry]
+  while (stack.length > 0) {
+    const dir = stack.pop()!
+    for (const dirent of await fs.readdir(path.join(outDir, dir), {withFileTypes: true})) {
+      const relative = `${dir}/${dirent.name}`
+      if (dirent.isDirectory() && folders.has(relative)) stack.push(relative)
+      else if (dirent.isDirectory() || !files.has(relative)) throw stranger(outDir, relative)
+    }
+  }
+}
+
+/** The files (paths such as `web/index.html`) a manifest lists; undefined for a manifest of an earlier version, which listed only entries. */
+async function readManifestFiles(file: string): Promise<Set<string> | undefined> {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined)
+  if (text === undefined) return undefined
+  const files = (JSON.parse(text) as {files?: unknown}).files
+  return Array.isArray(files) ? new Set(files.filter((name): name is string => typeof name === 'string')) : undefined
 }
 
 function stranger(outDir: string, entry: string): OutputError {
