@@ -7,6 +7,8 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       {test: {name: 'unit', include: ['tests/*.test.ts'], testTimeout: 60_000}},
+      // Books written as an attacker would: the real command, epubcheck on what it builds.
+      {test: {name: 'hostile', include: ['tests/hostile/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 300_000}},
       {
         test: {
           name: 'e2e',
