@@ -73,7 +73,7 @@ export function environmentProblem(cause: unknown): string | undefined {
     // Node's message is `CODE: what happened, syscall 'path'` (`listen CODE: what happened host:port`): keep what happened.
     const what = error.message
       .replace(/^(?:\w+ )?[A-Z_]+: /, '')
-      .replace(/, \w+ '.*$/s, '')
+      .replace(/, \w+(?: '.*)?$/s, '')
       .replace(/ \S+:\d+$/, '')
     if (port !== undefined) return `cannot listen on ${address ?? '127.0.0.1'}:${port}: ${what} (${code})`
     const where = file ? ` \`${file}\`` : ''

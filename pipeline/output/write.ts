@@ -301,7 +301,11 @@ async function writeAll(dir: string, files: Map<string, OutputFile['contents']>)
     for (let next = queue.shift(); next; next = queue.shift()) {
       const target = path.join(dir, next[0])
       await fs.mkdir(path.dirname(target), {recursive: true})
-      await fs.writeFile(target, next[1])
+      await fs.writeFile(target, next[1]).catch((cause: NodeJS.ErrnoException) => {
+        // A failed write (a full disk) does not say which file: the message should.
+        cause.path ??= target
+        throw cause
+      })
     }
   }
   // Every writer is done before the staging directory is removed on a failure.
