@@ -203,7 +203,7 @@ export async function parseBook(
     references: bibliography.items,
     // A bibliography that is not UTF-8 or not JSON is one error, not one per citation.
     referencesReadable: !loaded.referencesFile.messages.some(
-      (m) => m.fatal && (m.ruleId === 'invalid-encoding' || m.ruleId === 'invalid-references')
+      (m) => m.fatal && ['invalid-encoding', 'invalid-references', 'file-outside-book'].includes(m.ruleId ?? '')
     )
   })
   const chapters: Chapter[] = []

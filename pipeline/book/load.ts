@@ -70,10 +70,20 @@ export interface LoadedBook {
   files: VFile[]
 }
 
-/** Read a file into a VFile whose path is relative to `cwd`; undefined when it does not exist. */
-export async function readVFile(absolute: string, cwd: string): Promise<VFile | undefined> {
+/**
+ * Read a file into a VFile whose path is relative to `cwd`; undefined when it does not exist. With `inside` (the book
+ * directory), a file whose real path is outside it, or that is not a regular file (a device, a pipe), is not read: the
+ * VFile is empty and carries a `file-outside-book` error.
+ */
+export async function readVFile(absolute: string, cwd: string, inside?: string): Promise<VFile | undefined> {
   let buffer: Buffer
   try {
+    const refused = inside === undefined ? undefined : await refusal(absolute, inside)
+    if (refused) {
+      const file = new VFile({path: path.relative(cwd, absolute) || absolute, cwd, value: ''})
+      error(file, refused, undefined, 'file-outside-book', source)
+      return file
+    }
     buffer = await fs.readFile(absolute)
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
@@ -101,6 +111,17 @@ export async function readVFile(absolute: string, cwd: string): Promise<VFile | 
   return file
 }
 
+/** Why the file at `absolute` may not be read as part of the book in `inside`, or undefined when it may. */
+async function refusal(absolute: string, inside: string): Promise<string | undefined> {
+  const real = await fs.realpath(absolute)
+  const book = await fs.realpath(inside)
+  if (!real.startsWith(book + path.sep))
+    return `Unexpected link to \`${real}\`, outside the book directory, expected a file inside the book`
+  if (!(await fs.stat(real)).isFile())
+    return 'Unexpected file that is not a regular file (a device or a pipe), expected a text file'
+  return undefined
+}
+
 /** Load the book at `dir` (absolute or relative to `cwd`). */
 export async function loadBook(dir: string, cwd = process.cwd()): Promise<LoadedBook> {
   const bookDir = path.resolve(cwd, dir)
@@ -126,7 +147,8 @@ export async function loadBook(dir: string, cwd = process.cwd()): Promise<Loaded
 
   const referencesPath = path.join(bookDir, 'references.json')
   const referencesFile =
-    (await readVFile(referencesPath, cwd)) ?? new VFile({path: path.relative(cwd, referencesPath), cwd, value: '[]'})
+    (await readVFile(referencesPath, cwd, bookDir)) ??
+    new VFile({path: path.relative(cwd, referencesPath), cwd, value: '[]'})
   files.push(referencesFile)
 
   const graphics = new GraphicRegistry(bookDir, cwd, files)
@@ -136,7 +158,7 @@ export async function loadBook(dir: string, cwd = process.cwd()): Promise<Loaded
 
 async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: VFile): Promise<BookMeta | undefined> {
   const metaPath = path.join(bookDir, 'book.yaml')
-  const file = await readVFile(metaPath, cwd)
+  const file = await readVFile(metaPath, cwd, bookDir)
   if (!file) {
     if (!dirFile.messages.some((m) => m.fatal)) {
       error(
@@ -240,7 +262,7 @@ async function loadChapters(
   const reads = new Map<string, Promise<VFile | undefined>>()
   const read = (name: string) => {
     let pending = reads.get(name)
-    if (!pending) reads.set(name, (pending = readVFile(path.join(bookDir, name), cwd)))
+    if (!pending) reads.set(name, (pending = readVFile(path.join(bookDir, name), cwd, bookDir)))
     return pending
   }
   for (const [index, name] of names.entries()) {
@@ -413,13 +435,18 @@ export class GraphicRegistry {
     let graphic: Graphic | undefined
     if (fileName) {
       const absolute = path.join(this.dir, fileName)
-      const file = await readVFile(absolute, this.cwd)
+      const file = await readVFile(absolute, this.cwd, path.dirname(this.dir))
       if (file) {
         this.files.push(file)
+        // Not read (outside the book, not a regular file): its one error says why.
+        if (file.messages.some((m) => m.ruleId === 'file-outside-book')) {
+          this.cache.set(name, undefined)
+          return undefined
+        }
         const relative = path.relative(path.dirname(this.dir), absolute)
         if (fileName.endsWith('.svg')) {
           const narrowFile = this.narrow.has(name)
-            ? await readVFile(path.join(this.dir, `${name}.narrow.svg`), this.cwd)
+            ? await readVFile(path.join(this.dir, `${name}.narrow.svg`), this.cwd, path.dirname(this.dir))
             : undefined
           if (narrowFile) this.files.push(narrowFile)
           graphic = graphicFromSvg(

@@ -218,6 +218,29 @@ const cases: HostileCase[] = [
     messages: [{rule: 'image-outside-book', file: 'book/02-second.md', line: 9, column: 1}]
   },
   {
+    name: 'a chapter, a graphic and references.json that are links out of the book, and a chapter that is a pipe',
+    setup: async (book, work) => {
+      await fs.writeFile(path.join(work, 'secret.md'), '---\ntitle: Secret\n---\n\ntop secret outside the book\n')
+      await fs.symlink(path.join(work, 'secret.md'), path.join(book, '03-third.md'))
+      await fs.writeFile(path.join(work, 'outside.svg'), evil)
+      await fs.rm(path.join(book, 'figures/bars.svg'))
+      await fs.symlink(path.join(work, 'outside.svg'), path.join(book, 'figures/bars.svg'))
+      await fs.rename(path.join(book, 'references.json'), path.join(work, 'references.json'))
+      await fs.symlink(path.join(work, 'references.json'), path.join(book, 'references.json'))
+      await run('mkfifo', [path.join(book, '04-pipe.md')])
+    },
+    code: 1,
+    timeout: 30_000,
+    messages: [
+      {rule: 'file-outside-book', file: 'book/03-third.md', says: 'outside the book'},
+      {rule: 'file-outside-book', file: 'book/04-pipe.md', says: 'not a regular file'},
+      {rule: 'file-outside-book', file: 'book/figures/bars.svg', says: 'outside the book'},
+      {rule: 'file-outside-book', file: 'book/references.json', says: 'outside the book'},
+      {rule: 'invalid-graphic', file: 'book/01-first.md', line: 11, column: 1},
+      {rule: 'image-outside-book', file: 'book/02-second.md', line: 7, column: 1}
+    ]
+  },
+  {
     name: 'an image whose bytes are not the format it claims',
     setup: async (book) => {
       await fs.writeFile(path.join(book, 'figures/photo.png'), '<html><script>alert(1)</script></html>')
