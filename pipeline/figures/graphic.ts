@@ -103,7 +103,7 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
     return undefined
   }
   const first = tree.children.find((node): node is Element => node.type === 'element')
-  const root = sanitizeSvg(tree, (reason, place) => warn(file, reason, place, 'unsafe-svg', source))
+  const root = sanitizeSvg(tree, (reason, place, ruleId = 'unsafe-svg') => warn(file, reason, place, ruleId, source))
   if (!root) {
     error(
       file,

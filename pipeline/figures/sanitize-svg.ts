@@ -19,6 +19,7 @@
 import type {Element, ElementContent, Root} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
+import {forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
 
 const svgNs = 'http://www.w3.org/2000/svg'
 const xlinkNs = 'http://www.w3.org/1999/xlink'
@@ -132,8 +133,8 @@ const rasterData = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$
 /** A place in the SVG's text, for a message. */
 export type SvgPlace = Element | undefined
 
-/** Reports one thing removed (`reason` says what and why), at the element it was on. */
-export type SvgReporter = (reason: string, place: SvgPlace) => void
+/** Reports one thing removed (`reason` says what and why), at the element it was on: `unsafe-svg`, or `forbidden-character` for a character HTML forbids. */
+export type SvgReporter = (reason: string, place: SvgPlace, ruleId?: 'unsafe-svg' | 'forbidden-character') => void
 
 /**
  * Sanitize the SVG `tree` in place (see the module's comment) and return its
@@ -149,10 +150,16 @@ export function sanitizeSvg(tree: Root, report: SvgReporter = () => {}): Element
   while (stack.length > 0) {
     const element = stack.pop()!
     cleanAttributes(element, report)
+    if (element.name === 'a') {
+      // A graphic is a picture: its links are not followed (and epubcheck wants a name for each), so a link is a group.
+      element.name = 'g'
+      delete element.attributes.href
+      delete element.attributes['xlink:href']
+    }
     const kept: ElementContent[] = []
     for (const child of element.children) {
       if (child.type === 'text' || child.type === 'cdata') {
-        kept.push({type: 'text', value: child.value})
+        kept.push({type: 'text', value: cleanText(child.value, element, report)})
         continue
       }
       if (child.type !== 'element') continue
@@ -184,6 +191,7 @@ function cleanAttributes(element: Element, report: SvgReporter): void {
   for (const [name, raw] of Object.entries(element.attributes)) {
     const value = raw === null || raw === undefined ? '' : String(raw)
     let reason: string | undefined
+    if (forbiddenIn(value).length > 0) element.attributes[name] = cleanText(value, element, report)
     if (name === 'xmlns' || name.startsWith('xmlns:')) {
       // Namespaces are declared once, on the root, by the sanitizer.
       reason = undefined
@@ -207,6 +215,14 @@ function cleanAttributes(element: Element, report: SvgReporter): void {
     delete element.attributes[name]
     if (reason) report(reason, element)
   }
+}
+
+/** `value` without the characters HTML forbids (XML's parser refused the others), each reported. */
+function cleanText(value: string, element: Element, report: SvgReporter): string {
+  const found = forbiddenIn(value)
+  for (const {code} of found)
+    report(forbiddenReason(code, `\`<${element.name}>\` in SVG`), element, 'forbidden-character')
+  return found.length > 0 ? stripForbidden(value) : value
 }
 
 function allowedHref(element: string, value: string): boolean {

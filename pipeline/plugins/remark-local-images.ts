@@ -173,9 +173,9 @@ export function imageFileProblem(absolute: string, bookDir: string): {reason: st
 function checkSvgImage(file: VFile, node: Node, url: string, absolute: string): void {
   try {
     const tree = fromXml(fs.readFileSync(absolute, 'utf8'))
-    const root = sanitizeSvg(tree, (reason, place) => {
+    const root = sanitizeSvg(tree, (reason, place, ruleId = 'unsafe-svg') => {
       const at = place?.position ? ` (line ${place.position.start.line}, column ${place.position.start.column})` : ''
-      warn(file, `${reason.replace(/ in SVG,/, ` in the SVG image \`${url}\`${at},`)}`, node, 'unsafe-svg', source)
+      warn(file, `${reason.replace(/ in SVG,/, ` in the SVG image \`${url}\`${at},`)}`, node, ruleId, source)
     })
     if (root) return
   } catch {

@@ -61,8 +61,9 @@ function at(text: string, needle: string): {line: number; column: number} {
 const evil = await fs.readFile(path.join(fixtures, 'evil.svg'), 'utf8')
 
 /** The warnings the sanitizer gives for evil.svg, at each element, on `file`. */
-const evilPlaces: Array<[string, string]> = [
+const evilPlaces: Array<[string, string, string?]> = [
   ['<svg ', 'onload'],
+  ['<title>', 'U+0085', 'forbidden-character'],
   ['<script>', '<script>'],
   ['<style>', '<style>'],
   ['<foreignObject', '<foreignObject>'],
@@ -90,7 +91,8 @@ const evilPayloads = [
   'PHN2Zz48',
   'foreignObject',
   'DOCTYPE svg',
-  '@import'
+  '@import',
+  '\u0085'
 ]
 
 const scrollyOf = (graphic: string, states: string[]) =>
@@ -116,8 +118,8 @@ const cases: HostileCase[] = [
       await appendTo(path.join(book, '02-second.md'), scrollyOf('evil', ['one', 'two']))
     },
     code: 0,
-    messages: evilPlaces.map(([element, says]) => ({
-      rule: 'unsafe-svg',
+    messages: evilPlaces.map(([element, says, rule = 'unsafe-svg']) => ({
+      rule,
       file: 'book/figures/evil.svg',
       ...at(evil, element),
       says
@@ -131,8 +133,8 @@ const cases: HostileCase[] = [
       await appendTo(path.join(book, '02-second.md'), '\n![A picture](figures/picture.svg)\n')
     },
     code: 0,
-    messages: evilPlaces.map(([element]) => ({
-      rule: 'unsafe-svg',
+    messages: evilPlaces.map(([element, , rule = 'unsafe-svg']) => ({
+      rule,
       file: 'book/02-second.md',
       line: 9,
       column: 1,
