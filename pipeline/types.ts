@@ -28,6 +28,24 @@ export interface BookMeta {
   citationStyle?: string | undefined
   /** Canonical base URL of the web story, e.g. `https://example.org/lima/`. */
   url?: string | undefined
+  /** The author's own cover image (PNG or JPEG), an absolute path; without it a cover is drawn. */
+  cover?: string | undefined
+}
+
+/**
+ * Where a chapter sits in a book read from another tool's layout (mdBook, Quarto, Bookdown): the part it
+ * belongs to, whether it is an appendix, how deep it is nested, whether it is numbered. A plain folder's
+ * chapters have none of these.
+ */
+export interface ChapterPlace {
+  /** Title of the part the chapter belongs to. */
+  part?: string | undefined
+  /** An appendix: lettered A, B… instead of numbered. */
+  appendix?: boolean | undefined
+  /** Nesting under the chapter before it (mdBook's nested sections): 0 at the top. */
+  depth?: number | undefined
+  /** Without a number (mdBook's prefix and suffix chapters). */
+  unnumbered?: boolean | undefined
 }
 
 /** One named state of a graphic. */
@@ -178,6 +196,12 @@ declare module 'vfile' {
     graphicsUsed: string[]
     /** Local images this chapter uses: url as written → absolute path. */
     images: Record<string, string>
+    /** The title the book's own contents give the chapter (mdBook's SUMMARY.md): used when the file opens without `# Title`. */
+    listedTitle: string
+    /** The frontmatter is the book's, not the chapter's (Bookdown's index.Rmd): its `title` is not the chapter's. */
+    bookFrontmatter: boolean
+    /** Bookdown's `# (PART) …` and `# (APPENDIX) …` headings mark parts: they leave the chapter's tree. */
+    partMarkers: boolean
   }
 }
 
@@ -186,6 +210,8 @@ export interface Chapter {
   number: number
   slug: string
   title: string
+  /** Part, appendix, nesting (books read from mdBook, Quarto, Bookdown). */
+  place?: ChapterPlace | undefined
   file: VFile
   tree: Root
 }

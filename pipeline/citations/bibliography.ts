@@ -11,6 +11,7 @@ import {VFile} from 'vfile'
 import {location} from 'vfile-location'
 import type {VFileMessage} from 'vfile-message'
 import type {CslItem} from '../types.js'
+import {readBibtex, readCslYaml} from './bib-formats.js'
 import {closestKey} from './syntax.js'
 
 export {
@@ -125,6 +126,17 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
 
   const text = String(bibliography.value ?? '')
   if (text.trim() === '') return {file: bibliography, items}
+  // BibTeX, BibLaTeX and CSL-YAML have their own readers (./bib-formats.ts).
+  const other = /\.bib$/i.test(bibliography.path)
+    ? readBibtex
+    : /\.ya?ml$/i.test(bibliography.path)
+      ? readCslYaml
+      : undefined
+  if (other) {
+    const read = other(bibliography)
+    for (const [id, position] of read.positions) positions.set(id, position)
+    return {file: bibliography, items: read.items}
+  }
 
   const place = location(bibliography)
   const at = (offset: number, length = 0): Position | undefined => {

@@ -12,11 +12,13 @@ import type {VFile} from 'vfile'
 import type {ChapterSource, GraphicRegistry} from '../book/load.js'
 import {remarkChapterMeta} from '../plugins/remark-chapter-meta.js'
 import {remarkCitations} from '../plugins/remark-citations.js'
+import {remarkCodeCells} from '../plugins/remark-code-cells.js'
 import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
 import {remarkLinks} from '../plugins/remark-links.js'
 import {remarkLocalImages} from '../plugins/remark-local-images.js'
+import {remarkPartMarkers} from '../plugins/remark-part-markers.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
 import {remarkSmartPunctuation} from '../plugins/remark-smart-punctuation.js'
 import {remarkXmlChars} from '../plugins/remark-xml-chars.js'
@@ -37,7 +39,9 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
     .use(remarkDirective)
     .use(remarkGfmLean)
     .use(remarkSmartPunctuation)
+    .use(remarkPartMarkers)
     .use(remarkChapterMeta)
+    .use(remarkCodeCells)
     .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
     .use(remarkLocalImages)
     .use(remarkCitations, {items: references})
@@ -66,6 +70,7 @@ export async function parseChapter(processor: Processor<Root, Root, Root>, sourc
     number: source.number,
     slug: source.slug,
     title: String(file.data.meta?.title ?? source.slug),
+    place: source.place,
     file,
     tree
   }

@@ -8,6 +8,7 @@ import type {Definition, Image, Root} from 'mdast'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
+import {chapterFolder} from './remark-links.js'
 
 const source = 'remark-local-images'
 const formats = new Set(['.png', '.jpg', '.jpeg', '.gif', '.svg', '.webp'])
@@ -70,7 +71,7 @@ export function remarkLocalImages() {
       } catch {
         relative = url
       }
-      const absolute = path.resolve(bookDir, relative)
+      const absolute = path.resolve(chapterFolder(file, bookDir), relative)
       if (!absolute.startsWith(bookDir + path.sep)) {
         error(
           file,
