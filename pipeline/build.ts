@@ -193,7 +193,7 @@ export async function parseBook(
   )
   const files = [...loaded.files]
   // The covers are drawn on other threads while the chapters are parsed.
-  if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize], store)
+  if (loaded.meta && !loaded.cover) warmCovers(loaded.meta, [coverSize, ogImageSize], store)
   const formatter = loaded.meta ? makeFormatter(loaded.meta, loaded.dir, bibliography.items) : undefined
   const context = store ? await bookContext(loaded, cwd) : ''
   // The notes kept for this bibliography and style; without them a large book's are formatted on a worker thread meanwhile.
@@ -257,7 +257,8 @@ export async function parseBook(
     chapters,
     graphics,
     references: [...bibliography.items.values()],
-    formatter
+    formatter,
+    cover: loaded.cover
   }
   return {book, files, timings, cachedChapters, notesKey: notes}
 }

@@ -216,6 +216,17 @@ export interface Chapter {
   tree: Root
 }
 
+/** The author's own cover image, read and checked. */
+export interface CoverImage {
+  /** Absolute path of the file. */
+  path: string
+  data: Uint8Array
+  mediaType: 'image/png' | 'image/jpeg'
+  extension: 'png' | 'jpg'
+  width: number
+  height: number
+}
+
 /** Everything a target needs: metadata, chapters (parsed once), graphics, bibliography. */
 export interface Book {
   /** Absolute path of the book directory. */
@@ -226,6 +237,8 @@ export interface Book {
   references: CslItem[]
   /** The book's CSL formatter (style from `citationStyle`, locale from `language`), made once per build and shared by both targets. */
   formatter: Formatter
+  /** The author's own cover, when the book names one (else the targets draw one). */
+  cover?: CoverImage | undefined
 }
 
 /** A file a target produces: path relative to the target's output root. */

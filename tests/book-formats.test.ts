@@ -10,6 +10,7 @@ import {detectFormat, loadBook, readVFile} from '../pipeline/book/load.js'
 import {parseBook} from '../pipeline/build.js'
 import {loadBibliography} from '../pipeline/citations/bibliography.js'
 
+const fixtures = path.resolve(import.meta.dirname, 'fixtures/formats')
 let tmp: string
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-book-formats-'))
@@ -234,5 +235,29 @@ describe('book formats', () => {
     const parsed = await parseBook(dir, tmp)
     expect(parsed.book?.chapters.map((chapter) => chapter.title)).toEqual(['Hello', 'A', 'B', 'C'])
     expect(JSON.stringify(parsed.book?.chapters[0]?.tree)).not.toContain('PART')
+  })
+
+  it('reads the author’s cover, and reports one missing, not an image, or small at its field', async () => {
+    const yaml = (cover: string) =>
+      `title: T\nauthors: [A]\nlanguage: en\ndescription: D\ndate: 2024-01-01\nebook: t\ncover: ${cover}\n`
+    const chapter = '# One\n\nText.\n'
+    const good = await book('cover-good', {'book.yaml': yaml('art/cover.png'), '01-one.md': chapter})
+    await fs.mkdir(path.join(good, 'art'))
+    await fs.copyFile(path.join(fixtures, 'mdbook/src/cover.png'), path.join(good, 'art/cover.png'))
+    const loaded = await loadBook(good, tmp)
+    expect(loaded.cover).toMatchObject({mediaType: 'image/png', extension: 'png', width: 640, height: 1024})
+    expect(await messages(good)).toEqual([])
+
+    const missing = await book('cover-missing', {'book.yaml': yaml('nowhere.png'), '01-one.md': chapter})
+    expect(await messages(missing)).toContain('cover-missing/book.yaml:7:8 error missing-cover')
+    const text = await book('cover-text', {'book.yaml': yaml('notes.txt'), '01-one.md': chapter, 'notes.txt': 'no'})
+    expect(await messages(text)).toContain('cover-text/book.yaml:7:8 error invalid-cover')
+    const small = await book('cover-small', {
+      '_quarto.yml':
+        'book:\n  title: T\n  author: A\n  date: 2024-01-01\n  cover-image: small.png\n  chapters: [one.qmd]\n',
+      'one.qmd': chapter
+    })
+    await fs.copyFile(path.join(fixtures, 'covers/small.png'), path.join(small, 'small.png'))
+    expect(await messages(small)).toContain('cover-small/_quarto.yml:5:16 warning small-cover')
   })
 })

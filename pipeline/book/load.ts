@@ -10,8 +10,9 @@ import {generateGraphicSvgs} from '../figures/generate.js'
 import {graphicFromSvg} from '../figures/graphic.js'
 import {hasLabels, labelledLanguages} from '../labels.js'
 import {error, warn} from '../messages.js'
-import type {BookMeta, ChapterPlace, Graphic} from '../types.js'
+import type {BookMeta, ChapterPlace, CoverImage, Graphic} from '../types.js'
 import {loadBookdown} from './bookdown.js'
+import {readCover} from './cover-image.js'
 import type {FormatBook} from './formats.js'
 import {loadMdbook} from './mdbook.js'
 import {loadQuarto} from './quarto.js'
@@ -79,6 +80,8 @@ export interface LoadedBook {
   format: BookFormat
   /** The file the metadata came from: book.yaml, book.toml, _quarto.yml or index.Rmd. */
   metaFile?: VFile | undefined
+  /** The author's own cover (`cover:`, `cover-image`), read and checked. */
+  cover?: CoverImage | undefined
 }
 
 /** The layout of a book folder from the names in it: `book.yaml` wins, then mdBook, Quarto, Bookdown. */
@@ -157,7 +160,11 @@ export async function loadBook(dir: string, cwd = process.cwd()): Promise<Loaded
     formatBook = await reader(bookDir, cwd, files, dirFile)
   }
   const {meta, chapters, metaFile} = formatBook
-  if (meta?.cover && metaFile) meta.cover = path.resolve(bookDir, meta.cover)
+  let cover: CoverImage | undefined
+  if (meta?.cover && metaFile) {
+    meta.cover = path.resolve(bookDir, meta.cover)
+    cover = await readCover(meta.cover, metaFile, bookDir)
+  }
 
   // The bibliography the book names, else the first of references.json, .bib, .yaml in the folder.
   const named = formatBook.bibliography
@@ -181,7 +188,7 @@ export async function loadBook(dir: string, cwd = process.cwd()): Promise<Loaded
 
   const graphics = new GraphicRegistry(bookDir, cwd, files)
   await graphics.scan()
-  return {dir: bookDir, meta, chapters, graphics, referencesFile, files, format, metaFile}
+  return {dir: bookDir, meta, chapters, graphics, referencesFile, files, format, metaFile, cover}
 }
 
 async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: VFile): Promise<BookMeta | undefined> {

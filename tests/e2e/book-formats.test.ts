@@ -111,6 +111,13 @@ describe('books in other layouts', () => {
     expect(contents).toMatch(
       /<h3 class="contents__part-title">The Coast<\/h3><ol><li><span class="contents__label">Chapter 1<\/span><a href="arrival.html">Arrival<\/a><ol><li><span class="contents__label">Chapter 1.1<\/span><a href="lamp.html">The Lamp<\/a>/
     )
+    // The cover named in book.toml is the EPUB's cover and the web story's Open Graph image, as it is.
+    const cover = await fs.readFile(path.join(root, 'tests/fixtures/formats/mdbook/src/cover.png'))
+    const epubCover = [...built.mdbook.files].find(([name]) => /^OEBPS\/images\/cover-.*\.png$/.test(name))
+    expect(epubCover?.[1].equals(cover)).toBe(true)
+    expect(contents).toContain('<meta property="og:image:width" content="640">')
+    const og = /<meta property="og:image" content="([^"]+)">/.exec(contents)?.[1] ?? ''
+    expect((await fs.readFile(path.join(built.mdbook.web, og))).equals(cover)).toBe(true)
     // README.md, LICENSE and SUMMARY.md are not chapters.
     expect(built.mdbook.messages.filter((m) => / (error|warning) /.test(m))).toEqual([])
   })

@@ -156,11 +156,12 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const slugs = slugsByFileName(book.chapters)
   const render = (nodes: ElementContent[]) => xhtml(withoutAlign({type: 'root', children: nodes}))
 
-  const cover = await renderCoverPng(meta, undefined, {store: options.store})
+  // The author's own cover, else one drawn from the title (./cover.ts).
+  const cover = book.cover?.data ?? (await renderCoverPng(meta, undefined, {store: options.store}))
   const coverImage: Asset = {
     id: 'cover-image',
-    href: `images/cover-${contentHash(cover)}.png`,
-    mediaType: 'image/png',
+    href: `images/cover-${contentHash(cover)}.${book.cover?.extension ?? 'png'}`,
+    mediaType: book.cover?.mediaType ?? 'image/png',
     properties: 'cover-image',
     data: cover
   }

@@ -115,7 +115,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const {meta} = book
   const labels = labelsFor(meta.language)
   const base = meta.url ? (meta.url.endsWith('/') ? meta.url : `${meta.url}/`) : undefined
-  const og = await ogImage(meta, options.store)
+  const og = await ogImage(meta, options.store, book.cover)
   const assetPaths: PageAssets = {
     css: find('style', '.css'),
     nojsCss: find('nojs', '.css'),
@@ -125,7 +125,8 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       url: `${base ?? ''}${og.file.path}`,
       width: og.width,
       height: og.height,
-      alt: og.alt
+      alt: og.alt,
+      type: og.type
     }
   }
   const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
