@@ -313,10 +313,11 @@ export async function dev(options: DevOptions): Promise<number> {
       void rebuild()
     }, 40)
   }
+  // Twofold's own sources are watched where they are: an installed package has none (it runs lib/).
+  const own = [path.resolve(here, '../../templates'), path.resolve(here, '..')].filter((dir) => fs.existsSync(dir))
   const watchers = [
     fs.watch(bookDir, {recursive: true}, changed(false)),
-    fs.watch(path.resolve(here, '../../templates'), {recursive: true}, changed(true)),
-    fs.watch(path.resolve(here, '..'), {recursive: true}, changed(true))
+    ...own.map((dir) => fs.watch(dir, {recursive: true}, changed(true)))
   ]
 
   await new Promise<void>((resolve) => {
