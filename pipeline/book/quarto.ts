@@ -1,6 +1,6 @@
 /**
  * A Quarto book: `_quarto.yml`, its `book:` (title, subtitle, author, date, description, site-url,
- * cover-image, `chapters` with `part:` groups, `appendices`), and the top-level `bibliography`, `csl` and
+ * cover-image, output-file, `chapters` with `part:` groups, `appendices`), and the top-level `bibliography`, `csl` and
  * `lang`. `index.qmd` is a chapter like the others (the first, as Quarto lists it), not the book's index page.
  */
 import fs from 'node:fs/promises'
@@ -112,7 +112,8 @@ export async function loadQuarto(bookDir: string, cwd: string, files: VFile[], _
       language: str(top('lang')),
       citationStyle: str(top('csl')),
       url: str(value('site-url')),
-      cover: str(value('cover-image'))
+      cover: str(value('cover-image')),
+      ebook: str(value('output-file'))?.replace(/\.[^.]+$/, '')
     },
     file,
     bookDir,
