@@ -101,7 +101,12 @@ export function chapterSections(chapter: Chapter): Array<{id: string; title: str
   })
   return headings.flatMap((heading) => {
     const id = heading.data?.hProperties?.id
-    const title = toString(heading).trim()
+    // A citation's or a footnote's marker is no part of the section's name.
+    const title = toString(
+      heading.children.filter((child) => child.type !== 'citation' && child.type !== 'footnoteReference')
+    )
+      .replace(/\s+/g, ' ')
+      .trim()
     return typeof id === 'string' && title ? [{id, title}] : []
   })
 }
