@@ -206,7 +206,8 @@ export async function parseBook(
   t = performance.now()
   const processor = createProcessor({
     graphics: loaded.graphics,
-    references: bibliography.items
+    references: bibliography.items,
+    bibliographyName: path.basename(loaded.referencesFile.path)
   })
   const chapters: Chapter[] = []
   let cachedChapters = 0

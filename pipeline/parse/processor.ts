@@ -28,11 +28,13 @@ import type {Chapter, CslItem} from '../types.js'
 export interface ParseOptions {
   graphics: GraphicRegistry
   references: Map<string, CslItem>
+  /** The bibliography's file name, for messages (default `references.json`). */
+  bibliographyName?: string | undefined
 }
 
 /** The shared processor: parse plus every format-neutral plugin. */
 export function createProcessor(options: ParseOptions): Processor<Root, Root, Root> {
-  const {graphics, references} = options
+  const {graphics, references, bibliographyName} = options
   return unified()
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
@@ -44,7 +46,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
     .use(remarkCodeCells)
     .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
     .use(remarkLocalImages)
-    .use(remarkCitations, {items: references})
+    .use(remarkCitations, {items: references, bibliography: bibliographyName})
     .use(remarkScrolly, {
       getGraphic: (name: string) => graphics.get(name),
       hasGraphic: (name: string) => graphics.has(name),
