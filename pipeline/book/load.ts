@@ -198,7 +198,7 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
     if (!dirFile.messages.some((m) => m.fatal)) {
       error(
         dirFile,
-        'Missing `book.yaml` in the book directory, expected title, authors, language, description, date and ebook fields',
+        'Missing `book.yaml` in the book directory, expected title, authors, language, description, date and ebook fields (or the book.toml, _quarto.yml or _bookdown.yml of an mdBook, Quarto or Bookdown book)',
         undefined,
         'missing-book-yaml',
         source
