@@ -77,6 +77,16 @@ export async function loadBookdown(bookDir: string, cwd: string, files: VFile[],
   }
 
   const chapters = placeByMarkers(await readListedChapters(bookDir, cwd, listed, files))
+  const listing = configFile ?? dirFile
+  if (chapters.length === 0 && !listing.messages.some((m) => m.fatal)) {
+    error(
+      listing,
+      'Missing chapters, expected `.Rmd` files in the book folder or listed in `rmd_files` in _bookdown.yml',
+      undefined,
+      'no-chapters',
+      source
+    )
+  }
 
   // The book's metadata is the YAML that opens index.Rmd.
   const index = chapters.find((chapter) => path.basename(chapter.file.path) === 'index.Rmd')?.file
