@@ -75,6 +75,11 @@ describe('book formats', () => {
     expect(await messages(dir)).toContain('rmd-missing/_bookdown.yml:1:26 error missing-chapter-file')
   })
 
+  it('reports a Bookdown book without chapters on _bookdown.yml', async () => {
+    const dir = await book('rmd-none', {'_bookdown.yml': 'book_filename: empty\n'})
+    expect(await messages(dir)).toContain('rmd-none/_bookdown.yml:0:0 error no-chapters')
+  })
+
   it('reports a .bib syntax error at its line and column in the .bib', async () => {
     const dir = await book('bib-bad', {
       '_quarto.yml': 'book:\n  title: T\n  author: A\n  chapters: [index.qmd]\nbibliography: refs.bib\n',
