@@ -8,13 +8,17 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build} from '../../pipeline/build.js'
+import {browserForFile} from '../helpers/browser.js'
 import {ace} from '../helpers/epub-ace.js'
 import {epubFiles} from '../helpers/epub-zip.js'
 import {epubcheck} from '../helpers/epubcheck.js'
 import {root} from '../helpers/fixture-book.js'
+import {serve} from '../helpers/serve.js'
+import {axe} from '../helpers/story.js'
 
 const formats = ['mdbook', 'quarto', 'bookdown'] as const
 type Format = (typeof formats)[number]
+const browser = browserForFile()
 let tmp: string
 const built = {} as Record<Format, {epub: string; web: string; files: Map<string, Buffer>; messages: string[]}>
 
@@ -176,6 +180,30 @@ describe('books in other layouts', () => {
     expect(text('bookdown', 'sources.xhtml')).toContain('<i>Notes from the Harbour</i>')
     expect(text('bookdown', 'sails.xhtml')).toContain('<a href="oars.xhtml">oars</a>')
   })
+
+  it('has no axe violations on the contents and chapter pages of each web story, and headings in order', async () => {
+    const page = await browser().newPage()
+    for (const format of formats) {
+      const server = await serve(built[format].web)
+      try {
+        for (const file of (await fs.readdir(built[format].web)).filter((name) => name.endsWith('.html'))) {
+          await page.goto(`${server.url}${file}`)
+          expect(await axe(page), `${format} ${file}`).toEqual([])
+          const levels = await page.evaluate(() =>
+            Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6')).map((h) => Number(h.tagName[1]))
+          )
+          for (const [index, level] of levels.entries())
+            if (index > 0)
+              expect(level, `${format} ${file}: h${level} after h${levels[index - 1]}`).toBeLessThanOrEqual(
+                levels[index - 1]! + 1
+              )
+        }
+      } finally {
+        await server.close()
+      }
+    }
+    await page.close()
+  }, 300_000)
 
   for (const format of formats) {
     it(`reports 0 Ace violations: ${format}`, async () => {
