@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Entry of the `twofold` command. The TypeScript CLI runs from one ES module bundled by esbuild (./bundle.js),
 // kept in node_modules/.cache/twofold/ and made again when a source file changes: Node then loads one file
-// instead of compiling every module through tsx (about a second less at every start). Where the bundle cannot
+// instead of compiling every module through tsx (about a second less at every start). An installed package
+// runs the JavaScript it ships in lib/ instead (scripts/pack.mjs). Where the bundle cannot
 // be made or kept (a read-only install), or with TWOFOLD_TSX=1, the sources run through tsx's loader.
+import {existsSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
@@ -10,6 +12,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const entry = path.join(root, 'pipeline/cli/index.ts')
 
 async function load() {
+  // An installed package ships no sources, but their compiled JavaScript in lib/ (see scripts/pack.mjs).
+  const packaged = path.join(root, 'lib/twofold.mjs')
+  if (!existsSync(entry) && existsSync(packaged)) {
+    const {size, mtimeMs} = statSync(packaged)
+    return {...(await import(pathToFileURL(packaged).href)), version: `lib-${size}-${mtimeMs}`}
+  }
   if (process.env.TWOFOLD_TSX !== '1') {
     let file
     try {

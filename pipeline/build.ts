@@ -114,7 +114,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       notesKey: notes
     } = await parseBook(options.bookDir, cwd, {store, onProgress})
     const cached = store ? {chapters: cachedChapters} : undefined
-    if (!book || hasErrors(files) || (options.strict === true && files.some((f) => f.messages.length > 0)))
+    if (
+      !book ||
+      hasErrors(files) ||
+      (options.strict === true && files.some((f) => f.messages.some((m) => m.fatal !== undefined)))
+    )
       return {ok: false, files, timings, cached}
 
     let t = performance.now()
@@ -184,10 +188,13 @@ export async function parseBook(
   let t = performance.now()
   onProgress?.('loading', 0, 0)
   const loaded = await loadBook(bookDir, cwd)
-  const bibliography = await loadBibliography(path.join(loaded.dir, 'references.json'), loaded.referencesFile)
+  const bibliography = await loadBibliography(
+    path.resolve(loaded.referencesFile.cwd, loaded.referencesFile.path),
+    loaded.referencesFile
+  )
   const files = [...loaded.files]
   // The covers are drawn on other threads while the chapters are parsed.
-  if (loaded.meta) warmCovers(loaded.meta, [coverSize, ogImageSize], store)
+  if (loaded.meta && !loaded.cover) warmCovers(loaded.meta, [coverSize, ogImageSize], store)
   const formatter = loaded.meta ? makeFormatter(loaded.meta, loaded.dir, bibliography.items) : undefined
   const context = store ? await bookContext(loaded, cwd) : ''
   // The notes kept for this bibliography and style; without them a large book's are formatted on a worker thread meanwhile.
@@ -204,7 +211,8 @@ export async function parseBook(
     // A bibliography that is not UTF-8 or not JSON is one error, not one per citation.
     referencesReadable: !loaded.referencesFile.messages.some(
       (m) => m.fatal && ['invalid-encoding', 'invalid-references', 'file-outside-book'].includes(m.ruleId ?? '')
-    )
+    ),
+    bibliographyName: path.basename(loaded.referencesFile.path)
   })
   const chapters: Chapter[] = []
   let cachedChapters = 0
@@ -255,7 +263,8 @@ export async function parseBook(
     chapters,
     graphics,
     references: [...bibliography.items.values()],
-    formatter
+    formatter,
+    cover: loaded.cover
   }
   return {book, files, timings, cachedChapters, notesKey: notes}
 }
@@ -286,9 +295,10 @@ function makeFormatter(meta: BookMeta, dir: string, items: Map<string, CslItem>)
 
 /** A formatter that cannot be made is an error at `citationStyle` in book.yaml, not a crash. */
 function reportFormatterError(files: VFile[], cause: Error): void {
-  const file = files.find((f) => path.basename(f.path) === 'book.yaml')
+  const file = files.find((f) => ['book.yaml', 'book.toml', '_quarto.yml', 'index.Rmd'].includes(path.basename(f.path)))
   if (!file) throw cause
-  error(file, cause.message, fieldValuePosition(file, 'citationStyle'), 'invalid-citationStyle', 'twofold-load')
+  const field = path.basename(file.path) === 'book.yaml' ? 'citationStyle' : 'csl'
+  error(file, cause.message, fieldValuePosition(file, field), 'invalid-citationStyle', 'twofold-load')
 }
 
 /**
@@ -301,7 +311,8 @@ async function bookContext(loaded: LoadedBook, cwd: string): Promise<string> {
   return hashOf(
     cwd,
     loaded.dir,
-    JSON.stringify(loaded.meta ?? null),
+    // The date alone may follow the newest file (books without one): no parse reads it.
+    JSON.stringify(loaded.meta ? {...loaded.meta, date: ''} : null),
     String(loaded.referencesFile.value ?? ''),
     await folderHash(path.join(loaded.dir, 'figures'))
   )
@@ -309,7 +320,8 @@ async function bookContext(loaded: LoadedBook, cwd: string): Promise<string> {
 
 /** The cache key of a chapter's parse. */
 function chapterKey(context: string, source: ChapterSource): string {
-  return `chapter\u0000${hashOf(context, source.file.path, String(source.number), source.slug, String(source.file.value))}`
+  const {listedTitle = '', bookFrontmatter = false, partMarkers = false} = source.file.data
+  return `chapter\u0000${hashOf(context, source.file.path, String(source.number), source.slug, String(source.file.value), JSON.stringify([listedTitle, bookFrontmatter, partMarkers]))}`
 }
 
 /** A chapter's parse as kept: the tree, what the plugins put on `file.data`, and the graphics it used, in one `v8.serialize` (which keeps the data's references into the tree). */
@@ -325,7 +337,15 @@ interface KeptChapter {
  */
 function keepChapter(store: Store, key: string, chapter: Chapter): void {
   if (chapter.file.messages.length > 0) return
-  const {number: _number, slug: _slug, bookDir: _bookDir, ...data} = chapter.file.data
+  const {
+    number: _number,
+    slug: _slug,
+    bookDir: _bookDir,
+    listedTitle: _listedTitle,
+    bookFrontmatter: _bookFrontmatter,
+    partMarkers: _partMarkers,
+    ...data
+  } = chapter.file.data
   try {
     store.set(key, v8.serialize({tree: chapter.tree, data} satisfies KeptChapter))
   } catch {
@@ -363,6 +383,7 @@ async function restoreChapter(
     number: source.number,
     slug: source.slug,
     title: String(file.data.meta?.title ?? source.slug),
+    place: source.place,
     file,
     tree: kept.tree
   }

@@ -10,7 +10,12 @@
 /** Every label, as text or as a function of what it counts or names. */
 export interface Labels {
   skipToStory: string
-  chapter: (n: number) => string
+  /** A chapter's number line: `Chapter 3`, or `Chapter 3.1` for a nested one. */
+  chapter: (n: number | string) => string
+  /** An appendix's letter line: `Appendix A`. */
+  appendix: (letter: string) => string
+  /** The group of appendices in the contents, when the book gives it no title. */
+  appendices: string
   previous: string
   next: string
   contents: string
@@ -67,6 +72,8 @@ export interface Labels {
 const en: Labels = {
   skipToStory: 'Skip to the story',
   chapter: (n) => `Chapter ${n}`,
+  appendix: (letter) => `Appendix ${letter}`,
+  appendices: 'Appendices',
   previous: 'Previous',
   next: 'Next',
   contents: 'Contents',
@@ -113,6 +120,8 @@ const en: Labels = {
 const es: Labels = {
   skipToStory: 'Saltar a la historia',
   chapter: (n) => `Capítulo ${n}`,
+  appendix: (letter) => `Apéndice ${letter}`,
+  appendices: 'Apéndices',
   previous: 'Anterior',
   next: 'Siguiente',
   contents: 'Índice',
@@ -159,6 +168,8 @@ const es: Labels = {
 const pt: Labels = {
   skipToStory: 'Ir para a história',
   chapter: (n) => `Capítulo ${n}`,
+  appendix: (letter) => `Apêndice ${letter}`,
+  appendices: 'Apêndices',
   previous: 'Anterior',
   next: 'Próximo',
   contents: 'Índice',
@@ -205,6 +216,8 @@ const pt: Labels = {
 const fr: Labels = {
   skipToStory: 'Aller au récit',
   chapter: (n) => `Chapitre ${n}`,
+  appendix: (letter) => `Annexe ${letter}`,
+  appendices: 'Annexes',
   previous: 'Précédent',
   next: 'Suivant',
   contents: 'Sommaire',
@@ -252,6 +265,8 @@ const fr: Labels = {
 const de: Labels = {
   skipToStory: 'Zur Geschichte springen',
   chapter: (n) => `Kapitel ${n}`,
+  appendix: (letter) => `Anhang ${letter}`,
+  appendices: 'Anhänge',
   previous: 'Zurück',
   next: 'Weiter',
   contents: 'Inhalt',

@@ -28,6 +28,24 @@ export interface BookMeta {
   citationStyle?: string | undefined
   /** Canonical base URL of the web story, e.g. `https://example.org/lima/`. */
   url?: string | undefined
+  /** The author's own cover image (PNG or JPEG), an absolute path; without it a cover is drawn. */
+  cover?: string | undefined
+}
+
+/**
+ * Where a chapter sits in a book read from another tool's layout (mdBook, Quarto, Bookdown): the part it
+ * belongs to, whether it is an appendix, how deep it is nested, whether it is numbered. A plain folder's
+ * chapters have none of these.
+ */
+export interface ChapterPlace {
+  /** Title of the part the chapter belongs to. */
+  part?: string | undefined
+  /** An appendix: lettered A, B… instead of numbered. */
+  appendix?: boolean | undefined
+  /** Nesting under the chapter before it (mdBook's nested sections): 0 at the top. */
+  depth?: number | undefined
+  /** Without a number (mdBook's prefix and suffix chapters). */
+  unnumbered?: boolean | undefined
 }
 
 /** One named state of a graphic. */
@@ -178,6 +196,12 @@ declare module 'vfile' {
     graphicsUsed: string[]
     /** Local images this chapter uses: url as written → absolute path. */
     images: Record<string, string>
+    /** The title the book's own contents give the chapter (mdBook's SUMMARY.md): used when the file opens without `# Title`. */
+    listedTitle: string
+    /** The frontmatter is the book's, not the chapter's (Bookdown's index.Rmd): its `title` is not the chapter's. */
+    bookFrontmatter: boolean
+    /** Bookdown's `# (PART) …` and `# (APPENDIX) …` headings mark parts: they leave the chapter's tree. */
+    partMarkers: boolean
   }
 }
 
@@ -186,8 +210,21 @@ export interface Chapter {
   number: number
   slug: string
   title: string
+  /** Part, appendix, nesting (books read from mdBook, Quarto, Bookdown). */
+  place?: ChapterPlace | undefined
   file: VFile
   tree: Root
+}
+
+/** The author's own cover image, read and checked. */
+export interface CoverImage {
+  /** Absolute path of the file. */
+  path: string
+  data: Uint8Array
+  mediaType: 'image/png' | 'image/jpeg'
+  extension: 'png' | 'jpg'
+  width: number
+  height: number
 }
 
 /** Everything a target needs: metadata, chapters (parsed once), graphics, bibliography. */
@@ -200,6 +237,8 @@ export interface Book {
   references: CslItem[]
   /** The book's CSL formatter (style from `citationStyle`, locale from `language`), made once per build and shared by both targets. */
   formatter: Formatter
+  /** The author's own cover, when the book names one (else the targets draw one). */
+  cover?: CoverImage | undefined
 }
 
 /** A file a target produces: path relative to the target's output root. */

@@ -11,7 +11,13 @@ import {graphicFromSvg} from '../figures/graphic.js'
 import {hasLabels, labelledLanguages} from '../labels.js'
 import {error, warn} from '../messages.js'
 import {bidiOverrides, forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
-import type {BookMeta, Graphic} from '../types.js'
+import type {BookMeta, ChapterPlace, CoverImage, Graphic} from '../types.js'
+import {loadBookdown} from './bookdown.js'
+import {readCover} from './cover-image.js'
+import type {FormatBook} from './formats.js'
+import {refusal} from './inside.js'
+import {loadMdbook} from './mdbook.js'
+import {loadQuarto} from './quarto.js'
 import {type FieldSpec, fieldValuePosition, readYamlFields} from './yaml-fields.js'
 
 const source = 'twofold-load'
@@ -49,7 +55,8 @@ const bookSchema: Record<string, FieldSpec> = {
   url: {
     kind: 'string',
     pattern: {regex: /^https?:\/\/\S+$/, expected: 'an absolute http(s) URL'}
-  }
+  },
+  cover: {kind: 'string'}
 }
 
 /** A chapter file as found on disk, not yet parsed. */
@@ -57,7 +64,12 @@ export interface ChapterSource {
   number: number
   slug: string
   file: VFile
+  /** Part, appendix, nesting: in books read from mdBook, Quarto or Bookdown. */
+  place?: ChapterPlace | undefined
 }
+
+/** Which layout a book folder has: Twofold's own (`book.yaml`), or another tool's. */
+export type BookFormat = 'twofold' | 'mdbook' | 'quarto' | 'bookdown'
 
 /** What `loadBook` found: metadata, chapter files, graphics, and every file that may carry messages. */
 export interface LoadedBook {
@@ -68,7 +80,26 @@ export interface LoadedBook {
   referencesFile: VFile
   /** Every file read so far (for reporting). */
   files: VFile[]
+  format: BookFormat
+  /** The file the metadata came from: book.yaml, book.toml, _quarto.yml or index.Rmd. */
+  metaFile?: VFile | undefined
+  /** The author's own cover (`cover:`, `cover-image`), read and checked. */
+  cover?: CoverImage | undefined
 }
+
+/** The layout of a book folder from the names in it: `book.yaml` wins, then mdBook, Quarto, Bookdown. */
+export function detectFormat(entries: string[]): BookFormat {
+  const has = (name: string) => entries.includes(name)
+  if (has('book.yaml')) return 'twofold'
+  if (has('book.toml')) return 'mdbook'
+  if (has('_quarto.yml') || has('_quarto.yaml')) return 'quarto'
+  if (has('_bookdown.yml') || has('index.Rmd')) return 'bookdown'
+  return 'twofold'
+}
+
+/** Files a book folder may hold besides its chapters: they are not chapters. */
+const notChapters =
+  /^(readme|summary|license|licence|changelog|contributing|code_of_conduct|authors|notice)(\.[a-z]+)?$/i
 
 /**
  * Read a file into a VFile whose path is relative to `cwd`; undefined when it does not exist. With `inside` (the book
@@ -111,17 +142,6 @@ export async function readVFile(absolute: string, cwd: string, inside?: string):
   return file
 }
 
-/** Why the file at `absolute` may not be read as part of the book in `inside`, or undefined when it may. */
-async function refusal(absolute: string, inside: string): Promise<string | undefined> {
-  const real = await fs.realpath(absolute)
-  const book = await fs.realpath(inside)
-  if (!real.startsWith(book + path.sep))
-    return `Unexpected link to \`${real}\`, outside the book directory, expected a file inside the book`
-  if (!(await fs.stat(real)).isFile())
-    return 'Unexpected file that is not a regular file (a device or a pipe), expected a text file'
-  return undefined
-}
-
 /** Load the book at `dir` (absolute or relative to `cwd`). */
 export async function loadBook(dir: string, cwd = process.cwd()): Promise<LoadedBook> {
   const bookDir = path.resolve(cwd, dir)
@@ -142,18 +162,49 @@ export async function loadBook(dir: string, cwd = process.cwd()): Promise<Loaded
     )
   }
 
-  const meta = await loadMeta(bookDir, cwd, files, dirFile)
-  const chapters = await loadChapters(bookDir, cwd, entries, files, dirFile)
+  const format = detectFormat(entries)
+  let formatBook: FormatBook
+  if (format === 'twofold') {
+    const meta = await loadMeta(bookDir, cwd, files, dirFile)
+    formatBook = {
+      meta,
+      chapters: await loadChapters(bookDir, cwd, entries, files, dirFile),
+      metaFile: files.find((file) => path.basename(file.path) === 'book.yaml')
+    }
+  } else {
+    const reader = format === 'mdbook' ? loadMdbook : format === 'quarto' ? loadQuarto : loadBookdown
+    formatBook = await reader(bookDir, cwd, files, dirFile)
+  }
+  const {meta, chapters, metaFile} = formatBook
+  let cover: CoverImage | undefined
+  if (meta?.cover && metaFile) {
+    meta.cover = path.resolve(bookDir, meta.cover)
+    cover = await readCover(meta.cover, metaFile, bookDir)
+  }
 
-  const referencesPath = path.join(bookDir, 'references.json')
-  const referencesFile =
-    (await readVFile(referencesPath, cwd, bookDir)) ??
-    new VFile({path: path.relative(cwd, referencesPath), cwd, value: '[]'})
+  // The bibliography the book names, else the first of references.json, .bib, .yaml in the folder.
+  const named = formatBook.bibliography
+  const candidates = named ? [named] : ['references.json', 'references.bib', 'references.yaml', 'references.yml']
+  let referencesFile: VFile | undefined
+  for (const candidate of candidates) {
+    referencesFile = await readVFile(path.resolve(bookDir, candidate), cwd, bookDir)
+    if (referencesFile) break
+  }
+  if (!referencesFile && named && metaFile) {
+    error(
+      metaFile,
+      `Missing bibliography \`${path.relative(bookDir, path.resolve(bookDir, named))}\`, expected a .bib, CSL-JSON or CSL-YAML file at that path`,
+      fieldValuePosition(metaFile, 'bibliography'),
+      'missing-bibliography',
+      source
+    )
+  }
+  referencesFile ??= new VFile({path: path.relative(cwd, path.join(bookDir, 'references.json')), cwd, value: '[]'})
   files.push(referencesFile)
 
   const graphics = new GraphicRegistry(bookDir, cwd, files)
   await graphics.scan()
-  return {dir: bookDir, meta, chapters, graphics, referencesFile, files}
+  return {dir: bookDir, meta, chapters, graphics, referencesFile, files, format, metaFile, cover}
 }
 
 async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: VFile): Promise<BookMeta | undefined> {
@@ -163,7 +214,7 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
     if (!dirFile.messages.some((m) => m.fatal)) {
       error(
         dirFile,
-        'Missing `book.yaml` in the book directory, expected title, authors, language, description, date and ebook fields',
+        'Missing `book.yaml` in the book directory, expected title, authors, language, description, date and ebook fields (or the book.toml, _quarto.yml or _bookdown.yml of an mdBook, Quarto or Bookdown book)',
         undefined,
         'missing-book-yaml',
         source
@@ -202,7 +253,8 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
     publisher: values.publisher as string | undefined,
     rights: values.rights as string | undefined,
     citationStyle: values.citationStyle as string | undefined,
-    url: values.url as string | undefined
+    url: values.url as string | undefined,
+    cover: values.cover as string | undefined
   }
 }
 
@@ -248,6 +300,11 @@ const reservedSlugs = new Map([
   ['disagreements', 'the page of disagreements in both books']
 ])
 
+/** What a reserved slug names (see `reservedSlugs`), or undefined for a slug a chapter may have. */
+export function reservedSlug(slug: string): string | undefined {
+  return reservedSlugs.get(slug) ?? (/^sources-\d+$/.test(slug) ? 'the EPUB’s sources, continued' : undefined)
+}
+
 async function loadChapters(
   bookDir: string,
   cwd: string,
@@ -258,7 +315,7 @@ async function loadChapters(
   const chapters: ChapterSource[] = []
   let found = 0
   // Chapters are read a few at a time ahead of the one in hand, in order (a large book would exhaust file handles all at once).
-  const names = entries.filter((name) => name.endsWith('.md') && !/^readme\.md$/i.test(name))
+  const names = entries.filter((name) => name.endsWith('.md') && !notChapters.test(name))
   const reads = new Map<string, Promise<VFile | undefined>>()
   const read = (name: string) => {
     let pending = reads.get(name)
@@ -305,8 +362,7 @@ async function loadChapters(
       )
       continue
     }
-    const reserved =
-      reservedSlugs.get(slug) ?? (/^sources-\d+$/.test(slug) ? 'the EPUB’s sources, continued' : undefined)
+    const reserved = reservedSlug(slug)
     if (reserved) {
       error(
         file,

@@ -12,6 +12,7 @@ import {location} from 'vfile-location'
 import type {VFileMessage} from 'vfile-message'
 import {forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
 import type {CslItem} from '../types.js'
+import {readBibtex, readCslYaml} from './bib-formats.js'
 import {closestKey} from './syntax.js'
 
 export {
@@ -126,6 +127,17 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
 
   const text = String(bibliography.value ?? '')
   if (text.trim() === '') return {file: bibliography, items}
+  // BibTeX, BibLaTeX and CSL-YAML have their own readers (./bib-formats.ts).
+  const other = /\.bib$/i.test(bibliography.path)
+    ? readBibtex
+    : /\.ya?ml$/i.test(bibliography.path)
+      ? readCslYaml
+      : undefined
+  if (other) {
+    const read = other(bibliography)
+    for (const [id, position] of read.positions) positions.set(id, position)
+    return {file: bibliography, items: read.items}
+  }
 
   const place = location(bibliography)
   const at = (offset: number, length = 0): Position | undefined => {

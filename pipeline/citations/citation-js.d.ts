@@ -5,6 +5,12 @@
  * (registers of CSL styles and locales by name).
  */
 declare module '@citation-js/core' {
+  /** Input read into CSL-JSON (the BibTeX plugin reads `.bib` text): throws on a syntax error, naming its line and column. */
+  export class Cite {
+    constructor(data: unknown, options?: {forceType?: string; generateGraphs?: boolean})
+    data: unknown[]
+  }
+
   /** A named register (styles, locales) of citation-js. */
   export interface Register<T> {
     add(name: string, value: T): unknown
@@ -69,3 +75,6 @@ declare module '@citation-js/core' {
 }
 
 declare module '@citation-js/plugin-csl' {}
+
+/** Registers the `@bibtex/text` and `@biblatex/text` input formats on import. */
+declare module '@citation-js/plugin-bibtex' {}

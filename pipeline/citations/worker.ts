@@ -16,6 +16,7 @@
  * on the side for the next one. Anything that goes wrong in the worker
  * leaves the main thread to format, as without it.
  */
+import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {isMainThread, parentPort, Worker} from 'node:worker_threads'
@@ -71,8 +72,10 @@ const bundleOptions = {
   packages: 'bundle' as const,
   external: ['esbuild']
 }
-let making: Promise<string | undefined> | undefined
-let made: string | undefined
+/** An installed package ships the worker compiled (scripts/pack.mjs), and not its sources. */
+const packaged = existsSync(bundleOptions.entry) ? undefined : path.resolve(here, '../../lib/citation-worker.mjs')
+let making: Promise<string | undefined> | undefined = packaged ? Promise.resolve(packaged) : undefined
+let made: string | undefined = packaged
 
 /** Make the worker's bundle (or check it), once per process; resolves to its path, or undefined when it cannot be made. */
 export function citationWorkerBundle(): Promise<string | undefined> {

@@ -331,10 +331,9 @@ export async function dev(options: DevOptions): Promise<number> {
       void rebuild()
     }, 40)
   }
-  const watchers = [
-    fs.watch(path.resolve(here, '../../templates'), {recursive: true}, changed(true)),
-    fs.watch(path.resolve(here, '..'), {recursive: true}, changed(true))
-  ]
+  // Twofold's own sources are watched where they are: an installed package has none (it runs lib/).
+  const own = [path.resolve(here, '../../templates'), path.resolve(here, '..')].filter((dir) => fs.existsSync(dir))
+  const watchers = [...own.map((dir) => fs.watch(dir, {recursive: true}, changed(true)))]
   // A watch ends with the folder it watches: when the book folder goes (a branch switch, a `git clean`), look for it
   // twice a second and watch it again, and rebuild, when it is back.
   let bookWatcher: fs.FSWatcher | undefined

@@ -18,6 +18,7 @@ const usage = `Usage: twofold <command> [bookDir] [options]
 Commands:
   build [bookDir]   Build the web story and the EPUB (default bookDir: chapters)
   dev [bookDir]     Build, serve the web story on 127.0.0.1, rebuild on change
+  new <dir>         Write a small starter book into a new or empty folder
 
 Options:
   --out <dir>       Output directory (default: dist)
@@ -98,6 +99,16 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return 2
   }
   try {
+    if (command === 'new') {
+      if (parsed.positionals.length < 2) {
+        process.stderr.write(
+          `twofold: \`new\` needs a folder for the book, such as \`twofold new my-book\`\n\n${usage}\n`
+        )
+        return 2
+      }
+      const {newBook} = await import('./new.js')
+      return await newBook(bookDir)
+    }
     if (command === 'build') {
       const progress = progressLine(process.stderr)
       let result: BuildResult

@@ -86,7 +86,8 @@ export function environmentProblem(cause: unknown): string | undefined {
 export function report(result: BuildResult, outDir: string, strict = false): number {
   const color = isInteractive(process.stderr)
   const messages = formatMessages(result.files, {color})
-  if (messages) process.stderr.write(`${messages}\n${countLine(result.files, {color})}\n`)
+  const counts = countLine(result.files, {color})
+  if (messages) process.stderr.write(`${messages}\n${counts ? `${counts}\n` : ''}`)
   if (!result.ok) {
     process.stderr.write(
       `twofold: build failed${strict ? ' (--strict: warnings count as errors)' : ''}; ${outDir}/ was left as it was\n`

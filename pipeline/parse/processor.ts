@@ -12,11 +12,13 @@ import type {VFile} from 'vfile'
 import type {ChapterSource, GraphicRegistry} from '../book/load.js'
 import {remarkChapterMeta} from '../plugins/remark-chapter-meta.js'
 import {remarkCitations} from '../plugins/remark-citations.js'
+import {remarkCodeCells} from '../plugins/remark-code-cells.js'
 import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
 import {remarkLinks} from '../plugins/remark-links.js'
 import {remarkLocalImages} from '../plugins/remark-local-images.js'
+import {remarkPartMarkers} from '../plugins/remark-part-markers.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
 import {remarkSmartPunctuation} from '../plugins/remark-smart-punctuation.js'
 import {remarkXmlChars} from '../plugins/remark-xml-chars.js'
@@ -29,21 +31,25 @@ export interface ParseOptions {
   references: Map<string, CslItem>
   /** Whether references.json could be read (see remarkCitations' `checkKeys`). Default `true`. */
   referencesReadable?: boolean | undefined
+  /** The bibliography's file name, for messages (default `references.json`). */
+  bibliographyName?: string | undefined
 }
 
 /** The shared processor: parse plus every format-neutral plugin. */
 export function createProcessor(options: ParseOptions): Processor<Root, Root, Root> {
-  const {graphics, references} = options
+  const {graphics, references, bibliographyName} = options
   return unified()
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkDirective)
     .use(remarkGfmLean)
     .use(remarkSmartPunctuation)
+    .use(remarkPartMarkers)
     .use(remarkChapterMeta)
+    .use(remarkCodeCells)
     .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
     .use(remarkLocalImages)
-    .use(remarkCitations, {items: references, checkKeys: options.referencesReadable})
+    .use(remarkCitations, {items: references, checkKeys: options.referencesReadable, bibliography: bibliographyName})
     .use(remarkScrolly, {
       getGraphic: (name: string) => graphics.get(name),
       hasGraphic: (name: string) => graphics.has(name),
@@ -72,6 +78,7 @@ export async function parseChapter(processor: Processor<Root, Root, Root>, sourc
     number: source.number,
     slug: source.slug,
     title: String(file.data.meta?.title ?? source.slug),
+    place: source.place,
     file,
     tree
   }

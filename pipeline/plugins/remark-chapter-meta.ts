@@ -49,6 +49,8 @@ export function remarkChapterMeta() {
         what: 'frontmatter',
         allowUnknown: true
       })
+      // Bookdown's index.Rmd opens with the book's metadata: its `title` is the book's.
+      if (values && file.data.bookFrontmatter) delete values.title
       if (values) Object.assign(meta, values)
     }
 
@@ -61,6 +63,9 @@ export function remarkChapterMeta() {
       heading = opening
       meta.title = toString(heading).trim()
       tree.children.splice(at, 1)
+    } else if (values?.title === undefined && file.data.listedTitle) {
+      // A file that opens with `## Section` takes the title the book's contents give it (mdBook's SUMMARY.md).
+      meta.title = file.data.listedTitle
     } else if (values?.title === undefined && !hasErrorFor(file, 'title')) {
       // (A frontmatter whose `title` has the wrong form already has its message; broken YAML has its own.)
       if (yaml && values) {

@@ -41,6 +41,8 @@ export interface Options {
   checkKeys?: boolean | undefined
   /** Warn (`uncited-claim`) about paragraphs that state a number or date without a citation. Default `true`. */
   claims?: boolean | undefined
+  /** The bibliography's file name, for messages. Default `references.json`. */
+  bibliography?: string | undefined
 }
 
 const source = 'remark-citations'
@@ -55,6 +57,7 @@ export function remarkCitations(options: Options) {
   const items = options.items
   const claims = options.claims !== false
   const checkKeys = options.checkKeys !== false
+  const bibliography = options.bibliography ?? 'references.json'
   // Three alternatives, tried left to right at each place: a whole `[...]` (a citation if it has a cite's `@`),
   // a `[` never closed in this text node, and an in-text `@key` with an optional `[locator]`.
   const pattern = String.raw`\[([^\[\]]*)\]|\[(?=-?@|[^\[\]]*[\s;]-?@)[^\[\]]*$|(?<![\p{L}\p{N}_])@(${keySource})(?:[ \t]\[([^\[\]@]*)\])?`
@@ -251,7 +254,7 @@ export function remarkCitations(options: Options) {
       if (!checkKeys || items.has(key)) return
       const suggestion = closestKey(key, items.keys())
       fail(
-        `Unexpected unknown citation key \`${key}\`, expected a key from references.json ${
+        `Unexpected unknown citation key \`${key}\`, expected a key from ${bibliography} ${
           suggestion ? `(did you mean \`${suggestion}\`?)` : '(add the entry there, or write `\\@` for a literal `@`)'
         }`,
         position,

@@ -250,11 +250,12 @@ class LinkChecker {
         continue
       }
 
-      const target = this.target(record)
+      const target = this.target(record, file)
       if (target) {
         const name = path.basename(target.path)
         const fragment = /#.*$/.exec(node.url)?.[0] ?? ''
-        node.url = `${name}${fragment}`
+        // The canonical form names the chapter by its slug: unique, where file names in subfolders may not be.
+        node.url = `${target.data.slug ?? name.replace(/\.[^.]+$/, '')}.md${fragment}`
         if (record.fragment && !this.anchorsOf(target).has(record.fragment)) {
           dangling(
             `Missing anchor \`#${record.fragment}\` in \`${name}\`, expected ${anchorHint(record.fragment, target)}`,
@@ -263,7 +264,7 @@ class LinkChecker {
         }
         continue
       }
-      const absolute = path.resolve(this.bookDir, record.path)
+      const absolute = path.resolve(chapterFolder(file, this.bookDir), record.path)
       let exists = false
       try {
         exists = fs.statSync(absolute).isFile()
@@ -283,11 +284,12 @@ class LinkChecker {
     }
   }
 
-  /** The chapter a local link leads to, by its path or (in the book's folder) its slug. */
-  private target(record: LinkRecord): VFile | undefined {
-    const absolute = path.resolve(this.bookDir, record.path)
+  /** The chapter a local link of `file` leads to, by its path from the chapter's folder, or (in the book's folder) its slug. */
+  private target(record: LinkRecord, file: VFile): VFile | undefined {
+    const absolute = path.resolve(chapterFolder(file, this.bookDir), record.path)
     return (
       this.byPath.get(absolute) ??
+      this.byPath.get(path.resolve(this.bookDir, record.path)) ??
       (path.dirname(absolute) === path.resolve(this.bookDir) ? this.bySlug.get(path.basename(absolute)) : undefined)
     )
   }
@@ -299,9 +301,22 @@ class LinkChecker {
   }
 }
 
-/** Each chapter's slug by its file name (`03-the-party.md` → `the-party`), for `chapterHref`. */
+/**
+ * The folder a chapter's links and images are relative to: its own (mdBook, Quarto and Bookdown books keep
+ * chapters in subfolders), the book's folder for a file outside it.
+ */
+export function chapterFolder(file: VFile, bookDir: string): string {
+  const folder = path.dirname(path.resolve(file.cwd, file.path))
+  const book = path.resolve(bookDir)
+  return folder === book || folder.startsWith(book + path.sep) ? folder : book
+}
+
+/** Each chapter's slug by its file name (`03-the-party.md` → `the-party`) and by `<slug>.md` (what `checkLinks` writes), for `chapterHref`. */
 export function slugsByFileName(chapters: Array<{file: VFile; slug: string}>): Map<string, string> {
-  return new Map(chapters.map((chapter) => [path.basename(chapter.file.path), chapter.slug]))
+  return new Map([
+    ...chapters.map((chapter) => [path.basename(chapter.file.path), chapter.slug] as const),
+    ...chapters.map((chapter) => [`${chapter.slug}.md`, chapter.slug] as const)
+  ])
 }
 
 /**

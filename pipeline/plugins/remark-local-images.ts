@@ -11,6 +11,7 @@ import {fromXml} from 'xast-util-from-xml'
 import {sanitizeSvg} from '../figures/sanitize-svg.js'
 import {error, warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
+import {chapterFolder} from './remark-links.js'
 
 const source = 'remark-local-images'
 const formats = new Set(['.png', '.jpg', '.jpeg', '.gif', '.svg', '.webp'])
@@ -73,7 +74,7 @@ export function remarkLocalImages() {
       } catch {
         relative = url
       }
-      const absolute = path.resolve(bookDir, relative)
+      const absolute = path.resolve(chapterFolder(file, bookDir), relative)
       if (!absolute.startsWith(bookDir + path.sep)) {
         error(
           file,

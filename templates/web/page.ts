@@ -30,7 +30,7 @@ export interface PageAssets {
   js: string
   favicon: string
   /** The Open Graph image: absolute URL when the book has a `url` (else relative to the pages), size and text alternative. */
-  ogImage?: {url: string; width: number; height: number; alt: string} | undefined
+  ogImage?: {url: string; width: number; height: number; alt: string; type?: string | undefined} | undefined
 }
 
 /** The Content-Security-Policy of every page: same-origin only, no inline code. */
@@ -75,7 +75,7 @@ export function page(options: PageOptions): Root {
     const image = options.assets.ogImage
     head.push(
       property('og:image', image.url),
-      property('og:image:type', 'image/png'),
+      property('og:image:type', image.type ?? 'image/png'),
       property('og:image:width', String(image.width)),
       property('og:image:height', String(image.height)),
       property('og:image:alt', image.alt),

@@ -28,6 +28,7 @@ import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {visit} from '../../tree.js'
 import type {Book, BookMeta, Chapter} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
+import {chapterLabels, chapterSections, type OutlineChapter, type OutlinePart, outline} from '../outline.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import type {Doc} from './doc.js'
 import {epubHandlers} from './handlers.js'
@@ -155,11 +156,12 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const slugs = slugsByFileName(book.chapters)
   const render = (nodes: ElementContent[]) => xhtml(withoutAlign({type: 'root', children: nodes}))
 
-  const cover = await renderCoverPng(meta, undefined, {store: options.store})
+  // The author's own cover, else one drawn from the title (./cover.ts).
+  const cover = book.cover?.data ?? (await renderCoverPng(meta, undefined, {store: options.store}))
   const coverImage: Asset = {
     id: 'cover-image',
-    href: `images/cover-${contentHash(cover)}.png`,
-    mediaType: 'image/png',
+    href: `images/cover-${contentHash(cover)}.${book.cover?.extension ?? 'png'}`,
+    mediaType: book.cover?.mediaType ?? 'image/png',
     properties: 'cover-image',
     data: cover
   }
@@ -215,7 +217,17 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const chapters: Array<{doc: Doc; bytes: Buffer}> = []
 
   const docs: Doc[] = [...front]
-  for (const [index, chapter] of book.chapters.entries()) {
+  const parts = outline(book, labels)
+  const labelOf = chapterLabels(book, labels)
+  // Each titled part opens with a document of its own, the part's title page.
+  const partStarts = new Map(
+    parts.filter((part) => part.title !== undefined).map((part) => [firstChapter(part.chapters)!, part])
+  )
+  for (const chapter of book.chapters) {
+    const part = partStarts.get(chapter)
+    if (part) docs.push(partDoc(part, render))
+    const label = labelOf.get(chapter)
+    const appendix = chapter.place?.appendix === true
     // A root gives a root.
     const content = toHast(chapter.tree, {
       handlers: handlersFor(chapter)
@@ -225,12 +237,12 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       h(
         'section',
         {
-          'epub:type': 'chapter',
-          role: 'doc-chapter',
+          'epub:type': appendix ? 'appendix' : 'chapter',
+          role: appendix ? 'doc-appendix' : 'doc-chapter',
           ariaLabelledBy: `title-${chapter.slug}`
         },
         [
-          h('p.chapter-number', labels.chapter(index + 1)),
+          label ? h('p.chapter-number', label) : undefined,
           h('h1', {id: `title-${chapter.slug}`}, chapter.title),
           ...(content.children as ElementContent[])
         ]
@@ -251,14 +263,18 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   }
 
   // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
-  docs.push(
-    ...epubBackMatter(book, {
-      render,
-      handlersFor,
-      chapterFile: chapterFileName,
-      documentBudget: options.documentBudget
-    })
-  )
+  const back = epubBackMatter(book, {
+    render,
+    handlersFor,
+    chapterFile: chapterFileName,
+    documentBudget: options.documentBudget
+  })
+  docs.push(...back)
+  const toc = [
+    ...front.filter((doc) => !doc.excludeFromToc).map((doc) => navItem(doc.filename, doc.title)),
+    ...outlineNav(parts),
+    ...back.filter((doc) => !doc.excludeFromToc).map((doc) => navItem(doc.filename, doc.title))
+  ]
 
   const assets: Asset[] = [coverImage]
   for (const figure of options.assets.figures.values()) {
@@ -310,8 +326,11 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       accessibilitySummary: accessibilitySummary(book, options.assets),
       // The summary is written in English: said so when the book is in another language.
       accessibilitySummaryLang: primaryLanguage(meta.language) === 'en' ? '' : 'en',
-      certifiedBy: meta.publisher ?? meta.authors[0],
-      landmarks: landmarks(docs, labels)
+      certifiedBy: meta.publisher ?? meta.authors[0] ?? meta.title,
+      landmarks: landmarks(docs, labels),
+      // The contents as a tree: parts, chapters, the chapters nested under them and their sections.
+      toc,
+      tocDepth: navDepth(toc)
     },
     // The packer sanitises `content` (and would name an empty alt "image-placeholder"): hand it nothing to sanitise.
     docs.map((doc) => ({...doc, content: ''}))
@@ -345,6 +364,68 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     set: (key, value) => store.set(`zip\u0000${key}`, value)
   }
   return packZip(entries, options.modified, zip)
+}
+
+/** An entry of the contents (nav and NCX), with the entries under it. */
+interface NavItem {
+  href: string
+  title: string
+  children: NavItem[]
+}
+
+function navItem(href: string, title: string, children: NavItem[] = []): NavItem {
+  return {href, title, children}
+}
+
+/** The contents of the book's parts: a part's entry holds its chapters; a chapter's its sections, then the chapters nested under it. */
+function outlineNav(parts: OutlinePart[]): NavItem[] {
+  const chapterItem = (entry: OutlineChapter): NavItem =>
+    navItem(
+      chapterFileName(entry.chapter),
+      entry.chapter.place?.appendix && entry.label ? `${entry.label}: ${entry.chapter.title}` : entry.chapter.title,
+      [
+        ...chapterSections(entry.chapter).map((section) =>
+          navItem(`${chapterFileName(entry.chapter)}#${section.id}`, section.title)
+        ),
+        ...entry.children.map(chapterItem)
+      ]
+    )
+  return parts.flatMap((part) =>
+    part.title === undefined
+      ? part.chapters.map(chapterItem)
+      : [navItem(partFileName(part), part.title, part.chapters.map(chapterItem))]
+  )
+}
+
+/** How deep the contents go (the NCX's `dtb:depth`). */
+function navDepth(items: NavItem[]): number {
+  return items.reduce((depth, item) => Math.max(depth, 1 + navDepth(item.children)), 0)
+}
+
+function partFileName(part: OutlinePart): string {
+  return `part-${part.number}.xhtml`
+}
+
+/** The first chapter of a part, nested ones included. */
+function firstChapter(chapters: OutlineChapter[]): Chapter | undefined {
+  return chapters[0]?.chapter
+}
+
+/** A part's title page. */
+function partDoc(part: OutlinePart, render: (nodes: ElementContent[]) => string): Doc {
+  const id = `part-${part.number}-title`
+  return {
+    id: `part-${part.number}`,
+    title: part.title ?? '',
+    filename: partFileName(part),
+    content: '',
+    bodyType: 'bodymatter',
+    beforeToc: false,
+    excludeFromToc: false,
+    body: render([
+      h('section.part', {'epub:type': 'part', role: 'doc-part', ariaLabelledBy: id}, [h('h1', {id}, part.title)])
+    ])
+  }
 }
 
 /** What a chapter document's body is to the packer: its entry then gets the kept body in its place. */

@@ -20,6 +20,7 @@ import {hashOf, type Store} from '../../output/store.js'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import type {Book, Chapter, OutputFile} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
+import {chapterLabels, type OutlineChapter, outline} from '../outline.js'
 import {backMatterLinks, footerNav, listLater, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
@@ -114,7 +115,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const {meta} = book
   const labels = labelsFor(meta.language)
   const base = meta.url ? (meta.url.endsWith('/') ? meta.url : `${meta.url}/`) : undefined
-  const og = await ogImage(meta, options.store)
+  const og = await ogImage(meta, options.store, book.cover)
   const assetPaths: PageAssets = {
     css: find('style', '.css'),
     nojsCss: find('nojs', '.css'),
@@ -124,10 +125,12 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       url: `${base ?? ''}${og.file.path}`,
       width: og.width,
       height: og.height,
-      alt: og.alt
+      alt: og.alt,
+      type: og.type
     }
   }
   const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
+  const chapterLabel = chapterLabels(book, labels)
   const slugs = slugsByFileName(book.chapters)
 
   const header = (): ElementContent =>
@@ -184,7 +187,10 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       header(),
       h('main#main', [
         h('article.chapter', [
-          h('header.chapter__header', [h('p.chapter__number', labels.chapter(index + 1)), h('h1', chapter.title)]),
+          h('header.chapter__header', [
+            chapterLabel.get(chapter) ? h('p.chapter__number', chapterLabel.get(chapter)) : undefined,
+            h('h1', chapter.title)
+          ]),
           ...(content.children as ElementContent[]),
           webNotes(book, chapter)
         ])
@@ -253,6 +259,28 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   return out
 }
 
+/** The contents of a book with parts, nested chapters or appendices (books read from mdBook, Quarto, Bookdown): each part's title over its chapters, each chapter with its label and the chapters nested under it. */
+function outlineContents(book: Book): ElementContent {
+  const labels = labelsFor(book.meta.language)
+  const item = (entry: OutlineChapter): ElementContent =>
+    h('li', [
+      entry.label ? h('span.contents__label', entry.label) : undefined,
+      h('a', {href: `${entry.chapter.slug}.html`}, entry.chapter.title),
+      entry.chapter.file.data.meta?.description
+        ? h('p.contents__description', String(entry.chapter.file.data.meta.description))
+        : undefined,
+      entry.children.length > 0 ? h('ol', entry.children.map(item)) : undefined
+    ])
+  return h(
+    'ol.contents__list.contents__list--outline',
+    outline(book, labels).flatMap((part) =>
+      part.title === undefined
+        ? part.chapters.map(item)
+        : [h('li.contents__part', [h('h3.contents__part-title', part.title), h('ol', part.chapters.map(item))])]
+    )
+  )
+}
+
 function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: string | undefined): HastRoot {
   const {meta} = book
   const labels = labelsFor(meta.language)
@@ -275,17 +303,19 @@ function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: st
       ]),
       h('nav.contents', {ariaLabelledBy: 'contents-title'}, [
         h('h2#contents-title', labels.contents),
-        h(
-          'ol.contents__list',
-          book.chapters.map((chapter) =>
-            h('li', [
-              h('a', {href: `${chapter.slug}.html`}, chapter.title),
-              chapter.file.data.meta?.description
-                ? h('p.contents__description', String(chapter.file.data.meta.description))
-                : undefined
-            ])
-          )
-        )
+        book.chapters.some((chapter) => chapter.place)
+          ? outlineContents(book)
+          : h(
+              'ol.contents__list',
+              book.chapters.map((chapter) =>
+                h('li', [
+                  h('a', {href: `${chapter.slug}.html`}, chapter.title),
+                  chapter.file.data.meta?.description
+                    ? h('p.contents__description', String(chapter.file.data.meta.description))
+                    : undefined
+                ])
+              )
+            )
       ]),
       backMatterLinks(book).length > 0
         ? h('nav.contents-back', {ariaLabel: labels.aboutSources}, [

@@ -5,7 +5,7 @@
  */
 
 import type {Store} from '../../output/store.js'
-import type {BookMeta, OutputFile} from '../../types.js'
+import type {BookMeta, CoverImage, OutputFile} from '../../types.js'
 import {contentHash} from '../assets.js'
 import {coverAlt, renderCoverPng} from '../epub/cover.js'
 
@@ -18,14 +18,25 @@ export interface OgImage {
   width: number
   height: number
   alt: string
+  /** Media type, `image/png` unless the author's cover is a JPEG. */
+  type: string
 }
 
-/** Render the Open Graph image of a book (pure: the same metadata gives the same bytes and name). */
-export async function ogImage(meta: BookMeta, store?: Store): Promise<OgImage> {
+/** Render the Open Graph image of a book (pure: the same metadata gives the same bytes and name); the author's own cover when there is one. */
+export async function ogImage(meta: BookMeta, store?: Store, cover?: CoverImage): Promise<OgImage> {
+  if (cover)
+    return {
+      file: {path: `assets/og.${contentHash(cover.data, 8)}.${cover.extension}`, contents: cover.data},
+      width: cover.width,
+      height: cover.height,
+      alt: coverAlt(meta),
+      type: cover.mediaType
+    }
   const data = await renderCoverPng(meta, ogImageSize, {store})
   return {
     file: {path: `assets/og.${contentHash(data, 8)}.png`, contents: data},
     ...ogImageSize,
-    alt: coverAlt(meta)
+    alt: coverAlt(meta),
+    type: 'image/png'
   }
 }
