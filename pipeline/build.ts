@@ -19,6 +19,7 @@ import {hashOf, type Store} from './output/store.js'
 import {checkOutput, writeAtomically} from './output/write.js'
 import {createProcessor, parseChapter} from './parse/processor.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
+import {resolveCrossReferences} from './plugins/remark-cross-references.js'
 import {checkLinks} from './plugins/remark-links.js'
 import {collectAssets} from './render/assets.js'
 import {coverSize, warmCovers} from './render/epub/cover.js'
@@ -227,6 +228,7 @@ export async function parseBook(
 
   numberCitations(chapters.map((c) => c.file))
   checkLinks(chapters, loaded.dir)
+  resolveCrossReferences(chapters)
   if (!hasErrors(files))
     unusedReferences(
       chapters.map((c) => c.file),
