@@ -49,7 +49,8 @@ export function remarkMathml() {
       const label = display && node.position ? labels[node.position.end.line] : undefined
       node.data = {
         hName: display ? 'div' : 'span',
-        hProperties: {className: [display ? 'math-display' : 'math-inline'], id: label},
+        // A wide equation scrolls inside its block, which keyboards reach (tabindex).
+        hProperties: {className: [display ? 'math-display' : 'math-inline'], id: label, tabIndex: display ? 0 : undefined},
         hChildren: [math]
       }
       if (label && node.type === 'math') node.data.label = label
