@@ -50,7 +50,11 @@ export function remarkMathml() {
       node.data = {
         hName: display ? 'div' : 'span',
         // A wide equation scrolls inside its block, which keyboards reach (tabindex).
-        hProperties: {className: [display ? 'math-display' : 'math-inline'], id: label, tabIndex: display ? 0 : undefined},
+        hProperties: {
+          className: [display ? 'math-display' : 'math-inline'],
+          id: label,
+          tabIndex: display ? 0 : undefined
+        },
         hChildren: [math]
       }
       if (label && node.type === 'math') node.data.label = label
