@@ -28,6 +28,7 @@ import {remarkPandocFences} from '../plugins/remark-pandoc-fences.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
 import {remarkSmartPunctuation} from '../plugins/remark-smart-punctuation.js'
 import {remarkSubSuper} from '../plugins/remark-sub-super.js'
+import {remarkUnrendered} from '../plugins/remark-unrendered.js'
 import {remarkXmlChars} from '../plugins/remark-xml-chars.js'
 import type {Chapter, CslItem} from '../types.js'
 
@@ -56,6 +57,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkSubSuper)
       .use(remarkMathml)
       .use(remarkCrossReferences)
+      .use(remarkUnrendered)
       .use(remarkSmartPunctuation)
       .use(remarkChapterMeta)
       .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})

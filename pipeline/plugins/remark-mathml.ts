@@ -78,7 +78,10 @@ function convert(node: Math | InlineMath, display: boolean, file: VFile): Elemen
   try {
     markup = temml.renderToString(node.value, {displayMode: display, throwOnError: true, annotate: true})
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.replace(/^ParseError: /, '') : String(cause)
+    const reason =
+      cause instanceof Error
+        ? cause.message.replace(/^(?:Temml )?(?:ParseError|parse error):?/i, '').trim()
+        : String(cause)
     error(
       file,
       `Unexpected TeX \`${node.value}\` that does not convert to MathML (${reason}), expected TeX that Temml reads`,
