@@ -28,6 +28,8 @@ export interface BookMeta {
   citationStyle?: string | undefined
   /** Canonical base URL of the web story, e.g. `https://example.org/lima/`. */
   url?: string | undefined
+  /** How each diagnostics rule is reported, by rule id (`rules:` in book.yaml; see `applyRules`). */
+  rules?: Record<string, 'off' | 'warn' | 'error'> | undefined
 }
 
 /** One named state of a graphic. */

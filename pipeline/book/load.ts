@@ -31,6 +31,7 @@ const bookSchema: Record<string, FieldSpec> = {
     }
   },
   description: {kind: 'string', required: true},
+  rules: {kind: 'rules'},
   date: {kind: 'date', required: true},
   ebook: {
     kind: 'string',
@@ -174,7 +175,8 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
     publisher: values.publisher as string | undefined,
     rights: values.rights as string | undefined,
     citationStyle: values.citationStyle as string | undefined,
-    url: values.url as string | undefined
+    url: values.url as string | undefined,
+    rules: values.rules as BookMeta['rules']
   }
 }
 
