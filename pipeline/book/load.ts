@@ -31,7 +31,6 @@ const bookSchema: Record<string, FieldSpec> = {
     }
   },
   description: {kind: 'string', required: true},
-  rules: {kind: 'rules'},
   date: {kind: 'date', required: true},
   ebook: {
     kind: 'string',
@@ -48,7 +47,8 @@ const bookSchema: Record<string, FieldSpec> = {
   url: {
     kind: 'string',
     pattern: {regex: /^https?:\/\/\S+$/, expected: 'an absolute http(s) URL'}
-  }
+  },
+  rules: {kind: 'rules'}
 }
 
 /** A chapter file as found on disk, not yet parsed. */

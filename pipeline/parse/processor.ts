@@ -25,6 +25,7 @@ import {remarkLocalImages} from '../plugins/remark-local-images.js'
 import {remarkMathml} from '../plugins/remark-mathml.js'
 import {remarkPandocAttributes} from '../plugins/remark-pandoc-attributes.js'
 import {remarkPandocFences} from '../plugins/remark-pandoc-fences.js'
+import {remarkRawHtml} from '../plugins/remark-raw-html.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
 import {remarkSmartPunctuation} from '../plugins/remark-smart-punctuation.js'
 import {remarkSubSuper} from '../plugins/remark-sub-super.js'
@@ -56,6 +57,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkInlineNotes)
       .use(remarkSubSuper)
       .use(remarkMathml)
+      .use(remarkRawHtml)
       .use(remarkCrossReferences)
       .use(remarkUnrendered)
       .use(remarkSmartPunctuation)

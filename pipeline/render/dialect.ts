@@ -11,6 +11,7 @@ import {defaultHandlers, type Handler, type State} from 'mdast-util-to-hast'
 import {toString} from 'mdast-util-to-string'
 import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-divs.js'
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
+import type {HtmlElement} from '../plugins/remark-raw-html.js'
 import type {Subscript, Superscript} from '../plugins/remark-sub-super.js'
 import {highlight} from './highlight.js'
 
@@ -110,5 +111,15 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     return result
   }
 
-  return {fencedDiv, callout, implicitFigure, subscript, superscript, code, table} as Record<string, Handler>
+  // Raw HTML the allow-list kept (remark-raw-html): the element as written, its content as Markdown renders it.
+  const htmlElement: Handler = (state: State, node: HtmlElement) => {
+    const result = h(node.tagName, node.properties, state.all(node))
+    state.patch(node, result)
+    return result
+  }
+
+  return {fencedDiv, callout, implicitFigure, htmlElement, subscript, superscript, code, table} as Record<
+    string,
+    Handler
+  >
 }

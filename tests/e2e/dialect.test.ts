@@ -112,6 +112,26 @@ describe('the dialect book in the EPUB', () => {
     ])
   })
 
+  it('keeps the allowed raw HTML as elements and shows the rest as text', () => {
+    expect(elements(second, 'kbd').map(text)).toEqual(['Ctrl', 'C'])
+    expect(elements(second, 'abbr')[0]?.attributes.title).toBe('HyperText Markup Language')
+    expect(elements(second, 'mark').map(text)).toEqual(['marked'])
+    expect(elements(second, 'small').map(text)).toEqual(['small'])
+    expect(elements(second, 'br')).toHaveLength(1)
+    expect(elements(second, 'a').some((a) => a.attributes.id === 'anchor-here')).toBe(true)
+    const figure = elements(second, 'figure')[0] as Element
+    expect(elements(figure, 'img')[0]?.attributes.src).toMatch(/^images\/plot-[0-9a-f]+\.png$/)
+    expect(text(elements(figure, 'figcaption')[0] as Element)).toBe('A figure written in HTML')
+    const details = elements(second, 'details')[0] as Element
+    expect(text(elements(details, 'summary')[0] as Element)).toBe('More detail')
+    expect(elements(details, 'strong').map(text)).toEqual(['Markdown'])
+    expect(byClass(second, 'div', 'note-box').map(text)).toEqual(['A div with a class.'])
+    for (const name of ['span', 'font', 'script']) expect(elements(second, name), name).toEqual([])
+    const shown = elements(second, 'p').map(text).join('\n')
+    expect(shown).toContain('<font color=')
+    expect(shown).toContain('<script>alert(')
+  })
+
   it('declares its MathML in the package', () => {
     const item = epub.manifest.find((entry) => entry.href.endsWith('constructs.xhtml'))
     expect(item?.properties).toContain('mathml')
