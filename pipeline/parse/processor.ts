@@ -57,10 +57,11 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkInlineNotes)
       .use(remarkSubSuper)
       .use(remarkMathml)
-      .use(remarkRawHtml)
       .use(remarkCrossReferences)
       .use(remarkUnrendered)
       .use(remarkSmartPunctuation)
+      // After the typographic quotes: raw HTML shown as text keeps the quotes it was written with.
+      .use(remarkRawHtml)
       .use(remarkChapterMeta)
       .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
       .use(remarkLocalImages)

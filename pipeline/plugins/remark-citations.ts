@@ -302,7 +302,8 @@ export function remarkCitations(options: Options) {
           node.type === 'inlineMath' ||
           node.type === 'subscript' ||
           node.type === 'superscript' ||
-          node.type === 'crossReference'
+          node.type === 'crossReference' ||
+          (node.type === 'htmlElement' && ['sub', 'sup', 'kbd'].includes(node.tagName))
         )
           return SKIP
         if (node.type === 'text' && !number && !isRawHtml(node, text)) {
