@@ -16,7 +16,7 @@
 import type {Element, Nodes as HastNodes} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import {type Schema, sanitize} from 'hast-util-sanitize'
-import type {Html, Image, Parent, Parents, Root, RootContent, Text} from 'mdast'
+import type {Html, Image, Link, Parent, Parents, Root, RootContent, Text} from 'mdast'
 import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {positionAt, warn} from '../messages.js'
@@ -134,13 +134,7 @@ export function remarkRawHtml() {
           siblings.splice(index, 1, ...(nodes as never[]))
           return [SKIP, index + nodes.length]
         }
-        const wrapped: HtmlElement = {
-          type: 'htmlElement',
-          tagName: name,
-          properties: properties(element),
-          children: siblings.slice(index + 1, closer),
-          position: node.position
-        }
+        const wrapped = elementNode(name, properties(element), siblings.slice(index + 1, closer), node.position)
         siblings.splice(index, closer - index + 1, wrapped as never)
         return [SKIP, index]
       }
@@ -269,13 +263,34 @@ function toMdast(node: HastNodes, block = false, position?: Html['position']): R
     if (position) image.position = structuredClone(position)
     return [image]
   }
-  const element: HtmlElement = {
-    type: 'htmlElement',
-    tagName: node.tagName,
-    properties: properties(node),
-    children: node.children.flatMap((child) => toMdast(child as HastNodes, false, position))
+  const children = node.children.flatMap((child) => toMdast(child as HastNodes, false, position))
+  return [elementNode(node.tagName, properties(node), children, position)]
+}
+
+/**
+ * A kept element as mdast: `<a href>` is a link, which the book's link rules check and resolve (a link to a
+ * chapter, an anchor, a missing file); any other element an `htmlElement`.
+ */
+function elementNode(
+  tagName: string,
+  props: HtmlElement['properties'],
+  children: RootContent[],
+  position: Html['position']
+): HtmlElement | Link {
+  if (tagName === 'a' && typeof props.href === 'string') {
+    const {href, title, ...rest} = props
+    const link: Link = {
+      type: 'link',
+      url: href,
+      title: typeof title === 'string' ? title : null,
+      children: children as Link['children']
+    }
+    if (Object.keys(rest).length > 0) link.data = {hProperties: rest}
+    // The book-wide link check reports at a link's place.
+    if (position) link.position = structuredClone(position)
+    return link
   }
-  return [element]
+  return {type: 'htmlElement', tagName, properties: props, children}
 }
 
 function report(file: VFile, node: Html, why: string, script: boolean): void {
