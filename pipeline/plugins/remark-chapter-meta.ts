@@ -60,6 +60,8 @@ export function remarkChapterMeta() {
     if (values?.title === undefined && isTitle(opening)) {
       heading = opening
       meta.title = toString(heading).trim()
+      // `# Title {-}` (remark-pandoc-attributes): a chapter without a number.
+      if (heading.data?.unnumbered) meta.unnumbered = true
       tree.children.splice(at, 1)
     } else if (values?.title === undefined && !hasErrorFor(file, 'title')) {
       // (A frontmatter whose `title` has the wrong form already has its message; broken YAML has its own.)

@@ -13,7 +13,17 @@ import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-div
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
 import type {HtmlElement} from '../plugins/remark-raw-html.js'
 import type {Subscript, Superscript} from '../plugins/remark-sub-super.js'
+import type {Chapter} from '../types.js'
 import {highlight} from './highlight.js'
+
+/**
+ * The number a chapter shows ("Chapter 3"), counting only numbered chapters, or `undefined` for a chapter whose
+ * title heading is `{-}` or `{.unnumbered}`.
+ */
+export function chapterNumber(chapters: readonly Chapter[], index: number): number | undefined {
+  if (chapters[index]?.file.data.meta?.unnumbered) return undefined
+  return chapters.slice(0, index + 1).filter((chapter) => !chapter.file.data.meta?.unnumbered).length
+}
 
 /** Options of `dialectHandlers`. */
 export interface DialectOptions {

@@ -132,6 +132,14 @@ describe('the dialect book in the EPUB', () => {
     expect(shown).toContain('<script>alert(')
   })
 
+  it('numbers only the numbered chapters', () => {
+    const third = [...epub.documents.entries()].find(([file]) => file.endsWith('afterword.xhtml'))?.[1] as Root
+    expect(byClass(chapter, 'p', 'chapter-number').map(text)).toEqual(['Chapter 1'])
+    expect(byClass(second, 'p', 'chapter-number').map(text)).toEqual(['Chapter 2'])
+    expect(byClass(third, 'p', 'chapter-number')).toEqual([])
+    expect(elements(third, 'h1').map(text)).toEqual(['Afterword'])
+  })
+
   it('declares its MathML in the package', () => {
     const item = epub.manifest.find((entry) => entry.href.endsWith('constructs.xhtml'))
     expect(item?.properties).toContain('mathml')

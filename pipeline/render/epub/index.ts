@@ -28,6 +28,7 @@ import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {visit} from '../../tree.js'
 import type {Book, BookMeta, Chapter} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
+import {chapterNumber} from '../dialect.js'
 import {chapterFootnotes} from '../footnotes.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import type {Doc} from './doc.js'
@@ -229,6 +230,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   for (const [index, chapter] of book.chapters.entries()) {
     // A root gives a root.
     const footnotes = chapterFootnotes(chapter.tree, {epub: true})
+    const number = chapterNumber(book.chapters, index)
     const content = toHast(chapter.tree, {
       handlers: {...handlersFor(chapter), ...footnotes.handlers}
     }) as HastRoot
@@ -242,7 +244,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
           ariaLabelledBy: `title-${chapter.slug}`
         },
         [
-          h('p.chapter-number', labels.chapter(index + 1)),
+          number === undefined ? undefined : h('p.chapter-number', labels.chapter(number)),
           h('h1', {id: `title-${chapter.slug}`}, chapter.title),
           ...(content.children as ElementContent[]),
           footnotes.section()

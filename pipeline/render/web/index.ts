@@ -20,6 +20,7 @@ import {hashOf, type Store} from '../../output/store.js'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import type {Book, Chapter, OutputFile} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
+import {chapterNumber} from '../dialect.js'
 import {chapterFootnotes} from '../footnotes.js'
 import {backMatterLinks, footerNav, listLater, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
@@ -154,6 +155,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
 
   function chapterPage(index: number, chapter: Chapter): string {
     const footnotes = chapterFootnotes(chapter.tree)
+    const number = chapterNumber(book.chapters, index)
     const handlers = {...handlersFor(chapter), ...footnotes.handlers}
     // A root gives a root.
     const content = toHast(chapter.tree, {handlers}) as HastRoot
@@ -186,7 +188,10 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       header(),
       h('main#main', [
         h('article.chapter', [
-          h('header.chapter__header', [h('p.chapter__number', labels.chapter(index + 1)), h('h1', chapter.title)]),
+          h('header.chapter__header', [
+            number === undefined ? undefined : h('p.chapter__number', labels.chapter(number)),
+            h('h1', chapter.title)
+          ]),
           ...(content.children as ElementContent[]),
           footnotes.section(),
           webNotes(book, chapter)
