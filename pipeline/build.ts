@@ -9,6 +9,7 @@ import path from 'node:path'
 import v8 from 'node:v8'
 import type {Root} from 'mdast'
 import type {Data, VFile} from 'vfile'
+import type {VFileMessage} from 'vfile-message'
 import {type ChapterSource, type LoadedBook, loadBook} from './book/load.js'
 import {fieldValuePosition} from './book/yaml-fields.js'
 import {createFormatter, type Formatter, loadBibliography} from './citations/bibliography.js'
@@ -19,6 +20,7 @@ import {hashOf, type Store} from './output/store.js'
 import {checkOutput, writeAtomically} from './output/write.js'
 import {createProcessor, parseChapter} from './parse/processor.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
+import {resolveCrossReferences} from './plugins/remark-cross-references.js'
 import {checkLinks} from './plugins/remark-links.js'
 import {imageFileProblem} from './plugins/remark-local-images.js'
 import {collectAssets} from './render/assets.js'
@@ -26,6 +28,7 @@ import {coverSize, warmCovers} from './render/epub/cover.js'
 import {renderEpub} from './render/epub/index.js'
 import {renderWeb} from './render/web/index.js'
 import {ogImageSize} from './render/web/og-image.js'
+import {applyRules} from './rules.js'
 import type {Book, BookMeta, Chapter, CslItem, Graphic} from './types.js'
 
 /**
@@ -114,6 +117,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       notesKey: notes
     } = await parseBook(options.bookDir, cwd, {store, onProgress})
     const cached = store ? {chapters: cachedChapters} : undefined
+    // The book's own levels for the rules (book.yaml's `rules:`), on every message, kept or new.
+    applyRules(
+      files,
+      book?.meta.rules,
+      files.find((file) => path.basename(file.path) === 'book.yaml')
+    )
     if (
       !book ||
       hasErrors(files) ||
@@ -240,6 +249,7 @@ export async function parseBook(
 
   numberCitations(chapters.map((c) => c.file))
   checkLinks(chapters, loaded.dir)
+  resolveCrossReferences(chapters)
   if (!hasErrors(files))
     unusedReferences(
       chapters.map((c) => c.file),
@@ -328,15 +338,27 @@ function chapterKey(context: string, source: ChapterSource): string {
 interface KeptChapter {
   tree: Root
   data: Partial<Data>
+  /** The parse's warnings, reported again by every build that reads the chapter from the cache. */
+  warnings?: KeptWarning[]
+}
+
+/** A warning as kept: what `file.message` needs to make it again. */
+interface KeptWarning {
+  reason: string
+  place: VFileMessage['place']
+  ruleId: string | undefined
+  source: string | undefined
+  note: string | undefined
+  url: string | undefined
 }
 
 /**
- * Keep a chapter just parsed (before the book-wide passes change it). Only a
- * chapter whose parse gave no message is kept, so a warning is reported by
- * every build.
+ * Keep a chapter just parsed (before the book-wide passes change it), with
+ * its parse's warnings, which every build that reads it reports again. A
+ * chapter with an error is not kept.
  */
 function keepChapter(store: Store, key: string, chapter: Chapter): void {
-  if (chapter.file.messages.length > 0) return
+  if (chapter.file.messages.some((message) => message.fatal !== false)) return
   const {
     number: _number,
     slug: _slug,
@@ -346,8 +368,18 @@ function keepChapter(store: Store, key: string, chapter: Chapter): void {
     partMarkers: _partMarkers,
     ...data
   } = chapter.file.data
+  const warnings = chapter.file.messages.map(
+    (message): KeptWarning => ({
+      reason: message.reason,
+      place: message.place,
+      ruleId: message.ruleId,
+      source: message.source,
+      note: message.note,
+      url: message.url
+    })
+  )
   try {
-    store.set(key, v8.serialize({tree: chapter.tree, data} satisfies KeptChapter))
+    store.set(key, v8.serialize({tree: chapter.tree, data, warnings} satisfies KeptChapter))
   } catch {
     // A value v8 cannot serialize (none today): the chapter is parsed next time.
   }
@@ -378,6 +410,12 @@ async function restoreChapter(
   }
   const file = source.file
   Object.assign(file.data, kept.data)
+  for (const warning of kept.warnings ?? []) {
+    const message = file.message(warning.reason, {place: warning.place, ruleId: warning.ruleId, source: warning.source})
+    message.fatal = false
+    if (warning.note !== undefined) message.note = warning.note
+    if (warning.url !== undefined) message.url = warning.url
+  }
   for (const name of file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
   return {
     number: source.number,

@@ -30,6 +30,8 @@ export interface BookMeta {
   url?: string | undefined
   /** The author's own cover image (PNG or JPEG), an absolute path; without it a cover is drawn. */
   cover?: string | undefined
+  /** How each diagnostics rule is reported, by rule id (`rules:` in book.yaml; see `applyRules`). */
+  rules?: Record<string, 'off' | 'warn' | 'error'> | undefined
 }
 
 /**

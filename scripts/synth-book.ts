@@ -147,6 +147,17 @@ export async function writeSyntheticBook(options: SynthOptions): Promise<string>
         continue
       }
       out.push(paragraph(), '')
+      // Code and math as a technical book has them: a listing and an equation in most sections.
+      if (random() < 0.12) out.push('```js', ...listing(n, section), '```', '')
+      else if (random() < 0.1)
+        out.push(
+          `The rate $r_{${section}} = \\frac{\\Delta x}{\\Delta t}$ holds where`,
+          '',
+          '$$',
+          `\\sum_{i=1}^{${n}} x_i^2 \\le \\int_0^1 f(t)\\,dt`,
+          '$$',
+          ''
+        )
       if (n % every === 0 && section === 1 && !out.some((l) => l.startsWith('::::scrolly'))) {
         out.push('::::scrolly{graphic="bench"}')
         for (const state of ['one', 'two', 'three']) out.push(`:::step{state="${state}"}`, paragraph(), ':::', '')
@@ -156,6 +167,21 @@ export async function writeSyntheticBook(options: SynthOptions): Promise<string>
     await fs.writeFile(path.join(dir, `${String(n).padStart(digits, '0')}-chapter-${n}.md`), out.join('\n'))
   }
   return dir
+}
+
+/** A short JavaScript listing. */
+function listing(chapter: number, section: number): string[] {
+  return [
+    `// Chapter ${chapter}, section ${section}: sum the counts by year.`,
+    'export function totals(rows) {',
+    '  const byYear = new Map()',
+    '  for (const {year, count} of rows) {',
+    "    if (typeof count !== 'number') throw new TypeError('Bad count in ' + year)",
+    '    byYear.set(year, (byYear.get(year) ?? 0) + count)',
+    '  }',
+    '  return [...byYear].sort(([a], [b]) => a - b)',
+    '}'
+  ]
 }
 
 function capitalise(text: string): string {

@@ -218,7 +218,7 @@ describe('book formats', () => {
     const parsed = await parseBook(dir, tmp)
     const code = parsed.book?.chapters[0]?.tree.children.find((node) => node.type === 'code')
     expect(code).toMatchObject({lang: 'r', meta: null, value: 'x <- 1'})
-    expect(await messages(dir)).toContain('cells/one.qmd:5:1 warning executable-cell')
+    expect(await messages(dir)).toContain('cells/one.qmd:5:1 warning executable-chunk')
   })
 
   it('takes a Bookdown part-only file as no chapter, and a marker after content as the next chapter’s', async () => {

@@ -22,7 +22,7 @@ const commonmark = createRequire(import.meta.url)('commonmark-spec') as {
 }
 
 const base = () => unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkDirective)
-const gfm = base().use(remarkGfm)
+const gfm = base().use(remarkGfm, {singleTilde: false})
 const lean = base().use(remarkGfmLean)
 
 function expectSame(markdown: string) {

@@ -56,7 +56,8 @@ const bookSchema: Record<string, FieldSpec> = {
     kind: 'string',
     pattern: {regex: /^https?:\/\/\S+$/, expected: 'an absolute http(s) URL'}
   },
-  cover: {kind: 'string'}
+  cover: {kind: 'string'},
+  rules: {kind: 'rules'}
 }
 
 /** A chapter file as found on disk, not yet parsed. */
@@ -254,7 +255,8 @@ async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: V
     rights: values.rights as string | undefined,
     citationStyle: values.citationStyle as string | undefined,
     url: values.url as string | undefined,
-    cover: values.cover as string | undefined
+    cover: values.cover as string | undefined,
+    rules: values.rules as BookMeta['rules']
   }
 }
 

@@ -10,7 +10,8 @@ import {error, positionAt, warn} from '../messages.js'
 
 /** How one field is checked. */
 export interface FieldSpec {
-  kind: 'string' | 'string-list' | 'date'
+  /** `rules`: a mapping of rule ids to `off`, `warn` or `error`. */
+  kind: 'string' | 'string-list' | 'date' | 'rules'
   required?: boolean
   /** Pattern the string must match, with a human description of it. */
   pattern?: {regex: RegExp; expected: string}
@@ -139,6 +140,12 @@ export function readYamlFields(
         return bad('a non-empty string or a list of non-empty strings')
       }
       return list.map((v: string) => v.trim())
+    }
+    if (spec.kind === 'rules') {
+      const entries = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : undefined
+      if (!entries || entries.some(([, level]) => level !== 'off' && level !== 'warn' && level !== 'error'))
+        return bad('a mapping of rule ids to `off`, `warn` or `error`')
+      return Object.fromEntries(entries)
     }
     if (spec.kind === 'date') {
       const text = value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === 'string' ? value : ''

@@ -6,21 +6,31 @@
 import type {Nodes, Root} from 'mdast'
 import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
+import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
 import {type Processor, unified} from 'unified'
 import type {VFile} from 'vfile'
 import type {ChapterSource, GraphicRegistry} from '../book/load.js'
 import {remarkChapterMeta} from '../plugins/remark-chapter-meta.js'
 import {remarkCitations} from '../plugins/remark-citations.js'
-import {remarkCodeCells} from '../plugins/remark-code-cells.js'
 import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
+import {remarkCrossReferences} from '../plugins/remark-cross-references.js'
+import {remarkFencedDivs} from '../plugins/remark-fenced-divs.js'
+import {remarkFigures} from '../plugins/remark-figures.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
+import {remarkInlineNotes} from '../plugins/remark-inline-notes.js'
 import {remarkLinks} from '../plugins/remark-links.js'
 import {remarkLocalImages} from '../plugins/remark-local-images.js'
+import {remarkMathml} from '../plugins/remark-mathml.js'
+import {remarkPandocAttributes} from '../plugins/remark-pandoc-attributes.js'
+import {remarkPandocFences} from '../plugins/remark-pandoc-fences.js'
 import {remarkPartMarkers} from '../plugins/remark-part-markers.js'
+import {remarkRawHtml} from '../plugins/remark-raw-html.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
 import {remarkSmartPunctuation} from '../plugins/remark-smart-punctuation.js'
+import {remarkSubSuper} from '../plugins/remark-sub-super.js'
+import {remarkUnrendered} from '../plugins/remark-unrendered.js'
 import {remarkXmlChars} from '../plugins/remark-xml-chars.js'
 import type {Chapter, CslItem} from '../types.js'
 import {checkSourceNesting, checkTreeNesting} from './limits.js'
@@ -38,26 +48,46 @@ export interface ParseOptions {
 /** The shared processor: parse plus every format-neutral plugin. */
 export function createProcessor(options: ParseOptions): Processor<Root, Root, Root> {
   const {graphics, references, bibliographyName} = options
-  return unified()
-    .use(remarkParse)
-    .use(remarkFrontmatter, ['yaml'])
-    .use(remarkDirective)
-    .use(remarkGfmLean)
-    .use(remarkSmartPunctuation)
-    .use(remarkPartMarkers)
-    .use(remarkChapterMeta)
-    .use(remarkCodeCells)
-    .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
-    .use(remarkLocalImages)
-    .use(remarkCitations, {items: references, checkKeys: options.referencesReadable, bibliography: bibliographyName})
-    .use(remarkScrolly, {
-      getGraphic: (name: string) => graphics.get(name),
-      hasGraphic: (name: string) => graphics.has(name),
-      graphicNames: () => graphics.names()
-    })
-    .use(remarkContested)
-    .use(remarkXmlChars)
-    .use(remarkLinks) as unknown as Processor<Root, Root, Root>
+  return (
+    unified()
+      .use(remarkParse)
+      .use(remarkFrontmatter, ['yaml'])
+      .use(remarkDirective)
+      .use(remarkGfmLean)
+      .use(remarkMath)
+      // The Pandoc and Quarto dialect: fenced divs, attributes, callouts, notes, sub/superscript, math.
+      .use(remarkPandocFences)
+      .use(remarkPandocAttributes)
+      .use(remarkFencedDivs)
+      .use(remarkFigures)
+      .use(remarkInlineNotes)
+      .use(remarkSubSuper)
+      .use(remarkMathml)
+      .use(remarkCrossReferences)
+      .use(remarkUnrendered)
+      .use(remarkSmartPunctuation)
+      // After the typographic quotes: raw HTML shown as text keeps the quotes it was written with.
+      .use(remarkRawHtml)
+      .use(remarkPartMarkers)
+      .use(remarkChapterMeta)
+      .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
+      .use(remarkLocalImages)
+      // Claims want a citation only in a book that has sources to cite.
+      .use(remarkCitations, {
+        items: references,
+        claims: references.size > 0,
+        checkKeys: options.referencesReadable,
+        bibliography: bibliographyName
+      })
+      .use(remarkScrolly, {
+        getGraphic: (name: string) => graphics.get(name),
+        hasGraphic: (name: string) => graphics.has(name),
+        graphicNames: () => graphics.names()
+      })
+      .use(remarkContested)
+      .use(remarkXmlChars)
+      .use(remarkLinks) as unknown as Processor<Root, Root, Root>
+  )
 }
 
 /** Parse one chapter (once) and run the shared plugins on its tree. */
@@ -91,6 +121,6 @@ export async function parseChapter(processor: Processor<Root, Root, Root>, sourc
  * reports at them. Targets render no positions.
  */
 function forgetPositions(node: Nodes): void {
-  if (node.type !== 'link') delete node.position
+  if (node.type !== 'link' && node.type !== 'crossReference') delete node.position
   if ('children' in node) for (const child of node.children as Nodes[]) forgetPositions(child)
 }

@@ -62,6 +62,8 @@ export function remarkChapterMeta() {
     if (values?.title === undefined && isTitle(opening)) {
       heading = opening
       meta.title = toString(heading).trim()
+      // `# Title {-}` (remark-pandoc-attributes): a chapter without a number.
+      if (heading.data?.unnumbered) meta.unnumbered = true
       tree.children.splice(at, 1)
     } else if (values?.title === undefined && file.data.listedTitle) {
       // A file that opens with `## Section` takes the title the book's contents give it (mdBook's SUMMARY.md).

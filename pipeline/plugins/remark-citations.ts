@@ -46,6 +46,9 @@ export interface Options {
 }
 
 const source = 'remark-citations'
+// Words that name what a number labels, right before it: `Chapter 3`, `Fig. 1`, `p. 12`, `§ 4`.
+const labelled =
+  /(?:^|[^\p{L}])(?:chapters?|ch\.|figures?|figs?\.|tables?|tbl\.|sections?|sec\.|equations?|eq\.|parts?|pages?|pp?\.|steps?|notes?|§|no\.|vol\.)\s*$/iu
 
 /** Turn Pandoc citations into `citation` nodes and report unknown keys, malformed citations and uncited claims. */
 export function remarkCitations(options: Options) {
@@ -117,7 +120,7 @@ export function remarkCitations(options: Options) {
     })
 
     findAndReplace(tree, [new RegExp(pattern, 'gu'), replace], {
-      ignore: ['link', 'linkReference', 'citation']
+      ignore: ['link', 'linkReference', 'citation', 'crossReference', 'inlineMath', 'inlineCode']
     })
     restorePositions()
 
@@ -155,6 +158,9 @@ export function remarkCitations(options: Options) {
       let result: PhrasingContent | false
       if (bracket !== undefined) {
         if (!looksLikeCitation(bracket)) return false
+        // `[\@key]` is literal too: an escaped `@` anywhere in the brackets.
+        for (let at = bracket.indexOf('@'); at !== -1; at = bracket.indexOf('@', at + 1))
+          if (map?.escaped(from + 1 + at)) return false
         result = bracketCitation(bracket, value, positionOf(offset(from), offset(to)), (i) => offset(from + 1 + i)) ?? {
           type: 'text',
           value
@@ -298,10 +304,24 @@ export function remarkCitations(options: Options) {
           visit(node, 'citation', found)
           return SKIP
         }
-        if (node.type === 'inlineCode' || node.type === 'html') return SKIP
+        // Nor are numbers in code, math, sub- and superscripts, notes' calls and cross-references.
+        if (
+          node.type === 'inlineCode' ||
+          node.type === 'html' ||
+          node.type === 'inlineMath' ||
+          node.type === 'subscript' ||
+          node.type === 'superscript' ||
+          node.type === 'crossReference' ||
+          (node.type === 'htmlElement' && ['sub', 'sup', 'kbd'].includes(node.tagName))
+        )
+          return SKIP
         if (node.type === 'text' && !number && !isRawHtml(node, text)) {
-          const found = /\p{Nd}+/u.exec(node.value)
-          if (found) number = {node, index: found.index, value: found[0]}
+          for (const found of node.value.matchAll(/\p{Nd}+/gu)) {
+            // A label's number (`Chapter 3`, `Fig. 1`) is not a claim.
+            if (labelled.test(node.value.slice(0, found.index))) continue
+            number = {node, index: found.index, value: found[0]}
+            break
+          }
         }
         return undefined
       })

@@ -1,5 +1,6 @@
 /**
- * remark plugin: GFM, as `remark-gfm` gives it (use it instead), except that a
+ * remark plugin: GFM, as `remark-gfm` gives it with `singleTilde: false`
+ * (use it instead), except that a
  * document which cannot hold an autolink literal is parsed without that
  * extension, to the same tree.
  *
@@ -47,7 +48,8 @@ export function remarkGfmLean(this: Processor) {
   const mdast = (data.fromMarkdownExtensions ??= [])
   const footnote = gfmFootnote()
   const footnoteFromMarkdown = gfmFootnoteFromMarkdown()
-  micromark.push(footnote, gfmStrikethrough(), gfmTable(), gfmTaskListItem())
+  // One tilde is Pandoc's subscript (`H~2~O`, remark-sub-super), so only `~~x~~` strikes through.
+  micromark.push(footnote, gfmStrikethrough({singleTilde: false}), gfmTable(), gfmTaskListItem())
   mdast.push(
     footnoteFromMarkdown,
     gfmStrikethroughFromMarkdown(),

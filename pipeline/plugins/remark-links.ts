@@ -125,8 +125,10 @@ export function remarkLinks() {
     visit(tree, (node, index, parent) => {
       if (node.type === 'heading') {
         const text = plainText(node)
-        let id = slugger.slug(text)
-        while (id && reserved(id)) id = slugger.slug(text)
+        // An id the author gave (`{#id}`, remark-pandoc-attributes) is kept as written.
+        const given = node.data?.hProperties?.id
+        let id = typeof given === 'string' ? given : slugger.slug(text)
+        while (id && reserved(id) && typeof given !== 'string') id = slugger.slug(text)
         if (id) {
           node.data ??= {}
           node.data.hProperties = {...node.data.hProperties, id}
@@ -134,6 +136,12 @@ export function remarkLinks() {
         }
         return
       }
+      // Ids the author gave with Pandoc attributes, on divs, code, images, links and math.
+      const given =
+        node.type === 'fencedDiv' || node.type === 'callout' || node.type === 'implicitFigure'
+          ? node.id
+          : node.data?.hProperties?.id
+      if (typeof given === 'string') anchors.add(given)
       if ((node.type === 'linkReference' || node.type === 'imageReference') && parent && index !== undefined) {
         const definition = definitions.get(node.identifier)
         if (!definition) return

@@ -39,8 +39,9 @@ export function remarkLocalImages() {
     const bookDir = String(file.data.bookDir ?? file.cwd)
     const images: Record<string, string> = {}
     const definitions = new Map<string, Definition>()
-    // Every image is written `![…]`: a chapter without one has none to check.
-    if (!String(file.value).includes('![')) {
+    // Every image is written `![…]` or, as raw HTML, `<img>`: a chapter without either has none to check.
+    const value = String(file.value)
+    if (!value.includes('![') && !/<img\b/i.test(value)) {
       file.data.images = images
       return
     }

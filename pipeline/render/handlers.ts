@@ -8,6 +8,7 @@ import type {ElementContent, Properties} from 'hast'
 import {h} from 'hastscript'
 import type {Heading, Image, Link} from 'mdast'
 import type {Handler, State} from 'mdast-util-to-hast'
+import type {CrossReference} from '../plugins/remark-cross-references.js'
 import {isRemoteUrl, remoteImageHref} from '../plugins/remark-local-images.js'
 import type {BookAssets} from './assets.js'
 
@@ -33,6 +34,7 @@ export function bookHandlers(options: BookHandlersOptions): {
   heading: Handler
   image: Handler
   link: Handler
+  crossReference: Handler
 } {
   const {assets, images, mediaFolder, headingOffset, resolveLink} = options
   const title = (node: Image | Link) => (options.titles ? (node.title ?? undefined) : undefined)
@@ -68,7 +70,15 @@ export function bookHandlers(options: BookHandlersOptions): {
     return state.applyData(node, result)
   }
 
-  return {heading, image, link}
+  // A cross-reference (remark-cross-references): its number or title, linked; its text as written when unresolved.
+  const crossReference: Handler = (state: State, node: CrossReference) => {
+    if (!node.url || !node.text) return state.all(node)
+    const result = h('a.xref', {href: resolveLink(node.url) ?? node.url}, node.text)
+    state.patch(node, result)
+    return result
+  }
+
+  return {heading, image, link, crossReference}
 }
 
 /**

@@ -57,7 +57,7 @@ export function outline(book: Book, labels: Labels): OutlinePart[] {
 
 /**
  * Each chapter's label: numbered chapters `Chapter 1`, `Chapter 2`, nested ones `Chapter 2.1`; appendices
- * lettered `Appendix A`, `Appendix B`; unnumbered chapters (mdBook's prefix and suffix chapters) none.
+ * lettered `Appendix A`, `Appendix B`; unnumbered chapters (mdBook's prefix and suffix chapters, `{-}` titles) none.
  */
 export function chapterLabels(book: Book, labels: Labels): Map<Chapter, string | undefined> {
   const result = new Map<Chapter, string | undefined>()
@@ -65,7 +65,8 @@ export function chapterLabels(book: Book, labels: Labels): Map<Chapter, string |
   let letters = 0
   for (const chapter of book.chapters) {
     const place = chapter.place ?? {}
-    if (place.unnumbered) {
+    // mdBook's prefix and suffix chapters, and a chapter titled `# Title {-}` or `{.unnumbered}`.
+    if (place.unnumbered || chapter.file.data.meta?.unnumbered) {
       result.set(chapter, undefined)
     } else if (place.appendix) {
       result.set(chapter, labels.appendix(letter(letters++)))

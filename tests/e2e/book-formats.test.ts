@@ -152,7 +152,7 @@ describe('books in other layouts', () => {
     expect(sources).toContain('Doe, Jane. <i>The Book of Tides</i>. Lisbon: Harbour Press, 2020.')
     expect(sources).toContain('“What Is a Rip Current?,” 2023. https://oceanservice.noaa.gov/facts/ripcurrent.html')
     // The executable cell is shown as code, with a warning at its place.
-    expect(built.quarto.messages).toContain('tests/fixtures/formats/quarto/currents.qmd:5:1 warning executable-cell')
+    expect(built.quarto.messages).toContain('tests/fixtures/formats/quarto/currents.qmd:5:1 warning executable-chunk')
     expect(text('quarto', 'currents.xhtml')).toContain('print("the tide table")')
     expect(text('quarto', 'tides.xhtml')).toContain('<a href="harbours.xhtml#breakwaters">the harbours</a>')
   })

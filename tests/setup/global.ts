@@ -14,7 +14,7 @@ const root = path.resolve(import.meta.dirname, '../..')
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    builds: Record<'basic' | 'story' | 'layouts', {out: string; url: string; epub: string}>
+    builds: Record<'basic' | 'story' | 'layouts' | 'dialect', {out: string; url: string; epub: string}>
   }
 }
 
@@ -27,7 +27,8 @@ export default async function setup(project: TestProject) {
   const books = {
     basic: 'tests/fixtures/books/basic',
     story: 'chapters',
-    layouts: 'tests/fixtures/books/layouts'
+    layouts: 'tests/fixtures/books/layouts',
+    dialect: 'tests/fixtures/books/dialect'
   } as const
   const builds = {} as Record<keyof typeof books, {out: string; url: string; epub: string}>
   const servers: Array<() => Promise<void>> = []

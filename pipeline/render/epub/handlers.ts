@@ -9,6 +9,7 @@ import {h} from 'hastscript'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import type {Book, ScrollySection} from '../../types.js'
 import type {BookAssets} from '../assets.js'
+import {dialectHandlers} from '../dialect.js'
 import {bookHandlers} from '../handlers.js'
 import {epubCitation, epubContested} from './notes.js'
 
@@ -31,7 +32,7 @@ export function epubHandlers(context: EpubDocContext): Handlers {
   const {assets} = context
 
   // Markdown titles are not kept: reading systems do not show `title`.
-  const {heading, image, link} = bookHandlers({
+  const {heading, image, link, crossReference} = bookHandlers({
     assets,
     images: context.images,
     mediaFolder: 'images',
@@ -76,9 +77,11 @@ export function epubHandlers(context: EpubDocContext): Handlers {
   })
 
   return {
+    ...dialectHandlers({epub: true}),
     heading,
     image,
     link,
+    crossReference,
     scrollySection,
     citation,
     contestedClaim

@@ -28,6 +28,7 @@ import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {visit} from '../../tree.js'
 import type {Book, BookMeta, Chapter} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
+import {chapterFootnotes} from '../footnotes.js'
 import {chapterLabels, chapterSections, type OutlineChapter, type OutlinePart, outline} from '../outline.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import type {Doc} from './doc.js'
@@ -143,6 +144,16 @@ function withoutAlign(tree: HastRoot): HastRoot {
   return tree
 }
 
+/** MathML in XHTML is in its own namespace, which HTML's serializer leaves unsaid. */
+function withMathNamespace(tree: HastRoot): HastRoot {
+  visit(tree, 'element', (node) => {
+    if (node.tagName !== 'math') return CONTINUE
+    node.properties.xmlns = 'http://www.w3.org/1998/Math/MathML'
+    return SKIP
+  })
+  return tree
+}
+
 /** File name of a chapter in the EPUB. */
 export function chapterFileName(chapter: Chapter): string {
   return `${chapter.slug}.xhtml`
@@ -154,7 +165,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const {meta} = book
   const labels = labelsFor(meta.language)
   const slugs = slugsByFileName(book.chapters)
-  const render = (nodes: ElementContent[]) => xhtml(withoutAlign({type: 'root', children: nodes}))
+  const render = (nodes: ElementContent[]) => xhtml(withMathNamespace(withoutAlign({type: 'root', children: nodes})))
 
   // The author's own cover, else one drawn from the title (./cover.ts).
   const cover = book.cover?.data ?? (await renderCoverPng(meta, undefined, {store: options.store}))
@@ -229,8 +240,9 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     const label = labelOf.get(chapter)
     const appendix = chapter.place?.appendix === true
     // A root gives a root.
+    const footnotes = chapterFootnotes(chapter.tree, {epub: true})
     const content = toHast(chapter.tree, {
-      handlers: handlersFor(chapter)
+      handlers: {...handlersFor(chapter), ...footnotes.handlers}
     }) as HastRoot
     tightenNoteSpace(content)
     const body = render([
@@ -244,7 +256,8 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
         [
           label ? h('p.chapter-number', label) : undefined,
           h('h1', {id: `title-${chapter.slug}`}, chapter.title),
-          ...(content.children as ElementContent[])
+          ...(content.children as ElementContent[]),
+          footnotes.section()
         ]
       )
     ])
@@ -256,6 +269,8 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
       bodyType: 'bodymatter',
       beforeToc: false,
       excludeFromToc: false,
+      // MathML in a document is declared in the package (epubcheck OPF-014).
+      properties: body.includes('<math') ? 'mathml' : undefined,
       body: bodyLater
     }
     docs.push(doc)

@@ -10,6 +10,7 @@ import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import {labelsFor} from '../../labels.js'
 import type {Book, Graphic, ScrollySection} from '../../types.js'
 import type {BookAssets} from '../assets.js'
+import {dialectHandlers} from '../dialect.js'
 import {bookHandlers} from '../handlers.js'
 import {webCitation, webContested} from './citations.js'
 import {inlineSvg} from './svg.js'
@@ -44,7 +45,7 @@ export function webHandlers(context: WebPageContext): Handlers {
   const {book, assets} = context
   const labels = labelsFor(book.meta.language)
 
-  const {heading, image, link} = bookHandlers({
+  const {heading, image, link, crossReference} = bookHandlers({
     assets,
     images: context.images,
     mediaFolder: 'media',
@@ -130,9 +131,11 @@ export function webHandlers(context: WebPageContext): Handlers {
   const contestedClaim = webContested({book})
 
   return {
+    ...dialectHandlers(),
     heading,
     image,
     link,
+    crossReference,
     scrollySection,
     citation,
     contestedClaim

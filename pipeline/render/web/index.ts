@@ -20,6 +20,7 @@ import {hashOf, type Store} from '../../output/store.js'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import type {Book, Chapter, OutputFile} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
+import {chapterFootnotes} from '../footnotes.js'
 import {chapterLabels, type OutlineChapter, outline} from '../outline.js'
 import {backMatterLinks, footerNav, listLater, webBackMatter, webNotes} from './citations.js'
 import {webHandlers} from './handlers.js'
@@ -155,7 +156,8 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
     })
 
   function chapterPage(index: number, chapter: Chapter): string {
-    const handlers = handlersFor(chapter)
+    const footnotes = chapterFootnotes(chapter.tree)
+    const handlers = {...handlersFor(chapter), ...footnotes.handlers}
     // A root gives a root.
     const content = toHast(chapter.tree, {handlers}) as HastRoot
     tightenNoteSpace(content)
@@ -192,6 +194,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
             h('h1', chapter.title)
           ]),
           ...(content.children as ElementContent[]),
+          footnotes.section(),
           webNotes(book, chapter)
         ])
       ]),

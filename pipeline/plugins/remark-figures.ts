@@ -1,0 +1,93 @@
+/**
+ * remark plugin: Pandoc's implicit figures and table captions.
+ * Format-neutral.
+ *
+ * - An image alone in its paragraph, with alt text, is a figure whose
+ *   caption is the alt text: the paragraph becomes an `implicitFigure` node,
+ *   and the image's id (`{#fig-x}`) becomes the figure's.
+ * - A paragraph `: Caption {#tbl-x}` (or `Table: Caption`) right after or
+ *   right before a table is that table's caption, on `table.data.caption`,
+ *   and its id the table's.
+ */
+import type {Image, Parent, PhrasingContent, Root, Text} from 'mdast'
+import {SKIP} from 'unist-util-visit'
+import {blocksOnly, visit} from '../tree.js'
+import {parseAttributes} from './remark-pandoc-attributes.js'
+
+/** An image alone in its paragraph, with its caption. */
+export interface ImplicitFigure extends Parent {
+  type: 'implicitFigure'
+  id?: string | undefined
+  children: [Image]
+  caption: PhrasingContent[]
+  /** Its number, when a cross-reference can reach it (set by `resolveCrossReferences`). */
+  number?: number | undefined
+}
+
+declare module 'mdast' {
+  interface BlockContentMap {
+    implicitFigure: ImplicitFigure
+  }
+  interface RootContentMap {
+    implicitFigure: ImplicitFigure
+  }
+  interface TableData {
+    /** The table's caption (`: Caption`). */
+    caption?: PhrasingContent[] | undefined
+    /** Its number, when a cross-reference can reach it (set by `resolveCrossReferences`). */
+    number?: number | undefined
+  }
+}
+
+const captionStart = /^(?::|Table:)[ \t]+/
+const captionEnd = /[ \t]*\{([^{}]*)\}[ \t]*$/
+
+/** Make figures of lone images and captions of `: Caption` paragraphs. */
+export function remarkFigures() {
+  return (tree: Root) => {
+    visit(tree, (node, index, parent) => {
+      if (!parent || index === undefined) return blocksOnly(node)
+      if (node.type === 'paragraph') {
+        const meaningful = node.children.filter((child) => !(child.type === 'text' && child.value.trim() === ''))
+        const image = meaningful[0]
+        if (meaningful.length === 1 && image.type === 'image' && image.alt) {
+          const id = image.data?.hProperties?.id
+          if (typeof id === 'string' && image.data?.hProperties) delete image.data.hProperties.id
+          const figure: ImplicitFigure = {
+            type: 'implicitFigure',
+            id: typeof id === 'string' ? id : undefined,
+            children: [image],
+            caption: [{type: 'text', value: image.alt}],
+            position: node.position
+          }
+          parent.children[index] = figure as never
+          return SKIP
+        }
+        const first = node.children[0]
+        if (first?.type !== 'text' || !captionStart.test(first.value)) return SKIP
+        const table = [parent.children[index - 1], parent.children[index + 1]].find(
+          (sibling) => sibling?.type === 'table'
+        )
+        if (table?.type !== 'table' || table.data?.caption) return SKIP
+        const caption = structuredClone(node.children)
+        const lead = caption[0] as Text
+        lead.value = lead.value.replace(captionStart, '')
+        const last = caption.at(-1)
+        const match = last?.type === 'text' ? captionEnd.exec(last.value) : null
+        const attributes = match ? parseAttributes(match[1]) : undefined
+        if (match && attributes && last?.type === 'text') {
+          last.value = last.value.slice(0, match.index)
+          if (attributes.id) {
+            table.data ??= {}
+            table.data.hProperties = {...table.data.hProperties, id: attributes.id}
+          }
+        }
+        table.data ??= {}
+        table.data.caption = caption.filter((child) => child.type !== 'text' || child.value !== '')
+        parent.children.splice(index, 1)
+        return [SKIP, index]
+      }
+      return blocksOnly(node)
+    })
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * remark plugin: TeX math (`$…$`, `$$…$$`, read by remark-math) as MathML,
+ * converted once at build time by Temml, for both books: no script and no
+ * web font. The MathML goes on the node's `data.hChildren`, so both targets
+ * render it as they render any node; Temml's `style` attributes are dropped
+ * (the web page's Content-Security-Policy forbids them; the stylesheets set
+ * `display: block math` instead). A label written `$$ {#eq-x}` (see
+ * remark-pandoc-fences) becomes the block's id and `data.label`.
+ *
+ * Messages (source `remark-mathml`): `math-error` (error), TeX that Temml
+ * cannot read, with the TeX and Temml's reason.
+ */
+import type {Element, ElementContent} from 'hast'
+import {fromHtml} from 'hast-util-from-html'
+import type {Root} from 'mdast'
+import type {InlineMath, Math} from 'mdast-util-math'
+import temml from 'temml'
+import type {VFile} from 'vfile'
+import {error} from '../messages.js'
+import {visit} from '../tree.js'
+
+const source = 'remark-mathml'
+
+declare module 'mdast-util-math' {
+  interface MathData {
+    /** The equation's label (`eq-x`), for cross-references. */
+    label?: string | undefined
+  }
+}
+
+/** Convert every math node to MathML, or report the TeX that does not convert. */
+export function remarkMathml() {
+  return (tree: Root, file: VFile) => {
+    const text = String(file.value)
+    if (!text.includes('$')) return
+    const labels = file.data.equationLabels ?? {}
+    visit(tree, (node, index, parent) => {
+      if (node.type !== 'math' && node.type !== 'inlineMath') return
+      if (node.type === 'inlineMath' && parent && index !== undefined && !pandocMath(node, text)) {
+        // `$5 and $10`: prices, not math (Pandoc's rule).
+        const start = node.position?.start.offset ?? 0
+        const end = node.position?.end.offset ?? 0
+        parent.children[index] = {type: 'text', value: text.slice(start, end), position: node.position}
+        return
+      }
+      const display = node.type === 'math'
+      const math = convert(node, display, file)
+      if (!math) return
+      const label = display && node.position ? labels[node.position.end.line] : undefined
+      node.data = {
+        hName: display ? 'div' : 'span',
+        // A wide equation scrolls inside its block, which keyboards reach (tabindex).
+        hProperties: {
+          className: [display ? 'math-display' : 'math-inline'],
+          id: label,
+          tabIndex: display ? 0 : undefined
+        },
+        hChildren: [math]
+      }
+      if (label && node.type === 'math') node.data.label = label
+    })
+  }
+}
+
+/**
+ * Whether inline math is math to Pandoc too: written with one `$`, its TeX
+ * neither starts nor ends with a space and no digit follows the closing `$`.
+ */
+function pandocMath(node: InlineMath, text: string): boolean {
+  const start = node.position?.start.offset
+  const end = node.position?.end.offset
+  if (start === undefined || end === undefined || text.startsWith('$$', start)) return true
+  return !/^\s|\s$/.test(node.value) && !/\d/.test(text[end] ?? '')
+}
+
+function convert(node: Math | InlineMath, display: boolean, file: VFile): Element | undefined {
+  let markup: string
+  try {
+    markup = temml.renderToString(node.value, {displayMode: display, throwOnError: true, annotate: true})
+  } catch (cause) {
+    const reason =
+      cause instanceof Error
+        ? cause.message.replace(/^(?:Temml )?(?:ParseError|parse error):?/i, '').trim()
+        : String(cause)
+    error(
+      file,
+      `Unexpected TeX \`${node.value}\` that does not convert to MathML (${reason}), expected TeX that Temml reads`,
+      node,
+      'math-error',
+      source
+    )
+    return undefined
+  }
+  const math = fromHtml(markup, {fragment: true}).children[0]
+  if (math?.type !== 'element') return undefined
+  const clean = (element: Element): void => {
+    delete element.properties.style
+    for (const child of element.children as ElementContent[]) if (child.type === 'element') clean(child)
+  }
+  clean(math)
+  return math
+}

@@ -1,0 +1,126 @@
+/**
+ * mdast → hast handlers, both targets, for the Pandoc, Quarto and GitHub
+ * dialect the shared plugins read: fenced divs, callouts (labelled asides),
+ * subscript and superscript, highlighted code and tables that scroll inside
+ * their own box. What differs in the EPUB comes in as an option.
+ */
+import type {Element, ElementContent} from 'hast'
+import {h} from 'hastscript'
+import type {Code, Table} from 'mdast'
+import {defaultHandlers, type Handler, type State} from 'mdast-util-to-hast'
+import {toString} from 'mdast-util-to-string'
+import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-divs.js'
+import type {ImplicitFigure} from '../plugins/remark-figures.js'
+import type {HtmlElement} from '../plugins/remark-raw-html.js'
+import type {Subscript, Superscript} from '../plugins/remark-sub-super.js'
+import type {Chapter} from '../types.js'
+import {highlight} from './highlight.js'
+
+/** Options of `dialectHandlers`. */
+export interface DialectOptions {
+  /** Render for the EPUB: tips get `epub:type="tip"`. Default `false`. */
+  epub?: boolean | undefined
+}
+
+// English words; callouts in a book of another language get these until labels.ts has them.
+const calloutTitles: Record<CalloutKind, string> = {
+  note: 'Note',
+  tip: 'Tip',
+  important: 'Important',
+  warning: 'Warning',
+  caution: 'Caution'
+}
+
+/** The handlers of the dialect's nodes (and of `code` and `table`), for one document. */
+export function dialectHandlers(options: DialectOptions = {}): Record<string, Handler> {
+  let callouts = 0
+
+  const fencedDiv: Handler = (state: State, node: FencedDiv) => {
+    const data: Record<string, string> = {}
+    for (const [key, value] of Object.entries(node.attributes))
+      if (/^[a-z][\w-]*$/i.test(key) && !/^on/i.test(key) && key !== 'style') data[`data-${key.toLowerCase()}`] = value
+    const result = h('div', {id: node.id, className: node.classes.length > 0 ? node.classes : undefined, ...data}, [
+      ...state.all(node)
+    ])
+    state.patch(node, result)
+    return result
+  }
+
+  const callout: Handler = (state: State, node: Callout) => {
+    callouts++
+    const id = node.id ?? `callout-${callouts}`
+    const titleId = `${id}-title`
+    const title: ElementContent[] = node.title
+      ? state.all({type: 'paragraph', children: node.title})
+      : [{type: 'text', value: calloutTitles[node.kind]}]
+    const tip = node.kind === 'tip'
+    const result = h(
+      `aside.callout.callout--${node.kind}`,
+      {
+        id,
+        role: tip ? 'doc-tip' : 'note',
+        'epub:type': tip && options.epub ? 'tip' : undefined,
+        ariaLabelledBy: titleId
+      },
+      [h('p.callout__title', {id: titleId}, title), ...state.all(node)]
+    )
+    state.patch(node, result)
+    return result
+  }
+
+  const subscript: Handler = (state: State, node: Subscript) => h('sub', state.all(node))
+  const superscript: Handler = (state: State, node: Superscript) => h('sup', state.all(node))
+
+  const code: Handler = (state: State, node: Code) => {
+    const language = node.lang?.split(/\s/)[0]
+    const value = node.value ? `${node.value}\n` : ''
+    const element: Element = h(
+      'code',
+      {className: language ? [`language-${language}`] : undefined},
+      highlight(node, value)
+    )
+    state.patch(node, element)
+    // tabindex: a block wider than the page scrolls inside itself, by keyboard too.
+    return h('pre', {tabIndex: 0}, [state.applyData(node, element)])
+  }
+
+  const table: Handler = (state: State, node: Table) => {
+    const element = defaultHandlers.table(state, node) as Element
+    const caption = node.data?.caption
+    const number = node.data?.number
+    if (caption)
+      element.children.unshift(
+        h('caption', [number ? `Table ${number}: ` : '', ...state.all({type: 'paragraph', children: caption})])
+      )
+    // A table wider than the page scrolls inside its own box, which keyboards reach and screen readers name.
+    return h(
+      'div.table-scroll',
+      {role: 'region', tabIndex: 0, ariaLabel: caption ? toString({type: 'paragraph', children: caption}) : 'Table'},
+      [element]
+    )
+  }
+
+  const implicitFigure: Handler = (state: State, node: ImplicitFigure) => {
+    const result = h('figure', {id: node.id}, [
+      ...state.all(node),
+      h('figcaption', [
+        node.number ? `Figure ${node.number}: ` : '',
+        ...state.all({type: 'paragraph', children: node.caption})
+      ])
+    ])
+    state.patch(node, result)
+    return result
+  }
+
+  // Raw HTML the allow-list kept (remark-raw-html): the element as written, its content as Markdown renders it.
+  const htmlElement: Handler = (state: State, node: HtmlElement) => {
+    const result = h(node.tagName, node.properties, state.all(node))
+    state.patch(node, result)
+    return result
+  }
+
+  return {fencedDiv, callout, implicitFigure, htmlElement, subscript, superscript, code, table} as Record<
+    string,
+    Handler
+  >
+}

@@ -1,0 +1,125 @@
+/**
+ * Markdown footnotes (`[^x]`, and Pandoc's inline `^[…]` that
+ * remark-inline-notes turns into them) in both targets, numbered per chapter
+ * in the order they are first called.
+ *
+ * - Web: a note link with a tooltip holding the note, as citations have
+ *   (`templates/web/popover.ts` shows it), and the chapter's footnotes in a
+ *   list after the text, each with a link back.
+ * - EPUB: a `epub:type="noteref"` link to an `<aside epub:type="footnote">`
+ *   at the end of the chapter document, which Apple Books, Kobo and Thorium
+ *   show as a pop-up note.
+ */
+import type {Element, ElementContent} from 'hast'
+import {h} from 'hastscript'
+import type {FootnoteDefinition, FootnoteReference, Root} from 'mdast'
+import type {Handler, State} from 'mdast-util-to-hast'
+import {blocksOnly, visit} from '../tree.js'
+
+/** Options of `chapterFootnotes`. */
+export interface FootnoteOptions {
+  /** Render for the EPUB. Default `false` (the web). */
+  epub?: boolean | undefined
+}
+
+/** The footnote handlers of one chapter, and its footnotes to put after its text. */
+export function chapterFootnotes(
+  tree: Root,
+  options: FootnoteOptions = {}
+): {handlers: Record<string, Handler>; section: () => Element | undefined} {
+  const definitions = new Map<string, FootnoteDefinition>()
+  visit(tree, (node) => {
+    if (node.type === 'footnoteDefinition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node)
+    return blocksOnly(node)
+  })
+  const numbers = new Map<string, number>()
+  const calls = new Map<string, number>()
+  const notes: Array<{number: number; content: ElementContent[]}> = []
+
+  const footnoteReference: Handler = (state: State, node: FootnoteReference) => {
+    const definition = definitions.get(node.identifier)
+    if (!definition) return {type: 'text', value: `[^${node.label ?? node.identifier}]`}
+    let number = numbers.get(node.identifier)
+    if (number === undefined) {
+      number = numbers.size + 1
+      numbers.set(node.identifier, number)
+      notes.push({number, content: state.all(definition)})
+    }
+    const call = (calls.get(node.identifier) ?? 0) + 1
+    calls.set(node.identifier, call)
+    const id = call === 1 ? `fnref-${number}` : `fnref-${number}-${call}`
+    if (options.epub) {
+      return h('sup', [
+        h('a', {href: `#fn-${number}`, id, 'epub:type': 'noteref', role: 'doc-noteref'}, String(number))
+      ])
+    }
+    const note = notes.find((entry) => entry.number === number)?.content ?? []
+    return h('span.cite.footnote', [
+      h('sup.cite__mark', [
+        h(
+          'a.cite__ref',
+          {
+            href: `#fn-${number}`,
+            id,
+            role: 'doc-noteref',
+            ariaLabel: `Footnote ${number}`,
+            ariaDescribedBy: `${id}-tip`
+          },
+          String(number)
+        )
+      ]),
+      h('span.cite__tip', {id: `${id}-tip`, role: 'tooltip', hidden: true}, phrasing(structuredClone(note)))
+    ])
+  }
+
+  // A definition shows where it is called, not where it is written.
+  const footnoteDefinition: Handler = () => undefined
+
+  const section = (): Element | undefined => {
+    if (notes.length === 0) return undefined
+    if (options.epub) {
+      return h(
+        'section.footnotes',
+        {ariaLabel: 'Footnotes'},
+        notes.map(({number, content}) =>
+          h('aside', {id: `fn-${number}`, 'epub:type': 'footnote', role: 'doc-footnote'}, withBacklink(content, number))
+        )
+      )
+    }
+    return h('section.footnotes', {ariaLabelledBy: 'footnotes-title'}, [
+      h('h2#footnotes-title', 'Footnotes'),
+      h(
+        'ol',
+        notes.map(({number, content}) => h('li', {id: `fn-${number}`}, withBacklink(content, number)))
+      )
+    ])
+  }
+
+  return {handlers: {footnoteReference, footnoteDefinition}, section}
+}
+
+/** The note's blocks with its number, a link back to where it is first called, at their start. */
+function withBacklink(content: ElementContent[], number: number): ElementContent[] {
+  const back = h('a.footnote__back', {href: `#fnref-${number}`, role: 'doc-backlink'}, `${number}.`)
+  const blocks = content.filter((child) => child.type !== 'text' || child.value.trim() !== '')
+  const first = blocks[0]
+  if (first?.type === 'element' && first.tagName === 'p') {
+    first.children.unshift(back, {type: 'text', value: ' '})
+    return blocks
+  }
+  return [h('p', [back]), ...blocks]
+}
+
+/** A note's blocks as phrasing content, for a tooltip: each paragraph's content, one after another. */
+function phrasing(content: ElementContent[]): ElementContent[] {
+  const result: ElementContent[] = []
+  for (const child of content) {
+    if (child.type === 'element' && child.tagName === 'p') {
+      if (result.length > 0) result.push({type: 'text', value: ' '})
+      result.push(...child.children)
+    } else if (child.type === 'element' && ['pre', 'ul', 'ol', 'blockquote', 'div', 'table'].includes(child.tagName)) {
+      result.push({type: 'text', value: ' …'})
+    } else if (child.type !== 'text' || child.value.trim()) result.push(child)
+  }
+  return result
+}
