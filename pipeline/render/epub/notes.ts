@@ -20,6 +20,7 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
+import {disagreementTable, notesOf, noteWithSources, sourceHref} from '../../citations/apparatus.js'
 import {
   bookClaims,
   type CitingPlace,
@@ -141,6 +142,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   const places = citingPlaces(book)
   const claims = bookClaims(book)
   const labels = labelsFor(book.meta.language)
+  const toSource = sourceHref(book, sourcesFile)
   const doc = (id: string, title: string, filename: string, body: Element | string, landmark?: string): Doc => ({
     id,
     title,
@@ -187,14 +189,14 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
             ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
               const excerpt = passageExcerpt(claim.children)
               return h('section.disagreement', {id: anchor}, [
-                h('h2', claim.topic),
+                h('h2', {id: `${anchor}-topic`}, claim.topic),
                 excerpt ? h('blockquote', [h('p', excerpt)]) : undefined,
-                h(
-                  'ul.accounts',
-                  accountItems(chapter, claim, {
-                    notesFile: notesFileOf(chapter),
-                    citeIds: false
-                  })
+                disagreementTable(
+                  book,
+                  claim,
+                  options.handlersFor(chapter, {notesFile: notesFileOf(chapter), citeIds: false}),
+                  toSource,
+                  `${anchor}-topic`
                 ),
                 h('p.place', [
                   h(
@@ -229,8 +231,9 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
           h('h1', {id: `notes-${chapter.slug}`}, heading),
           h(
             'ol.notes-list',
-            group.map((place) =>
-              h(
+            notesOf(group).map((shared) => {
+              const place = shared[0]!
+              return h(
                 'li',
                 {
                   id: `note-${place.citation.number}`,
@@ -239,21 +242,24 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
                 },
                 [
                   h('p', [
-                    ...book.formatter.clusterHast(place.citation.items),
-                    ' ',
-                    h(
-                      'a.backlink',
-                      {
-                        href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`,
-                        role: 'doc-backlink',
-                        ariaLabel: labels.backToCitation(place.citation.number)
-                      },
-                      backlinkText
-                    )
+                    ...noteWithSources(book, place.citation, toSource),
+                    ...shared.flatMap((one, index) => [
+                      {type: 'text' as const, value: ' '},
+                      h(
+                        'a.backlink',
+                        {
+                          href: one.account ? `#${one.citation.id}` : `${chapterFile}#${one.citation.id}`,
+                          role: 'doc-backlink',
+                          ariaLabel:
+                            labels.backToCitation(one.citation.number) + (shared.length > 1 ? ` (${index + 1})` : '')
+                        },
+                        shared.length > 1 ? `${backlinkText}${String.fromCharCode(97 + (index % 26))}` : backlinkText
+                      )
+                    ])
                   ])
                 ]
               )
-            )
+            })
           ),
           // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
           ...chapterClaims.map(({claim, anchor}) =>
@@ -276,14 +282,9 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
         ]
       )
     ])
-    const notes = doc(
-      `notes-${chapter.slug}`,
-      index === 0 ? labels.notes : heading,
-      notesFileOf(chapter),
-      body,
-      index === 0 ? 'endnotes' : undefined
-    )
-    docs.push(index === 0 ? notes : {...notes, excludeFromToc: true})
+    // Every chapter's notes are in the contents, under their own heading; the first is the landmark.
+    const notes = doc(`notes-${chapter.slug}`, heading, notesFileOf(chapter), body)
+    docs.push(index === 0 ? {...notes, landmark: {type: 'endnotes', title: labels.notes}} : notes)
   })
 
   if (book.references.length > 0) {
