@@ -2,13 +2,14 @@
  * The parts of the scholarly apparatus both books build the same way, as hast:
  * a chapter's notes grouped by number (a run of citations of the same thing
  * shares one note), a note whose works link to their entries among the
- * sources, and a contested claim as a table of its accounts.
+ * sources, what a source is (from its CSL fields), and a contested claim as a
+ * table of its accounts.
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import {type Handlers, toHast} from 'mdast-util-to-hast'
 import {languageName, readingLabelsFor} from '../reading-labels.js'
-import type {Book, Citation, ContestedClaim} from '../types.js'
+import type {Book, Citation, ContestedClaim, CslItem} from '../types.js'
 import {linkTitles} from './link-titles.js'
 import {inTextLabel, sourceAnchors} from './places.js'
 
@@ -98,4 +99,29 @@ function trimEnd(nodes: ElementContent[]): ElementContent[] {
   const last = nodes[nodes.length - 1]
   if (last?.type === 'text') last.value = last.value.replace(/\s+$/, '')
   return nodes
+}
+
+/**
+ * What a source is, from its CSL fields, so a reader knows what they would be opening: its language (`language`),
+ * what kind of text it is (`genre`), its medium (`medium`) and what it covers (`note`). Fields a reference lacks are
+ * left out; `undefined` when it has none.
+ */
+export function sourceFacts(book: Book, item: CslItem | undefined): Element | undefined {
+  if (!item) return undefined
+  const words = readingLabelsFor(book.meta.language).facts
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined)
+  const capital = (value: string) => value.charAt(0).toLocaleUpperCase(book.meta.language) + value.slice(1)
+  const language = text(item.language)
+  const facts: Array<[string, string | undefined]> = [
+    [words.language, language && languageName(language, book.meta.language)],
+    [words.kind, text(item.genre)],
+    [words.medium, text(item.medium)],
+    [words.covers, text(item.note)]
+  ]
+  const shown = facts.filter((fact): fact is [string, string] => fact[1] !== undefined)
+  if (shown.length === 0) return undefined
+  return h(
+    'dl.source__facts',
+    shown.flatMap(([name, value]) => [h('dt', name), h('dd', capital(value))])
+  )
 }

@@ -20,7 +20,7 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
-import {disagreementTable, notesOf, noteWithSources, sourceHref} from '../../citations/apparatus.js'
+import {disagreementTable, notesOf, noteWithSources, sourceFacts, sourceHref} from '../../citations/apparatus.js'
 import {
   bookClaims,
   type CitingPlace,
@@ -291,6 +291,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     const byKey = placesByKey(places)
     const ids = book.formatter.order(book.references.map((item) => item.id))
     const anchors = sourceAnchors(ids)
+    const items = new Map(book.references.map((item) => [item.id, item]))
     const parts = sourcesParts(
       ids,
       (id) => entryWeight(byKey.get(id) ?? [], placeHref),
@@ -318,6 +319,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
               part.map((id) =>
                 h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [
                   h('p.entry', book.formatter.entryHast(id)),
+                  sourceFacts(book, items.get(id)),
                   h('p.cited-in', citedIn(byKey.get(id) ?? [], placeHref, labels))
                 ])
               )

@@ -20,7 +20,7 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
-import {disagreementTable, notesOf, noteWithSources, sourceHref} from '../../citations/apparatus.js'
+import {disagreementTable, notesOf, noteWithSources, sourceFacts, sourceHref} from '../../citations/apparatus.js'
 import {
   bookClaims,
   type CitingPlace,
@@ -33,8 +33,8 @@ import {
   sourceAnchors
 } from '../../citations/places.js'
 import {labelsFor} from '../../labels.js'
-import {languageName, readingLabelsFor} from '../../reading-labels.js'
-import type {Book, Chapter, Citation, ContestedClaim, CslItem} from '../../types.js'
+import {readingLabelsFor} from '../../reading-labels.js'
+import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
 
 /** File names of the book-wide pages. */
 export const sourcesPage = 'sources.html'
@@ -274,31 +274,6 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
     })
   }
   return pages
-}
-
-/**
- * What a source is, from its CSL fields, so a reader knows what they would be opening: its language (`language`),
- * what kind of text it is (`genre`), its medium (`medium`) and what it covers (`note`). Fields a reference lacks are
- * left out; `undefined` when it has none.
- */
-export function sourceFacts(book: Book, item: CslItem | undefined): Element | undefined {
-  if (!item) return undefined
-  const words = readingLabelsFor(book.meta.language).facts
-  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined)
-  const capital = (value: string) => value.charAt(0).toLocaleUpperCase(book.meta.language) + value.slice(1)
-  const language = text(item.language)
-  const facts: Array<[string, string | undefined]> = [
-    [words.language, language && languageName(language, book.meta.language)],
-    [words.kind, text(item.genre)],
-    [words.medium, text(item.medium)],
-    [words.covers, text(item.note)]
-  ]
-  const shown = facts.filter((fact): fact is [string, string] => fact[1] !== undefined)
-  if (shown.length === 0) return undefined
-  return h(
-    'dl.source__facts',
-    shown.flatMap(([name, value]) => [h('dt', name), h('dd', capital(value))])
-  )
 }
 
 /**
