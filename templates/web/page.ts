@@ -26,8 +26,8 @@ export interface PageOptions {
 /** The files every page links to. */
 export interface PageAssets {
   css: string
-  /** The typeface's stylesheet (`@font-face` rules), before `css`, and its regular face, preloaded. */
-  fonts?: {css: string; preload: string} | undefined
+  /** The typeface's stylesheet (`@font-face` rules), before `css`, and the faces every page uses, preloaded. */
+  fonts?: {css: string; preload: string[]} | undefined
   nojsCss: string
   js: string
   favicon: string
@@ -58,13 +58,9 @@ export function page(options: PageOptions): Root {
     meta('color-scheme', 'light dark'),
     ...(options.assets.fonts
       ? [
-          h('link', {
-            rel: 'preload',
-            href: options.assets.fonts.preload,
-            as: 'font',
-            type: 'font/woff2',
-            crossOrigin: ''
-          }),
+          ...options.assets.fonts.preload.map((href) =>
+            h('link', {rel: 'preload', href, as: 'font', type: 'font/woff2', crossOrigin: ''})
+          ),
           h('link', {rel: 'stylesheet', href: options.assets.fonts.css})
         ]
       : []),

@@ -243,19 +243,22 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
                 [
                   h('p', [
                     ...noteWithSources(book, place.citation, toSource),
-                    ...shared.flatMap((one, index) => [
-                      {type: 'text' as const, value: ' '},
-                      h(
-                        'a.backlink',
-                        {
-                          href: one.account ? `#${one.citation.id}` : `${chapterFile}#${one.citation.id}`,
-                          role: 'doc-backlink',
-                          ariaLabel:
-                            labels.backToCitation(one.citation.number) + (shared.length > 1 ? ` (${index + 1})` : '')
-                        },
-                        shared.length > 1 ? `${backlinkText}${String.fromCharCode(97 + (index % 26))}` : backlinkText
-                      )
-                    ])
+                    ...shared.flatMap((one, index) => {
+                      // A shared note's backlinks are lettered, in their names too.
+                      const letter = shared.length > 1 ? String.fromCharCode(97 + (index % 26)) : ''
+                      return [
+                        {type: 'text' as const, value: ' '},
+                        h(
+                          'a.backlink',
+                          {
+                            href: one.account ? `#${one.citation.id}` : `${chapterFile}#${one.citation.id}`,
+                            role: 'doc-backlink',
+                            ariaLabel: `${labels.backToCitation(one.citation.number)}${letter && ` ${letter}`}`
+                          },
+                          `${backlinkText}${letter}`
+                        )
+                      ]
+                    })
                   ])
                 ]
               )

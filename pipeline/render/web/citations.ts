@@ -147,18 +147,22 @@ export function webNotes(book: Book, chapter: Chapter): Element | undefined {
         const first = group[0]!
         return h('li.note', {id: `note-${first.number}`, value: first.number}, [
           h('span.note__text', noteWithSources(book, first, toSource)),
-          ...group.flatMap((citation, index) => [
-            {type: 'text' as const, value: ' '},
-            h(
-              'a.note__back',
-              {
-                href: `#${citation.id}`,
-                role: 'doc-backlink',
-                ariaLabel: labels.backToCitation(citation.number) + (group.length > 1 ? ` (${index + 1})` : '')
-              },
-              group.length > 1 ? `↩\uFE0E${String.fromCharCode(97 + (index % 26))}` : '↩\uFE0E'
-            )
-          ])
+          ...group.flatMap((citation, index) => {
+            // A shared note's backlinks are lettered, in the name a screen reader says too (`Back to citation 3 b`).
+            const letter = group.length > 1 ? String.fromCharCode(97 + (index % 26)) : ''
+            return [
+              {type: 'text' as const, value: ' '},
+              h(
+                'a.note__back',
+                {
+                  href: `#${citation.id}`,
+                  role: 'doc-backlink',
+                  ariaLabel: `${labels.backToCitation(citation.number)}${letter && ` ${letter}`}`
+                },
+                `↩\uFE0E${letter}`
+              )
+            ]
+          })
         ])
       })
     )

@@ -245,7 +245,10 @@ async function withFonts(out: OutputFile[], store: Store | undefined): Promise<O
   const fonts = await makeFonts(charactersOf(pages.map((file) => file.contents)), store)
   for (const file of pages) {
     const text = typeof file.contents === 'string' ? file.contents : Buffer.from(file.contents).toString('utf8')
-    file.contents = text.replace(fontsPlaceholder.css, fonts.css).replace(fontsPlaceholder.preload, fonts.preload)
+    file.contents = fontsPlaceholder.preload.reduce(
+      (result, placeholder, index) => result.replace(placeholder, fonts.preload[index]!),
+      text.replace(fontsPlaceholder.css, fonts.css)
+    )
   }
   return [...out, ...fonts.files]
 }
