@@ -49,7 +49,7 @@ beforeAll(async () => {
   const dir = path.join(root, 'tests/fixtures/sources')
   for (const item of book.references)
     sources.set(item.id, paragraphs(fs.readFileSync(path.join(dir, `${item.id}.txt`), 'utf8')))
-})
+}, 60_000)
 
 /** Each citation with the words it closes: the text since the previous citation of its paragraph. */
 function citedWords(): Array<{chapter: string; citation: Citation; words: string}> {
