@@ -67,6 +67,9 @@ const english = [
   'Where the sources disagree',
   'Cited in',
   'What it says',
+  'Chapter 1 of ',
+  ' min read<',
+  '>Language<',
   'aria-label="ch. 1, note',
   'Read the passage in chapter',
   'Notes to chapter',
@@ -109,6 +112,9 @@ describe('a book in Spanish', () => {
       '>Notas<',
       'Citada en 4 notas',
       'Qué dice',
+      'Capítulo 1 de 2',
+      ' min de lectura<',
+      '>Idioma<',
       'Donde las fuentes discrepan'
     ]) {
       expect(books.web, label).toContain(label)
