@@ -74,11 +74,14 @@ function face(file: string, characters: string, store: Store | undefined): Promi
 /** The fonts of a book whose pages hold `characters`: the WOFF2 files, their stylesheet, and the paths pages link to. */
 export async function makeFonts(
   characters: string,
-  store: Store | undefined
+  store: Store | undefined,
+  /** Whether the pages set anything in italic (`<i>`, `<em>`): the italic face is made only then. */
+  italic = true
 ): Promise<{files: OutputFile[]; css: string; preload: string[]}> {
   const files: OutputFile[] = []
   const rules: string[] = []
   for (const entry of faces) {
+    if (entry.style === 'italic' && !italic) continue
     const data = await face(entry.file, characters, store)
     const path = `assets/${entry.name}.${contentHash(data, 8)}.woff2`
     files.push({path, contents: data})

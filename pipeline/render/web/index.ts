@@ -242,11 +242,15 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
 /** The pages with the typeface subset to their characters in place of `fontsPlaceholder` (see ./fonts.ts). */
 async function withFonts(out: OutputFile[], store: Store | undefined): Promise<OutputFile[]> {
   const pages = out.filter((file) => file.path.endsWith('.html'))
-  const fonts = await makeFonts(charactersOf(pages.map((file) => file.contents)), store)
-  for (const file of pages) {
-    const text = typeof file.contents === 'string' ? file.contents : Buffer.from(file.contents).toString('utf8')
+  const texts = pages.map((file) =>
+    typeof file.contents === 'string' ? file.contents : Buffer.from(file.contents).toString('utf8')
+  )
+  const italic = texts.some((text) => /<(?:i|em|cite)[\s>]/.test(text))
+  const fonts = await makeFonts(charactersOf(texts), store, italic)
+  for (const [index, file] of pages.entries()) {
+    const text = texts[index]!
     file.contents = fontsPlaceholder.preload.reduce(
-      (result, placeholder, index) => result.replace(placeholder, fonts.preload[index]!),
+      (result, placeholder, i) => result.replace(placeholder, fonts.preload[i]!),
       text.replace(fontsPlaceholder.css, fonts.css)
     )
   }
