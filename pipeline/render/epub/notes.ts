@@ -20,7 +20,7 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
-import {disagreementTable, notesOf, noteWithSources, sourceFacts, sourceHref} from '../../citations/apparatus.js'
+import {disagreementTable, notesOf, noteWithSources, sourceFacts} from '../../citations/apparatus.js'
 import {
   bookClaims,
   type CitingPlace,
@@ -142,7 +142,6 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   const places = citingPlaces(book)
   const claims = bookClaims(book)
   const labels = labelsFor(book.meta.language)
-  const toSource = sourceHref(book, sourcesFile)
   const doc = (id: string, title: string, filename: string, body: Element | string, landmark?: string): Doc => ({
     id,
     title,
@@ -157,6 +156,18 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   /** Where a citation is: in its chapter, or (an account of a contested claim) in the chapter's notes. */
   const placeHref = (place: CitingPlace) =>
     `${place.account ? notesFileOf(place.chapter) : options.chapterFile(place.chapter)}#${place.citation.id}`
+  // The sources, split into parts (see `documentBudget`) before anything links to them: a note links to its work's
+  // entry in the part that holds it.
+  const byKey = placesByKey(places)
+  const ids = book.formatter.order(book.references.map((item) => item.id))
+  const anchors = sourceAnchors(ids)
+  const parts = sourcesParts(
+    ids,
+    (id) => entryWeight(byKey.get(id) ?? [], placeHref),
+    options.documentBudget ?? documentBudget
+  )
+  const partOf = new Map(parts.flatMap((part, index) => part.map((id) => [id, sourcesFileOf(index)] as const)))
+  const toSource = (key: string) => `${partOf.get(key) ?? sourcesFile}#${anchors.get(key) ?? ''}`
   const accountItems = (chapter: Chapter, claim: ContestedClaim, citations: {notesFile: string; citeIds: boolean}) => {
     const handlers = options.handlersFor(chapter, citations)
     return claim.accounts.map((account) => {
@@ -291,15 +302,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   })
 
   if (book.references.length > 0) {
-    const byKey = placesByKey(places)
-    const ids = book.formatter.order(book.references.map((item) => item.id))
-    const anchors = sourceAnchors(ids)
     const items = new Map(book.references.map((item) => [item.id, item]))
-    const parts = sourcesParts(
-      ids,
-      (id) => entryWeight(byKey.get(id) ?? [], placeHref),
-      options.documentBudget ?? documentBudget
-    )
     parts.forEach((part, index) => {
       const first = index === 0
       const heading = first ? labels.sources : labels.sourcesContinued(index + 1, parts.length)
