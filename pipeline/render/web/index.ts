@@ -245,14 +245,21 @@ async function withFonts(out: OutputFile[], store: Store | undefined): Promise<O
   const texts = pages.map((file) =>
     typeof file.contents === 'string' ? file.contents : Buffer.from(file.contents).toString('utf8')
   )
-  const italic = texts.some((text) => /<(?:i|em|cite)[\s>]/.test(text))
-  const fonts = await makeFonts(charactersOf(texts), store, italic)
+  const fonts = await makeFonts(
+    charactersOf(texts),
+    store,
+    texts.some((text) => /<(?:i|em|cite)[\s>]/.test(text))
+  )
+  const italicOn = (text: string) => /<(?:i|em|cite)[\s>]/.test(text)
   for (const [index, file] of pages.entries()) {
-    const text = texts[index]!
-    file.contents = fontsPlaceholder.preload.reduce(
-      (result, placeholder, i) => result.replace(placeholder, fonts.preload[i]!),
-      text.replace(fontsPlaceholder.css, fonts.css)
-    )
+    let text = texts[index]!.replace(fontsPlaceholder.css, fonts.css)
+    fontsPlaceholder.preload.forEach((placeholder, i) => {
+      const face = fonts.preload[i]
+      // A page without italic does not preload the italic face; a book without italic has none.
+      if (face && (i < 2 || italicOn(text))) text = text.replace(placeholder, face)
+      else text = text.replace(new RegExp(`<link rel="preload" href="${placeholder}"[^>]*>`), '')
+    })
+    file.contents = text
   }
   return [...out, ...fonts.files]
 }
