@@ -22,13 +22,14 @@ async function load() {
     let file
     try {
       const {bundle} = await import('./bundle.js')
-      // Packages are in it but those with native binaries (resvg, esbuild), which Node finds from where it lives.
+      // Packages are in it but those with native binaries or WebAssembly files (resvg, esbuild, subset-font), which
+      // Node finds from where it lives.
       file = await bundle({
         entry,
         dir: path.join(root, 'node_modules/.cache/twofold'),
         name: 'cli',
         packages: 'bundle',
-        external: ['@resvg/resvg-js', 'esbuild', 'tsx']
+        external: ['@resvg/resvg-js', 'esbuild', 'subset-font', 'tsx']
       })
     } catch {
       // No bundle: tsx below.

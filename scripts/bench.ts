@@ -79,7 +79,7 @@ function childScript(): Promise<string> {
     dir: path.join(root, 'node_modules/.cache/twofold'),
     name: 'bench',
     packages: 'bundle',
-    external: ['@resvg/resvg-js', 'esbuild', 'tsx']
+    external: ['@resvg/resvg-js', 'esbuild', 'subset-font', 'tsx']
   })
 }
 

@@ -3,7 +3,8 @@
  * book (default `chapters/`) served over HTTP with compression, in Debian's
  * Chromium:
  *
- * - JavaScript ≤ 6 KB and CSS ≤ 12 KB, gzipped, in total;
+ * - JavaScript ≤ 6 KB and CSS ≤ 12 KB, gzipped, in total; the typeface's regular
+ *   and bold faces ≤ 60 KB gzipped (its italic is reported beside them);
  * - no request to any host but the site's own (every page, scrolled through);
  * - cumulative layout shift 0 on every page, at 1440 × 900 and 360 × 740, while
  *   the story is scrolled step by step;
@@ -38,6 +39,8 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const budget = {
   jsGzip: 6 * 1024,
   cssGzip: 12 * 1024,
+  /** The regular and bold faces the pages preload (pipeline/render/web/fonts.ts). */
+  fontsGzip: 60 * 1024,
   cls: 0,
   axe: 0,
   accessibility: 100,
@@ -245,6 +248,10 @@ async function main(): Promise<void> {
 
   const js = await gzipped(path.join(web, 'assets'), '.js')
   const css = await gzipped(path.join(web, 'assets'), '.css')
+  const fonts = await gzipped(path.join(web, 'assets'), '.woff2')
+  const preloaded = Object.entries(fonts.files)
+    .filter(([name]) => /^literata-(?:400|700)\./.test(name))
+    .reduce((sum, [, n]) => sum + n, 0)
   const server = await serve(web, {asHost: true})
   const problems: string[] = []
   const report: Record<string, unknown> = {
@@ -252,7 +259,8 @@ async function main(): Promise<void> {
     pages,
     budget,
     js,
-    css
+    css,
+    fonts: {...fonts, regularAndBold: preloaded}
   }
   try {
     console.log(
@@ -281,6 +289,12 @@ async function main(): Promise<void> {
         .map(([f, n]) => `${f} ${kb(n)}`)
         .join(', ')}`
     )
+    console.log(
+      `Fonts gzipped ${kb(preloaded)} regular and bold (budget ${kb(budget.fontsGzip)})  ${Object.entries(fonts.files)
+        .map(([f, n]) => `${f} ${kb(n)}`)
+        .join(', ')}`
+    )
+    if (preloaded > budget.fontsGzip) problems.push(`Fonts ${kb(preloaded)} gzipped > ${kb(budget.fontsGzip)}`)
     if (js.total > budget.jsGzip) problems.push(`JS ${kb(js.total)} gzipped > ${kb(budget.jsGzip)}`)
     if (css.total > budget.cssGzip) problems.push(`CSS ${kb(css.total)} gzipped > ${kb(budget.cssGzip)}`)
     console.log('')

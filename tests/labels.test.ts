@@ -66,6 +66,10 @@ const english = [
   'Back to citation',
   'Where the sources disagree',
   'Cited in',
+  'What it says',
+  'Chapter 1 of ',
+  ' min read<',
+  '>Language<',
   'aria-label="ch. 1, note',
   'Read the passage in chapter',
   'Notes to chapter',
@@ -106,7 +110,11 @@ describe('a book in Spanish', () => {
       'aria-label="Nota 1"',
       'Las fuentes discrepan',
       '>Notas<',
-      'Citada en cap. 1',
+      'Citada en 4 notas',
+      'Qué dice',
+      'Capítulo 1 de 2',
+      ' min de lectura<',
+      '>Idioma<',
       'Donde las fuentes discrepan'
     ]) {
       expect(books.web, label).toContain(label)
@@ -117,6 +125,8 @@ describe('a book in Spanish', () => {
       'Las fuentes discrepan: ',
       '>Fuentes<',
       'aria-label="cap. 1, nota',
+      'Citada en cap. 1',
+      'Qué dice',
       '>Puntos de referencia<',
       '>Portada<',
       'Edición 2, ',

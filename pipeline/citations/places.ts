@@ -91,7 +91,9 @@ export function placeLabel(place: CitingPlace, labels: Labels): string {
 export function citedIn(places: CitingPlace[], href: (place: CitingPlace) => string, labels: Labels): ElementContent[] {
   if (places.length === 0) return [{type: 'text', value: labels.notCited}]
   const children: ElementContent[] = [{type: 'text', value: labels.citedIn}]
-  groupByChapter(places).forEach((group, index) => {
+  groupByChapter(places).forEach((all, index) => {
+    // A run of citations that share a note is one note.
+    const group = all.filter((place, i) => i === 0 || all[i - 1]!.citation.number !== place.citation.number)
     if (index > 0) children.push({type: 'text', value: '; '})
     children.push({
       type: 'text',

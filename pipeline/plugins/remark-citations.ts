@@ -344,17 +344,54 @@ export function remarkCitations(options: Options) {
 
 /**
  * Number every citation of the book: 1-based, in reading order across
- * `files` (in the order given), with `id` `cite-<n>` for backlinks.
+ * `files` (in the order given), with `id` `cite-<n>` for backlinks. A run of
+ * citations in one chapter that cite the same thing (the same works, pages and
+ * words) shares one note: the second of a run is `cite-<n>-2`, the third
+ * `cite-<n>-3`. Citations in a contested claim's accounts, which both books show
+ * apart from the text, always get notes of their own.
  */
 export function numberCitations(files: VFile[]): void {
   let count = 0
   for (const file of files) {
+    const apart = new Set<Citation>()
+    for (const claim of file.data.contested ?? [])
+      for (const account of claim.accounts)
+        visit(account, 'citation', (node) => {
+          apart.add(node)
+        })
+    let previous: Citation | undefined
+    let run = 1
     for (const citation of file.data.citations ?? []) {
-      count++
-      citation.number = count
-      citation.id = `cite-${count}`
+      if (previous && !apart.has(citation) && !apart.has(previous) && sameNote(previous, citation)) {
+        run++
+        citation.number = count
+        citation.id = `cite-${count}-${run}`
+      } else {
+        count++
+        run = 1
+        citation.number = count
+        citation.id = `cite-${count}`
+      }
+      previous = citation
     }
   }
+}
+
+/** Whether two citations give the same note: the same cites, in the same order, shown the same way. */
+function sameNote(a: Citation, b: Citation): boolean {
+  return (
+    a.mode === b.mode &&
+    a.items.length === b.items.length &&
+    a.items.every((item, i) => {
+      const other = b.items[i]!
+      return (
+        item.key === other.key &&
+        item.prefix === other.prefix &&
+        item.suffix.trim() === other.suffix.trim() &&
+        item.suppressAuthor === other.suppressAuthor
+      )
+    })
+  )
 }
 
 /**

@@ -79,12 +79,12 @@ export function remarkLinks() {
     })
 
     // Ids of the targets' own elements: the page's `main`, the chapter title, note links, tooltips and notes
-    // (`cite-3`, `cite-3-tip`, `note-3`, `notes`), graphics' titles, footnotes.
+    // (`cite-3`, `cite-3-2` for the second of a run sharing note 3, `cite-3-tip`, `note-3`, `notes`), graphics' titles, footnotes.
     const own = (id: string) =>
       id === 'main' ||
       id === `title-${slug}` ||
       id === 'notes' ||
-      /^(?:cite|note)-\d+(?:-tip)?$/.test(id) ||
+      /^(?:cite|note)-\d+(?:-\d+)?(?:-tip)?$/.test(id) ||
       /-svg-(?:title|desc)$/.test(id) ||
       id.startsWith('user-content-')
     // Ids of steps, scrolly sections and claims: two elements of a page must not share one.

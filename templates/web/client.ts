@@ -10,6 +10,7 @@
  * recomputed on every resize and rotation, and Scrollama's observers with them.
  */
 import scrollama from 'scrollama'
+import './header.js'
 import './popover.js'
 
 /** The part of Scrollama's instance this script uses (its bundled types lack `offset`). */

@@ -40,7 +40,8 @@ function show(open: Open, below: boolean): void {
   const {panel: element} = open
   element.hidden = false
   if (topLayer && !element.matches(':popover-open')) element.showPopover()
-  place(open, below)
+  if (below) placePanel(open)
+  else place(open, false)
 }
 
 function hide(open: Open): void {
@@ -49,7 +50,31 @@ function hide(open: Open): void {
   element.hidden = true
 }
 
-/** Put the popover beside its trigger: below (or above, for tips), flipped when it does not fit, kept inside the viewport. */
+/**
+ * Put a claim's accounts where they never cover its passage: beside the passage when the screen has room to its
+ * right, else below the button, which follows the passage (never flipped above it).
+ */
+function placePanel({trigger, panel: element}: Open): void {
+  const margin = 8
+  const passage = trigger.closest('.contested')?.getBoundingClientRect() ?? trigger.getBoundingClientRect()
+  const anchor = trigger.getBoundingClientRect()
+  const box = element.getBoundingClientRect()
+  const width = document.documentElement.clientWidth
+  const height = document.documentElement.clientHeight
+  const beside = width - passage.right - 2 * gap - margin >= box.width
+  const left = beside
+    ? passage.right + 2 * gap
+    : Math.min(Math.max(margin, anchor.left), Math.max(margin, width - box.width - margin))
+  // Beside: level with the passage, kept on screen while the passage is, never above the passage's top.
+  const top = beside
+    ? Math.max(passage.top, Math.min(Math.max(margin, passage.top), height - box.height - margin))
+    : anchor.bottom + gap
+  element.style.left = `${Math.round(left)}px`
+  element.style.top = `${Math.round(top)}px`
+  element.dataset.side = beside ? 'beside' : 'below'
+}
+
+/** Put a tip beside its trigger: above, flipped below when it does not fit, kept inside the viewport. */
 function place({trigger, panel: element}: Open, below: boolean): void {
   const margin = 8
   const anchor = trigger.getBoundingClientRect()
@@ -78,8 +103,15 @@ function tipOf(link: HTMLElement): HTMLElement | null {
   return id ? document.getElementById(id) : null
 }
 
+/**
+ * The id of the citation a link or backlink just jumped to: it lands under the pointer or takes focus without the
+ * reader asking for its note, so its tip stays shut until they move the pointer, tap or press a key.
+ */
+let landed = decodeURIComponent(location.hash.slice(1))
+
 function openTip(link: HTMLElement): void {
   window.clearTimeout(hideTimer)
+  if (landed && link.id === landed) return
   if (tip?.trigger === link) return
   closeTip()
   const element = tipOf(link)
@@ -224,14 +256,31 @@ function setup(): void {
     cancelAnimationFrame(frame)
     frame = requestAnimationFrame(() => {
       if (tip) place(tip, false)
-      if (panel) place(panel, true)
+      if (panel) placePanel(panel)
     })
   }
   window.addEventListener('scroll', replace, {passive: true})
   window.addEventListener('resize', replace)
 
   revealTarget()
-  window.addEventListener('hashchange', revealTarget)
+  window.addEventListener('hashchange', () => {
+    landed = decodeURIComponent(location.hash.slice(1))
+    if (tip?.trigger.id === landed) closeTip()
+    revealTarget()
+  })
+  // The reader acts: a tip may open again. Scrolling moves the page under a still pointer, with no movement of its own.
+  const act = () => {
+    landed = ''
+  }
+  document.addEventListener('keydown', act, {capture: true})
+  document.addEventListener('pointerdown', act, {capture: true})
+  document.addEventListener(
+    'pointermove',
+    (event) => {
+      if (event.movementX !== 0 || event.movementY !== 0) act()
+    },
+    {capture: true, passive: true}
+  )
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', setup)

@@ -9,7 +9,7 @@ import path from 'node:path'
 import type {Browser, BrowserContext, Page} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 import {parseBook} from '../../pipeline/build.js'
-import {citingPlaces, placesByKey} from '../../pipeline/citations/places.js'
+import {type CitingPlace, citingPlaces, placesByKey} from '../../pipeline/citations/places.js'
 import type {Book} from '../../pipeline/types.js'
 import {browserForFile} from '../helpers/browser.js'
 import {epubFiles} from '../helpers/epub-zip.js'
@@ -268,8 +268,8 @@ describe('sources and disagreements pages', () => {
       sections.map((s) => ({
         id: s.id,
         topic: s.querySelector('h2')?.textContent,
-        accounts: s.querySelectorAll('.disagreement__accounts > li').length,
-        cites: s.querySelectorAll('.disagreement__accounts a[role="doc-noteref"]').length,
+        accounts: s.querySelectorAll('.disagreement__table tbody tr').length,
+        cites: s.querySelectorAll('.disagreement__table a[role="doc-noteref"]').length,
         place: s.querySelector('.disagreement__place a')?.getAttribute('href')
       }))
     )
@@ -292,7 +292,7 @@ describe('sources and disagreements pages', () => {
     const entries = await page.$$eval('.sources__list > li', (items) =>
       items.map((item) => ({
         id: item.id,
-        links: [...item.querySelectorAll('.source__places a')].map((a) => ({
+        links: [...item.querySelectorAll('.source__places a[aria-label]')].map((a) => ({
           href: a.getAttribute('href'),
           label: a.getAttribute('aria-label')
         }))
@@ -300,14 +300,14 @@ describe('sources and disagreements pages', () => {
     )
     expect(entries.map((e) => e.id).sort()).toEqual(story.references.map((item) => `source-${item.id}`).sort())
     for (const item of story.references) {
-      const places = byKey.get(item.id) ?? []
+      const places = notesOnly(byKey.get(item.id) ?? [])
       const links = entries.find((e) => e.id === `source-${item.id}`)!.links
       // en-siege alone is cited in dozens of places: every one of them has its link.
       expect(places.length).toBeGreaterThan(5)
       expect(links).toHaveLength(places.length)
       expect(links).toEqual(
         places.map((p) => ({
-          href: `${p.chapter.slug}.html#cite-${p.citation.number}`,
+          href: `${p.chapter.slug}.html#${p.citation.id}`,
           label: `ch. ${p.chapterNumber}, note ${p.citation.number}`
         }))
       )
@@ -337,12 +337,12 @@ describe('sources and disagreements pages', () => {
         href: m[1],
         label: m[2]
       }))
-      const places = byKey.get(item.id) ?? []
+      const places = notesOnly(byKey.get(item.id) ?? [])
       expect(links).toHaveLength(places.length)
       // A citation in a contested claim's accounts is cited in the notes, where its note lists the accounts.
       expect(links).toEqual(
         places.map((p) => ({
-          href: `${p.account ? `notes-${p.chapter.slug}.xhtml` : `${p.chapter.slug}.xhtml`}#cite-${p.citation.number}`,
+          href: `${p.account ? `notes-${p.chapter.slug}.xhtml` : `${p.chapter.slug}.xhtml`}#${p.citation.id}`,
           label: `ch. ${p.chapterNumber}, note ${p.citation.number}`
         }))
       )
@@ -367,3 +367,8 @@ describe('sources and disagreements pages', () => {
     expect(noterefs).toBeGreaterThan(90)
   })
 })
+
+/** Citing places as the sources list them: a run of citations that share a note is listed once, at its first place. */
+function notesOnly(places: CitingPlace[]): CitingPlace[] {
+  return places.filter((place, index) => index === 0 || places[index - 1]!.citation.number !== place.citation.number)
+}

@@ -25,6 +25,7 @@ import {tightenNoteSpace} from '../../citations/places.js'
 import {type Labels, labelsFor, primaryLanguage} from '../../labels.js'
 import type {Store} from '../../output/store.js'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
+import {bookDate} from '../../reading-labels.js'
 import {visit} from '../../tree.js'
 import type {Book, BookMeta, Chapter} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
@@ -451,10 +452,7 @@ function titlePage(meta: BookMeta, labels: Labels) {
   const names = new Intl.ListFormat(meta.language, {
     type: 'conjunction'
   }).format(meta.authors)
-  const published = new Intl.DateTimeFormat(meta.language, {
-    dateStyle: 'long',
-    timeZone: 'UTC'
-  }).format(new Date(`${meta.date}T00:00:00Z`))
+  const published = bookDate(meta.date, meta.language)
   return h('section.title-page', {'epub:type': 'titlepage', ariaLabelledBy: 'book-title'}, [
     h('h1#book-title.book-title', meta.title),
     meta.subtitle ? h('p.subtitle', {role: 'doc-subtitle'}, meta.subtitle) : undefined,

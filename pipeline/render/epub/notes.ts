@@ -20,6 +20,7 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
+import {disagreementTable, notesOf, noteWithSources, sourceFacts} from '../../citations/apparatus.js'
 import {
   bookClaims,
   type CitingPlace,
@@ -155,6 +156,18 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   /** Where a citation is: in its chapter, or (an account of a contested claim) in the chapter's notes. */
   const placeHref = (place: CitingPlace) =>
     `${place.account ? notesFileOf(place.chapter) : options.chapterFile(place.chapter)}#${place.citation.id}`
+  // The sources, split into parts (see `documentBudget`) before anything links to them: a note links to its work's
+  // entry in the part that holds it.
+  const byKey = placesByKey(places)
+  const ids = book.formatter.order(book.references.map((item) => item.id))
+  const anchors = sourceAnchors(ids)
+  const parts = sourcesParts(
+    ids,
+    (id) => entryWeight(byKey.get(id) ?? [], placeHref),
+    options.documentBudget ?? documentBudget
+  )
+  const partOf = new Map(parts.flatMap((part, index) => part.map((id) => [id, sourcesFileOf(index)] as const)))
+  const toSource = (key: string) => `${partOf.get(key) ?? sourcesFile}#${anchors.get(key) ?? ''}`
   const accountItems = (chapter: Chapter, claim: ContestedClaim, citations: {notesFile: string; citeIds: boolean}) => {
     const handlers = options.handlersFor(chapter, citations)
     return claim.accounts.map((account) => {
@@ -187,14 +200,14 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
             ...claims.map(({chapter, chapterNumber, claim, anchor}) => {
               const excerpt = passageExcerpt(claim.children)
               return h('section.disagreement', {id: anchor}, [
-                h('h2', claim.topic),
+                h('h2', {id: `${anchor}-topic`}, claim.topic),
                 excerpt ? h('blockquote', [h('p', excerpt)]) : undefined,
-                h(
-                  'ul.accounts',
-                  accountItems(chapter, claim, {
-                    notesFile: notesFileOf(chapter),
-                    citeIds: false
-                  })
+                disagreementTable(
+                  book,
+                  claim,
+                  options.handlersFor(chapter, {notesFile: notesFileOf(chapter), citeIds: false}),
+                  toSource,
+                  `${anchor}-topic`
                 ),
                 h('p.place', [
                   h(
@@ -229,8 +242,9 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
           h('h1', {id: `notes-${chapter.slug}`}, heading),
           h(
             'ol.notes-list',
-            group.map((place) =>
-              h(
+            notesOf(group).map((shared) => {
+              const place = shared[0]!
+              return h(
                 'li',
                 {
                   id: `note-${place.citation.number}`,
@@ -239,21 +253,27 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
                 },
                 [
                   h('p', [
-                    ...book.formatter.clusterHast(place.citation.items),
-                    ' ',
-                    h(
-                      'a.backlink',
-                      {
-                        href: place.account ? `#${place.citation.id}` : `${chapterFile}#${place.citation.id}`,
-                        role: 'doc-backlink',
-                        ariaLabel: labels.backToCitation(place.citation.number)
-                      },
-                      backlinkText
-                    )
+                    ...noteWithSources(book, place.citation, toSource),
+                    ...shared.flatMap((one, index) => {
+                      // A shared note's backlinks are lettered, in their names too.
+                      const letter = shared.length > 1 ? String.fromCharCode(97 + (index % 26)) : ''
+                      return [
+                        {type: 'text' as const, value: ' '},
+                        h(
+                          'a.backlink',
+                          {
+                            href: one.account ? `#${one.citation.id}` : `${chapterFile}#${one.citation.id}`,
+                            role: 'doc-backlink',
+                            ariaLabel: `${labels.backToCitation(one.citation.number)}${letter && ` ${letter}`}`
+                          },
+                          `${backlinkText}${letter}`
+                        )
+                      ]
+                    })
                   ])
                 ]
               )
-            )
+            })
           ),
           // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
           ...chapterClaims.map(({claim, anchor}) =>
@@ -276,25 +296,13 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
         ]
       )
     ])
-    const notes = doc(
-      `notes-${chapter.slug}`,
-      index === 0 ? labels.notes : heading,
-      notesFileOf(chapter),
-      body,
-      index === 0 ? 'endnotes' : undefined
-    )
-    docs.push(index === 0 ? notes : {...notes, excludeFromToc: true})
+    // Every chapter's notes are in the contents, under their own heading; the first is the landmark.
+    const notes = doc(`notes-${chapter.slug}`, heading, notesFileOf(chapter), body)
+    docs.push(index === 0 ? {...notes, landmark: {type: 'endnotes', title: labels.notes}} : notes)
   })
 
   if (book.references.length > 0) {
-    const byKey = placesByKey(places)
-    const ids = book.formatter.order(book.references.map((item) => item.id))
-    const anchors = sourceAnchors(ids)
-    const parts = sourcesParts(
-      ids,
-      (id) => entryWeight(byKey.get(id) ?? [], placeHref),
-      options.documentBudget ?? documentBudget
-    )
+    const items = new Map(book.references.map((item) => [item.id, item]))
     parts.forEach((part, index) => {
       const first = index === 0
       const heading = first ? labels.sources : labels.sourcesContinued(index + 1, parts.length)
@@ -317,6 +325,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
               part.map((id) =>
                 h('li', {id: anchors.get(id), 'epub:type': 'biblioentry'}, [
                   h('p.entry', book.formatter.entryHast(id)),
+                  sourceFacts(book, items.get(id)),
                   h('p.cited-in', citedIn(byKey.get(id) ?? [], placeHref, labels))
                 ])
               )

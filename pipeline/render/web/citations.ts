@@ -19,19 +19,21 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
-import type {Paragraph} from 'mdast'
-import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
+import type {Handler, Handlers, State} from 'mdast-util-to-hast'
+import {disagreementTable, notesOf, noteWithSources, sourceFacts, sourceHref} from '../../citations/apparatus.js'
 import {
   bookClaims,
-  citedIn,
+  type CitingPlace,
   citingPlaces,
+  groupByChapter,
   inTextLabel,
   passageExcerpt,
+  placeLabel,
   placesByKey,
-  sourceAnchors,
-  tightenNoteSpace
+  sourceAnchors
 } from '../../citations/places.js'
 import {labelsFor} from '../../labels.js'
+import {readingLabelsFor} from '../../reading-labels.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
 
 /** File names of the book-wide pages. */
@@ -56,7 +58,7 @@ export function webCitation(options: WebCitationOptions): Handler {
   const labels = labelsFor(book.meta.language)
   return (state: State, node: Citation) => {
     const number = String(node.number)
-    const tip = `cite-${number}-tip`
+    const tip = `${node.id}-tip`
     const link = h(
       'a.cite__ref',
       {
@@ -127,30 +129,42 @@ export function webContested(options: {book: Book}): Handler {
   }
 }
 
-/** The notes at the end of a chapter, or `undefined` when it cites nothing. */
+/**
+ * The notes at the end of a chapter, or `undefined` when it cites nothing. Each note links each work it names to
+ * the work's entry on the sources page, and back to every place that gives it (a run of citations of the same
+ * thing shares one note: `↩ a b`).
+ */
 export function webNotes(book: Book, chapter: Chapter): Element | undefined {
   const citations = chapter.file.data.citations ?? []
   if (citations.length === 0) return undefined
   const labels = labelsFor(book.meta.language)
+  const toSource = sourceHref(book, sourcesPage)
   return h('section.notes', {role: 'doc-endnotes', ariaLabelledBy: 'notes'}, [
     h('h2#notes.notes__title', labels.notes),
     h(
       'ol.notes__list',
-      citations.map((citation) =>
-        h('li.note', {id: `note-${citation.number}`, value: citation.number}, [
-          h('span.note__text', book.formatter.clusterHast(citation.items)),
-          ' ',
-          h(
-            'a.note__back',
-            {
-              href: `#${citation.id}`,
-              role: 'doc-backlink',
-              ariaLabel: labels.backToCitation(citation.number)
-            },
-            '↩\uFE0E'
-          )
+      notesOf(citations).map((group) => {
+        const first = group[0]!
+        return h('li.note', {id: `note-${first.number}`, value: first.number}, [
+          h('span.note__text', noteWithSources(book, first, toSource)),
+          ...group.flatMap((citation, index) => {
+            // A shared note's backlinks are lettered, in the name a screen reader says too (`Back to citation 3 b`).
+            const letter = group.length > 1 ? String.fromCharCode(97 + (index % 26)) : ''
+            return [
+              {type: 'text' as const, value: ' '},
+              h(
+                'a.note__back',
+                {
+                  href: `#${citation.id}`,
+                  role: 'doc-backlink',
+                  ariaLabel: `${labels.backToCitation(citation.number)}${letter && ` ${letter}`}`
+                },
+                `↩\uFE0E${letter}`
+              )
+            ]
+          })
         ])
-      )
+      })
     )
   ])
 }
@@ -219,20 +233,9 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
             const handlers = options.handlersFor(chapter, options.chapterUrl(chapter))
             const excerpt = passageExcerpt(claim.children)
             return h('section.disagreement', {id: anchor}, [
-              h('h2', claim.topic),
+              h('h2', {id: `${anchor}-topic`}, claim.topic),
               excerpt ? h('blockquote.disagreement__passage', [h('p', excerpt)]) : undefined,
-              h(
-                'ul.disagreement__accounts',
-                claim.accounts.map((account) => {
-                  const paragraph: Paragraph = {
-                    type: 'paragraph',
-                    children: account.children
-                  }
-                  const hast = toHast(paragraph, {handlers})
-                  tightenNoteSpace(hast)
-                  return h('li', hast.type === 'element' ? hast.children : [])
-                })
-              ),
+              disagreementTable(book, claim, handlers, sourceHref(book, sourcesPage), `${anchor}-topic`),
               h('p.disagreement__place', [
                 h(
                   'a',
@@ -251,6 +254,7 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
     const byKey = placesByKey(citingPlaces(book))
     const ids = book.formatter.order(book.references.map((item) => item.id))
     const anchors = sourceAnchors(ids)
+    const items = new Map(book.references.map((item) => [item.id, item]))
     pages.push({
       path: sourcesPage,
       title: labels.sources,
@@ -266,18 +270,53 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
         for (const id of ids) {
           yield h('li.source', {id: anchors.get(id)}, [
             h('p.source__entry', book.formatter.entryHast(id)),
-            h(
-              'p.source__places',
-              citedIn(
-                byKey.get(id) ?? [],
-                (place) => `${options.chapterUrl(place.chapter)}#${place.citation.id}`,
-                labels
-              )
-            )
+            sourceFacts(book, items.get(id)),
+            sourcePlaces(byKey.get(id) ?? [], options.chapterUrl, book.meta.language)
           ])
         }
       })()
     })
   }
   return pages
+}
+
+/**
+ * Where a source is cited, grouped by chapter behind a count (`<details>`, which works without JavaScript): a line
+ * per chapter, each note number a link to its citing place (a note shared by a run of citations once).
+ */
+export function sourcePlaces(
+  places: CitingPlace[],
+  chapterUrl: (chapter: Chapter) => string,
+  language: string
+): Element {
+  const labels = labelsFor(language)
+  if (places.length === 0) return h('p.source__places', labels.notCited)
+  const groups = groupByChapter(places).map((group) =>
+    group.filter((place, index) => index === 0 || group[index - 1]!.citation.number !== place.citation.number)
+  )
+  const count = groups.reduce((sum, group) => sum + group.length, 0)
+  return h('details.source__places', [
+    h('summary', readingLabelsFor(language).citedInPlaces(count)),
+    h(
+      'ul.source__chapters',
+      groups.map((group) => {
+        const {chapter, chapterNumber} = group[0]!
+        const children: ElementContent[] = [
+          h('a.source__chapter', {href: chapterUrl(chapter)}, `${labels.chapter(chapterNumber)}, ${chapter.title}`),
+          {type: 'text', value: ': '}
+        ]
+        group.forEach((place, index) => {
+          if (index > 0) children.push({type: 'text', value: ', '})
+          children.push(
+            h(
+              'a',
+              {href: `${chapterUrl(chapter)}#${place.citation.id}`, ariaLabel: placeLabel(place, labels)},
+              String(place.citation.number)
+            )
+          )
+        })
+        return h('li', children)
+      })
+    )
+  ])
 }

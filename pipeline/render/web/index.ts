@@ -23,8 +23,10 @@ import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../ass
 import {chapterFootnotes} from '../footnotes.js'
 import {chapterLabels, type OutlineChapter, outline} from '../outline.js'
 import {backMatterLinks, footerNav, listLater, webBackMatter, webNotes} from './citations.js'
+import {charactersOf, fontsPlaceholder, makeFonts} from './fonts.js'
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
+import {chapterIntro, storyHeader, storyNav, storyPages} from './wayfinding.js'
 
 const require = createRequire(import.meta.url)
 
@@ -119,6 +121,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const og = await ogImage(meta, options.store, book.cover)
   const assetPaths: PageAssets = {
     css: find('style', '.css'),
+    fonts: fontsPlaceholder,
     nojsCss: find('nojs', '.css'),
     js: find('story', '.js'),
     favicon: find('favicon', '.svg'),
@@ -134,11 +137,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   const chapterLabel = chapterLabels(book, labels)
   const slugs = slugsByFileName(book.chapters)
 
-  const header = (): ElementContent =>
-    h('header.site-header', [
-      h('a.skip-link', {href: '#main'}, labels.skipToStory),
-      h('a.site-title', {href: 'index.html'}, meta.title)
-    ])
+  const pages = storyPages(book, backMatterLinks(book))
 
   // `notesPage`: the chapter's content rendered on another page (the disagreements page).
   const handlersFor = (chapter: Chapter, notesPage?: string) =>
@@ -161,44 +160,23 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
     // A root gives a root.
     const content = toHast(chapter.tree, {handlers}) as HastRoot
     tightenNoteSpace(content)
-    const previous = book.chapters[index - 1]
-    const next = book.chapters[index + 1]
-    const nav = h('nav.chapter-nav', {ariaLabel: labels.chaptersNav}, [
-      previous
-        ? h('a.chapter-nav__prev', {href: chapterUrl(previous), rel: 'prev'}, [
-            h('span.chapter-nav__label', labels.previous),
-            h('span', previous.title)
-          ])
-        : h('a.chapter-nav__prev', {href: 'index.html'}, [
-            h('span.chapter-nav__label', labels.contents),
-            h('span', meta.title)
-          ]),
-      next
-        ? h('a.chapter-nav__next', {href: chapterUrl(next), rel: 'next'}, [
-            h('span.chapter-nav__label', labels.next),
-            h('span', next.title)
-          ])
-        : h('a.chapter-nav__next', {href: 'index.html'}, [
-            h('span.chapter-nav__label', labels.contents),
-            h('span', meta.title)
-          ])
-    ])
     const body: ElementContent[] = [
       // Reading progress: decorative (the browser's own scroll position says the same), moved by the client.
       h('div.progress', {ariaHidden: 'true'}, [h('div.progress__bar')]),
-      header(),
+      storyHeader(book, pages, chapterUrl(chapter)),
       h('main#main', [
         h('article.chapter', [
           h('header.chapter__header', [
             chapterLabel.get(chapter) ? h('p.chapter__number', chapterLabel.get(chapter)) : undefined,
-            h('h1', chapter.title)
+            h('h1', chapter.title),
+            ...chapterIntro(book, chapter.tree, chapter.file.data.meta?.description as string | undefined)
           ]),
           ...(content.children as ElementContent[]),
           footnotes.section(),
           webNotes(book, chapter)
         ])
       ]),
-      nav,
+      storyNav(book, pages, chapterUrl(chapter)),
       footer(book, footerNav(book))
     ]
     const description = String(chapter.file.data.meta?.description ?? meta.description)
@@ -236,7 +214,12 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       siteName: meta.title,
       ogType: 'website',
       assets: assetPaths,
-      body: [header(), h('main#main', extra.main), footer(book, footerNav(book))]
+      body: [
+        storyHeader(book, pages, extra.path),
+        h('main#main', extra.main),
+        storyNav(book, pages, extra.path),
+        footer(book, footerNav(book))
+      ]
     })
     const text = html.stringify(tree)
     if (!extra.items) {
@@ -259,7 +242,32 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
   for (const [index, chapter] of book.chapters.entries()) {
     out.push({path: chapterUrl(chapter), contents: chapterPage(index, chapter)})
   }
-  return out
+  return withFonts(out, options.store)
+}
+
+/** The pages with the typeface subset to their characters in place of `fontsPlaceholder` (see ./fonts.ts). */
+async function withFonts(out: OutputFile[], store: Store | undefined): Promise<OutputFile[]> {
+  const pages = out.filter((file) => file.path.endsWith('.html'))
+  const texts = pages.map((file) =>
+    typeof file.contents === 'string' ? file.contents : Buffer.from(file.contents).toString('utf8')
+  )
+  const fonts = await makeFonts(
+    charactersOf(texts),
+    store,
+    texts.some((text) => /<(?:i|em|cite)[\s>]/.test(text))
+  )
+  const italicOn = (text: string) => /<(?:i|em|cite)[\s>]/.test(text)
+  for (const [index, file] of pages.entries()) {
+    let text = texts[index]!.replace(fontsPlaceholder.css, fonts.css)
+    fontsPlaceholder.preload.forEach((placeholder, i) => {
+      const face = fonts.preload[i]
+      // A page without italic does not preload the italic face; a book without italic has none.
+      if (face && (i < 2 || italicOn(text))) text = text.replace(placeholder, face)
+      else text = text.replace(new RegExp(`<link rel="preload" href="${placeholder}"[^>]*>`), '')
+    })
+    file.contents = text
+  }
+  return [...out, ...fonts.files]
 }
 
 /** The contents of a book with parts, nested chapters or appendices (books read from mdBook, Quarto, Bookdown): each part's title over its chapters, each chapter with its label and the chapters nested under it. */

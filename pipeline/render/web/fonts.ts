@@ -1,0 +1,98 @@
+/**
+ * The story's typeface: Literata (SIL Open Font License, from the
+ * `@expo-google-fonts/literata` package the cover already uses), subset to the
+ * characters the book's pages hold, plus printable ASCII, as WOFF2 with
+ * `font-display: swap`. Three faces: regular, bold and italic; a page loads only
+ * the faces its text uses. Pages are written with a placeholder for the fonts'
+ * stylesheet and its preloads (`fontsPlaceholder`): the characters are known
+ * once every page is made, and the file names hash the subsets.
+ *
+ * Subsetting and WOFF2 compression take a second or more a face, so the faces
+ * are kept in the store under the characters and the packages' versions, and
+ * in memory for the process.
+ */
+import fs from 'node:fs/promises'
+import {createRequire} from 'node:module'
+import subsetFont from 'subset-font'
+import {hashOf, type Store} from '../../output/store.js'
+import type {OutputFile} from '../../types.js'
+import {contentHash} from '../assets.js'
+
+const require = createRequire(import.meta.url)
+
+/** The faces shipped, with the files they are cut from. */
+const faces = [
+  {weight: 400, style: 'normal', file: '400Regular/Literata_400Regular.ttf', name: 'literata-400'},
+  {weight: 700, style: 'normal', file: '700Bold/Literata_700Bold.ttf', name: 'literata-700'},
+  {weight: 400, style: 'italic', file: '400Regular_Italic/Literata_400Regular_Italic.ttf', name: 'literata-400i'}
+] as const
+
+/** What the pages hold in place of the fonts' stylesheet and the regular face's path until they are made. */
+export const fontsPlaceholder = {
+  css: 'assets/fonts.twofold-fonts.css',
+  preload: ['assets/twofold-font-400.woff2', 'assets/twofold-font-700.woff2', 'assets/twofold-font-400i.woff2']
+}
+
+const versions = JSON.stringify([
+  require('@expo-google-fonts/literata/package.json').version,
+  require('subset-font/package.json').version
+])
+
+const made = new Map<string, Promise<Uint8Array>>()
+
+/** Printable ASCII: what a reader may type or a script may show, always in. */
+const ascii = Array.from({length: 0x7f - 0x20}, (_, i) => String.fromCharCode(0x20 + i)).join('')
+
+/** The characters of `pages` (whole HTML pages: markup is ASCII, which is in anyway), sorted, with printable ASCII. */
+export function charactersOf(pages: Iterable<string | Uint8Array>): string {
+  const seen = new Set(ascii)
+  for (const page of pages) {
+    const text = typeof page === 'string' ? page : Buffer.from(page).toString('utf8')
+    for (const char of text) if (char.codePointAt(0)! > 0x7e) seen.add(char)
+  }
+  return [...seen].sort().join('')
+}
+
+/** One face subset to `characters`, as WOFF2: from memory, the store, or made. */
+function face(file: string, characters: string, store: Store | undefined): Promise<Uint8Array> {
+  const key = `font\u0000${hashOf(versions, file, characters)}`
+  let result = made.get(key)
+  if (!result) {
+    result = (async () => {
+      const kept = store?.get(key)
+      if (kept) return kept
+      const source = await fs.readFile(require.resolve(`@expo-google-fonts/literata/${file}`))
+      const data = new Uint8Array(await subsetFont(source, characters, {targetFormat: 'woff2'}))
+      store?.set(key, data)
+      return data
+    })()
+    made.set(key, result)
+  }
+  return result
+}
+
+/** The fonts of a book whose pages hold `characters`: the WOFF2 files, their stylesheet, and the paths pages link to. */
+export async function makeFonts(
+  characters: string,
+  store: Store | undefined,
+  /** Whether the pages set anything in italic (`<i>`, `<em>`): the italic face is made only then. */
+  italic = true
+): Promise<{files: OutputFile[]; css: string; preload: string[]}> {
+  const files: OutputFile[] = []
+  const rules: string[] = []
+  for (const entry of faces) {
+    if (entry.style === 'italic' && !italic) continue
+    const data = await face(entry.file, characters, store)
+    const path = `assets/${entry.name}.${contentHash(data, 8)}.woff2`
+    files.push({path, contents: data})
+    rules.push(
+      `@font-face{font-family:Literata;src:url(${path.slice('assets/'.length)}) format("woff2");font-weight:${entry.weight};font-style:${entry.style};font-display:swap}`
+    )
+  }
+  const css = `${rules.join('\n')}\n`
+  const cssPath = `assets/fonts.${contentHash(Buffer.from(css), 8)}.css`
+  files.push({path: cssPath, contents: css})
+  // Preloaded, the faces are in before the first paint more often, and nothing shifts when they swap in: regular and
+  // bold on every page (body, headings), the italic on pages that set italic (see `withFonts`).
+  return {files, css: cssPath, preload: files.filter((file) => file.path.endsWith('.woff2')).map((file) => file.path)}
+}
