@@ -13,7 +13,6 @@ import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-div
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
 import type {HtmlElement} from '../plugins/remark-raw-html.js'
 import type {Subscript, Superscript} from '../plugins/remark-sub-super.js'
-import type {Chapter} from '../types.js'
 import {highlight} from './highlight.js'
 
 /** Options of `dialectHandlers`. */

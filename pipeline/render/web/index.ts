@@ -154,7 +154,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       }
     })
 
-  function chapterPage(index: number, chapter: Chapter): string {
+  function chapterPage(chapter: Chapter): string {
     const footnotes = chapterFootnotes(chapter.tree)
     const handlers = {...handlersFor(chapter), ...footnotes.handlers}
     // A root gives a root.
@@ -239,9 +239,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
     path: 'index.html',
     contents: html.stringify(coverPage(book, options, assetPaths, base))
   })
-  for (const [index, chapter] of book.chapters.entries()) {
-    out.push({path: chapterUrl(chapter), contents: chapterPage(index, chapter)})
-  }
+  for (const chapter of book.chapters) out.push({path: chapterUrl(chapter), contents: chapterPage(chapter)})
   return withFonts(out, options.store)
 }
 
