@@ -62,6 +62,8 @@ export interface Graphic {
    * when `<name>.narrow.svg` exists. Without it, `svg` serves both.
    */
   svgNarrow?: string | undefined
+  /** Names a step can zoom to or highlight: the ids and `data-mark` names of the graphic's elements. */
+  marks: ReadonlySet<string>
   /** A standalone SVG of one state (markers removed), for static images: the `wide` variant by default; `narrow` falls back to wide when there is none. */
   renderState: (state: string, variant?: GraphicVariant) => string
 }
@@ -104,6 +106,10 @@ export interface ScrollyStep extends Parent {
   state: string
   /** Unique id across the book, for deep links: `step-<chapter>-<n>`. */
   id: string
+  /** Focus effects: zoom to a mark (or to a viewBox `x y w h`), highlight marks, follow the step's scroll progress. */
+  zoom?: string | undefined
+  highlight?: string[] | undefined
+  progress?: boolean | undefined
   children: Array<BlockContent | DefinitionContent>
 }
 

@@ -53,11 +53,20 @@ export function graphicFromSvg(
   }
   const {states} = wide
   const cache = new Map<string, string>()
+  const marks = new Set<string>()
+  for (const root of new Set(Object.values(roots)))
+    walk(root, (element) => {
+      for (const key of ['id', 'data-mark']) {
+        const value = element.attributes[key]
+        if (value !== undefined && value !== null && value !== '') marks.add(String(value))
+      }
+    })
   return {
     name,
     path,
     title: wide.title,
     states,
+    marks,
     svg,
     svgNarrow: narrow?.svg,
     renderState(id, variant = 'wide') {

@@ -38,7 +38,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
     .use(remarkGfmLean)
     .use(remarkSmartPunctuation)
     .use(remarkChapterMeta)
-    .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
+    .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested', 'hl']})
     .use(remarkLocalImages)
     .use(remarkCitations, {items: references})
     .use(remarkScrolly, {

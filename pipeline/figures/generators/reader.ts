@@ -223,6 +223,18 @@ export class SpecReader {
     const value = this.get(path)
     const ids = known.map((s) => s.id)
     if (value === undefined || value === null) return [...(fallback ?? ids)]
+    // `{from: id}`: the mark persists from that state on (states build on one another).
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      if (!this.record(path, 'states as a list, or `{from: state}`', ['from'])) return undefined
+      const from = (value as {from?: unknown}).from
+      const start = typeof from === 'string' ? ids.indexOf(from) : -1
+      if (start === -1)
+        return this.fail(
+          [...path, 'from'],
+          `Unexpected state ${show(from)} in \`${describe([...path, 'from'])}\`, expected one of the declared states ${ids.map((id) => `\`${id}\``).join(', ')}`
+        )
+      return ids.slice(start)
+    }
     const list = typeof value === 'string' ? [value] : value
     if (!Array.isArray(list)) {
       return this.fail(

@@ -136,6 +136,17 @@ export function visibleIn(states: readonly string[], all: readonly string[]): {'
     : {'data-states': all.filter((id) => states.includes(id)).join(' ')}
 }
 
+/** A mark's name from its label, for `highlight` and `zoom` in steps: `MRTA members` → `mrta-members`. */
+export function markName(label: string): string {
+  const name = label
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+  return /^[a-z]/.test(name) ? name : `m-${name}`
+}
+
 /** Wrap `children` in a `<g>` visible in `states`; null when in none. */
 export function group(
   states: readonly string[],

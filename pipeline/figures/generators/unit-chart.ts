@@ -24,7 +24,7 @@
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {type Colour, fill, group, type Layout, measure, r, readColour, squares, text} from './svg.js'
+import {type Colour, fill, group, type Layout, markName, measure, r, readColour, squares, text} from './svg.js'
 
 /** A marked part of a group. */
 export interface UnitHighlight {
@@ -175,8 +175,8 @@ export const unitChart: Generator<UnitChartData> = {
         ])
         if (element) marks.push(element)
       }
-      const element = group(unitGroup.states, all, marks)
-      if (element) children.push(...(element.attributes['data-states'] ? [element] : marks))
+      const element = group(unitGroup.states, all, marks, {'data-mark': markName(unitGroup.label)})
+      if (element) children.push(element)
       y = gridTop + Math.ceil(unitGroup.count / columns) * pitch + 22
     }
     return {children, height: r(y - 22)}

@@ -111,7 +111,19 @@ export function webHandlers(context: WebPageContext): Handlers {
         )
       }
       // tabindex -1: the target of the step links and deep links takes focus, so reading continues from it.
-      const element = h('div.step', {id: step.id, dataStep: index, dataState: step.state, tabIndex: -1}, children)
+      const element = h(
+        'div.step',
+        {
+          id: step.id,
+          dataStep: index,
+          dataState: step.state,
+          dataZoom: step.zoom,
+          dataHighlight: step.highlight?.join(' '),
+          dataProgress: step.progress ? '' : undefined,
+          tabIndex: -1
+        },
+        children
+      )
       state.patch(step, element)
       return element
     })

@@ -57,6 +57,8 @@ export function inlineSvg(graphic: Graphic, state: string, prefix: string, varia
     s('desc', {id: `${prefix}-desc`, class: 'tf-state-desc'}, description)
   )
   svg.properties.role = 'img'
+  // The client finds a step's marks by `data-mark`, or by id under this prefix.
+  svg.properties.dataPrefix = prefix
   svg.properties.ariaLabelledBy = [`${prefix}-title`]
   svg.properties.ariaDescribedBy = [`${prefix}-desc`]
   svg.properties.focusable = 'false'
