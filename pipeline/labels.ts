@@ -23,6 +23,8 @@ export interface Labels {
   /** `aria-label` of the cover page's links to the book-wide pages. */
   aboutSources: string
   stepCount: (n: number, count: number) => string
+  /** A figure's place in its sequence, in an EPUB caption: `2 of 4`. */
+  figureCount: (n: number, count: number) => string
   /** Read after “Previous” and “Next” by screen readers only. */
   stepSuffix: string
   /** `aria-label` of a note number. */
@@ -76,6 +78,7 @@ const en: Labels = {
   downloadEpub: (size) => `Download the EPUB (${size})`,
   aboutSources: 'About the sources',
   stepCount: (n, count) => `Step ${n} of ${count}`,
+  figureCount: (n, count) => `${n} of ${count}`,
   stepSuffix: ' step',
   note: (n) => `Note ${n}`,
   sourcesDisagree: 'Sources disagree',
@@ -122,6 +125,7 @@ const es: Labels = {
   downloadEpub: (size) => `Descargar el EPUB (${size})`,
   aboutSources: 'Sobre las fuentes',
   stepCount: (n, count) => `Paso ${n} de ${count}`,
+  figureCount: (n, count) => `${n} de ${count}`,
   stepSuffix: ' (paso)',
   note: (n) => `Nota ${n}`,
   sourcesDisagree: 'Las fuentes discrepan',
@@ -168,6 +172,7 @@ const pt: Labels = {
   downloadEpub: (size) => `Obter o EPUB (${size})`,
   aboutSources: 'Sobre as fontes',
   stepCount: (n, count) => `Passo ${n} de ${count}`,
+  figureCount: (n, count) => `${n} de ${count}`,
   stepSuffix: ' (passo)',
   note: (n) => `Nota ${n}`,
   sourcesDisagree: 'As fontes divergem',
@@ -214,6 +219,7 @@ const fr: Labels = {
   downloadEpub: (size) => `Télécharger l’EPUB (${size})`,
   aboutSources: 'À propos des sources',
   stepCount: (n, count) => `Étape ${n} sur ${count}`,
+  figureCount: (n, count) => `${n} sur ${count}`,
   stepSuffix: ' (étape)',
   note: (n) => `Note ${n}`,
   sourcesDisagree: 'Les sources divergent',
@@ -261,6 +267,7 @@ const de: Labels = {
   downloadEpub: (size) => `EPUB herunterladen (${size})`,
   aboutSources: 'Über die Quellen',
   stepCount: (n, count) => `Schritt ${n} von ${count}`,
+  figureCount: (n, count) => `${n} von ${count}`,
   stepSuffix: ' (Schritt)',
   note: (n) => `Anmerkung ${n}`,
   sourcesDisagree: 'Die Quellen widersprechen sich',

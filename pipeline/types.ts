@@ -33,6 +33,8 @@ export interface BookMeta {
 /** One named state of a graphic. */
 export interface GraphicState {
   id: string
+  /** A short name for figure captions (“The takeover”): `label:` in a data file, `data-label` on the `<desc>`. */
+  label?: string | undefined
   /** Text description of what the graphic shows in this state; the alt text. */
   description: string
 }
@@ -62,10 +64,23 @@ export interface Graphic {
    * when `<name>.narrow.svg` exists. Without it, `svg` serves both.
    */
   svgNarrow?: string | undefined
+  /** The credit line (the text of the element marked `data-frame="credit"`), shown once under a figure sequence. */
+  credit?: string | undefined
   /** Names a step can zoom to or highlight: the ids and `data-mark` names of the graphic's elements. */
   marks: ReadonlySet<string>
   /** A standalone SVG of one state (markers removed), for static images: the `wide` variant by default; `narrow` falls back to wide when there is none. */
-  renderState: (state: string, variant?: GraphicVariant) => string
+  renderState: (state: string, variant?: GraphicVariant, options?: RenderOptions) => string
+}
+
+/** How to render a static state. */
+export interface RenderOptions {
+  /**
+   * For a figure sequence (EPUB): without the elements marked `data-frame`
+   * (title, credit, background), cropped to the root's `data-bare-viewbox`,
+   * in colours legible on white, sepia and black pages (with the light and
+   * dark palettes for readers that honour `prefers-color-scheme`).
+   */
+  bare?: boolean
 }
 
 /** A CSL-JSON item (the subset the pipeline relies on). */

@@ -69,11 +69,12 @@ export function graphicFromSvg(
     marks,
     svg,
     svgNarrow: narrow?.svg,
-    renderState(id, variant = 'wide') {
-      const key = `${variant}#${id}`
+    credit: wide.credit,
+    renderState(id, variant = 'wide', options = {}) {
+      const key = `${variant}#${id}#${options.bare ? 'bare' : ''}`
       let out = cache.get(key)
       if (out === undefined) {
-        out = toXml(stateTree(roots[variant], id, states))
+        out = toXml(stateTree(roots[variant], id, states, options.bare === true))
         cache.set(key, out)
       }
       return out
@@ -85,6 +86,7 @@ export function graphicFromSvg(
 interface ParsedGraphic {
   root: Element
   title: string
+  credit?: string | undefined
   states: GraphicState[]
   /** The `<desc data-state>` of each state, for positions. */
   declarations: Element[]
@@ -164,7 +166,8 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
         source
       )
     } else {
-      states.push({id, description})
+      const label = child.attributes['data-label']
+      states.push({id, description, ...(label ? {label: String(label)} : {})})
       declarations.push(child)
     }
   }
@@ -195,7 +198,12 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
       }
     }
   })
-  return fatal() ? undefined : {root, title, states, declarations}
+  const credits: string[] = []
+  walk(root, (element) => {
+    if (element.attributes['data-frame'] === 'credit') credits.push(textOf(element).replace(/\s+/g, ' ').trim())
+  })
+  const credit = credits.join(' ') || undefined
+  return fatal() ? undefined : {root, title, credit, states, declarations}
 }
 
 /**
@@ -236,18 +244,24 @@ function sameStates(wide: ParsedGraphic, narrow: ParsedGraphic, file: VFile, wid
   return false
 }
 
-/** A copy of `root` showing only state `id`, with state markers removed. */
-function stateTree(root: Element, id: string, states: GraphicState[]): Root {
+/**
+ * A copy of `root` showing only state `id`, with state markers removed, and
+ * in colours legible on any page (see `staticColours`). `bare`: without the
+ * `data-frame` elements, cropped to `data-bare-viewbox` when the root has one.
+ */
+function stateTree(root: Element, id: string, states: GraphicState[], bare = false): Root {
   const description = states.find((s) => s.id === id)?.description ?? ''
   const clone = (element: Element): Element => ({
     type: 'element',
     name: element.name,
-    attributes: Object.fromEntries(
-      Object.entries(element.attributes).filter(([key]) => key !== 'data-states' && key !== 'data-state')
+    attributes: staticColours(
+      // Marks' names, boxes and anchors serve the web story's client only: a static figure drops every `data-*`.
+      Object.fromEntries(Object.entries(element.attributes).filter(([key]) => !key.startsWith('data-')))
     ),
     children: element.children.flatMap((child): ElementContent[] => {
       if (child.type !== 'element') return [child]
       if (child.name === 'desc' && child.attributes['data-state'] !== undefined) return []
+      if (bare && child.attributes['data-frame'] !== undefined) return []
       const list = child.attributes['data-states']
       if (list !== undefined && list !== null && !String(list).split(/\s+/).includes(id)) return []
       return [clone(child)]
@@ -255,6 +269,15 @@ function stateTree(root: Element, id: string, states: GraphicState[]): Root {
   })
   const svg = clone(root)
   svg.attributes.xmlns ??= 'http://www.w3.org/2000/svg'
+  const cropped = root.attributes['data-bare-viewbox']
+  if (bare && cropped) svg.attributes.viewBox = String(cropped)
+  // Readers that honour `prefers-color-scheme` in images get the page's palettes; the rest the mid-tones.
+  const style: Element = {
+    type: 'element',
+    name: 'style',
+    attributes: {},
+    children: [{type: 'text', value: schemeStyle}]
+  }
   const titleIndex = svg.children.findIndex((c) => c.type === 'element' && c.name === 'title')
   const desc: Element = {
     type: 'element',
@@ -262,7 +285,7 @@ function stateTree(root: Element, id: string, states: GraphicState[]): Root {
     attributes: {},
     children: [{type: 'text', value: description}]
   }
-  svg.children.splice(titleIndex + 1, 0, desc)
+  svg.children.splice(titleIndex + 1, 0, desc, style)
   return {
     type: 'root',
     children: [
@@ -274,6 +297,47 @@ function stateTree(root: Element, id: string, states: GraphicState[]): Root {
       svg
     ]
   }
+}
+
+/**
+ * Palette colours for static figures, which sit on whatever page the reader
+ * chose (white, sepia, black): `mid` is drawn by default and keeps 3:1 or more
+ * against all three; `light` and `dark` are the web story's palettes, for
+ * readers that honour `prefers-color-scheme` inside images.
+ */
+export const staticPalette = {
+  ink: {light: '#1a1a1a', mid: '#6b6b6b', dark: '#ececec'},
+  muted: {light: '#595959', mid: '#767676', dark: '#b3b3b3'},
+  grid: {light: '#c8c8c8', mid: '#a3a3a3', dark: '#4a4a4a'},
+  accent: {light: '#b3261e', mid: '#d0402f', dark: '#ff8a80'},
+  accent2: {light: '#0b5cad', mid: '#3d7fd1', dark: '#8cc4ff'},
+  highlight: {light: '#e8a317', mid: '#e8a317', dark: '#8a5a00'},
+  bg: {light: '#ffffff', mid: '#ffffff', dark: '#121212'}
+} as const
+
+const schemeStyle = (['light', 'dark'] as const)
+  .map(
+    (scheme) =>
+      `@media (prefers-color-scheme: ${scheme}){${Object.entries(staticPalette)
+        .map(
+          ([name, colours]) =>
+            `.tf-${name}[fill]:not([fill="none"]){fill:${colours[scheme]}}.tf-${name}[stroke]:not([stroke="none"]){stroke:${colours[scheme]}}`
+        )
+        .join('')}}`
+  )
+  .join('')
+
+/** A palette element's fill and stroke in mid-tones (other colours are left as drawn). */
+function staticColours(attributes: Element['attributes']): Element['attributes'] {
+  const name = /(?:^|\s)tf-([a-z0-9]+)(?:\s|$)/.exec(String(attributes.class ?? ''))?.[1]
+  const colours = name ? staticPalette[name as keyof typeof staticPalette] : undefined
+  if (!colours) return attributes
+  const out = {...attributes}
+  for (const paint of ['fill', 'stroke'] as const) {
+    const value = String(out[paint] ?? '').toLowerCase()
+    if (value === colours.light) out[paint] = colours.mid
+  }
+  return out
 }
 
 /** The visible elements of a graphic, for inlining: xast root element. */

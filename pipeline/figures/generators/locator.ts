@@ -373,14 +373,12 @@ export const locator: Generator<LocatorData> = {
       x('path', {
         d: path(borders) ?? '',
         ...stroke('muted', 0.6),
-        'stroke-linejoin': 'round',
-        'vector-effect': 'non-scaling-stroke'
+        'stroke-linejoin': 'round'
       }),
       x('path', {
         d: path(coast) ?? '',
         ...stroke('muted', 0.9),
-        'stroke-linejoin': 'round',
-        'vector-effect': 'non-scaling-stroke'
+        'stroke-linejoin': 'round'
       })
     )
     children.push(

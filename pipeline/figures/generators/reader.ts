@@ -282,7 +282,8 @@ export class SpecReader {
     const list = this.list(['states'], 'states as `{id, description}`')
     for (const [index] of (list ?? []).entries()) {
       const at = ['states', index]
-      if (!this.record(at, 'a state as `{id, description}`', ['id', 'description'])) continue
+      if (!this.record(at, 'a state as `{id, description}`', ['id', 'label', 'description'])) continue
+      const label = this.optionalText([...at, 'label'], 'a short name for the state, e.g. `The takeover`')
       const id = this.text([...at, 'id'], 'a state id: a letter, then letters, digits, `-` or `_`')
       const description = this.text(
         [...at, 'description'],
@@ -297,7 +298,7 @@ export class SpecReader {
       } else if (states.some((s) => s.id === id)) {
         this.fail([...at, 'id'], `Unexpected second state \`${id}\`, expected each state id once`)
       } else {
-        states.push({id, description: description.replace(/\s+/g, ' ')})
+        states.push({id, description: description.replace(/\s+/g, ' '), ...(label ? {label} : {})})
       }
     }
     if (type === undefined || title === undefined || list === undefined || this.failed) return undefined

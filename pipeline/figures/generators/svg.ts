@@ -320,24 +320,29 @@ export function frame(options: FrameOptions, body: Body, layout: Layout): string
     bottom += size.small + (lines.length - 1) * lineHeight
   }
   const height = Math.ceil(bottom + margin)
+  // In a figure sequence the title and credit show once, as text: each figure is the body alone.
+  const bare = `0 ${r(top - margin / 2)} ${width} ${Math.ceil(body.height + margin)}`
+  const title = text(titleLines, {
+    x: margin,
+    y: margin + size.title * 0.9,
+    fontSize: size.title,
+    bold: true,
+    lineHeight: titleLineHeight
+  })
+  title.attributes['data-frame'] = 'title'
+  for (const line of credit) line.attributes['data-frame'] = 'credit'
   const svg = x(
     'svg',
     {
       xmlns: 'http://www.w3.org/2000/svg',
       viewBox: `0 0 ${width} ${height}`,
       role: 'img',
-      'font-family': 'system-ui, sans-serif'
+      'font-family': 'system-ui, sans-serif',
+      'data-bare-viewbox': bare
     },
     x('title', options.title),
-    options.states.map((state) => x('desc', {'data-state': state.id}, state.description)),
-    x('rect', {width, height, ...fill('bg')}),
-    text(titleLines, {
-      x: margin,
-      y: margin + size.title * 0.9,
-      fontSize: size.title,
-      bold: true,
-      lineHeight: titleLineHeight
-    }),
+    options.states.map((state) => x('desc', {'data-state': state.id, 'data-label': state.label}, state.description)),
+    title,
     x('g', {transform: `translate(0 ${r(top)})`}, body.children),
     credit
   )
