@@ -25,6 +25,9 @@ export interface Labels {
   stepCount: (n: number, count: number) => string
   /** A figure's place in its sequence, in an EPUB caption: `2 of 4`. */
   figureCount: (n: number, count: number) => string
+  /** A graphic's data table: its caption (`Data: The siege, day by day`) and its source column. */
+  dataTable: (title: string) => string
+  dataSource: string
   /** Read after “Previous” and “Next” by screen readers only. */
   stepSuffix: string
   /** `aria-label` of a note number. */
@@ -79,6 +82,8 @@ const en: Labels = {
   aboutSources: 'About the sources',
   stepCount: (n, count) => `Step ${n} of ${count}`,
   figureCount: (n, count) => `${n} of ${count}`,
+  dataTable: (title) => `Data: ${title}`,
+  dataSource: 'Source',
   stepSuffix: ' step',
   note: (n) => `Note ${n}`,
   sourcesDisagree: 'Sources disagree',
@@ -126,6 +131,8 @@ const es: Labels = {
   aboutSources: 'Sobre las fuentes',
   stepCount: (n, count) => `Paso ${n} de ${count}`,
   figureCount: (n, count) => `${n} de ${count}`,
+  dataTable: (title) => `Datos: ${title}`,
+  dataSource: 'Fuente',
   stepSuffix: ' (paso)',
   note: (n) => `Nota ${n}`,
   sourcesDisagree: 'Las fuentes discrepan',
@@ -173,6 +180,8 @@ const pt: Labels = {
   aboutSources: 'Sobre as fontes',
   stepCount: (n, count) => `Passo ${n} de ${count}`,
   figureCount: (n, count) => `${n} de ${count}`,
+  dataTable: (title) => `Dados: ${title}`,
+  dataSource: 'Fonte',
   stepSuffix: ' (passo)',
   note: (n) => `Nota ${n}`,
   sourcesDisagree: 'As fontes divergem',
@@ -220,6 +229,8 @@ const fr: Labels = {
   aboutSources: 'À propos des sources',
   stepCount: (n, count) => `Étape ${n} sur ${count}`,
   figureCount: (n, count) => `${n} sur ${count}`,
+  dataTable: (title) => `Données: ${title}`,
+  dataSource: 'Source',
   stepSuffix: ' (étape)',
   note: (n) => `Note ${n}`,
   sourcesDisagree: 'Les sources divergent',
@@ -268,6 +279,8 @@ const de: Labels = {
   aboutSources: 'Über die Quellen',
   stepCount: (n, count) => `Schritt ${n} von ${count}`,
   figureCount: (n, count) => `${n} von ${count}`,
+  dataTable: (title) => `Daten: ${title}`,
+  dataSource: 'Quelle',
   stepSuffix: ' (Schritt)',
   note: (n) => `Anmerkung ${n}`,
   sourcesDisagree: 'Die Quellen widersprechen sich',

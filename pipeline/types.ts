@@ -66,10 +66,22 @@ export interface Graphic {
   svgNarrow?: string | undefined
   /** The credit line (the text of the element marked `data-frame="credit"`), shown once under a figure sequence. */
   credit?: string | undefined
+  /**
+   * The data behind the graphic, for its data table: from a generated
+   * graphic's data, or from the `data-label`, `data-value` and `data-source`
+   * of a hand-made SVG's elements (column heads from the root's `data-columns="Item|Value"`).
+   */
+  table?: GraphicTable | undefined
   /** Names a step can zoom to or highlight: the ids and `data-mark` names of the graphic's elements. */
   marks: ReadonlySet<string>
   /** A standalone SVG of one state (markers removed), for static images: the `wide` variant by default; `narrow` falls back to wide when there is none. */
   renderState: (state: string, variant?: GraphicVariant, options?: RenderOptions) => string
+}
+
+/** A graphic's data table. */
+export interface GraphicTable {
+  columns: [string, string]
+  rows: Array<{label: string; value: string; source?: string | undefined}>
 }
 
 /** How to render a static state. */

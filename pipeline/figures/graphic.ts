@@ -16,7 +16,7 @@ import type {Element, ElementContent, Root, RootContent} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
 import {error} from '../messages.js'
-import type {Graphic, GraphicState, GraphicVariant} from '../types.js'
+import type {Graphic, GraphicState, GraphicTable, GraphicVariant} from '../types.js'
 
 const source = 'twofold-graphics'
 const stateId = /^[A-Za-z][\w-]*$/
@@ -70,6 +70,7 @@ export function graphicFromSvg(
     svg,
     svgNarrow: narrow?.svg,
     credit: wide.credit,
+    table: tableOf(wide.root),
     renderState(id, variant = 'wide', options = {}) {
       const key = `${variant}#${id}#${options.bare ? 'bare' : ''}`
       let out = cache.get(key)
@@ -262,6 +263,7 @@ function stateTree(root: Element, id: string, states: GraphicState[], bare = fal
       if (child.type !== 'element') return [child]
       if (child.name === 'desc' && child.attributes['data-state'] !== undefined) return []
       if (bare && child.attributes['data-frame'] !== undefined) return []
+      if (child.attributes['data-table'] !== undefined) return []
       const list = child.attributes['data-states']
       if (list !== undefined && list !== null && !String(list).split(/\s+/).includes(id)) return []
       return [clone(child)]
@@ -338,6 +340,24 @@ function staticColours(attributes: Element['attributes']): Element['attributes']
     if (value === colours.light) out[paint] = colours.mid
   }
   return out
+}
+
+/** The graphic's data table, from its `data-label`/`data-value` elements; undefined when it has none. */
+function tableOf(root: Element): GraphicTable | undefined {
+  const rows: GraphicTable['rows'] = []
+  let heads = root.attributes['data-columns']
+  walk(root, (element) => {
+    if (element.attributes['data-table'] !== undefined) heads = element.attributes['data-table']
+    const label = element.attributes['data-label']
+    const value = element.attributes['data-value']
+    if (element.name === 'desc' || label === undefined || label === null || value === undefined || value === null)
+      return
+    const source = element.attributes['data-source']
+    rows.push({label: String(label), value: String(value), ...(source ? {source: String(source)} : {})})
+  })
+  if (rows.length === 0) return undefined
+  const [first, second] = String(heads ?? '').split('|')
+  return {columns: [first || 'Item', second || 'Value'], rows}
 }
 
 /** The visible elements of a graphic, for inlining: xast root element. */

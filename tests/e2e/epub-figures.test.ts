@@ -79,6 +79,28 @@ describe('EPUB figure sequences', () => {
     expect(timeline.match(/class="step"/g)).toHaveLength(10)
   })
 
+  it('gives every graphic its data table: under the section on the web, after the sequence in the EPUB', async () => {
+    for (const build of [builds.story, builds.basic]) {
+      for (const file of (await fs.readdir(path.join(build.out, 'web'))).filter((f) => f.endsWith('.html'))) {
+        const html = await fs.readFile(path.join(build.out, 'web', file), 'utf8')
+        const sections = html.split('<section class="scrolly').length - 1
+        const tables = html.match(
+          /<\/section>\s*<details class="data-details"><summary>[^<]+<\/summary><table class="data-table">/g
+        )
+        expect(tables?.length ?? 0, file).toBe(sections)
+      }
+    }
+    for (const file of (await fs.readdir(path.join(dir, 'OEBPS'))).filter((f) => f.endsWith('.xhtml'))) {
+      const xhtml = await fs.readFile(path.join(dir, 'OEBPS', file), 'utf8')
+      const sequences = xhtml.split('class="sequence-title"').length - 1
+      expect(xhtml.match(/<table class="data-table">/g)?.length ?? 0, file).toBe(sequences)
+    }
+    const inside = await fs.readFile(path.join(dir, 'OEBPS/inside.xhtml'), 'utf8')
+    expect(inside).toContain(
+      '<th scope="row">Hostages held for four months</th><td>17 Dec 1996 – 22 Apr 1997 · 126 days</td>'
+    )
+  })
+
   it('sets figure text at 0.8 of the body size or more on a 600 px page', async () => {
     const page = await browser().newPage({viewport: {width: 600, height: 900}})
     const checked: string[] = []

@@ -53,6 +53,11 @@ export interface ContestedRangeData {
 /** The contested-range generator. */
 export const contestedRange: Generator<ContestedRangeData> = {
   fields: ['unit', 'accounts', 'range', 'final'],
+  // Each account is a source's figure: the source is the row.
+  table: (data) => ({
+    columns: ['Source', 'Figure'],
+    rows: [...data.accounts, ...(data.final ? [data.final] : [])].map((a) => ({label: a.label, value: a.text}))
+  }),
   read(reader, common) {
     const all = common.states.map((s) => s.id)
     const unit = reader.optionalText(['unit'])

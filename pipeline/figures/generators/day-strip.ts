@@ -52,6 +52,8 @@ export interface DayStripPeriod {
   states: string[]
   /** The mark's name, for `highlight` and `zoom` (default: from the label). */
   id: string
+  /** Where the period comes from, for the data table. */
+  source?: string | undefined
 }
 
 /** A checked day-strip spec. */
@@ -67,6 +69,10 @@ const day = utcFormat('%-d %b %Y')
 /** The day-strip generator. */
 export const dayStrip: Generator<DayStripData> = {
   fields: ['start', 'end', 'periods'],
+  table: (data) => ({
+    columns: ['Period', 'Dates'],
+    rows: data.periods.map((p) => ({label: p.label, value: p.dateLabel, source: p.source}))
+  }),
   read(reader, common) {
     const start = reader.date(['start'], 'day')?.date
     const end = reader.date(['end'], 'day')?.date
@@ -87,7 +93,8 @@ export const dayStrip: Generator<DayStripData> = {
           'approximate',
           'class',
           'states',
-          'id'
+          'id',
+          'source'
         ])
       )
         continue
@@ -99,6 +106,7 @@ export const dayStrip: Generator<DayStripData> = {
       const colour = readColour(reader, [...at, 'class'], 'accent')
       const states = reader.stateRefs([...at, 'states'], common.states)
       const id = reader.optionalText([...at, 'id']) ?? markName(label ?? '')
+      const source = reader.optionalText([...at, 'source'])
       if (!from || !to || !label || approximate === undefined || !colour || !states) continue
       if (to < from) {
         reader.fail([...at, 'to'], 'Unexpected `to` before `from`, expected the last day on or after the first')
@@ -118,7 +126,8 @@ export const dayStrip: Generator<DayStripData> = {
           approximate,
           colour,
           states,
-          id
+          id,
+          source
         })
       }
     }

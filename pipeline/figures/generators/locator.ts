@@ -158,6 +158,13 @@ function contains(rings: Ring[], px: number, py: number): boolean {
 /** The locator generator. */
 export const locator: Generator<LocatorData> = {
   fields: ['focus', 'focusStates', 'bounds', 'inset', 'countryLabels', 'places', 'labels'],
+  table: (data) => ({
+    columns: ['Place', 'Where'],
+    rows: data.places.map((p) => ({
+      label: p.note ? `${p.name}, ${p.note}` : p.name,
+      value: `${Math.abs(p.lat).toFixed(2)}° ${p.lat < 0 ? 'S' : 'N'}, ${Math.abs(p.lon).toFixed(2)}° ${p.lon < 0 ? 'W' : 'E'}, ${data.focus}`
+    }))
+  }),
   read(reader, common) {
     const names = loadAtlas().countries.map((c) => c.properties.name)
     let focus = reader.text(['focus'], 'a country name as in world-atlas countries-110m, such as `Peru`')

@@ -285,11 +285,18 @@ export function squares(cells: ReadonlyArray<{x: number; y: number}>, side: numb
   return cells.map((cell) => `M${r(cell.x)} ${r(cell.y)}h${s}v${s}h${-s}z`).join('')
 }
 
+/** A graphic's data as a table: two column heads, and per row its label, value and source. */
+export interface Table {
+  columns: [string, string]
+  rows: Array<{label: string; value: string; source?: string | undefined}>
+}
+
 /** Everything the frame needs besides the body. */
 export interface FrameOptions {
   title: string
   states: readonly GraphicState[]
   credit?: string | undefined
+  table?: Table | undefined
 }
 
 /**
@@ -344,7 +351,17 @@ export function frame(options: FrameOptions, body: Body, layout: Layout): string
     options.states.map((state) => x('desc', {'data-state': state.id, 'data-label': state.label}, state.description)),
     title,
     x('g', {transform: `translate(0 ${r(top)})`}, body.children),
-    credit
+    credit,
+    // The data behind the graphic, for its data table (read by graphic.ts, never drawn).
+    options.table
+      ? x(
+          'g',
+          {'data-table': options.table.columns.join('|')},
+          options.table.rows.map((row) =>
+            x('g', {'data-label': row.label, 'data-value': row.value, 'data-source': row.source})
+          )
+        )
+      : []
   )
   return toXml(svg, {closeEmptyElements: true})
 }

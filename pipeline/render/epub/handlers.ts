@@ -11,6 +11,7 @@ import {toString} from 'mdast-util-to-string'
 import {labelsFor} from '../../labels.js'
 import type {Book, ScrollySection} from '../../types.js'
 import type {BookAssets} from '../assets.js'
+import {dataTable} from '../data-table.js'
 import {bookHandlers} from '../handlers.js'
 import {epubCitation, epubContested} from './notes.js'
 
@@ -75,6 +76,8 @@ export function epubHandlers(context: EpubDocContext): Handlers {
       )
     })
     if (graphic?.credit) children.push(h('p.sequence-credit', graphic.credit))
+    const table = graphic && dataTable(graphic, labels)
+    if (table) children.push(table)
     const result: Element = h('div.scrolly', {id: node.id}, children)
     state.patch(node, result)
     return result

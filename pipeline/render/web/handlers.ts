@@ -10,6 +10,7 @@ import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import {labelsFor} from '../../labels.js'
 import type {Book, Graphic, ScrollySection} from '../../types.js'
 import type {BookAssets} from '../assets.js'
+import {dataTable} from '../data-table.js'
 import {bookHandlers} from '../handlers.js'
 import {webCitation, webContested} from './citations.js'
 import {inlineSvg} from './svg.js'
@@ -134,7 +135,10 @@ export function webHandlers(context: WebPageContext): Handlers {
       h('div.scrolly__steps', steps)
     ])
     state.patch(node, result)
-    return result
+    // The graphic's data, under the section, closed until asked for.
+    const table = graphic && dataTable(graphic, labels)
+    if (!table) return result
+    return [result, h('details.data-details', [h('summary', labels.dataTable(graphic.title)), table])]
   }
 
   // Note links with a tooltip, and contested claims with their accounts: see ./citations.ts.
