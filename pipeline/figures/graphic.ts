@@ -201,7 +201,9 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
   })
   const credits: string[] = []
   walk(root, (element) => {
-    if (element.attributes['data-frame'] === 'credit') credits.push(textOf(element).replace(/\s+/g, ' ').trim())
+    // A wrapped credit is one <tspan> per line: a line break is a space.
+    const lines = element.children.map((child) => (child.type === 'element' ? ` ${textOf(child)} ` : textOf(child)))
+    if (element.attributes['data-frame'] === 'credit') credits.push(lines.join('').replace(/\s+/g, ' ').trim())
   })
   const credit = credits.join(' ') || undefined
   return fatal() ? undefined : {root, title, credit, states, declarations}
@@ -304,8 +306,9 @@ function stateTree(root: Element, id: string, states: GraphicState[], bare = fal
 /**
  * Palette colours for static figures, which sit on whatever page the reader
  * chose (white, sepia, black): `mid` is drawn by default and keeps 3:1 or more
- * against all three; `light` and `dark` are the web story's palettes, for
- * readers that honour `prefers-color-scheme` inside images.
+ * against all three; `dark` is the web story's dark palette, for readers that
+ * honour `prefers-color-scheme: dark` inside images (`light` is the palette
+ * the graphics are drawn in).
  */
 export const staticPalette = {
   ink: {light: '#1a1a1a', mid: '#6b6b6b', dark: '#ececec'},
@@ -317,7 +320,8 @@ export const staticPalette = {
   bg: {light: '#ffffff', mid: '#ffffff', dark: '#121212'}
 } as const
 
-const schemeStyle = (['light', 'dark'] as const)
+// Only the dark palette: a reader in night mode may still report a light scheme, and the mid-tones read on both.
+const schemeStyle = (['dark'] as const)
   .map(
     (scheme) =>
       `@media (prefers-color-scheme: ${scheme}){${Object.entries(staticPalette)

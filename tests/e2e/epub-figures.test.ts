@@ -71,8 +71,10 @@ describe('EPUB figure sequences', () => {
       '4 of 4: The raid.'
     ])
     expect(section).toContain(
-      'Day one was 17 December 1996, when 14 MRTA members blew open the wall and took the residence'
+      '<figcaption><strong>1 of 4: The takeover.</strong> Day one was 17 December 1996, when 14 MRTA members blew open the wall and took the residence.</figcaption>'
     )
+    // The key sentence is prose: the citations stay in the step.
+    expect(section).not.toMatch(/<figcaption>[^<]*<strong>[^<]*<\/strong>[^<]*\[@/)
     // A state's steps in a row share one figure: the timeline's ten steps show four.
     const timeline = await fs.readFile(path.join(dir, 'OEBPS/the-movement.xhtml'), 'utf8')
     expect(timeline.match(/<figure class="state">/g)).toHaveLength(4)
@@ -99,6 +101,26 @@ describe('EPUB figure sequences', () => {
     expect(inside).toContain(
       '<th scope="row">Hostages held for four months</th><td>17 Dec 1996 – 22 Apr 1997 · 126 days</td>'
     )
+  })
+
+  it('draws the web story’s static figures in the dark palette when the reader prefers dark, JavaScript or not', async () => {
+    const figures = path.join(builds.story.out, 'web/figures')
+    const name = (await fs.readdir(figures)).find((f) => f.startsWith('raid-toll-deaths-'))
+    const serveFigures = await serve(figures)
+    try {
+      for (const [scheme, ink] of [
+        ['dark', 'rgb(236, 236, 236)'],
+        ['light', 'rgb(107, 107, 107)']
+      ] as const) {
+        const context = await browser().newContext({javaScriptEnabled: false, colorScheme: scheme})
+        const page = await context.newPage()
+        await page.goto(`${serveFigures.url}${name}`)
+        expect(await page.$eval('.tf-ink', (e) => getComputedStyle(e).fill)).toBe(ink)
+        await context.close()
+      }
+    } finally {
+      await serveFigures.close()
+    }
   })
 
   it('sets figure text at 0.8 of the body size or more on a 600 px page', async () => {

@@ -74,23 +74,25 @@ describe('focus effects', () => {
 
   it('dims every other mark under a highlight, and restores them after', async () => {
     const page = await browser().newPage({viewport: {width: 1440, height: 900}})
-    await page.goto(`${builds.story.url}chavin-de-huantar.html`)
+    await page.goto(`${builds.story.url}inside.html`)
     const opacities = () =>
       page.$$eval('.scrolly__figure svg.tf-wide [data-mark]', (marks) =>
         Object.fromEntries(marks.map((m) => [m.getAttribute('data-mark'), Number(getComputedStyle(m).opacity)]))
       )
-    await activate(page, 'step-chavin-de-huantar-1', 'forces')
-    await page.waitForTimeout(600)
-    expect(Object.values(await opacities()).every((o) => o === 1)).toBe(true)
-    await activate(page, 'step-chavin-de-huantar-2', 'deaths')
-    await page.waitForTimeout(600)
+    // The day strip's last step highlights the raid: the takeover, releases and captivity dim.
+    await activate(page, 'step-inside-3', 'captivity')
+    await page.waitForTimeout(800)
+    const before = await opacities()
+    expect([before.takeover, before.releases, before.captivity]).toEqual([1, 1, 1])
+    await activate(page, 'step-inside-4', 'raid')
+    await page.waitForTimeout(800)
     const dimmed = await opacities()
-    expect(dimmed['mrta-members']).toBe(1)
-    expect(dimmed.commandos).toBeLessThan(0.5)
-    expect(dimmed['hostages-still-held']).toBeLessThan(0.5)
-    await activate(page, 'step-chavin-de-huantar-1', 'forces')
-    await page.waitForTimeout(600)
-    expect(Object.values(await opacities()).every((o) => o === 1)).toBe(true)
+    expect(dimmed.raid).toBe(1)
+    for (const other of ['takeover', 'releases', 'captivity']) expect(dimmed[other]).toBeLessThan(0.5)
+    await activate(page, 'step-inside-3', 'captivity')
+    await page.waitForTimeout(800)
+    const after = await opacities()
+    expect([after.takeover, after.releases, after.captivity]).toEqual([1, 1, 1])
     await page.close()
   })
 

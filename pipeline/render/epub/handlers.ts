@@ -6,8 +6,8 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
+import type {Nodes} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
-import {toString} from 'mdast-util-to-string'
 import {labelsFor} from '../../labels.js'
 import type {Book, ScrollySection} from '../../types.js'
 import type {BookAssets} from '../assets.js'
@@ -70,7 +70,7 @@ export function epubHandlers(context: EpubDocContext): Handlers {
           h('figcaption', [
             h('strong', `${labels.figureCount(number, runs.length)}: ${label}.`),
             ' ',
-            keySentence(toString(first))
+            keySentence(prose(first))
           ])
         ])
       )
@@ -110,9 +110,31 @@ function humanize(id: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
+const phrasing = new Set([
+  'paragraph',
+  'heading',
+  'emphasis',
+  'strong',
+  'delete',
+  'link',
+  'linkReference',
+  'textDirective'
+])
+
+/** A step's text without its citations (their notes are in the step itself). */
+function prose(node: Nodes): string {
+  if (node.type === 'citation') return ''
+  if ('children' in node) return (node.children as Nodes[]).map(prose).join(phrasing.has(node.type) ? '' : ' ')
+  if ('value' in node && node.type !== 'html' && node.type !== 'yaml') return String(node.value)
+  return ''
+}
+
 /** The first sentence of a step's text, for its figure's caption. */
 export function keySentence(text: string): string {
-  const clean = text.replace(/\s+/g, ' ').trim()
+  const clean = text
+    .replace(/\s+/g, ' ')
+    .replace(/ ([.,;:!?])/g, '$1')
+    .trim()
   const match = /^.+?[.!?](?=\s+[A-Z“"‘'(]|$)/.exec(clean)
   return match ? match[0] : clean
 }
