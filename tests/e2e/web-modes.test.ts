@@ -157,7 +157,8 @@ describe('web story modes', () => {
         })
         expect(colours).toEqual({
           page: 'rgb(18, 18, 18)',
-          bg: 'rgb(18, 18, 18)',
+          // Graphics have no background of their own: the page shows through.
+          bg: undefined,
           ink: 'rgb(236, 236, 236)',
           muted: 'rgb(179, 179, 179)',
           light: 0
