@@ -28,6 +28,11 @@ export interface Labels {
   /** `aria-label` of the cover page's links to the book-wide pages. */
   aboutSources: string
   stepCount: (n: number, count: number) => string
+  /** A figure's place in its sequence, in an EPUB caption: `2 of 4`. */
+  figureCount: (n: number, count: number) => string
+  /** A graphic's data table: its caption (`Data: The siege, day by day`) and its source column. */
+  dataTable: (title: string) => string
+  dataSource: string
   /** Read after “Previous” and “Next” by screen readers only. */
   stepSuffix: string
   /** `aria-label` of a note number. */
@@ -83,6 +88,9 @@ const en: Labels = {
   downloadEpub: (size) => `Download the EPUB (${size})`,
   aboutSources: 'About the sources',
   stepCount: (n, count) => `Step ${n} of ${count}`,
+  figureCount: (n, count) => `${n} of ${count}`,
+  dataTable: (title) => `Data: ${title}`,
+  dataSource: 'Source',
   stepSuffix: ' step',
   note: (n) => `Note ${n}`,
   sourcesDisagree: 'Sources disagree',
@@ -131,6 +139,9 @@ const es: Labels = {
   downloadEpub: (size) => `Descargar el EPUB (${size})`,
   aboutSources: 'Sobre las fuentes',
   stepCount: (n, count) => `Paso ${n} de ${count}`,
+  figureCount: (n, count) => `${n} de ${count}`,
+  dataTable: (title) => `Datos: ${title}`,
+  dataSource: 'Fuente',
   stepSuffix: ' (paso)',
   note: (n) => `Nota ${n}`,
   sourcesDisagree: 'Las fuentes discrepan',
@@ -179,6 +190,9 @@ const pt: Labels = {
   downloadEpub: (size) => `Obter o EPUB (${size})`,
   aboutSources: 'Sobre as fontes',
   stepCount: (n, count) => `Passo ${n} de ${count}`,
+  figureCount: (n, count) => `${n} de ${count}`,
+  dataTable: (title) => `Dados: ${title}`,
+  dataSource: 'Fonte',
   stepSuffix: ' (passo)',
   note: (n) => `Nota ${n}`,
   sourcesDisagree: 'As fontes divergem',
@@ -227,6 +241,9 @@ const fr: Labels = {
   downloadEpub: (size) => `Télécharger l’EPUB (${size})`,
   aboutSources: 'À propos des sources',
   stepCount: (n, count) => `Étape ${n} sur ${count}`,
+  figureCount: (n, count) => `${n} sur ${count}`,
+  dataTable: (title) => `Données: ${title}`,
+  dataSource: 'Source',
   stepSuffix: ' (étape)',
   note: (n) => `Note ${n}`,
   sourcesDisagree: 'Les sources divergent',
@@ -276,6 +293,9 @@ const de: Labels = {
   downloadEpub: (size) => `EPUB herunterladen (${size})`,
   aboutSources: 'Über die Quellen',
   stepCount: (n, count) => `Schritt ${n} von ${count}`,
+  figureCount: (n, count) => `${n} von ${count}`,
+  dataTable: (title) => `Daten: ${title}`,
+  dataSource: 'Quelle',
   stepSuffix: ' (Schritt)',
   note: (n) => `Anmerkung ${n}`,
   sourcesDisagree: 'Die Quellen widersprechen sich',

@@ -53,6 +53,8 @@ export interface ChapterPlace {
 /** One named state of a graphic. */
 export interface GraphicState {
   id: string
+  /** A short name for figure captions (“The takeover”): `label:` in a data file, `data-label` on the `<desc>`. */
+  label?: string | undefined
   /** Text description of what the graphic shows in this state; the alt text. */
   description: string
 }
@@ -82,8 +84,35 @@ export interface Graphic {
    * when `<name>.narrow.svg` exists. Without it, `svg` serves both.
    */
   svgNarrow?: string | undefined
+  /** The credit line (the text of the element marked `data-frame="credit"`), shown once under a figure sequence. */
+  credit?: string | undefined
+  /**
+   * The data behind the graphic, for its data table: from a generated
+   * graphic's data, or from the `data-label`, `data-value` and `data-source`
+   * of a hand-made SVG's elements (column heads from the root's `data-columns="Item|Value"`).
+   */
+  table?: GraphicTable | undefined
+  /** Names a step can zoom to or highlight: the ids and `data-mark` names of the graphic's elements. */
+  marks: ReadonlySet<string>
   /** A standalone SVG of one state (markers removed), for static images: the `wide` variant by default; `narrow` falls back to wide when there is none. */
-  renderState: (state: string, variant?: GraphicVariant) => string
+  renderState: (state: string, variant?: GraphicVariant, options?: RenderOptions) => string
+}
+
+/** A graphic's data table. */
+export interface GraphicTable {
+  columns: [string, string]
+  rows: Array<{label: string; value: string; source?: string | undefined}>
+}
+
+/** How to render a static state. */
+export interface RenderOptions {
+  /**
+   * For a figure sequence (EPUB): without the elements marked `data-frame`
+   * (title, credit, background), cropped to the root's `data-bare-viewbox`,
+   * in colours legible on white, sepia and black pages (with the light and
+   * dark palettes for readers that honour `prefers-color-scheme`).
+   */
+  bare?: boolean
 }
 
 /** A CSL-JSON item (the subset the pipeline relies on). */
@@ -124,6 +153,10 @@ export interface ScrollyStep extends Parent {
   state: string
   /** Unique id across the book, for deep links: `step-<chapter>-<n>`. */
   id: string
+  /** Focus effects: zoom to a mark (or to a viewBox `x y w h`), highlight marks, follow the step's scroll progress. */
+  zoom?: string | undefined
+  highlight?: string[] | undefined
+  progress?: boolean | undefined
   children: Array<BlockContent | DefinitionContent>
 }
 

@@ -18,7 +18,7 @@ import {dayStrip} from './generators/day-strip.js'
 import type {Generator} from './generators/generator.js'
 import {locator} from './generators/locator.js'
 import {type CommonSpec, messageSource, ruleId, SpecReader} from './generators/reader.js'
-import {type Body, frame, layouts, type Variant} from './generators/svg.js'
+import {type Body, frame, layouts, type Table, type Variant} from './generators/svg.js'
 import {timeline} from './generators/timeline.js'
 import {unitChart} from './generators/unit-chart.js'
 
@@ -26,7 +26,7 @@ import {unitChart} from './generators/unit-chart.js'
 interface Entry {
   fields: readonly string[]
   credit: (credit: string | undefined) => string | undefined
-  draw: (reader: SpecReader, common: CommonSpec) => Record<Variant, Body> | undefined
+  draw: (reader: SpecReader, common: CommonSpec) => {bodies: Record<Variant, Body>; table?: Table} | undefined
 }
 
 function entry<Data>(generator: Generator<Data>): Entry {
@@ -37,8 +37,11 @@ function entry<Data>(generator: Generator<Data>): Entry {
       const data = generator.read(reader, common)
       if (data === undefined || reader.failed) return undefined
       return {
-        wide: generator.render(data, common, layouts.wide),
-        narrow: generator.render(data, common, layouts.narrow)
+        bodies: {
+          wide: generator.render(data, common, layouts.wide),
+          narrow: generator.render(data, common, layouts.narrow)
+        },
+        table: generator.table?.(data, common)
       }
     }
   }
@@ -89,12 +92,14 @@ export function generateGraphicSvgs(spec: unknown, file: VFile): GraphicSvgs | u
   const generator = common && generators[common.type]
   if (!common || !generator) return undefined
   reader.allowKeys([], ['type', 'title', 'states', 'credit', ...generator.fields])
-  const bodies = generator.draw(reader, common)
-  if (!bodies) return undefined
+  const drawn = generator.draw(reader, common)
+  if (!drawn) return undefined
+  const {bodies} = drawn
   const options = {
     title: common.title,
     states: common.states,
-    credit: generator.credit(common.credit)
+    credit: generator.credit(common.credit),
+    table: drawn.table
   }
   return {
     wide: frame(options, bodies.wide, layouts.wide),

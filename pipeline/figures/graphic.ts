@@ -16,7 +16,7 @@ import type {Element, ElementContent, Root, RootContent} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
 import {error, warn} from '../messages.js'
-import type {Graphic, GraphicState, GraphicVariant} from '../types.js'
+import type {Graphic, GraphicState, GraphicTable, GraphicVariant} from '../types.js'
 import {sanitizeSvg} from './sanitize-svg.js'
 
 const source = 'twofold-graphics'
@@ -54,19 +54,30 @@ export function graphicFromSvg(
   }
   const {states} = wide
   const cache = new Map<string, string>()
+  const marks = new Set<string>()
+  for (const root of new Set(Object.values(roots)))
+    walk(root, (element) => {
+      for (const key of ['id', 'data-mark']) {
+        const value = element.attributes[key]
+        if (value !== undefined && value !== null && value !== '') marks.add(String(value))
+      }
+    })
   return {
     name,
     path,
     title: wide.title,
     states,
+    marks,
     // The sanitized SVG, never the source: the page inlines it.
     svg: toXml(wide.root),
     svgNarrow: small ? toXml(small.root) : undefined,
-    renderState(id, variant = 'wide') {
-      const key = `${variant}#${id}`
+    credit: wide.credit,
+    table: tableOf(wide.root),
+    renderState(id, variant = 'wide', options = {}) {
+      const key = `${variant}#${id}#${options.bare ? 'bare' : ''}`
       let out = cache.get(key)
       if (out === undefined) {
-        out = toXml(stateTree(roots[variant], id, states))
+        out = toXml(stateTree(roots[variant], id, states, options.bare === true))
         cache.set(key, out)
       }
       return out
@@ -78,6 +89,7 @@ export function graphicFromSvg(
 interface ParsedGraphic {
   root: Element
   title: string
+  credit?: string | undefined
   states: GraphicState[]
   /** The `<desc data-state>` of each state, for positions. */
   declarations: Element[]
@@ -158,7 +170,8 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
         source
       )
     } else {
-      states.push({id, description})
+      const label = child.attributes['data-label']
+      states.push({id, description, ...(label ? {label: String(label)} : {})})
       declarations.push(child)
     }
   }
@@ -189,7 +202,14 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
       }
     }
   })
-  return fatal() ? undefined : {root, title, states, declarations}
+  const credits: string[] = []
+  walk(root, (element) => {
+    // A wrapped credit is one <tspan> per line: a line break is a space.
+    const lines = element.children.map((child) => (child.type === 'element' ? ` ${textOf(child)} ` : textOf(child)))
+    if (element.attributes['data-frame'] === 'credit') credits.push(lines.join('').replace(/\s+/g, ' ').trim())
+  })
+  const credit = credits.join(' ') || undefined
+  return fatal() ? undefined : {root, title, credit, states, declarations}
 }
 
 /**
@@ -230,18 +250,25 @@ function sameStates(wide: ParsedGraphic, narrow: ParsedGraphic, file: VFile, wid
   return false
 }
 
-/** A copy of `root` showing only state `id`, with state markers removed. */
-function stateTree(root: Element, id: string, states: GraphicState[]): Root {
+/**
+ * A copy of `root` showing only state `id`, with state markers removed, and
+ * in colours legible on any page (see `staticColours`). `bare`: without the
+ * `data-frame` elements, cropped to `data-bare-viewbox` when the root has one.
+ */
+function stateTree(root: Element, id: string, states: GraphicState[], bare = false): Root {
   const description = states.find((s) => s.id === id)?.description ?? ''
   const clone = (element: Element): Element => ({
     type: 'element',
     name: element.name,
-    attributes: Object.fromEntries(
-      Object.entries(element.attributes).filter(([key]) => key !== 'data-states' && key !== 'data-state')
+    attributes: staticColours(
+      // Marks' names, boxes and anchors serve the web story's client only: a static figure drops every `data-*`.
+      Object.fromEntries(Object.entries(element.attributes).filter(([key]) => !key.startsWith('data-')))
     ),
     children: element.children.flatMap((child): ElementContent[] => {
       if (child.type !== 'element') return [child]
       if (child.name === 'desc' && child.attributes['data-state'] !== undefined) return []
+      if (bare && child.attributes['data-frame'] !== undefined) return []
+      if (child.attributes['data-table'] !== undefined) return []
       const list = child.attributes['data-states']
       if (list !== undefined && list !== null && !String(list).split(/\s+/).includes(id)) return []
       return [clone(child)]
@@ -249,6 +276,15 @@ function stateTree(root: Element, id: string, states: GraphicState[]): Root {
   })
   const svg = clone(root)
   svg.attributes.xmlns ??= 'http://www.w3.org/2000/svg'
+  const cropped = root.attributes['data-bare-viewbox']
+  if (bare && cropped) svg.attributes.viewBox = String(cropped)
+  // Readers that honour `prefers-color-scheme` in images get the page's palettes; the rest the mid-tones.
+  const style: Element = {
+    type: 'element',
+    name: 'style',
+    attributes: {},
+    children: [{type: 'text', value: schemeStyle}]
+  }
   const titleIndex = svg.children.findIndex((c) => c.type === 'element' && c.name === 'title')
   const desc: Element = {
     type: 'element',
@@ -256,7 +292,7 @@ function stateTree(root: Element, id: string, states: GraphicState[]): Root {
     attributes: {},
     children: [{type: 'text', value: description}]
   }
-  svg.children.splice(titleIndex + 1, 0, desc)
+  svg.children.splice(titleIndex + 1, 0, desc, style)
   return {
     type: 'root',
     children: [
@@ -268,6 +304,67 @@ function stateTree(root: Element, id: string, states: GraphicState[]): Root {
       svg
     ]
   }
+}
+
+/**
+ * Palette colours for static figures, which sit on whatever page the reader
+ * chose (white, sepia, black): `mid` is drawn by default and keeps 3:1 or more
+ * against all three; `dark` is the web story's dark palette, for readers that
+ * honour `prefers-color-scheme: dark` inside images (`light` is the palette
+ * the graphics are drawn in).
+ */
+export const staticPalette = {
+  ink: {light: '#1a1a1a', mid: '#6b6b6b', dark: '#ececec'},
+  muted: {light: '#595959', mid: '#767676', dark: '#b3b3b3'},
+  grid: {light: '#c8c8c8', mid: '#a3a3a3', dark: '#4a4a4a'},
+  accent: {light: '#b3261e', mid: '#d0402f', dark: '#ff8a80'},
+  accent2: {light: '#0b5cad', mid: '#3d7fd1', dark: '#8cc4ff'},
+  highlight: {light: '#e8a317', mid: '#e8a317', dark: '#8a5a00'},
+  bg: {light: '#ffffff', mid: '#ffffff', dark: '#121212'}
+} as const
+
+// Only the dark palette: a reader in night mode may still report a light scheme, and the mid-tones read on both.
+const schemeStyle = (['dark'] as const)
+  .map(
+    (scheme) =>
+      `@media (prefers-color-scheme: ${scheme}){${Object.entries(staticPalette)
+        .map(
+          ([name, colours]) =>
+            `.tf-${name}[fill]:not([fill="none"]){fill:${colours[scheme]}}.tf-${name}[stroke]:not([stroke="none"]){stroke:${colours[scheme]}}`
+        )
+        .join('')}}`
+  )
+  .join('')
+
+/** A palette element's fill and stroke in mid-tones (other colours are left as drawn). */
+function staticColours(attributes: Element['attributes']): Element['attributes'] {
+  const name = /(?:^|\s)tf-([a-z0-9]+)(?:\s|$)/.exec(String(attributes.class ?? ''))?.[1]
+  const colours = name ? staticPalette[name as keyof typeof staticPalette] : undefined
+  if (!colours) return attributes
+  const out = {...attributes}
+  for (const paint of ['fill', 'stroke'] as const) {
+    const value = String(out[paint] ?? '').toLowerCase()
+    if (value === colours.light) out[paint] = colours.mid
+  }
+  return out
+}
+
+/** The graphic's data table, from its `data-label`/`data-value` elements; undefined when it has none. */
+function tableOf(root: Element): GraphicTable | undefined {
+  const rows: GraphicTable['rows'] = []
+  let heads = root.attributes['data-columns']
+  walk(root, (element) => {
+    if (element.attributes['data-table'] !== undefined) heads = element.attributes['data-table']
+    const label = element.attributes['data-label']
+    const value = element.attributes['data-value']
+    if (element.name === 'desc' || label === undefined || label === null || value === undefined || value === null)
+      return
+    const source = element.attributes['data-source']
+    rows.push({label: String(label), value: String(value), ...(source ? {source: String(source)} : {})})
+  })
+  if (rows.length === 0) return undefined
+  const [first, second] = String(heads ?? '').split('|')
+  return {columns: [first || 'Item', second || 'Value'], rows}
 }
 
 /** The visible elements of a graphic, for inlining: xast root element. */

@@ -70,7 +70,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkRawHtml)
       .use(remarkPartMarkers)
       .use(remarkChapterMeta)
-      .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested']})
+      .use(remarkContentChecks, {known: ['scrolly', 'step', 'contested', 'hl']})
       .use(remarkLocalImages)
       // Claims want a citation only in a book that has sources to cite.
       .use(remarkCitations, {

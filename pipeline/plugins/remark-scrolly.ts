@@ -3,11 +3,11 @@
  * their `:::step{state="id"}` children into validated `scrollySection` and
  * `scrollyStep` nodes. Format-neutral: the targets decide the markup.
  */
-import type {Root} from 'mdast'
+import type {Nodes, Root} from 'mdast'
 import type {ContainerDirective} from 'mdast-util-directive'
 import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {error} from '../messages.js'
+import {error, warn} from '../messages.js'
 import {visit} from '../tree.js'
 import type {Graphic, ScrollySection, ScrollyStep} from '../types.js'
 
@@ -150,10 +150,12 @@ export function remarkScrolly(options: Options) {
               source
             )
           }
+          const focus = focusOf(child, graphic, name, file)
           steps.push({
             type: 'scrollyStep',
             state,
             id,
+            ...focus,
             children: child.children as ScrollyStep['children'],
             position: child.position
           })
@@ -187,5 +189,71 @@ export function remarkScrolly(options: Options) {
       parent.children[index] = section
     }
     file.data.graphicsUsed = used
+    if (text.includes(':hl')) loneHighlights(tree, file)
   }
+}
+
+const viewBox = /^-?[\d.]+(?:[\s,]+-?[\d.]+){3}$/
+
+/**
+ * A step's focus effects: `zoom="mark"` (or `zoom="x y w h"`, a viewBox),
+ * `highlight="mark mark"`, `progress`; and its inline `:hl[text]{target="mark"}`
+ * spans, which become `<mark class="tf-hl" data-target>`. Marks are the
+ * graphic's ids and `data-mark` names (`unknown-mark` otherwise).
+ */
+function focusOf(
+  step: ContainerDirective,
+  graphic: Graphic | undefined,
+  name: string,
+  file: VFile
+): Pick<ScrollyStep, 'zoom' | 'highlight' | 'progress'> {
+  const attributes = step.attributes ?? {}
+  const check = (mark: string, node: Nodes) => {
+    if (!graphic || graphic.marks.has(mark)) return true
+    const names = [...graphic.marks].sort()
+    error(
+      file,
+      `Unexpected unknown mark \`${mark}\` of graphic \`${name}\`, expected ${names.length ? `one of ${names.map((n) => `\`${n}\``).join(', ')}` : 'a graphic with ids or `data-mark` names'}`,
+      node,
+      'unknown-mark',
+      source
+    )
+    return false
+  }
+  const zoom = attributes.zoom?.trim() || undefined
+  if (zoom && !viewBox.test(zoom)) check(zoom, step)
+  const highlight = (attributes.highlight ?? '').split(/\s+/).filter(Boolean)
+  for (const mark of highlight) check(mark, step)
+  const progress = attributes.progress !== undefined && attributes.progress !== null && attributes.progress !== 'false'
+  visit(step, (node) => {
+    if (node.type !== 'textDirective' || node.name !== 'hl') return
+    const target = node.attributes?.target?.trim() ?? ''
+    if (!target) {
+      error(file, 'Missing `target` on `:hl`, expected `:hl[text]{target="mark"}`', node, 'unknown-mark', source)
+    } else if (check(target, node)) {
+      node.data = {hName: 'mark', hProperties: {className: ['tf-hl'], dataTarget: target}}
+    }
+  })
+  return {
+    ...(zoom ? {zoom} : {}),
+    ...(highlight.length ? {highlight} : {}),
+    ...(progress ? {progress} : {})
+  }
+}
+
+/** `:hl` outside a step has no graphic to point at: its text stays, with a warning. */
+function loneHighlights(tree: Root, file: VFile) {
+  visit(tree, (node, index, parent) => {
+    if (node.type === 'scrollySection') return SKIP
+    if (node.type !== 'textDirective' || node.name !== 'hl' || !parent || index === undefined) return
+    warn(
+      file,
+      'Unexpected `:hl` outside a scrolly step, expected it inside `:::step` (kept as plain text)',
+      node,
+      'hl-outside-step',
+      source
+    )
+    parent.children.splice(index, 1, ...(node.children as never[]))
+    return index
+  })
 }

@@ -39,6 +39,8 @@ export interface StaticFigure extends StaticFigureFile {
   alt: string
   /** The narrow (phone) variant; absent when the wide graphic serves both. */
   narrow?: StaticFigureFile | undefined
+  /** The figure of a book's sequence: the narrow artboard (or the only one) without title and credit. */
+  book: StaticFigureFile
 }
 
 /** A local image a chapter uses. */
@@ -83,7 +85,11 @@ export async function collectAssets(book: Book): Promise<BookAssets> {
           graphic.svgNarrow === undefined
             ? undefined
             : staticFile(graphic.renderState(state, 'narrow'), `${graphic.name}-${state}-narrow`)
-        figures.set(key, {graphic: graphic.name, state, alt, ...wide, narrow})
+        const book = staticFile(
+          graphic.renderState(state, graphic.svgNarrow === undefined ? 'wide' : 'narrow', {bare: true}),
+          `${graphic.name}-${state}-book`
+        )
+        figures.set(key, {graphic: graphic.name, state, alt, ...wide, narrow, book})
       }
     }
     for (const absolute of Object.values(chapter.file.data.images ?? {})) {

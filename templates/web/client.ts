@@ -10,6 +10,7 @@
  * recomputed on every resize and rotation, and Scrollama's observers with them.
  */
 import scrollama from 'scrollama'
+import {focusStep, hoverHighlights, progress} from './focus.js'
 import './header.js'
 import './popover.js'
 
@@ -54,6 +55,7 @@ function showStep(section: HTMLElement, step: HTMLElement): void {
   for (const description of Array.from(section.querySelectorAll('.scrolly__graphic .tf-state-desc'))) {
     if (image) description.textContent = image.alt
   }
+  focusStep(section, step, sections.find((s) => s.element === section)?.line ?? window.innerHeight / 2)
 }
 
 /** Work out a section's trigger line and landing point for the current viewport. */
@@ -154,6 +156,7 @@ function setup(): void {
     })
   }
   window.addEventListener('hashchange', showTarget)
+  hoverHighlights()
 
   // Next/Previous step links (and any in-page link to a step): land the step, move focus to it.
   document.addEventListener('click', (event) => {
@@ -203,6 +206,10 @@ function setup(): void {
     scrollPending = 0
     // Scroll events a resize causes come after the layout changed: they say nothing of where the reader was.
     if (!resizing) for (const section of sections) section.inside = isInside(section)
+    for (const section of sections) {
+      const active = section.steps.find((step) => step.classList.contains('is-active'))
+      if (active?.dataset.progress !== undefined) progress(section.element, active, section.line)
+    }
     const max = document.documentElement.scrollHeight - window.innerHeight
     if (bar) bar.style.transform = `scaleX(${max > 0 ? Math.min(1, Math.max(0, window.scrollY / max)) : 1})`
   }

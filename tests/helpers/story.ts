@@ -134,8 +134,12 @@ export function drawnState(page: Page, sectionId: string, state: string) {
       const elements = Array.from(section.querySelectorAll<SVGElement>('.scrolly__graphic [data-states]'))
         // Only the graphic on screen (a section may carry a wide and a narrow variant).
         .filter((e) => (e.ownerSVGElement?.getClientRects().length ?? 0) > 0)
+      // A mark a step's highlight dims is still drawn (at a quarter of its opacity).
       const shown = elements
-        .filter((e) => Number(getComputedStyle(e).opacity) > 0.99)
+        .filter((e) => {
+          const opacity = Number(getComputedStyle(e).opacity)
+          return opacity > 0.99 || (e.classList.contains('tf-dim') && opacity > 0.2)
+        })
         .map((e) => e.id || e.getAttribute('data-states'))
       const hidden = elements
         .filter((e) => Number(getComputedStyle(e).opacity) < 0.01)

@@ -53,6 +53,11 @@ export interface ContestedRangeData {
 /** The contested-range generator. */
 export const contestedRange: Generator<ContestedRangeData> = {
   fields: ['unit', 'accounts', 'range', 'final'],
+  // Each account is a source's figure: the source is the row.
+  table: (data) => ({
+    columns: ['Source', 'Figure'],
+    rows: [...data.accounts, ...(data.final ? [data.final] : [])].map((a) => ({label: a.label, value: a.text}))
+  }),
   read(reader, common) {
     const all = common.states.map((s) => s.id)
     const unit = reader.optionalText(['unit'])
@@ -119,10 +124,13 @@ export const contestedRange: Generator<ContestedRangeData> = {
     const ticks = scale.ticks(tickCount)
     const format = scale.tickFormat(tickCount)
 
-    // Vertical grid lines at the ticks, behind everything (no line runs through a label).
+    // Vertical grid lines at the ticks, behind everything. On a phone, where the source's name
+    // spans the plot, they run only along the marks' lines and below the rows: no line crosses a label.
+    const markLines = data.accounts.map((_, index) => [rowTops[index]! + markY - 14, rowTops[index]! + markY + 14])
+    const spans = narrow ? [...markLines, [rowsBottom, axisY]] : [[rowsTop - 12, axisY]]
     children.push(
       x('path', {
-        d: ticks.map((t) => `M${r(scale(t))} ${rowsTop - 12}V${axisY}`).join(''),
+        d: ticks.flatMap((t) => spans.map(([y0, y1]) => `M${r(scale(t))} ${r(y0!)}V${r(y1!)}`)).join(''),
         ...stroke('grid', 1)
       })
     )
@@ -130,19 +138,25 @@ export const contestedRange: Generator<ContestedRangeData> = {
     // The spread between the accounts, with its label above it.
     const labelWidth = measure(data.range.label, size.label, true)
     const labelX = Math.min(Math.max((low + high) / 2, margin + labelWidth / 2), width - margin - labelWidth / 2)
+    // On a phone the band runs along each mark's line, clear of the sources' names above them.
+    const bands = narrow ? markLines : [[rowsTop - 12, rowsBottom]]
     const spread = group(data.range.states, all, [
-      x('rect', {
-        x: r(low),
-        y: rowsTop - 12,
-        width: r(Math.max(2, high - low)),
-        height: rowsBottom - rowsTop + 12,
-        rx: 4,
-        ...fill('highlight'),
-        'fill-opacity': 0.35
-      }),
+      ...bands.map(([y0, y1]) =>
+        x('rect', {
+          x: r(low),
+          y: r(y0!),
+          width: r(Math.max(2, high - low)),
+          height: r(y1! - y0!),
+          rx: 4,
+          ...fill('highlight'),
+          'fill-opacity': 0.35
+        })
+      ),
       // Edges as thin rects: the palette restyles `tf-highlight` fills only.
       x('path', {
-        d: `M${r(low - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2zM${r(high - 1)} ${rowsTop - 12}h2V${rowsBottom}h-2z`,
+        d: bands
+          .map(([y0, y1]) => `M${r(low - 1)} ${r(y0!)}h2V${r(y1!)}h-2zM${r(high - 1)} ${r(y0!)}h2V${r(y1!)}h-2z`)
+          .join(''),
         ...fill('highlight')
       }),
       text(data.range.label, {

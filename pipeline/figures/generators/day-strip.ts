@@ -23,7 +23,22 @@ import {utcFormat} from 'd3-time-format'
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {type Colour, fill, glueDates, group, measure, r, readColour, squares, stroke, text, wrap} from './svg.js'
+import {
+  type Colour,
+  fill,
+  glueDates,
+  group,
+  markName,
+  measure,
+  r,
+  readColour,
+  squares,
+  stroke,
+  text,
+  wrap
+} from './svg.js'
+
+const r3 = (value: number) => Math.round(value * 1000) / 1000
 
 /** One marked period. */
 export interface DayStripPeriod {
@@ -35,6 +50,10 @@ export interface DayStripPeriod {
   approximate: boolean
   colour: Colour
   states: string[]
+  /** The mark's name, for `highlight` and `zoom` (default: from the label). */
+  id: string
+  /** Where the period comes from, for the data table. */
+  source?: string | undefined
 }
 
 /** A checked day-strip spec. */
@@ -50,6 +69,10 @@ const day = utcFormat('%-d %b %Y')
 /** The day-strip generator. */
 export const dayStrip: Generator<DayStripData> = {
   fields: ['start', 'end', 'periods'],
+  table: (data) => ({
+    columns: ['Period', 'Dates'],
+    rows: data.periods.map((p) => ({label: p.label, value: p.dateLabel, source: p.source}))
+  }),
   read(reader, common) {
     const start = reader.date(['start'], 'day')?.date
     const end = reader.date(['end'], 'day')?.date
@@ -69,7 +92,9 @@ export const dayStrip: Generator<DayStripData> = {
           'dateLabel',
           'approximate',
           'class',
-          'states'
+          'states',
+          'id',
+          'source'
         ])
       )
         continue
@@ -80,6 +105,8 @@ export const dayStrip: Generator<DayStripData> = {
       const approximate = reader.flag([...at, 'approximate'], false)
       const colour = readColour(reader, [...at, 'class'], 'accent')
       const states = reader.stateRefs([...at, 'states'], common.states)
+      const id = reader.optionalText([...at, 'id']) ?? markName(label ?? '')
+      const source = reader.optionalText([...at, 'source'])
       if (!from || !to || !label || approximate === undefined || !colour || !states) continue
       if (to < from) {
         reader.fail([...at, 'to'], 'Unexpected `to` before `from`, expected the last day on or after the first')
@@ -98,7 +125,9 @@ export const dayStrip: Generator<DayStripData> = {
           dateLabel: dateLabel ?? dates,
           approximate,
           colour,
-          states
+          states,
+          id,
+          source
         })
       }
     }
@@ -203,7 +232,9 @@ export const dayStrip: Generator<DayStripData> = {
     const days = utcDay.range(data.start, utcDay.offset(data.end, 1))
     children.push(x('path', {d: squares(days.map(cell), side), ...fill('grid')}))
 
-    for (const period of data.periods) {
+    // Longer periods first, so the short ones a state builds on stay visible on top of them.
+    const drawOrder = [...data.periods].sort((a, b) => utcDay.count(b.from, b.to) - utcDay.count(a.from, a.to))
+    for (const period of drawOrder) {
       const inPeriod = utcDay.range(period.from, utcDay.offset(period.to, 1))
       const marks: Element[] = []
       if (period.approximate) {
@@ -222,6 +253,19 @@ export const dayStrip: Generator<DayStripData> = {
             })
           )
         })
+      } else if (inPeriod.length > 7) {
+        // One square per day, each with its place in the period: a step with `progress` fills them day by day.
+        const days = inPeriod.map((date, i) => {
+          const {x: cx, y: cy} = cell(date)
+          return x('rect', {
+            x: r(cx),
+            y: r(cy),
+            width: r(side),
+            height: r(side),
+            'data-reveal': r3(i / inPeriod.length)
+          })
+        })
+        marks.push(x('g', fill(period.colour), days))
       } else {
         marks.push(
           x('path', {
@@ -246,7 +290,7 @@ export const dayStrip: Generator<DayStripData> = {
           )
         }
       }
-      const element = group(period.states, all, marks)
+      const element = group(period.states, all, marks, {'data-mark': period.id})
       if (element) children.push(element)
     }
 
@@ -263,10 +307,14 @@ export const dayStrip: Generator<DayStripData> = {
     }))
     const placements = new Map<string, {entry: (typeof entries)[number]; y: number; states: string[]}>()
     let keyHeight = 0
+    // Wide: every period shown in a state is explained, stacked in order. Narrow: only the periods
+    // the state brings in (their marks stay), so the key never reserves room for later states.
+    const fresh = (state: string) => entries.filter((entry) => entry.period.states[0] === state)
     for (const state of all) {
       let y = keyTop
+      const only = narrow && fresh(state).length > 0 ? fresh(state) : undefined
       entries.forEach((entry, index) => {
-        if (!entry.period.states.includes(state)) return
+        if (!entry.period.states.includes(state) || (only && !only.includes(entry))) return
         const key = `${index}@${y}`
         const placement = placements.get(key) ?? {entry, y, states: []}
         placement.states.push(state)

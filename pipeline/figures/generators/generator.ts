@@ -4,7 +4,7 @@
  * Reading never throws; drawing only gets data that read accepted.
  */
 import type {CommonSpec, SpecReader} from './reader.js'
-import type {Body, Layout} from './svg.js'
+import type {Body, Layout, Table} from './svg.js'
 
 /** A generator for one `type` of data file. */
 export interface Generator<Data> {
@@ -18,6 +18,8 @@ export interface Generator<Data> {
    * data; each variant re-flows to its `layout` but shows the same states.
    */
   render: (data: Data, common: CommonSpec, layout: Layout) => Body
+  /** The data table's column heads (what a row is, what its value is) and its rows, in reading order. */
+  table?: (data: Data, common: CommonSpec) => Table
   /** Credit line to show, from the spec's (default: the spec's as is). */
   credit?: (credit: string | undefined) => string | undefined
 }

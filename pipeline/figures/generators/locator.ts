@@ -43,7 +43,7 @@ import type {
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {type Colour, fill, group, measure, r, stroke, text, wrap} from './svg.js'
+import {type Colour, fill, group, markName, measure, r, stroke, text, wrap} from './svg.js'
 
 /** A labelled point on the map. */
 export interface MapPlace {
@@ -158,6 +158,13 @@ function contains(rings: Ring[], px: number, py: number): boolean {
 /** The locator generator. */
 export const locator: Generator<LocatorData> = {
   fields: ['focus', 'focusStates', 'bounds', 'inset', 'countryLabels', 'places', 'labels'],
+  table: (data) => ({
+    columns: ['Place', 'Where'],
+    rows: data.places.map((p) => ({
+      label: p.note ? `${p.name}, ${p.note}` : p.name,
+      value: `${Math.abs(p.lat).toFixed(2)}° ${p.lat < 0 ? 'S' : 'N'}, ${Math.abs(p.lon).toFixed(2)}° ${p.lon < 0 ? 'W' : 'E'}, ${data.focus}`
+    }))
+  }),
   read(reader, common) {
     const names = loadAtlas().countries.map((c) => c.properties.name)
     let focus = reader.text(['focus'], 'a country name as in world-atlas countries-110m, such as `Peru`')
@@ -337,22 +344,39 @@ export const locator: Generator<LocatorData> = {
     const coast = mesh(topology, topology.objects.countries, (a, b) => a === b)
     const children: Element[] = []
 
-    children.push(x('path', {d: path(others) ?? '', ...fill('grid'), 'fill-opacity': 0.5}))
+    // The map proper is a nested <svg> (its viewBox in the outer coordinates): a step's `zoom` moves
+    // that viewBox, and the frame and the inset globe stay put. Marks carry their name and box.
+    const map: Element[] = []
+    const boxOf = ([[x0, y0], [x1, y1]]: [[number, number], [number, number]]) =>
+      [x0, y0, x1 - x0, y1 - y0].map(r).join(' ')
+    map.push(x('path', {d: path(others) ?? '', ...fill('grid'), 'fill-opacity': 0.5}))
     const nonFocus = all.filter((id) => !data.focusStates.includes(id))
+    let named = false
     for (const [states, colour, opacity] of [
       [data.focusStates, 'highlight', 1],
       [nonFocus, 'grid', 0.5]
     ] as const) {
-      const element = group(states, all, [
-        x('path', {
-          d: path(focusFeature) ?? '',
-          ...fill(colour),
-          'fill-opacity': opacity === 1 ? undefined : opacity
-        })
-      ])
-      if (element) children.push(element)
+      const mark: Record<string, string> = named
+        ? {}
+        : {'data-mark': markName(data.focus), 'data-box': boxOf(path.bounds(focusFeature))}
+      const element = group(
+        states,
+        all,
+        [
+          x('path', {
+            d: path(focusFeature) ?? '',
+            ...fill(colour),
+            'fill-opacity': opacity === 1 ? undefined : opacity
+          })
+        ],
+        mark
+      )
+      if (element) {
+        map.push(element)
+        named = true
+      }
     }
-    children.push(
+    map.push(
       x('path', {
         d: path(borders) ?? '',
         ...stroke('muted', 0.6),
@@ -362,7 +386,9 @@ export const locator: Generator<LocatorData> = {
         d: path(coast) ?? '',
         ...stroke('muted', 0.9),
         'stroke-linejoin': 'round'
-      }),
+      })
+    )
+    children.push(
       x('rect', {
         x: margin,
         y: top,
@@ -406,6 +432,9 @@ export const locator: Generator<LocatorData> = {
         left ? px + 8 : labelX + boxWidth,
         py + (note.length > 0 ? 9 + note.length * noteLineHeight : 8)
       ])
+      // Its zoom box: the land and sea within 5° around it.
+      const corners = [projection([place.lon - 5, place.lat + 5]), projection([place.lon + 5, place.lat - 5])]
+      const [c0, c1] = corners
       const element = group(
         place.states,
         all,
@@ -429,7 +458,12 @@ export const locator: Generator<LocatorData> = {
                 lineHeight: noteLineHeight
               })
             : null
-        ].filter((e): e is Element => e !== null)
+        ].filter((e): e is Element => e !== null),
+        {
+          'data-mark': markName(place.name),
+          'data-anchor': `${r(px)} ${r(py)}`,
+          ...(c0 && c1 ? {'data-box': boxOf([c0, c1])} : {})
+        }
       )
       if (element) placeMarks.push(element)
     }
@@ -508,20 +542,32 @@ export const locator: Generator<LocatorData> = {
       const lines = narrow ? wrap(label.text, 90, fontSize) : [label.text]
       const half = Math.max(...lines.map((line) => measure(line, fontSize))) / 2
       const lx = narrow ? Math.min(Math.max(point[0], mapLeft + half), mapRight - half) : point[0]
-      const element = group(label.states, all, [
-        text(lines, {
-          x: lx,
-          y: point[1],
-          fontSize,
-          italic: true,
-          colour: 'muted',
-          anchor: 'middle',
-          lineHeight
-        })
-      ])
+      const element = group(
+        label.states,
+        all,
+        [
+          text(lines, {
+            x: lx,
+            y: point[1],
+            fontSize,
+            italic: true,
+            colour: 'muted',
+            anchor: 'middle',
+            lineHeight
+          })
+        ],
+        {'data-anchor': `${r(lx)} ${r(point[1])}`}
+      )
       if (element) labelMarks.push(element)
     }
-    children.push(...labelMarks, ...placeMarks)
+    map.push(...labelMarks, ...placeMarks)
+    children.unshift(
+      x(
+        'svg',
+        {x: margin, y: top, width: mapWidth, height: mapHeight, viewBox: `${margin} ${top} ${mapWidth} ${mapHeight}`},
+        map
+      )
+    )
 
     if (insetCenter) children.push(...globe(insetCenter, insetRadius))
     return {children, height: top + mapHeight}
@@ -617,6 +663,7 @@ export const locator: Generator<LocatorData> = {
       return x(
         'text',
         {
+          'data-anchor': `${r(cx)} ${r(cy)}`,
           x: r(cx),
           y: r(cy),
           ...fill(colour),

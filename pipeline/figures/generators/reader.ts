@@ -223,6 +223,18 @@ export class SpecReader {
     const value = this.get(path)
     const ids = known.map((s) => s.id)
     if (value === undefined || value === null) return [...(fallback ?? ids)]
+    // `{from: id}`: the mark persists from that state on (states build on one another).
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      if (!this.record(path, 'states as a list, or `{from: state}`', ['from'])) return undefined
+      const from = (value as {from?: unknown}).from
+      const start = typeof from === 'string' ? ids.indexOf(from) : -1
+      if (start === -1)
+        return this.fail(
+          [...path, 'from'],
+          `Unexpected state ${show(from)} in \`${describe([...path, 'from'])}\`, expected one of the declared states ${ids.map((id) => `\`${id}\``).join(', ')}`
+        )
+      return ids.slice(start)
+    }
     const list = typeof value === 'string' ? [value] : value
     if (!Array.isArray(list)) {
       return this.fail(
@@ -270,7 +282,8 @@ export class SpecReader {
     const list = this.list(['states'], 'states as `{id, description}`')
     for (const [index] of (list ?? []).entries()) {
       const at = ['states', index]
-      if (!this.record(at, 'a state as `{id, description}`', ['id', 'description'])) continue
+      if (!this.record(at, 'a state as `{id, description}`', ['id', 'label', 'description'])) continue
+      const label = this.optionalText([...at, 'label'], 'a short name for the state, e.g. `The takeover`')
       const id = this.text([...at, 'id'], 'a state id: a letter, then letters, digits, `-` or `_`')
       const description = this.text(
         [...at, 'description'],
@@ -285,7 +298,7 @@ export class SpecReader {
       } else if (states.some((s) => s.id === id)) {
         this.fail([...at, 'id'], `Unexpected second state \`${id}\`, expected each state id once`)
       } else {
-        states.push({id, description: description.replace(/\s+/g, ' ')})
+        states.push({id, description: description.replace(/\s+/g, ' '), ...(label ? {label} : {})})
       }
     }
     if (type === undefined || title === undefined || list === undefined || this.failed) return undefined

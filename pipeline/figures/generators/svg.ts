@@ -136,6 +136,17 @@ export function visibleIn(states: readonly string[], all: readonly string[]): {'
     : {'data-states': all.filter((id) => states.includes(id)).join(' ')}
 }
 
+/** A mark's name from its label, for `highlight` and `zoom` in steps: `MRTA members` → `mrta-members`. */
+export function markName(label: string): string {
+  const name = label
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+  return /^[a-z]/.test(name) ? name : `m-${name}`
+}
+
 /** Wrap `children` in a `<g>` visible in `states`; null when in none. */
 export function group(
   states: readonly string[],
@@ -274,11 +285,18 @@ export function squares(cells: ReadonlyArray<{x: number; y: number}>, side: numb
   return cells.map((cell) => `M${r(cell.x)} ${r(cell.y)}h${s}v${s}h${-s}z`).join('')
 }
 
+/** A graphic's data as a table: two column heads, and per row its label, value and source. */
+export interface Table {
+  columns: [string, string]
+  rows: Array<{label: string; value: string; source?: string | undefined}>
+}
+
 /** Everything the frame needs besides the body. */
 export interface FrameOptions {
   title: string
   states: readonly GraphicState[]
   credit?: string | undefined
+  table?: Table | undefined
 }
 
 /**
@@ -309,26 +327,41 @@ export function frame(options: FrameOptions, body: Body, layout: Layout): string
     bottom += size.small + (lines.length - 1) * lineHeight
   }
   const height = Math.ceil(bottom + margin)
+  // In a figure sequence the title and credit show once, as text: each figure is the body alone.
+  const bare = `0 ${r(top - margin / 2)} ${width} ${Math.ceil(body.height + margin)}`
+  const title = text(titleLines, {
+    x: margin,
+    y: margin + size.title * 0.9,
+    fontSize: size.title,
+    bold: true,
+    lineHeight: titleLineHeight
+  })
+  title.attributes['data-frame'] = 'title'
+  for (const line of credit) line.attributes['data-frame'] = 'credit'
   const svg = x(
     'svg',
     {
       xmlns: 'http://www.w3.org/2000/svg',
       viewBox: `0 0 ${width} ${height}`,
       role: 'img',
-      'font-family': 'system-ui, sans-serif'
+      'font-family': 'system-ui, sans-serif',
+      'data-bare-viewbox': bare
     },
     x('title', options.title),
-    options.states.map((state) => x('desc', {'data-state': state.id}, state.description)),
-    x('rect', {width, height, ...fill('bg')}),
-    text(titleLines, {
-      x: margin,
-      y: margin + size.title * 0.9,
-      fontSize: size.title,
-      bold: true,
-      lineHeight: titleLineHeight
-    }),
+    options.states.map((state) => x('desc', {'data-state': state.id, 'data-label': state.label}, state.description)),
+    title,
     x('g', {transform: `translate(0 ${r(top)})`}, body.children),
-    credit
+    credit,
+    // The data behind the graphic, for its data table (read by graphic.ts, never drawn).
+    options.table
+      ? x(
+          'g',
+          {'data-table': options.table.columns.join('|')},
+          options.table.rows.map((row) =>
+            x('g', {'data-label': row.label, 'data-value': row.value, 'data-source': row.source})
+          )
+        )
+      : []
   )
   return toXml(svg, {closeEmptyElements: true})
 }

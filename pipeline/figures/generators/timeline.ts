@@ -38,6 +38,8 @@ export interface TimelineEvent {
   label: string
   states: string[]
   highlight: string[]
+  /** Where the event comes from, for the data table. */
+  source?: string | undefined
 }
 
 /** A checked timeline spec. */
@@ -54,6 +56,10 @@ const poleGap = 7
 /** The timeline generator. */
 export const timeline: Generator<TimelineData> = {
   fields: ['start', 'end', 'events'],
+  table: (data) => ({
+    columns: ['Event', 'Date'],
+    rows: data.events.map((e) => ({label: e.label, value: e.dateLabel, source: e.source}))
+  }),
   read(reader, common) {
     const start = reader.date(['start'])
     const end = reader.date(['end'])
@@ -73,7 +79,8 @@ export const timeline: Generator<TimelineData> = {
           'dateLabel',
           'label',
           'states',
-          'highlight'
+          'highlight',
+          'source'
         ])
       )
         continue
@@ -103,7 +110,8 @@ export const timeline: Generator<TimelineData> = {
         dateLabel: dateLabel ?? formatDate(date),
         label,
         states,
-        highlight: highlight.filter((id) => states.includes(id))
+        highlight: highlight.filter((id) => states.includes(id)),
+        source: reader.optionalText([...at, 'source'])
       })
     }
     if (!axisStart || !axisEnd || reader.failed) return undefined

@@ -24,7 +24,7 @@
 import type {Element} from 'xast'
 import {x} from 'xastscript'
 import type {Generator} from './generator.js'
-import {type Colour, fill, group, type Layout, measure, r, readColour, squares, text} from './svg.js'
+import {type Colour, fill, group, type Layout, markName, measure, r, readColour, squares, text} from './svg.js'
 
 /** A marked part of a group. */
 export interface UnitHighlight {
@@ -37,6 +37,8 @@ export interface UnitHighlight {
 /** One group of units. */
 export interface UnitGroup {
   label: string
+  /** Where the count comes from, for the data table. */
+  source?: string | undefined
   count: number
   colour: Colour
   states: string[]
@@ -55,6 +57,14 @@ const maxUnits = 2000
 /** The unit-chart generator. */
 export const unitChart: Generator<UnitChartData> = {
   fields: ['unit', 'columns', 'groups'],
+  table: (data) => ({
+    columns: ['Group', 'Count'],
+    rows: data.groups.map((g) => ({
+      label: g.label,
+      value: [g.count.toLocaleString('en'), ...g.highlights.map((h) => h.label)].join('; '),
+      source: g.source
+    }))
+  }),
   read(reader, common) {
     const unit = reader.optionalText(['unit'])
     const columns = reader.optionalNumber(['columns'], {
@@ -67,7 +77,14 @@ export const unitChart: Generator<UnitChartData> = {
     for (const [index] of list.entries()) {
       const at = ['groups', index]
       if (
-        !reader.record(at, 'a group as `{label, count, states}`', ['label', 'count', 'class', 'states', 'highlights'])
+        !reader.record(at, 'a group as `{label, count, states}`', [
+          'label',
+          'count',
+          'class',
+          'states',
+          'highlights',
+          'source'
+        ])
       )
         continue
       const label = reader.text([...at, 'label'], 'what the units are, e.g. `commandos`')
@@ -78,6 +95,7 @@ export const unitChart: Generator<UnitChartData> = {
       })
       const colour = readColour(reader, [...at, 'class'], 'ink')
       const states = reader.stateRefs([...at, 'states'], common.states)
+      const source = reader.optionalText([...at, 'source'])
       const highlights: UnitHighlight[] = []
       const marks = reader.has([...at, 'highlights'])
         ? (reader.list([...at, 'highlights'], 'highlights as `{count, label, states}`') ?? [])
@@ -102,7 +120,8 @@ export const unitChart: Generator<UnitChartData> = {
             states: hStates
           })
       }
-      if (label && count !== undefined && colour && states) groups.push({label, count, colour, states, highlights})
+      if (label && count !== undefined && colour && states)
+        groups.push({label, count, colour, states, highlights, source})
     }
     if (reader.failed) return undefined
     return {unit, columns, groups}
@@ -175,8 +194,8 @@ export const unitChart: Generator<UnitChartData> = {
         ])
         if (element) marks.push(element)
       }
-      const element = group(unitGroup.states, all, marks)
-      if (element) children.push(...(element.attributes['data-states'] ? [element] : marks))
+      const element = group(unitGroup.states, all, marks, {'data-mark': markName(unitGroup.label)})
+      if (element) children.push(element)
       y = gridTop + Math.ceil(unitGroup.count / columns) * pitch + 22
     }
     return {children, height: r(y - 22)}

@@ -293,7 +293,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   ]
 
   const assets: Asset[] = [coverImage]
-  for (const figure of options.assets.figures.values()) {
+  for (const {book: figure} of options.assets.figures.values()) {
     assets.push({
       id: `img-${figure.fileName.replace(/\.[^.]+$/, '')}`,
       href: `images/${figure.fileName}`,

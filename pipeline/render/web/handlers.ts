@@ -10,6 +10,7 @@ import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import {labelsFor} from '../../labels.js'
 import type {Book, Graphic, ScrollySection} from '../../types.js'
 import type {BookAssets} from '../assets.js'
+import {dataTable} from '../data-table.js'
 import {dialectHandlers} from '../dialect.js'
 import {bookHandlers} from '../handlers.js'
 import {webCitation, webContested} from './citations.js'
@@ -112,7 +113,19 @@ export function webHandlers(context: WebPageContext): Handlers {
         )
       }
       // tabindex -1: the target of the step links and deep links takes focus, so reading continues from it.
-      const element = h('div.step', {id: step.id, dataStep: index, dataState: step.state, tabIndex: -1}, children)
+      const element = h(
+        'div.step',
+        {
+          id: step.id,
+          dataStep: index,
+          dataState: step.state,
+          dataZoom: step.zoom,
+          dataHighlight: step.highlight?.join(' '),
+          dataProgress: step.progress ? '' : undefined,
+          tabIndex: -1
+        },
+        children
+      )
       state.patch(step, element)
       return element
     })
@@ -123,7 +136,10 @@ export function webHandlers(context: WebPageContext): Handlers {
       h('div.scrolly__steps', steps)
     ])
     state.patch(node, result)
-    return result
+    // The graphic's data, under the section, closed until asked for.
+    const table = graphic && dataTable(graphic, labels)
+    if (!table) return result
+    return [result, h('details.data-details', [h('summary', labels.dataTable(graphic.title)), table])]
   }
 
   // Note links with a tooltip, and contested claims with their accounts: see ./citations.ts.

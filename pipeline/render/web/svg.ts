@@ -40,6 +40,7 @@ export function inlineSvg(graphic: Graphic, state: string, prefix: string, varia
     for (const child of element.children) {
       if (child.type === 'element') {
         if (child.name === 'desc' && child.attributes['data-state'] !== undefined) continue
+        if (child.attributes['data-table'] !== undefined) continue
         children.push(convert(child))
       } else if (child.type === 'text' || child.type === 'cdata') {
         if (child.value.trim() !== '' || element.name === 'text' || element.name === 'tspan')
@@ -57,6 +58,8 @@ export function inlineSvg(graphic: Graphic, state: string, prefix: string, varia
     s('desc', {id: `${prefix}-desc`, class: 'tf-state-desc'}, description)
   )
   svg.properties.role = 'img'
+  // The client finds a step's marks by `data-mark`, or by id under this prefix.
+  svg.properties.dataPrefix = prefix
   svg.properties.ariaLabelledBy = [`${prefix}-title`]
   svg.properties.ariaDescribedBy = [`${prefix}-desc`]
   svg.properties.focusable = 'false'

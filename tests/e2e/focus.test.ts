@@ -1,0 +1,158 @@
+/**
+ * The focus effects in real Chromium: a step's zoom changes the drawn box of
+ * its mark (the story's map: Peru, then Lima), a highlight dims the other
+ * marks, an inline `:hl` span lights its mark on hover, `progress` reaches 1
+ * at the end of its step (the day strip filling), and with reduced motion a
+ * zoom applies at once.
+ */
+import type {Page} from 'playwright-core'
+import {describe, expect, inject, it} from 'vitest'
+import {browserForFile} from '../helpers/browser.js'
+
+const builds = inject('builds')
+const browser = browserForFile()
+
+async function activate(page: Page, step: string, state: string) {
+  await page.$eval(`#${step}`, (e) => e.scrollIntoView({block: 'center'}))
+  await page.waitForFunction(
+    ([id, s]) => document.getElementById(id)?.closest<HTMLElement>('.scrolly')?.dataset.activeState === s,
+    [step, state] as const
+  )
+}
+
+/** The drawn box (in CSS px) of the visible variant's mark `name`. */
+function drawnBox(page: Page, name: string) {
+  return page.$$eval(`[data-mark="${name}"]`, (marks) => {
+    const shown = marks.find((m) => (m as SVGGraphicsElement).getBoundingClientRect().width > 0)
+    const box = shown?.getBoundingClientRect()
+    return box ? {width: box.width, height: box.height} : undefined
+  })
+}
+
+describe('focus effects', () => {
+  for (const viewport of [
+    {width: 1440, height: 900},
+    {width: 360, height: 740}
+  ])
+    it(`zooms the map from South America to Peru to Lima at ${viewport.width} px`, async () => {
+      const page = await browser().newPage({viewport})
+      await page.goto(`${builds.story.url}live-from-lima.html`)
+      const section = await page.$eval('.scrolly', (e) => e.id)
+      const before = await drawnBox(page, 'peru')
+      await activate(page, `step-live-from-lima-1`, 'peru')
+      await page.waitForTimeout(1000)
+      const peru = await drawnBox(page, 'peru')
+      await activate(page, `step-live-from-lima-2`, 'lima')
+      await page.waitForTimeout(1000)
+      const lima = await drawnBox(page, 'peru')
+      expect(before && peru && lima).toBeTruthy()
+      if (!before || !peru || !lima) return
+      if (viewport.width === 1440) expect(peru.height).toBeGreaterThan(before.height * 1.3)
+      expect(lima.height).toBeGreaterThan(peru.height * 1.3)
+      // The map's frame keeps its place and size: only what it shows changes.
+      const frame = await page.$eval(`#${section} .scrolly__figure`, (e) => e.getBoundingClientRect().height)
+      expect(frame).toBeGreaterThan(0)
+      // Back up: the zoom returns to Peru.
+      await activate(page, `step-live-from-lima-1`, 'peru')
+      await page.waitForTimeout(1000)
+      const again = await drawnBox(page, 'peru')
+      expect(again?.height).toBeCloseTo(peru.height, 0)
+      await page.close()
+    })
+
+  it('applies a zoom at once under reduced motion', async () => {
+    const context = await browser().newContext({viewport: {width: 1440, height: 900}, reducedMotion: 'reduce'})
+    const page = await context.newPage()
+    await page.goto(`${builds.story.url}live-from-lima.html`)
+    await activate(page, `step-live-from-lima-2`, 'lima')
+    await page.waitForTimeout(100)
+    const first = await drawnBox(page, 'peru')
+    await page.waitForTimeout(800)
+    expect(await drawnBox(page, 'peru')).toEqual(first)
+    await context.close()
+  })
+
+  it('dims every other mark under a highlight, and restores them after', async () => {
+    const page = await browser().newPage({viewport: {width: 1440, height: 900}})
+    await page.goto(`${builds.story.url}inside.html`)
+    const opacities = () =>
+      page.$$eval('.scrolly__figure svg.tf-wide [data-mark]', (marks) =>
+        Object.fromEntries(marks.map((m) => [m.getAttribute('data-mark'), Number(getComputedStyle(m).opacity)]))
+      )
+    // The day strip's last step highlights the raid: the takeover, releases and captivity dim.
+    await activate(page, 'step-inside-3', 'captivity')
+    await page.waitForTimeout(800)
+    const before = await opacities()
+    expect([before.takeover, before.releases, before.captivity]).toEqual([1, 1, 1])
+    await activate(page, 'step-inside-4', 'raid')
+    await page.waitForTimeout(800)
+    const dimmed = await opacities()
+    expect(dimmed.raid).toBe(1)
+    for (const other of ['takeover', 'releases', 'captivity']) expect(dimmed[other]).toBeLessThan(0.5)
+    await activate(page, 'step-inside-3', 'captivity')
+    await page.waitForTimeout(800)
+    const after = await opacities()
+    expect([after.takeover, after.releases, after.captivity]).toEqual([1, 1, 1])
+    await page.close()
+  })
+
+  it('lights a mark while its :hl span is hovered or focused, and the step’s own marks otherwise', async () => {
+    const page = await browser().newPage({viewport: {width: 1440, height: 900}})
+    await page.goto(`${builds.basic.url}first.html`)
+    const section = await page.$eval('.scrolly', (e) => e.id)
+    // Dimmed marks that are drawn in this state.
+    const dim = () =>
+      page.$$eval(`#${section} .scrolly__figure [id]`, (marks) =>
+        marks
+          .filter((m) => m.classList.contains('tf-dim') && !m.classList.contains('tf-off'))
+          .map((m) => m.id.replace(/^.*-svg-/, ''))
+      )
+    const steps = await page.$$eval(`#${section} .step`, (e) => e.map((s) => s.id))
+    await activate(page, steps[0] ?? '', 'one')
+    expect(await dim()).toEqual([])
+    await activate(page, steps[1] ?? '', 'two')
+    expect(await dim()).toEqual(['bar-1'])
+    // Step three highlights bar-1 and, through its span, bar-3.
+    await activate(page, steps[2] ?? '', 'three')
+    expect(await dim()).toEqual(['bar-2'])
+    await page.hover(`#${steps[2]} .tf-hl`)
+    expect(await dim()).toEqual(['bar-1', 'bar-2'])
+    expect(await page.$eval(`#${steps[2]} .tf-hl`, (e) => e.classList.contains('is-on'))).toBe(true)
+    await page.mouse.move(5, 5)
+    expect(await dim()).toEqual(['bar-2'])
+    await page.focus(`#${steps[2]} .tf-hl`)
+    expect(await dim()).toEqual(['bar-1', 'bar-2'])
+    await page.close()
+  })
+
+  it('gives a progress step its scroll progress, 1 at its end', async () => {
+    const page = await browser().newPage({viewport: {width: 1440, height: 900}})
+    await page.goto(`${builds.story.url}inside.html`)
+    const step = await page.$eval('.step[data-progress]', (e) => e.id)
+    await activate(page, step, 'captivity')
+    const progressAt = async (fraction: number) => {
+      await page.$eval(
+        `#${step} .step__text`,
+        (card, f) => {
+          const box = card.getBoundingClientRect()
+          window.scrollBy(0, box.top + box.height * f - window.innerHeight / 2)
+        },
+        fraction
+      )
+      await page.waitForTimeout(150)
+      return page.$eval(`#${step}`, (e) => {
+        const section = e.closest<HTMLElement>('.scrolly')
+        const hidden = section?.querySelectorAll('.scrolly__figure svg.tf-wide .tf-unrevealed').length
+        return {progress: Number(section?.dataset.progress), hidden}
+      })
+    }
+    const quarter = await progressAt(0.25)
+    expect(quarter.progress).toBeGreaterThan(0.15)
+    expect(quarter.progress).toBeLessThan(0.35)
+    expect(quarter.hidden).toBeGreaterThan(50)
+    const end = await progressAt(1.02)
+    expect(end.progress).toBe(1)
+    expect(end.hidden).toBe(0)
+    await page.close()
+  })
+})
