@@ -59,9 +59,10 @@ export function graphicFromSvg(
     path,
     title: wide.title,
     states,
-    // The sanitized SVG, never the source: the page inlines it.
-    svg: toXml(wide.root),
-    svgNarrow: small ? toXml(small.root) : undefined,
+    // The sanitized SVG (the source, when sanitizing changed nothing): the page inlines it.
+    svg: wide.changed ? toXml(wide.root, {closeEmptyElements: true}) : svg,
+    svgNarrow:
+      small && narrow ? (small.changed ? toXml(small.root, {closeEmptyElements: true}) : narrow.svg) : undefined,
     renderState(id, variant = 'wide') {
       const key = `${variant}#${id}`
       let out = cache.get(key)
@@ -81,6 +82,8 @@ interface ParsedGraphic {
   states: GraphicState[]
   /** The `<desc data-state>` of each state, for positions. */
   declarations: Element[]
+  /** Whether sanitizing removed or changed anything (./sanitize-svg.ts). */
+  changed: boolean
 }
 
 /** Parse one SVG and check the state convention; undefined (with messages on `file`) when unusable. */
@@ -103,8 +106,11 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
     return undefined
   }
   const first = tree.children.find((node): node is Element => node.type === 'element')
-  const root = sanitizeSvg(tree, (reason, place, ruleId = 'unsafe-svg') => warn(file, reason, place, ruleId, source))
-  if (!root) {
+  const sanitized = sanitizeSvg(tree, (reason, place, ruleId = 'unsafe-svg') =>
+    warn(file, reason, place, ruleId, source)
+  )
+  const root = sanitized?.root
+  if (!sanitized || !root) {
     error(
       file,
       `Unexpected root element \`${first ? first.name : 'none'}\`, expected \`<svg>\``,
@@ -189,7 +195,7 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
       }
     }
   })
-  return fatal() ? undefined : {root, title, states, declarations}
+  return fatal() ? undefined : {root, title, states, declarations, changed: sanitized.changed}
 }
 
 /**
