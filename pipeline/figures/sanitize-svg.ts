@@ -19,7 +19,7 @@
 import type {Element, ElementContent, Root} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
-import {forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
+import {forbiddenIn, forbiddenReason, hasForbidden, stripForbidden} from '../plugins/remark-xml-chars.js'
 
 const svgNs = 'http://www.w3.org/2000/svg'
 const xlinkNs = 'http://www.w3.org/1999/xlink'
@@ -214,7 +214,7 @@ function cleanAttributes(element: Element, isRoot: boolean, report: SvgReporter)
   for (const [name, raw] of Object.entries(element.attributes)) {
     const value = raw === null || raw === undefined ? '' : String(raw)
     let reason: string | undefined
-    if (forbiddenIn(value).length > 0) {
+    if (hasForbidden(value)) {
       element.attributes[name] = cleanText(value, element, report)
       changed = true
     }
@@ -248,6 +248,7 @@ function cleanAttributes(element: Element, isRoot: boolean, report: SvgReporter)
 
 /** `value` without the characters HTML forbids (XML's parser refused the others), each reported. */
 function cleanText(value: string, element: Element, report: SvgReporter): string {
+  if (!hasForbidden(value)) return value
   const found = forbiddenIn(value)
   for (const {code} of found)
     report(forbiddenReason(code, `\`<${element.name}>\` in SVG`), element, 'forbidden-character')
