@@ -68,9 +68,10 @@ export function graphicFromSvg(
     title: wide.title,
     states,
     marks,
-    // The sanitized SVG, never the source: the page inlines it.
-    svg: toXml(wide.root),
-    svgNarrow: small ? toXml(small.root) : undefined,
+    // The sanitized SVG (the source, when sanitizing changed nothing): the page inlines it.
+    svg: wide.changed ? toXml(wide.root, {closeEmptyElements: true}) : svg,
+    svgNarrow:
+      small && narrow ? (small.changed ? toXml(small.root, {closeEmptyElements: true}) : narrow.svg) : undefined,
     credit: wide.credit,
     table: tableOf(wide.root),
     renderState(id, variant = 'wide', options = {}) {
@@ -93,6 +94,8 @@ interface ParsedGraphic {
   states: GraphicState[]
   /** The `<desc data-state>` of each state, for positions. */
   declarations: Element[]
+  /** Whether sanitizing removed or changed anything (./sanitize-svg.ts). */
+  changed: boolean
 }
 
 /** Parse one SVG and check the state convention; undefined (with messages on `file`) when unusable. */
@@ -115,8 +118,11 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
     return undefined
   }
   const first = tree.children.find((node): node is Element => node.type === 'element')
-  const root = sanitizeSvg(tree, (reason, place, ruleId = 'unsafe-svg') => warn(file, reason, place, ruleId, source))
-  if (!root) {
+  const sanitized = sanitizeSvg(tree, (reason, place, ruleId = 'unsafe-svg') =>
+    warn(file, reason, place, ruleId, source)
+  )
+  const root = sanitized?.root
+  if (!sanitized || !root) {
     error(
       file,
       `Unexpected root element \`${first ? first.name : 'none'}\`, expected \`<svg>\``,
@@ -209,7 +215,7 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
     if (element.attributes['data-frame'] === 'credit') credits.push(lines.join('').replace(/\s+/g, ' ').trim())
   })
   const credit = credits.join(' ') || undefined
-  return fatal() ? undefined : {root, title, credit, states, declarations}
+  return fatal() ? undefined : {root, title, credit, states, declarations, changed: sanitized.changed}
 }
 
 /**

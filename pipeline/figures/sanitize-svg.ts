@@ -19,7 +19,7 @@
 import type {Element, ElementContent, Root} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
-import {forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
+import {forbiddenIn, forbiddenReason, hasForbidden, stripForbidden} from '../plugins/remark-xml-chars.js'
 
 const svgNs = 'http://www.w3.org/2000/svg'
 const xlinkNs = 'http://www.w3.org/1999/xlink'
@@ -136,21 +136,34 @@ export type SvgPlace = Element | undefined
 /** Reports one thing removed (`reason` says what and why), at the element it was on: `unsafe-svg`, or `forbidden-character` for a character HTML forbids. */
 export type SvgReporter = (reason: string, place: SvgPlace, ruleId?: 'unsafe-svg' | 'forbidden-character') => void
 
+/** A sanitized SVG: its root element, and whether anything was removed or changed (when not, the source may be kept as written). */
+export interface SanitizedSvg {
+  root: Element
+  changed: boolean
+}
+
 /**
  * Sanitize the SVG `tree` in place (see the module's comment) and return its
  * root `<svg>` element, or undefined when there is none. `report` is told of
  * each thing removed that changes what the SVG does or shows.
  */
-export function sanitizeSvg(tree: Root, report: SvgReporter = () => {}): Element | undefined {
+export function sanitizeSvg(tree: Root, report: SvgReporter = () => {}): SanitizedSvg | undefined {
   // A DOCTYPE (with its external DTD), comments and processing instructions go: only the root element is kept.
   const root = tree.children.find((node): node is Element => node.type === 'element')
+  let changed = tree.children.some(
+    (node) =>
+      node !== root &&
+      !(node.type === 'text' && node.value.trim() === '') &&
+      !(node.type === 'instruction' && node.name === 'xml')
+  )
   tree.children = root ? [root] : []
   if (root?.name !== 'svg') return undefined
   const stack: Element[] = [root]
   while (stack.length > 0) {
     const element = stack.pop()!
-    cleanAttributes(element, report)
+    if (cleanAttributes(element, element === root, report)) changed = true
     if (element.name === 'a') {
+      changed = true
       // A graphic is a picture: its links are not followed (and epubcheck wants a name for each), so a link is a group.
       element.name = 'g'
       delete element.attributes.href
@@ -159,14 +172,19 @@ export function sanitizeSvg(tree: Root, report: SvgReporter = () => {}): Element
     const kept: ElementContent[] = []
     for (const child of element.children) {
       if (child.type === 'text' || child.type === 'cdata') {
-        kept.push({type: 'text', value: cleanText(child.value, element, report)})
+        const value = cleanText(child.value, element, report)
+        if (child.type === 'cdata' || value !== child.value) changed = true
+        kept.push({type: 'text', value})
         continue
       }
-      if (child.type !== 'element') continue
-      if (elements.has(child.name)) {
+      if (child.type === 'element' && elements.has(child.name)) {
         kept.push(child)
         stack.push(child)
-      } else if (!leftovers.has(child.name) && !child.name.includes(':')) {
+        continue
+      }
+      changed = true
+      if (child.type !== 'element') continue
+      if (!leftovers.has(child.name) && !child.name.includes(':')) {
         report(`Unexpected \`<${child.name}>\` in SVG, expected only drawing elements (it is removed)`, child)
       } else if (child.name.includes(':') && hasContent(child)) {
         report(
@@ -177,9 +195,12 @@ export function sanitizeSvg(tree: Root, report: SvgReporter = () => {}): Element
     }
     element.children = kept
   }
-  root.attributes.xmlns = svgNs
-  if (usesXlink(root)) root.attributes['xmlns:xlink'] = xlinkNs
-  return root
+  if (root.attributes.xmlns !== svgNs || (usesXlink(root) && root.attributes['xmlns:xlink'] !== xlinkNs)) {
+    changed = true
+    root.attributes.xmlns = svgNs
+    if (usesXlink(root)) root.attributes['xmlns:xlink'] = xlinkNs
+  }
+  return {root, changed}
 }
 
 /** Whether an element from another namespace (an editor's, XHTML's) holds anything: an editor's empty settings element is dropped silently. */
@@ -187,13 +208,19 @@ function hasContent(element: Element): boolean {
   return element.children.length > 0 && !element.name.startsWith('sodipodi:') && !element.name.startsWith('inkscape:')
 }
 
-function cleanAttributes(element: Element, report: SvgReporter): void {
+/** Remove the attributes of `element` a static drawing has no use for; whether any was removed or changed. */
+function cleanAttributes(element: Element, isRoot: boolean, report: SvgReporter): boolean {
+  let changed = false
   for (const [name, raw] of Object.entries(element.attributes)) {
     const value = raw === null || raw === undefined ? '' : String(raw)
     let reason: string | undefined
-    if (forbiddenIn(value).length > 0) element.attributes[name] = cleanText(value, element, report)
+    if (hasForbidden(value)) {
+      element.attributes[name] = cleanText(value, element, report)
+      changed = true
+    }
     if (name === 'xmlns' || name.startsWith('xmlns:')) {
-      // Namespaces are declared once, on the root, by the sanitizer.
+      // SVG's and XLink's namespaces are declared on the root only; no other namespace is needed.
+      if (isRoot && ((name === 'xmlns' && value === svgNs) || (name === 'xmlns:xlink' && value === xlinkNs))) continue
       reason = undefined
     } else if (/^on/i.test(name)) {
       reason = `Unexpected event handler \`${name}\` in SVG, expected no script (it is removed)`
@@ -213,12 +240,15 @@ function cleanAttributes(element: Element, report: SvgReporter): void {
       reason = `Unexpected attribute \`${name}\` on \`<${element.name}>\` in SVG, expected SVG presentation attributes (it is removed)`
     }
     delete element.attributes[name]
+    changed = true
     if (reason) report(reason, element)
   }
+  return changed
 }
 
 /** `value` without the characters HTML forbids (XML's parser refused the others), each reported. */
 function cleanText(value: string, element: Element, report: SvgReporter): string {
+  if (!hasForbidden(value)) return value
   const found = forbiddenIn(value)
   for (const {code} of found)
     report(forbiddenReason(code, `\`<${element.name}>\` in SVG`), element, 'forbidden-character')
@@ -256,6 +286,9 @@ function shorten(value: string): string {
 /** An SVG document's text, sanitized (silently: the parse reported what goes), as a standalone file; throws when it is not well-formed SVG. */
 export function sanitizeSvgText(text: string): string {
   const tree = fromXml(text)
-  if (!sanitizeSvg(tree)) throw new Error('Unexpected SVG without an `<svg>` root')
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${toXml(tree)}\n`
+  const sanitized = sanitizeSvg(tree)
+  if (!sanitized) throw new Error('Unexpected SVG without an `<svg>` root')
+  return sanitized.changed
+    ? `<?xml version="1.0" encoding="UTF-8"?>\n${toXml(tree, {closeEmptyElements: true})}\n`
+    : text
 }

@@ -25,21 +25,29 @@ const containerMarker = /^[ \t]{0,3}(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])[ \t]*/
  */
 export function checkSourceNesting(file: VFile): boolean {
   const text = String(file.value)
+  // The content columns of the list items still open: a line indented less than one closes it (lazy lines aside).
+  const open: number[] = []
   let lineStart = 0
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart)
     if (lineEnd === -1) lineEnd = text.length
     let offset = lineStart
-    let depth = 0
-    while (offset < lineEnd) {
-      const match = containerMarker.exec(text.slice(offset, Math.min(lineEnd, offset + 16)))
-      if (!match) break
-      depth++
-      if (depth > maxNesting) {
-        tooDeep(file, pointAt(file, offset))
-        return false
+    while (offset < lineEnd && (text[offset] === ' ' || text[offset] === '\t')) offset++
+    if (offset < lineEnd) {
+      const indent = offset - lineStart
+      while (open.length > 0 && open.at(-1)! > indent) open.pop()
+      let quotes = 0
+      for (;;) {
+        const match = containerMarker.exec(text.slice(offset, Math.min(lineEnd, offset + 16)))
+        if (!match) break
+        if (match[0].trimStart().startsWith('>')) quotes++
+        else open.push(offset - lineStart + match[0].length)
+        if (open.length + quotes > maxNesting) {
+          tooDeep(file, pointAt(file, offset))
+          return false
+        }
+        offset += match[0].length
       }
-      offset += match[0].length
     }
     lineStart = lineEnd + 1
   }

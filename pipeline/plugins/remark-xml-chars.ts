@@ -77,7 +77,8 @@ function clean(object: Record<string, unknown>, skip: Set<string>): void {
   }
 }
 
-function hasForbidden(value: string): boolean {
+/** Whether `value` holds a character XML or HTML forbids. */
+export function hasForbidden(value: string): boolean {
   forbiddenCharacters.lastIndex = 0
   htmlControlCharacters.lastIndex = 0
   const found = forbiddenCharacters.test(value) || htmlControlCharacters.test(value)
