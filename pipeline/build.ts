@@ -23,9 +23,10 @@ import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
 import {resolveCrossReferences} from './plugins/remark-cross-references.js'
 import {checkLinks} from './plugins/remark-links.js'
 import {imageFileProblem} from './plugins/remark-local-images.js'
-import {collectAssets} from './render/assets.js'
+import {type BookAssets, collectAssets} from './render/assets.js'
 import {coverSize, warmCovers} from './render/epub/cover.js'
 import {renderEpub} from './render/epub/index.js'
+import {chapterMemory, pageKeys} from './render/pages.js'
 import {renderWeb} from './render/web/index.js'
 import {ogImageSize} from './render/web/og-image.js'
 import {applyRules} from './rules.js'
@@ -79,6 +80,8 @@ export interface ParsedBook {
   cachedChapters: number
   /** The cache key of the book's notes (with a store). */
   notesKey?: string | undefined
+  /** With a store: a hash of what every chapter's parse reads besides its own text (settings, bibliography, graphics). */
+  context?: string | undefined
 }
 
 /** What a build produced. */
@@ -114,7 +117,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       files,
       timings,
       cachedChapters,
-      notesKey: notes
+      notesKey: notes,
+      context
     } = await parseBook(options.bookDir, cwd, {store, onProgress})
     const cached = store ? {chapters: cachedChapters} : undefined
     // The book's own levels for the rules (book.yaml's `rules:`), on every message, kept or new.
@@ -133,11 +137,16 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     let t = performance.now()
     onProgress?.('rendering', 0, 0)
     const assets = await collectAssets(book)
+    // What each chapter's rendered content is made from, so that a rebuild reads back what no edit touched.
+    const remember = chapterMemory(
+      store,
+      store && notes && context ? keysOf(book, assets, hashOf(context, notes)) : undefined
+    )
     timings.assets = performance.now() - t
 
     t = performance.now()
     const modified = options.modified ?? (await sourceDate(book))
-    const epub = await renderEpub(book, {assets, modified, store})
+    const epub = await renderEpub(book, {assets, modified, store, remember})
     timings.epub = performance.now() - t
 
     t = performance.now()
@@ -147,7 +156,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       ...(await renderWeb(book, {
         assets,
         epub: {fileName: epubName, size: epub.byteLength},
-        store
+        store,
+        remember
       })),
       {path: epubName, contents: epub}
     ]
@@ -276,7 +286,16 @@ export async function parseBook(
     formatter,
     cover: loaded.cover
   }
-  return {book, files, timings, cachedChapters, notesKey: notes}
+  return {book, files, timings, cachedChapters, notesKey: notes, context}
+}
+
+/** The keys of `pageKeys`, or none when a chapter holds a value v8 cannot serialize (none today): then every page is made afresh. */
+function keysOf(book: Book, assets: BookAssets, base: string): Map<Chapter, string> | undefined {
+  try {
+    return pageKeys(book, assets, base)
+  } catch {
+    return undefined
+  }
 }
 
 /** The citation worker for a book of `citationWorkerThreshold` characters of Markdown or more (see ./citations/worker.ts). */

@@ -113,6 +113,44 @@ describe('the build cache', () => {
     expect(again.book!.formatter.runs.bibliography).toBe(0)
   })
 
+  it("reads back the content and notes of each chapter an edit did not reach, in both books, and makes the others'", async () => {
+    const book = await copyOfBasic('pages')
+    // Which chapters' content (web, EPUB) each build made afresh: the keys it looked up and did not find.
+    const made = async () => {
+      const misses: string[] = []
+      const get = Store.prototype.get
+      Store.prototype.get = function (this: Store, key: string) {
+        const value = get.call(this, key)
+        if (!value && /^(web-content|epub-content|epub-notes)\u0000/.test(key))
+          misses.push(key.slice(0, key.indexOf('\u0000')))
+        return value
+      }
+      try {
+        await buildBoth(book)
+      } finally {
+        Store.prototype.get = get
+      }
+      return misses.sort()
+    }
+    const all = ['epub-content', 'epub-notes', 'web-content']
+    expect(await made()).toEqual([...all, ...all].sort())
+    expect(await made()).toEqual([])
+    // A sentence in chapter 2: its content only.
+    const second = path.join(book, '02-second.md')
+    await fs.appendFile(second, '\nOne more sentence.\n')
+    expect(await made()).toEqual(all)
+    // A new note in chapter 1 numbers chapter 2's notes anew: both.
+    const first = path.join(book, '01-first.md')
+    await fs.appendFile(first, '\nA new note here [@beta, p. 8].\n')
+    expect(await made()).toHaveLength(6)
+    // Chapter 2's new title is in chapter 1's page (its next link), around the content kept: chapter 2's only.
+    await fs.writeFile(second, (await fs.readFile(second, 'utf8')).replace(/^title: .*$/m, 'title: A new title'))
+    expect(await made()).toEqual(all)
+    expect(await fs.readFile(path.join(dir, `out-${builds - 1}-cached/web/first.html`), 'utf8')).toContain(
+      'A new title'
+    )
+  })
+
   it('parses every chapter again when the bibliography, a graphic, the metadata or the code changed', async () => {
     const book = await copyOfBasic('context')
     await buildBoth(book)

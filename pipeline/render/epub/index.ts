@@ -31,6 +31,7 @@ import type {Book, BookMeta, Chapter} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
 import {chapterFootnotes} from '../footnotes.js'
 import {chapterLabels, chapterSections, type OutlineChapter, type OutlinePart, outline} from '../outline.js'
+import {type ChapterMemory, fill, slot} from '../pages.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import type {Doc} from './doc.js'
 import {epubHandlers} from './handlers.js'
@@ -47,6 +48,8 @@ export interface EpubOptions {
   documentBudget?: number | undefined
   /** Where the cover and the compressed entries are kept between builds (see ./zip.ts). */
   store?: Store | undefined
+  /** Where the chapters' rendered content is kept between builds (see ../pages.ts). */
+  remember?: ChapterMemory | undefined
 }
 
 /** An image or other file of the EPUB besides the content documents. */
@@ -167,6 +170,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const labels = labelsFor(meta.language)
   const slugs = slugsByFileName(book.chapters)
   const render = (nodes: ElementContent[]) => xhtml(withMathNamespace(withoutAlign({type: 'root', children: nodes})))
+  const remember = options.remember ?? ((_chapter: Chapter, _what: string, make: () => string) => make())
 
   // The author's own cover, else one drawn from the title (./cover.ts).
   const cover = book.cover?.data ?? (await renderCoverPng(meta, undefined, {store: options.store}))
@@ -240,28 +244,32 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     if (part) docs.push(partDoc(part, render))
     const label = labelOf.get(chapter)
     const appendix = chapter.place?.appendix === true
-    // A root gives a root.
-    const footnotes = chapterFootnotes(chapter.tree, {epub: true})
-    const content = toHast(chapter.tree, {
-      handlers: {...handlersFor(chapter), ...footnotes.handlers}
-    }) as HastRoot
-    tightenNoteSpace(content)
-    const body = render([
-      h(
-        'section',
-        {
-          'epub:type': appendix ? 'appendix' : 'chapter',
-          role: appendix ? 'doc-appendix' : 'doc-chapter',
-          ariaLabelledBy: `title-${chapter.slug}`
-        },
-        [
-          label ? h('p.chapter-number', label) : undefined,
-          h('h1', {id: `title-${chapter.slug}`}, chapter.title),
-          ...(content.children as ElementContent[]),
-          footnotes.section()
-        ]
-      )
-    ])
+    const content = remember(chapter, 'epub-content', () => {
+      const footnotes = chapterFootnotes(chapter.tree, {epub: true})
+      // A root gives a root.
+      const tree = toHast(chapter.tree, {handlers: {...handlersFor(chapter), ...footnotes.handlers}}) as HastRoot
+      tightenNoteSpace(tree)
+      const section = footnotes.section()
+      return render([...(tree.children as ElementContent[]), ...(section ? [section] : [])])
+    })
+    const body = fill(
+      render([
+        h(
+          'section',
+          {
+            'epub:type': appendix ? 'appendix' : 'chapter',
+            role: appendix ? 'doc-appendix' : 'doc-chapter',
+            ariaLabelledBy: `title-${chapter.slug}`
+          },
+          [
+            label ? h('p.chapter-number', label) : undefined,
+            h('h1', {id: `title-${chapter.slug}`}, chapter.title),
+            slot()
+          ]
+        )
+      ]),
+      content
+    )
     const doc: Doc = {
       id: `chapter-${chapter.slug}`,
       title: chapter.title,
@@ -281,6 +289,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   // Back matter: where the sources disagree, notes, sources (see ./notes.ts).
   const back = epubBackMatter(book, {
     render,
+    remember,
     handlersFor,
     chapterFile: chapterFileName,
     documentBudget: options.documentBudget

@@ -34,7 +34,9 @@ import {
   tightenNoteSpace
 } from '../../citations/places.js'
 import {labelsFor} from '../../labels.js'
+import {hashOf} from '../../output/store.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
+import type {ChapterMemory} from '../pages.js'
 import type {Doc} from './doc.js'
 
 /** File names of the back-matter documents: the notes of each chapter, the sources, the disagreements. */
@@ -128,6 +130,8 @@ function contestedNoteId(anchor: string): string {
 export interface EpubBackMatterOptions {
   /** Serialize hast as XHTML. */
   render: (nodes: ElementContent[]) => string
+  /** A chapter's notes document as kept from an earlier build, or made (see ../pages.ts). */
+  remember: ChapterMemory
   /** The EPUB handlers of a chapter's content rendered in another document. */
   handlersFor: (chapter: Chapter, citations: {notesFile: string; citeIds: boolean}) => Handlers
   /** File name of a chapter's document. */
@@ -168,6 +172,8 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   )
   const partOf = new Map(parts.flatMap((part, index) => part.map((id) => [id, sourcesFileOf(index)] as const)))
   const toSource = (key: string) => `${partOf.get(key) ?? sourcesFile}#${anchors.get(key) ?? ''}`
+  // A chapter's notes link into the part of the sources that holds each work: which part that is, the book decides.
+  const notesKey = `epub-notes\u0000${hashOf(JSON.stringify([...partOf]))}`
   const accountItems = (chapter: Chapter, claim: ContestedClaim, citations: {notesFile: string; citeIds: boolean}) => {
     const handlers = options.handlersFor(chapter, citations)
     return claim.accounts.map((account) => {
@@ -230,72 +236,74 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
     const chapterFile = options.chapterFile(chapter)
     const heading = labels.notesToChapter(chapterNumber, chapter.title)
     const chapterClaims = claims.filter((entry) => entry.chapter === chapter)
-    const body = options.render([
-      h(
-        'section.notes.chapter-notes',
-        {
-          'epub:type': 'endnotes',
-          role: 'doc-endnotes',
-          ariaLabelledBy: `notes-${chapter.slug}`
-        },
-        [
-          h('h1', {id: `notes-${chapter.slug}`}, heading),
-          h(
-            'ol.notes-list',
-            notesOf(group).map((shared) => {
-              const place = shared[0]!
-              return h(
-                'li',
-                {
-                  id: `note-${place.citation.number}`,
-                  'epub:type': 'endnote',
-                  value: place.citation.number
-                },
-                [
-                  h('p', [
-                    ...noteWithSources(book, place.citation, toSource),
-                    ...shared.flatMap((one, index) => {
-                      // A shared note's backlinks are lettered, in their names too.
-                      const letter = shared.length > 1 ? String.fromCharCode(97 + (index % 26)) : ''
-                      return [
-                        {type: 'text' as const, value: ' '},
-                        h(
-                          'a.backlink',
-                          {
-                            href: one.account ? `#${one.citation.id}` : `${chapterFile}#${one.citation.id}`,
-                            role: 'doc-backlink',
-                            ariaLabel: `${labels.backToCitation(one.citation.number)}${letter && ` ${letter}`}`
-                          },
-                          `${backlinkText}${letter}`
-                        )
-                      ]
-                    })
-                  ])
-                ]
-              )
-            })
-          ),
-          // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
-          ...chapterClaims.map(({claim, anchor}) =>
-            h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
-              h('p.contested-topic', labels.sourcesDisagreeOn(claim.topic)),
-              h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
-              h('p', [
-                h(
-                  'a.backlink',
+    const body = options.remember(chapter, notesKey, () =>
+      options.render([
+        h(
+          'section.notes.chapter-notes',
+          {
+            'epub:type': 'endnotes',
+            role: 'doc-endnotes',
+            ariaLabelledBy: `notes-${chapter.slug}`
+          },
+          [
+            h('h1', {id: `notes-${chapter.slug}`}, heading),
+            h(
+              'ol.notes-list',
+              notesOf(group).map((shared) => {
+                const place = shared[0]!
+                return h(
+                  'li',
                   {
-                    href: `${chapterFile}#${claim.id}`,
-                    role: 'doc-backlink',
-                    ariaLabel: labels.backToPassage
+                    id: `note-${place.citation.number}`,
+                    'epub:type': 'endnote',
+                    value: place.citation.number
                   },
-                  backlinkText
+                  [
+                    h('p', [
+                      ...noteWithSources(book, place.citation, toSource),
+                      ...shared.flatMap((one, index) => {
+                        // A shared note's backlinks are lettered, in their names too.
+                        const letter = shared.length > 1 ? String.fromCharCode(97 + (index % 26)) : ''
+                        return [
+                          {type: 'text' as const, value: ' '},
+                          h(
+                            'a.backlink',
+                            {
+                              href: one.account ? `#${one.citation.id}` : `${chapterFile}#${one.citation.id}`,
+                              role: 'doc-backlink',
+                              ariaLabel: `${labels.backToCitation(one.citation.number)}${letter && ` ${letter}`}`
+                            },
+                            `${backlinkText}${letter}`
+                          )
+                        ]
+                      })
+                    ])
+                  ]
                 )
+              })
+            ),
+            // Each contested claim's accounts: the endnote its “Sources disagree” noteref opens. Their citations are cited here.
+            ...chapterClaims.map(({claim, anchor}) =>
+              h('div.contested-note', {id: contestedNoteId(anchor), 'epub:type': 'endnote'}, [
+                h('p.contested-topic', labels.sourcesDisagreeOn(claim.topic)),
+                h('ul', accountItems(chapter, claim, {notesFile: '', citeIds: true})),
+                h('p', [
+                  h(
+                    'a.backlink',
+                    {
+                      href: `${chapterFile}#${claim.id}`,
+                      role: 'doc-backlink',
+                      ariaLabel: labels.backToPassage
+                    },
+                    backlinkText
+                  )
+                ])
               ])
-            ])
-          )
-        ]
-      )
-    ])
+            )
+          ]
+        )
+      ])
+    )
     // Every chapter's notes are in the contents, under their own heading; the first is the landmark.
     const notes = doc(`notes-${chapter.slug}`, heading, notesFileOf(chapter), body)
     docs.push(index === 0 ? {...notes, landmark: {type: 'endnotes', title: labels.notes}} : notes)

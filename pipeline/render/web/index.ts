@@ -22,6 +22,7 @@ import type {Book, Chapter, OutputFile} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
 import {chapterFootnotes} from '../footnotes.js'
 import {chapterLabels, type OutlineChapter, outline} from '../outline.js'
+import {type ChapterMemory, fill, slot} from '../pages.js'
 import {backMatterLinks, footerNav, listLater, webBackMatter, webNotes} from './citations.js'
 import {charactersOf, fontsPlaceholder, makeFonts} from './fonts.js'
 import {webHandlers} from './handlers.js'
@@ -42,6 +43,8 @@ export interface WebOptions {
   epub?: {fileName: string; size: number} | undefined
   /** Where the client bundle is kept between builds (see `makeClientAssets`). */
   store?: Store | undefined
+  /** Where the chapters' rendered content is kept between builds (see ../pages.ts). */
+  remember?: ChapterMemory | undefined
 }
 
 /** Client assets, built once per process (they depend only on templates/web/ and the packages it imports). */
@@ -133,6 +136,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       type: og.type
     }
   }
+  const remember = options.remember ?? ((_chapter: Chapter, _what: string, make: () => string) => make())
   const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
   const chapterLabel = chapterLabels(book, labels)
   const slugs = slugsByFileName(book.chapters)
@@ -154,12 +158,18 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       }
     })
 
-  function chapterPage(chapter: Chapter): string {
+  /** The chapter's text, footnotes and notes, as markup (kept in the store: see ../pages.ts). */
+  function chapterContent(chapter: Chapter): string {
     const footnotes = chapterFootnotes(chapter.tree)
-    const handlers = {...handlersFor(chapter), ...footnotes.handlers}
     // A root gives a root.
-    const content = toHast(chapter.tree, {handlers}) as HastRoot
+    const content = toHast(chapter.tree, {handlers: {...handlersFor(chapter), ...footnotes.handlers}}) as HastRoot
     tightenNoteSpace(content)
+    const after = [footnotes.section(), webNotes(book, chapter)].filter((node) => node !== undefined)
+    return html.stringify({type: 'root', children: [...content.children, ...after]})
+  }
+
+  function chapterPage(chapter: Chapter): string {
+    const content = remember(chapter, 'web-content', () => chapterContent(chapter))
     const body: ElementContent[] = [
       // Reading progress: decorative (the browser's own scroll position says the same), moved by the client.
       h('div.progress', {ariaHidden: 'true'}, [h('div.progress__bar')]),
@@ -171,9 +181,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
             h('h1', chapter.title),
             ...chapterIntro(book, chapter.tree, chapter.file.data.meta?.description as string | undefined)
           ]),
-          ...(content.children as ElementContent[]),
-          footnotes.section(),
-          webNotes(book, chapter)
+          slot()
         ])
       ]),
       storyNav(book, pages, chapterUrl(chapter)),
@@ -190,7 +198,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       assets: assetPaths,
       body
     })
-    return html.stringify(tree)
+    return fill(html.stringify(tree), content)
   }
 
   const out: OutputFile[] = [...client, og.file]
