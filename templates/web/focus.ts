@@ -5,7 +5,7 @@
  * `data-progress` reveals `[data-reveal]` marks as the step scrolls by.
  * Marks are found by `data-mark` name or by id (prefixed on the page).
  */
-import {type Box, fitBox, parseBox} from '../../pipeline/figures/focus.js'
+import {type Box, fitBox, parseBox} from './box.js'
 
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)')
 

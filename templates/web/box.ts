@@ -1,6 +1,6 @@
 /**
- * The geometry of a step's zoom, shared by the build (static figures) and
- * the web client (animated): a mark's box, padded and widened to the frame's
+ * The geometry of a step's zoom, in the web client (it is shipped as a template,
+ * as the client that imports it is): a mark's box, padded and widened to the frame's
  * proportions, becomes the frame's viewBox.
  */
 
