@@ -140,7 +140,9 @@ describe('books in other layouts', () => {
       '1 Appendices → part-3.xhtml',
       '2 Appendix A: Tide Data → data.xhtml',
       '2 Appendix B: Glossary → glossary.xhtml',
-      '1 Notes → notes-index-chapter.xhtml',
+      '1 Notes to chapter 1: Preface → notes-index-chapter.xhtml',
+      '1 Notes to chapter 2: Tides → notes-tides.xhtml',
+      '1 Notes to chapter 3: Currents → notes-currents.xhtml',
       '1 Sources → sources.xhtml'
     ])
     expect(text('quarto', 'data.xhtml')).toContain('<p class="chapter-number">Appendix A</p>')
@@ -153,7 +155,7 @@ describe('books in other layouts', () => {
     expect(sources).toContain('“What Is a Rip Current?,” 2023. https://oceanservice.noaa.gov/facts/ripcurrent.html')
     // The executable cell is shown as code, with a warning at its place.
     expect(built.quarto.messages).toContain('tests/fixtures/formats/quarto/currents.qmd:5:1 warning executable-chunk')
-    expect(text('quarto', 'currents.xhtml')).toContain('print("the tide table")')
+    expect(text('quarto', 'currents.xhtml')).toMatch(/<code[^>]*language-python[^>]*>[^]*print[^]*the tide table/)
     expect(text('quarto', 'tides.xhtml')).toContain('<a href="harbours.xhtml#breakwaters">the harbours</a>')
   })
 
@@ -166,7 +168,7 @@ describe('books in other layouts', () => {
       '2 Oars → oars.xhtml',
       '1 Appendix → part-2.xhtml',
       '2 Appendix A: Knots → appendix.xhtml',
-      '1 Notes → notes-index-chapter.xhtml',
+      '1 Notes to chapter 1: Welcome → notes-index-chapter.xhtml',
       '1 Sources → sources.xhtml'
     ])
     expect(path.basename(built.bookdown.epub)).toBe('harbour-notes.epub')
