@@ -11,10 +11,10 @@ import {describe, expect, it} from 'vitest'
 import type {Element} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {parse} from 'yaml'
-import {fitBox, parseBox} from '../templates/web/box.js'
 import {generateGraphicSvgs} from '../pipeline/figures/generate.js'
 import {markName} from '../pipeline/figures/generators/svg.js'
 import {graphicFromSvg} from '../pipeline/figures/graphic.js'
+import {fitBox, parseBox} from '../templates/web/box.js'
 
 const figures = path.resolve(import.meta.dirname, '../chapters/figures')
 

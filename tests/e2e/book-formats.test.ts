@@ -155,7 +155,7 @@ describe('books in other layouts', () => {
     expect(sources).toContain('“What Is a Rip Current?,” 2023. https://oceanservice.noaa.gov/facts/ripcurrent.html')
     // The executable cell is shown as code, with a warning at its place.
     expect(built.quarto.messages).toContain('tests/fixtures/formats/quarto/currents.qmd:5:1 warning executable-chunk')
-    expect(text('quarto', 'currents.xhtml')).toMatch(/<code[^>]*language-python[^>]*>[^]*print[^]*the tide table/)
+    expect(text('quarto', 'currents.xhtml')).toMatch(/<code[^>]*language-python[^>]*>[\s\S]*print[\s\S]*the tide table/)
     expect(text('quarto', 'tides.xhtml')).toContain('<a href="harbours.xhtml#breakwaters">the harbours</a>')
   })
 
