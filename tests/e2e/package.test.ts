@@ -39,6 +39,8 @@ beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-package-'))
   project = path.join(tmp, 'project')
   await fs.mkdir(project)
+  // The project's .npmrc sets ignore-scripts (no dependency runs an install script), so `prepack` is run here.
+  await run(process.execPath, ['scripts/pack.mjs'], {cwd: root, maxBuffer: 64 * 1024 * 1024})
   const {stdout} = await run('npm', ['pack', '--pack-destination', tmp, '--silent'], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024

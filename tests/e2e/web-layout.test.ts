@@ -159,11 +159,14 @@ describe('web story layouts', () => {
           await waitForState(page, section.id, steps[index].state)
         }
         const landed = async (name: string, index: number) => {
-          // Give the resize handler (one animation frame) and the new observers time to run.
+          // The resize handler (one animation frame) and the new observers settle within moments, however busy the machine.
+          await expect
+            .poll(() => page.$eval(`#${section.id}`, (e) => (e as HTMLElement).dataset.activeState), {
+              message: name,
+              timeout: 5000
+            })
+            .toBe(steps[index].state)
           await page.waitForTimeout(300)
-          expect(await page.$eval(`#${section.id}`, (e) => (e as HTMLElement).dataset.activeState), name).toBe(
-            steps[index].state
-          )
           const where = await geometry(page, section.id, steps[index].id)
           expect(where.textOnTop, `${name}: text on top: ${where.onTop}`).toBe(true)
           expect(where.card.top, `${name}: card on screen`).toBeLessThan(where.height)
