@@ -16,6 +16,7 @@ import {
   type ListedChapter,
   metaWithDefaults,
   namesOf,
+  parseYamlFile,
   placeholderFile,
   readListedChapters,
   source,
@@ -34,16 +35,8 @@ export async function loadBookdown(bookDir: string, cwd: string, files: VFile[],
   const listed: ListedChapter[] = []
   if (configFile) {
     files.push(configFile)
-    const doc = parseDocument(String(configFile.value), {prettyErrors: false})
-    for (const e of doc.errors)
-      error(
-        configFile,
-        `Unexpected invalid YAML in _bookdown.yml: ${e.message.split('\n')[0]}`,
-        positionAt(configFile, e.pos[0], e.pos[1]),
-        'invalid-yaml',
-        source
-      )
-    if (doc.errors.length > 0) return {meta: undefined, chapters: [], metaFile: configFile}
+    const doc = parseYamlFile(configFile, '_bookdown.yml')
+    if (!doc) return {meta: undefined, chapters: [], metaFile: configFile}
     config = (doc.toJSON() ?? {}) as Record<string, unknown>
     let rmdFiles = doc.get('rmd_files', true)
     if (isMap(rmdFiles)) rmdFiles = rmdFiles.get('html', true)

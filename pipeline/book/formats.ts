@@ -7,7 +7,8 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Position} from 'unist'
 import {VFile} from 'vfile'
-import {error} from '../messages.js'
+import {type Document, parseDocument} from 'yaml'
+import {error, positionAt} from '../messages.js'
 import type {BookMeta, ChapterPlace} from '../types.js'
 import {type ChapterSource, readVFile, reservedSlug} from './load.js'
 
@@ -237,4 +238,18 @@ async function stat(absolute: string) {
 /** A file of the book folder as a VFile for messages, whether or not it could be read. */
 export function placeholderFile(absolute: string, cwd: string): VFile {
   return new VFile({path: path.relative(cwd, absolute) || absolute, cwd})
+}
+
+/** A layout's YAML file parsed, or undefined with one positioned `invalid-yaml` error per problem on `file`. */
+export function parseYamlFile(file: VFile, name: string): Document | undefined {
+  const doc = parseDocument(String(file.value), {prettyErrors: false})
+  for (const e of doc.errors)
+    error(
+      file,
+      `Unexpected invalid YAML in ${name}: ${e.message.split('\n')[0]}`,
+      positionAt(file, e.pos[0], e.pos[1]),
+      'invalid-yaml',
+      source
+    )
+  return doc.errors.length > 0 ? undefined : doc
 }

@@ -14,6 +14,7 @@ import {
   type ListedChapter,
   metaWithDefaults,
   namesOf,
+  parseYamlFile,
   readListedChapters,
   source,
   validDate
@@ -26,18 +27,8 @@ export async function loadQuarto(bookDir: string, cwd: string, files: VFile[], _
     (await readVFile(path.join(bookDir, '_quarto.yml'), cwd, bookDir)) ??
     ((await readVFile(path.join(bookDir, '_quarto.yaml'), cwd, bookDir)) as VFile)
   files.push(file)
-  const doc = parseDocument(String(file.value), {prettyErrors: false})
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors)
-      error(
-        file,
-        `Unexpected invalid YAML in _quarto.yml: ${e.message.split('\n')[0]}`,
-        positionAt(file, e.pos[0], e.pos[1]),
-        'invalid-yaml',
-        source
-      )
-    return {meta: undefined, chapters: [], metaFile: file}
-  }
+  const doc = parseYamlFile(file, '_quarto.yml')
+  if (!doc) return {meta: undefined, chapters: [], metaFile: file}
   const at = (node: YamlNode | null | undefined) =>
     node?.range ? positionAt(file, node.range[0], node.range[1]) : undefined
   const book = doc.get('book', true)
