@@ -31,7 +31,7 @@ import type {Book, BookMeta, Chapter} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
 import {chapterFootnotes} from '../footnotes.js'
 import {chapterLabels, chapterSections, type OutlineChapter, type OutlinePart, outline} from '../outline.js'
-import {type ChapterMemory, fill, slot} from '../pages.js'
+import {type ChapterMemory, chapterMemory, fill, slot} from '../pages.js'
 import {coverAlt, renderCoverPng} from './cover.js'
 import type {Doc} from './doc.js'
 import {epubHandlers} from './handlers.js'
@@ -170,7 +170,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const labels = labelsFor(meta.language)
   const slugs = slugsByFileName(book.chapters)
   const render = (nodes: ElementContent[]) => xhtml(withMathNamespace(withoutAlign({type: 'root', children: nodes})))
-  const remember = options.remember ?? ((_chapter: Chapter, _what: string, make: () => string) => make())
+  const remember = options.remember ?? chapterMemory(undefined, undefined)
 
   // The author's own cover, else one drawn from the title (./cover.ts).
   const cover = book.cover?.data ?? (await renderCoverPng(meta, undefined, {store: options.store}))

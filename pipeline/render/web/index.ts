@@ -22,7 +22,7 @@ import type {Book, Chapter, OutputFile} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
 import {chapterFootnotes} from '../footnotes.js'
 import {chapterLabels, type OutlineChapter, outline} from '../outline.js'
-import {type ChapterMemory, fill, slot} from '../pages.js'
+import {type ChapterMemory, chapterMemory, fill, slot} from '../pages.js'
 import {backMatterLinks, footerNav, listLater, webBackMatter, webNotes} from './citations.js'
 import {charactersOf, fontsPlaceholder, makeFonts} from './fonts.js'
 import {webHandlers} from './handlers.js'
@@ -136,7 +136,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
       type: og.type
     }
   }
-  const remember = options.remember ?? ((_chapter: Chapter, _what: string, make: () => string) => make())
+  const remember = options.remember ?? chapterMemory(undefined, undefined)
   const chapterUrl = (chapter: Chapter) => `${chapter.slug}.html`
   const chapterLabel = chapterLabels(book, labels)
   const slugs = slugsByFileName(book.chapters)
