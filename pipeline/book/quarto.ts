@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {VFile} from 'vfile'
-import {isMap, isScalar, isSeq, parseDocument, type Node as YamlNode} from 'yaml'
+import {isMap, isScalar, isSeq, type Node as YamlNode} from 'yaml'
 import {error, positionAt, warn} from '../messages.js'
 import type {ChapterPlace} from '../types.js'
 import {
