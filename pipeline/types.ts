@@ -217,6 +217,8 @@ declare module 'vfile' {
   interface DataMap {
     /** Validated frontmatter. */
     meta: ChapterMeta
+    /** Words a reader reads in the chapter, counted at the parse. */
+    words: number
     /** Chapter number from the file name. */
     number: number
     /** Chapter slug from the file name. */

@@ -6,7 +6,6 @@ import path from 'node:path'
 import type {BuildResult, ProgressListener} from '../build.js'
 import {countLine, formatMessages, isInteractive} from '../messages.js'
 import {OutputError} from '../output/write.js'
-import {wordCount} from '../render/assets.js'
 
 /** Exit code of an internal error (EX_SOFTWARE). */
 export const internalErrorCode = 70
@@ -106,7 +105,7 @@ export function summary(result: BuildResult, outDir: string): string {
   let citations = 0
   const images = new Set<string>()
   for (const chapter of book.chapters) {
-    words += wordCount(chapter.tree)
+    words += chapter.file.data.words ?? 0
     citations += chapter.file.data.citations?.length ?? 0
     for (const absolute of Object.values(chapter.file.data.images ?? {})) images.add(absolute)
   }

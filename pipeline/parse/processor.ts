@@ -4,6 +4,7 @@
  * parsed exactly once per build; both targets render the resulting tree.
  */
 import type {Nodes, Root} from 'mdast'
+import {toString} from 'mdast-util-to-string'
 import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkMath from 'remark-math'
@@ -103,6 +104,7 @@ export async function parseChapter(processor: Processor<Root, Root, Root>, sourc
     // A plugin's `file.fail` already recorded its message; anything else is a bug with a place.
     if (!(cause instanceof Error && file.messages.includes(cause as never))) throw cause
   }
+  file.data.words = wordCount(tree)
   forgetPositions(tree)
   return {
     number: source.number,
@@ -112,6 +114,22 @@ export async function parseChapter(processor: Processor<Root, Root, Root>, sourc
     file,
     tree
   }
+}
+
+/**
+ * Words a reader reads in a chapter: runs of characters other than white
+ * space in the text of each top-level node (frontmatter, code and
+ * definitions and images' alt text aside), as mdast-util-to-string gives
+ * it. Nodes are counted one by one so that two paragraphs never join into
+ * one word. Counted once, at the parse, so a chapter from the cache has it.
+ */
+export function wordCount(tree: Root): number {
+  let count = 0
+  for (const node of tree.children) {
+    if (node.type === 'yaml' || node.type === 'code' || node.type === 'definition') continue
+    count += toString(node, {includeImageAlt: false}).split(/\s+/).filter(Boolean).length
+  }
+  return count
 }
 
 /**

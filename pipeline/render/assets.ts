@@ -8,7 +8,6 @@ import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {Root} from 'mdast'
-import {toString} from 'mdast-util-to-string'
 import {sanitizeSvgText} from '../figures/sanitize-svg.js'
 import {blocksOnly, visit} from '../tree.js'
 import type {Book} from '../types.js'
@@ -168,25 +167,3 @@ export function headingOffset(tree: Root): number {
 
 // Heading depths never change after the parse.
 const headingOffsets = new WeakMap<Root, number>()
-
-/**
- * Words a reader reads in a chapter: runs of characters other than white
- * space in the text of each top-level node (frontmatter, code and
- * definitions and images' alt text aside), as mdast-util-to-string gives
- * it. Nodes are counted one by one so that two paragraphs never join into
- * one word.
- */
-export function wordCount(tree: Root): number {
-  let count = wordCounts.get(tree)
-  if (count === undefined) {
-    count = 0
-    for (const node of tree.children) {
-      if (node.type === 'yaml' || node.type === 'code' || node.type === 'definition') continue
-      count += toString(node, {includeImageAlt: false}).split(/\s+/).filter(Boolean).length
-    }
-    wordCounts.set(tree, count)
-  }
-  return count
-}
-
-const wordCounts = new WeakMap<Root, number>()

@@ -179,7 +179,11 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
           h('header.chapter__header', [
             chapterLabel.get(chapter) ? h('p.chapter__number', chapterLabel.get(chapter)) : undefined,
             h('h1', chapter.title),
-            ...chapterIntro(book, chapter.tree, chapter.file.data.meta?.description as string | undefined)
+            ...chapterIntro(
+              book,
+              chapter.file.data.words ?? 0,
+              chapter.file.data.meta?.description as string | undefined
+            )
           ]),
           slot()
         ])

@@ -8,8 +8,6 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
-import type {Root} from 'mdast'
-import {toString as mdToString} from 'mdast-util-to-string'
 import {labelsFor} from '../../labels.js'
 import {readingLabelsFor, readingMinutes} from '../../reading-labels.js'
 import type {Book} from '../../types.js'
@@ -83,8 +81,7 @@ export function storyNav(book: Book, pages: StoryPage[], current: string): Eleme
 }
 
 /** What goes under a chapter's title: its standfirst (the frontmatter `description`) and its reading time. */
-export function chapterIntro(book: Book, tree: Root, description: string | undefined): ElementContent[] {
-  const words = mdToString(tree).split(/\s+/).filter(Boolean).length
+export function chapterIntro(book: Book, words: number, description: string | undefined): ElementContent[] {
   return [
     description ? h('p.chapter__standfirst', description) : undefined,
     h('p.chapter__time', readingLabelsFor(book.meta.language).readingTime(readingMinutes(words)))
