@@ -4,7 +4,6 @@
  * where each entry is, and every problem is a positioned message on the file: `invalid-references` (a
  * syntax error), `invalid-reference` (an entry without a usable id or type), `duplicate-reference-key`.
  */
-import '@citation-js/plugin-bibtex'
 import {Cite} from '@citation-js/core'
 import type {Position} from 'unist'
 import type {VFile} from 'vfile'
@@ -20,8 +19,9 @@ export interface ReadEntries {
   positions: Map<string, Position>
 }
 
-/** Read a BibTeX or BibLaTeX file. */
-export function readBibtex(file: VFile): ReadEntries {
+/** Read a BibTeX or BibLaTeX file. citation-js's BibTeX plugin is loaded only for a book that has one. */
+export async function readBibtex(file: VFile): Promise<ReadEntries> {
+  await import('@citation-js/plugin-bibtex')
   const text = String(file.value ?? '')
   const items = new Map<string, CslItem>()
   const positions = new Map<string, Position>()

@@ -134,7 +134,7 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
       ? readCslYaml
       : undefined
   if (other) {
-    const read = other(bibliography)
+    const read = await other(bibliography)
     for (const [id, position] of read.positions) positions.set(id, position)
     return {file: bibliography, items: read.items}
   }

@@ -20,6 +20,7 @@ import {remarkCrossReferences} from '../plugins/remark-cross-references.js'
 import {remarkFencedDivs} from '../plugins/remark-fenced-divs.js'
 import {remarkFigures} from '../plugins/remark-figures.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
+import {remarkHighlight} from '../plugins/remark-highlight.js'
 import {remarkInlineNotes} from '../plugins/remark-inline-notes.js'
 import {remarkLinks} from '../plugins/remark-links.js'
 import {remarkLocalImages} from '../plugins/remark-local-images.js'
@@ -87,6 +88,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       })
       .use(remarkContested)
       .use(remarkXmlChars)
+      .use(remarkHighlight)
       .use(remarkLinks) as unknown as Processor<Root, Root, Root>
   )
 }

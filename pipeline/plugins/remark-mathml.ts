@@ -14,7 +14,6 @@ import type {Element, ElementContent} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import type {Root} from 'mdast'
 import type {InlineMath, Math} from 'mdast-util-math'
-import temml from 'temml'
 import type {VFile} from 'vfile'
 import {error} from '../messages.js'
 import {visit} from '../tree.js'
@@ -30,9 +29,11 @@ declare module 'mdast-util-math' {
 
 /** Convert every math node to MathML, or report the TeX that does not convert. */
 export function remarkMathml() {
-  return (tree: Root, file: VFile) => {
+  return async (tree: Root, file: VFile) => {
     const text = String(file.value)
     if (!text.includes('$')) return
+    // Temml is loaded by the first chapter that may hold math, not by every build.
+    const {renderToString} = (await import('temml')).default
     const labels = file.data.equationLabels ?? {}
     visit(tree, (node, index, parent) => {
       if (node.type !== 'math' && node.type !== 'inlineMath') return
@@ -44,7 +45,7 @@ export function remarkMathml() {
         return
       }
       const display = node.type === 'math'
-      const math = convert(node, display, file)
+      const math = convert(renderToString, node, display, file)
       if (!math) return
       const label = display && node.position ? labels[node.position.end.line] : undefined
       node.data = {
@@ -73,10 +74,15 @@ function pandocMath(node: InlineMath, text: string): boolean {
   return !/^\s|\s$/.test(node.value) && !/\d/.test(text[end] ?? '')
 }
 
-function convert(node: Math | InlineMath, display: boolean, file: VFile): Element | undefined {
+function convert(
+  renderToString: typeof import('temml').renderToString,
+  node: Math | InlineMath,
+  display: boolean,
+  file: VFile
+): Element | undefined {
   let markup: string
   try {
-    markup = temml.renderToString(node.value, {displayMode: display, throwOnError: true, annotate: true})
+    markup = renderToString(node.value, {displayMode: display, throwOnError: true, annotate: true})
   } catch (cause) {
     const reason =
       cause instanceof Error

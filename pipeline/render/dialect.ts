@@ -13,7 +13,6 @@ import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-div
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
 import type {HtmlElement} from '../plugins/remark-raw-html.js'
 import type {Subscript, Superscript} from '../plugins/remark-sub-super.js'
-import {highlight} from './highlight.js'
 
 /** Options of `dialectHandlers`. */
 export interface DialectOptions {
@@ -73,11 +72,8 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
   const code: Handler = (state: State, node: Code) => {
     const language = node.lang?.split(/\s/)[0]
     const value = node.value ? `${node.value}\n` : ''
-    const element: Element = h(
-      'code',
-      {className: language ? [`language-${language}`] : undefined},
-      highlight(node, value)
-    )
+    // Highlighted at the parse (remark-highlight): `applyData` puts its spans in.
+    const element: Element = h('code', {className: language ? [`language-${language}`] : undefined}, value)
     state.patch(node, element)
     // tabindex: a block wider than the page scrolls inside itself, by keyboard too.
     return h('pre', {tabIndex: 0}, [state.applyData(node, element)])
