@@ -13,7 +13,6 @@
  */
 import fs from 'node:fs/promises'
 import {createRequire} from 'node:module'
-import subsetFont from 'subset-font'
 import {hashOf, type Store} from '../../output/store.js'
 import type {OutputFile} from '../../types.js'
 import {contentHash} from '../assets.js'
@@ -62,6 +61,8 @@ function face(file: string, characters: string, store: Store | undefined): Promi
       const kept = store?.get(key)
       if (kept) return kept
       const source = await fs.readFile(require.resolve(`@expo-google-fonts/literata/${file}`))
+      // subset-font (and HarfBuzz's WebAssembly) is loaded only when a face is not in the store.
+      const {default: subsetFont} = await import('subset-font')
       const data = new Uint8Array(await subsetFont(source, characters, {targetFormat: 'woff2'}))
       store?.set(key, data)
       return data
