@@ -302,7 +302,7 @@ describe('the build cache', () => {
     first.set('a', 'the value of a')
     first.set('b', 'the value of b')
     await first.close()
-    const names = await fs.readdir(where)
+    const names = (await fs.readdir(where)).filter((name) => !name.startsWith('.'))
     expect(names).toHaveLength(2)
     expect(Buffer.from(new Store({dir: where, version: 'v1'}).get('a')!).toString()).toBe('the value of a')
     // Other code's entries are never read.
@@ -325,12 +325,21 @@ describe('the build cache', () => {
     await fs.writeFile(old, 'an entry of a book built long ago')
     const longAgo = new Date(Date.now() - (maxAgeDays + 1) * 86_400_000)
     await fs.utimes(old, longAgo, longAgo)
-    // Entries this build uses are marked used, however old they were.
+    // Entries this build uses are marked used, however old they were; the last sweep was long ago too.
     for (const name of await fs.readdir(cacheDir))
       if (name !== path.basename(old)) await fs.utimes(path.join(cacheDir, name), longAgo, longAgo)
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
     expect(await fs.stat(old).catch(() => undefined)).toBeUndefined()
     expect((await buildBoth(book)).cached?.chapters).toBe(2)
+    // The directory is swept once a day: an old entry stays until the day is over.
+    await fs.writeFile(old, 'another entry of a book built long ago')
+    await fs.utimes(old, longAgo, longAgo)
+    await buildBoth(book)
+    expect(await fs.stat(old).catch(() => undefined)).toBeDefined()
+    const swept = path.join(cacheDir, '.swept')
+    await fs.utimes(swept, longAgo, longAgo)
+    await buildBoth(book)
+    expect(await fs.stat(old).catch(() => undefined)).toBeUndefined()
   })
 
   it('formats the notes an edit adds to a large book itself, without the citation worker', async () => {

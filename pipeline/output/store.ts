@@ -12,11 +12,14 @@
  * of the disk.
  *
  * Files are written aside and renamed into place, so two builds at once each
- * find a whole entry or none. A store prunes itself when it closes: entries
- * not used for `maxAgeDays` go.
+ * find a whole entry or none. An entry's modification time says when a
+ * build last used it: a build marks again the entries it read that were last
+ * marked over a day ago. Once a day a closing store sweeps its directory, and
+ * entries not used for `maxAgeDays` go. So a build's cost grows with what it
+ * reads, not with how many entries earlier builds left.
  */
 import {createHash} from 'node:crypto'
-import {readFileSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
@@ -32,6 +35,9 @@ export interface StoreOptions {
 export const maxAgeDays = 14
 
 const headerSize = 32 + 20
+const day = 86_400_000
+/** The file whose modification time says when the directory was last swept. */
+const sweptMarker = '.swept'
 
 /** A content-addressed store of bytes, memory in front of an optional directory. */
 export class Store {
@@ -41,6 +47,8 @@ export class Store {
   readonly stats = {hits: 0, misses: 0, kept: 0}
   private readonly memory = new Map<string, Uint8Array>()
   private readonly used = new Set<string>()
+  /** Entries read whose mark of use is over a day old. */
+  private readonly stale = new Set<string>()
   private readonly writes = new Set<Promise<void>>()
   private made: Promise<unknown> | undefined
   private written = 0
@@ -57,10 +65,15 @@ export class Store {
     this.used.add(name)
     let value = this.memory.get(name)
     if (value === undefined && this.dir) {
+      let fd: number | undefined
       try {
-        value = unseal(readFileSync(path.join(this.dir, name)), id)
+        fd = openSync(path.join(this.dir, name), 'r')
+        value = unseal(readFileSync(fd), id)
+        if (value && fstatSync(fd).mtimeMs < Date.now() - day) this.stale.add(name)
       } catch {
         value = undefined
+      } finally {
+        if (fd !== undefined) closeSync(fd)
       }
       if (value) this.memory.set(name, value)
     }
@@ -101,27 +114,34 @@ export class Store {
   }
 
   /**
-   * Wait for the entries being written, mark the ones this build used as
-   * used now, and remove those unused for `maxAgeDays` (and what killed
-   * builds left aside). Errors are ignored: the cache never fails a build.
+   * Wait for the entries being written, mark the ones this build used whose
+   * mark is over a day old as used now, and once a day remove those unused
+   * for `maxAgeDays` (and what killed builds left aside). Errors are ignored:
+   * the cache never fails a build.
    */
   async close(): Promise<void> {
     while (this.writes.size > 0) await Promise.all(this.writes)
-    if (this.dir) await this.prune(this.dir)
+    if (this.dir) await this.sweep(this.dir)
     // Memory holds what the last build used (the dev server's store lives as long as it does).
     for (const name of this.memory.keys()) if (!this.used.has(name)) this.memory.delete(name)
     this.used.clear()
+    this.stale.clear()
   }
 
-  /** Mark the entries in `dir` this build used as used now, and remove those unused for `maxAgeDays`. */
-  private async prune(dir: string): Promise<void> {
+  /** Mark the stale entries this build used as used now and, once a day, remove those unused for `maxAgeDays`. */
+  private async sweep(dir: string): Promise<void> {
     const now = new Date()
-    const oldest = now.getTime() - maxAgeDays * 86_400_000
+    await Promise.all([...this.stale].map((name) => fs.utimes(path.join(dir, name), now, now).catch(() => {})))
+    const marker = path.join(dir, sweptMarker)
+    const swept = await fs.stat(marker).catch(() => undefined)
+    if (swept && swept.mtimeMs > now.getTime() - day) return
+    await fs.writeFile(marker, '').catch(() => {})
+    const oldest = now.getTime() - maxAgeDays * day
     const names = await fs.readdir(dir).catch(() => [] as string[])
     await Promise.all(
       names.map(async (name) => {
+        if (this.used.has(name) || name === sweptMarker) return
         const file = path.join(dir, name)
-        if (this.used.has(name)) return fs.utimes(file, now, now).catch(() => {})
         const stat = await fs.stat(file).catch(() => undefined)
         if (stat && stat.mtimeMs < oldest) await fs.rm(file, {force: true}).catch(() => {})
       })
