@@ -9,6 +9,7 @@ import remarkParse from 'remark-parse'
 import {unified} from 'unified'
 import {describe, expect, it} from 'vitest'
 import {wordCount} from '../pipeline/parse/processor.js'
+import {charactersOf} from '../pipeline/render/web/fonts.js'
 
 const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm)
 
@@ -44,5 +45,14 @@ describe('wordCount', () => {
   it('splits at any white space, no-break and ideographic spaces too', () => {
     expect(wordCount(parser.parse('one\u00a0two\u3000three\u2009four'))).toBe(4)
     expect(wordCount(parser.parse('one\u200btwo'))).toBe(1)
+  })
+})
+
+describe('charactersOf', () => {
+  it('gives printable ASCII and every other character of the pages, astral ones whole, once each', () => {
+    const characters = charactersOf(['<p>Perú — “Lima”</p>', new TextEncoder().encode('<p>𝄞 café é</p>')])
+    expect([...characters].filter((char) => char > '~')).toEqual(['é', 'ú', '—', '“', '”', '𝄞'])
+    expect(characters.startsWith(' !"#')).toBe(true)
+    expect(characters).toContain('~')
   })
 })

@@ -47,7 +47,9 @@ export function charactersOf(pages: Iterable<string | Uint8Array>): string {
   const seen = new Set(ascii)
   for (const page of pages) {
     const text = typeof page === 'string' ? page : Buffer.from(page).toString('utf8')
-    for (const char of text) if (char.codePointAt(0)! > 0x7e) seen.add(char)
+    // Runs of other characters, found by a regular expression: a loop over each of a page's characters (mostly
+    // ASCII) took ten times as long, and made a string of each.
+    for (const [run] of text.matchAll(/[^\0-\x7e]+/g)) for (const char of run) seen.add(char)
   }
   return [...seen].sort().join('')
 }
