@@ -11,6 +11,8 @@ import type {VFile} from 'vfile'
 import {isMap, isSeq, parseDocument} from 'yaml'
 import {error, positionAt} from '../messages.js'
 import type {ChapterPlace} from '../types.js'
+import type {ChapterSource} from './files.js'
+import {readVFile} from './files.js'
 import {
   type FormatBook,
   type ListedChapter,
@@ -22,8 +24,6 @@ import {
   source,
   validDate
 } from './formats.js'
-import type {ChapterSource} from './load.js'
-import {readVFile} from './load.js'
 
 /** A `# (PART) Name {-}` or `# (APPENDIX) Name {-}` line: the kind and the name. */
 export const partMarker = /^#[ \t]+\((PART\\?\*?|APPENDIX)\)[ \t]*(.*?)[ \t]*(?:\{[^}]*\})?[ \t]*$/gm

@@ -10,7 +10,7 @@ import {imageSize} from 'image-size'
 import type {VFile} from 'vfile'
 import {error, positionAt, warn} from '../messages.js'
 import type {CoverImage} from '../types.js'
-import {refusal} from './inside.js'
+import {refusal} from './files.js'
 
 const source = 'twofold-load'
 

@@ -10,7 +10,7 @@ import {VFile} from 'vfile'
 import {type Document, parseDocument} from 'yaml'
 import {error, positionAt} from '../messages.js'
 import type {BookMeta, ChapterPlace} from '../types.js'
-import {type ChapterSource, readVFile, reservedSlug} from './load.js'
+import {type ChapterSource, readVFile, reservedSlug} from './files.js'
 
 export const source = 'twofold-load'
 

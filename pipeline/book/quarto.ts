@@ -9,6 +9,7 @@ import type {VFile} from 'vfile'
 import {isMap, isScalar, isSeq, type Node as YamlNode} from 'yaml'
 import {error, positionAt, warn} from '../messages.js'
 import type {ChapterPlace} from '../types.js'
+import {readVFile} from './files.js'
 import {
   type FormatBook,
   type ListedChapter,
@@ -19,7 +20,6 @@ import {
   source,
   validDate
 } from './formats.js'
-import {readVFile} from './load.js'
 
 /** Read the Quarto book at `bookDir`. */
 export async function loadQuarto(bookDir: string, cwd: string, files: VFile[], _dirFile: VFile): Promise<FormatBook> {
