@@ -15,10 +15,12 @@
  * (error), a label no chapter has, with the closest one.
  */
 import path from 'node:path'
-import type {Heading, Parent, PhrasingContent, Root, Table} from 'mdast'
+import type {Heading, Parent, PhrasingContent, Root, Table, Text} from 'mdast'
 import {findAndReplace} from 'mdast-util-find-and-replace'
+import type {Math} from 'mdast-util-math'
 import {toString} from 'mdast-util-to-string'
 import type {VFile} from 'vfile'
+import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey} from '../citations/syntax.js'
 import {error, positionAt} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
@@ -37,8 +39,8 @@ export interface CrossLabel {
   title?: string | undefined
   /** Set by `resolveCrossReferences`: 1-based, book-wide, per kind. */
   number?: number | undefined
-  /** The figure or table, whose caption then says its number. */
-  target?: ImplicitFigure | Table | undefined
+  /** The figure, table or display math, which then shows its number. */
+  target?: ImplicitFigure | Table | Math | undefined
 }
 
 /** `@fig-x`: a reference to a figure, table, section or equation. */
@@ -71,7 +73,13 @@ declare module 'vfile' {
 }
 
 const key = String.raw`((?:fig|tbl|sec|eq)-[\p{L}\p{N}_-]*[\p{L}\p{N}_])`
-const pattern = new RegExp(String.raw`\[-?@${key}\]|(?<![\p{L}\p{N}_\\])-?@${key}`, 'gu')
+const bare = String.raw`(?<![\p{L}\p{N}_\\])-?@${key}`
+// A bracketed group that holds a cross-reference (`[see @fig-x]`, `[@fig-a; @fig-b]`), or a bare one.
+const pattern = new RegExp(
+  String.raw`\[([^\[\]]*?(?<![\p{L}\p{N}_])-?@(?:fig|tbl|sec|eq)-[\p{L}\p{N}_][^\[\]]*)\]|${bare}`,
+  'gu'
+)
+const inGroup = new RegExp(bare, 'u')
 
 /** Record labels and turn `@fig-x` and its kin into `crossReference` nodes. */
 export function remarkCrossReferences() {
@@ -93,32 +101,90 @@ export function remarkCrossReferences() {
           id,
           kind: kind as CrossKind,
           title: node.type === 'heading' ? toString(node as Heading) : undefined,
-          target: node.type === 'implicitFigure' || node.type === 'table' ? node : undefined
+          target: node.type === 'implicitFigure' || node.type === 'table' || node.type === 'math' ? node : undefined
         })
       return blocksOnly(node)
     })
+    const maps = new Map<Text, SourceMap | undefined>()
+    const sourceMap = (node: Text): SourceMap | undefined => {
+      if (!maps.has(node)) maps.set(node, mapSource(node, text))
+      return maps.get(node)
+    }
+    /** A reference written at `from` (in the value of `node`), or `undefined` when its `@` is escaped. */
+    const reference = (written: string, label: string, from: number, node: Text): CrossReference | undefined => {
+      const map = sourceMap(node)
+      const at = from + written.indexOf('@')
+      // `\@fig-x` is literal (the backslash is gone from the text, not from the source).
+      if (map?.escaped(at)) return undefined
+      const result: CrossReference = {type: 'crossReference', label, children: [{type: 'text', value: written}]}
+      const place = map ? positionAt(file, map.offset(from), map.offset(from + written.length)) : undefined
+      if (place ?? node.position) result.position = place ?? node.position
+      references.push(result)
+      return result
+    }
     findAndReplace(
       tree,
       [
         pattern,
-        (value: string, inBrackets: string | undefined, bare: string | undefined, match) => {
-          const label = inBrackets ?? bare ?? ''
-          const node = match.stack.at(-1)
-          const start = node?.position?.start.offset
-          // `\@fig-x` is literal (the backslash is gone from the text, not from the source).
-          if (start !== undefined && text.slice(start, node?.position?.end.offset).includes(`\\@${label}`)) return false
-          const reference: CrossReference = {type: 'crossReference', label, children: [{type: 'text', value}]}
-          // The reference's own place: the first such text from where its text node starts.
-          const at = start === undefined ? -1 : text.indexOf(value, start)
-          const place = at === -1 ? undefined : positionAt(file, at, at + value.length)
-          if (place ?? node?.position) reference.position = place ?? node?.position
-          references.push(reference)
-          return reference
+        (value: string, group: string | undefined, label: string | undefined, match) => {
+          const node = match.stack.at(-1) as Text
+          if (label !== undefined) return reference(value, label, match.index, node) ?? false
+          // `\[see @fig-x]`: the bracket is literal, the reference in it is read on its own.
+          if (group === undefined || sourceMap(node)?.escaped(match.index)) return false
+          return bracketGroup(group, match.index + 1, (written, found, from) => reference(written, found, from, node))
         }
       ],
       {ignore: ['link', 'linkReference', 'inlineCode', 'inlineMath', 'code']}
     )
   }
+}
+
+/**
+ * A bracketed group's content (`see @fig-x; @tbl-y, left`) without its
+ * brackets, as Quarto prints it: each reference with its prefix and suffix,
+ * separated by `; `. Citations in the same group stay a bracketed group of
+ * their own after the reference before them, for remark-citations to read;
+ * `false` when no item is a cross-reference.
+ */
+function bracketGroup(
+  content: string,
+  start: number,
+  make: (written: string, label: string, from: number) => CrossReference | undefined
+): PhrasingContent[] | false {
+  const result: PhrasingContent[] = []
+  let cites: string[] = []
+  let last: 'reference' | 'citation' | undefined
+  let offset = start
+  const add = (value: string) => {
+    const previous = result.at(-1)
+    if (previous?.type === 'text') previous.value += value
+    else if (value) result.push({type: 'text', value})
+  }
+  const flush = () => {
+    if (cites.length === 0) return
+    add(`${last ? ' ' : ''}[${cites.join('; ')}]`)
+    cites = []
+    last = 'citation'
+  }
+  for (const part of content.split(';')) {
+    const from = offset
+    offset += part.length + 1
+    const found = inGroup.exec(part)
+    const made = found ? make(found[0], found[1], from + found.index) : undefined
+    if (!found || !made) {
+      cites.push(part.trim())
+      continue
+    }
+    flush()
+    add(last === 'reference' ? '; ' : last ? ' ' : '')
+    add(part.slice(0, found.index).trimStart())
+    result.push(made)
+    add(part.slice(found.index + found[0].length).trimEnd())
+    last = 'reference'
+  }
+  if (last === undefined) return false
+  flush()
+  return result
 }
 
 /** A chapter as `resolveCrossReferences` needs it. */
