@@ -45,8 +45,8 @@ export function remarkSubSuper() {
     findAndReplace(
       tree,
       [
-        [/(?<![~\\])~([^~\s]+)~(?!~)/g, (_: string, value: string) => node('subscript', value)],
-        [/(?<![\^\\])\^([^^\s[\]]+)\^/g, (_: string, value: string) => node('superscript', value)]
+        [/(?<!~)~([^~\s]+)~(?!~)/g, (_: string, value: string) => node('subscript', value)],
+        [/(?<!\^)\^([^^\s[\]]+)\^/g, (_: string, value: string) => node('superscript', value)]
       ],
       {ignore: ['link', 'linkReference', 'inlineCode', 'inlineMath']}
     )
