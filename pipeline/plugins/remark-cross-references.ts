@@ -19,6 +19,7 @@ import type {Heading, Parent, PhrasingContent, Root, Table, Text} from 'mdast'
 import {findAndReplace} from 'mdast-util-find-and-replace'
 import type {Math} from 'mdast-util-math'
 import {toString} from 'mdast-util-to-string'
+import type {Position} from 'unist'
 import type {VFile} from 'vfile'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey} from '../citations/syntax.js'
@@ -110,32 +111,66 @@ export function remarkCrossReferences() {
       if (!maps.has(node)) maps.set(node, mapSource(node, text))
       return maps.get(node)
     }
+    /** Where the value of `node` from `from` to `to` was written. */
+    const place = (node: Text, from: number, to: number): Position | undefined => {
+      const map = sourceMap(node)
+      return map ? positionAt(file, map.offset(from), map.offset(to)) : undefined
+    }
     /** A reference written at `from` (in the value of `node`), or `undefined` when its `@` is escaped. */
     const reference = (written: string, label: string, from: number, node: Text): CrossReference | undefined => {
-      const map = sourceMap(node)
-      const at = from + written.indexOf('@')
       // `\@fig-x` is literal (the backslash is gone from the text, not from the source).
-      if (map?.escaped(at)) return undefined
+      if (sourceMap(node)?.escaped(from + written.indexOf('@'))) return undefined
       const result: CrossReference = {type: 'crossReference', label, children: [{type: 'text', value: written}]}
-      const place = map ? positionAt(file, map.offset(from), map.offset(from + written.length)) : undefined
-      if (place ?? node.position) result.position = place ?? node.position
+      const position = place(node, from, from + written.length) ?? node.position
+      if (position) result.position = position
       references.push(result)
       return result
     }
+    // The text nodes split, and what replaced each part: their text between gets its place back (below).
+    const splits = new Map<Text, {parent: Parent; parts: Array<{from: number; to: number; nodes: PhrasingContent[]}>}>()
     findAndReplace(
       tree,
       [
         pattern,
         (value: string, group: string | undefined, label: string | undefined, match) => {
           const node = match.stack.at(-1) as Text
-          if (label !== undefined) return reference(value, label, match.index, node) ?? false
-          // `\[see @fig-x]`: the bracket is literal, the reference in it is read on its own.
-          if (group === undefined || sourceMap(node)?.escaped(match.index)) return false
-          return bracketGroup(group, match.index + 1, (written, found, from) => reference(written, found, from, node))
+          const from = match.index
+          let nodes: PhrasingContent[] | undefined
+          if (label !== undefined) {
+            const made = reference(value, label, from, node)
+            nodes = made && [made]
+          } else if (group !== undefined && !sourceMap(node)?.escaped(from)) {
+            // (`\[see @fig-x]`: the bracket is literal, the reference in it is read on its own.)
+            nodes = bracketGroup(
+              group,
+              from + 1,
+              (written, found, at) => reference(written, found, at, node),
+              (at, to) => place(node, at, to)
+            )
+          }
+          if (!nodes) return false
+          const split = splits.get(node) ?? {parent: match.stack.at(-2) as Parent, parts: []}
+          split.parts.push({from, to: from + value.length, nodes})
+          splits.set(node, split)
+          return nodes
         }
       ],
       {ignore: ['link', 'linkReference', 'inlineCode', 'inlineMath', 'code']}
     )
+    // The text find-and-replace keeps around the references has no place: remark-citations reads its escapes there.
+    for (const [node, {parent, parts}] of splits) {
+      let end = 0
+      for (const [index, part] of [...parts, {from: node.value.length, to: node.value.length, nodes: []}].entries()) {
+        const next = part.nodes[0] ?? parts[index - 1]?.nodes.at(-1)
+        const at = next ? parent.children.indexOf(next) : -1
+        const piece = part.nodes[0] ? parent.children[at - 1] : parent.children[at + 1]
+        if (piece?.type === 'text' && !piece.position && piece.value === node.value.slice(end, part.from)) {
+          const position = place(node, end, part.from)
+          if (position) piece.position = position
+        }
+        end = part.to
+      }
+    }
   }
 }
 
@@ -144,21 +179,22 @@ export function remarkCrossReferences() {
  * brackets, as Quarto prints it: each reference with its prefix and suffix,
  * separated by `; `. Citations in the same group stay a bracketed group of
  * their own after the reference before them, for remark-citations to read;
- * `false` when no item is a cross-reference.
+ * `undefined` when no item is a cross-reference.
  */
 function bracketGroup(
   content: string,
   start: number,
-  make: (written: string, label: string, from: number) => CrossReference | undefined
-): PhrasingContent[] | false {
+  make: (written: string, label: string, from: number) => CrossReference | undefined,
+  place: (from: number, to: number) => Position | undefined
+): PhrasingContent[] | undefined {
   const result: PhrasingContent[] = []
   let cites: string[] = []
   let last: 'reference' | 'citation' | undefined
   let offset = start
-  const add = (value: string) => {
-    const previous = result.at(-1)
-    if (previous?.type === 'text') previous.value += value
-    else if (value) result.push({type: 'text', value})
+  const add = (value: string, from?: number) => {
+    if (!value) return
+    const position = from === undefined ? undefined : place(from, from + value.length)
+    result.push(position ? {type: 'text', value, position} : {type: 'text', value})
   }
   const flush = () => {
     if (cites.length === 0) return
@@ -177,12 +213,13 @@ function bracketGroup(
     }
     flush()
     add(last === 'reference' ? '; ' : last ? ' ' : '')
-    add(part.slice(0, found.index).trimStart())
+    const prefix = part.slice(0, found.index)
+    add(prefix.trimStart(), from + prefix.length - prefix.trimStart().length)
     result.push(made)
-    add(part.slice(found.index + found[0].length).trimEnd())
+    add(part.slice(found.index + found[0].length).trimEnd(), from + found.index + found[0].length)
     last = 'reference'
   }
-  if (last === undefined) return false
+  if (last === undefined) return undefined
   flush()
   return result
 }
