@@ -49,13 +49,15 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     const title: ElementContent[] = node.title
       ? state.all({type: 'paragraph', children: node.title})
       : [{type: 'text', value: calloutTitles[node.kind]}]
-    const tip = node.kind === 'tip'
+    // A tip is `doc-tip` to reading systems (with its `epub:type`). Browsers and axe do not know that role and
+    // make the aside a complementary landmark, which two tips would share a name as: `note` on the web.
+    const tip = node.kind === 'tip' && options.epub
     const result = h(
       `aside.callout.callout--${node.kind}`,
       {
         id,
         role: tip ? 'doc-tip' : 'note',
-        'epub:type': tip && options.epub ? 'tip' : undefined,
+        'epub:type': tip ? 'tip' : undefined,
         ariaLabelledBy: titleId
       },
       [h('p.callout__title', {id: titleId}, title), ...state.all(node)]
