@@ -48,14 +48,15 @@ export function mapSource(node: Text, source: string): SourceMap | undefined {
       offsets[i++] = end
       continue
     }
-    if (source[j] === char) {
-      offsets[i++] = j++
-      continue
-    }
-    if (source[j] === '\\' && source[j + 1] === char) {
+    // An escape first: `\\` is one backslash, written escaped, and what follows it is not.
+    if (source[j] === '\\' && source[j + 1] === char && char !== '\n') {
       escapes[i] = true
       offsets[i++] = j
       j += 2
+      continue
+    }
+    if (source[j] === char) {
+      offsets[i++] = j++
       continue
     }
     const reference =

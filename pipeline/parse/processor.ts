@@ -18,6 +18,7 @@ import {remarkCitations} from '../plugins/remark-citations.js'
 import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
 import {remarkCrossReferences} from '../plugins/remark-cross-references.js'
+import {remarkDefinitionLists} from '../plugins/remark-definition-lists.js'
 import {remarkFencedDivs} from '../plugins/remark-fenced-divs.js'
 import {remarkFigures} from '../plugins/remark-figures.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
@@ -58,7 +59,8 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkDirective)
       .use(remarkGfmLean)
       .use(remarkMath)
-      // The Pandoc and Quarto dialect: fenced divs, attributes, callouts, notes, sub/superscript, math.
+      .use(remarkDefinitionLists)
+      // The Pandoc and Quarto dialect: definition lists, fenced divs, attributes, callouts, notes, sub/superscript, math.
       .use(remarkPandocFences)
       .use(remarkPandocAttributes)
       .use(remarkFencedDivs)

@@ -15,10 +15,13 @@
  * (error), a label no chapter has, with the closest one.
  */
 import path from 'node:path'
-import type {Heading, Parent, PhrasingContent, Root, Table} from 'mdast'
+import type {Heading, Parent, PhrasingContent, Root, Table, Text} from 'mdast'
 import {findAndReplace} from 'mdast-util-find-and-replace'
+import type {Math} from 'mdast-util-math'
 import {toString} from 'mdast-util-to-string'
+import type {Position} from 'unist'
 import type {VFile} from 'vfile'
+import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey} from '../citations/syntax.js'
 import {error, positionAt} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
@@ -37,8 +40,8 @@ export interface CrossLabel {
   title?: string | undefined
   /** Set by `resolveCrossReferences`: 1-based, book-wide, per kind. */
   number?: number | undefined
-  /** The figure or table, whose caption then says its number. */
-  target?: ImplicitFigure | Table | undefined
+  /** The figure, table or display math, which then shows its number. */
+  target?: ImplicitFigure | Table | Math | undefined
 }
 
 /** `@fig-x`: a reference to a figure, table, section or equation. */
@@ -71,7 +74,13 @@ declare module 'vfile' {
 }
 
 const key = String.raw`((?:fig|tbl|sec|eq)-[\p{L}\p{N}_-]*[\p{L}\p{N}_])`
-const pattern = new RegExp(String.raw`\[-?@${key}\]|(?<![\p{L}\p{N}_\\])-?@${key}`, 'gu')
+const bare = String.raw`(?<![\p{L}\p{N}_\\])-?@${key}`
+// A bracketed group that holds a cross-reference (`[see @fig-x]`, `[@fig-a; @fig-b]`), or a bare one.
+const pattern = new RegExp(
+  String.raw`\[([^\[\]]*?(?<![\p{L}\p{N}_])-?@(?:fig|tbl|sec|eq)-[\p{L}\p{N}_][^\[\]]*)\]|${bare}`,
+  'gu'
+)
+const inGroup = new RegExp(bare, 'u')
 
 /** Record labels and turn `@fig-x` and its kin into `crossReference` nodes. */
 export function remarkCrossReferences() {
@@ -93,32 +102,126 @@ export function remarkCrossReferences() {
           id,
           kind: kind as CrossKind,
           title: node.type === 'heading' ? toString(node as Heading) : undefined,
-          target: node.type === 'implicitFigure' || node.type === 'table' ? node : undefined
+          target: node.type === 'implicitFigure' || node.type === 'table' || node.type === 'math' ? node : undefined
         })
       return blocksOnly(node)
     })
+    const maps = new Map<Text, SourceMap | undefined>()
+    const sourceMap = (node: Text): SourceMap | undefined => {
+      if (!maps.has(node)) maps.set(node, mapSource(node, text))
+      return maps.get(node)
+    }
+    /** Where the value of `node` from `from` to `to` was written. */
+    const place = (node: Text, from: number, to: number): Position | undefined => {
+      const map = sourceMap(node)
+      return map ? positionAt(file, map.offset(from), map.offset(to)) : undefined
+    }
+    /** A reference written at `from` (in the value of `node`), or `undefined` when its `@` is escaped. */
+    const reference = (written: string, label: string, from: number, node: Text): CrossReference | undefined => {
+      // `\@fig-x` is literal (the backslash is gone from the text, not from the source).
+      if (sourceMap(node)?.escaped(from + written.indexOf('@'))) return undefined
+      const result: CrossReference = {type: 'crossReference', label, children: [{type: 'text', value: written}]}
+      const position = place(node, from, from + written.length) ?? node.position
+      if (position) result.position = position
+      references.push(result)
+      return result
+    }
+    // The text nodes split, and what replaced each part: their text between gets its place back (below).
+    const splits = new Map<Text, {parent: Parent; parts: Array<{from: number; to: number; nodes: PhrasingContent[]}>}>()
     findAndReplace(
       tree,
       [
         pattern,
-        (value: string, inBrackets: string | undefined, bare: string | undefined, match) => {
-          const label = inBrackets ?? bare ?? ''
-          const node = match.stack.at(-1)
-          const start = node?.position?.start.offset
-          // `\@fig-x` is literal (the backslash is gone from the text, not from the source).
-          if (start !== undefined && text.slice(start, node?.position?.end.offset).includes(`\\@${label}`)) return false
-          const reference: CrossReference = {type: 'crossReference', label, children: [{type: 'text', value}]}
-          // The reference's own place: the first such text from where its text node starts.
-          const at = start === undefined ? -1 : text.indexOf(value, start)
-          const place = at === -1 ? undefined : positionAt(file, at, at + value.length)
-          if (place ?? node?.position) reference.position = place ?? node?.position
-          references.push(reference)
-          return reference
+        (value: string, group: string | undefined, label: string | undefined, match) => {
+          const node = match.stack.at(-1) as Text
+          const from = match.index
+          let nodes: PhrasingContent[] | undefined
+          if (label !== undefined) {
+            const made = reference(value, label, from, node)
+            nodes = made && [made]
+          } else if (group !== undefined && !sourceMap(node)?.escaped(from)) {
+            // (`\[see @fig-x]`: the bracket is literal, the reference in it is read on its own.)
+            nodes = bracketGroup(
+              group,
+              from + 1,
+              (written, found, at) => reference(written, found, at, node),
+              (at, to) => place(node, at, to)
+            )
+          }
+          if (!nodes) return false
+          const split = splits.get(node) ?? {parent: match.stack.at(-2) as Parent, parts: []}
+          split.parts.push({from, to: from + value.length, nodes})
+          splits.set(node, split)
+          return nodes
         }
       ],
       {ignore: ['link', 'linkReference', 'inlineCode', 'inlineMath', 'code']}
     )
+    // The text find-and-replace keeps around the references has no place: remark-citations reads its escapes there.
+    for (const [node, {parent, parts}] of splits) {
+      let end = 0
+      for (const [index, part] of [...parts, {from: node.value.length, to: node.value.length, nodes: []}].entries()) {
+        const next = part.nodes[0] ?? parts[index - 1]?.nodes.at(-1)
+        const at = next ? parent.children.indexOf(next) : -1
+        const piece = part.nodes[0] ? parent.children[at - 1] : parent.children[at + 1]
+        if (piece?.type === 'text' && !piece.position && piece.value === node.value.slice(end, part.from)) {
+          const position = place(node, end, part.from)
+          if (position) piece.position = position
+        }
+        end = part.to
+      }
+    }
   }
+}
+
+/**
+ * A bracketed group's content (`see @fig-x; @tbl-y, left`) without its
+ * brackets, as Quarto prints it: each reference with its prefix and suffix,
+ * separated by `; `. Citations in the same group stay a bracketed group of
+ * their own after the reference before them, for remark-citations to read;
+ * `undefined` when no item is a cross-reference.
+ */
+function bracketGroup(
+  content: string,
+  start: number,
+  make: (written: string, label: string, from: number) => CrossReference | undefined,
+  place: (from: number, to: number) => Position | undefined
+): PhrasingContent[] | undefined {
+  const result: PhrasingContent[] = []
+  let cites: string[] = []
+  let last: 'reference' | 'citation' | undefined
+  let offset = start
+  const add = (value: string, from?: number) => {
+    if (!value) return
+    const position = from === undefined ? undefined : place(from, from + value.length)
+    result.push(position ? {type: 'text', value, position} : {type: 'text', value})
+  }
+  const flush = () => {
+    if (cites.length === 0) return
+    add(`${last ? ' ' : ''}[${cites.join('; ')}]`)
+    cites = []
+    last = 'citation'
+  }
+  for (const part of content.split(';')) {
+    const from = offset
+    offset += part.length + 1
+    const found = inGroup.exec(part)
+    const made = found ? make(found[0], found[1], from + found.index) : undefined
+    if (!found || !made) {
+      cites.push(part.trim())
+      continue
+    }
+    flush()
+    add(last === 'reference' ? '; ' : last ? ' ' : '')
+    const prefix = part.slice(0, found.index)
+    add(prefix.trimStart(), from + prefix.length - prefix.trimStart().length)
+    result.push(made)
+    add(part.slice(found.index + found[0].length).trimEnd(), from + found.index + found[0].length)
+    last = 'reference'
+  }
+  if (last === undefined) return undefined
+  flush()
+  return result
 }
 
 /** A chapter as `resolveCrossReferences` needs it. */

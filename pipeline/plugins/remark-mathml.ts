@@ -24,6 +24,8 @@ declare module 'mdast-util-math' {
   interface MathData {
     /** The equation's label (`eq-x`), for cross-references. */
     label?: string | undefined
+    /** Its number, shown beside it (set by `resolveCrossReferences`). */
+    number?: number | undefined
   }
 }
 

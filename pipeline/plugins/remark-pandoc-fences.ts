@@ -38,10 +38,16 @@ const pandocOpen = /^ {0,3}(:{3,})(?:[ \t]*\{([^{}]*)\}|[ \t]+([A-Za-z][\w-]*))[
 const directiveOpen = /^ {0,3}(:{3,})([A-Za-z][\w-]*)(.*)$/
 const close = /^ {0,3}(:{3,})[ \t]*$/
 const codeFence = /^ {0,3}(`{3,}|~{3,})/
+const quotePrefix = /^(?: {0,3}>[ \t]?)+/
+// A list item's marker and the spaces after it (one to four): its content starts after them.
+const listMarker = /^ {0,3}(?:[-+*]|\d{1,9}[.)])(?: {1,4}(?=\S)|[ \t]*$)/
 const mathLabel = /^( {0,3}\$\$)[ \t]*\{#(eq-[\w-]+)\}[ \t]*$/
 
 interface Fence {
   line: number
+  /** The block quote markers and list indentation before the fence, as written. */
+  prefix: string
+  closePrefix?: string
   kind: 'pandoc' | 'directive'
   /** What follows the colons in the rewritten line. */
   rest: string
@@ -74,8 +80,25 @@ function rewrite(document: string, file: VFile): string | undefined {
   const labels: Record<number, string> = {}
   let code: string | undefined
   let changed = false
+  // The content column of the list item the lines are in (0: none), after any block quote markers.
+  let listContent = 0
   for (const [index, raw] of lines.entries()) {
-    const line = raw.replace(/\r$/, '')
+    // A fence inside block quotes and list items: the containers' markers and indentation stay as written.
+    const quotes = quotePrefix.exec(raw)?.[0] ?? ''
+    let rest = raw.slice(quotes.length).replace(/\r$/, '')
+    const item = listMarker.exec(rest)
+    const indent = /^[ \t]*/.exec(rest)?.[0].length ?? 0
+    let inner = 0
+    if (item && indent < 4 + listContent) {
+      listContent = item[0].length
+      inner = listContent
+    } else if (listContent > 0 && rest.trim() !== '') {
+      if (indent >= listContent) inner = listContent
+      else listContent = 0
+    }
+    const prefix = raw.slice(0, quotes.length + inner)
+    rest = rest.slice(inner)
+    const line = rest
     const fenceOfCode = codeFence.exec(line)?.[1]
     if (code !== undefined) {
       if (fenceOfCode && fenceOfCode[0] === code[0] && fenceOfCode.length >= code.length && /^\s*[`~]+\s*$/.test(line))
@@ -89,7 +112,7 @@ function rewrite(document: string, file: VFile): string | undefined {
     const label = mathLabel.exec(line)
     if (label) {
       labels[index + 1] = label[2]
-      lines[index] = label[1]
+      lines[index] = prefix + label[1]
       changed = true
       continue
     }
@@ -97,7 +120,10 @@ function rewrite(document: string, file: VFile): string | undefined {
     const closing = close.exec(line)
     if (closing) {
       const fence = stack.pop()
-      if (fence) fence.close = index
+      if (fence) {
+        fence.close = index
+        fence.closePrefix = prefix
+      }
       continue
     }
     const pandoc = pandocOpen.exec(line)
@@ -106,6 +132,7 @@ function rewrite(document: string, file: VFile): string | undefined {
     const fence: Fence = pandoc
       ? {
           line: index,
+          prefix,
           kind: 'pandoc',
           rest: `div{${pandoc[2] ?? `.${pandoc[3]}`}}`,
           written: pandoc[1].length,
@@ -113,6 +140,7 @@ function rewrite(document: string, file: VFile): string | undefined {
         }
       : {
           line: index,
+          prefix,
           kind: 'directive',
           rest: `${directive?.[2]}${directive?.[3]}`,
           written: directive?.[1].length ?? 3,
@@ -129,8 +157,8 @@ function rewrite(document: string, file: VFile): string | undefined {
     const colons = Math.max(fence.written, fence.height + 2)
     if (fence.kind === 'directive' && colons === fence.written) continue
     changed = true
-    lines[fence.line] = `${':'.repeat(colons)}${fence.rest}`
-    if (fence.close !== undefined) lines[fence.close] = ':'.repeat(colons)
+    lines[fence.line] = `${fence.prefix}${':'.repeat(colons)}${fence.rest}`
+    if (fence.close !== undefined) lines[fence.close] = `${fence.closePrefix ?? ''}${':'.repeat(colons)}`
   }
   return changed ? lines.join('\n') : undefined
 }

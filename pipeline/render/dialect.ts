@@ -7,8 +7,11 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Code, Table} from 'mdast'
+import {defListHastHandlers} from 'mdast-util-definition-list'
+import type {Math} from 'mdast-util-math'
 import {defaultHandlers, type Handler, type State} from 'mdast-util-to-hast'
 import {toString} from 'mdast-util-to-string'
+import {dialectLabelsFor} from '../dialect-labels.js'
 import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-divs.js'
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
 import type {HtmlElement} from '../plugins/remark-raw-html.js'
@@ -18,20 +21,14 @@ import type {Subscript, Superscript} from '../plugins/remark-sub-super.js'
 export interface DialectOptions {
   /** Render for the EPUB: tips get `epub:type="tip"`. Default `false`. */
   epub?: boolean | undefined
-}
-
-// English words; callouts in a book of another language get these until labels.ts has them.
-const calloutTitles: Record<CalloutKind, string> = {
-  note: 'Note',
-  tip: 'Tip',
-  important: 'Important',
-  warning: 'Warning',
-  caution: 'Caution'
+  /** The book's language (BCP 47), for the titles of callouts without their own. Default `en`. */
+  language?: string | undefined
 }
 
 /** The handlers of the dialect's nodes (and of `code` and `table`), for one document. */
 export function dialectHandlers(options: DialectOptions = {}): Record<string, Handler> {
   let callouts = 0
+  const calloutTitles: Record<CalloutKind, string> = dialectLabelsFor(options.language ?? 'en').callout
 
   const fencedDiv: Handler = (state: State, node: FencedDiv) => {
     const data: Record<string, string> = {}
@@ -51,13 +48,15 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     const title: ElementContent[] = node.title
       ? state.all({type: 'paragraph', children: node.title})
       : [{type: 'text', value: calloutTitles[node.kind]}]
-    const tip = node.kind === 'tip'
+    // A tip is `doc-tip` to reading systems (with its `epub:type`). Browsers and axe do not know that role and
+    // make the aside a complementary landmark, which two tips would share a name as: `note` on the web.
+    const tip = node.kind === 'tip' && options.epub
     const result = h(
       `aside.callout.callout--${node.kind}`,
       {
         id,
         role: tip ? 'doc-tip' : 'note',
-        'epub:type': tip && options.epub ? 'tip' : undefined,
+        'epub:type': tip ? 'tip' : undefined,
         ariaLabelledBy: titleId
       },
       [h('p.callout__title', {id: titleId}, title), ...state.all(node)]
@@ -107,6 +106,20 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     return result
   }
 
+  // Display math as remark-mathml made it; a labelled equation shows its number, as text, beside it.
+  const math: Handler = (state: State, node: Math) => {
+    const children: ElementContent[] = [{type: 'text', value: node.value}]
+    const result = state.applyData(node, {type: 'element', tagName: 'div', properties: {}, children}) as Element
+    const number = node.data?.number
+    if (number !== undefined) {
+      const className = [...((result.properties.className as string[] | undefined) ?? []), 'math-display--numbered']
+      result.properties.className = className
+      result.children = [...result.children, h('span.math-display__number', `(${number})`)]
+    }
+    state.patch(node, result)
+    return result
+  }
+
   // Raw HTML the allow-list kept (remark-raw-html): the element as written, its content as Markdown renders it.
   const htmlElement: Handler = (state: State, node: HtmlElement) => {
     const result = h(node.tagName, node.properties, state.all(node))
@@ -114,8 +127,16 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     return result
   }
 
-  return {fencedDiv, callout, implicitFigure, htmlElement, subscript, superscript, code, table} as Record<
-    string,
-    Handler
-  >
+  return {
+    ...defListHastHandlers,
+    fencedDiv,
+    callout,
+    implicitFigure,
+    htmlElement,
+    math,
+    subscript,
+    superscript,
+    code,
+    table
+  } as Record<string, Handler>
 }

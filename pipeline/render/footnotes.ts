@@ -14,12 +14,15 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {FootnoteDefinition, FootnoteReference, Root} from 'mdast'
 import type {Handler, State} from 'mdast-util-to-hast'
+import {type DialectLabels, dialectLabelsFor} from '../dialect-labels.js'
 import {blocksOnly, visit} from '../tree.js'
 
 /** Options of `chapterFootnotes`. */
 export interface FootnoteOptions {
   /** Render for the EPUB. Default `false` (the web). */
   epub?: boolean | undefined
+  /** The book's language (BCP 47), for the footnotes' words. Default `en`. */
+  language?: string | undefined
 }
 
 /** The footnote handlers of one chapter, and its footnotes to put after its text. */
@@ -27,6 +30,7 @@ export function chapterFootnotes(
   tree: Root,
   options: FootnoteOptions = {}
 ): {handlers: Record<string, Handler>; section: () => Element | undefined} {
+  const labels = dialectLabelsFor(options.language ?? 'en')
   const definitions = new Map<string, FootnoteDefinition>()
   visit(tree, (node) => {
     if (node.type === 'footnoteDefinition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node)
@@ -62,7 +66,7 @@ export function chapterFootnotes(
             href: `#fn-${number}`,
             id,
             role: 'doc-noteref',
-            ariaLabel: `Footnote ${number}`,
+            ariaLabel: labels.footnote(number),
             ariaDescribedBy: `${id}-tip`
           },
           String(number)
@@ -80,17 +84,21 @@ export function chapterFootnotes(
     if (options.epub) {
       return h(
         'section.footnotes',
-        {ariaLabel: 'Footnotes'},
+        {ariaLabel: labels.footnotes},
         notes.map(({number, content}) =>
-          h('aside', {id: `fn-${number}`, 'epub:type': 'footnote', role: 'doc-footnote'}, withBacklink(content, number))
+          h(
+            'aside',
+            {id: `fn-${number}`, 'epub:type': 'footnote', role: 'doc-footnote'},
+            withBacklink(content, number, labels)
+          )
         )
       )
     }
     return h('section.footnotes', {ariaLabelledBy: 'footnotes-title'}, [
-      h('h2#footnotes-title', 'Footnotes'),
+      h('h2#footnotes-title', labels.footnotes),
       h(
         'ol',
-        notes.map(({number, content}) => h('li', {id: `fn-${number}`}, withBacklink(content, number)))
+        notes.map(({number, content}) => h('li', {id: `fn-${number}`}, withBacklink(content, number, labels)))
       )
     ])
   }
@@ -99,8 +107,12 @@ export function chapterFootnotes(
 }
 
 /** The note's blocks with its number, a link back to where it is first called, at their start. */
-function withBacklink(content: ElementContent[], number: number): ElementContent[] {
-  const back = h('a.footnote__back', {href: `#fnref-${number}`, role: 'doc-backlink'}, `${number}.`)
+function withBacklink(content: ElementContent[], number: number, labels: DialectLabels): ElementContent[] {
+  const back = h(
+    'a.footnote__back',
+    {href: `#fnref-${number}`, role: 'doc-backlink', ariaLabel: labels.backToFootnote(number)},
+    `${number}.`
+  )
   const blocks = content.filter((child) => child.type !== 'text' || child.value.trim() !== '')
   const first = blocks[0]
   if (first?.type === 'element' && first.tagName === 'p') {

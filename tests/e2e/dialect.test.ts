@@ -56,13 +56,22 @@ describe('the dialect book in the EPUB', () => {
       'callout callout--note',
       'callout callout--tip',
       'callout callout--warning',
-      'callout callout--caution'
+      'callout callout--caution',
+      'callout callout--important',
+      'callout callout--tip'
     ])
     expect(asides.map((aside) => text(byClass(aside, 'p', 'callout__title')[0] as Element))).toEqual([
       'Read this first',
       'Tip',
       'Warning',
-      'Caution'
+      'Caution',
+      'Important',
+      'Tip'
+    ])
+    // Callouts written inside a block quote and a list item.
+    expect(byClass(elements(chapter, 'blockquote').at(-1) as Element, 'aside', 'callout--important')).toHaveLength(1)
+    expect(byClass(elements(chapter, 'li').at(-1) as Element, 'aside', 'callout--tip').map(text)).toEqual([
+      'TipA callout in a list item.'
     ])
     expect(asides[1]?.attributes['epub:type']).toBe('tip')
     for (const aside of asides) expect(aside.attributes['aria-labelledby']).toBe(`${aside.attributes.id}-title`)
@@ -77,6 +86,9 @@ describe('the dialect book in the EPUB', () => {
     const notes = elements(chapter, 'aside').filter((a) => a.attributes['epub:type'] === 'footnote')
     expect(notes.map((a) => a.attributes.id)).toEqual(['fn-1', 'fn-2'])
     expect(text(notes[1] as Element)).toContain('Inline notes hold Markdown [and brackets].')
+    expect(byClass(notes[0] as Element, 'a', 'footnote__back')[0]?.attributes['aria-label']).toBe(
+      'Back to footnote reference 1'
+    )
     expect(elements(notes[1] as Element, 'em').map(text)).toEqual(['Markdown'])
     // Math: MathML in its namespace, with the TeX kept; prices stay text.
     const math = elements(chapter, 'math')
@@ -98,14 +110,39 @@ describe('the dialect book in the EPUB', () => {
     const table = elements(chapter, 'table')[0] as Element
     expect(table.attributes.id).toBe('tbl-counts')
     expect(text(elements(table, 'caption')[0] as Element)).toBe('Table 1: Counts by year')
-    // Cross-references, in this chapter and the next.
+    // Cross-references, in this chapter and the next; a bracketed group loses its brackets.
     const xrefs = byClass(chapter, 'a', 'xref').map((a) => [a.attributes.href, text(a)])
     expect(xrefs).toEqual([
       ['constructs.xhtml#fig-plot', 'Figure 1'],
       ['constructs.xhtml#tbl-counts', 'Table 1'],
       ['constructs.xhtml#eq-energy', 'Equation 1'],
       ['constructs.xhtml#sec-attributes', 'Attributes'],
-      ['second.xhtml#sec-later', 'Later']
+      ['second.xhtml#sec-later', 'Later'],
+      ['constructs.xhtml#fig-plot', 'Figure 1'],
+      ['constructs.xhtml#fig-plot', 'Figure 1'],
+      ['constructs.xhtml#tbl-counts', 'Table 1']
+    ])
+    const paragraphs = elements(chapter, 'p').map(text)
+    expect(paragraphs).toContain('Bracketed groups lose their brackets see Figure 1 Figure 1; Table 1, left.')
+    // The equation shows the number its cross-reference reads, as text.
+    const equation = elements(chapter, 'div').find((element) => element.attributes.id === 'eq-energy') as Element
+    expect(byClass(equation, 'span', 'math-display__number').map(text)).toEqual(['(1)'])
+    // Escaped tildes and carets are literal, not sub- or superscripts.
+    expect(paragraphs).toContain('Escaped signs stay literal: ~tilde~, 2^10^ and ^caret^.')
+    expect(elements(chapter, 'sup').map(text)).not.toContain('10')
+    // A definition list: terms, tight definitions (one lazily continued) and a loose one of two paragraphs.
+    const list = elements(chapter, 'dl')
+    expect(list).toHaveLength(1)
+    expect(elements(list[0] as Element, 'dt').map(text)).toEqual(['Term one', 'Term two'])
+    const definitions = elements(list[0] as Element, 'dd')
+    expect(definitions.map((dd) => text(dd).trim())).toEqual([
+      'The first definition,\nlazily continued.',
+      'A second definition.',
+      'A loose definition.\nWith a second paragraph.'
+    ])
+    expect(elements(definitions[2] as Element, 'p').map(text)).toEqual([
+      'A loose definition.',
+      'With a second paragraph.'
     ])
     expect(byClass(second, 'a', 'xref').map((a) => [a.attributes.href, text(a)])).toEqual([
       ['constructs.xhtml#fig-plot', 'Figure 1']
@@ -187,6 +224,21 @@ describe('the dialect book on the web', () => {
     expect(layout.keywordColour).not.toBe(layout.textColour)
     expect(layout.math).toBe(3)
     expect(layout.mathBlock).toBe('block math')
+    // The equation's number is beside it, on its line, within the screen.
+    const beside = await page.evaluate(() => {
+      const math = document.querySelector('#eq-energy math')?.getBoundingClientRect()
+      const number = document.querySelector('#eq-energy .math-display__number')?.getBoundingClientRect()
+      return math && number
+        ? {
+            right: number.left >= math.right - 1,
+            sameLine: number.top < math.bottom && number.bottom > math.top,
+            fits: number.right <= 360
+          }
+        : undefined
+    })
+    expect(beside).toEqual({right: true, sameLine: true, fits: true})
+    expect(await page.locator('#eq-energy .math-display__number').textContent()).toBe('(1)')
+    expect(await page.locator('dl dt').allTextContents()).toEqual(['Term one', 'Term two'])
     // A footnote's tooltip shows its note on focus, as a citation's does.
     await page.focus('#fnref-2')
     const tip = page.locator('#fnref-2-tip')

@@ -96,7 +96,7 @@ export function epubHandlers(context: EpubDocContext): Handlers {
   })
 
   return {
-    ...dialectHandlers({epub: true}),
+    ...dialectHandlers({epub: true, language: context.book.meta.language}),
     heading,
     image,
     link,

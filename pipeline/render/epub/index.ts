@@ -245,7 +245,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     const label = labelOf.get(chapter)
     const appendix = chapter.place?.appendix === true
     const content = remember(chapter, 'epub-content', () => {
-      const footnotes = chapterFootnotes(chapter.tree, {epub: true})
+      const footnotes = chapterFootnotes(chapter.tree, {epub: true, language: meta.language})
       // A root gives a root.
       const tree = toHast(chapter.tree, {handlers: {...handlersFor(chapter), ...footnotes.handlers}}) as HastRoot
       tightenNoteSpace(tree)

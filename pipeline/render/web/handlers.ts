@@ -147,7 +147,7 @@ export function webHandlers(context: WebPageContext): Handlers {
   const contestedClaim = webContested({book})
 
   return {
-    ...dialectHandlers(),
+    ...dialectHandlers({language: book.meta.language}),
     heading,
     image,
     link,

@@ -160,7 +160,7 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
 
   /** The chapter's text, footnotes and notes, as markup (kept in the store: see ../pages.ts). */
   function chapterContent(chapter: Chapter): string {
-    const footnotes = chapterFootnotes(chapter.tree)
+    const footnotes = chapterFootnotes(chapter.tree, {language: book.meta.language})
     // A root gives a root.
     const content = toHast(chapter.tree, {handlers: {...handlersFor(chapter), ...footnotes.handlers}}) as HastRoot
     tightenNoteSpace(content)

@@ -1,0 +1,83 @@
+/**
+ * remark plugin: Pandoc's definition lists, read by
+ * micromark-extension-definition-list and mdast-util-definition-list.
+ * Format-neutral: `defList` nodes holding `defListTerm` and
+ * `defListDescription` nodes, which the targets render as `<dl>`, `<dt>`
+ * and `<dd>`.
+ *
+ * ```markdown
+ * Term
+ * : Definition, which may go on
+ * lazily on the next line.
+ * : A second definition.
+ * ```
+ *
+ * The extension tries a definition only at a line that starts with `:` and a
+ * space after a paragraph, so `:::` fences are not definitions. A Pandoc
+ * table caption written before its table (`: Caption {#tbl-x}`) after a
+ * paragraph reads as a definition of that paragraph; it is given back to the
+ * table (remark-figures makes it the caption).
+ */
+import type {ElementContent, Properties} from 'hast'
+import type {Paragraph, Root, RootContent} from 'mdast'
+import {type DefListNode, defListFromMarkdown} from 'mdast-util-definition-list'
+import {defList} from 'micromark-extension-definition-list'
+import type {Processor} from 'unified'
+import type {VFile} from 'vfile'
+import {blocksOnly, visit} from '../tree.js'
+
+declare module 'unist' {
+  // The package types its nodes as unist nodes: give them the fields mdast-util-to-hast reads on mdast's.
+  interface Data {
+    hName?: string | undefined
+    hProperties?: Properties | undefined
+    hChildren?: ElementContent[] | undefined
+  }
+}
+
+// A line that may start a definition: `:` and a space, after block quote markers or indentation.
+const definitionLine = /^[ \t>]*:[ \t]/m
+
+/** Read Pandoc definition lists. Use after `remark-parse`. */
+export function remarkDefinitionLists(this: Processor) {
+  const data = this.data()
+  ;(data.micromarkExtensions ??= []).push(defList)
+  ;(data.fromMarkdownExtensions ??= []).push(defListFromMarkdown)
+  return (tree: Root, file: VFile) => {
+    if (!definitionLine.test(String(file.value))) return
+    visit(tree, (node, index, parent) => {
+      if (node.type !== 'defList' || !parent || index === undefined) return blocksOnly(node)
+      const next = parent.children[index + 1]
+      if (next?.type !== 'table' || next.data?.caption) return
+      const replacement = captionBack(node)
+      if (!replacement) return
+      parent.children.splice(index, 1, ...(replacement as never[]))
+      return index + replacement.length
+    })
+  }
+}
+
+/**
+ * The list with its last definition given back as a `: Caption` paragraph
+ * (and a term left without a definition as a paragraph), or `undefined`
+ * when that definition is more than one paragraph.
+ */
+function captionBack(list: DefListNode): RootContent[] | undefined {
+  const last = list.children.at(-1)
+  const only = last?.type === 'defListDescription' && last.children.length === 1 ? last.children[0] : undefined
+  if (only?.type !== 'paragraph' || only.children[0]?.type !== 'text') return undefined
+  const caption: Paragraph = {
+    ...only,
+    children: [{...only.children[0], value: `: ${only.children[0].value}`}, ...only.children.slice(1)]
+  }
+  const children = list.children.slice(0, -1)
+  const result: RootContent[] = []
+  const term = children.at(-1)
+  if (term?.type === 'defListTerm') {
+    children.pop()
+    result.push({type: 'paragraph', children: term.children, position: term.position})
+  }
+  if (children.length > 0) result.unshift({...list, children} as never)
+  result.push(caption)
+  return result
+}

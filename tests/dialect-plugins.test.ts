@@ -1,0 +1,235 @@
+/**
+ * The dialect's finer points, through the real processor and the real
+ * handlers both targets use: definition lists beside the other uses of `:`,
+ * escaped `\~` and `\^`, fenced divs in block quotes and list items,
+ * bracketed groups of cross-references (with citations among them), numbered
+ * equations, and the dialect's words in the book's language. The dialect
+ * book (tests/e2e/dialect.test.ts) checks the same in both books.
+ */
+import type {Element, Root as HastRoot} from 'hast'
+import {toHtml} from 'hast-util-to-html'
+import type {Nodes, Root} from 'mdast'
+import {toHast} from 'mdast-util-to-hast'
+import {toString} from 'mdast-util-to-string'
+import {VFile} from 'vfile'
+import {describe, expect, it} from 'vitest'
+import {GraphicRegistry} from '../pipeline/book/load.js'
+import {createProcessor} from '../pipeline/parse/processor.js'
+import {type CrossReference, resolveCrossReferences} from '../pipeline/plugins/remark-cross-references.js'
+import {dialectHandlers} from '../pipeline/render/dialect.js'
+import {chapterFootnotes} from '../pipeline/render/footnotes.js'
+import type {Citation, CslItem} from '../pipeline/types.js'
+
+const references = new Map<string, CslItem>([['alpha', {id: 'alpha', type: 'book', title: 'Alpha'}]])
+const processor = createProcessor({graphics: new GraphicRegistry('/nonexistent', process.cwd(), []), references})
+
+async function parse(markdown: string): Promise<{tree: Root; file: VFile}> {
+  const file = new VFile({path: 'chapters/01-test.md', value: markdown})
+  const tree = processor.parse(file)
+  await processor.run(tree, file)
+  return {tree, file}
+}
+
+function all(tree: Nodes, type: string): Nodes[] {
+  const found: Nodes[] = []
+  const walk = (node: Nodes) => {
+    if (node.type === type) found.push(node)
+    if ('children' in node) for (const child of node.children as Nodes[]) walk(child)
+  }
+  walk(tree)
+  return found
+}
+
+/** The chapter as both targets render it (here with the web's options), as HTML. */
+function render(tree: Root, language = 'en'): string {
+  const footnotes = chapterFootnotes(tree, {language})
+  const hast = toHast(tree, {handlers: {...dialectHandlers({language}), ...footnotes.handlers}}) as HastRoot
+  const section = footnotes.section()
+  return toHtml({type: 'root', children: [...hast.children, ...(section ? [section] : [])]})
+}
+
+// The chapters here have no title and name images that are not there.
+const problems = (file: VFile) =>
+  file.messages
+    .filter((m) => m.ruleId !== 'missing-title' && m.ruleId !== 'missing-image')
+    .map((m) => `${m.line}:${m.column} ${m.ruleId}`)
+
+describe('definition lists', () => {
+  it('reads terms, several definitions and lazy lines', async () => {
+    const {tree, file} = await parse(
+      'Apple\n: A fruit,\nred or green.\n: A company.\n\nPear\n\n:   Loose.\n\n    Two.\n'
+    )
+    expect(problems(file)).toEqual([])
+    const html = render(tree)
+    expect(html).toBe(
+      '<dl>\n<dt>Apple</dt>\n<dd>A fruit,\nred or green.\n</dd>\n<dd>A company.\n</dd>\n<dt>Pear</dt>\n<dd>\n<p>Loose.</p>\n<p>Two.</p>\n</dd>\n</dl>'
+    )
+  })
+
+  it('leaves table captions, before or after the table, and fenced divs alone', async () => {
+    const table = '| a | b |\n| - | - |\n| 1 | 2 |'
+    for (const markdown of [
+      `Text.\n\n${table}\n\n: After {#tbl-after}\n`,
+      `Text.\n\n: Before {#tbl-before}\n\n${table}\n`,
+      `Text.\n\n${table}\n: Right after {#tbl-right}\n`
+    ]) {
+      const {tree} = await parse(markdown)
+      expect(all(tree, 'defList'), markdown).toEqual([])
+      expect(render(tree), markdown).toMatch(
+        /^<p>Text\.<\/p>\n<div class="table-scroll"[^>]*><table id="tbl-\w+"><caption>/
+      )
+    }
+    const {tree} = await parse('Text.\n::: {.callout-note}\nA note.\n:::\n\n::: box\nA div.\n:::\n')
+    expect(all(tree, 'defList')).toEqual([])
+    expect(all(tree, 'callout')).toHaveLength(1)
+    expect(all(tree, 'fencedDiv')).toHaveLength(1)
+  })
+
+  it('reads definitions in block quotes', async () => {
+    const {tree} = await parse('> Term\n> : Definition.\n')
+    expect(render(tree)).toBe('<blockquote>\n<dl>\n<dt>Term</dt>\n<dd>Definition.\n</dd>\n</dl>\n</blockquote>')
+  })
+})
+
+describe('escaped tildes and carets', () => {
+  it('stay literal, while the others still make sub- and superscripts', async () => {
+    const {tree} = await parse('H~2~O, \\~not~ and 2^10^, 2\\^10^, \\^x\\^, a `\\~code~` and \\\\~sub~.\n')
+    expect(all(tree, 'subscript').map((node) => toString(node))).toEqual(['2', 'sub'])
+    expect(all(tree, 'superscript').map((node) => toString(node))).toEqual(['10'])
+    expect(render(tree)).toBe(
+      '<p>H<sub>2</sub>O, ~not~ and 2<sup>10</sup>, 2^10^, ^x^, a <code>\\~code~</code> and \\<sub>sub</sub>.</p>'
+    )
+  })
+})
+
+describe('fenced divs in containers', () => {
+  it('become callouts and divs in block quotes and list items, nested ones too', async () => {
+    const {tree, file} = await parse(
+      [
+        '> ::: {.callout-warning}',
+        '> In a quote.',
+        '> :::',
+        '',
+        '- Item',
+        '',
+        '  ::: {#boxed .box}',
+        '  ::: callout-tip',
+        '  In a list item, in a div.',
+        '  :::',
+        '  :::',
+        '',
+        '1. Numbered',
+        '   ::: callout-note',
+        '   Right under the item.',
+        '   :::',
+        ''
+      ].join('\n')
+    )
+    expect(problems(file)).toEqual([])
+    const callouts = all(tree, 'callout')
+    expect(callouts.map((node) => (node as {kind: string}).kind)).toEqual(['warning', 'tip', 'note'])
+    expect(callouts.map((node) => node.position?.start.line)).toEqual([1, 8, 14])
+    expect(all(tree, 'fencedDiv').map((node) => (node as {id?: string}).id)).toEqual(['boxed'])
+    expect(all(tree, 'blockquote')[0]?.type).toBe('blockquote')
+  })
+
+  it('keeps an indented code block as written, and reports an unclosed div in a quote at its line', async () => {
+    const code = await parse('Text.\n\n    ::: {.note}\n    not a div\n    :::\n')
+    expect(all(code.tree, 'code').map((node) => (node as {value: string}).value)).toEqual([
+      '::: {.note}\nnot a div\n:::'
+    ])
+    const {file} = await parse('Text.\n\n> ::: {.callout-note}\n> Never closed.\n')
+    expect(problems(file)).toEqual(['3:1 unclosed-fenced-div'])
+  })
+})
+
+describe('bracketed cross-references', () => {
+  const figure = '![A plot](plot.png){#fig-a}\n\n![Another](plot.png){#fig-b}\n\n'
+
+  async function resolved(markdown: string) {
+    const parsed = await parse(figure + markdown)
+    resolveCrossReferences([{file: parsed.file}])
+    const paragraph = parsed.tree.children.at(-1) as Nodes
+    const read = (node: Nodes): string =>
+      node.type === 'crossReference'
+        ? `<${(node as CrossReference).text}>`
+        : node.type === 'citation'
+          ? `{${(node as Citation).items.map((item) => `${item.key}${item.suffix ? ` ${item.suffix}` : ''}`).join(';')}}`
+          : 'children' in node
+            ? (node.children as Nodes[]).map(read).join('')
+            : 'value' in node
+              ? node.value
+              : ''
+    return {text: read(paragraph), messages: problems(parsed.file)}
+  }
+
+  it('lose their brackets, keeping prefixes and suffixes', async () => {
+    expect(await resolved('As [see @fig-a] and [@fig-a; @fig-b, left] show.')).toEqual({
+      text: 'As see <Figure 1> and <Figure 1>; <Figure 2>, left show.',
+      messages: []
+    })
+  })
+
+  it('leave the citations of a mixed group a citation of their own', async () => {
+    expect(await resolved('As [see @fig-a; @alpha, p. 3] shows, [@alpha; cf. @fig-b].')).toEqual({
+      text: 'As see <Figure 1> {alpha p. 3} shows, {alpha} cf. <Figure 2>.',
+      messages: []
+    })
+  })
+
+  it('keep escaped brackets and at signs literal', async () => {
+    expect(await resolved('Literal [\\@fig-a] and \\[see @fig-b].')).toEqual({
+      text: 'Literal [@fig-a] and [see <Figure 2>].',
+      messages: []
+    })
+  })
+
+  it('report an unknown label inside a group at its place', async () => {
+    const {messages} = await resolved('See [see @fig-c].')
+    expect(messages).toEqual(['5:10 unknown-cross-reference'])
+  })
+})
+
+describe('numbered equations', () => {
+  it('show the number their cross-reference reads, as text beside the math', async () => {
+    const {tree, file} = await parse('$$\na = b\n$$ {#eq-one}\n\n$$\nc\n$$\n\nSee @eq-one.\n')
+    resolveCrossReferences([{file}])
+    const html = render(tree)
+    const reference = (file.data.crossReferences ?? [])[0]
+    expect(reference?.text).toBe('Equation 1')
+    expect(html).toMatch(
+      /^<div class="math-display math-display--numbered" id="eq-one" tabindex="0"><math[\s\S]*<\/math><span class="math-display__number">\(1\)<\/span><\/div>/
+    )
+    // An equation without a label has no number, and a second render gives the same markup (the tree is not changed).
+    expect(html.match(/math-display__number/g)).toHaveLength(1)
+    expect(render(tree)).toBe(html)
+  })
+})
+
+describe("the dialect's words", () => {
+  const markdown = '::: callout-note\nA.\n:::\n\n> [!CAUTION]\n> B.\n\nText[^1].\n\n[^1]: A note.\n'
+
+  it('follow the book language', async () => {
+    const {tree} = await parse(markdown)
+    const titles = (html: string) => [...html.matchAll(/class="callout__title"[^>]*>([^<]*)</g)].map((m) => m[1])
+    expect(titles(render(tree, 'de'))).toEqual(['Hinweis', 'Vorsicht'])
+    expect(titles(render(tree, 'es-MX'))).toEqual(['Nota', 'Precaución'])
+    expect(titles(render(tree, 'fr'))).toEqual(['Note', 'Attention'])
+    expect(titles(render(tree, 'pt-BR'))).toEqual(['Nota', 'Cuidado'])
+    expect(titles(render(tree, 'nl'))).toEqual(['Note', 'Caution'])
+    const german = render(tree, 'de')
+    expect(german).toContain('<h2 id="footnotes-title">Fußnoten</h2>')
+    expect(german).toContain('aria-label="Fußnote 1"')
+    expect(german).toContain('aria-label="Zurück zum Fußnotenzeichen 1"')
+    expect(german).not.toMatch(/Footnote|Note\b|Caution/)
+  })
+
+  it('name the EPUB footnotes in the book language', async () => {
+    const {tree} = await parse(markdown)
+    const footnotes = chapterFootnotes(tree, {epub: true, language: 'fr'})
+    toHast(tree, {handlers: {...dialectHandlers({epub: true, language: 'fr'}), ...footnotes.handlers}})
+    const section = footnotes.section() as Element
+    expect(section.properties.ariaLabel).toBe('Notes de bas de page')
+    expect(toHtml(section)).toContain('aria-label="Retour à l’appel de note 1"')
+  })
+})
