@@ -8,7 +8,7 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import {type Handlers, toHast} from 'mdast-util-to-hast'
-import {languageName, readingLabelsFor} from '../reading-labels.js'
+import {languageName, readingLabelsFor} from '../labels/reading.js'
 import type {Book, Citation, ContestedClaim, CslItem} from '../types.js'
 import {linkTitles} from './link-titles.js'
 import {inTextLabel, sourceAnchors} from './places.js'

@@ -8,7 +8,7 @@
 import type {ElementContent, Nodes as HastNodes} from 'hast'
 import {h} from 'hastscript'
 import type {Nodes} from 'mdast'
-import type {Labels} from '../labels.js'
+import type {Labels} from '../labels/index.js'
 import {visit} from '../tree.js'
 import type {Book, Chapter, Citation, ContestedClaim, CslItem} from '../types.js'
 

@@ -6,7 +6,7 @@
  */
 import type {Element} from 'hast'
 import {h} from 'hastscript'
-import type {Labels} from '../labels.js'
+import type {Labels} from '../labels/index.js'
 import type {Graphic} from '../types.js'
 
 /** The table of `graphic`'s data; undefined when the graphic has none. */

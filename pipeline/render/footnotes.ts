@@ -14,7 +14,7 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {FootnoteDefinition, FootnoteReference, Root} from 'mdast'
 import type {Handler, State} from 'mdast-util-to-hast'
-import {type DialectLabels, dialectLabelsFor} from '../dialect-labels.js'
+import {type DialectLabels, dialectLabelsFor} from '../labels/dialect.js'
 import {blocksOnly, visit} from '../tree.js'
 
 /** Options of `chapterFootnotes`. */

@@ -5,7 +5,7 @@
  */
 import type {Heading} from 'mdast'
 import {toString} from 'mdast-util-to-string'
-import type {Labels} from '../labels.js'
+import type {Labels} from '../labels/index.js'
 import {blocksOnly, visit} from '../tree.js'
 import type {Book, Chapter} from '../types.js'
 

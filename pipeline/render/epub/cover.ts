@@ -13,7 +13,7 @@ import {createRequire} from 'node:module'
 import {promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {Resvg, type ResvgRenderOptions, renderAsync} from '@resvg/resvg-js'
-import {labelsFor} from '../../labels.js'
+import {labelsFor} from '../../labels/index.js'
 import type {Store} from '../../output/store.js'
 import type {BookMeta} from '../../types.js'
 

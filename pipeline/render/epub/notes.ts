@@ -33,7 +33,7 @@ import {
   sourceAnchors,
   tightenNoteSpace
 } from '../../citations/places.js'
-import {labelsFor} from '../../labels.js'
+import {labelsFor} from '../../labels/index.js'
 import {hashOf} from '../../output/store.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
 import type {ChapterMemory} from '../pages.js'

@@ -32,8 +32,8 @@ import {
   placesByKey,
   sourceAnchors
 } from '../../citations/places.js'
-import {labelsFor} from '../../labels.js'
-import {readingLabelsFor} from '../../reading-labels.js'
+import {labelsFor} from '../../labels/index.js'
+import {readingLabelsFor} from '../../labels/reading.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
 
 /** File names of the book-wide pages. */

@@ -7,7 +7,7 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
-import {labelsFor} from '../../labels.js'
+import {labelsFor} from '../../labels/index.js'
 import type {Book, Graphic, ScrollySection} from '../../types.js'
 import type {BookAssets} from '../assets.js'
 import {dataTable} from '../data-table.js'

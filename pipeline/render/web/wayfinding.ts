@@ -8,8 +8,8 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
-import {labelsFor} from '../../labels.js'
-import {readingLabelsFor, readingMinutes} from '../../reading-labels.js'
+import {labelsFor} from '../../labels/index.js'
+import {readingLabelsFor, readingMinutes} from '../../labels/reading.js'
 import type {Book} from '../../types.js'
 
 /** A page of the story in reading order. */

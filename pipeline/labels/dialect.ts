@@ -1,10 +1,10 @@
 /**
  * The words the Markdown dialect puts around the author's text, in the
  * book's language (English, Spanish, Portuguese, French, German; English for
- * any other, as in ./labels.ts): the titles of callouts that have none of
+ * any other, as in ./index.ts): the titles of callouts that have none of
  * their own, and the words of footnotes.
  */
-import {primaryLanguage} from './labels.js'
+import {primaryLanguage} from './index.js'
 
 /** Every label of the dialect. */
 export interface DialectLabels {

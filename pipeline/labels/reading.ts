@@ -1,10 +1,10 @@
 /**
  * The words of the reader's aids, in the book's language (English, Spanish,
- * Portuguese, French, German; English for any other, as in ./labels.ts): where
+ * Portuguese, French, German; English for any other, as in ./index.ts): where
  * a chapter stands in the book and how long it takes, what each source is, the
  * table of a disagreement, and the book's dates.
  */
-import {primaryLanguage} from './labels.js'
+import {primaryLanguage} from './index.js'
 
 /** Every label of the reader's aids. */
 export interface ReadingLabels {
