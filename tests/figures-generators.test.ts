@@ -16,7 +16,7 @@ import type {Element, Root} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {parse} from 'yaml'
 import {generateGraphicSvg, generateGraphicSvgs, graphicTypes} from '../pipeline/figures/generate.js'
-import {measure, variants} from '../pipeline/figures/generators/svg.js'
+import {fontFamily, measure, variants} from '../pipeline/figures/generators/svg.js'
 import {graphicFromSvg} from '../pipeline/figures/graphic.js'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -122,7 +122,7 @@ describe('figure generators: story data files', () => {
           expect(svgElement.attributes.role).toBe('img')
           expect(svgElement.attributes.width).toBeUndefined()
           expect(svgElement.attributes.height).toBeUndefined()
-          expect(svgElement.attributes['font-family']).toBe('system-ui, sans-serif')
+          expect(svgElement.attributes['font-family']).toBe(fontFamily)
           const children = svgElement.children.filter((c): c is Element => c.type === 'element')
           expect(children[0]!.name).toBe('title')
           expect(textOf(children[0]!)).toBe(parse(String(file.value)).title)

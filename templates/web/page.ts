@@ -26,8 +26,8 @@ export interface PageOptions {
 /** The files every page links to. */
 export interface PageAssets {
   css: string
-  /** The typeface's stylesheet (`@font-face` rules), before `css`, and the faces every page uses, preloaded. */
-  fonts?: {css: string; preload: string[]} | undefined
+  /** The typeface's faces every page uses, preloaded (`css` declares them). */
+  fonts?: {preload: string[]} | undefined
   nojsCss: string
   js: string
   favicon: string
@@ -56,14 +56,9 @@ export function page(options: PageOptions): Root {
     h('title', options.title),
     meta('description', options.description),
     meta('color-scheme', 'light dark'),
-    ...(options.assets.fonts
-      ? [
-          ...options.assets.fonts.preload.map((href) =>
-            h('link', {rel: 'preload', href, as: 'font', type: 'font/woff2', crossOrigin: ''})
-          ),
-          h('link', {rel: 'stylesheet', href: options.assets.fonts.css})
-        ]
-      : []),
+    ...(options.assets.fonts?.preload.map((href) =>
+      h('link', {rel: 'preload', href, as: 'font', type: 'font/woff2', crossOrigin: ''})
+    ) ?? []),
     h('link', {rel: 'stylesheet', href: options.assets.css}),
     h('noscript', [h('link', {rel: 'stylesheet', href: options.assets.nojsCss})]),
     h('script', {src: options.assets.js, defer: true}),

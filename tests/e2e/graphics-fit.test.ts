@@ -1,7 +1,8 @@
 /**
  * Room on every screen, in real Chromium, for every scrolly section of the
  * story and of the layouts fixture, at 360 × 740 and 1440 × 900, in every
- * state: no two visible labels of a graphic overlap; a step card is never
+ * state: no two visible labels of a graphic overlap (the ink of their lines,
+ * in the font they are drawn in); a step card is never
  * taller than 60 % of the screen; no section has more than a screen of empty
  * scroll before its first card or after its last; on a phone the pinned
  * graphic (credit included) takes at most half the screen; on a desktop a
@@ -54,23 +55,43 @@ function measure(page: Page, section: string): Promise<StateReport> {
       const b = new DOMPoint(x + frame.width.baseVal.value, y + frame.height.baseVal.value).matrixTransform(matrix)
       return {left: a.x, top: a.y, right: b.x, bottom: b.y}
     }
-    // Each label's box, cut to the (nested) svg that clips it: a label zoomed out of the map is not drawn.
+    // Each line of a label, from the start of its first character to the end of its last, and from the top of
+    // its ink to the bottom (the glyphs drawn, measured in the label's font: a font's own line box, Literata's
+    // 1.49 em, holds room for marks no label has), cut to the (nested) svg that clips it: a label zoomed out of the
+    // map is not drawn.
+    const ink = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D
     const boxes = Array.from(svg?.querySelectorAll('text') ?? [])
       .filter(shown)
       .flatMap((text) => {
-        const box = text.getBoundingClientRect()
         const clip = viewport(text.ownerSVGElement ?? svg)
-        if (!clip) return []
-        const left = Math.max(box.left, clip.left)
-        const right = Math.min(box.right, clip.right)
-        const top = Math.max(box.top, clip.top)
-        const bottom = Math.min(box.bottom, clip.bottom)
-        return right - left > 1 && bottom - top > 1 ? [{text: text.textContent ?? '', left, right, top, bottom}] : []
+        const matrix = text.getScreenCTM()
+        if (!clip || !matrix) return []
+        const css = getComputedStyle(text)
+        ink.font = `${css.fontStyle} ${css.fontWeight} ${css.fontSize} ${css.fontFamily}`
+        const tspans = Array.from(text.querySelectorAll('tspan'))
+        return (tspans.length > 0 ? tspans : [text]).flatMap((line) => {
+          const value = line.textContent ?? ''
+          if (!value.trim()) return []
+          const box = line.getBoundingClientRect()
+          const baseline = new DOMPoint(0, line.getStartPositionOfChar(0).y).matrixTransform(matrix).y
+          const glyphs = ink.measureText(value)
+          const left = Math.max(box.left, clip.left)
+          const right = Math.min(box.right, clip.right)
+          const top = Math.max(baseline - glyphs.actualBoundingBoxAscent * matrix.d, clip.top)
+          const bottom = Math.min(baseline + glyphs.actualBoundingBoxDescent * matrix.d, clip.bottom)
+          return right - left > 1 && bottom - top > 1 ? [{text: value, label: text, left, right, top, bottom}] : []
+        })
       })
     const overlaps: string[] = []
     boxes.forEach((a, i) => {
       for (const b of boxes.slice(i + 1)) {
-        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+        if (
+          a.label !== b.label &&
+          a.left < b.right - 1 &&
+          b.left < a.right - 1 &&
+          a.top < b.bottom - 1 &&
+          b.top < a.bottom - 1
+        )
           overlaps.push(`“${a.text}” × “${b.text}”`)
       }
     })
@@ -96,6 +117,7 @@ describe('graphics fit every screen', () => {
         let states = 0
         for (const file of await sitePages(build.out)) {
           await page.goto(`${build.url}${file}`)
+          await page.evaluate(() => document.fonts.ready)
           for (const section of await page.$$eval('.scrolly', (e) => e.map((s) => s.id))) {
             const where = `${file}#${section} at ${name}`
             const geometry = await page.$eval(`#${section}`, (s) => {

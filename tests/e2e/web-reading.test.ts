@@ -44,7 +44,7 @@ describe('reading the story', () => {
           const page = await open(context, file)
           const found = await page.evaluate(() => {
             const loaded = [...document.fonts].filter((face) => face.status === 'loaded').map((face) => face.family)
-            const families = ['body', 'h1', '.site-title'].map((selector) => {
+            const families = ['body', 'h1', '.site-title', '.scrolly__figure svg text'].map((selector) => {
               const element = document.querySelector(selector)
               return element ? getComputedStyle(element).fontFamily.split(',')[0]!.trim() : 'Literata'
             })
@@ -57,7 +57,7 @@ describe('reading the story', () => {
           })
           expect(found.loaded, file).toContain('Literata')
           expect(found.rendered, file).toBe(true)
-          expect(found.families, file).toEqual(['Literata', 'Literata', 'Literata'])
+          expect(found.families, file).toEqual(['Literata', 'Literata', 'Literata', 'Literata'])
           expect(found.wider, `${file} is wider than the screen`).toBeLessThanOrEqual(0)
           await page.close()
         }

@@ -8,6 +8,7 @@ import type {Element} from 'xast'
 import {toXml} from 'xast-util-to-xml'
 import {x} from 'xastscript'
 import type {GraphicState, GraphicVariant} from '../../types.js'
+import literataWidths from './literata-widths.json' with {type: 'json'}
 import type {Path, SpecReader} from './reader.js'
 
 /** Light-mode defaults of the palette; the page's CSS restyles `.tf-*` for dark mode. */
@@ -159,29 +160,43 @@ export function group(
   return x('g', {...visibleIn(shown, all), ...attributes}, children)
 }
 
-// Advance widths of Arial/Helvetica in em, which system-ui faces roughly match;
-// measuring slightly wide keeps labels from colliding in wider faces.
-const narrow = new Map<string, number>([
-  ...[..."ijl|!.,:;'’‘"].map((c) => [c, 0.24] as const),
-  ...[...'ftI[]()/ -\u00a0'].map((c) => [c, 0.32] as const),
-  ...[...'r"“”'].map((c) => [c, 0.36] as const),
-  ...[...'czksvxyJ'].map((c) => [c, 0.5] as const),
-  ...[...'mM'].map((c) => [c, 0.84] as const),
-  ...[...'wW—'].map((c) => [c, 0.86] as const),
-  ...[...'FLTZ'].map((c) => [c, 0.61] as const),
-  ...[...'%@'].map((c) => [c, 0.9] as const)
-])
+/**
+ * The labels' typeface: the web story's text face, then the serifs a reader
+ * without it most likely has (the same stack as `--font-text` in
+ * templates/web/reading.css). The EPUB embeds no font, so its figures are set
+ * in the e-reader's or the system's serif.
+ */
+export const fontFamily = 'Literata, Charter, Bitstream Charter, Sitka Text, Cambria, Georgia, serif'
 
-/** Estimated width of `value` set at `fontSize` (there are no font metrics at build time). */
+/** Literata's advance widths in em, per face: read from its font files by scripts/literata-widths.ts. */
+const advances = {regular: new Map<string, number>(), bold: new Map<string, number>()}
+for (const face of ['regular', 'bold'] as const) {
+  for (const [width, chars] of Object.entries(literataWidths.faces[face])) {
+    for (const char of chars) advances[face].set(char, Number(width) / literataWidths.unitsPerEm)
+  }
+}
+
+/**
+ * The least width of a figure, in em. Literata's figures are proportional
+ * (a 1 is 0.41 em, a 0 0.58 em); the serifs a reader has instead mostly set
+ * every figure alike, and wider (Times 0.5 em, DejaVu Serif 0.7 em): dates
+ * and counts, the labels with most figures, would run into their neighbours.
+ */
+const figureWidth = 0.65
+
+/**
+ * Width of `value` set at `fontSize` in Literata (regular or bold), from the
+ * font's advance widths (kerning, which only narrows, left out), figures
+ * counted at least `figureWidth`. A character Literata lacks counts as an em.
+ */
 export function measure(value: string, fontSize: number, bold = false): number {
+  const table = bold ? advances.bold : advances.regular
   let em = 0
   for (const char of value) {
-    const known = narrow.get(char)
-    if (known !== undefined) em += known
-    else if (/[A-ZÀ-ÖØ-Þ]/.test(char)) em += 0.7
-    else em += 0.56
+    const width = table.get(char) ?? 1
+    em += char >= '0' && char <= '9' ? Math.max(width, figureWidth) : width
   }
-  return em * fontSize * (bold ? 1.1 : 1.04)
+  return em * fontSize
 }
 
 /**
@@ -212,10 +227,14 @@ export function wrap(value: string, maxWidth: number, fontSize: number, bold = f
 }
 
 /**
- * Room to leave for faces wider than `measure` estimates (DejaVu Sans, the
- * usual `system-ui` on Linux, runs about 10% wider than Arial): text placed
- * against an edge or wrapped to a width is measured times this. A line broken
- * early costs little; one that runs off the artboard is cut.
+ * Room for a face wider than Literata: text placed against an edge or wrapped
+ * to a width is measured times this. On the web the labels are in Literata
+ * once the font is in; the EPUB embeds no font, so there they are in the
+ * reader's serif. Measured on the story's labels (median), Charter sets them
+ * about 5 % narrower than Literata, Times about 12 % narrower, DejaVu Serif
+ * (Linux's usual serif) about 10 % wider, and wider still where figures are
+ * (see `figureWidth`). A line broken early costs little; one that runs off the
+ * artboard is cut.
  */
 export const slack = 1.08
 
@@ -344,7 +363,7 @@ export function frame(options: FrameOptions, body: Body, layout: Layout): string
       xmlns: 'http://www.w3.org/2000/svg',
       viewBox: `0 0 ${width} ${height}`,
       role: 'img',
-      'font-family': 'system-ui, sans-serif',
+      'font-family': fontFamily,
       'data-bare-viewbox': bare
     },
     x('title', options.title),

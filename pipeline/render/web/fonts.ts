@@ -3,9 +3,11 @@
  * `@expo-google-fonts/literata` package the cover already uses), subset to the
  * characters the book's pages hold, plus printable ASCII, as WOFF2 with
  * `font-display: swap`. Three faces: regular, bold and italic; a page loads only
- * the faces its text uses. Pages are written with a placeholder for the fonts'
- * stylesheet and its preloads (`fontsPlaceholder`): the characters are known
- * once every page is made, and the file names hash the subsets.
+ * the faces its text uses. Their `@font-face` rules open the story's one
+ * stylesheet, so a page makes no request for them of its own. Pages are written
+ * with placeholders for the faces' preloads (`fontsPlaceholder`): the
+ * characters are known once every page is made, and the file names hash the
+ * subsets.
  *
  * Subsetting and WOFF2 compression take a second or more a face, so the faces
  * are kept in the store under the characters and the packages' versions, and
@@ -26,9 +28,8 @@ const faces = [
   {weight: 400, style: 'italic', file: '400Regular_Italic/Literata_400Regular_Italic.ttf', name: 'literata-400i'}
 ] as const
 
-/** What the pages hold in place of the fonts' stylesheet and the regular face's path until they are made. */
+/** What the pages hold in place of the faces' paths (regular, bold, italic) until they are made. */
 export const fontsPlaceholder = {
-  css: 'assets/fonts.twofold-fonts.css',
   preload: ['assets/twofold-font-400.woff2', 'assets/twofold-font-700.woff2', 'assets/twofold-font-400i.woff2']
 }
 
@@ -74,7 +75,11 @@ function face(file: string, characters: string, store: Store | undefined): Promi
   return result
 }
 
-/** The fonts of a book whose pages hold `characters`: the WOFF2 files, their stylesheet, and the paths pages link to. */
+/**
+ * The fonts of a book whose pages hold `characters`: the WOFF2 files, their
+ * `@font-face` rules (with paths relative to assets/, for a stylesheet
+ * there), and the paths pages preload.
+ */
 export async function makeFonts(
   characters: string,
   store: Store | undefined,
@@ -92,10 +97,16 @@ export async function makeFonts(
       `@font-face{font-family:Literata;src:url(${path.slice('assets/'.length)}) format("woff2");font-weight:${entry.weight};font-style:${entry.style};font-display:swap}`
     )
   }
-  const css = `${rules.join('\n')}\n`
-  const cssPath = `assets/fonts.${contentHash(Buffer.from(css), 8)}.css`
-  files.push({path: cssPath, contents: css})
   // Preloaded, the faces are in before the first paint more often, and nothing shifts when they swap in: regular and
   // bold on every page (body, headings), the italic on pages that set italic (see `withFonts`).
-  return {files, css: cssPath, preload: files.filter((file) => file.path.endsWith('.woff2')).map((file) => file.path)}
+  return {files, css: `${rules.join('\n')}\n`, preload: files.map((file) => file.path)}
+}
+
+/**
+ * The story's stylesheet with the faces' rules at its top, under a name that
+ * hashes both: one request for a page's styles, fonts declared included.
+ */
+export function withFontFaces(stylesheet: OutputFile, fontFaces: string): OutputFile {
+  const contents = Buffer.concat([Buffer.from(fontFaces), Buffer.from(stylesheet.contents)])
+  return {path: `assets/style.${contentHash(contents, 8)}.css`, contents}
 }

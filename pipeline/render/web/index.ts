@@ -24,7 +24,7 @@ import {chapterFootnotes} from '../footnotes.js'
 import {chapterLabels, type OutlineChapter, outline} from '../outline.js'
 import {type ChapterMemory, chapterMemory, fill, slot} from '../pages.js'
 import {backMatterLinks, footerNav, listLater, webBackMatter, webNotes} from './citations.js'
-import {charactersOf, fontsPlaceholder, makeFonts} from './fonts.js'
+import {charactersOf, fontsPlaceholder, makeFonts, withFontFaces} from './fonts.js'
 import {webHandlers} from './handlers.js'
 import {ogImage} from './og-image.js'
 import {chapterIntro, storyHeader, storyNav, storyPages} from './wayfinding.js'
@@ -252,11 +252,15 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
     contents: html.stringify(coverPage(book, options, assetPaths, base))
   })
   for (const chapter of book.chapters) out.push({path: chapterUrl(chapter), contents: chapterPage(chapter)})
-  return withFonts(out, options.store)
+  return withFonts(out, assetPaths.css, options.store)
 }
 
-/** The pages with the typeface subset to their characters in place of `fontsPlaceholder` (see ./fonts.ts). */
-async function withFonts(out: OutputFile[], store: Store | undefined): Promise<OutputFile[]> {
+/**
+ * The pages with the typeface subset to their characters in place of
+ * `fontsPlaceholder`, and the stylesheet at `css` replaced by one that
+ * declares the faces (see ./fonts.ts).
+ */
+async function withFonts(out: OutputFile[], css: string, store: Store | undefined): Promise<OutputFile[]> {
   const pages = out.filter((file) => file.path.endsWith('.html'))
   const texts = pages.map((file) =>
     typeof file.contents === 'string' ? file.contents : Buffer.from(file.contents).toString('utf8')
@@ -267,8 +271,10 @@ async function withFonts(out: OutputFile[], store: Store | undefined): Promise<O
     texts.some((text) => /<(?:i|em|cite)[\s>]/.test(text))
   )
   const italicOn = (text: string) => /<(?:i|em|cite)[\s>]/.test(text)
+  const stylesheet = out.find((file) => file.path === css)
+  const joined = stylesheet && withFontFaces(stylesheet, fonts.css)
   for (const [index, file] of pages.entries()) {
-    let text = texts[index]!.replace(fontsPlaceholder.css, fonts.css)
+    let text = joined ? texts[index]!.replace(`href="${css}"`, `href="${joined.path}"`) : texts[index]!
     fontsPlaceholder.preload.forEach((placeholder, i) => {
       const face = fonts.preload[i]
       // A page without italic does not preload the italic face; a book without italic has none.
@@ -277,7 +283,7 @@ async function withFonts(out: OutputFile[], store: Store | undefined): Promise<O
     })
     file.contents = text
   }
-  return [...out, ...fonts.files]
+  return [...out.filter((file) => file !== stylesheet), ...(joined ? [joined] : []), ...fonts.files]
 }
 
 /** The contents of a book with parts, nested chapters or appendices (books read from mdBook, Quarto, Bookdown): each part's title over its chapters, each chapter with its label and the chapters nested under it. */
