@@ -24,7 +24,7 @@ export interface BookMeta {
   publisher?: string | undefined
   /** Rights statement. */
   rights?: string | undefined
-  /** CSL style id or path to a `.csl` file, relative to the book directory. Default `chicago-notes` style bundled. */
+  /** CSL style id or path to a `.csl` file, relative to the book directory. Default: the shipped Chicago full-note style. */
   citationStyle?: string | undefined
   /** Canonical base URL of the web story, e.g. `https://example.org/lima/`. */
   url?: string | undefined
