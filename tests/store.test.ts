@@ -361,7 +361,7 @@ describe('the build cache', () => {
     const edited = await buildBoth(book)
     expect(edited.cached?.chapters).toBe(27)
     expect(edited.book!.formatter.runs.clusters).toBeGreaterThan(0)
-  }, 120_000)
+  }, 240_000)
 
   it('is used by `twofold build`, and not with --no-cache', async () => {
     const book = await copyOfBasic('command')
