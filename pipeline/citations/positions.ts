@@ -4,19 +4,22 @@
  * that a note style prints a full note first and short notes after.
  *
  * The scope of "first" is the chapter: each chapter's notes start afresh, as
- * a book with notes at the end of each chapter does (Chicago 14.29), and as
- * each chapter page of the web story must, being read on its own. It also
- * keeps a chapter's notes independent of every other chapter, so that a
- * chapter's rendered page can be kept in the cache (../render/pages.ts). The
- * one thing taken from outside the chapter is the book-wide note number, for
- * `firstNote`; it is written on the cites, in the chapter's tree.
+ * in a book with notes at the end of each chapter, and as each chapter page of
+ * the web story must, being read on its own. It also keeps a chapter's notes
+ * independent of every other chapter, so that a chapter's rendered page can be
+ * kept in the cache (../render/pages.ts). The one thing taken from outside the
+ * chapter is the book-wide note number, for `firstNote`; it is written on the
+ * cites, in the chapter's tree.
  *
  * The rules are citeproc-js's (its `processCitationCluster`), for a document
  * whose notes each hold one citation, numbered in order; a run of citations
- * that share a note (`numberCitations`) is one note. tests/citations.test.ts
- * holds them to citeproc's own positions. citeproc renders the note in the
- * position it is given (`Formatter.cluster`), so the memo of formatted notes
- * keeps the forms apart, and notes are formatted once each, not once a place.
+ * that share a note (`numberCitations`) is one note.
+ * tests/citation-positions.test.ts holds them to citeproc's own positions. The
+ * cites of a note are taken in the order written: a style that sorts them
+ * (rare among note styles) would have citeproc look for ibid within a note in
+ * its sorted order instead. citeproc renders each note in the position it is
+ * given (`Formatter.cluster`), and the formatter's memo keeps the forms apart,
+ * so notes are still formatted once each, not once a place.
  */
 import type {Citation, CiteItem, CitePosition} from '../types.js'
 import {parseLocator} from './syntax.js'
