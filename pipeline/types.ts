@@ -24,7 +24,7 @@ export interface BookMeta {
   publisher?: string | undefined
   /** Rights statement. */
   rights?: string | undefined
-  /** CSL style id or path to a `.csl` file, relative to the book directory. Default `chicago-notes` style bundled. */
+  /** CSL style id or path to a `.csl` file, relative to the book directory. Default: the shipped Chicago full-note style. */
   citationStyle?: string | undefined
   /** Canonical base URL of the web story, e.g. `https://example.org/lima/`. */
   url?: string | undefined
@@ -132,7 +132,19 @@ export interface CiteItem {
   suffix: string
   /** `-@key`: suppress the author. */
   suppressAuthor: boolean
+  /**
+   * Where the cite stands among its chapter's notes, as CSL's `position` (set by `numberCitations`, see
+   * ../citations/positions.ts): `first` when absent. A note style prints a full note at `first`, a short one after.
+   */
+  position?: CitePosition | undefined
+  /** Notes since the chapter last cited the same work, on a cite that is not `first` (for CSL's `near-note`). */
+  noteDistance?: number | undefined
+  /** Number of the chapter's first note citing the work, on a later note (CSL's `first-reference-note-number`). */
+  firstNote?: number | undefined
 }
+
+/** CSL's positions of a cite: the work's first cite (in its chapter), a later one, or one right after a cite of it. */
+export type CitePosition = 'first' | 'subsequent' | 'ibid' | 'ibid-with-locator'
 
 /** A citation node (`[@a; @b]` or in-text `@a`), made by remark-citations. */
 export interface Citation extends Parent {

@@ -128,7 +128,7 @@ describe('the book’s formatter', () => {
 
   it('uses the style of book.yaml and the book’s language', async () => {
     const {book} = await parseBook(path.join(root, 'tests/fixtures/books/basic'), root)
-    expect(book?.formatter.style).toBe('chicago-note-bibliography')
+    expect(book?.formatter.style).toBe('chicago-fullnote-bibliography')
     expect(book?.formatter.locale).toBe('en-US')
   })
 

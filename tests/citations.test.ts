@@ -571,7 +571,7 @@ describe('CSL formatter', () => {
 
   it('formats Chicago notes and bibliography', () => {
     const formatter = createFormatter(items, {
-      style: 'chicago',
+      style: 'chicago-note',
       locale: 'en-US'
     })
     expect(formatter.style).toBe('chicago-note-bibliography')

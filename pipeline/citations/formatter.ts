@@ -22,6 +22,13 @@
  * rendered.
  * So pairs of works, which grow with the square of the bibliography, cost no
  * citeproc run once their forms are known.
+ *
+ * Positions: a cite carries its CSL position among its chapter's notes
+ * (`first`, `subsequent`, `ibid`…, see ./positions.ts), and citeproc renders
+ * it in that position, so a note style gives a full first note and short
+ * notes after. What of the position a style can show (`Usage`) is part of
+ * every memo key, shape and joined form: a first note and a later one never
+ * share an entry. A style that tests no position keeps one entry per note.
  */
 import {createHash} from 'node:crypto'
 import fs from 'node:fs'
@@ -32,16 +39,18 @@ import '@citation-js/plugin-csl'
 import type {ElementContent, Nodes, Text} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import {toHtml} from 'hast-util-to-html'
-import type {CiteItem, CslItem} from '../types.js'
+import type {CiteItem, CitePosition, CslItem} from '../types.js'
 import {parseLocator} from './syntax.js'
 
 /** Options of `createFormatter`. */
 export interface FormatterOptions {
   /**
    * CSL style: a style citation-js bundles (`apa`, `vancouver`, `harvard1`),
-   * one shipped in `templates/csl/` (`chicago-note-bibliography`, also called
-   * `chicago`, `chicago-notes`, `chicago-notes-bibliography`), or a path to a
-   * `.csl` file relative to `bookDir`. Default `chicago-note-bibliography`.
+   * one shipped in `templates/csl/` (`chicago-fullnote-bibliography`, full
+   * first notes and short notes after, also called `chicago`, `chicago-notes`,
+   * `chicago-notes-bibliography`; `chicago-note-bibliography`, short notes
+   * only, also `chicago-shortened-notes-bibliography`), or a path to a `.csl`
+   * file relative to `bookDir`. Default `chicago-fullnote-bibliography`.
    */
   style?: string | undefined
   /**
@@ -120,15 +129,17 @@ export interface FormattedNote {
   nodes: ElementContent[]
 }
 
-/** The default style, shipped in `templates/csl/`. */
-export const defaultStyle = 'chicago-note-bibliography'
+/** The default style, shipped in `templates/csl/`: a full note at a work's first cite in a chapter, short notes after. */
+export const defaultStyle = 'chicago-fullnote-bibliography'
 
 const shippedDir = fileURLToPath(new URL('../../templates/csl/', import.meta.url))
 const aliases: Record<string, string> = {
-  chicago: 'chicago-note-bibliography',
+  chicago: 'chicago-fullnote-bibliography',
+  'chicago-fullnote': 'chicago-fullnote-bibliography',
+  'chicago-notes': 'chicago-fullnote-bibliography',
+  'chicago-notes-bibliography': 'chicago-fullnote-bibliography',
   'chicago-note': 'chicago-note-bibliography',
-  'chicago-notes': 'chicago-note-bibliography',
-  'chicago-notes-bibliography': 'chicago-note-bibliography'
+  'chicago-shortened-notes-bibliography': 'chicago-note-bibliography'
 }
 
 type Memo = FormattedNote
@@ -166,6 +177,7 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   const notes = new Map<string, Memo>()
   const shapes = new Map<string, Shape>()
   const layout = options.joinNotes === false ? undefined : citationLayout(config.styles.get(style))
+  const usage = positionUsage(config.styles.get(style))
   // Forms of composed notes, and whether composing them gives citeproc's own output.
   const forms = new Map<string, boolean>()
   const runs = {bibliography: 0, clusters: 0}
@@ -242,14 +254,14 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   }
 
   function citation(list: CiteItem[]): Memo {
-    const key = noteKey(list)
+    const key = noteKey(list, usage)
     let found = notes.get(key)
     if (!found) {
       for (const item of list) {
         if (!items.has(item.key))
           throw new Error(`Unexpected reference id \`${item.key}\`, expected an id from the bibliography`)
       }
-      found = composed(list) ?? memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item)))))
+      found = composed(list) ?? memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item, usage)))))
       notes.set(key, found)
       taken.push([key, found])
     }
@@ -287,10 +299,12 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
       }
     } else if (layout.suffix) nodes.push({type: 'text', value: layout.suffix})
     const note = memo(mergeText(nodes))
-    const form = list.map((item) => edges(citation([item]).formatted.html)).join('|')
+    const form = list.map((item) => `${where(item, usage)}${edges(citation([item]).formatted.html)}`).join('|')
     let ok = forms.get(form)
     if (ok === undefined) {
-      ok = memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item))))).formatted.html === note.formatted.html
+      ok =
+        memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item, usage))))).formatted.html ===
+        note.formatted.html
       forms.set(form, ok)
     }
     return ok ? note : undefined
@@ -313,8 +327,9 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
 
   function clusterHtml(cites: Array<Record<string, unknown>>): string {
     const ids = cites.map((cite) => cite.id)
-    if (new Set(ids).size !== ids.length) {
-      // The same work twice in one note (`[@a; @a, p. 3]`): the second cite is a subsequent one (ibid), as in a document.
+    if (!usage.position && new Set(ids).size !== ids.length) {
+      // The same work twice in one note (`[@a; @a, p. 3]`) in a style whose cites carry no position: the second cite
+      // is a subsequent one (ibid), as in a document.
       // Nothing before or after it, every entry already registered (flag 2): citeproc renders it alone, as the only citation of a document.
       runs.clusters++
       const [, changed] = noteEngine().processCitationCluster(
@@ -357,9 +372,56 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   }
 }
 
-/** What a note is kept under: what of its cites the note shows. */
-function noteKey(list: CiteItem[]): string {
-  return JSON.stringify(list.map((item) => [item.key, item.prefix, item.suffix, item.suppressAuthor]))
+/** What a note is kept under: what of its cites the note shows, their positions as far as the style shows them. */
+function noteKey(list: CiteItem[], usage: Usage): string {
+  return JSON.stringify(
+    list.map((item) => [item.key, item.prefix, item.suffix, item.suppressAuthor, where(item, usage)])
+  )
+}
+
+/** What of cites' positions a style can show: which of the position variables its notes test or print. */
+interface Usage {
+  /** `position` (also for `et-al-subsequent-*`, and in any note style, where citeproc uses it for names). */
+  position: boolean
+  /** `near-note`, and how many notes back counts as near (`near-note-distance`, 5 by default). */
+  nearNote: boolean
+  nearNoteDistance: number
+  /** `first-reference-note-number`. */
+  firstNote: boolean
+}
+
+/** A style's use of positions, from its XML (`undefined`: none). */
+function positionUsage(xml: string | undefined): Usage {
+  const text = xml ?? ''
+  const distance = /\bnear-note-distance="(\d+)"/.exec(text)?.[1]
+  return {
+    position: /\bposition="|et-al-subsequent-/.test(text) || /<style\b[^>]*\bclass="note"/.test(text),
+    nearNote: /\bposition="[^"]*\bnear-note\b/.test(text),
+    nearNoteDistance: distance === undefined ? 5 : Number(distance),
+    firstNote: /first-reference-note-number/.test(text)
+  }
+}
+
+/** The position variables of a cite as citeproc takes them, those the style uses only. */
+function positionOf(item: CiteItem, usage: Usage): Record<string, unknown> {
+  const cite: Record<string, unknown> = {}
+  if (!usage.position) return cite
+  const position = item.position ?? 'first'
+  cite.position = cslPositions[position]
+  if (usage.nearNote && position !== 'first' && item.noteDistance !== undefined)
+    cite['near-note'] = item.noteDistance <= usage.nearNoteDistance
+  if (usage.firstNote && item.firstNote !== undefined) cite['first-reference-note-number'] = item.firstNote
+  return cite
+}
+
+/** citeproc-js's numbers for CSL's positions (`CSL.POSITION_*`). */
+const cslPositions: Record<CitePosition, number> = {first: 0, subsequent: 1, ibid: 2, 'ibid-with-locator': 3}
+
+/** The part of a memo key that tells a cite's position, as far as the style shows it (`''` for a style that does not). */
+function where(item: CiteItem, usage: Usage): string {
+  if (!usage.position) return ''
+  const cite = positionOf(item, usage)
+  return `${cite.position}${cite['near-note'] ? 'n' : ''}${cite['first-reference-note-number'] ?? ''}`
 }
 
 /** The affixes and delimiter of a style's citation layout, when its notes can be joined from single works' notes. */
@@ -458,9 +520,9 @@ function mergeText(nodes: ElementContent[]): ElementContent[] {
 }
 
 /** A CSL cite item (citeproc's input) for a Pandoc cite. */
-function toCslCite(item: CiteItem): Record<string, unknown> {
+function toCslCite(item: CiteItem, usage: Usage): Record<string, unknown> {
   const {label, locator, suffix} = parseLocator(item.suffix)
-  const cite: Record<string, unknown> = {id: item.key}
+  const cite: Record<string, unknown> = {id: item.key, ...positionOf(item, usage)}
   if (item.prefix) cite.prefix = item.prefix
   if (locator !== undefined) {
     cite.locator = locator

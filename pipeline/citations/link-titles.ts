@@ -1,9 +1,10 @@
 /**
  * Link a formatted note to the entries of the works it cites: the first place
- * the note names each work (its short title, as the style printed it) becomes a
- * link to that work's entry among the sources. Where the style names a work in
- * some other way (by author and year), the work's label follows the note as a
- * link of its own. Both targets use it for their notes.
+ * the note names each work (its short title, as the style printed it, else its
+ * author as in a short note after a full one: `Alpha, 4.`) becomes a link to
+ * that work's entry among the sources. Where the style names a work in some
+ * other way (by year, by number), the work's label follows the note as a link
+ * of its own. Both targets use it for their notes.
  */
 import type {Element, ElementContent, Text} from 'hast'
 import {h} from 'hastscript'
@@ -35,10 +36,13 @@ function fold(text: string): string {
  * targets whose title the note does not show are added after it as links, in `language`'s way of listing.
  */
 export function linkTitles(nodes: ElementContent[], targets: NoteTarget[], language: string): ElementContent[] {
-  const missing: NoteTarget[] = []
-  for (const target of targets) {
-    if (!shownTitles(target.item).some((title) => wrapFirst(nodes, title, target.href))) missing.push(target)
-  }
+  const untitled = targets.filter(
+    (target) => !shownTitles(target.item).some((title) => wrapFirst(nodes, title, target.href))
+  )
+  // Titles first: an author's name may also be a word of another work's title.
+  const missing = untitled.filter(
+    (target) => !wrapFirst(nodes, inTextLabel(target.item, target.key, language), target.href)
+  )
   if (missing.length === 0) return nodes
   nodes.push({type: 'text', value: ' ('})
   missing.forEach((target, index) => {

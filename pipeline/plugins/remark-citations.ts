@@ -25,6 +25,7 @@ import type {Position} from 'unist'
 import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {location} from 'vfile-location'
+import {positionCitations} from '../citations/positions.js'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey, keySource, looksLikeCitation, parseBracketContent} from '../citations/syntax.js'
 import {visit} from '../tree.js'
@@ -348,33 +349,46 @@ export function remarkCitations(options: Options) {
  * citations in one chapter that cite the same thing (the same works, pages and
  * words) shares one note: the second of a run is `cite-<n>-2`, the third
  * `cite-<n>-3`. Citations in a contested claim's accounts, which both books show
- * apart from the text, always get notes of their own.
+ * apart from the text, always get notes of their own. Each cite then gets its
+ * position among its chapter's notes (`positionCitations`): a note style prints
+ * the first note of a work in full and later ones short.
  */
 export function numberCitations(files: VFile[]): void {
   let count = 0
-  for (const file of files) {
-    const apart = new Set<Citation>()
-    for (const claim of file.data.contested ?? [])
-      for (const account of claim.accounts)
-        visit(account, 'citation', (node) => {
-          apart.add(node)
-        })
-    let previous: Citation | undefined
-    let run = 1
-    for (const citation of file.data.citations ?? []) {
-      if (previous && !apart.has(citation) && !apart.has(previous) && sameNote(previous, citation)) {
-        run++
-        citation.number = count
-        citation.id = `cite-${count}-${run}`
-      } else {
-        count++
-        run = 1
-        citation.number = count
-        citation.id = `cite-${count}`
-      }
-      previous = citation
+  for (const file of files) count = numberChapterCitations(file, count)
+}
+
+/**
+ * Number one chapter's citations after `before` notes, and position its cites; returns the number of its last
+ * note. Numbering a chapter alone (`before` 0) gives the positions it will have in the book, but for the note
+ * numbers a style prints (`firstNote`): the citation worker gets its notes so, while the other chapters are parsed.
+ */
+export function numberChapterCitations(file: VFile, before: number): number {
+  let count = before
+  const apart = new Set<Citation>()
+  for (const claim of file.data.contested ?? [])
+    for (const account of claim.accounts)
+      visit(account, 'citation', (node) => {
+        apart.add(node)
+      })
+  let previous: Citation | undefined
+  let run = 1
+  const citations = file.data.citations ?? []
+  for (const citation of citations) {
+    if (previous && !apart.has(citation) && !apart.has(previous) && sameNote(previous, citation)) {
+      run++
+      citation.number = count
+      citation.id = `cite-${count}-${run}`
+    } else {
+      count++
+      run = 1
+      citation.number = count
+      citation.id = `cite-${count}`
     }
+    previous = citation
   }
+  positionCitations(citations)
+  return count
 }
 
 /** Whether two citations give the same note: the same cites, in the same order, shown the same way. */

@@ -58,12 +58,13 @@ const inView = (page: Page, selector: string) =>
   })
 
 describe('note tooltips in Chromium', () => {
+  // A work's first note in a chapter is its full note (`Ann Alpha, …, 2001`), later ones short.
   it('open on mouse hover with the formatted note, stay while the pointer moves onto them, and close after', async () => {
     const {page, problems} = await open(browser(), `${builds.basic.url}first.html`)
     expect(await tipState(page, '#cite-1')).toEqual({
       role: 'tooltip',
       visible: false,
-      text: 'Alpha, The Alpha Book, 3.'
+      text: 'Ann Alpha, The Alpha Book, 2001, 3.'
     })
     await page.hover('#cite-1')
     await page.waitForFunction(() => document.getElementById('cite-1-tip')?.hidden === false)
@@ -71,7 +72,7 @@ describe('note tooltips in Chromium', () => {
     expect(state).toEqual({
       role: 'tooltip',
       visible: true,
-      text: 'Alpha, The Alpha Book, 3.'
+      text: 'Ann Alpha, The Alpha Book, 2001, 3.'
     })
     // The same text as the note at the end of the chapter, with its markup (the title in italics).
     expect(await page.$eval('#note-1 .note__text', (e) => e.textContent)).toBe(state!.text)
@@ -100,7 +101,7 @@ describe('note tooltips in Chromium', () => {
     expect(await tipState(page, '#cite-1')).toEqual({
       role: 'tooltip',
       visible: true,
-      text: 'Alpha, The Alpha Book, 3.'
+      text: 'Ann Alpha, The Alpha Book, 2001, 3.'
     })
     await page.keyboard.press('Escape')
     await page.waitForFunction(() => document.getElementById('cite-1-tip')?.hidden === true)
@@ -111,7 +112,7 @@ describe('note tooltips in Chromium', () => {
     expect(await tipState(page, '#cite-2')).toEqual({
       role: 'tooltip',
       visible: true,
-      text: '“Beta Notes.”'
+      text: '“Beta Notes,” n.d.'
     })
     expect((await tipState(page, '#cite-1'))?.visible).toBe(false)
     expect(problems).toEqual([])
@@ -128,7 +129,7 @@ describe('note tooltips in Chromium', () => {
     await page.tap('#cite-1')
     await page.waitForFunction(() => document.getElementById('cite-1-tip')?.hidden === false)
     expect(new URL(page.url()).hash).toBe('')
-    expect((await tipState(page, '#cite-1'))?.text).toBe('Alpha, The Alpha Book, 3.')
+    expect((await tipState(page, '#cite-1'))?.text).toBe('Ann Alpha, The Alpha Book, 2001, 3.')
     await page.tap('#cite-1')
     await page.waitForFunction(() => location.hash === '#note-1')
     expect(await inView(page, '#note-1')).toBe(true)

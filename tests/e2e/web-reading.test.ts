@@ -4,12 +4,16 @@
  * the screen, the header's menu works without JavaScript, the header slides away
  * on scrolling down but never under reduced motion, Previous and Next run
  * through every page, every note links to an entry of the sources that exists,
+ * each source's first note in a chapter is its full note and later ones short
+ * (in the EPUB's notes too),
  * a backlink never opens a tooltip, and a claim's accounts never cover its
  * passage.
  */
+import fs from 'node:fs/promises'
 import type {BrowserContext, Page} from 'playwright-core'
 import {describe, expect, inject, it} from 'vitest'
 import {browserForFile} from '../helpers/browser.js'
+import {epubFiles} from '../helpers/epub-zip.js'
 import {sitePages, viewports} from '../helpers/story.js'
 
 const builds = inject('builds')
@@ -196,6 +200,54 @@ describe('reading the story', () => {
     expect(notes).toBeGreaterThan(50)
     // Every place a source lists is a citing place that exists (a note shared by a run links its first place).
     for (const href of placeLinks) expect(cited, href).toContain(href)
+    await context.close()
+  }, 180_000)
+
+  it('gives each source a full note at its first citation in a chapter and short notes after, in both books', async () => {
+    const context = await browser().newContext({viewport: viewports.desktop})
+    const zip = epubFiles(await fs.readFile(story.epub))
+    const pages = (await sitePages(story.out)).filter(
+      (file) => !['index.html', 'sources.html', 'disagreements.html'].includes(file)
+    )
+    let full = 0
+    let short = 0
+    for (const file of pages) {
+      const page = await open(context, file)
+      const notes = await page.evaluate(() =>
+        [...document.querySelectorAll('li.note')].map((note) => {
+          const back = note.querySelector('a[role="doc-backlink"]')!.getAttribute('href')!.slice(1)
+          return {
+            text: note.querySelector('.note__text')!.textContent!,
+            tip: document.getElementById(`${back}-tip`)!.textContent!,
+            sources: [...new Set([...note.querySelectorAll('a.note__source')].map((a) => a.getAttribute('href')!))]
+          }
+        })
+      )
+      // Each chapter starts afresh: a source's first note names its medium and kind (the full note), later ones do not.
+      const seen = new Set<string>()
+      for (const note of notes) {
+        expect(note.tip, `${file}: the tooltip is the note`).toBe(note.text)
+        const fresh = note.sources.filter((href) => !seen.has(href))
+        if (note.sources.length === 1) {
+          expect(note.text.includes('web page,'), `${file}: ${note.text}`).toBe(fresh.length === 1)
+          if (fresh.length === 1) full++
+          else short++
+        }
+        for (const href of note.sources) seen.add(href)
+      }
+      // The EPUB's notes document for the chapter has the same notes, in the same forms.
+      const xhtml = zip.get(`OEBPS/notes-${file.replace(/\.html$/, '.xhtml')}`)!.toString('utf8')
+      const epubNotes = [...xhtml.matchAll(/<li id="note-\d+"[^>]*><p>([\s\S]*?)<\/p><\/li>/g)].map((m) =>
+        m[1]!
+          .replace(/ <a class="backlink"[\s\S]*$/, '')
+          .replace(/<[^>]+>/g, '')
+          .replace(/&#x26;|&amp;/g, '&')
+      )
+      expect(epubNotes, file).toEqual(notes.map((note) => note.text))
+      await page.close()
+    }
+    expect(full).toBeGreaterThanOrEqual(pages.length)
+    expect(short).toBeGreaterThan(full)
     await context.close()
   }, 180_000)
 
