@@ -232,4 +232,51 @@ describe("the dialect's words", () => {
     expect(section.properties.ariaLabel).toBe('Notes de bas de page')
     expect(toHtml(section)).toContain('aria-label="Retour à l’appel de note 1"')
   })
+
+  it('name the EPUB footnote references as the web names them', async () => {
+    const {tree} = await parse(markdown)
+    const footnotes = chapterFootnotes(tree, {epub: true, language: 'de'})
+    const hast = toHast(tree, {handlers: {...dialectHandlers({epub: true, language: 'de'}), ...footnotes.handlers}})
+    expect(toHtml(hast)).toContain(
+      '<a href="#fn-1" id="fnref-1" epub:type="noteref" role="doc-noteref" aria-label="Fußnote 1">1</a>'
+    )
+  })
+
+  it('number figures, tables and equations in the book language, on the tree', async () => {
+    const {tree, file} = await parse(
+      [
+        '![A plot](plot.png){#fig-a}',
+        '',
+        '| a |',
+        '| - |',
+        '| 1 |',
+        '',
+        ': Counts {#tbl-a}',
+        '',
+        '$$',
+        'x',
+        '$$ {#eq-a}',
+        '',
+        '## Untitled {#sec-a}',
+        '',
+        'See @fig-a, @tbl-a, @eq-a and @sec-a.',
+        ''
+      ].join('\n')
+    )
+    const words = (language?: string) => {
+      resolveCrossReferences([{file}], language)
+      return (file.data.crossReferences ?? []).map((reference) => reference.text)
+    }
+    expect(words('es')).toEqual(['Figura 1', 'Tabla 1', 'Ecuación 1', 'Untitled'])
+    const spanish = render(tree, 'es')
+    expect(spanish).toContain('<figcaption>Figura 1: A plot</figcaption>')
+    expect(spanish).toContain('<caption>Tabla 1: Counts</caption>')
+    expect(words('fr')).toEqual(['Figure 1', 'Tableau 1', 'Équation 1', 'Untitled'])
+    expect(render(tree, 'fr')).toContain('<caption>Tableau 1 : Counts</caption>')
+    expect(words('de-AT')).toEqual(['Abbildung 1', 'Tabelle 1', 'Gleichung 1', 'Untitled'])
+    expect(words('pt-BR')).toEqual(['Figura 1', 'Tabela 1', 'Equação 1', 'Untitled'])
+    expect(words('nl')).toEqual(['Figure 1', 'Table 1', 'Equation 1', 'Untitled'])
+    expect(words()).toEqual(['Figure 1', 'Table 1', 'Equation 1', 'Untitled'])
+    expect(render(tree)).toContain('<figcaption>Figure 1: A plot</figcaption>')
+  })
 })
