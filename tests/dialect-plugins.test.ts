@@ -85,6 +85,46 @@ describe('definition lists', () => {
     expect(all(tree, 'fencedDiv')).toHaveLength(1)
   })
 
+  it('reports, at its `:` line, a definition list in a list item, which it cannot read', async () => {
+    const {tree, file} = await parse(
+      [
+        '- Tight',
+        '  : A definition.',
+        '',
+        '1. Item',
+        '',
+        '   Loose',
+        '',
+        '   :   A loose definition.',
+        '',
+        '   > - Quoted',
+        '   >   : Deep.',
+        '',
+        '- A table:',
+        '',
+        '  | a |',
+        '  | - |',
+        '  | 1 |',
+        '',
+        '  : Counts {#tbl-in-item}',
+        ''
+      ].join('\n')
+    )
+    expect(problems(file)).toEqual([
+      '2:3 unread-definition-list',
+      '8:4 unread-definition-list',
+      '11:8 unread-definition-list'
+    ])
+    expect(file.messages[0]?.reason).toContain('shown as a paragraph')
+    // What it shows: the paragraphs as written, nothing dropped; the table keeps its caption.
+    expect(render(tree)).toContain('<li>Tight\n: A definition.</li>')
+    expect(render(tree)).toContain('<p>:   A loose definition.</p>')
+    expect(render(tree)).toContain('<caption>Counts</caption>')
+    const outside = await parse('- Item\n\nTerm\n: Definition.\n')
+    expect(problems(outside.file)).toEqual([])
+    expect(all(outside.tree, 'defList')).toHaveLength(1)
+  })
+
   it('reads definitions in block quotes', async () => {
     const {tree} = await parse('> Term\n> : Definition.\n')
     expect(render(tree)).toBe('<blockquote>\n<dl>\n<dt>Term</dt>\n<dd>Definition.\n</dd>\n</dl>\n</blockquote>')
