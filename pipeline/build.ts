@@ -264,7 +264,7 @@ export async function parseBook(
 
   numberCitations(chapters.map((c) => c.file))
   checkLinks(chapters, loaded.dir)
-  resolveCrossReferences(chapters)
+  resolveCrossReferences(chapters, loaded.meta?.language)
   if (!hasErrors(files))
     unusedReferences(
       chapters.map((c) => c.file),

@@ -85,6 +85,46 @@ describe('definition lists', () => {
     expect(all(tree, 'fencedDiv')).toHaveLength(1)
   })
 
+  it('reports, at its `:` line, a definition list in a list item, which it cannot read', async () => {
+    const {tree, file} = await parse(
+      [
+        '- Tight',
+        '  : A definition.',
+        '',
+        '1. Item',
+        '',
+        '   Loose',
+        '',
+        '   :   A loose definition.',
+        '',
+        '   > - Quoted',
+        '   >   : Deep.',
+        '',
+        '- A table:',
+        '',
+        '  | a |',
+        '  | - |',
+        '  | 1 |',
+        '',
+        '  : Counts {#tbl-in-item}',
+        ''
+      ].join('\n')
+    )
+    expect(problems(file)).toEqual([
+      '2:3 unread-definition-list',
+      '8:4 unread-definition-list',
+      '11:8 unread-definition-list'
+    ])
+    expect(file.messages[0]?.reason).toContain('shown as a paragraph')
+    // What it shows: the paragraphs as written, nothing dropped; the table keeps its caption.
+    expect(render(tree)).toContain('<li>Tight\n: A definition.</li>')
+    expect(render(tree)).toContain('<p>:   A loose definition.</p>')
+    expect(render(tree)).toContain('<caption>Counts</caption>')
+    const outside = await parse('- Item\n\nTerm\n: Definition.\n')
+    expect(problems(outside.file)).toEqual([])
+    expect(all(outside.tree, 'defList')).toHaveLength(1)
+  })
+
   it('reads definitions in block quotes', async () => {
     const {tree} = await parse('> Term\n> : Definition.\n')
     expect(render(tree)).toBe('<blockquote>\n<dl>\n<dt>Term</dt>\n<dd>Definition.\n</dd>\n</dl>\n</blockquote>')
@@ -231,5 +271,52 @@ describe("the dialect's words", () => {
     const section = footnotes.section() as Element
     expect(section.properties.ariaLabel).toBe('Notes de bas de page')
     expect(toHtml(section)).toContain('aria-label="Retour à l’appel de note 1"')
+  })
+
+  it('name the EPUB footnote references as the web names them', async () => {
+    const {tree} = await parse(markdown)
+    const footnotes = chapterFootnotes(tree, {epub: true, language: 'de'})
+    const hast = toHast(tree, {handlers: {...dialectHandlers({epub: true, language: 'de'}), ...footnotes.handlers}})
+    expect(toHtml(hast)).toContain(
+      '<a href="#fn-1" id="fnref-1" epub:type="noteref" role="doc-noteref" aria-label="Fußnote 1">1</a>'
+    )
+  })
+
+  it('number figures, tables and equations in the book language, on the tree', async () => {
+    const {tree, file} = await parse(
+      [
+        '![A plot](plot.png){#fig-a}',
+        '',
+        '| a |',
+        '| - |',
+        '| 1 |',
+        '',
+        ': Counts {#tbl-a}',
+        '',
+        '$$',
+        'x',
+        '$$ {#eq-a}',
+        '',
+        '## Untitled {#sec-a}',
+        '',
+        'See @fig-a, @tbl-a, @eq-a and @sec-a.',
+        ''
+      ].join('\n')
+    )
+    const words = (language?: string) => {
+      resolveCrossReferences([{file}], language)
+      return (file.data.crossReferences ?? []).map((reference) => reference.text)
+    }
+    expect(words('es')).toEqual(['Figura 1', 'Tabla 1', 'Ecuación 1', 'Untitled'])
+    const spanish = render(tree, 'es')
+    expect(spanish).toContain('<figcaption>Figura 1: A plot</figcaption>')
+    expect(spanish).toContain('<caption>Tabla 1: Counts</caption>')
+    expect(words('fr')).toEqual(['Figure 1', 'Tableau 1', 'Équation 1', 'Untitled'])
+    expect(render(tree, 'fr')).toContain('<caption>Tableau 1 : Counts</caption>')
+    expect(words('de-AT')).toEqual(['Abbildung 1', 'Tabelle 1', 'Gleichung 1', 'Untitled'])
+    expect(words('pt-BR')).toEqual(['Figura 1', 'Tabela 1', 'Equação 1', 'Untitled'])
+    expect(words('nl')).toEqual(['Figure 1', 'Table 1', 'Equation 1', 'Untitled'])
+    expect(words()).toEqual(['Figure 1', 'Table 1', 'Equation 1', 'Untitled'])
+    expect(render(tree)).toContain('<figcaption>Figure 1: A plot</figcaption>')
   })
 })

@@ -8,8 +8,10 @@
  * `crossReference` node; a prefix of `fig-`, `tbl-`, `sec-` or `eq-` is
  * never a citation key. `resolveCrossReferences` then numbers the labels
  * book-wide, in reading order, and gives every reference its text
- * ("Figure 3", "Table 1", "Equation 2", or the section's title) and its
- * target, `02-x.md#fig-x`, which both targets resolve as they resolve links.
+ * ("Figure 3", "Table 1", "Equation 2", or the section's title, in the
+ * book's language: "Figura 3" in Spanish) and its target, `02-x.md#fig-x`,
+ * which both targets resolve as they resolve links. A numbered figure or
+ * table gets the same words for its caption (`numbered`), on its node.
  *
  * Messages (source `remark-cross-references`): `unknown-cross-reference`
  * (error), a label no chapter has, with the closest one.
@@ -23,6 +25,7 @@ import type {Position} from 'unist'
 import type {VFile} from 'vfile'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey} from '../citations/syntax.js'
+import {dialectLabelsFor} from '../labels/dialect.js'
 import {error, positionAt} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
 import type {ImplicitFigure} from './remark-figures.js'
@@ -229,25 +232,26 @@ export interface CrossChapter {
   file: VFile
 }
 
-const names: Record<CrossKind, string> = {fig: 'Figure', tbl: 'Table', sec: 'Section', eq: 'Equation'}
-
 /**
  * Number every label of the book per kind in reading order, and give every
- * cross-reference its text and target; an unknown label is an error at the
- * reference. Run on every build (trees are reused from the cache).
+ * cross-reference its text and target, in the book's `language` (BCP 47;
+ * English for one without labels); an unknown label is an error at the
+ * reference. Run on every build (trees are reused from the cache): what it
+ * decides goes on each chapter's tree, which keys its rendered content.
  */
-export function resolveCrossReferences(chapters: CrossChapter[]): void {
+export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'): void {
+  const names = dialectLabelsFor(language).numbered
   const found = new Map<string, {label: CrossLabel; file: string}>()
   const counts: Record<CrossKind, number> = {fig: 0, tbl: 0, sec: 0, eq: 0}
   for (const {file} of chapters) {
     for (const label of file.data.crossLabels ?? []) {
       if (found.has(label.id)) continue
       label.number = ++counts[label.kind]
-      if (label.target?.type === 'implicitFigure') label.target.number = label.number
-      else if (label.target) {
-        label.target.data ??= {}
-        label.target.data.number = label.number
-      }
+      const numbered = `${names[label.kind]} ${label.number}`
+      if (label.target?.type === 'implicitFigure') Object.assign(label.target, {number: label.number, numbered})
+      else if (label.target?.type === 'table')
+        label.target.data = {...label.target.data, number: label.number, numbered}
+      else if (label.target) label.target.data = {...label.target.data, number: label.number}
       found.set(label.id, {label, file: path.basename(file.path)})
     }
   }

@@ -17,13 +17,22 @@
  * table caption written before its table (`: Caption {#tbl-x}`) after a
  * paragraph reads as a definition of that paragraph; it is given back to the
  * table (remark-figures makes it the caption).
+ *
+ * The extension does not read a definition list inside a list item (it
+ * knows block quote prefixes, not a list item's indent), so such a list
+ * would show as a paragraph with its `:` lines. That is reported, never
+ * silent.
+ *
+ * Messages (source `remark-definition-lists`): `unread-definition-list`
+ * (warning), at the `:` line of a definition list in a list item.
  */
 import type {ElementContent, Properties} from 'hast'
-import type {Paragraph, Root, RootContent} from 'mdast'
+import type {Paragraph, Parent, Root, RootContent} from 'mdast'
 import {type DefListNode, defListFromMarkdown} from 'mdast-util-definition-list'
 import {defList} from 'micromark-extension-definition-list'
 import type {Processor} from 'unified'
 import type {VFile} from 'vfile'
+import {warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
 
 declare module 'unist' {
@@ -45,6 +54,7 @@ export function remarkDefinitionLists(this: Processor) {
   ;(data.fromMarkdownExtensions ??= []).push(defListFromMarkdown)
   return (tree: Root, file: VFile) => {
     if (!definitionLine.test(String(file.value))) return
+    unreadInListItems(tree, file)
     visit(tree, (node, index, parent) => {
       if (node.type !== 'defList' || !parent || index === undefined) return blocksOnly(node)
       const next = parent.children[index + 1]
@@ -80,4 +90,54 @@ function captionBack(list: DefListNode): RootContent[] | undefined {
   if (children.length > 0) result.unshift({...list, children} as never)
   result.push(caption)
   return result
+}
+
+/**
+ * Warn at each definition list written in a list item, which the extension
+ * leaves a paragraph: a `: ` line inside a paragraph (a tight definition),
+ * or a paragraph that starts with `: ` right after another one (a loose
+ * definition) and is no table caption.
+ */
+function unreadInListItems(tree: Root, file: VFile): void {
+  const lines = String(file.value).split(/\r?\n|\r/)
+  const report = (line: number) => {
+    // The `:` after the line's indent and block quote markers.
+    const column = (/^[ \t>]*/.exec(lines[line - 1] ?? '')?.[0].length ?? 0) + 1
+    warn(
+      file,
+      'Unexpected definition list in a list item, shown as a paragraph; expected it outside the list (end the list before it), or the term in bold with its definition after it, as `- **Term**: definition`',
+      {line, column},
+      'unread-definition-list',
+      'remark-definition-lists'
+    )
+  }
+  const inItem = (node: Parent, depth: number) => {
+    for (const [index, child] of node.children.entries()) {
+      if (child.type === 'paragraph' && depth > 0) {
+        const before = node.children[index - 1]
+        const after = node.children[index + 1]
+        const first = child.children[0]
+        if (
+          first?.type === 'text' &&
+          /^:[ \t]/.test(first.value) &&
+          before?.type === 'paragraph' &&
+          after?.type !== 'table' &&
+          first.position
+        )
+          report(first.position.start.line)
+        for (const phrase of child.children) {
+          if (phrase.type !== 'text' || !phrase.position) continue
+          for (const match of phrase.value.matchAll(/\n:[ \t]/g))
+            report(phrase.position.start.line + phrase.value.slice(0, match.index + 1).split('\n').length - 1)
+        }
+      } else if (
+        'children' in child &&
+        child.type !== 'paragraph' &&
+        child.type !== 'heading' &&
+        child.type !== 'table'
+      )
+        inItem(child as Parent, depth + (child.type === 'listItem' ? 1 : 0))
+    }
+  }
+  inItem(tree, 0)
 }

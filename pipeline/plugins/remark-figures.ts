@@ -22,6 +22,8 @@ export interface ImplicitFigure extends Parent {
   caption: PhrasingContent[]
   /** Its number, when a cross-reference can reach it (set by `resolveCrossReferences`). */
   number?: number | undefined
+  /** What its caption starts with, in the book's language: `Figure 3` (set by `resolveCrossReferences`). */
+  numbered?: string | undefined
 }
 
 declare module 'mdast' {
@@ -36,6 +38,8 @@ declare module 'mdast' {
     caption?: PhrasingContent[] | undefined
     /** Its number, when a cross-reference can reach it (set by `resolveCrossReferences`). */
     number?: number | undefined
+    /** What its caption starts with, in the book's language: `Table 3` (set by `resolveCrossReferences`). */
+    numbered?: string | undefined
   }
 }
 

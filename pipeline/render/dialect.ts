@@ -21,14 +21,15 @@ import type {Subscript, Superscript} from '../plugins/remark-sub-super.js'
 export interface DialectOptions {
   /** Render for the EPUB: tips get `epub:type="tip"`. Default `false`. */
   epub?: boolean | undefined
-  /** The book's language (BCP 47), for the titles of callouts without their own. Default `en`. */
+  /** The book's language (BCP 47), for the titles of callouts without their own and captions' words. Default `en`. */
   language?: string | undefined
 }
 
 /** The handlers of the dialect's nodes (and of `code` and `table`), for one document. */
 export function dialectHandlers(options: DialectOptions = {}): Record<string, Handler> {
   let callouts = 0
-  const calloutTitles: Record<CalloutKind, string> = dialectLabelsFor(options.language ?? 'en').callout
+  const labels = dialectLabelsFor(options.language ?? 'en')
+  const calloutTitles: Record<CalloutKind, string> = labels.callout
 
   const fencedDiv: Handler = (state: State, node: FencedDiv) => {
     const data: Record<string, string> = {}
@@ -81,15 +82,22 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
   const table: Handler = (state: State, node: Table) => {
     const element = defaultHandlers.table(state, node) as Element
     const caption = node.data?.caption
-    const number = node.data?.number
+    const numbered = node.data?.numbered
     if (caption)
       element.children.unshift(
-        h('caption', [number ? `Table ${number}: ` : '', ...state.all({type: 'paragraph', children: caption})])
+        h('caption', [
+          numbered ? numbered + labels.captionSeparator : '',
+          ...state.all({type: 'paragraph', children: caption})
+        ])
       )
     // A table wider than the page scrolls inside its own box, which keyboards reach and screen readers name.
     return h(
       'div.table-scroll',
-      {role: 'region', tabIndex: 0, ariaLabel: caption ? toString({type: 'paragraph', children: caption}) : 'Table'},
+      {
+        role: 'region',
+        tabIndex: 0,
+        ariaLabel: caption ? toString({type: 'paragraph', children: caption}) : labels.numbered.tbl
+      },
       [element]
     )
   }
@@ -98,7 +106,7 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     const result = h('figure', {id: node.id}, [
       ...state.all(node),
       h('figcaption', [
-        node.number ? `Figure ${node.number}: ` : '',
+        node.numbered ? node.numbered + labels.captionSeparator : '',
         ...state.all({type: 'paragraph', children: node.caption})
       ])
     ])

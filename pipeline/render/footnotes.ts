@@ -54,7 +54,11 @@ export function chapterFootnotes(
     const id = call === 1 ? `fnref-${number}` : `fnref-${number}-${call}`
     if (options.epub) {
       return h('sup', [
-        h('a', {href: `#fn-${number}`, id, 'epub:type': 'noteref', role: 'doc-noteref'}, String(number))
+        h(
+          'a',
+          {href: `#fn-${number}`, id, 'epub:type': 'noteref', role: 'doc-noteref', ariaLabel: labels.footnote(number)},
+          String(number)
+        )
       ])
     }
     const note = notes.find((entry) => entry.number === number)?.content ?? []

@@ -83,6 +83,7 @@ describe('the dialect book in the EPUB', () => {
     // Footnotes: noterefs to footnote asides in the same document.
     const refs = elements(chapter, 'a').filter((a) => a.attributes['epub:type'] === 'noteref')
     expect(refs.map((a) => a.attributes.href)).toEqual(['#fn-1', '#fn-2'])
+    expect(refs.map((a) => a.attributes['aria-label'])).toEqual(['Footnote 1', 'Footnote 2'])
     const notes = elements(chapter, 'aside').filter((a) => a.attributes['epub:type'] === 'footnote')
     expect(notes.map((a) => a.attributes.id)).toEqual(['fn-1', 'fn-2'])
     expect(text(notes[1] as Element)).toContain('Inline notes hold Markdown [and brackets].')
