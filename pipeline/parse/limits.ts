@@ -10,10 +10,87 @@ import type {Nodes, Root} from 'mdast'
 import type {VFile} from 'vfile'
 import {error, pointAt} from '../messages.js'
 
+const source = 'twofold-parse'
+
 /** Levels of nesting a chapter may use: block quotes, lists, emphasis, links, directives… */
 export const maxNesting = 100
 
-const source = 'twofold-parse'
+const megabyte = 1024 * 1024
+
+/**
+ * The most bytes one chapter may hold. Past 1 MB a chapter gets a `chapter-too-large` warning and still builds; past
+ * this it is an error, found from the file's size before it is read or parsed. The parse and both renders take
+ * several seconds per MB of the densest Markdown (one long list, one table), and a build holds each chapter's trees
+ * at some hundred times the size of its text, so a limit keeps a hostile book's work and memory in bounds. The book
+ * cannot lift it; whoever runs the build can, with `TWOFOLD_MAX_CHAPTER_MB`.
+ */
+export const defaultChapterLimit = 4 * megabyte
+
+/** The most bytes all of a book's chapters may hold together (`TWOFOLD_MAX_BOOK_MB` to change it). */
+export const defaultBookLimit = 64 * megabyte
+
+/** The limits on chapter sizes, in bytes: the defaults, unless the environment sets a positive number of MB. */
+export interface SizeLimits {
+  chapter: number
+  book: number
+}
+
+/** The size limits in force: `TWOFOLD_MAX_CHAPTER_MB` and `TWOFOLD_MAX_BOOK_MB` (positive numbers) or the defaults. */
+export function sizeLimits(env: NodeJS.ProcessEnv = process.env): SizeLimits {
+  const megabytes = (value: string | undefined, fallback: number) => {
+    const wanted = Number(value)
+    return value && Number.isFinite(wanted) && wanted > 0 ? Math.round(wanted * megabyte) : fallback
+  }
+  return {
+    chapter: megabytes(env.TWOFOLD_MAX_CHAPTER_MB, defaultChapterLimit),
+    book: megabytes(env.TWOFOLD_MAX_BOOK_MB, defaultBookLimit)
+  }
+}
+
+/** A number of bytes in MB, to one decimal, rounded up (a file just over a limit does not read as equal to it). */
+function inMegabytes(bytes: number): string {
+  const size = Math.ceil((bytes / megabyte) * 10) / 10
+  return Number.isInteger(size) ? String(size) : size.toFixed(1)
+}
+
+/** The error for a chapter of `bytes` over `limit`: at its first line, before anything of it is read. */
+export function chapterOverLimit(file: VFile, bytes: number, limit: number): void {
+  error(
+    file,
+    `Unexpected chapter of ${inMegabytes(bytes)} MB, expected at most ${inMegabytes(limit)} MB (the most one chapter may hold): split it into several chapters`,
+    {line: 1, column: 1},
+    'chapter-over-limit',
+    source
+  )
+}
+
+/**
+ * What a loader reads chapters against: each chapter's limit (for `readVFile`), and the book's, counted as the
+ * chapters are read. The chapter that passes the book's limit gets a `book-over-limit` error. Once a chapter is over
+ * either limit the loader reads no more, and the build parses none: it stops at that one error.
+ */
+export class ChapterBudget {
+  readonly limits = sizeLimits()
+  /** Whether a chapter was over a limit. */
+  exceeded = false
+  private total = 0
+
+  /** Whether the chapter just read into `file` was within its limit and keeps the book within its own; if not, an error on it. */
+  admit(file: VFile): boolean {
+    if (file.messages.some((message) => message.ruleId === 'chapter-over-limit')) this.exceeded = true
+    else this.total += Buffer.byteLength(String(file.value))
+    if (this.exceeded || this.total <= this.limits.book) return !this.exceeded
+    this.exceeded = true
+    error(
+      file,
+      `Unexpected book of more than ${inMegabytes(this.limits.book)} MB of chapters (${inMegabytes(this.total)} MB up to this one), expected at most ${inMegabytes(this.limits.book)} MB: split it into several books`,
+      {line: 1, column: 1},
+      'book-over-limit',
+      source
+    )
+    return false
+  }
+}
 
 /** A block quote marker or a list item marker, with the spaces after it, at the start of a line's remaining text. */
 const containerMarker = /^[ \t]{0,3}(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])[ \t]*/
