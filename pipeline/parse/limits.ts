@@ -15,6 +15,20 @@ const source = 'twofold-parse'
 /** Levels of nesting a chapter may use: block quotes, lists, emphasis, links, directives… */
 export const maxNesting = 100
 
+/**
+ * Emphasis marks (runs of `*`, `_`, `~`) and brackets one paragraph may hold. The parser matches each closing mark
+ * or bracket against those before it in its paragraph, so its time grows with the square of their number: 22,000
+ * unmatched `a*` in one paragraph took six seconds, 16,000 `[` then as many `]` three. A real paragraph holds a few
+ * dozen.
+ */
+export const maxDelimiters = 10_000
+
+/**
+ * Raw HTML tags one paragraph (or one level of the chapter) may hold. Each unclosed tag is checked against every
+ * later one beside it: 6,000 `<span>` in one paragraph took 18 seconds, 12,000 more than a minute.
+ */
+export const maxHtmlTags = 1000
+
 const megabyte = 1024 * 1024
 
 /**
@@ -53,11 +67,16 @@ function inMegabytes(bytes: number): string {
   return Number.isInteger(size) ? String(size) : size.toFixed(1)
 }
 
+/** A limit in MB, to two decimals. */
+function exactly(bytes: number): string {
+  return String(Number((bytes / megabyte).toFixed(2)))
+}
+
 /** The error for a chapter of `bytes` over `limit`: at its first line, before anything of it is read. */
 export function chapterOverLimit(file: VFile, bytes: number, limit: number): void {
   error(
     file,
-    `Unexpected chapter of ${inMegabytes(bytes)} MB, expected at most ${inMegabytes(limit)} MB (the most one chapter may hold): split it into several chapters`,
+    `Unexpected chapter of ${inMegabytes(bytes)} MB, expected at most ${exactly(limit)} MB (the most one chapter may hold): split it into several chapters`,
     {line: 1, column: 1},
     'chapter-over-limit',
     source
@@ -83,7 +102,7 @@ export class ChapterBudget {
     this.exceeded = true
     error(
       file,
-      `Unexpected book of more than ${inMegabytes(this.limits.book)} MB of chapters (${inMegabytes(this.total)} MB up to this one), expected at most ${inMegabytes(this.limits.book)} MB: split it into several books`,
+      `Unexpected book of more than ${exactly(this.limits.book)} MB of chapters (${inMegabytes(this.total)} MB up to this one), expected at most ${exactly(this.limits.book)} MB: split it into several books`,
       {line: 1, column: 1},
       'book-over-limit',
       source
@@ -96,14 +115,15 @@ export class ChapterBudget {
 const containerMarker = /^[ \t]{0,3}(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])[ \t]*/
 
 /**
- * Before the parse: whether every line opens at most `maxNesting` block quotes and list items (`> > - > …`), and no
- * paragraph opens emphasis that deep. Deeper is an error at the marker that passes the limit, and the chapter is not
- * parsed.
+ * Before the parse: whether every line opens at most `maxNesting` block quotes, list items and directives, and no
+ * paragraph opens emphasis that deep or holds more than `maxDelimiters` marks. Past a limit is an error at the mark that
+ * passes it, and the chapter is not parsed.
  */
 export function checkSourceNesting(file: VFile): boolean {
   const text = String(file.value)
   // The content columns of the list items still open: a line indented less than one closes it (lazy lines aside).
   const open: number[] = []
+  let fences = 0
   let lineStart = 0
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart)
@@ -125,6 +145,16 @@ export function checkSourceNesting(file: VFile): boolean {
         }
         offset += match[0].length
       }
+      // A container directive or fenced div (`:::name`, `::: {.note}`) opens a level; a bare `:::` closes one.
+      if (text.startsWith(':::', offset)) {
+        const fence = /^:{3,}[ \t]*(\S?)/.exec(text.slice(offset, Math.min(lineEnd, offset + 200)))
+        if (fence?.[1] && fence[1] !== ':') fences++
+        else if (fence && /^:*[ \t]*$/.test(text.slice(offset, lineEnd))) fences = Math.max(0, fences - 1)
+        if (open.length + quotes + fences > maxNesting) {
+          tooDeep(file, pointAt(file, offset))
+          return false
+        }
+      }
     }
     lineStart = lineEnd + 1
   }
@@ -138,12 +168,20 @@ export function checkSourceNesting(file: VFile): boolean {
  */
 function checkEmphasisNesting(file: VFile, text: string): boolean {
   let depth = 0
-  for (const match of text.matchAll(/\n[ \t]*\n|[*_~]+/g)) {
+  let delimiters = 0
+  // A blank line (in a block quote too) ends a paragraph.
+  for (const match of text.matchAll(/\n[ \t>]*\n|[*_~]+|[[\]]/g)) {
     if (match[0].startsWith('\n')) {
       depth = 0
+      delimiters = 0
       continue
     }
     const index = match.index ?? 0
+    if (++delimiters > maxDelimiters) {
+      tooComplex(file, pointAt(file, index), `${maxDelimiters.toLocaleString('en')} emphasis marks or brackets`)
+      return false
+    }
+    if (match[0] === '[' || match[0] === ']') continue
     const before = text[index - 1] ?? ' '
     const after = text[index + match[0].length] ?? ' '
     const closes = !/\s/.test(before) && /[\s\p{P}]/u.test(after)
@@ -159,7 +197,7 @@ function checkEmphasisNesting(file: VFile, text: string): boolean {
 
 /**
  * After the parse, before any plugin walks the tree: whether no node lies more than `maxNesting` levels deep (a list
- * item counts with its list). Walked with a stack of its own, so a deep tree cannot overflow it.
+ * item counts with its list), and no paragraph (or level of the chapter) holds more than `maxHtmlTags` raw HTML tags. Walked with a stack of its own, so a deep tree cannot overflow it.
  */
 export function checkTreeNesting(tree: Root, file: VFile): boolean {
   const stack: Array<{node: Nodes; depth: number}> = [{node: tree, depth: 0}]
@@ -171,9 +209,26 @@ export function checkTreeNesting(tree: Root, file: VFile): boolean {
     }
     if (!('children' in node)) continue
     const next = node.type === 'list' ? depth : depth + 1
-    for (const child of node.children as Nodes[]) stack.push({node: child, depth: next})
+    let html = 0
+    for (const child of node.children as Nodes[]) {
+      if (child.type === 'html' && ++html > maxHtmlTags) {
+        tooComplex(file, child.position?.start, `${maxHtmlTags.toLocaleString('en')} raw HTML tags`)
+        return false
+      }
+      stack.push({node: child, depth: next})
+    }
   }
   return true
+}
+
+function tooComplex(file: VFile, place: ReturnType<typeof pointAt>, what: string): void {
+  error(
+    file,
+    `Unexpected paragraph with more than ${what}, expected fewer (split it, with blank lines between the parts): the parse takes time with the square of their number`,
+    place,
+    'paragraph-too-complex',
+    source
+  )
 }
 
 function tooDeep(file: VFile, place: ReturnType<typeof pointAt>): void {
