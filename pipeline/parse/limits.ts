@@ -38,10 +38,10 @@ const megabyte = 1024 * 1024
  * at some hundred times the size of its text, so a limit keeps a hostile book's work and memory in bounds. The book
  * cannot lift it; whoever runs the build can, with `TWOFOLD_MAX_CHAPTER_MB`.
  */
-export const defaultChapterLimit = 4 * megabyte
+export const defaultChapterLimit = 2 * megabyte
 
 /** The most bytes all of a book's chapters may hold together (`TWOFOLD_MAX_BOOK_MB` to change it). */
-export const defaultBookLimit = 64 * megabyte
+export const defaultBookLimit = 32 * megabyte
 
 /** The limits on chapter sizes, in bytes: the defaults, unless the environment sets a positive number of MB. */
 export interface SizeLimits {

@@ -66,7 +66,7 @@ describe('size limits and bidirectional controls', () => {
         line: 1,
         column: 1,
         severity: 'error',
-        reason: expect.stringMatching(/chapter of 4\.4 MB, expected at most 4 MB .*split it into several chapters/)
+        reason: expect.stringMatching(/chapter of 2\.4 MB, expected at most 2 MB .*split it into several chapters/)
       })
     ])
     expect(result.untouched).toBe(true)
