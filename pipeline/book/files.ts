@@ -7,6 +7,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {error} from '../messages.js'
+import {chapterOverLimit} from '../parse/limits.js'
 import type {ChapterPlace} from '../types.js'
 
 const source = 'twofold-load'
@@ -34,9 +35,15 @@ export async function refusal(absolute: string, inside: string): Promise<string 
 /**
  * Read a file into a VFile whose path is relative to `cwd`; undefined when it does not exist. With `inside` (the book
  * directory), a file whose real path is outside it, or that is not a regular file (a device, a pipe), is not read: the
- * VFile is empty and carries a `file-outside-book` error.
+ * VFile is empty and carries a `file-outside-book` error. With `maxBytes` (a chapter's limit), a larger file is not
+ * read either: the VFile is empty and carries a `chapter-over-limit` error.
  */
-export async function readVFile(absolute: string, cwd: string, inside?: string): Promise<VFile | undefined> {
+export async function readVFile(
+  absolute: string,
+  cwd: string,
+  inside?: string,
+  maxBytes?: number
+): Promise<VFile | undefined> {
   let buffer: Buffer
   try {
     const refused = inside === undefined ? undefined : await refusal(absolute, inside)
@@ -45,7 +52,13 @@ export async function readVFile(absolute: string, cwd: string, inside?: string):
       error(file, refused, undefined, 'file-outside-book', source)
       return file
     }
-    buffer = await fs.readFile(absolute)
+    const read = await readAtMost(absolute, maxBytes)
+    if (typeof read === 'number') {
+      const file = new VFile({path: path.relative(cwd, absolute) || absolute, cwd, value: ''})
+      chapterOverLimit(file, read, maxBytes!)
+      return file
+    }
+    buffer = read
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     // Node's error for a file over 2 GiB does not say which file.
@@ -70,6 +83,18 @@ export async function readVFile(absolute: string, cwd: string, inside?: string):
     )
   }
   return file
+}
+
+/** The bytes of the file at `absolute`, or, when it holds more than `maxBytes`, only its size (it is not read). */
+async function readAtMost(absolute: string, maxBytes: number | undefined): Promise<Buffer | number> {
+  if (maxBytes === undefined) return fs.readFile(absolute)
+  const handle = await fs.open(absolute)
+  try {
+    const {size} = await handle.stat()
+    return size > maxBytes ? size : await handle.readFile()
+  } finally {
+    await handle.close()
+  }
 }
 
 /**

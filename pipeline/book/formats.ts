@@ -9,7 +9,9 @@ import type {Position} from 'unist'
 import {VFile} from 'vfile'
 import {type Document, parseDocument} from 'yaml'
 import {error, positionAt} from '../messages.js'
+import {ChapterBudget} from '../parse/limits.js'
 import type {BookMeta, ChapterPlace} from '../types.js'
+import {warnBidiControls} from './bidi.js'
 import {type ChapterSource, readVFile, reservedSlug} from './files.js'
 
 export const source = 'twofold-load'
@@ -70,6 +72,7 @@ export async function readListedChapters(
   const chapters: ChapterSource[] = []
   const slugs = new Set<string>()
   const seen = new Set<string>()
+  const budget = new ChapterBudget()
   for (const entry of listed) {
     const relative = path.relative(bookDir, entry.absolute)
     if (seen.has(entry.absolute)) {
@@ -83,7 +86,9 @@ export async function readListedChapters(
       continue
     }
     seen.add(entry.absolute)
-    const file = (await stat(entry.absolute))?.isFile() ? await readVFile(entry.absolute, cwd, bookDir) : undefined
+    const file = (await stat(entry.absolute))?.isFile()
+      ? await readVFile(entry.absolute, cwd, bookDir, budget.limits.chapter)
+      : undefined
     if (!file) {
       error(
         entry.listedAt.file,
@@ -95,7 +100,10 @@ export async function readListedChapters(
       continue
     }
     files.push(file)
+    // Past a chapter's or the book's size limit, the build stops: no more chapters are read, none is parsed.
+    if (!budget.admit(file)) break
     if (file.messages.some((m) => m.fatal)) continue
+    warnBidiControls(file, source)
     const number = chapters.length + 1
     const slug = slugFromFileName(entry.absolute, slugs)
     file.data.number = number
@@ -106,7 +114,7 @@ export async function readListedChapters(
     if (entry.partMarkers) file.data.partMarkers = true
     chapters.push({number, slug, file, place: entry.place})
   }
-  return chapters
+  return budget.exceeded ? [] : chapters
 }
 
 /** What a format's metadata gave, before defaults. */

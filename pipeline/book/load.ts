@@ -10,8 +10,10 @@ import {generateGraphicSvgs} from '../figures/generate.js'
 import {graphicFromSvg} from '../figures/graphic.js'
 import {hasLabels, labelledLanguages} from '../labels/index.js'
 import {error, warn} from '../messages.js'
-import {bidiOverrides, forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
+import {ChapterBudget} from '../parse/limits.js'
+import {forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
 import type {BookMeta, CoverImage, Graphic} from '../types.js'
+import {bidiControls, bidiReason, warnBidiControls} from './bidi.js'
 import {loadBookdown} from './bookdown.js'
 import {readCover} from './cover-image.js'
 import {type ChapterSource, readVFile, reservedSlug} from './files.js'
@@ -223,15 +225,8 @@ function cleanFields(file: VFile, values: Record<string, unknown>): void {
       if (typeof item !== 'string') continue
       for (const {code} of forbiddenIn(item))
         warn(file, forbiddenReason(code, `\`${key}\``), fieldValuePosition(file, key), 'forbidden-character', source)
-      if (bidiOverrides.test(item))
-        warn(
-          file,
-          `Unexpected bidirectional override (U+202D or U+202E) in \`${key}\`, expected text in its own order: it reverses what follows it`,
-          fieldValuePosition(file, key),
-          'bidi-override',
-          source
-        )
-      bidiOverrides.lastIndex = 0
+      for (const [character] of item.matchAll(bidiControls))
+        warn(file, bidiReason(character, `\`${key}\``), fieldValuePosition(file, key), 'bidi-override', source)
       list[index] = stripForbidden(item)
     }
     values[key] = Array.isArray(value) ? list : list[0]
@@ -250,9 +245,10 @@ async function loadChapters(
   // Chapters are read a few at a time ahead of the one in hand, in order (a large book would exhaust file handles all at once).
   const names = entries.filter((name) => name.endsWith('.md') && !notChapters.test(name))
   const reads = new Map<string, Promise<VFile | undefined>>()
+  const budget = new ChapterBudget()
   const read = (name: string) => {
     let pending = reads.get(name)
-    if (!pending) reads.set(name, (pending = readVFile(path.join(bookDir, name), cwd, bookDir)))
+    if (!pending) reads.set(name, (pending = readVFile(path.join(bookDir, name), cwd, bookDir, budget.limits.chapter)))
     return pending
   }
   for (const [index, name] of names.entries()) {
@@ -279,8 +275,11 @@ async function loadChapters(
     if (!file) continue
     found++
     files.push(file)
+    // Past a chapter's or the book's size limit, the build stops: no more chapters are read, none is parsed.
+    if (!budget.admit(file)) break
     // A file that could not even be read as text is reported once, not parsed.
     if (file.messages.some((m) => m.fatal)) continue
+    warnBidiControls(file, source)
     const number = Number(match[1])
     const slug = match[2]
     const sameSlug = chapters.find((c) => c.slug === slug)
@@ -321,6 +320,7 @@ async function loadChapters(
     file.data.bookDir = bookDir
     chapters.push({number, slug, file})
   }
+  if (budget.exceeded) return []
   chapters.sort((a, b) => a.number - b.number)
   // A chapter's EPUB notes are `notes-<slug>.xhtml`: no other chapter may be called that.
   const slugs = new Set(chapters.map((chapter) => chapter.slug))
