@@ -29,6 +29,12 @@ export const maxDelimiters = 10_000
  */
 export const maxHtmlTags = 1000
 
+/**
+ * Table cells one chapter may hold. Each cell costs about 12 KB while the chapter is parsed and rendered: a table
+ * of 50,000 cells took 0.7 GB, one of 128,000 (2,000 columns) over 1.6 GB.
+ */
+export const maxTableCells = 50_000
+
 const megabyte = 1024 * 1024
 
 /**
@@ -158,7 +164,38 @@ export function checkSourceNesting(file: VFile): boolean {
     }
     lineStart = lineEnd + 1
   }
-  return checkEmphasisNesting(file, text)
+  return checkEmphasisNesting(file, text) && checkTableCells(file, text)
+}
+
+/** A GFM table's delimiter row (`| --- | :-: |`), in a block quote too: the cells it names are the table's columns. */
+const delimiterRow = /^[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/gm
+
+/**
+ * Whether the chapter's tables hold at most `maxTableCells` cells: the columns of each delimiter row times its rows
+ * (the lines up to a blank one). Past the limit is an error at the delimiter row of the table that passes it.
+ */
+function checkTableCells(file: VFile, text: string): boolean {
+  if (!text.includes('|')) return true
+  let cells = 0
+  for (const match of text.matchAll(delimiterRow)) {
+    if (!match[0].includes('|')) continue
+    const index = match.index ?? 0
+    const end = /\n[ \t>]*(?:\n|$)/.exec(text.slice(index))
+    const body = end ? text.slice(index, index + end.index) : text.slice(index)
+    const rows = body.split('\n').length
+    cells += (match[0].match(/:?-+:?/g)?.length ?? 0) * rows
+    if (cells > maxTableCells) {
+      error(
+        file,
+        `Unexpected tables of more than ${maxTableCells.toLocaleString('en')} cells in one chapter, expected fewer (split the table, or the chapter): each cell takes memory while the chapter is built`,
+        pointAt(file, index),
+        'table-too-large',
+        source
+      )
+      return false
+    }
+  }
+  return true
 }
 
 /**

@@ -144,7 +144,14 @@ describe('size limits and bidirectional controls', () => {
       10_001
     ],
     ['3,000 unclosed HTML tags in one paragraph', 'a <span> b '.repeat(3000), 'paragraph-too-complex', 5, 11_003],
-    ['5,000 directives opened inside one another', ':::note\n'.repeat(5000), 'nesting-too-deep', 105, 1]
+    ['5,000 directives opened inside one another', ':::note\n'.repeat(5000), 'nesting-too-deep', 105, 1],
+    [
+      'a table of 2,000 columns and 40 rows',
+      `|${' a |'.repeat(2000)}\n|${'---|'.repeat(2000)}\n${`|${' 1 |'.repeat(2000)}\n`.repeat(40)}`,
+      'table-too-large',
+      6,
+      1
+    ]
   ]
   for (const [name, body, rule, line, column] of slow)
     it(`${name}: one error at its place, within seconds, output untouched`, async () => {
