@@ -2,8 +2,8 @@
  * The focus effects in real Chromium: a step's zoom changes the drawn box of
  * its mark (the story's map: Peru, then Lima), a highlight dims the other
  * marks, an inline `:hl` span lights its mark on hover, `progress` reaches 1
- * at the end of its step (the day strip filling), and with reduced motion a
- * zoom applies at once.
+ * at the end of its step (the day strip filling), a row that persists slides
+ * to its new place, and with reduced motion a zoom or a move applies at once.
  */
 import type {Page} from 'playwright-core'
 import {describe, expect, inject, it} from 'vitest'
@@ -58,6 +58,38 @@ describe('focus effects', () => {
       const again = await drawnBox(page, 'peru')
       expect(again?.height).toBeCloseTo(peru.height, 0)
       await page.close()
+    })
+
+  for (const reducedMotion of ['no-preference', 'reduce'] as const)
+    it(`moves a row that persists to its place in the next state (${reducedMotion === 'reduce' ? 'at once under reduced motion' : 'sliding'})`, async () => {
+      const context = await browser().newContext({viewport: {width: 360, height: 740}, reducedMotion})
+      const page = await context.newPage()
+      await page.goto(`${builds.story.url}those-who-stayed.html`)
+      // The Spanish article's row: spread out while the first counts show, moved up for the final figure.
+      const row = () =>
+        page.$$eval('[data-key="account-1"]', (marks) => {
+          const shown = marks.find((m) => !m.closest('.tf-off') && m.getBoundingClientRect().width > 0)
+          return shown ? {top: shown.getBoundingClientRect().top, moving: shown.getAnimations().length > 0} : undefined
+        })
+      await activate(page, 'step-those-who-stayed-1', 'counts')
+      await page.waitForTimeout(800)
+      const before = await row()
+      await activate(page, 'step-those-who-stayed-2', 'remained')
+      const during = await row()
+      await page.waitForTimeout(1000)
+      const after = await row()
+      if (!before || !during || !after) throw new Error('no row drawn')
+      expect(after.top).toBeLessThan(before.top - 5)
+      expect(after.moving).toBe(false)
+      if (reducedMotion === 'reduce') {
+        expect(during.moving).toBe(false)
+        expect(during.top).toBeCloseTo(after.top, 0)
+      } else {
+        // Mid-change the arriving row is on its way: nearer where the row was than where it goes.
+        expect(during.moving).toBe(true)
+        expect(during.top).toBeGreaterThan(after.top + 1)
+      }
+      await context.close()
     })
 
   it('applies a zoom at once under reduced motion', async () => {
