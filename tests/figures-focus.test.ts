@@ -189,3 +189,57 @@ describe('zoom and highlight in static figures', () => {
     )
   })
 })
+
+describe('layouts per state', () => {
+  it('lays out a unit chart’s groups for what each state shows, one key per group', () => {
+    const file = new VFile({path: 'x.yaml'})
+    const svgs = generateGraphicSvgs(
+      {
+        type: 'unit-chart',
+        title: 'T',
+        groups: [
+          {label: 'a', count: 10, states: ['two']},
+          {
+            label: 'b',
+            count: 10,
+            highlights: [
+              {count: 1, label: 'a label far too long to sit beside its headline on any artboard', states: ['two']}
+            ]
+          },
+          {label: 'c', count: 10}
+        ],
+        states: [
+          {id: 'one', description: 'One.'},
+          {id: 'two', description: 'Two.'}
+        ]
+      },
+      file
+    )
+    expect(file.messages.map((m) => m.reason)).toEqual([])
+    for (const svg of [svgs?.wide ?? '', svgs?.narrow ?? '']) {
+      const headline = (key: string, state: string) => {
+        const drawing = elements(svg).find(
+          (e) =>
+            e.attributes['data-key'] === key &&
+            String(e.attributes['data-states'] ?? 'one two')
+              .split(' ')
+              .includes(state)
+        )
+        const text = drawing?.children.find((e): e is Element => e.type === 'element' && e.name === 'text')
+        return Number(text?.attributes.y)
+      }
+      // In state one, b is first and c follows it right away: no room for a, or for b's label.
+      expect(headline('b', 'one')).toBeLessThan(headline('b', 'two'))
+      expect(headline('c', 'two') - headline('c', 'one')).toBeGreaterThan(headline('b', 'two') - headline('b', 'one'))
+      expect(elements(svg).filter((e) => e.attributes['data-mark'] === 'c')).toHaveLength(2)
+    }
+    // A highlight of `c` in state two lights the drawing of c that state shows (not the first), and dims b's.
+    const graphic = graphicFromSvg('units', svgs?.wide ?? '', new VFile(), 'x.yaml')
+    const groups = elements(graphic?.renderState('two', 'wide', {focus: {highlight: ['c']}}) ?? '').filter(
+      (e) => e.name === 'g' && e.children.some((c) => c.type === 'element' && c.name === 'text')
+    )
+    const opacity = (label: string) =>
+      groups.find((g) => JSON.stringify(g.children).includes(`" ${label}"`))?.attributes.opacity ?? '1'
+    expect([opacity('b'), opacity('c')]).toEqual(['0.25', '1'])
+  })
+})

@@ -84,7 +84,7 @@ export function graphicFromSvg(
         let root = roots[variant]
         if (focus?.zoom || focus?.highlight?.length) {
           const view = bare ? root.attributes['data-bare-viewbox'] : undefined
-          root = applyFocus(root, focus, view ? String(view) : undefined)
+          root = applyFocus(root, id, focus, view ? String(view) : undefined)
         }
         out = toXml(stateTree(root, id, states, bare))
         cache.set(key, out)

@@ -15,24 +15,25 @@ import type {FigureFocus} from '../types.js'
 const dimmed = '0.25'
 
 /**
- * A copy of `root` (a state's tree, its `data-*` still on) with `focus`
- * applied. `view` is the root's viewBox as the figure shows it (a bare
+ * A copy of `root` (the graphic, its `data-*` still on) with `focus` applied
+ * as it shows in `state`. `view` is the root's viewBox as the figure shows it (a bare
  * figure's crop): a zoom of the root frame is fitted to its proportions.
  */
-export function applyFocus(root: Element, focus: FigureFocus, view?: string): Element {
+export function applyFocus(root: Element, state: string, focus: FigureFocus, view?: string): Element {
   const copy = structuredClone(root)
   const parents = new Map<Element, Element>()
   walk(copy, (element) => {
     for (const child of element.children) if (child.type === 'element') parents.set(child, element)
   })
-  if (focus.highlight?.length) highlight(copy, focus.highlight, parents)
-  if (focus.zoom) zoom(copy, focus.zoom, parents, view)
+  const find = (name: string) => mark(copy, name, state, parents)
+  if (focus.highlight?.length) highlight(copy, focus.highlight.map(find), parents)
+  if (focus.zoom) zoom(copy, focus.zoom, find, parents, view)
   return copy
 }
 
-/** Dim every mark (`data-mark` or id) that neither holds nor is held by one of `names`, as `highlight` in the client. */
-function highlight(root: Element, names: string[], parents: Map<Element, Element>) {
-  const targets = names.map((name) => find(root, name)).filter((t): t is Element => t !== undefined)
+/** Dim every mark (`data-mark` or id) that neither holds nor is held by one of the `found` marks, as `highlight` in the client. */
+function highlight(root: Element, found: Array<Element | undefined>, parents: Map<Element, Element>) {
+  const targets = found.filter((t): t is Element => t !== undefined)
   if (targets.length === 0) return
   const related = new Set<Element>()
   for (const target of targets) {
@@ -47,9 +48,15 @@ function highlight(root: Element, names: string[], parents: Map<Element, Element
 }
 
 /** Zoom the `<svg>` that holds mark `value` to its box, or the root to the viewBox `value`. */
-function zoom(root: Element, value: string, parents: Map<Element, Element>, view?: string) {
+function zoom(
+  root: Element,
+  value: string,
+  find: (name: string) => Element | undefined,
+  parents: Map<Element, Element>,
+  view?: string
+) {
   const given = parseBox(value)
-  const target = given ? undefined : find(root, value)
+  const target = given ? undefined : find(value)
   if (!given && !target) return
   let owner = root
   for (let up = target && parents.get(target); up; up = parents.get(up))
@@ -106,15 +113,25 @@ function drawnBox(owner: Element, target: Element, parents: Map<Element, Element
   return box && box.width > 0 && box.height > 0 ? [box.x, box.y, box.width, box.height] : undefined
 }
 
-/** The mark named `name`, as the client finds it: the first `data-mark`, else the id. */
-function find(root: Element, name: string): Element | undefined {
-  let byMark: Element | undefined
+/**
+ * The mark named `name`, as the client finds it: by `data-mark` (of a mark drawn once per layout,
+ * the drawing `state` shows), else by id.
+ */
+function mark(root: Element, name: string, state: string, parents: Map<Element, Element>): Element | undefined {
+  const shown = (element: Element) => {
+    for (let at: Element | undefined = element; at; at = parents.get(at)) {
+      const states = at.attributes['data-states']
+      if (states !== undefined && states !== null && !String(states).split(/\s+/).includes(state)) return false
+    }
+    return true
+  }
+  const marks: Element[] = []
   let byId: Element | undefined
   walk(root, (element) => {
-    if (!byMark && element.attributes['data-mark'] === name) byMark = element
+    if (element.attributes['data-mark'] === name) marks.push(element)
     if (!byId && element.attributes.id === name) byId = element
   })
-  return byMark ?? byId
+  return marks.find(shown) ?? marks[0] ?? byId
 }
 
 function walk(element: Element, visit: (element: Element) => void) {
