@@ -3,7 +3,8 @@
  * its mark (the story's map: Peru, then Lima), a highlight dims the other
  * marks, an inline `:hl` span lights its mark on hover, `progress` reaches 1
  * at the end of its step (the day strip filling), a row that persists slides
- * to its new place, and with reduced motion a zoom or a move applies at once.
+ * to its new place, an axis rescales with its ticks (the layouts book's bars),
+ * and with reduced motion a zoom or a move applies at once.
  */
 import type {Page} from 'playwright-core'
 import {describe, expect, inject, it} from 'vitest'
@@ -69,7 +70,11 @@ describe('focus effects', () => {
       const row = () =>
         page.$$eval('[data-key="account-1"]', (marks) => {
           const shown = marks.find((m) => !m.closest('.tf-off') && m.getBoundingClientRect().width > 0)
-          return shown ? {top: shown.getBoundingClientRect().top, moving: shown.getAnimations().length > 0} : undefined
+          // From the top of the graphic: the page may scroll between two measures.
+          const frame = shown?.closest('.scrolly__figure')?.getBoundingClientRect()
+          return shown && frame
+            ? {top: shown.getBoundingClientRect().top - frame.top, moving: shown.getAnimations().length > 0}
+            : undefined
         })
       await activate(page, 'step-those-who-stayed-1', 'counts')
       await page.waitForTimeout(800)
@@ -91,6 +96,39 @@ describe('focus effects', () => {
       }
       await context.close()
     })
+
+  it('rescales an axis: its ticks and bars slide to the new scale', async () => {
+    const page = await browser().newPage({viewport: {width: 1440, height: 900}})
+    await page.goto(`${builds.layouts.url}compass.html`)
+    const drawn = (key: string) =>
+      page.$$eval(`[data-key="${key}"]`, (marks) => {
+        const shown = marks.find((m) => !m.closest('.tf-off') && m.getBoundingClientRect().width > 0)
+        const box = shown?.getBoundingClientRect()
+        // From the top of the graphic: the page may scroll between two measures.
+        const frame = shown?.closest('.scrolly__figure')?.getBoundingClientRect()
+        return box && frame && shown
+          ? {top: box.top - frame.top, height: box.height, moving: shown.getAnimations().length > 0}
+          : undefined
+      })
+    await activate(page, 'bar-one', 'one')
+    await page.waitForTimeout(800)
+    const [tick, bar] = [await drawn('tick-50'), await drawn('bar-1')]
+    // From 0–50 to 0–100: the tick 50 goes from the top of the plot to its middle, the first bar halves.
+    await activate(page, 'bar-two', 'two')
+    await page.waitForTimeout(150)
+    const [tickDuring, barDuring] = [await drawn('tick-50'), await drawn('bar-1')]
+    await page.waitForTimeout(1000)
+    const [tickAfter, barAfter] = [await drawn('tick-50'), await drawn('bar-1')]
+    if (!tick || !bar || !tickDuring || !barDuring || !tickAfter || !barAfter) throw new Error('no axis drawn')
+    expect(tickAfter.top).toBeGreaterThan(tick.top + 20)
+    expect(barAfter.height).toBeCloseTo(bar.height / 2, 0)
+    expect(tickDuring.moving && barDuring.moving).toBe(true)
+    expect(tickDuring.top).toBeGreaterThan(tick.top + 1)
+    expect(tickDuring.top).toBeLessThan(tickAfter.top - 1)
+    expect(barDuring.height).toBeLessThan(bar.height - 1)
+    expect(barDuring.height).toBeGreaterThan(barAfter.height + 1)
+    await page.close()
+  })
 
   it('applies a zoom at once under reduced motion', async () => {
     const context = await browser().newContext({viewport: {width: 1440, height: 900}, reducedMotion: 'reduce'})
