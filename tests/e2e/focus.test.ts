@@ -3,7 +3,7 @@
  * its mark (the story's map: Peru, then Lima), a highlight dims the other
  * marks, an inline `:hl` span lights its mark on hover, `progress` reaches 1
  * at the end of its step (the day strip filling), a row that persists slides
- * to its new place, an axis rescales with its ticks (the layouts book's bars),
+ * to its new place, an axis rescales with its ticks (the layouts book's axis),
  * and with reduced motion a zoom or a move applies at once.
  */
 import type {Page} from 'playwright-core'
@@ -99,7 +99,7 @@ describe('focus effects', () => {
 
   it('rescales an axis: its ticks and bars slide to the new scale', async () => {
     const page = await browser().newPage({viewport: {width: 1440, height: 900}})
-    await page.goto(`${builds.layouts.url}compass.html`)
+    await page.goto(`${builds.layouts.url}axis.html`)
     const drawn = (key: string) =>
       page.$$eval(`[data-key="${key}"]`, (marks) => {
         const shown = marks.find((m) => !m.closest('.tf-off') && m.getBoundingClientRect().width > 0)
@@ -110,11 +110,11 @@ describe('focus effects', () => {
           ? {top: box.top - frame.top, height: box.height, moving: shown.getAnimations().length > 0}
           : undefined
       })
-    await activate(page, 'bar-one', 'one')
+    await activate(page, 'axis-one', 'one')
     await page.waitForTimeout(800)
     const [tick, bar] = [await drawn('tick-50'), await drawn('bar-1')]
     // From 0–50 to 0–100: the tick 50 goes from the top of the plot to its middle, the first bar halves.
-    await activate(page, 'bar-two', 'two')
+    await activate(page, 'axis-two', 'two')
     await page.waitForTimeout(150)
     const [tickDuring, barDuring] = [await drawn('tick-50'), await drawn('bar-1')]
     await page.waitForTimeout(1000)
