@@ -113,6 +113,14 @@ export interface RenderOptions {
    * dark palettes for readers that honour `prefers-color-scheme`).
    */
   bare?: boolean
+  /** A step's zoom and highlight, drawn into the figure (`pipeline/figures/static-focus.ts`). */
+  focus?: FigureFocus | undefined
+}
+
+/** The focus effects a static figure shows: a step's `zoom`, and the marks its `highlight` and `:hl` spans light. */
+export interface FigureFocus {
+  zoom?: string | undefined
+  highlight?: string[] | undefined
 }
 
 /** A CSL-JSON item (the subset the pipeline relies on). */

@@ -132,3 +132,114 @@ describe('zoom geometry', () => {
     expect(parseBox('0 0 0 20')).toBeUndefined()
   })
 })
+
+describe('zoom and highlight in static figures', () => {
+  const bars = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200">
+  <desc data-state="one">Three bars.</desc>
+  <g id="group"><rect id="bar-1" x="40" y="150" width="60" height="50"/><rect id="bar-2" x="170" y="100" width="60" height="100"/></g>
+  <path id="bar-3" d="M 300 50 h 60 v 150 h -60 z"/>
+  <text data-anchor="330 40" x="330" y="40" font-size="12">Third</text>
+</svg>`
+  const graphic = graphicFromSvg('bars', bars, new VFile(), 'bars.svg')
+  const opacities = (svg: string) =>
+    Object.fromEntries(elements(svg).flatMap((e) => (e.attributes.id ? [[e.attributes.id, e.attributes.opacity]] : [])))
+
+  it('dims every mark but the highlighted ones, what holds them and what they hold', () => {
+    const svg = graphic?.renderState('one', 'wide', {focus: {highlight: ['bar-1']}}) ?? ''
+    expect(opacities(svg)).toEqual({group: undefined, 'bar-1': undefined, 'bar-2': '0.25', 'bar-3': '0.25'})
+    expect(opacities(graphic?.renderState('one', 'wide', {focus: {highlight: ['group']}}) ?? '')).toEqual({
+      group: undefined,
+      'bar-1': undefined,
+      'bar-2': undefined,
+      'bar-3': '0.25'
+    })
+  })
+
+  it('zooms to a mark’s drawn box, keeping anchored labels at their size', () => {
+    const svg = graphic?.renderState('one', 'wide', {focus: {zoom: 'bar-3'}}) ?? ''
+    const root = elements(svg)[0]
+    const box = parseBox(String(root?.attributes.viewBox))
+    if (!box) throw new Error('no viewBox')
+    // The path's box (300 50 60 150), padded and widened to 2:1 around its centre.
+    expect(box[2] / box[3]).toBeCloseTo(2)
+    expect(box[0] + box[2] / 2).toBeCloseTo(330, 0)
+    expect(box[1] + box[3] / 2).toBeCloseTo(125, 0)
+    const k = 400 / box[2]
+    const label = elements(svg).find((e) => e.name === 'text')
+    expect(label?.attributes.transform).toBe(
+      `translate(330 40) scale(${Math.round((1 / k) * 10000) / 10000}) translate(-330 -40)`
+    )
+  })
+
+  it('zooms the locator’s map, not its frame, to Lima', async () => {
+    const {narrow, wide} = await story('peru-locator')
+    const locator = graphicFromSvg('peru-locator', wide, new VFile(), 'x.yaml', {svg: narrow, file: new VFile()})
+    const plain = elements(locator?.renderState('lima', 'narrow', {bare: true}) ?? '')
+    const zoomed = elements(locator?.renderState('lima', 'narrow', {bare: true, focus: {zoom: 'lima'}}) ?? '')
+    // The root keeps its crop; the nested map's viewBox narrows around Lima.
+    expect(zoomed[0]?.attributes.viewBox).toBe(plain[0]?.attributes.viewBox)
+    const map = (all: Element[]) => parseBox(String(all.find((e, i) => i > 0 && e.name === 'svg')?.attributes.viewBox))
+    expect(map(zoomed)?.[2]).toBeLessThan((map(plain)?.[2] ?? 0) * 0.75)
+    // Lines in the map keep their drawn width: thinner in map units by the zoom.
+    const border = plain.find((e) => e.name === 'path' && e.attributes['stroke-width'] === '0.6')
+    const same = zoomed.find((e) => e.name === 'path' && e.attributes.d === border?.attributes.d)
+    expect(Number(same?.attributes['stroke-width'])).toBeCloseTo(
+      0.6 * ((map(zoomed)?.[2] ?? 0) / (map(plain)?.[2] ?? 1)),
+      3
+    )
+  })
+})
+
+describe('layouts per state', () => {
+  it('lays out a unit chart’s groups for what each state shows, one key per group', () => {
+    const file = new VFile({path: 'x.yaml'})
+    const svgs = generateGraphicSvgs(
+      {
+        type: 'unit-chart',
+        title: 'T',
+        groups: [
+          {label: 'a', count: 10, states: ['two']},
+          {
+            label: 'b',
+            count: 10,
+            highlights: [
+              {count: 1, label: 'a label far too long to sit beside its headline on any artboard', states: ['two']}
+            ]
+          },
+          {label: 'c', count: 10}
+        ],
+        states: [
+          {id: 'one', description: 'One.'},
+          {id: 'two', description: 'Two.'}
+        ]
+      },
+      file
+    )
+    expect(file.messages.map((m) => m.reason)).toEqual([])
+    for (const svg of [svgs?.wide ?? '', svgs?.narrow ?? '']) {
+      const headline = (key: string, state: string) => {
+        const drawing = elements(svg).find(
+          (e) =>
+            e.attributes['data-key'] === key &&
+            String(e.attributes['data-states'] ?? 'one two')
+              .split(' ')
+              .includes(state)
+        )
+        const text = drawing?.children.find((e): e is Element => e.type === 'element' && e.name === 'text')
+        return Number(text?.attributes.y)
+      }
+      // In state one, b is first and c follows it right away: no room for a, or for b's label.
+      expect(headline('b', 'one')).toBeLessThan(headline('b', 'two'))
+      expect(headline('c', 'two') - headline('c', 'one')).toBeGreaterThan(headline('b', 'two') - headline('b', 'one'))
+      expect(elements(svg).filter((e) => e.attributes['data-mark'] === 'c')).toHaveLength(2)
+    }
+    // A highlight of `c` in state two lights the drawing of c that state shows (not the first), and dims b's.
+    const graphic = graphicFromSvg('units', svgs?.wide ?? '', new VFile(), 'x.yaml')
+    const groups = elements(graphic?.renderState('two', 'wide', {focus: {highlight: ['c']}}) ?? '').filter(
+      (e) => e.name === 'g' && e.children.some((c) => c.type === 'element' && c.name === 'text')
+    )
+    const opacity = (label: string) =>
+      groups.find((g) => JSON.stringify(g.children).includes(`" ${label}"`))?.attributes.opacity ?? '1'
+    expect([opacity('b'), opacity('c')]).toEqual(['0.25', '1'])
+  })
+})

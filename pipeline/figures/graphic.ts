@@ -18,6 +18,7 @@ import {toXml} from 'xast-util-to-xml'
 import {error, warn} from '../messages.js'
 import type {Graphic, GraphicState, GraphicTable, GraphicVariant} from '../types.js'
 import {sanitizeSvg} from './sanitize-svg.js'
+import {applyFocus} from './static-focus.js'
 
 const source = 'twofold-graphics'
 const stateId = /^[A-Za-z][\w-]*$/
@@ -75,10 +76,17 @@ export function graphicFromSvg(
     credit: wide.credit,
     table: tableOf(wide.root),
     renderState(id, variant = 'wide', options = {}) {
-      const key = `${variant}#${id}#${options.bare ? 'bare' : ''}`
+      const {focus} = options
+      const key = `${variant}#${id}#${options.bare ? 'bare' : ''}#${focus?.zoom ?? ''}#${focus?.highlight?.join(' ') ?? ''}`
       let out = cache.get(key)
       if (out === undefined) {
-        out = toXml(stateTree(roots[variant], id, states, options.bare === true))
+        const bare = options.bare === true
+        let root = roots[variant]
+        if (focus?.zoom || focus?.highlight?.length) {
+          const view = bare ? root.attributes['data-bare-viewbox'] : undefined
+          root = applyFocus(root, id, focus, view ? String(view) : undefined)
+        }
+        out = toXml(stateTree(root, id, states, bare))
         cache.set(key, out)
       }
       return out

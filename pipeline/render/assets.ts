@@ -10,7 +10,7 @@ import path from 'node:path'
 import type {Root} from 'mdast'
 import {sanitizeSvgText} from '../figures/sanitize-svg.js'
 import {blocksOnly, visit} from '../tree.js'
-import type {Book} from '../types.js'
+import type {Book, FigureFocus, ScrollyStep} from '../types.js'
 import {svgSize} from './web/svg.js'
 
 /** A short content hash for file names. */
@@ -51,7 +51,7 @@ export interface MediaFile {
 
 /** Every asset of the book, keyed for lookup by the renderers. */
 export interface BookAssets {
-  /** Key: `graphic#state`. */
+  /** Key: `graphic#state`, then the step's focus (`figureKey`). */
   figures: Map<string, StaticFigure>
   /** Key: absolute path. */
   media: Map<string, MediaFile>
@@ -71,22 +71,24 @@ export async function collectAssets(book: Book): Promise<BookAssets> {
   const assets: BookAssets = {figures: new Map(), media: new Map()}
   const {figures, media} = assets
   for (const chapter of book.chapters) {
-    for (const section of scrollyStates(chapter.tree)) {
+    for (const section of scrollySteps(chapter.tree)) {
       const graphic = book.graphics.get(section.graphic)
       if (!graphic) continue
-      for (const state of section.states) {
-        const key = `${graphic.name}#${state}`
+      for (const step of section.steps) {
+        const key = figureKey(graphic.name, step)
         if (figures.has(key)) continue
-        const data = graphic.renderState(state)
+        const {state} = step
+        const focus = stepFocus(step)
+        const base = `${graphic.name}-${state}${focus.zoom || focus.highlight ? '-focus' : ''}`
         const alt = graphic.states.find((s) => s.id === state)?.description ?? ''
-        const wide = staticFile(data, `${graphic.name}-${state}`)
+        const wide = staticFile(graphic.renderState(state, 'wide', {focus}), base)
         const narrow =
           graphic.svgNarrow === undefined
             ? undefined
-            : staticFile(graphic.renderState(state, 'narrow'), `${graphic.name}-${state}-narrow`)
+            : staticFile(graphic.renderState(state, 'narrow', {focus}), `${base}-narrow`)
         const book = staticFile(
-          graphic.renderState(state, graphic.svgNarrow === undefined ? 'wide' : 'narrow', {bare: true}),
-          `${graphic.name}-${state}-book`
+          graphic.renderState(state, graphic.svgNarrow === undefined ? 'wide' : 'narrow', {bare: true, focus}),
+          `${base}-book`
         )
         figures.set(key, {graphic: graphic.name, state, alt, ...wide, narrow, book})
       }
@@ -128,18 +130,36 @@ export function distinctMedia(assets: BookAssets): MediaFile[] {
   return [...new Map([...assets.media.values()].map((media) => [media.fileName, media])).values()]
 }
 
-/** The graphic and step states of each scrolly section of a tree, in order. */
-function scrollyStates(tree: Root): Array<{graphic: string; states: string[]}> {
-  const found: Array<{graphic: string; states: string[]}> = []
+/** The graphic and steps of each scrolly section of a tree, in order. */
+function scrollySteps(tree: Root): Array<{graphic: string; steps: ScrollyStep[]}> {
+  const found: Array<{graphic: string; steps: ScrollyStep[]}> = []
   visit(tree, (node) => {
-    if (node.type === 'scrollySection')
-      found.push({
-        graphic: node.graphic,
-        states: node.children.map((step) => step.state)
-      })
+    if (node.type === 'scrollySection') found.push({graphic: node.graphic, steps: node.children})
     return blocksOnly(node)
   })
   return found
+}
+
+/**
+ * What a step's static figure shows besides its state: its `zoom`, and the
+ * marks its `highlight` and its `:hl` spans light (as the client lights them
+ * while the step is active).
+ */
+export function stepFocus(step: ScrollyStep): FigureFocus {
+  const marks = [...(step.highlight ?? [])]
+  visit(step, (node) => {
+    const target = node.type === 'textDirective' && node.name === 'hl' ? node.data?.hProperties?.dataTarget : undefined
+    if (typeof target === 'string' && !marks.includes(target)) marks.push(target)
+  })
+  return {...(step.zoom ? {zoom: step.zoom} : {}), ...(marks.length ? {highlight: marks} : {})}
+}
+
+/** The key of a step's static figure in `BookAssets.figures`: its graphic, state and focus. */
+export function figureKey(graphic: string, step: ScrollyStep): string {
+  const {zoom, highlight} = stepFocus(step)
+  return zoom || highlight
+    ? `${graphic}#${step.state}#${zoom ?? ''}#${highlight?.join(' ') ?? ''}`
+    : `${graphic}#${step.state}`
 }
 
 const mediaFiles = new Map<string, {stamp: string; file: MediaFile}>()

@@ -11,6 +11,7 @@
  */
 import scrollama from 'scrollama'
 import {focusStep, hoverHighlights, progress} from './focus.js'
+import {keyed, move} from './move.js'
 import './header.js'
 import './popover.js'
 
@@ -42,10 +43,12 @@ function showStep(section: HTMLElement, step: HTMLElement): void {
   const state = step.dataset.state ?? ''
   section.dataset.activeStep = step.id
   section.dataset.activeState = state
+  const before = keyed(section)
   for (const element of Array.from(section.querySelectorAll<SVGElement>('.scrolly__graphic [data-states]'))) {
     const states = (element.getAttribute('data-states') ?? '').split(/\s+/)
     element.classList.toggle('tf-off', !states.includes(state))
   }
+  move(section, before)
   for (const other of Array.from(section.querySelectorAll<HTMLElement>('.step')))
     other.classList.toggle('is-active', other === step)
   // The graphic's accessible description follows the state. No live region: the step's text is

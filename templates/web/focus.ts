@@ -14,8 +14,11 @@ function graphics(section: HTMLElement): SVGSVGElement[] {
 }
 
 function find(svg: SVGSVGElement, name: string): SVGGraphicsElement | null {
+  // A mark drawn once per layout (./move.ts) is the drawing of the state on screen.
+  const marks = Array.from(svg.querySelectorAll<SVGGraphicsElement>(`[data-mark="${CSS.escape(name)}"]`))
   return (
-    svg.querySelector<SVGGraphicsElement>(`[data-mark="${CSS.escape(name)}"]`) ??
+    marks.find((mark) => !mark.closest('.tf-off')) ??
+    marks[0] ??
     svg.querySelector<SVGGraphicsElement>(`#${CSS.escape(`${svg.dataset.prefix}-${name}`)}`)
   )
 }

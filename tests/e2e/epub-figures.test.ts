@@ -5,7 +5,8 @@
  * is at least 0.8 of the body's size; figures have no background of their
  * own and draw text in colours that keep 3:1 on white, sepia and black pages,
  * with the light and dark palettes for readers that honour
- * `prefers-color-scheme`.
+ * `prefers-color-scheme`. A step's zoom and highlight show in its static
+ * figure, in the EPUB and on the web page without JavaScript.
  */
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -123,8 +124,9 @@ describe('EPUB figure sequences', () => {
     }
   })
 
-  it('sets figure text at 0.8 of the body size or more on a 600 px page', async () => {
+  it('sets figure text at 0.8 of the body size or more on a 600 px page, zoomed or not', async () => {
     const page = await browser().newPage({viewport: {width: 600, height: 900}})
+    const figurePage = await browser().newPage()
     const checked: string[] = []
     const small: string[] = []
     for (const file of (await fs.readdir(path.join(dir, 'OEBPS'))).filter((f) => f.endsWith('.xhtml'))) {
@@ -137,21 +139,79 @@ describe('EPUB figure sequences', () => {
         return images.map((i) => ({src: i.getAttribute('src') ?? '', width: i.getBoundingClientRect().width, body}))
       })
       for (const figure of figures) {
-        const svg = await fs.readFile(path.join(dir, 'OEBPS', figure.src), 'utf8')
-        const root = fromXml(svg).children.find((n): n is Element => n.type === 'element')
-        if (!root) throw new Error(`no svg in ${figure.src}`)
-        const units = Number(String(root.attributes.viewBox).split(/\s+/)[2])
-        const sizes = all(root)
-          .filter((e) => e.name === 'text' && e.attributes['font-size'] !== undefined)
-          .map((e) => Number(e.attributes['font-size']))
-        const smallest = Math.min(...sizes) * (figure.width / units)
+        // The figure alone at the width the chapter gives it: each text's size on screen, through every
+        // viewBox and transform (a zoomed map, a label scaled back to its size).
+        await figurePage.setViewportSize({width: Math.round(figure.width), height: 3000})
+        await figurePage.goto(`${server?.url}OEBPS/${figure.src}`)
+        const smallest = await figurePage.$$eval('text', (texts) =>
+          Math.min(
+            ...texts.map(
+              (t) =>
+                Number.parseFloat(getComputedStyle(t).fontSize) * ((t as SVGGraphicsElement).getScreenCTM()?.a ?? 0)
+            )
+          )
+        )
         checked.push(figure.src)
         if (smallest < 0.8 * figure.body) small.push(`${figure.src}: ${smallest.toFixed(1)} px of ${figure.body} px`)
       }
     }
     expect(checked.length).toBeGreaterThanOrEqual(14)
+    expect(checked.filter((src) => src.includes('-focus-'))).toHaveLength(3)
     expect(small).toEqual([])
     await page.close()
+    await figurePage.close()
+  })
+
+  it('draws a zoom step’s figure zoomed: the locator’s map around Lima, the label whole', async () => {
+    const xhtml = await fs.readFile(path.join(dir, 'OEBPS/live-from-lima.xhtml'), 'utf8')
+    const sources = [...xhtml.matchAll(/<figure class="state"><img src="([^"]+)"/g)].map((m) => m[1] ?? '')
+    expect(sources).toHaveLength(2)
+    const page = await browser().newPage({viewport: {width: 400, height: 3000}})
+    const views: number[] = []
+    for (const src of sources) {
+      await page.goto(`${server?.url}OEBPS/${src}`)
+      const drawn = await page.evaluate(() => {
+        const map = document.querySelector('svg svg') as SVGSVGElement
+        const lima = [...document.querySelectorAll('text')].find((t) => t.textContent === 'Lima')
+        const frame = map.getBoundingClientRect()
+        const label = lima?.getBoundingClientRect()
+        return {
+          width: map.viewBox.baseVal.width,
+          inside: label ? label.left >= frame.left && label.right <= frame.right && label.top >= frame.top : null
+        }
+      })
+      views.push(drawn.width)
+      if (src.includes('lima')) expect(drawn.inside).toBe(true)
+    }
+    // Peru (on the narrow map, Peru nearly fills it), then Lima, closer than the whole map.
+    const whole = await fs.readFile(path.join(builds.story.out, 'web/live-from-lima.html'), 'utf8')
+    const start = Number(/class="tf-narrow">[\s\S]*?<svg[^>]*viewBox="[-\d.]+ [-\d.]+ ([\d.]+)/.exec(whole)?.[1])
+    expect(views[0]).toBeLessThanOrEqual(start)
+    expect(views[1]).toBeLessThan(views[0] ?? 0)
+    await page.close()
+  })
+
+  it('shows each step’s zoom and highlight in the web story without JavaScript', async () => {
+    const context = await browser().newContext({javaScriptEnabled: false, viewport: {width: 1000, height: 900}})
+    const page = await context.newPage()
+    const opacities = async (url: string, step: string) => {
+      await page.goto(url)
+      const src = await page.$eval(`#${step} .step__figure img`, (img) => {
+        const box = img.getBoundingClientRect()
+        return box.width > 0 && box.height > 0 ? (img as HTMLImageElement).currentSrc : ''
+      })
+      expect(src, step).not.toBe('')
+      await page.goto(src)
+      return page.$$eval('[id^="bar-"]', (bars) => bars.map((b) => `${b.id} ${getComputedStyle(b).opacity}`))
+    }
+    const first = `${builds.basic.url}first.html`
+    const steps = await page.goto(first).then(() => page.$$eval('.step', (all) => all.map((s) => s.id)))
+    expect(await opacities(first, steps[0] ?? '')).toEqual(['bar-1 1'])
+    // highlight="bar-2"
+    expect(await opacities(first, steps[1] ?? '')).toEqual(['bar-1 0.25', 'bar-2 1'])
+    // highlight="bar-1" and :hl[third bar]{target="bar-3"}
+    expect(await opacities(first, steps[2] ?? '')).toEqual(['bar-1 1', 'bar-2 0.25', 'bar-3 1'])
+    await context.close()
   })
 
   it('draws every figure without a background, legible on white, sepia and black', async () => {

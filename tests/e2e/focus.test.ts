@@ -2,8 +2,9 @@
  * The focus effects in real Chromium: a step's zoom changes the drawn box of
  * its mark (the story's map: Peru, then Lima), a highlight dims the other
  * marks, an inline `:hl` span lights its mark on hover, `progress` reaches 1
- * at the end of its step (the day strip filling), and with reduced motion a
- * zoom applies at once.
+ * at the end of its step (the day strip filling), a row that persists slides
+ * to its new place, an axis rescales with its ticks (the layouts book's axis),
+ * and with reduced motion a zoom or a move applies at once.
  */
 import type {Page} from 'playwright-core'
 import {describe, expect, inject, it} from 'vitest'
@@ -59,6 +60,75 @@ describe('focus effects', () => {
       expect(again?.height).toBeCloseTo(peru.height, 0)
       await page.close()
     })
+
+  for (const reducedMotion of ['no-preference', 'reduce'] as const)
+    it(`moves a row that persists to its place in the next state (${reducedMotion === 'reduce' ? 'at once under reduced motion' : 'sliding'})`, async () => {
+      const context = await browser().newContext({viewport: {width: 360, height: 740}, reducedMotion})
+      const page = await context.newPage()
+      await page.goto(`${builds.story.url}those-who-stayed.html`)
+      // The Spanish article's row: spread out while the first counts show, moved up for the final figure.
+      const row = () =>
+        page.$$eval('[data-key="account-1"]', (marks) => {
+          const shown = marks.find((m) => !m.closest('.tf-off') && m.getBoundingClientRect().width > 0)
+          // From the top of the graphic: the page may scroll between two measures.
+          const frame = shown?.closest('.scrolly__figure')?.getBoundingClientRect()
+          return shown && frame
+            ? {top: shown.getBoundingClientRect().top - frame.top, moving: shown.getAnimations().length > 0}
+            : undefined
+        })
+      await activate(page, 'step-those-who-stayed-1', 'counts')
+      await page.waitForTimeout(800)
+      const before = await row()
+      await activate(page, 'step-those-who-stayed-2', 'remained')
+      const during = await row()
+      await page.waitForTimeout(1000)
+      const after = await row()
+      if (!before || !during || !after) throw new Error('no row drawn')
+      expect(after.top).toBeLessThan(before.top - 5)
+      expect(after.moving).toBe(false)
+      if (reducedMotion === 'reduce') {
+        expect(during.moving).toBe(false)
+        expect(during.top).toBeCloseTo(after.top, 0)
+      } else {
+        // Mid-change the arriving row is on its way: nearer where the row was than where it goes.
+        expect(during.moving).toBe(true)
+        expect(during.top).toBeGreaterThan(after.top + 1)
+      }
+      await context.close()
+    })
+
+  it('rescales an axis: its ticks and bars slide to the new scale', async () => {
+    const page = await browser().newPage({viewport: {width: 1440, height: 900}})
+    await page.goto(`${builds.layouts.url}axis.html`)
+    const drawn = (key: string) =>
+      page.$$eval(`[data-key="${key}"]`, (marks) => {
+        const shown = marks.find((m) => !m.closest('.tf-off') && m.getBoundingClientRect().width > 0)
+        const box = shown?.getBoundingClientRect()
+        // From the top of the graphic: the page may scroll between two measures.
+        const frame = shown?.closest('.scrolly__figure')?.getBoundingClientRect()
+        return box && frame && shown
+          ? {top: box.top - frame.top, height: box.height, moving: shown.getAnimations().length > 0}
+          : undefined
+      })
+    await activate(page, 'axis-one', 'one')
+    await page.waitForTimeout(800)
+    const [tick, bar] = [await drawn('tick-50'), await drawn('bar-1')]
+    // From 0–50 to 0–100: the tick 50 goes from the top of the plot to its middle, the first bar halves.
+    await activate(page, 'axis-two', 'two')
+    await page.waitForTimeout(150)
+    const [tickDuring, barDuring] = [await drawn('tick-50'), await drawn('bar-1')]
+    await page.waitForTimeout(1000)
+    const [tickAfter, barAfter] = [await drawn('tick-50'), await drawn('bar-1')]
+    if (!tick || !bar || !tickDuring || !barDuring || !tickAfter || !barAfter) throw new Error('no axis drawn')
+    expect(tickAfter.top).toBeGreaterThan(tick.top + 20)
+    expect(barAfter.height).toBeCloseTo(bar.height / 2, 0)
+    expect(tickDuring.moving && barDuring.moving).toBe(true)
+    expect(tickDuring.top).toBeGreaterThan(tick.top + 1)
+    expect(tickDuring.top).toBeLessThan(tickAfter.top - 1)
+    expect(barDuring.height).toBeLessThan(bar.height - 1)
+    expect(barDuring.height).toBeGreaterThan(barAfter.height + 1)
+    await page.close()
+  })
 
   it('applies a zoom at once under reduced motion', async () => {
     const context = await browser().newContext({viewport: {width: 1440, height: 900}, reducedMotion: 'reduce'})

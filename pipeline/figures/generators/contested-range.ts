@@ -111,10 +111,8 @@ export const contestedRange: Generator<ContestedRangeData> = {
     const below = 20
     const heightOf = (account: Account) => rowHeight + (place(account).side === 'below' ? below : 0)
     const rowsTop = narrow ? 36 : 40
-    const rowTops = data.accounts.map(
-      (_, index) => rowsTop + data.accounts.slice(0, index).reduce((sum, account) => sum + heightOf(account), 0)
-    )
-    const rowsBottom = rowsTop + data.accounts.reduce((sum, account) => sum + heightOf(account), 0)
+    const heights = data.accounts.map(heightOf)
+    const rowsBottom = rowsTop + heights.reduce((sum, height) => sum + height, 0)
     const values = data.accounts.map((a) => a.value)
     const low = scale(Math.min(...values))
     const high = scale(Math.max(...values))
@@ -124,61 +122,86 @@ export const contestedRange: Generator<ContestedRangeData> = {
     const ticks = scale.ticks(tickCount)
     const format = scale.tickFormat(tickCount)
 
+    // Two layouts of the rows, each for its states: with the final figure, and without it, where
+    // the rows spread over the final's room, so no state leaves a blank band for one not reached yet.
+    const finalStates = data.final?.states ?? []
+    const spread = data.final ? (axisY - 6 - rowsBottom) / data.accounts.length : 0
+    const layouts = [
+      {states: all.filter((id) => !finalStates.includes(id)), gap: spread},
+      {states: all.filter((id) => finalStates.includes(id)), gap: 0}
+    ].map(({states, gap}) => {
+      const tops = heights.map((_, index) => rowsTop + heights.slice(0, index).reduce((a, b) => a + b, 0) + index * gap)
+      const bottom = rowsBottom + (data.accounts.length - 1) * gap
+      // Where the marks run: the band and, on a phone, the grid lines keep to them.
+      const lines = tops.map((top) => [top + markY - 14, top + markY + 14])
+      return {states, tops, bottom, lines}
+    })
+
     // Vertical grid lines at the ticks, behind everything. On a phone, where the source's name
     // spans the plot, they run only along the marks' lines and below the rows: no line crosses a label.
-    const markLines = data.accounts.map((_, index) => [rowTops[index]! + markY - 14, rowTops[index]! + markY + 14])
-    const spans = narrow ? [...markLines, [rowsBottom, axisY]] : [[rowsTop - 12, axisY]]
-    children.push(
-      x('path', {
-        d: ticks.flatMap((t) => spans.map(([y0, y1]) => `M${r(scale(t))} ${r(y0!)}V${r(y1!)}`)).join(''),
-        ...stroke('grid', 1)
-      })
-    )
+    for (const layout of narrow ? layouts : layouts.slice(0, 1)) {
+      const spans = narrow ? [...layout.lines, [layout.bottom, axisY]] : [[rowsTop - 12, axisY]]
+      const grid = group(narrow ? layout.states : all, all, [
+        x('path', {
+          d: ticks.flatMap((t) => spans.map(([y0, y1]) => `M${r(scale(t))} ${r(y0!)}V${r(y1!)}`)).join(''),
+          ...stroke('grid', 1)
+        })
+      ])
+      if (grid) children.push(grid)
+    }
 
     // The spread between the accounts, with its label above it.
     const labelWidth = measure(data.range.label, size.label, true)
     const labelX = Math.min(Math.max((low + high) / 2, margin + labelWidth / 2), width - margin - labelWidth / 2)
-    // On a phone the band runs along each mark's line, clear of the sources' names above them.
-    const bands = narrow ? markLines : [[rowsTop - 12, rowsBottom]]
-    const spread = group(data.range.states, all, [
-      ...bands.map(([y0, y1]) =>
-        x('rect', {
-          x: r(low),
-          y: r(y0!),
-          width: r(Math.max(2, high - low)),
-          height: r(y1! - y0!),
-          rx: 4,
-          ...fill('highlight'),
-          'fill-opacity': 0.35
-        })
-      ),
-      // Edges as thin rects: the palette restyles `tf-highlight` fills only.
-      x('path', {
-        d: bands
-          .map(([y0, y1]) => `M${r(low - 1)} ${r(y0!)}h2V${r(y1!)}h-2zM${r(high - 1)} ${r(y0!)}h2V${r(y1!)}h-2z`)
-          .join(''),
-        ...fill('highlight')
-      }),
-      text(data.range.label, {
-        x: labelX,
-        y: rowsTop - 20,
-        fontSize: size.label,
-        bold: true,
-        anchor: 'middle'
-      })
-    ])
-    if (spread) children.push(spread)
+    for (const layout of layouts) {
+      // On a phone the band runs along each mark's line, clear of the sources' names above them.
+      const bands = narrow ? layout.lines : [[rowsTop - 12, layout.bottom]]
+      const band = group(
+        data.range.states.filter((id) => layout.states.includes(id)),
+        all,
+        [
+          ...bands.map(([y0, y1]) =>
+            x('rect', {
+              x: r(low),
+              y: r(y0!),
+              width: r(Math.max(2, high - low)),
+              height: r(y1! - y0!),
+              rx: 4,
+              ...fill('highlight'),
+              'fill-opacity': 0.35
+            })
+          ),
+          // Edges as thin rects: the palette restyles `tf-highlight` fills only.
+          x('path', {
+            d: bands
+              .map(([y0, y1]) => `M${r(low - 1)} ${r(y0!)}h2V${r(y1!)}h-2zM${r(high - 1)} ${r(y0!)}h2V${r(y1!)}h-2z`)
+              .join(''),
+            ...fill('highlight')
+          }),
+          text(data.range.label, {
+            x: labelX,
+            y: rowsTop - 20,
+            fontSize: size.label,
+            bold: true,
+            anchor: 'middle'
+          })
+        ]
+      )
+      if (band) children.push(band)
+    }
 
-    const finalStates = data.final?.states ?? []
+    // An account's row in each layout, loud before the final figure, quiet (greyed) with it. Both
+    // carry one key: between states the client moves the row from one place to the other.
     data.accounts.forEach((account, index) => {
-      const top = rowTops[index]!
-      const quiet = account.states.filter((id) => finalStates.includes(id))
-      const loud = account.states.filter((id) => !finalStates.includes(id))
-      for (const [states, muted] of [
-        [loud, false],
-        [quiet, true]
+      for (const [layout, muted] of [
+        [layouts[0], false],
+        [layouts[1], true]
       ] as const) {
-        const element = group(states, all, row(account, top, muted ? 'muted' : 'ink', muted ? 'grid' : 'accent2'))
+        const states = account.states.filter((id) => layout?.states.includes(id))
+        const top = layout?.tops[index] ?? 0
+        const element = group(states, all, row(account, top, muted ? 'muted' : 'ink', muted ? 'grid' : 'accent2'), {
+          'data-key': `account-${index}`
+        })
         if (element) children.push(element)
       }
     })

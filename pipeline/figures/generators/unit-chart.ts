@@ -146,59 +146,95 @@ export const unitChart: Generator<UnitChartData> = {
     }
     // Every unit fades in the states where something is highlighted.
     const faded = all.filter((id) => data.groups.some((g) => g.highlights.some((h) => h.states.includes(id))))
+    const top = y
+    let height = top
 
-    for (const unitGroup of data.groups) {
-      const marks: Element[] = []
-      const headline = x('text', {x: margin, y: r(y + 18), ...fill('ink'), 'font-size': size.key}, [
-        x('tspan', {'font-weight': 700}, unitGroup.count.toLocaleString('en')),
-        ` ${unitGroup.label}`
-      ])
-      marks.push(headline)
+    // Each state lays out only the groups it shows, with a line for highlight labels only where
+    // one shows under its headline: states that lay out alike share one drawing, and no state
+    // keeps room for a group or a label that is not on screen yet.
+    const below = data.groups.map((unitGroup) => {
       // Highlight labels follow the headline, or go below it when too long.
       const headWidth =
         measure(unitGroup.count.toLocaleString('en'), size.key, true) + measure(` ${unitGroup.label}`, size.key)
       const extra = unitGroup.highlights.some(
         (h) => headWidth + 16 + measure(h.label, size.key, true) > width - 2 * margin
       )
-      for (const highlight of unitGroup.highlights) {
-        const label = text(highlight.label, {
-          x: extra ? margin : margin + headWidth + 16,
-          y: extra ? y + 42 : y + 18,
-          fontSize: size.key,
-          bold: true,
-          colour: highlight.colour
-        })
-        const element = group(highlight.states, all, [label])
-        if (element) marks.push(element)
-      }
-      const gridTop = y + (extra ? 56 : 32)
-      const cells = Array.from({length: unitGroup.count}, (_, i) => ({
-        x: margin + (i % columns) * pitch,
-        y: gridTop + Math.floor(i / columns) * pitch
-      }))
-      const plain = unitGroup.states.filter((id) => !faded.includes(id))
-      const dim = unitGroup.states.filter((id) => faded.includes(id))
-      for (const [states, colour] of [
-        [plain, unitGroup.colour],
-        [dim, 'grid']
-      ] as const) {
-        const element = group(states, all, [x('path', {d: squares(cells, side), ...fill(colour)})])
-        if (element) marks.push(element)
-      }
-      for (const highlight of unitGroup.highlights) {
-        const element = group(highlight.states, all, [
-          x('path', {
-            d: squares(cells.slice(0, highlight.count), side),
-            ...fill(highlight.colour)
-          })
-        ])
-        if (element) marks.push(element)
-      }
-      const element = group(unitGroup.states, all, marks, {'data-mark': markName(unitGroup.label)})
-      if (element) children.push(element)
-      y = gridTop + Math.ceil(unitGroup.count / columns) * pitch + 22
+      return {headWidth, extra}
+    })
+    const layoutOf = (state: string) => {
+      let at = top
+      return data.groups.map((unitGroup, index) => {
+        if (!unitGroup.states.includes(state)) return undefined
+        const extra = below[index]?.extra === true && unitGroup.highlights.some((h) => h.states.includes(state))
+        const tops = {y: at, gridTop: at + (extra ? 56 : 32), extra}
+        at = tops.gridTop + Math.ceil(unitGroup.count / columns) * pitch + 22
+        height = Math.max(height, at)
+        return tops
+      })
     }
-    return {children, height: r(y - 22)}
+    const layouts = new Map<string, {states: string[]; tops: ReturnType<typeof layoutOf>}>()
+    for (const state of all) {
+      const tops = layoutOf(state)
+      const key = JSON.stringify(tops)
+      const known = layouts.get(key)
+      if (known) known.states.push(state)
+      else layouts.set(key, {states: [state], tops})
+    }
+
+    data.groups.forEach((unitGroup, index) => {
+      const {headWidth} = below[index] ?? {headWidth: 0}
+      for (const {states: layoutStates, tops} of layouts.values()) {
+        const at = tops[index]
+        if (!at) continue
+        const shown = unitGroup.states.filter((id) => layoutStates.includes(id))
+        const only = (states: readonly string[]) => states.filter((id) => shown.includes(id))
+        const marks: Element[] = []
+        marks.push(
+          x('text', {x: margin, y: r(at.y + 18), ...fill('ink'), 'font-size': size.key}, [
+            x('tspan', {'font-weight': 700}, unitGroup.count.toLocaleString('en')),
+            ` ${unitGroup.label}`
+          ])
+        )
+        for (const highlight of unitGroup.highlights) {
+          const label = text(highlight.label, {
+            x: at.extra ? margin : margin + headWidth + 16,
+            y: at.extra ? at.y + 42 : at.y + 18,
+            fontSize: size.key,
+            bold: true,
+            colour: highlight.colour
+          })
+          const element = group(only(highlight.states), shown, [label])
+          if (element) marks.push(element)
+        }
+        const cells = Array.from({length: unitGroup.count}, (_, i) => ({
+          x: margin + (i % columns) * pitch,
+          y: at.gridTop + Math.floor(i / columns) * pitch
+        }))
+        const plain = shown.filter((id) => !faded.includes(id))
+        const dim = shown.filter((id) => faded.includes(id))
+        for (const [states, colour] of [
+          [plain, unitGroup.colour],
+          [dim, 'grid']
+        ] as const) {
+          const element = group(states, shown, [x('path', {d: squares(cells, side), ...fill(colour)})])
+          if (element) marks.push(element)
+        }
+        for (const highlight of unitGroup.highlights) {
+          const element = group(only(highlight.states), shown, [
+            x('path', {
+              d: squares(cells.slice(0, highlight.count), side),
+              ...fill(highlight.colour)
+            })
+          ])
+          if (element) marks.push(element)
+        }
+        // One name and key for the group's drawings: the client moves it from one to the next.
+        const name = markName(unitGroup.label)
+        const element = group(shown, all, marks, {'data-mark': name, 'data-key': name})
+        if (element) children.push(element)
+      }
+    })
+    return {children, height: r(height - 22)}
   }
 }
 

@@ -10,7 +10,7 @@ import type {Nodes} from 'mdast'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import {labelsFor} from '../../labels/index.js'
 import type {Book, ScrollySection} from '../../types.js'
-import type {BookAssets} from '../assets.js'
+import {type BookAssets, figureKey} from '../assets.js'
 import {dataTable} from '../data-table.js'
 import {dialectHandlers} from '../dialect.js'
 import {bookHandlers} from '../handlers.js'
@@ -48,14 +48,16 @@ export function epubHandlers(context: EpubDocContext): Handlers {
   // steps that show it (“2 of 4: The releases”, with the first step's key sentence), the credit once.
   const scrollySection: Handler = (state: State, node: ScrollySection) => {
     const graphic = context.book.graphics.get(node.graphic)
-    const runs = node.children.filter((step, index) => node.children[index - 1]?.state !== step.state)
+    // A run: steps in a row that show one figure (one state, zoom and highlight).
+    const keys = node.children.map((step) => figureKey(node.graphic, step))
+    const runs = node.children.filter((_, index) => keys[index - 1] !== keys[index])
     const children: ElementContent[] = []
     if (graphic) children.push(h('p.sequence-title', graphic.title))
     node.children.forEach((step, index) => {
       children.push(h('div.step', {id: step.id}, state.all(step)))
-      const figure = assets.figures.get(`${node.graphic}#${step.state}`)
-      if (!figure || node.children[index + 1]?.state === step.state) return
-      const first = node.children.slice(0, index + 1).findLast((s, i, all) => all[i - 1]?.state !== s.state) ?? step
+      const figure = assets.figures.get(figureKey(node.graphic, step))
+      if (!figure || keys[index + 1] === keys[index]) return
+      const first = node.children.slice(0, index + 1).findLast((_, i) => keys[i - 1] !== keys[i]) ?? step
       const number = runs.indexOf(first) + 1
       const found = graphic?.states.find((s) => s.id === step.state)
       const label = found?.label ?? humanize(step.state)

@@ -9,7 +9,7 @@ import {h} from 'hastscript'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
 import {labelsFor} from '../../labels/index.js'
 import type {Book, Graphic, ScrollySection} from '../../types.js'
-import type {BookAssets} from '../assets.js'
+import {type BookAssets, figureKey} from '../assets.js'
 import {dataTable} from '../data-table.js'
 import {dialectHandlers} from '../dialect.js'
 import {bookHandlers} from '../handlers.js'
@@ -61,7 +61,7 @@ export function webHandlers(context: WebPageContext): Handlers {
     const first = node.children[0]?.state ?? ''
     const count = node.children.length
     const steps = node.children.map((step, index): Element => {
-      const figure = assets.figures.get(`${node.graphic}#${step.state}`)
+      const figure = assets.figures.get(figureKey(node.graphic, step))
       const previous = node.children[index - 1]
       const next = node.children[index + 1]
       // Plain links between steps: they work without JavaScript, and the client turns them into
