@@ -23,6 +23,7 @@
  * the content (header, navigation, footer), which reads the whole book, is
  * made at every build: it is small.
  */
+import {createHash} from 'node:crypto'
 import type {Element} from 'hast'
 import {hashOf, type Store} from '../output/store.js'
 import type {Book, Chapter} from '../types.js'
@@ -43,11 +44,23 @@ export function pageKeys(book: Book, assets: BookAssets, base: string): Map<Chap
   let before = ''
   for (const chapter of book.chapters) {
     const data = canonical(chapter.file.data)
-    // A unist tree is plain JSON by definition.
-    keys.set(chapter, hashOf(whole, before, JSON.stringify(chapter.tree), data))
+    keys.set(chapter, treeHash(chapter.tree, [whole, before, data]))
     before = hashOf(before, data)
   }
   return keys
+}
+
+/**
+ * A hash of `parts` and of a tree, which is plain JSON by definition: fed child by child, so that no chapter-sized
+ * string is made (a string of a few hundred KB is a large object to V8, each in pages of its own that are mapped and
+ * unmapped again). JSON holds no raw line break, so one between the children keeps them apart.
+ */
+function treeHash(tree: Chapter['tree'], parts: string[]): string {
+  const hash = createHash('sha256')
+  for (const part of parts) hash.update(part).update('\u0000')
+  hash.update(JSON.stringify({...tree, children: tree.children.length}))
+  for (const child of tree.children) hash.update('\n').update(JSON.stringify(child))
+  return hash.digest('hex')
 }
 
 /**
