@@ -10,8 +10,8 @@
  *   the story is scrolled step by step;
  * - axe-core: 0 violations on every page, at both sizes;
  * - no Content-Security-Policy violation and no console error;
- * - Lighthouse (mobile): accessibility 100, best practices 100, performance ≥ 95
- *   on every page.
+ * - Lighthouse (mobile, or desktop with `--desktop`): accessibility, best practices and
+ *   SEO 100, performance ≥ 95 on every page.
  *
  * Prints a table and writes test-results/check.json; exits 1 when a budget is
  * missed.
@@ -19,6 +19,7 @@
  *   npm run check
  *   npm run check -- --book tests/fixtures/books/layouts
  *   npm run check -- --no-lighthouse          # the browser checks only
+ *   npm run check -- --desktop                # Lighthouse in its desktop settings
  *   npm run check -- --pages index.html,inside.html
  */
 import {execFile} from 'node:child_process'
@@ -45,6 +46,7 @@ const budget = {
   axe: 0,
   accessibility: 100,
   bestPractices: 100,
+  seo: 100,
   performance: 95
 }
 
@@ -157,10 +159,11 @@ async function readThrough(page: Page): Promise<void> {
   await page.waitForTimeout(300)
 }
 
-/** Lighthouse scores (0–100) and the failing audits, per page, in mobile emulation. */
+/** Lighthouse scores (0–100) and the failing audits, per page, in mobile emulation or Lighthouse's desktop settings. */
 async function lighthouseScores(
   url: string,
-  pages: string[]
+  pages: string[],
+  desktop: boolean
 ): Promise<
   Record<
     string,
@@ -168,6 +171,7 @@ async function lighthouseScores(
       performance: number
       accessibility: number
       bestPractices: number
+      seo: number
       failing: string[]
       metrics: Record<string, number>
     }
@@ -176,6 +180,7 @@ async function lighthouseScores(
   process.env.CHROME_PATH ??= chromiumPath
   const {default: lighthouse} = await import('lighthouse')
   const chromeLauncher = await import('chrome-launcher')
+  const config = desktop ? (await import('lighthouse/core/config/desktop-config.js')).default : undefined
   const results: Awaited<ReturnType<typeof lighthouseScores>> = {}
   for (const file of pages) {
     // A fresh browser per page, so one page's cache cannot speed up the next.
@@ -184,12 +189,16 @@ async function lighthouseScores(
       chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu']
     })
     try {
-      const result = await lighthouse(`${url}${file}`, {
-        port: chrome.port,
-        output: 'json',
-        logLevel: 'error',
-        onlyCategories: ['performance', 'accessibility', 'best-practices']
-      })
+      const result = await lighthouse(
+        `${url}${file}`,
+        {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo']
+        },
+        config
+      )
       if (!result) throw new Error(`Lighthouse returned nothing for ${file}`)
       const {lhr} = result
       const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100)
@@ -211,6 +220,7 @@ async function lighthouseScores(
         performance: score('performance'),
         accessibility: score('accessibility'),
         bestPractices: score('best-practices'),
+        seo: score('seo'),
         failing,
         metrics: {
           fcpMs: metric('first-contentful-paint'),
@@ -231,7 +241,8 @@ async function main(): Promise<void> {
     options: {
       book: {type: 'string', default: 'chapters'},
       pages: {type: 'string'},
-      'no-lighthouse': {type: 'boolean', default: false}
+      'no-lighthouse': {type: 'boolean', default: false},
+      desktop: {type: 'boolean', default: false}
     }
   })
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'twofold-check-'))
@@ -272,8 +283,8 @@ async function main(): Promise<void> {
     report.browser = browser
     let lighthouse: Awaited<ReturnType<typeof lighthouseScores>> | undefined
     if (!values['no-lighthouse']) {
-      console.log(`twofold check: Lighthouse (mobile) on ${pages.length} pages`)
-      lighthouse = await lighthouseScores(server.url, pages)
+      console.log(`twofold check: Lighthouse (${values.desktop ? 'desktop' : 'mobile'}) on ${pages.length} pages`)
+      lighthouse = await lighthouseScores(server.url, pages, values.desktop)
       report.lighthouse = lighthouse
     }
 
@@ -306,7 +317,7 @@ async function main(): Promise<void> {
       'CSP',
       'errors',
       '3rd-party',
-      ...(lighthouse ? ['LH perf', 'LH a11y', 'LH best', 'LCP ms'] : [])
+      ...(lighthouse ? ['LH perf', 'LH a11y', 'LH best', 'LH seo', 'LCP ms'] : [])
     ]
     const rows: string[][] = [header]
     for (const file of pages) {
@@ -328,7 +339,13 @@ async function main(): Promise<void> {
         String(errors.length),
         String(foreign.length),
         ...(lh
-          ? [String(lh.performance), String(lh.accessibility), String(lh.bestPractices), String(lh.metrics.lcpMs)]
+          ? [
+              String(lh.performance),
+              String(lh.accessibility),
+              String(lh.bestPractices),
+              String(lh.seo),
+              String(lh.metrics.lcpMs)
+            ]
           : [])
       ])
       for (const [name, f] of Object.entries(figures)) {
@@ -348,6 +365,7 @@ async function main(): Promise<void> {
           problems.push(`${file}: Lighthouse accessibility ${lh.accessibility} (${lh.failing.join('; ')})`)
         if (lh.bestPractices < budget.bestPractices)
           problems.push(`${file}: Lighthouse best practices ${lh.bestPractices} (${lh.failing.join('; ')})`)
+        if (lh.seo < budget.seo) problems.push(`${file}: Lighthouse SEO ${lh.seo} (${lh.failing.join('; ')})`)
       }
     }
     const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)))
