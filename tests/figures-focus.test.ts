@@ -203,7 +203,11 @@ describe('layouts per state', () => {
             label: 'b',
             count: 10,
             highlights: [
-              {count: 1, label: 'a label far too long to sit beside its headline on any artboard', states: ['two']}
+              {
+                count: 1,
+                label: 'a label far too long to sit beside its headline on any artboard, however wide it is drawn',
+                states: ['two']
+              }
             ]
           },
           {label: 'c', count: 10}
