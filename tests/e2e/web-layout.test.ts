@@ -157,6 +157,12 @@ describe('web story layouts', () => {
         const read = async (index: number) => {
           await scrollToRead(page, steps[index].id)
           await waitForState(page, section.id, steps[index].state)
+          // Steps may share a state: wait for this step itself to be the active one, which a resize lands again.
+          await page.waitForFunction(
+            ([id, step]) => document.getElementById(id)?.dataset.activeStep === step,
+            [section.id, steps[index].id] as const,
+            {timeout: 15_000}
+          )
         }
         const landed = async (name: string, index: number) => {
           // The resize handler (one animation frame) and the new observers settle within moments, however busy the machine.
