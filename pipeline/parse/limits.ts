@@ -177,12 +177,16 @@ const delimiterRow = /^[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[
 function checkTableCells(file: VFile, text: string): boolean {
   if (!text.includes('|')) return true
   let cells = 0
+  // Where the last table counted ends: a delimiter row before it is one of its rows, counted already.
+  let counted = 0
+  const blank = /\n[ \t>]*(?:\n|$)/g
   for (const match of text.matchAll(delimiterRow)) {
-    if (!match[0].includes('|')) continue
     const index = match.index ?? 0
-    const end = /\n[ \t>]*(?:\n|$)/.exec(text.slice(index))
-    const body = end ? text.slice(index, index + end.index) : text.slice(index)
-    const rows = body.split('\n').length
+    if (index < counted || !match[0].includes('|')) continue
+    blank.lastIndex = index
+    counted = blank.exec(text)?.index ?? text.length
+    let rows = 1
+    for (let at = text.indexOf('\n', index); at !== -1 && at < counted; at = text.indexOf('\n', at + 1)) rows++
     cells += (match[0].match(/:?-+:?/g)?.length ?? 0) * rows
     if (cells > maxTableCells) {
       error(
