@@ -12,7 +12,7 @@ import {isMap, isSeq, parseDocument} from 'yaml'
 import {error, positionAt} from '../messages.js'
 import type {ChapterPlace} from '../types.js'
 import type {ChapterSource} from './files.js'
-import {readVFile} from './files.js'
+import {readVFile, source} from './files.js'
 import {
   type FormatBook,
   type ListedChapter,
@@ -21,7 +21,6 @@ import {
   parseYamlFile,
   placeholderFile,
   readListedChapters,
-  source,
   validDate
 } from './formats.js'
 

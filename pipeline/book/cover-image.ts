@@ -10,9 +10,7 @@ import {imageSize} from 'image-size'
 import type {VFile} from 'vfile'
 import {error, positionAt, warn} from '../messages.js'
 import type {CoverImage} from '../types.js'
-import {refusal} from './files.js'
-
-const source = 'twofold-load'
+import {refusal, source} from './files.js'
 
 /** The smallest short side a cover should have, in pixels. */
 export const minCoverSide = 600

@@ -10,7 +10,8 @@ import {error} from '../messages.js'
 import {chapterOverLimit} from '../parse/limits.js'
 import type {ChapterPlace} from '../types.js'
 
-const source = 'twofold-load'
+/** The source of the loader's messages, for every layout. */
+export const source = 'twofold-load'
 
 /** A chapter file as found on disk, not yet parsed. */
 export interface ChapterSource {

@@ -12,9 +12,7 @@ import {error, positionAt} from '../messages.js'
 import {ChapterBudget} from '../parse/limits.js'
 import type {BookMeta, ChapterPlace} from '../types.js'
 import {warnBidiControls} from './bidi.js'
-import {type ChapterSource, readVFile, reservedSlug} from './files.js'
-
-export const source = 'twofold-load'
+import {type ChapterSource, readVFile, reservedSlug, source} from './files.js'
 
 /** What a format's reader gives back: the same as book.yaml and the chapter files give. */
 export interface FormatBook {

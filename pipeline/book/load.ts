@@ -16,13 +16,11 @@ import type {BookMeta, CoverImage, Graphic} from '../types.js'
 import {bidiControls, bidiReason, warnBidiControls} from './bidi.js'
 import {loadBookdown} from './bookdown.js'
 import {readCover} from './cover-image.js'
-import {type ChapterSource, readVFile, reservedSlug} from './files.js'
+import {type ChapterSource, readVFile, reservedSlug, source} from './files.js'
 import type {FormatBook} from './formats.js'
 import {loadMdbook} from './mdbook.js'
 import {loadQuarto} from './quarto.js'
 import {type FieldSpec, fieldValuePosition, readYamlFields} from './yaml-fields.js'
-
-const source = 'twofold-load'
 
 /** Chapter file names: `<number>-<slug>.md`, any number of digits. */
 export const chapterName = /^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/

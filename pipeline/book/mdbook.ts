@@ -13,8 +13,8 @@ import {parse as parseToml, TomlError} from 'smol-toml'
 import type {VFile} from 'vfile'
 import {error} from '../messages.js'
 import type {ChapterPlace} from '../types.js'
-import {readVFile} from './files.js'
-import {type FormatBook, type ListedChapter, metaWithDefaults, readListedChapters, source} from './formats.js'
+import {readVFile, source} from './files.js'
+import {type FormatBook, type ListedChapter, metaWithDefaults, readListedChapters} from './formats.js'
 
 /** Read the mdBook book at `bookDir`. */
 export async function loadMdbook(bookDir: string, cwd: string, files: VFile[], _dirFile: VFile): Promise<FormatBook> {

@@ -9,7 +9,7 @@ import type {VFile} from 'vfile'
 import {isMap, isScalar, isSeq, type Node as YamlNode} from 'yaml'
 import {error, positionAt, warn} from '../messages.js'
 import type {ChapterPlace} from '../types.js'
-import {readVFile} from './files.js'
+import {readVFile, source} from './files.js'
 import {
   type FormatBook,
   type ListedChapter,
@@ -17,7 +17,6 @@ import {
   namesOf,
   parseYamlFile,
   readListedChapters,
-  source,
   validDate
 } from './formats.js'
 
