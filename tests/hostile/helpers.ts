@@ -8,6 +8,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import JSZip from 'jszip'
+import {runCli} from '../helpers/cli.js'
 import {type EpubcheckMessage, epubcheck} from '../helpers/epubcheck.js'
 import {root} from '../helpers/fixture-book.js'
 
@@ -20,6 +21,14 @@ export async function basicBook(): Promise<{work: string; book: string}> {
   const book = path.join(work, 'book')
   await fs.cp(basic, book, {recursive: true})
   return {work, book}
+}
+
+/** A good build of the basic book, without the cache: the output a failing case must leave byte for byte. */
+export async function goodBuild(env: NodeJS.ProcessEnv): Promise<{work: string; out: string}> {
+  const {work} = await basicBook()
+  const result = await runCli(['build', 'book', '--out', 'dist', '--no-cache'], work, env)
+  if (result.code !== 0) throw new Error(`Expected the basic book to build, got exit ${result.code}:\n${result.stderr}`)
+  return {work, out: path.join(work, 'dist')}
 }
 
 /** One message as the command prints it: `file:line:column  severity  reason  rule  source`. */
