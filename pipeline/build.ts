@@ -20,7 +20,7 @@ import {error, hasErrors} from './messages.js'
 import {hashOf, type Store} from './output/store.js'
 import {checkOutput, writeAtomically} from './output/write.js'
 import {createProcessor, parseChapter} from './parse/processor.js'
-import {numberChapterCitations, numberCitations, unusedReferences} from './plugins/remark-citations.js'
+import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
 import {resolveCrossReferences} from './plugins/remark-cross-references.js'
 import {checkLinks} from './plugins/remark-links.js'
 import {imageFileProblem} from './plugins/remark-local-images.js'
@@ -247,11 +247,9 @@ export async function parseBook(
         if (store && key) keepChapter(store, key, chapter)
       }
       chapters.push(chapter)
-      if (citing) {
-        // Numbered alone, the chapter's cites get their positions (first, subsequent…): the notes the book will ask for.
-        numberChapterCitations(chapter.file, 0)
-        citing.send(chapter.file.data.citations ?? [])
-      }
+      // Numbered, the chapter's cites get their positions (first, subsequent…): the notes the book will ask for.
+      numberCitations(chapter.file)
+      citing?.send(chapter.file.data.citations ?? [])
     }
   } catch (cause) {
     // The worker must not outlive a build that failed on the way.
@@ -262,7 +260,6 @@ export async function parseBook(
   const formatted = await citing?.finish()
   timings.parse = performance.now() - t
 
-  numberCitations(chapters.map((c) => c.file))
   checkLinks(chapters, loaded.dir)
   resolveCrossReferences(chapters, loaded.meta?.language)
   if (!hasErrors(files))

@@ -159,9 +159,9 @@ export interface Citation extends Parent {
   type: 'citation'
   mode: 'parenthetical' | 'in-text'
   items: CiteItem[]
-  /** 1-based number in reading order across the book (set when numbered). */
+  /** The note's number: 1-based, in reading order, from 1 in each chapter (set when numbered). */
   number: number
-  /** Unique id of this citing place, for backlinks: `cite-<n>`. */
+  /** Unique id of this citing place in its chapter, for backlinks: `cite-<n>`. */
   id: string
   children: PhrasingContent[]
 }

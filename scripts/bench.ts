@@ -7,7 +7,7 @@
  * installed: `apt-get install -y pandoc`), and the command itself, `twofold
  * build`, timed from its start to its exit as pandoc's are: the build that
  * fills its cache, the same build again, and the build after an edit to the
- * middle chapter (a new citation, so every later chapter is renumbered).
+ * middle chapter (a new citation).
  * Writes bench-results.json.
  *
  *   npm run bench                      # 10, 100, 1000

@@ -92,7 +92,7 @@ async function runCase(name: string) {
     files.push(file)
     trees.push(tree)
   }
-  numberCitations(files)
+  for (const file of files) numberCitations(file)
   if (own) unusedReferences(files, bibliography.items, bibliography.file)
   return {dir, files, trees, referencesFile: bibliography.file, own}
 }

@@ -139,15 +139,27 @@ describe('the build cache', () => {
     const second = path.join(book, '02-second.md')
     await fs.appendFile(second, '\nOne more sentence.\n')
     expect(await made()).toEqual(all)
-    // A new note in chapter 1 numbers chapter 2's notes anew: both.
+    // A new note in chapter 1: chapter 1's content and notes only, since chapter 2's notes are numbered from 1.
     const first = path.join(book, '01-first.md')
     await fs.appendFile(first, '\nA new note here [@beta, p. 8].\n')
-    expect(await made()).toHaveLength(6)
+    expect(await made()).toEqual(all)
     // Chapter 2's new title is in chapter 1's page (its next link), around the content kept: chapter 2's only.
     await fs.writeFile(second, (await fs.readFile(second, 'utf8')).replace(/^title: .*$/m, 'title: A new title'))
     expect(await made()).toEqual(all)
     expect(await fs.readFile(path.join(dir, `out-${builds - 1}-cached/web/first.html`), 'utf8')).toContain(
       'A new title'
+    )
+    // A contested claim in chapter 2 with the id of chapter 1's gets an anchor of its own: chapter 2's content and notes.
+    await fs.appendFile(
+      second,
+      '\n:::contested{#how-many topic="How many bars again"}\nStill differ.\n\n- one [@alpha]\n- two [@beta]\n:::\n'
+    )
+    expect(await made()).toEqual(all)
+    // Chapter 1's claim renamed frees the id: chapter 2's claim takes it, so both chapters are made again.
+    await fs.writeFile(first, (await fs.readFile(first, 'utf8')).replace('{#how-many ', '{#how-many-bars '))
+    expect(await made()).toHaveLength(6)
+    expect(await fs.readFile(path.join(dir, `out-${builds - 1}-cached/web/second.html`), 'utf8')).toContain(
+      'id="how-many"'
     )
   })
 

@@ -7,9 +7,8 @@
  * in a book with notes at the end of each chapter, and as each chapter page of
  * the web story must, being read on its own. It also keeps a chapter's notes
  * independent of every other chapter, so that a chapter's rendered page can be
- * kept in the cache (../render/pages.ts). The one thing taken from outside the
- * chapter is the book-wide note number, for `firstNote`; it is written on the
- * cites, in the chapter's tree.
+ * kept in the cache (../render/pages.ts). Notes are numbered from 1 in each
+ * chapter too, so `firstNote` is a number of the chapter's own.
  *
  * The rules are citeproc-js's (its `processCitationCluster`), for a document
  * whose notes each hold one citation, numbered in order; a run of citations

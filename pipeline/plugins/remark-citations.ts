@@ -4,7 +4,7 @@
  * `@key [p. 3]`) in text, and `[@key]` that remark parsed as a reference
  * link, and turns each into a `citation` node that keeps its source text as
  * its child. Every citation is recorded on `file.data.citations` in reading
- * order; `numberCitations` numbers them book-wide afterwards.
+ * order; `numberCitations` numbers them afterwards, from 1 in each chapter.
  *
  * Messages (source `remark-citations`):
  * - `unknown-cite-key` (error): a key not in the bibliography, with the closest key;
@@ -344,27 +344,20 @@ export function remarkCitations(options: Options) {
 }
 
 /**
- * Number every citation of the book: 1-based, in reading order across
- * `files` (in the order given), with `id` `cite-<n>` for backlinks. A run of
- * citations in one chapter that cite the same thing (the same works, pages and
- * words) shares one note: the second of a run is `cite-<n>-2`, the third
- * `cite-<n>-3`. Citations in a contested claim's accounts, which both books show
- * apart from the text, always get notes of their own. Each cite then gets its
- * position among its chapter's notes (`positionCitations`): a note style prints
- * the first note of a work in full and later ones short.
+ * Number a chapter's citations: 1-based, in reading order, from 1 in each
+ * chapter as a book's notes are, with `id` `cite-<n>` for backlinks. A run of
+ * citations that cite the same thing (the same works, pages and words)
+ * shares one note: the second of a run is `cite-<n>-2`, the third
+ * `cite-<n>-3`. Citations in a contested claim's accounts, which both books
+ * show apart from the text, always get notes of their own. Each cite then
+ * gets its position among the chapter's notes (`positionCitations`): a note
+ * style prints the first note of a work in full and later ones short.
+ *
+ * Nothing here depends on another chapter, so an edit to one chapter changes
+ * no other chapter's notes, and the other chapters' pages come from the cache.
  */
-export function numberCitations(files: VFile[]): void {
+export function numberCitations(file: VFile): void {
   let count = 0
-  for (const file of files) count = numberChapterCitations(file, count)
-}
-
-/**
- * Number one chapter's citations after `before` notes, and position its cites; returns the number of its last
- * note. Numbering a chapter alone (`before` 0) gives the positions it will have in the book, but for the note
- * numbers a style prints (`firstNote`): the citation worker gets its notes so, while the other chapters are parsed.
- */
-export function numberChapterCitations(file: VFile, before: number): number {
-  let count = before
   const apart = new Set<Citation>()
   for (const claim of file.data.contested ?? [])
     for (const account of claim.accounts)
@@ -388,7 +381,6 @@ export function numberChapterCitations(file: VFile, before: number): number {
     previous = citation
   }
   positionCitations(citations)
-  return count
 }
 
 /** Whether two citations give the same note: the same cites, in the same order, shown the same way. */

@@ -1,8 +1,8 @@
 /**
  * Rendered chapters kept between builds. Most of a rebuild's time went into
  * turning every chapter's tree into markup again (`mdast-util-to-hast`, then
- * `rehype-stringify`), though an edit changes one chapter and, through the
- * note numbers, those after it. So each target keeps the markup of a
+ * `rehype-stringify`), though an edit changes one chapter (notes are numbered
+ * from 1 in each chapter). So each target keeps the markup of a
  * chapter's content (its text and its notes: the bulk of a page, and the
  * EPUB's notes document of the chapter) in the store, under a key that names
  * what that markup is made from:
@@ -14,8 +14,8 @@
  * - the chapter itself, as the book-wide passes left it: its tree and its
  *   `file.data`, with the note numbers, cross-references and anything else
  *   those passes decided;
- * - what the chapters before it hold (`file.data`: their citations, claims
- *   and the like), which decide the anchors and note forms it gets.
+ * - the ids of the contested claims of the chapters before it, which decide
+ *   the anchors of its own (`bookClaims`).
  *
  * A pass that decides something about a chapter from other chapters writes it
  * on that chapter's tree or `file.data`, so that the key covers it; a target
@@ -43,9 +43,9 @@ export function pageKeys(book: Book, assets: BookAssets, base: string): Map<Chap
   const keys = new Map<Chapter, string>()
   let before = ''
   for (const chapter of book.chapters) {
-    const data = canonical(chapter.file.data)
-    keys.set(chapter, treeHash(chapter.tree, [whole, before, data]))
-    before = hashOf(before, data)
+    keys.set(chapter, treeHash(chapter.tree, [whole, before, canonical(chapter.file.data)]))
+    const claims = chapter.file.data.contested?.map((claim) => claim.id) ?? []
+    if (claims.length > 0) before = hashOf(before, JSON.stringify(claims))
   }
   return keys
 }
