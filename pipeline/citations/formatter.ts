@@ -12,8 +12,8 @@
  * numbers (`[@a, p. 12]`) is rendered once per shape with placeholder numbers
  * that are then replaced: `p. 12` and `p. 13` of the same work cost one
  * citeproc run, not two. The first note of each shape is also rendered
- * directly, and with page 1, and a shape whose output does not match both,
- * or whose number is not a word of its own (`4th`), is never filled in.
+ * directly, and a shape whose output does not match it, or whose number is
+ * not a word of its own (`4th`, `iv`), is never filled in.
  * A note of several works (`[see @a; @b, p. 4]`) is put together from each
  * work's own note, as the style's `<citation><layout>` joins them (prefix,
  * delimiter, suffix), when the style neither sorts nor collapses cites; the
@@ -354,19 +354,15 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     if (shape) return shape.ok ? fill(shape.html) : render(cites)
     const html = render(pattern)
     const direct = render(cites)
-    // Filled in only where the style prints the number as it is: once, as a word of its own (an ordinal's
-    // suffix, `4th`, `22nd`, depends on the number and the locale's terms), and the same for page 1 (roman
-    // numerals: `i`).
+    // Filled in only where the style prints the number as it is: once, as a word of its own. An ordinal's suffix
+    // (`4th`, `22nd`) depends on the number and the locale's terms, and a roman numeral (`iv`) is not the digits.
     const alone = numbered.every(
       (yes, index) =>
         !yes ||
         (html.split(placeholder(index)).length === 2 &&
           new RegExp(`(?<![\\p{L}\\p{N}])${placeholder(index)}(?![\\p{L}\\p{N}])`, 'u').test(html))
     )
-    const ok =
-      alone &&
-      fill(html) === direct &&
-      fill(html, '1') === render(cites.map((cite, index) => (numbered[index] ? {...cite, locator: '1'} : cite)))
+    const ok = alone && fill(html) === direct
     shapes.set(key, {html, ok})
     return direct
   }
