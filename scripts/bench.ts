@@ -220,7 +220,7 @@ function table(rows: Row[]): string {
       `${command(row, row.command.edited)}, ${row.command.edited.cachedChapters} cached`
     ])
   ]
-  const phases = ['load', 'parse', 'assets', 'epub', 'web', 'write']
+  const phases = ['load', 'parse', 'assets', 'web', 'epub', 'fonts', 'write']
   const phaseLines = [
     ['chapters', ...phases.map((p) => `${p} (s)`), 'web', 'EPUB'],
     ...rows.map((row) => [

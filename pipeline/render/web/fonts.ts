@@ -9,12 +9,14 @@
  * characters are known once every page is made, and the file names hash the
  * subsets.
  *
- * Subsetting and WOFF2 compression take a second or more a face, so the faces
- * are kept in the store under the characters and the packages' versions, and
- * in memory for the process.
+ * Subsetting and WOFF2 compression take a second or more of CPU for the
+ * three faces, so the faces are kept in the store under the characters and
+ * the packages' versions, and in memory for the process; a face that is in
+ * neither is made on another thread while the EPUB is made (see build.ts).
  */
-import fs from 'node:fs/promises'
+import fs from 'node:fs'
 import {createRequire} from 'node:module'
+import {Worker} from 'node:worker_threads'
 import {hashOf, type Store} from '../../output/store.js'
 import type {OutputFile} from '../../types.js'
 import {contentHash} from '../assets.js'
@@ -55,22 +57,77 @@ export function charactersOf(pages: Iterable<string | Uint8Array>): string {
   return [...seen].sort().join('')
 }
 
-/** One face subset to `characters`, as WOFF2: from memory, the store, or made. */
-function face(file: string, characters: string, store: Store | undefined): Promise<Uint8Array> {
+/**
+ * The thread that subsets (subset-font, with HarfBuzz's and WOFF2's
+ * WebAssembly): given a face's file and characters, it answers with the WOFF2.
+ * Plain CommonJS, so that it runs as it is from the sources and from an
+ * installed package alike.
+ */
+const subsetter = `
+const {parentPort, workerData} = require('node:worker_threads')
+const subsetFont = require(workerData)
+parentPort.on('message', ({id, source, characters}) => {
+  subsetFont(Buffer.from(source), characters, {targetFormat: 'woff2'}).then(
+    (data) => parentPort.postMessage({id, data}),
+    (cause) => parentPort.postMessage({id, error: String(cause && cause.message ? cause.message : cause)})
+  )
+})`
+
+/** Subset faces on one other thread, in turn; `done` ends it once every face asked for is answered. */
+function subsetThread(): {subset(file: string, characters: string): Promise<Uint8Array>; done(): void} {
+  let worker: Worker | undefined
+  const waiting = new Map<number, {resolve(data: Uint8Array): void; reject(cause: Error): void}>()
+  let next = 0
+  const fail = (cause: Error) => {
+    for (const job of waiting.values()) job.reject(cause)
+    waiting.clear()
+  }
+  return {
+    // Synchronous up to the message: the thread starts on it now, not once this one is idle again.
+    subset(file, characters) {
+      const source = fs.readFileSync(require.resolve(`@expo-google-fonts/literata/${file}`))
+      if (!worker) {
+        worker = new Worker(subsetter, {eval: true, workerData: require.resolve('subset-font')})
+        worker.on('message', ({id, data, error}: {id: number; data?: Uint8Array; error?: string}) => {
+          const job = waiting.get(id)
+          waiting.delete(id)
+          if (data) job?.resolve(new Uint8Array(data))
+          else job?.reject(new Error(`Could not subset ${file}: ${error}`))
+        })
+        worker.on('error', fail)
+        worker.on('exit', () => fail(new Error('The font subsetting thread stopped')))
+      }
+      const id = next++
+      const result = new Promise<Uint8Array>((resolve, reject) => waiting.set(id, {resolve, reject}))
+      worker.postMessage({id, source, characters})
+      return result
+    },
+    done() {
+      void worker?.terminate()
+    }
+  }
+}
+
+/** One face subset to `characters`, as WOFF2: from memory, the store, or made on `thread`. */
+function face(
+  file: string,
+  characters: string,
+  store: Store | undefined,
+  thread: ReturnType<typeof subsetThread>
+): Promise<Uint8Array> {
   const key = `font\u0000${hashOf(versions, file, characters)}`
   let result = made.get(key)
   if (!result) {
-    result = (async () => {
-      const kept = store?.get(key)
-      if (kept) return kept
-      const source = await fs.readFile(require.resolve(`@expo-google-fonts/literata/${file}`))
-      // subset-font (and HarfBuzz's WebAssembly) is loaded only when a face is not in the store.
-      const {default: subsetFont} = await import('subset-font')
-      const data = new Uint8Array(await subsetFont(source, characters, {targetFormat: 'woff2'}))
-      store?.set(key, data)
-      return data
-    })()
+    const kept = store?.get(key)
+    result = kept
+      ? Promise.resolve(kept)
+      : thread.subset(file, characters).then((data) => {
+          store?.set(key, data)
+          return data
+        })
     made.set(key, result)
+    // A face that failed is made again at the next build.
+    result.catch(() => made.delete(key))
   }
   return result
 }
@@ -88,15 +145,19 @@ export async function makeFonts(
 ): Promise<{files: OutputFile[]; css: string; preload: string[]}> {
   const files: OutputFile[] = []
   const rules: string[] = []
-  for (const entry of faces) {
-    if (entry.style === 'italic' && !italic) continue
-    const data = await face(entry.file, characters, store)
-    const path = `assets/${entry.name}.${contentHash(data, 8)}.woff2`
-    files.push({path, contents: data})
+  const thread = subsetThread()
+  const wanted = faces.filter((entry) => entry.style !== 'italic' || italic)
+  // All asked for at once: the thread works through them while this one waits (or makes the EPUB).
+  const data = await Promise.all(wanted.map((entry) => face(entry.file, characters, store, thread))).finally(
+    thread.done
+  )
+  wanted.forEach((entry, index) => {
+    const path = `assets/${entry.name}.${contentHash(data[index]!, 8)}.woff2`
+    files.push({path, contents: data[index]!})
     rules.push(
       `@font-face{font-family:Literata;src:url(${path.slice('assets/'.length)}) format("woff2");font-weight:${entry.weight};font-style:${entry.style};font-display:swap}`
     )
-  }
+  })
   // Preloaded, the faces are in before the first paint more often, and nothing shifts when they swap in: regular and
   // bold on every page (body, headings), the italic on pages that set italic (see `withFonts`).
   return {files, css: `${rules.join('\n')}\n`, preload: files.map((file) => file.path)}

@@ -39,8 +39,8 @@ const templates = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 /** What the web target needs besides the book. */
 export interface WebOptions {
   assets: BookAssets
-  /** The EPUB, to offer as a download from the cover page. */
-  epub?: {fileName: string; size: number} | undefined
+  /** The EPUB's file name, to offer it as a download from the cover page (its size comes with `finish`). */
+  epub?: string | undefined
   /** Where the client bundle is kept between builds (see `makeClientAssets`). */
   store?: Store | undefined
   /** Where the chapters' rendered content is kept between builds (see ../pages.ts). */
@@ -113,8 +113,21 @@ export async function makeClientAssets(store?: Store): Promise<OutputFile[]> {
   return [...files, faviconFile]
 }
 
+/** The web story, made but for what `finish` puts in. */
+export interface WebStory {
+  /**
+   * The story's files, with the EPUB's size on the cover page and the faces
+   * of the typeface, subset to the pages' characters on another thread since
+   * `renderWeb` returned: a build makes the EPUB meanwhile.
+   */
+  finish(epubSize?: number): Promise<OutputFile[]>
+}
+
+/** What the cover page holds in place of the EPUB's size until `finish` (ASCII, as the size is: see `formatSize`). */
+const epubSizePlaceholder = 'twofold-epub-size'
+
 /** Render the whole web story: every page, the assets, the cover and contents, the sources and disagreements. */
-export async function renderWeb(book: Book, options: WebOptions): Promise<OutputFile[]> {
+export async function renderWeb(book: Book, options: WebOptions): Promise<WebStory> {
   const client = await buildClientAssets(options.store)
   const find = (prefix: string, ext: string) =>
     client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
@@ -252,7 +265,18 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<Output
     contents: html.stringify(coverPage(book, options, assetPaths, base))
   })
   for (const chapter of book.chapters) out.push({path: chapterUrl(chapter), contents: chapterPage(chapter)})
-  return withFonts(out, assetPaths.css, options.store)
+  const fonts = withFonts(out, assetPaths.css, options.store)
+  // Not left unhandled while the EPUB is made: `finish` reports it.
+  fonts.catch(() => undefined)
+  return {
+    async finish(epubSize) {
+      const files = await fonts
+      const cover = files.find((file) => file.path === 'index.html')!
+      const size = epubSize === undefined ? '' : formatSize(epubSize, labelsFor(meta.language))
+      cover.contents = String(cover.contents).replace(epubSizePlaceholder, size)
+      return files
+    }
+  }
 }
 
 /**
@@ -322,8 +346,8 @@ function coverPage(book: Book, options: WebOptions, assets: PageAssets, base: st
         h('p.cover__actions', [
           first ? h('a.button', {href: `${first.slug}.html`}, labels.startReading) : undefined,
           options.epub
-            ? h('a.button.button--secondary', {href: options.epub.fileName, download: ''}, [
-                labels.downloadEpub(formatSize(options.epub.size, labels))
+            ? h('a.button.button--secondary', {href: options.epub, download: ''}, [
+                labels.downloadEpub(epubSizePlaceholder)
               ])
             : undefined
         ])
