@@ -514,12 +514,38 @@ describe('figure generators: invalid specs', () => {
     expect(generateGraphicSvg(parse(yaml), file)).toContain('<svg')
     expect(file.messages.map((m) => [m.reason, m.line, m.ruleId, m.fatal])).toEqual([
       [
-        'Unexpected field `grops`, expected one of `type`, `title`, `states`, `credit`, `unit`, `columns`, `groups`',
+        'Unexpected field `grops`, expected one of `type`, `title`, `states`, `credit`, `table`, `unit`, `columns`, `groups`',
         3,
         'unknown-figure-field',
         false
       ]
     ])
+  })
+})
+
+describe('figure generators: data table heads', () => {
+  const yaml = (table: string) =>
+    `type: unit-chart\ntitle: A\n${table}groups: [{label: rehenes, count: 2}]\nstates:\n  - {id: a, description: Algo}\n`
+  const heads = (svg: string | undefined) => /data-table="([^"]*)"/.exec(svg ?? '')?.[1]
+
+  it("are the type's own, or those the data file names in the book's language", () => {
+    const plain = new VFile({path: 'figures/plain.yaml', value: yaml('')})
+    expect(heads(generateGraphicSvg(parse(yaml('')), plain))).toBe('Group|Count')
+    const named = yaml('table: [Grupo, Personas]\n')
+    const file = new VFile({path: 'figures/named.yaml', value: named})
+    expect(heads(generateGraphicSvg(parse(named), file))).toBe('Grupo|Personas')
+    expect(file.messages).toEqual([])
+  })
+
+  it('are two non-empty strings, or the file is refused at the field', () => {
+    for (const table of ['table: [Grupo]\n', 'table: [Grupo, Personas, Otra]\n', 'table: [Grupo, ""]\n']) {
+      const file = new VFile({path: 'figures/bad.yaml', value: yaml(table)})
+      expect(generateGraphicSvg(parse(yaml(table)), file), table).toBeUndefined()
+      expect(
+        file.messages.map((m) => [m.ruleId, m.line]),
+        table
+      ).toEqual([['invalid-figure-data', 3]])
+    }
   })
 })
 

@@ -41,10 +41,16 @@ function entry<Data>(generator: Generator<Data>): Entry {
           wide: generator.render(data, common, layouts.wide),
           narrow: generator.render(data, common, layouts.narrow)
         },
-        table: generator.table?.(data, common)
+        table: tableOf(generator, data, common)
       }
     }
   }
+}
+
+/** A generator's data table, under the column heads the data file names, if it names them. */
+function tableOf<Data>(generator: Generator<Data>, data: Data, common: CommonSpec): Table | undefined {
+  const table = generator.table?.(data, common)
+  return table && common.table ? {...table, columns: common.table} : table
 }
 
 const generators: Record<string, Entry> = {
@@ -91,7 +97,7 @@ export function generateGraphicSvgs(spec: unknown, file: VFile): GraphicSvgs | u
   const common = reader.common(graphicTypes)
   const generator = common && generators[common.type]
   if (!common || !generator) return undefined
-  reader.allowKeys([], ['type', 'title', 'states', 'credit', ...generator.fields])
+  reader.allowKeys([], ['type', 'title', 'states', 'credit', 'table', ...generator.fields])
   const drawn = generator.draw(reader, common)
   if (!drawn) return undefined
   const {bodies} = drawn

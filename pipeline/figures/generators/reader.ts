@@ -35,6 +35,8 @@ export interface CommonSpec {
   title: string
   states: GraphicState[]
   credit?: string | undefined
+  /** The data table's two column heads, in the book's language (`table: [Source, Figure]`); each type has English ones. */
+  table?: [string, string] | undefined
 }
 
 /** Reads typed values out of a spec, reporting problems at their field. */
@@ -278,6 +280,13 @@ export class SpecReader {
     }
     const title = this.text(['title'], 'the graphic’s title as a non-empty string')
     const credit = this.optionalText(['credit'], 'a credit line such as `Source: …` as a non-empty string')
+    let table: [string, string] | undefined
+    if (this.has(['table']) && this.list(['table'], 'the data table’s two column heads, e.g. `[Source, Figure]`', 2)) {
+      const what = 'a column head as a non-empty string'
+      const [row, value] = [this.text(['table', 0], what), this.text(['table', 1], what)]
+      if (this.has(['table', 2])) this.fail(['table', 2], 'Unexpected third column head, expected two')
+      if (row !== undefined && value !== undefined) table = [row, value]
+    }
     const states: GraphicState[] = []
     const list = this.list(['states'], 'states as `{id, description}`')
     for (const [index] of (list ?? []).entries()) {
@@ -302,7 +311,7 @@ export class SpecReader {
       }
     }
     if (type === undefined || title === undefined || list === undefined || this.failed) return undefined
-    return {type, title, states, credit}
+    return {type, title, states, credit, ...(table ? {table} : {})}
   }
 
   #parsed(): Document | null {
