@@ -52,6 +52,12 @@ export function hasErrors(files: Iterable<VFile>): boolean {
 export interface FormatOptions {
   /** ANSI colours (default `false`). */
   color?: boolean | undefined
+  /**
+   * At most this many messages of one rule in one file; the rest are one line
+   * that says how many more there are (default: every message). A book that
+   * breaks a rule a hundred thousand times still prints a screen's worth.
+   */
+  perRule?: number | undefined
 }
 
 /**
@@ -59,7 +65,8 @@ export interface FormatOptions {
  * problem matchers understand:
  * `chapters/03-takeover.md:12:5  error  Unknown citation key \`cerpa\`  unknown-cite-key  remark-citations`.
  * Files keep their order; messages are sorted by place within a file. A
- * message without a place prints the file alone.
+ * message without a place prints the file alone. With `perRule`, a rule's
+ * messages after that many in a file are counted on one line instead.
  */
 export function formatMessages(files: Iterable<VFile>, options: FormatOptions = {}): string {
   const paint = painter(options.color === true)
@@ -68,17 +75,32 @@ export function formatMessages(files: Iterable<VFile>, options: FormatOptions = 
     const messages = [...file.messages].sort(
       (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)
     )
-    for (const message of messages) {
-      const where = message.line ? `${file.path}:${message.line}:${message.column ?? 1}` : file.path || '<input>'
+    const shown = new Map<string, number>()
+    const more = new Map<string, {count: number; first: (typeof messages)[number]}>()
+    const line = (where: string, message: (typeof messages)[number], reason: string) => {
       const severity =
         message.fatal === true ? paint.red('error') : message.fatal === false ? paint.yellow('warning') : 'info'
-      const reason = message.reason.replace(/\s*\n\s*/g, ' ')
       lines.push(
         [paint.underline(where), severity, reason, paint.dim(message.ruleId ?? ''), paint.dim(message.source ?? '')]
           .join('  ')
           .trimEnd()
       )
     }
+    for (const message of messages) {
+      const rule = `${message.source}:${message.ruleId}`
+      const count = (shown.get(rule) ?? 0) + 1
+      shown.set(rule, count)
+      if (options.perRule !== undefined && count > options.perRule) {
+        const left = more.get(rule)
+        if (left) left.count++
+        else more.set(rule, {count: 1, first: message})
+        continue
+      }
+      const where = message.line ? `${file.path}:${message.line}:${message.column ?? 1}` : file.path || '<input>'
+      line(where, message, message.reason.replace(/\s*\n\s*/g, ' '))
+    }
+    for (const {count, first} of more.values())
+      line(file.path || '<input>', first, `and ${count} more like the ${options.perRule} above`)
   }
   return lines.join('\n')
 }

@@ -94,6 +94,23 @@ describe('CLI output', () => {
     expect(lines[3]).toMatch(/^ {2}epub out-pipe\/test-book\.epub \(\d+ KB\)$/)
   })
 
+  it('prints 50 messages of one rule in a file, then how many more, and counts them all', async () => {
+    const book = path.join(work, 'flooded')
+    await fs.cp(basic, book, {recursive: true})
+    await fs.appendFile(path.join(book, '02-second.md'), '\nSee [nowhere](#nowhere).\n'.repeat(120))
+    const {stdout, stderr} = await run(process.execPath, [bin, 'build', 'flooded', '--out', 'out-flooded'], {
+      cwd: work,
+      env: plainEnv()
+    })
+    const lines = stderr.trim().split('\n')
+    expect(lines.filter((line) => line.includes('Missing anchor `#nowhere`'))).toHaveLength(50)
+    expect(lines).toContain(
+      'flooded/02-second.md  warning  and 70 more like the 50 above  missing-anchor  remark-links'
+    )
+    expect(lines.at(-1)).toBe('120 warnings')
+    expect(stdout).toMatch(/warnings 120$/m)
+  })
+
   it('colours messages on a terminal, and shows then clears a progress line on a long build', async () => {
     const warned = await onTerminal(['build', 'warned', '--out', 'out-tty'], work, plainEnv())
     expect(warned).toMatch(/\u001B\[33mwarning\u001B\[39m/)

@@ -21,7 +21,7 @@ import {fileURLToPath} from 'node:url'
 import {build} from '../build.js'
 import {countLine, formatMessages, isInteractive} from '../messages.js'
 import {Store} from '../output/store.js'
-import {crashed, summary} from './report.js'
+import {crashed, messagesPerRule, summary} from './report.js'
 
 /** Options of the dev server. */
 export interface DevOptions {
@@ -413,12 +413,14 @@ export async function devWorker(options: {
           store
         })
         const reused = result.cached?.chapters ?? 0
-        const lines = formatMessages(result.files)
+        const lines = formatMessages(result.files, {perRule: messagesPerRule})
         report = {
           type: 'built',
           ok: result.ok,
           plain: lines ? `${lines}\n${countLine(result.files)}` : '',
-          terminal: lines ? `${formatMessages(result.files, {color})}\n${countLine(result.files, {color})}` : '',
+          terminal: lines
+            ? `${formatMessages(result.files, {color, perRule: messagesPerRule})}\n${countLine(result.files, {color})}`
+            : '',
           summary: result.ok ? summary(result, options.outDir) : '',
           reused,
           parsed: (result.book?.chapters.length ?? 0) - reused

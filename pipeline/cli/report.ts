@@ -81,10 +81,13 @@ export function environmentProblem(cause: unknown): string | undefined {
   return undefined
 }
 
+/** How many messages of one rule in one file a build prints; the count line still counts them all. */
+export const messagesPerRule = 50
+
 /** Print messages and the summary of a build; returns the exit code. */
 export function report(result: BuildResult, outDir: string, strict = false): number {
   const color = isInteractive(process.stderr)
-  const messages = formatMessages(result.files, {color})
+  const messages = formatMessages(result.files, {color, perRule: messagesPerRule})
   const counts = countLine(result.files, {color})
   if (messages) process.stderr.write(`${messages}\n${counts ? `${counts}\n` : ''}`)
   if (!result.ok) {
