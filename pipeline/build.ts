@@ -14,7 +14,6 @@ import type {ChapterSource} from './book/files.js'
 import {type LoadedBook, loadBook} from './book/load.js'
 import {fieldValuePosition} from './book/yaml-fields.js'
 import {createFormatter, type Formatter, loadBibliography} from './citations/bibliography.js'
-import type {FormattedNote, NoteForms} from './citations/formatter.js'
 import {type CitationWorker, startCitationWorker} from './citations/worker.js'
 import {error, hasErrors} from './messages.js'
 import {hashOf, type Store} from './output/store.js'
@@ -31,7 +30,7 @@ import {chapterMemory, pageKeys} from './render/pages.js'
 import {renderWeb} from './render/web/index.js'
 import {ogImageSize} from './render/web/og-image.js'
 import {applyRules} from './rules.js'
-import type {Book, BookMeta, Chapter, CslItem, Graphic} from './types.js'
+import type {Book, BookMeta, Chapter, CslItem, FormattedNote, Graphic, NoteForms} from './types.js'
 
 /**
  * Characters of Markdown from which a book's notes are formatted on a worker

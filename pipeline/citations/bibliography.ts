@@ -15,13 +15,8 @@ import type {CslItem} from '../types.js'
 import {readBibtex, readCslYaml} from './bib-formats.js'
 import {closestKey} from './syntax.js'
 
-export {
-  createFormatter,
-  defaultStyle,
-  type Formatted,
-  type Formatter,
-  type FormatterOptions
-} from './formatter.js'
+export type {Formatted, Formatter} from '../types.js'
+export {createFormatter, defaultStyle, type FormatterOptions} from './formatter.js'
 
 /** Where each bibliography entry (the whole object) is, by id. */
 export type ReferencePositions = Map<string, Position>

@@ -39,7 +39,7 @@ import '@citation-js/plugin-csl'
 import type {ElementContent, Nodes, Text} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import {toHtml} from 'hast-util-to-html'
-import type {CiteItem, CitePosition, CslItem} from '../types.js'
+import type {CiteItem, CitePosition, CslItem, Formatted, FormattedNote, Formatter, NoteForms, Shape} from '../types.js'
 import {parseLocator} from './syntax.js'
 
 /** Options of `createFormatter`. */
@@ -66,69 +66,6 @@ export interface FormatterOptions {
   joinNotes?: boolean | undefined
 }
 
-/** A formatted entry or note. */
-export interface Formatted {
-  /** HTML of the content (no wrapper element), as data: turn it into nodes with the `*Hast` methods. */
-  html: string
-  /** Plain text. */
-  text: string
-}
-
-/** Formats one book's references; see `createFormatter`. */
-export interface Formatter {
-  /** Name of the style in use (a style id, or `file:<path>#<content hash>` for a style file). */
-  readonly style: string
-  /** CSL locale in use, or `undefined` for the style's default. */
-  readonly locale: string | undefined
-  /** Bibliography entry of a reference. Throws for an id not in the bibliography (the plugin reports those first). */
-  entry(id: string): Formatted
-  /** Bibliography entry as fresh hast nodes (safe to insert anywhere). */
-  entryHast(id: string): ElementContent[]
-  /** Note text for one cite: its reference with locator, prefix and suffix. */
-  note(item: CiteItem): Formatted
-  /** Note as fresh hast nodes. */
-  noteHast(item: CiteItem): ElementContent[]
-  /** Note text for a whole citation (`[@a; @b]` → one note for both cites). */
-  cluster(items: CiteItem[]): Formatted
-  /** Citation note as fresh hast nodes. */
-  clusterHast(items: CiteItem[]): ElementContent[]
-  /** `ids` in the style's bibliography order (unknown ids last, as given). */
-  order(ids: Iterable<string>): string[]
-  /** How often citeproc ran so far: bibliography runs and rendered clusters (for tests and benchmarks). */
-  readonly runs: {readonly bibliography: number; readonly clusters: number}
-  /** Notes formatted since the last call, to hand to another formatter of the same book and style (a worker thread's). */
-  takeNotes(): Array<[string, FormattedNote]>
-  /** Notes another formatter of the same book, style and locale formatted: they are not formatted again. */
-  addNotes(notes: Iterable<[string, FormattedNote]>): void
-  /** The bibliography this formatter made (entries in the style's order), if it made it: to hand to another formatter. */
-  takeBibliography(): Array<[string, FormattedNote]> | undefined
-  /** The bibliography another formatter of the same book, style and locale made: it is not made again. */
-  addBibliography(entries: Array<[string, FormattedNote]>): void
-  /** Every note this formatter has, formatted or added, to keep for a later build (see ../build-cache.ts). */
-  allNotes(): Array<[string, FormattedNote]>
-  /** What it learnt of the style's forms of notes (see `NoteForms`), to hand to another formatter of the same book, style and locale. */
-  noteForms(): NoteForms
-  /** Forms another formatter of the same book, style and locale learnt: a new page number in a known form is filled in without citeproc. */
-  addNoteForms(forms: NoteForms): void
-}
-
-/**
- * What a formatter learnt of the style's notes, as data: each shape of note
- * with placeholder page numbers, and whether filling them in gives
- * citeproc's own output; each form of joined note, and whether joining gives
- * citeproc's own.
- */
-export interface NoteForms {
-  shapes: Array<[string, Shape]>
-  forms: Array<[string, boolean]>
-}
-
-/** A formatted note as a formatter keeps it. */
-export interface FormattedNote {
-  formatted: Formatted
-  nodes: ElementContent[]
-}
-
 /** The default style, shipped in `templates/csl/`: a full note at a work's first cite in a chapter, short notes after. */
 export const defaultStyle = 'chicago-fullnote-bibliography'
 
@@ -143,12 +80,6 @@ const aliases: Record<string, string> = {
 }
 
 type Memo = FormattedNote
-
-/** A note's form with placeholder page numbers, and whether filling them in gives citeproc's own output. */
-export interface Shape {
-  html: string
-  ok: boolean
-}
 
 /** A locator that is a plain page number, the kind a shape holds a placeholder for. */
 const plainNumber = /^[1-9]\d{0,5}$/

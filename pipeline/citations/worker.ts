@@ -21,14 +21,8 @@ import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {isMainThread, parentPort, Worker} from 'node:worker_threads'
 import {bundle, freshBundle, temporaryBundleDir} from '../../bin/bundle.js'
-import type {CiteItem, CslItem} from '../types.js'
-import {
-  createFormatter,
-  type FormattedNote,
-  type Formatter,
-  type FormatterOptions,
-  type NoteForms
-} from './formatter.js'
+import type {CiteItem, CslItem, FormattedNote, Formatter, NoteForms} from '../types.js'
+import {createFormatter, type FormatterOptions} from './formatter.js'
 
 /** What the main thread sends. */
 type Request =
