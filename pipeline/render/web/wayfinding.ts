@@ -2,7 +2,7 @@
  * Wayfinding on every page but the cover: a slim header that stays on screen
  * (the client hides it while the reader scrolls down, unless motion is
  * reduced) with the book's title, where the page stands (“Chapter 3 of 7”) and
- * a menu of every page that works without JavaScript (`<details>`); the
+ * a menu of the pages that works without JavaScript (`<details>`); the
  * reading time and standfirst under a chapter's title; and Previous and Next
  * through every page in book order, the back matter included.
  */
@@ -32,6 +32,31 @@ export function storyPages(book: Book, backMatter: Array<{href: string; text: st
   ]
 }
 
+/**
+ * Most chapters a page's menu lists. A longer book's menu lists those around
+ * the page, and the contents on the cover list them all: every page carrying
+ * every chapter would make a book's pages grow with the square of its length
+ * (a thousand chapters, 225 MB of pages).
+ */
+export const menuChapters = 25
+
+/** The pages a menu on `current` lists: every page, or in a longer book the chapters around it and the back matter. */
+function menuPages(pages: StoryPage[], current: string): Array<StoryPage | 'gap'> {
+  const chapters = pages.filter((entry) => entry.chapter)
+  if (chapters.length <= menuChapters) return pages
+  const at = chapters.findIndex((entry) => entry.href === current)
+  // A back matter page comes after the last chapter.
+  const middle = at === -1 ? chapters.length : at
+  const start = Math.max(0, Math.min(middle - Math.floor(menuChapters / 2), chapters.length - menuChapters))
+  const end = start + menuChapters
+  return [
+    ...(start > 0 ? ['gap' as const] : []),
+    ...chapters.slice(start, end),
+    ...(end < chapters.length ? ['gap' as const] : []),
+    ...pages.filter((entry) => !entry.chapter)
+  ]
+}
+
 /** The header of a page of the story: skip link, the book's title, where the page stands, the menu of pages. */
 export function storyHeader(book: Book, pages: StoryPage[], current: string): Element {
   const labels = labelsFor(book.meta.language)
@@ -46,14 +71,16 @@ export function storyHeader(book: Book, pages: StoryPage[], current: string): El
       h('nav.site-menu__panel', {ariaLabel: labels.contents}, [
         h(
           'ol.site-menu__list',
-          pages.map((entry) =>
-            h('li', {className: entry.chapter ? undefined : ['site-menu__back']}, [
-              h(
-                'a',
-                {href: entry.href, ariaCurrent: entry.href === current ? 'page' : undefined},
-                entry.chapter ? [h('span.site-menu__number', `${entry.chapter}`), ' ', entry.title] : entry.title
-              )
-            ])
+          menuPages(pages, current).map((entry) =>
+            entry === 'gap'
+              ? h('li.site-menu__gap', {ariaHidden: 'true'}, '…')
+              : h('li', {className: entry.chapter ? undefined : ['site-menu__back']}, [
+                  h(
+                    'a',
+                    {href: entry.href, ariaCurrent: entry.href === current ? 'page' : undefined},
+                    entry.chapter ? [h('span.site-menu__number', `${entry.chapter}`), ' ', entry.title] : entry.title
+                  )
+                ])
           )
         ),
         h('p.site-menu__home', [h('a', {href: 'index.html'}, labels.contents)])
