@@ -302,12 +302,17 @@ describe('a book with more output files than a process may open at once', () => 
         `# Part ${n}\n\nA short part [@alpha].\n`
       )
     const out = path.join(dir, 'out')
-    // `ulimit -n` lowers the limit for the command alone; `exec` gives it the shell's process.
+    // `ulimit -n` lowers the limit for the command alone; `exec` gives it the shell's process. One thread for the
+    // file system queues every open before any write: files written all at once would all be open at once.
     const command = `ulimit -n 128 && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} build book --out out`
-    const {stdout} = await run('bash', ['-c', command], {cwd: dir, env})
+    const limited = {...env, UV_THREADPOOL_SIZE: '1', TWOFOLD_CACHE_DIR: path.join(dir, 'cache')}
+    const {stdout} = await run('bash', ['-c', command], {cwd: dir, env: limited})
     expect(stdout).toContain('web  out/web/')
     const pages = new Set(await fsp.readdir(path.join(out, 'web')))
     for (let n = 1; n <= 300; n++) expect(pages.has(`part-${n}.html`), `part-${n}.html`).toBe(true)
+    // Everything the build kept was written: the next build reads every chapter back.
+    const again = await run('bash', ['-c', command], {cwd: dir, env: limited})
+    expect(again.stdout).toContain('(300 of 300 chapters unchanged, read from the cache)')
     await fsp.rm(dir, {recursive: true, force: true})
   }, 120_000)
 })

@@ -38,6 +38,8 @@ const headerSize = 32 + 20
 const day = 86_400_000
 /** The file whose modification time says when the directory was last swept. */
 const sweptMarker = '.swept'
+/** Entries written at once at most: each holds a file open, and a process may open few (256 on macOS). */
+const maxWrites = 16
 
 /** A content-addressed store of bytes, memory in front of an optional directory. */
 export class Store {
@@ -52,6 +54,9 @@ export class Store {
   private readonly writes = new Set<Promise<void>>()
   private made: Promise<unknown> | undefined
   private written = 0
+  /** Writes under way, and those waiting for one to end (see `maxWrites`). */
+  private writing = 0
+  private readonly queued: Array<() => void> = []
 
   constructor(options: StoreOptions) {
     this.dir = options.dir
@@ -95,13 +100,32 @@ export class Store {
     this.made ??= fs.mkdir(dir, {recursive: true})
     const target = path.join(dir, name)
     const temporary = `${target}.${process.pid}.${this.written++}.tmp`
-    const write = this.made
+    const made = this.made
+    const write = this.turn()
+      .then(() => made)
       .then(() => fs.writeFile(temporary, seal(bytes, id)))
       .then(() => fs.rename(temporary, target))
       // A value that cannot be kept is only a miss next time.
       .catch(() => fs.rm(temporary, {force: true}).catch(() => {}))
+      .finally(() => this.next())
     this.writes.add(write)
     void write.then(() => this.writes.delete(write))
+  }
+
+  /** Resolves when a write may start: at once, or when one of the `maxWrites` under way ends. */
+  private turn(): Promise<void> {
+    if (this.writing < maxWrites) {
+      this.writing++
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => this.queued.push(resolve))
+  }
+
+  /** A write ended: the next one waiting starts in its place. */
+  private next(): void {
+    const waiting = this.queued.shift()
+    if (waiting) waiting()
+    else this.writing--
   }
 
   /** The value under `key`, made by `make` and kept when missing. */
