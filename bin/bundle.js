@@ -129,13 +129,15 @@ export async function bundle(options) {
       {
         name: 'import-meta',
         setup(build) {
-          build.onLoad({filter: /.*/}, async (args) => {
+          // Read synchronously: esbuild asks for hundreds of files at once, and as many reads under way hold as many
+          // files open, past a low limit (`ulimit -n`) and while a build reads its own files beside a bundle being made.
+          build.onLoad({filter: /.*/}, (args) => {
             // The size and time of every input, taken before it is read: an edit during the build makes it again next time.
-            const stat = await fs.stat(args.path)
+            const stat = statSync(args.path)
             read.set(args.path, [stat.size, stat.mtimeMs])
             // Other files (JSON) load as esbuild loads them.
             if (!/\.[cm]?[jt]s$/.test(args.path)) return undefined
-            const text = await fs.readFile(args.path, 'utf8')
+            const text = readFileSync(args.path, 'utf8')
             const contents = text
               .replaceAll(`${meta}.url`, JSON.stringify(pathToFileURL(args.path).href))
               .replaceAll(`${meta}.dirname`, JSON.stringify(path.dirname(args.path)))
