@@ -72,8 +72,9 @@ function zoom(
   const goal = given ?? fitBox(box, base)
   const viewBox = goal.map((v) => Math.round(v * 100) / 100).join(' ')
   owner.attributes.viewBox = viewBox
-  // A bare figure is cropped to this box: the zoom replaces the crop.
+  // A bare figure is cropped to this box: the zoom replaces the crop, and a state's own height.
   if (owner === root && view !== undefined) owner.attributes['data-bare-viewbox'] = viewBox
+  if (owner === root) delete owner.attributes['data-state-heights']
   const k = base[2] / goal[2]
   if (k === 1) return
   const scale = Math.round((1 / k) * 10000) / 10000
