@@ -130,6 +130,48 @@ describe('focus effects', () => {
     await page.close()
   })
 
+  for (const viewport of [
+    {width: 1440, height: 900},
+    {width: 360, height: 740}
+  ])
+    it(`rescales the story’s timeline to the four months of the siege at ${viewport.width} px`, async () => {
+      const page = await browser().newPage({viewport})
+      await page.goto(`${builds.story.url}the-movement.html`)
+      const steps = await page.$$eval('.scrolly .step', (e) => e.map((s) => s.id))
+      // The tick labels drawn now, and the distance between the takeover's and the raid's marks on the axis.
+      const axis = () =>
+        page.$eval('.scrolly', (section) => {
+          const svg = Array.from(section.querySelectorAll('.scrolly__figure > svg')).find(
+            (s) => s.getBoundingClientRect().width > 0
+          )
+          const on = (e: Element) => !e.closest('.tf-off') && Number(getComputedStyle(e).opacity) > 0.5
+          const ticks = Array.from(svg?.querySelectorAll('[data-key^="tick-"]') ?? [])
+            .filter(on)
+            .map((t) => t.textContent)
+          const mark = (key: string) =>
+            Array.from(svg?.querySelectorAll(`[data-key="${key}"]`) ?? [])
+              .find(on)
+              ?.getBoundingClientRect()
+          const takeover = mark('event-3')
+          const raid = mark('event-4')
+          return {ticks, gap: takeover && raid ? raid.x - takeover.x : 0}
+        })
+      await activate(page, steps.at(-2) ?? '', 'takeover')
+      await page.waitForTimeout(1000)
+      const whole = await axis()
+      await activate(page, steps.at(-1) ?? '', 'siege')
+      await page.waitForTimeout(1000)
+      const siege = await axis()
+      expect(whole.ticks).toContain('1990')
+      expect(whole.ticks).not.toContain('Feb')
+      expect(siege.ticks).toEqual(expect.arrayContaining(['Dec', '1997', 'Feb', 'Mar', 'Apr']))
+      expect(siege.ticks).not.toContain('1990')
+      // Four months take most of the axis: the two marks, nearly together on 1982–1997, are far apart.
+      expect(whole.gap).toBeLessThan(viewport.width === 1440 ? 30 : 15)
+      expect(siege.gap).toBeGreaterThan(whole.gap * 8)
+      await page.close()
+    })
+
   it('applies a zoom at once under reduced motion', async () => {
     const context = await browser().newContext({viewport: {width: 1440, height: 900}, reducedMotion: 'reduce'})
     const page = await context.newPage()
