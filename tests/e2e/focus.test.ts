@@ -97,6 +97,57 @@ describe('focus effects', () => {
       await context.close()
     })
 
+  it('moves text and never stretches it while a mark that holds it grows', async () => {
+    const page = await browser().newPage({viewport: {width: 360, height: 740}})
+    await page.goto(`${builds.layouts.url}tally.html`)
+    await page.evaluate(() => document.fonts.ready)
+    await activate(page, 'tally-members', 'members')
+    await page.waitForTimeout(800)
+    // Every frame from here: the members' block on screen (it gains a line in the next state) and its headline.
+    await page.evaluate(() => {
+      const record = window as unknown as {
+        samples: Array<{moving: boolean; block: number; width: number; height: number}>
+      }
+      record.samples = []
+      const started = performance.now()
+      const sample = () => {
+        const block = Array.from(document.querySelectorAll<SVGGElement>('[data-key="members"]')).find(
+          (m) => !m.closest('.tf-off') && m.getBoundingClientRect().width > 0
+        )
+        const headline = block?.querySelector('text')?.getBoundingClientRect()
+        if (block && headline)
+          record.samples.push({
+            moving: block.getAnimations().length > 0,
+            block: block.getBoundingClientRect().height,
+            width: headline.width,
+            height: headline.height
+          })
+        if (performance.now() - started < 1500) requestAnimationFrame(sample)
+      }
+      requestAnimationFrame(sample)
+    })
+    await activate(page, 'tally-guests', 'guests')
+    await page.waitForTimeout(1600)
+    const samples = await page.evaluate(
+      () =>
+        (window as unknown as {samples: Array<{moving: boolean; block: number; width: number; height: number}>}).samples
+    )
+    const moving = samples.filter((s) => s.moving)
+    const first = samples[0]
+    const last = samples.at(-1)
+    if (!first || !last) throw new Error('nothing sampled')
+    // The block grew, through sizes between the two…
+    expect(last.block).toBeGreaterThan(first.block + 10)
+    expect(moving.length).toBeGreaterThan(3)
+    expect(moving.some((s) => s.block > first.block + 2 && s.block < last.block - 2)).toBe(true)
+    // …and its text kept its size all along.
+    for (const s of samples) {
+      expect(s.height).toBeCloseTo(first.height, 0)
+      expect(s.width).toBeCloseTo(first.width, 0)
+    }
+    await page.close()
+  })
+
   it('rescales an axis: its ticks and bars slide to the new scale', async () => {
     const page = await browser().newPage({viewport: {width: 1440, height: 900}})
     await page.goto(`${builds.layouts.url}axis.html`)
