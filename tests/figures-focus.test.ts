@@ -80,7 +80,14 @@ describe('marks that persist, and mark names', () => {
     const {narrow, wide} = await story('siege-days')
     const keyTexts = (svg: string, state: string) =>
       elements(svg)
-        .filter((e) => e.name === 'g' && e.attributes['data-states'] !== undefined && !e.attributes['data-mark'])
+        // Key entries: not the marks, nor the credit, drawn under each state's own height.
+        .filter(
+          (e) =>
+            e.name === 'g' &&
+            e.attributes['data-states'] !== undefined &&
+            !e.attributes['data-mark'] &&
+            e.attributes['data-key'] !== 'credit'
+        )
         .filter((e) => String(e.attributes['data-states']).split(' ').includes(state)).length
     // Wide: the takeover's entry shows in every state (no data-states), with the three later ones.
     expect(keyTexts(wide, 'raid')).toBe(3)
