@@ -223,6 +223,28 @@ describe('focus effects', () => {
       await page.close()
     })
 
+  for (const viewport of [
+    {width: 1440, height: 900},
+    {width: 360, height: 740}
+  ])
+    it(`steps a map’s inset globe aside while a zoomed label runs under it, at ${viewport.width} px`, async () => {
+      const page = await browser().newPage({viewport})
+      await page.goto(`${builds.layouts.url}map.html`)
+      const globe = () =>
+        page.$$eval('[data-inset]', (insets) =>
+          insets.filter((i) => i.getBoundingClientRect().width > 0).map((i) => Number(getComputedStyle(i).opacity))
+        )
+      // The layouts book's map has its globe top left: zoomed to Peru, ECUADOR comes under it on a desktop
+      // only; zoomed to Lima, Pacific Ocean does on both.
+      await activate(page, 'map-peru', 'peru')
+      await page.waitForTimeout(1200)
+      expect(await globe()).toEqual([viewport.width === 1440 ? 0 : 1])
+      await activate(page, 'map-lima', 'lima')
+      await page.waitForTimeout(1200)
+      expect(await globe()).toEqual([0])
+      await page.close()
+    })
+
   it('applies a zoom at once under reduced motion', async () => {
     const context = await browser().newContext({viewport: {width: 1440, height: 900}, reducedMotion: 'reduce'})
     const page = await context.newPage()

@@ -84,8 +84,9 @@ function measure(page: Page, section: string): Promise<StateReport> {
         })
       })
     const overlaps: string[] = []
-    // A label may not run under a map's inset globe (it stays put while a zoom moves the map's labels).
-    for (const inset of Array.from(svg?.querySelectorAll('[data-inset]') ?? [])) {
+    // A label may not run under a map's inset globe (it stays put while a zoom moves the map's labels), unless the
+    // globe has stepped aside.
+    for (const inset of Array.from(svg?.querySelectorAll('[data-inset]') ?? []).filter(shown)) {
       const globe = inset.getBoundingClientRect()
       for (const box of boxes)
         if (
