@@ -12,7 +12,8 @@ import {parseBox} from './box.js'
 export function fitHeight(section: HTMLElement): void {
   const graphic = section.querySelector<HTMLElement>('.scrolly__graphic')
   if (!graphic) return
-  const state = section.dataset.activeState ?? ''
+  // Before a step is reached, the graphic shows the first step's state.
+  const state = section.dataset.activeState ?? section.querySelector<HTMLElement>('.step')?.dataset.state ?? ''
   let cut = 0
   for (const svg of Array.from(section.querySelectorAll<SVGSVGElement>('.scrolly__figure > svg[data-state-heights]'))) {
     const box = svg.getBoundingClientRect()
