@@ -80,7 +80,14 @@ describe('marks that persist, and mark names', () => {
     const {narrow, wide} = await story('siege-days')
     const keyTexts = (svg: string, state: string) =>
       elements(svg)
-        .filter((e) => e.name === 'g' && e.attributes['data-states'] !== undefined && !e.attributes['data-mark'])
+        // Key entries: not the marks, nor the credit, drawn under each state's own height.
+        .filter(
+          (e) =>
+            e.name === 'g' &&
+            e.attributes['data-states'] !== undefined &&
+            !e.attributes['data-mark'] &&
+            e.attributes['data-key'] !== 'credit'
+        )
         .filter((e) => String(e.attributes['data-states']).split(' ').includes(state)).length
     // Wide: the takeover's entry shows in every state (no data-states), with the three later ones.
     expect(keyTexts(wide, 'raid')).toBe(3)
@@ -187,6 +194,31 @@ describe('zoom and highlight in static figures', () => {
       0.6 * ((map(zoomed)?.[2] ?? 0) / (map(plain)?.[2] ?? 1)),
       3
     )
+  })
+})
+
+describe('a map’s inset globe in static figures', () => {
+  // The globe's backing circle: r = its radius + 5 (34 + 5 narrow, 62 + 5 wide).
+  const globes = (svg: string) =>
+    elements(svg).filter((e) => e.name === 'circle' && ['39', '67'].includes(String(e.attributes.r)))
+
+  it('is left out where a zoomed label would run under it, and kept where none does', async () => {
+    const text = await fs.readFile(path.resolve(import.meta.dirname, 'fixtures/books/layouts/figures/map.yaml'), 'utf8')
+    const file = new VFile({path: 'map.yaml', value: text})
+    const svgs = generateGraphicSvgs(parse(text), file)
+    if (!svgs) throw new Error('no graphic')
+    const map = graphicFromSvg('map', svgs.wide, new VFile(), 'map.yaml', {svg: svgs.narrow, file: new VFile()})
+    const render = (state: string, variant: 'wide' | 'narrow', zoom?: string) =>
+      map?.renderState(state, variant, zoom ? {focus: {zoom}} : {}) ?? ''
+    // Unzoomed, the labels were placed clear of the globe.
+    expect(globes(render('lima', 'narrow'))).toHaveLength(1)
+    expect(globes(render('lima', 'wide'))).toHaveLength(1)
+    // Zoomed to Lima, “Pacific Ocean” comes under the top-left globe on both artboards; zoomed to Peru,
+    // ECUADOR does on the wide one only.
+    expect(globes(render('lima', 'narrow', 'lima'))).toHaveLength(0)
+    expect(globes(render('lima', 'wide', 'lima'))).toHaveLength(0)
+    expect(globes(render('peru', 'wide', 'peru'))).toHaveLength(0)
+    expect(globes(render('peru', 'narrow', 'peru'))).toHaveLength(1)
   })
 })
 

@@ -436,6 +436,37 @@ describe('figure generators: invalid specs', () => {
       ]
     },
     {
+      name: 'timeline axis backwards, and a state given two axes',
+      yaml: [
+        'type: timeline',
+        'title: A',
+        'start: 1980',
+        'end: 1990',
+        'events:',
+        '  - {date: 1985, label: Something}',
+        'axes:',
+        '  - {states: [a], start: 1986, end: 1984}',
+        '  - {states: [b], start: 1984, end: 1986}',
+        '  - {states: [b], start: 1985, end: 1986}',
+        'states:',
+        '  - {id: a, description: Something}',
+        '  - {id: b, description: Something}',
+        ''
+      ].join('\n'),
+      messages: [
+        {
+          reason: 'Unexpected `end` before `start`, expected the axis to run forwards in time',
+          line: 8,
+          column: 37
+        },
+        {
+          reason: 'Unexpected second axis for state `b`, expected one axis per state',
+          line: 10,
+          column: 14
+        }
+      ]
+    },
+    {
       name: 'empty description and duplicate state',
       yaml: 'type: unit-chart\ntitle: A\ngroups: [{label: x, count: 2}]\nstates:\n  - {id: a, description: ""}\n  - {id: b, description: B}\n  - {id: b, description: B}\n',
       messages: [

@@ -83,8 +83,7 @@ export function graphicFromSvg(
         const bare = options.bare === true
         let root = roots[variant]
         if (focus?.zoom || focus?.highlight?.length) {
-          const view = bare ? root.attributes['data-bare-viewbox'] : undefined
-          root = applyFocus(root, id, focus, view ? String(view) : undefined)
+          root = applyFocus(root, id, focus, bare ? stateViewBox(root, id, true) : undefined)
         }
         out = toXml(stateTree(root, id, states, bare))
         cache.set(key, out)
@@ -222,7 +221,8 @@ function parseGraphic(name: string, svg: string, file: VFile): ParsedGraphic | u
     const lines = element.children.map((child) => (child.type === 'element' ? ` ${textOf(child)} ` : textOf(child)))
     if (element.attributes['data-frame'] === 'credit') credits.push(lines.join('').replace(/\s+/g, ' ').trim())
   })
-  const credit = credits.join(' ') || undefined
+  // A credit drawn once per state height (a generated graphic's) is one credit.
+  const credit = [...new Set(credits)].join(' ') || undefined
   return fatal() ? undefined : {root, title, credit, states, declarations, changed: sanitized.changed}
 }
 
@@ -265,6 +265,23 @@ function sameStates(wide: ParsedGraphic, narrow: ParsedGraphic, file: VFile, wid
 }
 
 /**
+ * The viewBox of state `id`'s figure: the root's (`data-bare-viewbox` when
+ * `bare`), ending where the state does when `data-state-heights`
+ * (`id:height …`, in viewBox units) makes it shorter than the tallest.
+ */
+function stateViewBox(root: Element, id: string, bare: boolean): string | undefined {
+  const box = String((bare ? root.attributes['data-bare-viewbox'] : undefined) ?? root.attributes.viewBox ?? '')
+  const [x, y, width, height] = box.split(/[\s,]+/).map(Number)
+  const full = Number(String(root.attributes.viewBox ?? '').split(/[\s,]+/)[3])
+  const own = String(root.attributes['data-state-heights'] ?? '')
+    .split(/\s+/)
+    .find((entry) => entry.startsWith(`${id}:`))
+  const cut = own ? full - Number(own.slice(id.length + 1)) : 0
+  if (!box || [x, y, width, height, cut].some((n) => n === undefined || !Number.isFinite(n))) return box || undefined
+  return cut > 0 ? `${x} ${y} ${width} ${(height as number) - cut}` : box
+}
+
+/**
  * A copy of `root` showing only state `id`, with state markers removed, and
  * in colours legible on any page (see `staticColours`). `bare`: without the
  * `data-frame` elements, cropped to `data-bare-viewbox` when the root has one.
@@ -290,8 +307,8 @@ function stateTree(root: Element, id: string, states: GraphicState[], bare = fal
   })
   const svg = clone(root)
   svg.attributes.xmlns ??= 'http://www.w3.org/2000/svg'
-  const cropped = root.attributes['data-bare-viewbox']
-  if (bare && cropped) svg.attributes.viewBox = String(cropped)
+  const view = stateViewBox(root, id, bare)
+  if (view) svg.attributes.viewBox = view
   // Readers that honour `prefers-color-scheme` in images get the page's palettes; the rest the mid-tones.
   const style: Element = {
     type: 'element',

@@ -3,7 +3,8 @@
  * the web page without JavaScript), computed at build time to look as the web
  * client (`templates/web/focus.ts`) shows them: the zoomed frame's viewBox,
  * with labels and place marks (`data-anchor`) kept at their size and the lines
- * of a nested map at their width; every mark but the highlighted ones dimmed.
+ * of a nested map at their width, and a map's inset globe left out when a
+ * zoomed label would run under it; every mark but the highlighted ones dimmed.
  */
 import {Resvg} from '@resvg/resvg-js'
 import type {Element} from 'xast'
@@ -27,8 +28,53 @@ export function applyFocus(root: Element, state: string, focus: FigureFocus, vie
   })
   const find = (name: string) => mark(copy, name, state, parents)
   if (focus.highlight?.length) highlight(copy, focus.highlight.map(find), parents)
-  if (focus.zoom) zoom(copy, focus.zoom, find, parents, view)
+  if (focus.zoom) {
+    zoom(copy, focus.zoom, find, parents, view)
+    clearInset(copy, state, parents)
+  }
   return copy
+}
+
+/**
+ * Leave out a map's inset globe (`data-inset`, which stays put while the map zooms) when a label of
+ * the zoomed nested map, as `state` shows it, runs under it: as the client steps it aside.
+ */
+function clearInset(root: Element, state: string, parents: Map<Element, Element>) {
+  let inset: Element | undefined
+  walk(root, (element) => {
+    if (element.attributes['data-inset'] !== undefined) inset ??= element
+  })
+  const circle = inset?.children.find((c): c is Element => c.type === 'element' && c.name === 'circle')
+  const holder = inset && parents.get(inset)
+  if (!inset || !circle || !holder) return
+  const [cx, cy, radius] = ['cx', 'cy', 'r'].map((key) => Number(circle.attributes[key]))
+  if (cx === undefined || cy === undefined || radius === undefined) return
+  const shown = (element: Element) => {
+    for (let at: Element | undefined = element; at; at = parents.get(at)) {
+      const states = at.attributes['data-states']
+      if (states !== undefined && states !== null && !String(states).split(/\s+/).includes(state)) return false
+    }
+    return true
+  }
+  let covered = false
+  walk(root, (map) => {
+    if (covered || map === root || map.name !== 'svg') return
+    const view = parseBox(String(map.attributes.viewBox ?? ''))
+    const [x, y, width, height] = ['x', 'y', 'width', 'height'].map((key) => Number(map.attributes[key]))
+    if (!view || x === undefined || y === undefined || !width || !height) return
+    walk(map, (label) => {
+      if (covered || label.name !== 'text' || !shown(label)) return
+      const box = drawnBox(map, label, parents)
+      if (!box) return
+      // From the map's viewBox to the coordinates the globe is drawn in.
+      const left = x + ((box[0] - view[0]) * width) / view[2]
+      const top = y + ((box[1] - view[1]) * height) / view[3]
+      const right = left + (box[2] * width) / view[2]
+      const bottom = top + (box[3] * height) / view[3]
+      covered = left < cx + radius && cx - radius < right && top < cy + radius && cy - radius < bottom
+    })
+  })
+  if (covered) holder.children = holder.children.filter((child) => child !== inset)
 }
 
 /** Dim every mark (`data-mark` or id) that neither holds nor is held by one of the `found` marks, as `highlight` in the client. */
@@ -72,8 +118,9 @@ function zoom(
   const goal = given ?? fitBox(box, base)
   const viewBox = goal.map((v) => Math.round(v * 100) / 100).join(' ')
   owner.attributes.viewBox = viewBox
-  // A bare figure is cropped to this box: the zoom replaces the crop.
+  // A bare figure is cropped to this box: the zoom replaces the crop, and a state's own height.
   if (owner === root && view !== undefined) owner.attributes['data-bare-viewbox'] = viewBox
+  if (owner === root) delete owner.attributes['data-state-heights']
   const k = base[2] / goal[2]
   if (k === 1) return
   const scale = Math.round((1 / k) * 10000) / 10000

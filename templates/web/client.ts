@@ -10,6 +10,7 @@
  * recomputed on every resize and rotation, and Scrollama's observers with them.
  */
 import scrollama from 'scrollama'
+import {fitHeight} from './fit.js'
 import {focusStep, hoverHighlights, progress} from './focus.js'
 import {keyed, move} from './move.js'
 import './header.js'
@@ -49,6 +50,7 @@ function showStep(section: HTMLElement, step: HTMLElement): void {
     element.classList.toggle('tf-off', !states.includes(state))
   }
   move(section, before)
+  fitHeight(section)
   for (const other of Array.from(section.querySelectorAll<HTMLElement>('.step')))
     other.classList.toggle('is-active', other === step)
   // The graphic's accessible description follows the state. No live region: the step's text is
@@ -78,6 +80,7 @@ function measure(section: Section): void {
     align = height * 0.6
   }
   section.line = Math.round(line)
+  fitHeight(section.element)
   // Custom properties through the CSSOM: allowed by the CSP, unlike style attributes.
   section.element.style.setProperty('--tf-align', `${Math.round(align)}px`)
 }

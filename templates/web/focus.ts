@@ -65,8 +65,28 @@ function animate(frame: SVGSVGElement, base: Box, goal: Box): void {
         k === 1 ? '' : `translate(${ax}px,${ay}px) scale(${1 / k}) translate(${-(ax ?? 0)}px,${-(ay ?? 0)}px)`
     }
     if (t < 1) running.set(frame, requestAnimationFrame(tick))
+    else aside(frame.ownerSVGElement ?? frame)
   }
   running.set(frame, requestAnimationFrame(tick))
+}
+
+/** A map's inset globe stays put while the map zooms: it steps aside (`tf-aside`) while a label drawn now runs under it. */
+function aside(svg: SVGSVGElement): void {
+  for (const inset of Array.from(svg.querySelectorAll('[data-inset]'))) {
+    const g = inset.getBoundingClientRect()
+    const covers = Array.from(svg.querySelectorAll('text')).some((label) => {
+      const b = label.getBoundingClientRect()
+      return (
+        !inset.contains(label) &&
+        !label.closest('.tf-off') &&
+        b.left < g.right &&
+        g.left < b.right &&
+        b.top < g.bottom &&
+        g.top < b.bottom
+      )
+    })
+    inset.classList.toggle('tf-aside', covers)
+  }
 }
 
 /** Dim every mark but `names` (and what holds them or they hold); nothing dims when `names` is empty. */
@@ -94,7 +114,7 @@ export function focusStep(section: HTMLElement, step: HTMLElement, line: number)
   if ((section.dataset.zoom ?? '') !== (step.dataset.zoom ?? '')) {
     section.dataset.zoom = step.dataset.zoom ?? ''
     zoom(section, step.dataset.zoom ?? '')
-  }
+  } else for (const svg of graphics(section)) aside(svg)
   highlight(section, stepMarks(step))
   progress(section, step, line)
 }

@@ -76,10 +76,10 @@ describe('EPUB figure sequences', () => {
     )
     // The key sentence is prose: the citations stay in the step.
     expect(section).not.toMatch(/<figcaption>[^<]*<strong>[^<]*<\/strong>[^<]*\[@/)
-    // A state's steps in a row share one figure: the timeline's ten steps show four.
+    // A state’s steps in a row share one figure: the timeline’s eleven steps show five.
     const timeline = await fs.readFile(path.join(dir, 'OEBPS/the-movement.xhtml'), 'utf8')
-    expect(timeline.match(/<figure class="state">/g)).toHaveLength(4)
-    expect(timeline.match(/class="step"/g)).toHaveLength(10)
+    expect(timeline.match(/<figure class="state">/g)).toHaveLength(5)
+    expect(timeline.match(/class="step"/g)).toHaveLength(11)
   })
 
   it('gives every graphic its data table: under the section on the web, after the sequence in the EPUB', async () => {

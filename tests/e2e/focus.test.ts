@@ -97,6 +97,57 @@ describe('focus effects', () => {
       await context.close()
     })
 
+  it('moves text and never stretches it while a mark that holds it grows', async () => {
+    const page = await browser().newPage({viewport: {width: 360, height: 740}})
+    await page.goto(`${builds.layouts.url}tally.html`)
+    await page.evaluate(() => document.fonts.ready)
+    await activate(page, 'tally-members', 'members')
+    await page.waitForTimeout(800)
+    // Every frame from here: the members' block on screen (it gains a line in the next state) and its headline.
+    await page.evaluate(() => {
+      const record = window as unknown as {
+        samples: Array<{moving: boolean; block: number; width: number; height: number}>
+      }
+      record.samples = []
+      const started = performance.now()
+      const sample = () => {
+        const block = Array.from(document.querySelectorAll<SVGGElement>('[data-key="members"]')).find(
+          (m) => !m.closest('.tf-off') && m.getBoundingClientRect().width > 0
+        )
+        const headline = block?.querySelector('text')?.getBoundingClientRect()
+        if (block && headline)
+          record.samples.push({
+            moving: block.getAnimations().length > 0,
+            block: block.getBoundingClientRect().height,
+            width: headline.width,
+            height: headline.height
+          })
+        if (performance.now() - started < 1500) requestAnimationFrame(sample)
+      }
+      requestAnimationFrame(sample)
+    })
+    await activate(page, 'tally-guests', 'guests')
+    await page.waitForTimeout(1600)
+    const samples = await page.evaluate(
+      () =>
+        (window as unknown as {samples: Array<{moving: boolean; block: number; width: number; height: number}>}).samples
+    )
+    const moving = samples.filter((s) => s.moving)
+    const first = samples[0]
+    const last = samples.at(-1)
+    if (!first || !last) throw new Error('nothing sampled')
+    // The block grew, through sizes between the two…
+    expect(last.block).toBeGreaterThan(first.block + 10)
+    expect(moving.length).toBeGreaterThan(3)
+    expect(moving.some((s) => s.block > first.block + 2 && s.block < last.block - 2)).toBe(true)
+    // …and its text kept its size all along.
+    for (const s of samples) {
+      expect(s.height).toBeCloseTo(first.height, 0)
+      expect(s.width).toBeCloseTo(first.width, 0)
+    }
+    await page.close()
+  })
+
   it('rescales an axis: its ticks and bars slide to the new scale', async () => {
     const page = await browser().newPage({viewport: {width: 1440, height: 900}})
     await page.goto(`${builds.layouts.url}axis.html`)
@@ -129,6 +180,70 @@ describe('focus effects', () => {
     expect(barDuring.height).toBeGreaterThan(barAfter.height + 1)
     await page.close()
   })
+
+  for (const viewport of [
+    {width: 1440, height: 900},
+    {width: 360, height: 740}
+  ])
+    it(`rescales the story’s timeline to the four months of the siege at ${viewport.width} px`, async () => {
+      const page = await browser().newPage({viewport})
+      await page.goto(`${builds.story.url}the-movement.html`)
+      const steps = await page.$$eval('.scrolly .step', (e) => e.map((s) => s.id))
+      // The tick labels drawn now, and the distance between the takeover's and the raid's marks on the axis.
+      const axis = () =>
+        page.$eval('.scrolly', (section) => {
+          const svg = Array.from(section.querySelectorAll('.scrolly__figure > svg')).find(
+            (s) => s.getBoundingClientRect().width > 0
+          )
+          const on = (e: Element) => !e.closest('.tf-off') && Number(getComputedStyle(e).opacity) > 0.5
+          const ticks = Array.from(svg?.querySelectorAll('[data-key^="tick-"]') ?? [])
+            .filter(on)
+            .map((t) => t.textContent)
+          const mark = (key: string) =>
+            Array.from(svg?.querySelectorAll(`[data-key="${key}"]`) ?? [])
+              .find(on)
+              ?.getBoundingClientRect()
+          const takeover = mark('event-3')
+          const raid = mark('event-4')
+          return {ticks, gap: takeover && raid ? raid.x - takeover.x : 0}
+        })
+      await activate(page, steps.at(-2) ?? '', 'takeover')
+      await page.waitForTimeout(1000)
+      const whole = await axis()
+      await activate(page, steps.at(-1) ?? '', 'siege')
+      await page.waitForTimeout(1000)
+      const siege = await axis()
+      expect(whole.ticks).toContain('1990')
+      expect(whole.ticks).not.toContain('Feb')
+      expect(siege.ticks).toEqual(expect.arrayContaining(['Dec', '1997', 'Feb', 'Mar', 'Apr']))
+      expect(siege.ticks).not.toContain('1990')
+      // Four months take most of the axis: the two marks, nearly together on 1982–1997, are far apart.
+      expect(whole.gap).toBeLessThan(viewport.width === 1440 ? 30 : 15)
+      expect(siege.gap).toBeGreaterThan(whole.gap * 8)
+      await page.close()
+    })
+
+  for (const viewport of [
+    {width: 1440, height: 900},
+    {width: 360, height: 740}
+  ])
+    it(`steps a map’s inset globe aside while a zoomed label runs under it, at ${viewport.width} px`, async () => {
+      const page = await browser().newPage({viewport})
+      await page.goto(`${builds.layouts.url}map.html`)
+      const globe = () =>
+        page.$$eval('[data-inset]', (insets) =>
+          insets.filter((i) => i.getBoundingClientRect().width > 0).map((i) => Number(getComputedStyle(i).opacity))
+        )
+      // The layouts book's map has its globe top left: zoomed to Peru, ECUADOR comes under it on a desktop
+      // only; zoomed to Lima, Pacific Ocean does on both.
+      await activate(page, 'map-peru', 'peru')
+      await page.waitForTimeout(1200)
+      expect(await globe()).toEqual([viewport.width === 1440 ? 0 : 1])
+      await activate(page, 'map-lima', 'lima')
+      await page.waitForTimeout(1200)
+      expect(await globe()).toEqual([0])
+      await page.close()
+    })
 
   it('applies a zoom at once under reduced motion', async () => {
     const context = await browser().newContext({viewport: {width: 1440, height: 900}, reducedMotion: 'reduce'})

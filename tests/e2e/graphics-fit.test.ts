@@ -2,7 +2,8 @@
  * Room on every screen, in real Chromium, for every scrolly section of the
  * story and of the layouts fixture, at 360 × 740 and 1440 × 900, in every
  * state: no two visible labels of a graphic overlap (the ink of their lines,
- * in the font they are drawn in); a step card is never
+ * in the font they are drawn in), and none runs under a map's inset globe
+ * (a zoom moves the map's labels, the globe stays put); a step card is never
  * taller than 60 % of the screen; no section has more than a screen of empty
  * scroll before its first card or after its last; on a phone the pinned
  * graphic (credit included) takes at most half the screen; on a desktop a
@@ -83,6 +84,20 @@ function measure(page: Page, section: string): Promise<StateReport> {
         })
       })
     const overlaps: string[] = []
+    // A label may not run under a map's inset globe (it stays put while a zoom moves the map's labels), unless the
+    // globe has stepped aside.
+    for (const inset of Array.from(svg?.querySelectorAll('[data-inset]') ?? []).filter(shown)) {
+      const globe = inset.getBoundingClientRect()
+      for (const box of boxes)
+        if (
+          !inset.contains(box.label) &&
+          box.left < globe.right - 1 &&
+          globe.left < box.right - 1 &&
+          box.top < globe.bottom - 1 &&
+          globe.top < box.bottom - 1
+        )
+          overlaps.push(`“${box.text}” × the inset globe`)
+    }
     boxes.forEach((a, i) => {
       for (const b of boxes.slice(i + 1)) {
         if (

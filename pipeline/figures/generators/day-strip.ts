@@ -307,6 +307,8 @@ export const dayStrip: Generator<DayStripData> = {
     }))
     const placements = new Map<string, {entry: (typeof entries)[number]; y: number; states: string[]}>()
     let keyHeight = 0
+    // Each state ends below its own key (see `Body.heights`).
+    const heights: Record<string, number> = {}
     // Wide: every period shown in a state is explained, stacked in order. Narrow: only the periods
     // the state brings in (their marks stay), so the key never reserves room for later states.
     const fresh = (state: string) => entries.filter((entry) => entry.period.states[0] === state)
@@ -322,6 +324,7 @@ export const dayStrip: Generator<DayStripData> = {
         y += (entry.dates.length + entry.lines.length) * lineHeight + 12
       })
       keyHeight = Math.max(keyHeight, y - keyTop)
+      heights[state] = y - 8
     }
     for (const {entry, y, states} of placements.values()) {
       const element = group(states, all, [
@@ -348,6 +351,6 @@ export const dayStrip: Generator<DayStripData> = {
       ])
       if (element) children.push(element)
     }
-    return {children, height: keyTop + keyHeight - 8}
+    return {children, height: keyTop + keyHeight - 8, heights}
   }
 }

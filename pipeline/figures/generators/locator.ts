@@ -569,7 +569,8 @@ export const locator: Generator<LocatorData> = {
       )
     )
 
-    if (insetCenter) children.push(...globe(insetCenter, insetRadius))
+    // The globe in one group the label-collision test knows (`data-inset`): no label may run under it.
+    if (insetCenter) children.push(x('g', {'data-inset': ''}, globe(insetCenter, insetRadius)))
     return {children, height: top + mapHeight}
 
     function boundsOf(country: Feature<Polygon | MultiPolygon, CountryProperties>) {

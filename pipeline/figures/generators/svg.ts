@@ -98,7 +98,10 @@ export const variants: readonly Variant[] = ['wide', 'narrow']
 /** What a generator draws below the title: elements at y ≥ 0, and their height. */
 export interface Body {
   children: Element[]
+  /** The tallest state's height. */
   height: number
+  /** A state's own height where it is shorter than `height` (by state id): its credit moves up, and its frame ends there. */
+  heights?: Record<string, number>
 }
 
 /** Fill with a palette colour: class for dark mode, attribute for light mode. */
@@ -328,24 +331,39 @@ export function frame(options: FrameOptions, body: Body, layout: Layout): string
   const titleLines = wrap(options.title, width - 2 * margin, size.title, true)
   const titleLineHeight = size.title * 1.2
   const top = margin + titleLines.length * titleLineHeight + 8
-  let bottom = top + body.height
-  const credit: Element[] = []
-  if (options.credit) {
-    const lines = wrap(options.credit, width - 2 * margin, size.small)
-    const lineHeight = Math.round(size.small * 1.25)
-    bottom += 14
-    credit.push(
-      text(lines, {
-        x: margin,
-        y: bottom + size.small,
-        fontSize: size.small,
-        colour: 'muted',
-        lineHeight
-      })
+  const all = options.states.map((state) => state.id)
+  const creditLines = options.credit ? wrap(options.credit, width - 2 * margin, size.small) : []
+  const creditLineHeight = Math.round(size.small * 1.25)
+  // The frame's bottom when the body is `bodyHeight` tall.
+  const bottomOf = (bodyHeight: number) =>
+    Math.ceil(
+      top +
+        bodyHeight +
+        (creditLines.length > 0 ? 14 + size.small + (creditLines.length - 1) * creditLineHeight : 0) +
+        margin
     )
-    bottom += size.small + (lines.length - 1) * lineHeight
+  const height = bottomOf(body.height)
+  // A state shorter than the tallest ends where its body does: the credit follows it (one drawing per height,
+  // moved from one to the next by the client), and `data-state-heights` tells the page and the static figures.
+  const stateHeights = new Map(all.map((id) => [id, Math.min(body.heights?.[id] ?? body.height, body.height)]))
+  const distinct = [...new Set(stateHeights.values())]
+  const credit: Element[] = []
+  for (const bodyHeight of creditLines.length > 0 ? distinct : []) {
+    const line = text(creditLines, {
+      x: margin,
+      y: top + bodyHeight + 14 + size.small,
+      fontSize: size.small,
+      colour: 'muted',
+      lineHeight: creditLineHeight
+    })
+    line.attributes['data-frame'] = 'credit'
+    if (distinct.length === 1) credit.push(line)
+    else {
+      const shown = all.filter((id) => stateHeights.get(id) === bodyHeight)
+      const drawing = group(shown, all, [line], {'data-key': 'credit'})
+      if (drawing) credit.push(drawing)
+    }
   }
-  const height = Math.ceil(bottom + margin)
   // In a figure sequence the title and credit show once, as text: each figure is the body alone.
   const bare = `0 ${r(top - margin / 2)} ${width} ${Math.ceil(body.height + margin)}`
   const title = text(titleLines, {
@@ -356,7 +374,6 @@ export function frame(options: FrameOptions, body: Body, layout: Layout): string
     lineHeight: titleLineHeight
   })
   title.attributes['data-frame'] = 'title'
-  for (const line of credit) line.attributes['data-frame'] = 'credit'
   const svg = x(
     'svg',
     {
@@ -364,7 +381,11 @@ export function frame(options: FrameOptions, body: Body, layout: Layout): string
       viewBox: `0 0 ${width} ${height}`,
       role: 'img',
       'font-family': fontFamily,
-      'data-bare-viewbox': bare
+      'data-bare-viewbox': bare,
+      'data-state-heights':
+        distinct.length > 1
+          ? all.map((id) => `${id}:${bottomOf(stateHeights.get(id) ?? body.height)}`).join(' ')
+          : undefined
     },
     x('title', options.title),
     options.states.map((state) => x('desc', {'data-state': state.id, 'data-label': state.label}, state.description)),

@@ -16,7 +16,16 @@
  *     label: MRTA begins armed actions
  *     states: [founding, takeover]   # optional, default all
  *     highlight: [founding]          # optional, default where it first appears
+ * axes:                  # optional: states whose axis covers less time
+ *   - states: [siege]
+ *     start: 1996-12
+ *     end: 1997-04
  * ```
+ *
+ * A state listed in `axes` shows its own axis, with only the events inside
+ * it; the others show the whole axis. The page moves the ticks and the events
+ * from one axis to the other (each drawn per axis with one `data-key`: a tick by
+ * its label, an event by its place in `events`).
  */
 
 import {scaleUtc} from 'd3-scale'
@@ -40,6 +49,15 @@ export interface TimelineEvent {
   highlight: string[]
   /** Where the event comes from, for the data table. */
   source?: string | undefined
+  /** The event's key, the same on every axis: `event-<n>`. */
+  key: string
+}
+
+/** An axis of fewer years for some states. */
+export interface TimelineAxis {
+  start: Date
+  end: Date
+  states: string[]
 }
 
 /** A checked timeline spec. */
@@ -47,6 +65,7 @@ export interface TimelineData {
   start: Date
   end: Date
   events: TimelineEvent[]
+  axes?: TimelineAxis[]
 }
 
 const maxLabelWidth = 230
@@ -55,7 +74,7 @@ const poleGap = 7
 
 /** The timeline generator. */
 export const timeline: Generator<TimelineData> = {
-  fields: ['start', 'end', 'events'],
+  fields: ['start', 'end', 'events', 'axes'],
   table: (data) => ({
     columns: ['Event', 'Date'],
     rows: data.events.map((e) => ({label: e.label, value: e.dateLabel, source: e.source}))
@@ -111,24 +130,54 @@ export const timeline: Generator<TimelineData> = {
         label,
         states,
         highlight: highlight.filter((id) => states.includes(id)),
-        source: reader.optionalText([...at, 'source'])
+        source: reader.optionalText([...at, 'source']),
+        key: `event-${index}`
       })
     }
+    const axes: TimelineAxis[] = []
+    const axisList = reader.has(['axes']) ? (reader.list(['axes'], 'axes as `{states, start, end}`') ?? []) : []
+    for (const [index] of axisList.entries()) {
+      const at = ['axes', index]
+      if (!reader.record(at, 'an axis as `{states, start, end}`', ['states', 'start', 'end'])) continue
+      const from = reader.date([...at, 'start'])
+      const to = reader.date([...at, 'end'])
+      const states = reader.stateRefs([...at, 'states'], common.states)
+      if (!from || !to || !states) continue
+      if (endOf(to) <= from.date) {
+        reader.fail([...at, 'end'], 'Unexpected `end` before `start`, expected the axis to run forwards in time')
+        continue
+      }
+      const taken = states.find((id) => axes.some((axis) => axis.states.includes(id)))
+      if (taken) {
+        reader.fail([...at, 'states'], `Unexpected second axis for state \`${taken}\`, expected one axis per state`)
+        continue
+      }
+      axes.push({start: from.date, end: endOf(to), states})
+    }
     if (!axisStart || !axisEnd || reader.failed) return undefined
-    return {start: axisStart, end: axisEnd, events}
+    return {start: axisStart, end: axisEnd, events, axes}
   },
   render(data, common, layout) {
-    return layout.variant === 'narrow'
-      ? renderNarrow(
-          data,
-          common.states.map((s) => s.id),
-          layout
-        )
-      : renderHorizontal(
-          data,
-          common.states.map((s) => s.id),
-          layout
-        )
+    const all = common.states.map((s) => s.id)
+    const draw = layout.variant === 'narrow' ? renderNarrow : renderHorizontal
+    const axes = data.axes ?? []
+    if (axes.length === 0) return draw(data, all, layout)
+    // One drawing per axis, shown in its states, with the events inside it.
+    const whole = all.filter((id) => !axes.some((axis) => axis.states.includes(id)))
+    const children: Element[] = []
+    const heights: Record<string, number> = {}
+    for (const axis of [{start: data.start, end: data.end, states: whole}, ...axes]) {
+      const only = (states: string[]) => states.filter((id) => axis.states.includes(id))
+      const events = data.events
+        .filter((e) => e.start >= axis.start && (e.end ?? e.start) <= axis.end)
+        .map((e) => ({...e, states: only(e.states), highlight: only(e.highlight)}))
+        .filter((e) => e.states.length > 0)
+      const body = draw({start: axis.start, end: axis.end, events}, all, layout)
+      const drawing = group(axis.states, all, body.children)
+      if (drawing) children.push(drawing)
+      for (const id of axis.states) heights[id] = body.height
+    }
+    return {children, height: Math.max(...Object.values(heights)), heights}
   }
 }
 
@@ -153,7 +202,7 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
   const count = Math.max(2, Math.floor((x1 - x0) / 72))
   // No label on the axis's closing boundary: `end: 1997` must not read as 1998.
   const major = scale.ticks(count).filter((d) => d < data.end)
-  const format = scale.tickFormat(count)
+  const format = tickFormat
   const majorTimes = new Set(major.map((d) => d.getTime()))
   const minor = scale.ticks(Math.min(count * 5, 120)).filter((d) => !majorTimes.has(d.getTime()))
   children.push(
@@ -166,15 +215,7 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
       ...stroke('muted', 1)
     }),
     x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
-    ...major.map((d) =>
-      text(format(d), {
-        x: scale(d),
-        y: axisY + 28,
-        fontSize: size.small,
-        colour: 'muted',
-        anchor: 'middle'
-      })
-    )
+    ...major.map((d) => tick(format(d), scale(d), axisY + 28, size.small))
   )
 
   // Poles and markers first, then labels on a backing, so a label is never
@@ -188,8 +229,8 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
       [event.highlight, true]
     ] as const) {
       const drawn = drawFlag(flag, emphasis)
-      const marks = group(states, all, drawn.marks)
-      const label = group(states, all, drawn.label)
+      const marks = group(states, all, drawn.marks, {'data-key': event.key})
+      const label = group(states, all, drawn.label, {'data-key': `${event.key}-label`})
       if (marks) children.push(marks)
       if (label) labels.push(label)
     }
@@ -280,7 +321,7 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
 
   const count = Math.max(2, Math.floor((x1 - x0) / 100))
   const major = scale.ticks(count).filter((d) => d < data.end)
-  const format = scale.tickFormat(count)
+  const format = tickFormat
   const majorTimes = new Set(major.map((d) => d.getTime()))
   const minor = scale.ticks(Math.min(count * 5, 60)).filter((d) => !majorTimes.has(d.getTime()))
   children.push(
@@ -293,15 +334,7 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
       ...stroke('muted', 1)
     }),
     x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
-    ...major.map((d) =>
-      text(format(d), {
-        x: scale(d),
-        y: axisY + 28,
-        fontSize: size.small,
-        colour: 'muted',
-        anchor: 'middle'
-      })
-    )
+    ...major.map((d) => tick(format(d), scale(d), axisY + 28, size.small))
   )
 
   const events = [...data.events].sort((a, b) => a.start.getTime() - b.start.getTime())
@@ -334,7 +367,7 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
             r: emphasis ? 7 : 5.5,
             ...fill(colour)
           })
-      const mark = group(states, all, [onAxis])
+      const mark = group(states, all, [onAxis], {'data-key': event.key})
       if (mark) marks.push(mark)
       const middle = y - size.label * 0.35
       const key = event.end
@@ -352,17 +385,22 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
             r: emphasis ? 6 : 5,
             ...fill(colour)
           })
-      const item = group(states, all, [
-        key,
-        runInText(lines, {
-          x: textX,
-          y,
-          fontSize: size.label,
-          lineHeight,
-          date: colour,
-          rest: emphasis ? 'ink' : 'muted'
-        })
-      ])
+      const item = group(
+        states,
+        all,
+        [
+          key,
+          runInText(lines, {
+            x: textX,
+            y,
+            fontSize: size.label,
+            lineHeight,
+            date: colour,
+            rest: emphasis ? 'ink' : 'muted'
+          })
+        ],
+        {'data-key': `${event.key}-label`}
+      )
       if (item) items.push(item)
     }
     y += lines.length * lineHeight + 10
@@ -370,6 +408,19 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
   // Items first: the axis marks stay on top where dates share a spot.
   children.push(...items, ...marks)
   return {children, height: r(y - lineHeight - 10 + 6)}
+}
+
+/** A tick's label: a year at its start, else a month (`Feb`), else a day (`3 Feb`): short enough for a phone. */
+function tickFormat(date: Date): string {
+  if (date.getUTCDate() !== 1) return utcFormat('%-d %b')(date)
+  return utcFormat(date.getUTCMonth() === 0 ? '%Y' : '%b')(date)
+}
+
+/** A tick's label under the axis, keyed by its text: on another axis the same label slides to its place there. */
+function tick(label: string, at: number, y: number, fontSize: number): Element {
+  const element = text(label, {x: at, y, fontSize, colour: 'muted', anchor: 'middle'})
+  element.attributes['data-key'] = `tick-${label}`
+  return element
 }
 
 /** Lines of `date` (bold) run into `label`: the first line starts with the date. */

@@ -147,7 +147,8 @@ export const unitChart: Generator<UnitChartData> = {
     // Every unit fades in the states where something is highlighted.
     const faded = all.filter((id) => data.groups.some((g) => g.highlights.some((h) => h.states.includes(id))))
     const top = y
-    let height = top
+    // The body's height in each state: a state is as tall as the groups it shows.
+    const heights: Record<string, number> = {}
 
     // Each state lays out only the groups it shows, with a line for highlight labels only where
     // one shows under its headline: states that lay out alike share one drawing, and no state
@@ -163,14 +164,15 @@ export const unitChart: Generator<UnitChartData> = {
     })
     const layoutOf = (state: string) => {
       let at = top
-      return data.groups.map((unitGroup, index) => {
+      const tops = data.groups.map((unitGroup, index) => {
         if (!unitGroup.states.includes(state)) return undefined
         const extra = below[index]?.extra === true && unitGroup.highlights.some((h) => h.states.includes(state))
         const tops = {y: at, gridTop: at + (extra ? 56 : 32), extra}
         at = tops.gridTop + Math.ceil(unitGroup.count / columns) * pitch + 22
-        height = Math.max(height, at)
         return tops
       })
+      heights[state] = r(Math.max(top, at - 22))
+      return tops
     }
     const layouts = new Map<string, {states: string[]; tops: ReturnType<typeof layoutOf>}>()
     for (const state of all) {
@@ -234,7 +236,7 @@ export const unitChart: Generator<UnitChartData> = {
         if (element) children.push(element)
       }
     })
-    return {children, height: r(height - 22)}
+    return {children, height: Math.max(...Object.values(heights)), heights}
   }
 }
 
