@@ -554,6 +554,26 @@ describe('figure generators: invalid specs', () => {
   })
 })
 
+describe('figure generators: heights per state', () => {
+  it('ends each state of the narrow timeline below the last event it shows', async () => {
+    const {file, spec} = await load('mrta-timeline.yaml')
+    const narrow = rootOf(fromXml(generateGraphicSvgs(spec, file)!.narrow))
+    const heights = new Map(
+      String(narrow.attributes['data-state-heights'] ?? '')
+        .split(' ')
+        .map((entry) => entry.split(':') as [string, string])
+        .map(([id, bottom]) => [id, Number(bottom)])
+    )
+    const states = (spec.states as Array<{id: string}>).map((state) => state.id)
+    expect([...heights.keys()]).toEqual(states)
+    // The first states list one event, two, three: each is taller than the one before it, and shorter than the whole.
+    const [one, two, three] = states.map((id) => heights.get(id)!)
+    expect(one).toBeLessThan(two!)
+    expect(two).toBeLessThan(three!)
+    expect(Math.max(...heights.values())).toBe(Number(narrow.attributes.viewBox!.split(' ')[3]))
+  })
+})
+
 describe('figure generators: data table heads', () => {
   const yaml = (table: string) =>
     `type: unit-chart\ntitle: A\n${table}groups: [{label: rehenes, count: 2}]\nstates:\n  - {id: a, description: Algo}\n`

@@ -175,7 +175,7 @@ export const timeline: Generator<TimelineData> = {
       const body = draw({start: axis.start, end: axis.end, events}, all, layout)
       const drawing = group(axis.states, all, body.children)
       if (drawing) children.push(drawing)
-      for (const id of axis.states) heights[id] = body.height
+      for (const id of axis.states) heights[id] = body.heights?.[id] ?? body.height
     }
     return {children, height: Math.max(...Object.values(heights)), heights}
   }
@@ -342,9 +342,13 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
   const room = width - margin - textX
   const marks: Element[] = []
   const items: Element[] = []
+  // Each state ends below the last event it shows (see `Body.heights`): on a phone the list grows state by state.
+  const heights: Record<string, number> = Object.fromEntries(all.map((id) => [id, axisY + 36]))
   let y = axisY + 58
   for (const event of events) {
     const lines = runIn(event.dateLabel, event.label, room, size.label)
+    const bottom = r(y + (lines.length - 1) * lineHeight + 6)
+    for (const id of event.states) heights[id] = Math.max(heights[id] ?? 0, bottom)
     const normal = event.states.filter((id) => !event.highlight.includes(id))
     for (const [states, emphasis] of [
       [normal, false],
@@ -407,7 +411,7 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
   }
   // Items first: the axis marks stay on top where dates share a spot.
   children.push(...items, ...marks)
-  return {children, height: r(y - lineHeight - 10 + 6)}
+  return {children, height: r(y - lineHeight - 10 + 6), heights}
 }
 
 /** A tick's label: a year at its start, else a month (`Feb`), else a day (`3 Feb`): short enough for a phone. */
