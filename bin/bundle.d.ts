@@ -12,6 +12,3 @@ export function bundle(options: BundleOptions): Promise<string>
 
 /** See ./bundle.js. */
 export function freshBundle(options: BundleOptions): Promise<string | undefined>
-
-/** See ./bundle.js. */
-export function temporaryBundleDir(): string

@@ -17,7 +17,6 @@
 import {createHash} from 'node:crypto'
 import {readFileSync, statSync} from 'node:fs'
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
@@ -32,20 +31,6 @@ const self = fileURLToPath(import.meta.url)
  * finds them, inside the project); `external` names packages to leave out of
  * a bundle with packages (ones with native binaries).
  */
-
-/**
- * A directory in the system's temporary directory for the bundles of this
- * checkout and user (the worker threads', which carry their packages).
- *
- * @returns {string}
- */
-export function temporaryBundleDir() {
-  const project = path.dirname(path.dirname(self))
-  return path.join(
-    os.tmpdir(),
-    `twofold-${createHash('sha256').update(`${project}\u0000${os.userInfo().uid}`).digest('hex').slice(0, 12)}`
-  )
-}
 
 /** What a bundle was made from: options, esbuild's version, this file, and every input with its size and time. */
 function recipe(options) {

@@ -14,7 +14,6 @@ import type {ChapterSource} from './book/files.js'
 import {type LoadedBook, loadBook} from './book/load.js'
 import {fieldValuePosition} from './book/yaml-fields.js'
 import {createFormatter, type Formatter, loadBibliography} from './citations/bibliography.js'
-import {type CitationWorker, startCitationWorker} from './citations/worker.js'
 import {error, hasErrors} from './messages.js'
 import {hashOf, type Store} from './output/store.js'
 import {checkOutput, writeAtomically} from './output/write.js'
@@ -31,14 +30,6 @@ import {renderWeb} from './render/web/index.js'
 import {ogImageSize} from './render/web/og-image.js'
 import {applyRules} from './rules.js'
 import type {Book, BookMeta, Chapter, CslItem, FormattedNote, Graphic, NoteForms} from './types.js'
-
-/**
- * Characters of Markdown from which a book's notes are formatted on a worker
- * thread while the chapters are parsed. The worker spends about 0.7 s loading
- * citeproc-js and setting up the style before its first note, so a small
- * book is quicker without it.
- */
-export const citationWorkerThreshold = 300_000
 
 /** Options of a build. */
 export interface BuildOptions {
@@ -213,11 +204,10 @@ export async function parseBook(
   if (loaded.meta && !loaded.cover) warmCovers(loaded.meta, [coverSize, ogImageSize], store)
   const formatter = loaded.meta ? makeFormatter(loaded.meta, loaded.dir, bibliography.items) : undefined
   const context = store ? await bookContext(loaded, cwd) : ''
-  // The notes kept for this bibliography and style; without them a large book's are formatted on a worker thread meanwhile.
+  // The notes kept for this bibliography and style: only the new ones go through citeproc.
   const usable = formatter instanceof Error ? undefined : formatter
   const notes = store && usable ? notesKey(usable, String(loaded.referencesFile.value ?? '')) : undefined
-  const notesKept = store && usable && notes ? restoreNotes(store, notes, usable) : false
-  const citing = usable && !notesKept ? await citationWorkerFor(loaded, bibliography.items) : undefined
+  if (store && usable && notes) restoreNotes(store, notes, usable)
   timings.load = performance.now() - t
 
   t = performance.now()
@@ -232,28 +222,20 @@ export async function parseBook(
   })
   const chapters: Chapter[] = []
   let cachedChapters = 0
-  try {
-    for (const source of loaded.chapters) {
-      onProgress?.('parsing', chapters.length, loaded.chapters.length)
-      const key = store && chapterKey(context, source)
-      let chapter = store && key ? await restoreChapter(store, key, source, loaded) : undefined
-      if (chapter) cachedChapters++
-      else {
-        chapter = await parseChapter(processor, source)
-        if (store && key) keepChapter(store, key, chapter)
-      }
-      chapters.push(chapter)
-      // Numbered, the chapter's cites get their positions (first, subsequent…): the notes the book will ask for.
-      numberCitations(chapter.file)
-      citing?.send(chapter.file.data.citations ?? [])
+  for (const source of loaded.chapters) {
+    onProgress?.('parsing', chapters.length, loaded.chapters.length)
+    const key = store && chapterKey(context, source)
+    let chapter = store && key ? await restoreChapter(store, key, source, loaded) : undefined
+    if (chapter) cachedChapters++
+    else {
+      chapter = await parseChapter(processor, source)
+      if (store && key) keepChapter(store, key, chapter)
     }
-  } catch (cause) {
-    // The worker must not outlive a build that failed on the way.
-    citing?.abort()
-    throw cause
+    chapters.push(chapter)
+    // Numbered, the chapter's cites get their positions (first, subsequent…), which their notes show.
+    numberCitations(chapter.file)
   }
   onProgress?.('parsing', chapters.length, loaded.chapters.length)
-  const formatted = await citing?.finish()
   timings.parse = performance.now() - t
 
   checkLinks(chapters, loaded.dir)
@@ -269,11 +251,6 @@ export async function parseBook(
   for (const file of loaded.files) if (!listed.has(file)) files.push(file)
   if (formatter instanceof Error) reportFormatterError(files, formatter)
   if (!loaded.meta || !formatter || formatter instanceof Error) return {book: undefined, files, timings, cachedChapters}
-  if (formatted) {
-    if (formatted.bibliography) formatter.addBibliography(formatted.bibliography)
-    formatter.addNotes(formatted.notes)
-    formatter.addNoteForms(formatted.forms)
-  }
   const graphics = new Map<string, Graphic>(loaded.graphics.loaded().map((g) => [g.name, g]))
   const book: Book = {
     dir: loaded.dir,
@@ -294,17 +271,6 @@ function keysOf(book: Book, assets: BookAssets, base: string): Map<Chapter, stri
   } catch {
     return undefined
   }
-}
-
-/** The citation worker for a book of `citationWorkerThreshold` characters of Markdown or more (see ./citations/worker.ts). */
-async function citationWorkerFor(loaded: LoadedBook, items: Map<string, CslItem>): Promise<CitationWorker | undefined> {
-  const size = loaded.chapters.reduce((sum, source) => sum + String(source.file.value).length, 0)
-  if (!loaded.meta || size < citationWorkerThreshold) return undefined
-  return startCitationWorker(items, {
-    style: loaded.meta.citationStyle,
-    locale: loaded.meta.language,
-    bookDir: loaded.dir
-  })
 }
 
 /** The book's formatter (style from `citationStyle`, terms in the book's `language`), or why it cannot be made. */

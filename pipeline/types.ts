@@ -334,8 +334,6 @@ export interface Formatter {
   order(ids: Iterable<string>): string[]
   /** How often citeproc ran so far: bibliography runs and rendered clusters (for tests and benchmarks). */
   readonly runs: {readonly bibliography: number; readonly clusters: number}
-  /** Notes formatted since the last call, to hand to another formatter of the same book and style (a worker thread's). */
-  takeNotes(): Array<[string, FormattedNote]>
   /** Notes another formatter of the same book, style and locale formatted: they are not formatted again. */
   addNotes(notes: Iterable<[string, FormattedNote]>): void
   /** The bibliography this formatter made (entries in the style's order), if it made it: to hand to another formatter. */

@@ -48,9 +48,6 @@ async function chapterFiles(book: string): Promise<string[]> {
 /** In a child process: one full build, without a cache. */
 async function child(book: string, out: string): Promise<void> {
   const {build} = await import('../pipeline/build.js')
-  const {citationWorkerBundle} = await import('../pipeline/citations/worker.js')
-  // The citation worker's code, like the rest of Twofold's, is ready before the clock starts (made once per code change).
-  await citationWorkerBundle()
   const started = performance.now()
   const cpu = process.cpuUsage()
   const result = await build({bookDir: book, outDir: out})

@@ -1,8 +1,8 @@
 /**
  * What `npm pack` ships (run as `prepack`): the command and the programmatic interface as compiled
- * JavaScript in lib/ (lib/twofold.mjs, the citation worker lib/citation-worker.mjs, made by esbuild with the
- * packages left to npm), and their types (lib/types/, by tsc). No TypeScript loader runs in an installed
- * package: bin/twofold.js loads lib/twofold.mjs there.
+ * JavaScript in lib/ (lib/twofold.mjs, made by esbuild with the packages left to npm), and their types
+ * (lib/types/, by tsc). No TypeScript loader runs in an installed package: bin/twofold.js loads
+ * lib/twofold.mjs there.
  *
  * Each module finds its templates from where its source file sits (`import.meta.url`): in the bundle, that
  * is the source's place in the package (`<package>/pipeline/render/epub/index.ts`), reckoned from the
@@ -62,11 +62,6 @@ await esbuild.build({
   ...shared,
   entryPoints: [path.join(root, 'pipeline/api.ts')],
   outfile: path.join(lib, 'twofold.mjs')
-})
-await esbuild.build({
-  ...shared,
-  entryPoints: [path.join(root, 'pipeline/citations/worker.ts')],
-  outfile: path.join(lib, 'citation-worker.mjs')
 })
 
 // The types of the programmatic interface.

@@ -39,7 +39,7 @@ import '@citation-js/plugin-csl'
 import type {ElementContent, Nodes, Text} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import {toHtml} from 'hast-util-to-html'
-import type {CiteItem, CitePosition, CslItem, Formatted, FormattedNote, Formatter, NoteForms, Shape} from '../types.js'
+import type {CiteItem, CitePosition, CslItem, FormattedNote, Formatter, Shape} from '../types.js'
 import {parseLocator} from './syntax.js'
 
 /** Options of `createFormatter`. */
@@ -112,7 +112,6 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
   // Forms of composed notes, and whether composing them gives citeproc's own output.
   const forms = new Map<string, boolean>()
   const runs = {bibliography: 0, clusters: 0}
-  let taken: Array<[string, Memo]> = []
   let order: Map<string, number> | undefined
   let engine: CslEngine | undefined
   let lookup: unknown
@@ -129,11 +128,6 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
     noteHast: (item) => cloneNodes(citation([item]).nodes),
     cluster: (list) => citation(list).formatted,
     clusterHast: (list) => cloneNodes(citation(list).nodes),
-    takeNotes() {
-      const notes = taken
-      taken = []
-      return notes
-    },
     addNotes(more) {
       for (const [key, note] of more) if (!notes.has(key)) notes.set(key, note)
     },
@@ -194,7 +188,6 @@ export function createFormatter(items: Map<string, CslItem>, options: FormatterO
       }
       found = composed(list) ?? memo(inlineNodes(clusterHtml(list.map((item) => toCslCite(item, usage)))))
       notes.set(key, found)
-      taken.push([key, found])
     }
     return found
   }

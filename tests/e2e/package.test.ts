@@ -90,7 +90,6 @@ describe('the npm package', () => {
       expect.arrayContaining([
         'bin/twofold.js',
         'lib/twofold.mjs',
-        'lib/citation-worker.mjs',
         'lib/types/pipeline/api.d.ts',
         'templates/epub/content.opf.ejs',
         'templates/new/book.yaml',
