@@ -76,7 +76,7 @@ parentPort.on('message', ({id, source, characters}) => {
 /** Subset faces on one other thread, in turn; `done` ends it once every face asked for is answered. */
 function subsetThread(): {subset(file: string, characters: string): Promise<Uint8Array>; done(): void} {
   let worker: Worker | undefined
-  const waiting = new Map<number, {resolve(data: Uint8Array): void; reject(cause: Error): void}>()
+  const waiting = new Map<number, {file: string; resolve(data: Uint8Array): void; reject(cause: Error): void}>()
   let next = 0
   const fail = (cause: Error) => {
     for (const job of waiting.values()) job.reject(cause)
@@ -92,13 +92,13 @@ function subsetThread(): {subset(file: string, characters: string): Promise<Uint
           const job = waiting.get(id)
           waiting.delete(id)
           if (data) job?.resolve(new Uint8Array(data))
-          else job?.reject(new Error(`Could not subset ${file}: ${error}`))
+          else job?.reject(new Error(`Could not subset ${job?.file}: ${error}`))
         })
         worker.on('error', fail)
         worker.on('exit', () => fail(new Error('The font subsetting thread stopped')))
       }
       const id = next++
-      const result = new Promise<Uint8Array>((resolve, reject) => waiting.set(id, {resolve, reject}))
+      const result = new Promise<Uint8Array>((resolve, reject) => waiting.set(id, {file, resolve, reject}))
       worker.postMessage({id, source, characters})
       return result
     },

@@ -120,7 +120,7 @@ export interface WebStory {
    * of the typeface, subset to the pages' characters on another thread since
    * `renderWeb` returned: a build makes the EPUB meanwhile.
    */
-  finish(epubSize?: number): Promise<OutputFile[]>
+  finish(epubSize: number): Promise<OutputFile[]>
 }
 
 /** What the cover page holds in place of the EPUB's size until `finish` (ASCII, as the size is: see `formatSize`). */
@@ -272,8 +272,10 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<WebSto
     async finish(epubSize) {
       const files = await fonts
       const cover = files.find((file) => file.path === 'index.html')!
-      const size = epubSize === undefined ? '' : formatSize(epubSize, labelsFor(meta.language))
-      cover.contents = String(cover.contents).replace(epubSizePlaceholder, size)
+      cover.contents = String(cover.contents).replace(
+        epubSizePlaceholder,
+        formatSize(epubSize, labelsFor(meta.language))
+      )
       return files
     }
   }
