@@ -75,8 +75,9 @@ export function formatMessages(files: Iterable<VFile>, options: FormatOptions = 
     const messages = [...file.messages].sort(
       (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)
     )
-    const shown = new Map<string, number>()
-    const more = new Map<string, {count: number; first: (typeof messages)[number]}>()
+    // Per rule: how many messages it has so far, and the first past `perRule`, which stands for the rest.
+    const counts = new Map<string, number>()
+    const over = new Map<string, (typeof messages)[number]>()
     const line = (where: string, message: (typeof messages)[number], reason: string) => {
       const severity =
         message.fatal === true ? paint.red('error') : message.fatal === false ? paint.yellow('warning') : 'info'
@@ -88,19 +89,21 @@ export function formatMessages(files: Iterable<VFile>, options: FormatOptions = 
     }
     for (const message of messages) {
       const rule = `${message.source}:${message.ruleId}`
-      const count = (shown.get(rule) ?? 0) + 1
-      shown.set(rule, count)
+      const count = (counts.get(rule) ?? 0) + 1
+      counts.set(rule, count)
       if (options.perRule !== undefined && count > options.perRule) {
-        const left = more.get(rule)
-        if (left) left.count++
-        else more.set(rule, {count: 1, first: message})
+        if (!over.has(rule)) over.set(rule, message)
         continue
       }
       const where = message.line ? `${file.path}:${message.line}:${message.column ?? 1}` : file.path || '<input>'
       line(where, message, message.reason.replace(/\s*\n\s*/g, ' '))
     }
-    for (const {count, first} of more.values())
-      line(file.path || '<input>', first, `and ${count} more like the ${options.perRule} above`)
+    for (const [rule, first] of over)
+      line(
+        file.path || '<input>',
+        first,
+        `and ${counts.get(rule)! - options.perRule!} more like the ${options.perRule} above`
+      )
   }
   return lines.join('\n')
 }
