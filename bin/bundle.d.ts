@@ -1,4 +1,4 @@
-/** Options of `bundle` and `freshBundle` (see ./bundle.js). */
+/** Options of `bundle` (see ./bundle.js). */
 export interface BundleOptions {
   entry: string
   dir: string
@@ -9,6 +9,3 @@ export interface BundleOptions {
 
 /** See ./bundle.js. */
 export function bundle(options: BundleOptions): Promise<string>
-
-/** See ./bundle.js. */
-export function freshBundle(options: BundleOptions): Promise<string | undefined>

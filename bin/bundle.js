@@ -57,7 +57,7 @@ function recipe(options) {
  * @param {BundleOptions} options
  * @returns {Promise<string | undefined>}
  */
-export async function freshBundle(options) {
+async function freshBundle(options) {
   try {
     /** @type {{recipe: string, file: string, inputs: Array<[string, number, number]>}} */
     const made = JSON.parse(await fs.readFile(path.join(options.dir, `${options.name}.json`), 'utf8'))

@@ -202,7 +202,6 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
   const count = Math.max(2, Math.floor((x1 - x0) / 72))
   // No label on the axis's closing boundary: `end: 1997` must not read as 1998.
   const major = scale.ticks(count).filter((d) => d < data.end)
-  const format = tickFormat
   const majorTimes = new Set(major.map((d) => d.getTime()))
   const minor = scale.ticks(Math.min(count * 5, 120)).filter((d) => !majorTimes.has(d.getTime()))
   children.push(
@@ -215,7 +214,7 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
       ...stroke('muted', 1)
     }),
     x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
-    ...major.map((d) => tick(format(d), scale(d), axisY + 28, size.small))
+    ...major.map((d) => tick(tickFormat(d), scale(d), axisY + 28, size.small))
   )
 
   // Poles and markers first, then labels on a backing, so a label is never
@@ -321,7 +320,6 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
 
   const count = Math.max(2, Math.floor((x1 - x0) / 100))
   const major = scale.ticks(count).filter((d) => d < data.end)
-  const format = tickFormat
   const majorTimes = new Set(major.map((d) => d.getTime()))
   const minor = scale.ticks(Math.min(count * 5, 60)).filter((d) => !majorTimes.has(d.getTime()))
   children.push(
@@ -334,7 +332,7 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
       ...stroke('muted', 1)
     }),
     x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
-    ...major.map((d) => tick(format(d), scale(d), axisY + 28, size.small))
+    ...major.map((d) => tick(tickFormat(d), scale(d), axisY + 28, size.small))
   )
 
   const events = [...data.events].sort((a, b) => a.start.getTime() - b.start.getTime())
