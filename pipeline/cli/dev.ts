@@ -414,13 +414,16 @@ export async function devWorker(options: {
         })
         const reused = result.cached?.chapters ?? 0
         const lines = formatMessages(result.files, {perRule: messagesPerRule})
+        const plain = lines ? `${lines}\n${countLine(result.files)}` : ''
         report = {
           type: 'built',
           ok: result.ok,
-          plain: lines ? `${lines}\n${countLine(result.files)}` : '',
-          terminal: lines
-            ? `${formatMessages(result.files, {color, perRule: messagesPerRule})}\n${countLine(result.files, {color})}`
-            : '',
+          plain,
+          // Coloured for a terminal; the same text where the terminal takes no colour.
+          terminal:
+            lines && color
+              ? `${formatMessages(result.files, {color, perRule: messagesPerRule})}\n${countLine(result.files, {color})}`
+              : plain,
           summary: result.ok ? summary(result, options.outDir) : '',
           reused,
           parsed: (result.book?.chapters.length ?? 0) - reused
