@@ -55,3 +55,24 @@ describe('fuzzed chapters', () => {
     await fs.rm(dir, {recursive: true, force: true})
   }, 300_000)
 })
+
+describe('chapters the fuzzer found', () => {
+  // A footnote's tooltip held a copy of the note, with the ids of the citation in it: twice on the page.
+  it.each([
+    ['a footnote that cites', 'Text.[^1]\n\n[^1]: A footnote [@alpha].\n'],
+    ['a footnote that cites, called twice', 'One.[^1] Two.[^1]\n\n[^1]: A footnote [@alpha, p. 4].\n'],
+    ['a footnote with an anchor', 'Text.[^a]\n\n[^a]: See [this](https://example.org/){#here} [@alpha].\n'],
+    ['a footnote called in a list', '[^1]: A footnote [@alpha].\n\n- [^1]\n- x\n']
+  ])('%s: no id twice, and the tooltip holds the note', async (_, text) => {
+    const outcome = await checkChapter(`---\ntitle: A Chapter\n---\n\n${text}`)
+    expect(outcome.problems).toEqual([])
+    expect(outcome.built).toBe(true)
+    const page = outcome.pages!.get('doc.html')!
+    const tip = /<span class="cite__tip" id="fnref-1-tip" role="tooltip" hidden>(.*?)<\/span>(?=<\/span>)/.exec(page)
+    expect(tip?.[1]).toMatch(
+      /^(?:A footnote|See <a href="https:\/\/example.org\/"[^>]*>this<\/a>)<span class="cite"><sup class="cite__mark"><a class="cite__ref" href="#note-1" role="doc-noteref" aria-label="Note 1" aria-describedby="cite-1-tip">1<\/a><\/sup><\/span>/
+    )
+    // The note in the list keeps its ids.
+    expect(page).toMatch(/<li id="fn-1">.*id="cite-1".*id="cite-1-tip"/s)
+  })
+})

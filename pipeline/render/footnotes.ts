@@ -10,9 +10,9 @@
  *   at the end of the chapter document, which Apple Books, Kobo and Thorium
  *   show as a pop-up note.
  */
-import type {Element, ElementContent} from 'hast'
+import type {Element, ElementContent, Root} from 'hast'
 import {h} from 'hastscript'
-import type {FootnoteDefinition, FootnoteReference, Root} from 'mdast'
+import type {FootnoteDefinition, FootnoteReference, Root as MdastRoot} from 'mdast'
 import type {Handler, State} from 'mdast-util-to-hast'
 import {type DialectLabels, dialectLabelsFor} from '../labels/dialect.js'
 import {blocksOnly, visit} from '../tree.js'
@@ -27,7 +27,7 @@ export interface FootnoteOptions {
 
 /** The footnote handlers of one chapter, and its footnotes to put after its text. */
 export function chapterFootnotes(
-  tree: Root,
+  tree: MdastRoot,
   options: FootnoteOptions = {}
 ): {handlers: Record<string, Handler>; section: () => Element | undefined} {
   const labels = dialectLabelsFor(options.language ?? 'en')
@@ -76,7 +76,7 @@ export function chapterFootnotes(
           String(number)
         )
       ]),
-      h('span.cite__tip', {id: `${id}-tip`, role: 'tooltip', hidden: true}, phrasing(structuredClone(note)))
+      h('span.cite__tip', {id: `${id}-tip`, role: 'tooltip', hidden: true}, phrasing(tooltipCopy(note)))
     ])
   }
 
@@ -124,6 +124,26 @@ function withBacklink(content: ElementContent[], number: number, labels: Dialect
     return blocks
   }
   return [h('p', [back]), ...blocks]
+}
+
+/**
+ * A copy of a note's blocks for a tooltip. The note in the list keeps the ids
+ * (a citation's, an anchor's), which links and backlinks point to: the copy
+ * has none, so a page never holds an id twice, and no tooltip of its own (a
+ * citation's link in it is still described by its tooltip in the list).
+ */
+function tooltipCopy(content: ElementContent[]): ElementContent[] {
+  const copy: Root = {type: 'root', children: structuredClone(content)}
+  visit(copy, 'element', (node, index, parent) => {
+    const classes = node.properties.className
+    if (parent && index !== undefined && Array.isArray(classes) && classes.includes('cite__tip')) {
+      parent.children.splice(index, 1)
+      return index
+    }
+    delete node.properties.id
+    return undefined
+  })
+  return copy.children as ElementContent[]
 }
 
 /** A note's blocks as phrasing content, for a tooltip: each paragraph's content, one after another. */
