@@ -320,3 +320,16 @@ describe("the dialect's words", () => {
     expect(render(tree)).toContain('<figcaption>Figure 1: A plot</figcaption>')
   })
 })
+
+describe('raw HTML among blocks', () => {
+  it('puts the text after a block of raw HTML in a paragraph at its place', async () => {
+    const {tree, file} = await parse('<div class="box">Boxed</div> and a <kbd>tail</kbd>\n\n<!-- a note --> more\n')
+    expect(problems(file)).toEqual([])
+    expect(tree.children.map((node) => [node.type, node.position?.start.line])).toEqual([
+      ['htmlElement', 1],
+      ['paragraph', 1],
+      ['paragraph', 3]
+    ])
+    expect(render(tree)).toBe('<div class="box">Boxed</div>\n<p> and a <kbd>tail</kbd></p>\n<p> more</p>')
+  })
+})

@@ -16,7 +16,7 @@
 import type {Element, Nodes as HastNodes} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import {type Schema, sanitize} from 'hast-util-sanitize'
-import type {Html, Image, Link, Parent, Parents, Root, RootContent, Text} from 'mdast'
+import type {Html, Image, Link, Paragraph, Parent, Parents, PhrasingContent, Root, RootContent, Text} from 'mdast'
 import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {positionAt, warn} from '../messages.js'
@@ -183,11 +183,39 @@ export function remarkRawHtml() {
           return [SKIP, index + 1]
         }
       }
-      const nodes = fragment.children.flatMap((child) => toMdast(child, !inline, node.position))
+      const made = fragment.children.flatMap((child) => toMdast(child, !inline, node.position))
+      const nodes = inline ? made : inParagraphs(made, node.position)
       siblings.splice(index, 1, ...(nodes as never[]))
       return [SKIP, index + nodes.length]
     })
   }
+}
+
+/** Kept elements that are blocks; the others (`kbd`, `a`, `img`…) are phrasing content, as text is. */
+const blockTags = new Set(['figure', 'figcaption', 'details', 'summary', 'div', 'p'])
+
+/**
+ * A block of raw HTML's nodes with each run of phrasing content (`<!-- c -->
+ * text`, `<div>…</div> text`) in a paragraph at the HTML's place: text is no
+ * block of its own, and a message about it needs a place.
+ */
+function inParagraphs(nodes: RootContent[], position: Html['position']): RootContent[] {
+  const result: RootContent[] = []
+  let run: Paragraph | undefined
+  for (const node of nodes) {
+    if (node.type === 'htmlElement' && blockTags.has(node.tagName)) {
+      result.push(node)
+      run = undefined
+      continue
+    }
+    if (!run) {
+      run = {type: 'paragraph', children: []}
+      if (position) run.position = structuredClone(position)
+      result.push(run)
+    }
+    run.children.push(node as PhrasingContent)
+  }
+  return result
 }
 
 /** What is wrong with an element, or `undefined` when the allow-list keeps it as written. */
@@ -290,7 +318,10 @@ function elementNode(
     if (position) link.position = structuredClone(position)
     return link
   }
-  return {type: 'htmlElement', tagName, properties: props, children}
+  const element: HtmlElement = {type: 'htmlElement', tagName, properties: props, children}
+  // A message about the element (one in a scrolly section, say) points at the raw HTML it came from.
+  if (position) element.position = structuredClone(position)
+  return element
 }
 
 function report(file: VFile, node: Html, why: string, script: boolean): void {
