@@ -243,6 +243,18 @@ describe('book formats', () => {
     expect(JSON.stringify(parsed.book?.chapters[0]?.tree)).not.toContain('PART')
   })
 
+  it('reads index.Rmd’s YAML when its `---` lines end in spaces, as Pandoc does', async () => {
+    // bookdown-demo's index.Rmd opens with `--- `.
+    const dir = await book('fence-spaces', {
+      'index.Rmd':
+        '--- \ntitle: "Spaced Fence"\nauthor: "Ann Lee"\nbibliography: [refs.yaml]\n---  \n\n# Hello\n\nAs @k said.\n',
+      'refs.yaml': '- id: k\n  type: book\n  title: K\n',
+      '01-a.Rmd': '--- \ntitle: A\n--- \n\nText.\n'
+    })
+    const loaded = await loadBook(dir, tmp)
+    expect(loaded.meta).toMatchObject({title: 'Spaced Fence', authors: ['Ann Lee']})
+    expect(await messages(dir)).not.toContainEqual(expect.stringContaining('unknown-cite-key'))
+  })
   it('reads the author’s cover, and reports one missing, not an image, or small at its field', async () => {
     const yaml = (cover: string) =>
       `title: T\nauthors: [A]\nlanguage: en\ndescription: D\ndate: 2024-01-01\nebook: t\ncover: ${cover}\n`

@@ -83,7 +83,7 @@ export async function loadBookdown(bookDir: string, cwd: string, files: VFile[],
   // The book's metadata is the YAML that opens index.Rmd.
   const index = chapters.find((chapter) => path.basename(chapter.file.path) === 'index.Rmd')?.file
   const metaFile = index ?? configFile ?? placeholderFile(path.join(bookDir, 'index.Rmd'), cwd)
-  const yaml = index ? /^---\r?\n([\s\S]*?)\r?\n---\s*(\r?\n|$)/.exec(String(index.value))?.[1] : undefined
+  const yaml = index ? /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(\r?\n|$)/.exec(String(index.value))?.[1] : undefined
   const front = (yaml ? (parseDocument(yaml).toJSON() ?? {}) : {}) as Record<string, unknown>
   const str = (value: unknown) => (typeof value === 'string' ? value : undefined)
   const bibliography = Array.isArray(front.bibliography) ? front.bibliography[0] : front.bibliography
@@ -116,7 +116,7 @@ function placeByMarkers(chapters: ChapterSource[]): ChapterSource[] {
   const kept: ChapterSource[] = []
   let state: ChapterPlace = {}
   for (const chapter of chapters) {
-    const body = String(chapter.file.value).replace(/^---\r?\n[\s\S]*?\r?\n---[ \t]*(\r?\n|$)/, '')
+    const body = String(chapter.file.value).replace(/^---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*(\r?\n|$)/, '')
     const strip = (text: string) =>
       text
         .replace(partMarker, '')
