@@ -211,6 +211,25 @@ describe('book formats', () => {
     expect((await loadBook(dir, tmp)).meta?.title).toBe('T')
   })
 
+  it('follows a link to a chapter’s page (`x.html`, a folder’s `index.html`) to the chapter, as mdBook books link', async () => {
+    // The Rust book and mdBook's guide link chapters by the pages mdBook makes of them.
+    const dir = await book('html-links', {
+      'book.toml': '[book]\ntitle = "T"\nauthors = ["A"]\n',
+      'src/SUMMARY.md': '- [Intro](intro.md)\n- [Guide](guide/README.md)\n    - [Steps](guide/steps.md)\n',
+      'src/intro.md':
+        '# Intro\n\nSee [the steps](guide/steps.html#first), [the guide](guide/index.html) and [nothing](gone.html).\n',
+      'src/guide/README.md': '# Guide\n\nBack to [the intro](../intro.html).\n',
+      'src/guide/steps.md': '# Steps\n\n## First\n\nText.\n'
+    })
+    const found = await messages(dir)
+    expect(found.filter((line) => line.includes('missing-'))).toEqual([
+      'html-links/src/intro.md:3:76 warning missing-link-target'
+    ])
+    const {book: parsed} = await parseBook(dir, tmp)
+    const urls = parsed?.chapters.flatMap((chapter) => (chapter.file.data.links ?? []).map((link) => link.node.url))
+    expect(urls).toEqual(['steps.md#first', 'readme.md', 'gone.html', 'intro.md'])
+  })
+
   it('warns at an executable cell and shows it as code in its language', async () => {
     const dir = await book('cells', {
       '_quarto.yml': 'book:\n  title: T\n  author: A\n  date: 2024-01-01\n  chapters: [one.qmd]\n',

@@ -292,12 +292,23 @@ class LinkChecker {
     }
   }
 
-  /** The chapter a local link of `file` leads to, by its path from the chapter's folder, or (in the book's folder) its slug. */
+  /**
+   * The chapter a local link of `file` leads to, by its path from the chapter's folder, or (in the book's folder)
+   * its slug; a link to a page those tools make (`intro.html`) leads to the chapter it is made from.
+   */
   private target(record: LinkRecord, file: VFile): VFile | undefined {
-    const absolute = path.resolve(chapterFolder(file, this.bookDir), record.path)
+    for (const candidate of [record.path, ...sourcesOfPage(record.path)]) {
+      const found = this.lookup(candidate, file)
+      if (found) return found
+    }
+    return undefined
+  }
+
+  private lookup(linkPath: string, file: VFile): VFile | undefined {
+    const absolute = path.resolve(chapterFolder(file, this.bookDir), linkPath)
     return (
       this.byPath.get(absolute) ??
-      this.byPath.get(path.resolve(this.bookDir, record.path)) ??
+      this.byPath.get(path.resolve(this.bookDir, linkPath)) ??
       (path.dirname(absolute) === path.resolve(this.bookDir) ? this.bySlug.get(path.basename(absolute)) : undefined)
     )
   }
@@ -307,6 +318,20 @@ class LinkChecker {
     if (!set) this.anchorSets.set(file, (set = new Set(file.data.anchors ?? [])))
     return set
   }
+}
+
+/**
+ * The chapter files a link to a web page may mean, as mdBook and Quarto books link their chapters by the pages they
+ * make of them: `guide/intro.html` is made from `guide/intro.md` (`.qmd`, `.Rmd`), and mdBook makes `index.html` of a
+ * folder's `README.md`. None for a link that is not to an `.html` page.
+ */
+function sourcesOfPage(linkPath: string): string[] {
+  const page = /^(.*?)([^/]+)\.html?$/i.exec(linkPath)
+  if (!page) return []
+  const [, folder, name] = page
+  const sources = ['.md', '.qmd', '.Rmd', '.markdown'].map((extension) => `${folder}${name}${extension}`)
+  if (name === 'index') sources.push(`${folder}README.md`)
+  return sources
 }
 
 /**
