@@ -333,3 +333,17 @@ describe('raw HTML among blocks', () => {
     expect(render(tree)).toBe('<div class="box">Boxed</div>\n<p> and a <kbd>tail</kbd></p>\n<p> more</p>')
   })
 })
+
+describe('raw HTML', () => {
+  it('keeps an image with a class, and the phrasing elements books write by hand', async () => {
+    // The Rust book's figures are `<img … class="center" />`; its prose writes `<em>` and `<code>`.
+    const {tree, file} = await parse(
+      '<img alt="Two boxes" src="img/boxes.svg" class="center" />\n\nAn <em>owner</em> of <code>s</code>, <i>i</i> and <b>b</b>.\n'
+    )
+    expect(problems(file)).toEqual([])
+    expect(all(tree, 'image')).toHaveLength(1)
+    const html = render(tree)
+    expect(html).toContain('<img src="img/boxes.svg" alt="Two boxes" class="center">')
+    expect(html).toContain('An <em>owner</em> of <code>s</code>, <i>i</i> and <b>b</b>.')
+  })
+})

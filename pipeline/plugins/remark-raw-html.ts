@@ -2,10 +2,12 @@
  * remark plugin: a safe subset of raw HTML, kept in both books. Format-neutral.
  *
  * Each element written as raw HTML is checked by hast-util-sanitize against
- * an allow-list: `img` (a local file, with `alt`), `figure`, `figcaption`,
- * `a` (`id`, `name`, `href`, `title`), `kbd`, `sub`, `sup`, `br`, `details`,
- * `summary`, `abbr` (`title`), `mark`, `small`, `span` and `div` (`class`),
- * and `p`. An allowed element becomes an `htmlElement` node (an `img`, an
+ * an allow-list: `img` (a local file, with `alt`; `class`), `figure`,
+ * `figcaption`, `a` (`id`, `name`, `href`, `title`), `kbd`, `sub`, `sup`,
+ * `br`, `details`, `summary`, `abbr` (`title`), `mark`, `small`, `span` and
+ * `div` (`class`), `p`, and the phrasing elements Markdown books write by
+ * hand: `em`, `strong`, `i`, `b`, `code`, `cite`, `q`, `s`, `del`, `ins`,
+ * `var` and `samp`. An allowed element becomes an `htmlElement` node (an `img`, an
  * mdast `image`, so that it is found and copied as any image is), whose
  * children stay Markdown: `<kbd>Ctrl</kbd>`, or `<details>` around
  * paragraphs. Anything else (every other element, `<script>`, a `style`
@@ -61,11 +63,23 @@ const schema: Schema = {
     'small',
     'span',
     'div',
-    'p'
+    'p',
+    'em',
+    'strong',
+    'i',
+    'b',
+    'code',
+    'cite',
+    'q',
+    's',
+    'del',
+    'ins',
+    'var',
+    'samp'
   ],
   attributes: {
     a: ['id', 'name', 'href', 'title'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
+    img: ['src', 'alt', 'title', 'width', 'height', 'className'],
     abbr: ['title'],
     details: ['open'],
     span: ['className'],
