@@ -262,6 +262,19 @@ describe('book formats', () => {
     expect(JSON.stringify(parsed.book?.chapters[0]?.tree)).not.toContain('PART')
   })
 
+  it('takes the id of a raw `<a id>` as an anchor links may name, in the chapter and from another', async () => {
+    // The Rust book keeps its old anchors alive with `<a id="old-name"></a>` above renamed headings.
+    const dir = await book('html-anchors', {
+      'book.toml': '[book]\ntitle = "T"\nauthors = ["A"]\n',
+      'src/SUMMARY.md': '- [One](one.md)\n- [Two](two.md)\n',
+      'src/one.md': '# One\n\n<a id="old-name"></a>\n\n## New Name\n\nSee [above](#old-name).\n',
+      'src/two.md': '# Two\n\nSee [one](one.md#old-name), not [this](one.md#gone).\n'
+    })
+    expect((await messages(dir)).filter((line) => line.includes('missing-'))).toEqual([
+      'html-anchors/src/two.md:3:33 warning missing-anchor'
+    ])
+  })
+
   it('reads index.Rmd’s YAML when its `---` lines end in spaces, as Pandoc does', async () => {
     // bookdown-demo's index.Rmd opens with `--- `.
     const dir = await book('fence-spaces', {

@@ -136,11 +136,13 @@ export function remarkLinks() {
         }
         return
       }
-      // Ids the author gave with Pandoc attributes, on divs, code, images, links and math.
+      // Ids the author gave with Pandoc attributes, on divs, code, images, links and math, or in raw HTML (`<a id>`).
       const given =
         node.type === 'fencedDiv' || node.type === 'callout' || node.type === 'implicitFigure'
           ? node.id
-          : node.data?.hProperties?.id
+          : node.type === 'htmlElement'
+            ? node.properties.id
+            : node.data?.hProperties?.id
       if (typeof given === 'string') anchors.add(given)
       if ((node.type === 'linkReference' || node.type === 'imageReference') && parent && index !== undefined) {
         const definition = definitions.get(node.identifier)
