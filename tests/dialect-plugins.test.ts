@@ -228,6 +228,23 @@ describe('bracketed cross-references', () => {
     const {messages} = await resolved('See [see @fig-c].')
     expect(messages).toEqual(['5:10 unknown-cross-reference'])
   })
+
+  it('warn at a label an executable chunk gives, whose output is not in the books', async () => {
+    // r4ds labels its plots `#| label: fig-x`; bookdown-demo writes knitr's `{r nice-fig, …}`.
+    const {tree, file} = await parse(
+      '```{r}\n#| label: fig-diagram\n#| echo: false\nplot(1)\n```\n\n```{r tbl-iris, echo=FALSE}\nhead(iris)\n```\n\n' +
+        '```{python}\n#| label: fig-not-a-label-here\nx = 1\n#| label: fig-late\n```\n\n' +
+        'See @fig-diagram, @tbl-iris and @fig-late.\n'
+    )
+    resolveCrossReferences([{file}])
+    expect(problems(file).filter((line) => !line.endsWith('executable-chunk'))).toEqual([
+      '17:5 chunk-cross-reference',
+      '17:19 chunk-cross-reference',
+      '17:33 unknown-cross-reference'
+    ])
+    expect(file.messages.find((m) => m.ruleId === 'chunk-cross-reference')?.fatal).toBe(false)
+    expect(toString(tree.children.at(-1) as Nodes)).toBe('See @fig-diagram, @tbl-iris and @fig-late.')
+  })
 })
 
 describe('numbered equations', () => {

@@ -14,7 +14,9 @@
  * table gets the same words for its caption (`numbered`), on its node.
  *
  * Messages (source `remark-cross-references`): `unknown-cross-reference`
- * (error), a label no chapter has, with the closest one.
+ * (error), a label no chapter has, with the closest one; `chunk-cross-reference`
+ * (warning), the label of an executable chunk, whose figure or table is not in
+ * the books since nothing runs the chunk (the reference shows as written).
  */
 import path from 'node:path'
 import type {Heading, Parent, PhrasingContent, Root, Table, Text} from 'mdast'
@@ -26,7 +28,7 @@ import type {VFile} from 'vfile'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey} from '../citations/syntax.js'
 import {dialectLabelsFor} from '../labels/dialect.js'
-import {error, positionAt} from '../messages.js'
+import {error, positionAt, warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
 import type {ImplicitFigure} from './remark-figures.js'
 
@@ -73,6 +75,8 @@ declare module 'vfile' {
     crossLabels: CrossLabel[]
     /** Cross-references of this chapter, in reading order (set by remark-cross-references). */
     crossReferences: CrossReference[]
+    /** Labels of this chapter's executable chunks, whose output the books do not have (set by remark-cross-references). */
+    chunkLabels: string[]
   }
 }
 
@@ -90,11 +94,14 @@ export function remarkCrossReferences() {
   return (tree: Root, file: VFile) => {
     const labels: CrossLabel[] = []
     const references: CrossReference[] = []
+    const chunkLabels: string[] = []
     file.data.crossLabels = labels
     file.data.crossReferences = references
+    file.data.chunkLabels = chunkLabels
     const text = String(file.value)
     if (!/(?:fig|tbl|sec|eq)-/.test(text)) return
     visit(tree, (node) => {
+      if (node.type === 'code' && node.data?.chunkLabel) chunkLabels.push(node.data.chunkLabel)
       const id =
         node.type === 'implicitFigure'
           ? node.id
@@ -243,7 +250,9 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
   const names = dialectLabelsFor(language).numbered
   const found = new Map<string, {label: CrossLabel; file: string}>()
   const counts: Record<CrossKind, number> = {fig: 0, tbl: 0, sec: 0, eq: 0}
+  const chunks = new Set<string>()
   for (const {file} of chapters) {
+    for (const label of file.data.chunkLabels ?? []) chunks.add(label)
     for (const label of file.data.crossLabels ?? []) {
       if (found.has(label.id)) continue
       label.number = ++counts[label.kind]
@@ -258,6 +267,18 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
   for (const {file} of chapters) {
     for (const reference of file.data.crossReferences ?? []) {
       const target = found.get(reference.label)
+      if (!target && chunks.has(reference.label)) {
+        warn(
+          file,
+          `Unexpected cross-reference \`@${reference.label}\` to the output of an executable chunk, expected a figure, table, section or equation in the text (nothing runs the chunk, so its output is not in the books: the reference is shown as written)`,
+          reference,
+          'chunk-cross-reference',
+          source
+        )
+        reference.url = undefined
+        reference.text = undefined
+        continue
+      }
       if (!target) {
         const suggestion = closestKey(reference.label, found.keys())
         error(

@@ -33,9 +33,29 @@ declare module 'mdast' {
     /** `{.unnumbered}` or `{-}`: the heading takes no number. */
     unnumbered?: boolean | undefined
   }
+  interface CodeData {
+    /** An executable chunk's label (`#| label: fig-x`, knitr's `{r fig-x}`): what references to its output name. */
+    chunkLabel?: string | undefined
+  }
 }
 
 const token = /\s*(?:#([^\s#.{}=]+)|\.([^\s#.{}=]+)|(-)(?=\s|$)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s"']*)))/y
+
+/**
+ * An executable chunk's label: a `#| label: x` option among the cell's opening `#|` lines (Quarto), or knitr's
+ * `{r x, …}` or `{r label="x"}` in its braces.
+ */
+function chunkLabel(header: string, code: string): string | undefined {
+  for (const line of code.split('\n')) {
+    if (!line.startsWith('#|')) break
+    const option = /^#\|\s*label:\s*["']?([^"'\s]+)["']?\s*$/.exec(line)
+    if (option) return option[1]
+  }
+  return (
+    /(?:^|[\s,])label\s*=\s*["']([^"']+)["']/.exec(header)?.[1] ??
+    /^[A-Za-z]\w*[\s,]+([^\s,=]+)\s*(?:,|$)/.exec(header)?.[1]
+  )
+}
 
 /** Parse `#id .class key=value key="v"` (without braces); `undefined` when it is not attributes. */
 export function parseAttributes(text: string): Attributes | undefined {
@@ -95,6 +115,11 @@ export function remarkPandocAttributes() {
           )
           node.lang = chunk[1].toLowerCase()
           node.meta = null
+          const label = chunkLabel(braced[2], node.value)
+          if (label) {
+            node.data ??= {}
+            node.data.chunkLabel = label
+          }
           return
         }
         const attributes = parseAttributes(braced[2])
