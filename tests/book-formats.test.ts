@@ -248,7 +248,9 @@ describe('book formats', () => {
       '01-a.Rmd': '# A\n\nText.\n',
       '02-part.Rmd': '# (PART) Second {-}\n',
       '03-b.Rmd': '# B\n\nText.\n',
-      '04-c.Rmd': '# (APPENDIX) Appendix {-}\n\n# C\n\nText.\n'
+      '04-c.Rmd': '# (APPENDIX) Appendix {-}\n\n# C\n\nText.\n',
+      // As in bookdown-demo: the references' heading, for HTML output only, made by R.
+      '05-references.Rmd': "`r if (knitr::is_html_output()) '\n# References {-}\n'`\n"
     })
     const loaded = await loadBook(dir, tmp)
     expect(loaded.chapters.map((chapter) => [chapter.slug, chapter.number, chapter.place])).toEqual([
@@ -260,6 +262,9 @@ describe('book formats', () => {
     const parsed = await parseBook(dir, tmp)
     expect(parsed.book?.chapters.map((chapter) => chapter.title)).toEqual(['Hello', 'A', 'B', 'C'])
     expect(JSON.stringify(parsed.book?.chapters[0]?.tree)).not.toContain('PART')
+    expect((await messages(dir)).filter((line) => !line.endsWith('format-defaults'))).toEqual([
+      'markers/05-references.Rmd:0:0 warning executable-chunk'
+    ])
   })
 
   it('takes the id of a raw `<a id>` as an anchor links may name, in the chapter and from another', async () => {

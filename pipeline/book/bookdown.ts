@@ -9,7 +9,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {VFile} from 'vfile'
 import {isMap, isSeq, parseDocument} from 'yaml'
-import {error, positionAt} from '../messages.js'
+import {error, positionAt, warn} from '../messages.js'
 import type {ChapterPlace} from '../types.js'
 import type {ChapterSource} from './files.js'
 import {readVFile, source} from './files.js'
@@ -131,6 +131,17 @@ function placeByMarkers(chapters: ChapterSource[]): ChapterSource[] {
       if (strip(body.slice(0, match.index)) === '') place = state
     }
     if (strip(body) === '') continue
+    if (/^(?:`r\s[^`]*`\s*)+$/.test(strip(body))) {
+      // bookdown-demo's 06-references.Rmd: `` `r if (knitr::is_html_output()) '# References {-}'` ``.
+      warn(
+        chapter.file,
+        'Unexpected file of nothing but inline R code, expected Markdown (nothing runs the code, so the file gives no chapter)',
+        undefined,
+        'executable-chunk',
+        source
+      )
+      continue
+    }
     chapter.place = place
     kept.push(chapter)
   }
