@@ -10,6 +10,7 @@ import {readVFile} from '../pipeline/book/files.js'
 import {detectFormat, loadBook} from '../pipeline/book/load.js'
 import {parseBook} from '../pipeline/build.js'
 import {loadBibliography} from '../pipeline/citations/bibliography.js'
+import {chapterHref, slugsByFileName} from '../pipeline/plugins/remark-links.js'
 
 const fixtures = path.resolve(import.meta.dirname, 'fixtures/formats')
 let tmp: string
@@ -265,6 +266,21 @@ describe('book formats', () => {
     expect((await messages(dir)).filter((line) => !line.endsWith('format-defaults'))).toEqual([
       'markers/05-references.Rmd:0:0 warning executable-chunk'
     ])
+  })
+
+  it('points a cross-reference to another .qmd chapter at that chapter’s page in both books', async () => {
+    // r4ds: `@sec-layers` in data-visualize.qmd led to `layers.qmd#sec-layers`, a page neither book has.
+    const dir = await book('qmd-crossref', {
+      '_quarto.yml': 'book:\n  title: T\n  author: A\n  chapters: [index.qmd, 02-layers.qmd]\n',
+      'index.qmd': '# Start\n\nSee @sec-layers.\n',
+      '02-layers.qmd': '# Layers {#sec-layers}\n\nText.\n'
+    })
+    const {book: parsed} = await parseBook(dir, tmp)
+    const chapters = parsed?.chapters ?? []
+    const reference = chapters[0]?.file.data.crossReferences?.[0]
+    expect(reference?.text).toBe('Layers')
+    const slugs = slugsByFileName(chapters)
+    expect(chapterHref(reference?.url ?? '', slugs, '.xhtml')).toBe('layers.xhtml#sec-layers')
   })
 
   it('takes the id of a raw `<a id>` as an anchor links may name, in the chapter and from another', async () => {

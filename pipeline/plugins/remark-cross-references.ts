@@ -9,8 +9,8 @@
  * never a citation key. `resolveCrossReferences` then numbers the labels
  * book-wide, in reading order, and gives every reference its text
  * ("Figure 3", "Table 1", "Equation 2", or the section's title, in the
- * book's language: "Figura 3" in Spanish) and its target, `02-x.md#fig-x`,
- * which both targets resolve as they resolve links. A numbered figure or
+ * book's language: "Figura 3" in Spanish) and its target, `x.md#fig-x` (the
+ * chapter's slug), which both targets resolve as they resolve links. A numbered figure or
  * table gets the same words for its caption (`numbered`), on its node.
  *
  * Messages (source `remark-cross-references`): `unknown-cross-reference`
@@ -53,7 +53,7 @@ export interface CrossLabel {
 export interface CrossReference extends Parent {
   type: 'crossReference'
   label: string
-  /** Set by `resolveCrossReferences`: `02-x.md#fig-x`. */
+  /** Set by `resolveCrossReferences`: `x.md#fig-x`, `x` the chapter's slug. */
   url?: string | undefined
   /** Set by `resolveCrossReferences`: what the reference reads as. */
   text?: string | undefined
@@ -261,7 +261,9 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
       else if (label.target?.type === 'table')
         label.target.data = {...label.target.data, number: label.number, numbered}
       else if (label.target) label.target.data = {...label.target.data, number: label.number}
-      found.set(label.id, {label, file: path.basename(file.path)})
+      // The chapter as `checkLinks` names it, by its slug: a `.qmd` or `.Rmd` file's name is no link the targets resolve.
+      const slug = file.data.slug ?? path.basename(file.path).replace(/\.[^.]+$/, '')
+      found.set(label.id, {label, file: `${slug}.md`})
     }
   }
   for (const {file} of chapters) {
