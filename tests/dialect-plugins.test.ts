@@ -247,6 +247,29 @@ describe('bracketed cross-references', () => {
   })
 })
 
+describe('figure and table divs', () => {
+  it('number a Quarto figure div, captioned by its last paragraph, that cross-references reach', async () => {
+    // quarto-tdg shows terminal output as figures: `::: {#fig-errors}` around a code block and its caption.
+    const {tree, file} = await parse(
+      '::: {#fig-errors}\n```\nNameError\n```\n\nAn error from *Python*\n:::\n\n' +
+        '::: {#tbl-plain}\n| a |\n|---|\n| 1 |\n:::\n\nSee @fig-errors and @tbl-plain.\n'
+    )
+    resolveCrossReferences([{file}])
+    expect(problems(file)).toEqual([])
+    const references = all(tree, 'crossReference') as CrossReference[]
+    expect(references.map((reference) => [reference.text, reference.url])).toEqual([
+      ['Figure 1', '01-test.md#fig-errors'],
+      ['Table 1', '01-test.md#tbl-plain']
+    ])
+    const html = render(tree)
+    expect(html).toMatch(
+      /<figure id="fig-errors"><pre[^>]*><code>NameError\n<\/code><\/pre><figcaption>Figure 1: An error from <em>Python<\/em><\/figcaption><\/figure>/
+    )
+    // Without a caption paragraph, the div stays a div.
+    expect(html).toContain('<div id="tbl-plain">')
+  })
+})
+
 describe('numbered equations', () => {
   it('show the number their cross-reference reads, as text beside the math', async () => {
     const {tree, file} = await parse('$$\na = b\n$$ {#eq-one}\n\n$$\nc\n$$\n\nSee @eq-one.\n')

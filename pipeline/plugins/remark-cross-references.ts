@@ -3,8 +3,9 @@
  * `@eq-x` (also in brackets, `[@fig-x]`). Format-neutral.
  *
  * Per chapter, the plugin records the labels it can target
- * (`file.data.crossLabels`: figures, tables, headings and display math whose
- * ids start with those prefixes) and turns each reference into a
+ * (`file.data.crossLabels`: figures, tables, Quarto's figure and table divs
+ * (`::: {#fig-x}`, captioned by their last paragraph), headings and display
+ * math whose ids start with those prefixes) and turns each reference into a
  * `crossReference` node; a prefix of `fig-`, `tbl-`, `sec-` or `eq-` is
  * never a citation key. `resolveCrossReferences` then numbers the labels
  * book-wide, in reading order, and gives every reference its text
@@ -30,6 +31,7 @@ import {closestKey} from '../citations/syntax.js'
 import {dialectLabelsFor} from '../labels/dialect.js'
 import {error, positionAt, warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
+import type {FencedDiv} from './remark-fenced-divs.js'
 import type {ImplicitFigure} from './remark-figures.js'
 
 const source = 'remark-cross-references'
@@ -45,8 +47,8 @@ export interface CrossLabel {
   title?: string | undefined
   /** Set by `resolveCrossReferences`: 1-based, book-wide, per kind. */
   number?: number | undefined
-  /** The figure, table or display math, which then shows its number. */
-  target?: ImplicitFigure | Table | Math | undefined
+  /** The figure, table, figure or table div, or display math, which then shows its number. */
+  target?: ImplicitFigure | FencedDiv | Table | Math | undefined
 }
 
 /** `@fig-x`: a reference to a figure, table, section or equation. */
@@ -103,16 +105,20 @@ export function remarkCrossReferences() {
     visit(tree, (node) => {
       if (node.type === 'code' && node.data?.chunkLabel) chunkLabels.push(node.data.chunkLabel)
       const id =
-        node.type === 'implicitFigure'
+        node.type === 'implicitFigure' || node.type === 'fencedDiv'
           ? node.id
           : (node.data as {hProperties?: {id?: unknown}} | undefined)?.hProperties?.id
+      // A div labels a figure or a table only, as Quarto's figure and table divs do.
       const kind = typeof id === 'string' ? /^(fig|tbl|sec|eq)-/.exec(id)?.[1] : undefined
-      if (typeof id === 'string' && kind)
+      if (typeof id === 'string' && kind && (node.type !== 'fencedDiv' || kind === 'fig' || kind === 'tbl'))
         labels.push({
           id,
           kind: kind as CrossKind,
           title: node.type === 'heading' ? toString(node as Heading) : undefined,
-          target: node.type === 'implicitFigure' || node.type === 'table' || node.type === 'math' ? node : undefined
+          target:
+            node.type === 'implicitFigure' || node.type === 'fencedDiv' || node.type === 'table' || node.type === 'math'
+              ? node
+              : undefined
         })
       return blocksOnly(node)
     })
@@ -257,7 +263,8 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
       if (found.has(label.id)) continue
       label.number = ++counts[label.kind]
       const numbered = `${names[label.kind]} ${label.number}`
-      if (label.target?.type === 'implicitFigure') Object.assign(label.target, {number: label.number, numbered})
+      if (label.target?.type === 'implicitFigure' || label.target?.type === 'fencedDiv')
+        Object.assign(label.target, {number: label.number, numbered})
       else if (label.target?.type === 'table')
         label.target.data = {...label.target.data, number: label.number, numbered}
       else if (label.target) label.target.data = {...label.target.data, number: label.number}

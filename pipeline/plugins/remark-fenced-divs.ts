@@ -33,6 +33,10 @@ export interface FencedDiv extends Parent {
   /** Other attributes, kept as `data-*` by the targets. */
   attributes: Record<string, string>
   children: Array<BlockContent | DefinitionContent>
+  /** A Quarto figure or table div (`{#fig-x}`, `{#tbl-x}`): its number (set by `resolveCrossReferences`). */
+  number?: number | undefined
+  /** What its caption, the div's last paragraph, starts with: `Figure 3` (set by `resolveCrossReferences`). */
+  numbered?: string | undefined
 }
 
 /** A callout (Quarto) or alert (GitHub): a labelled aside. */

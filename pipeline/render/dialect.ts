@@ -35,9 +35,18 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     const data: Record<string, string> = {}
     for (const [key, value] of Object.entries(node.attributes))
       if (/^[a-z][\w-]*$/i.test(key) && !/^on/i.test(key) && key !== 'style') data[`data-${key.toLowerCase()}`] = value
-    const result = h('div', {id: node.id, className: node.classes.length > 0 ? node.classes : undefined, ...data}, [
-      ...state.all(node)
-    ])
+    const properties = {id: node.id, className: node.classes.length > 0 ? node.classes : undefined, ...data}
+    // A Quarto figure or table div that a number reaches: a figure, captioned by its last paragraph.
+    const last = node.children.at(-1)
+    if (node.numbered && last?.type === 'paragraph') {
+      const result = h('figure', properties, [
+        ...state.all({...node, children: node.children.slice(0, -1)}),
+        h('figcaption', [node.numbered + labels.captionSeparator, ...state.all(last)])
+      ])
+      state.patch(node, result)
+      return result
+    }
+    const result = h('div', properties, [...state.all(node)])
     state.patch(node, result)
     return result
   }
