@@ -259,6 +259,8 @@ declare module 'vfile' {
     bookFrontmatter: boolean
     /** Bookdown's `# (PART) …` and `# (APPENDIX) …` headings mark parts: they leave the chapter's tree. */
     partMarkers: boolean
+    /** The id the author gave the chapter's `# Title {#sec-x}` heading, which leaves the tree (set by remark-chapter-meta). */
+    titleId: string
   }
 }
 

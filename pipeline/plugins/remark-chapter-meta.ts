@@ -64,6 +64,9 @@ export function remarkChapterMeta() {
       meta.title = toString(heading).trim()
       // `# Title {-}` (remark-pandoc-attributes): a chapter without a number.
       if (heading.data?.unnumbered) meta.unnumbered = true
+      // `# Title {#sec-x}`: a cross-reference to the section is one to the chapter.
+      const id = heading.data?.hProperties?.id
+      if (typeof id === 'string') file.data.titleId = id
       tree.children.splice(at, 1)
     } else if (values?.title === undefined && file.data.listedTitle) {
       // A file that opens with `## Section` takes the title the book's contents give it (mdBook's SUMMARY.md).

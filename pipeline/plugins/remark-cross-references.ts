@@ -254,7 +254,7 @@ export interface CrossChapter {
  */
 export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'): void {
   const names = dialectLabelsFor(language).numbered
-  const found = new Map<string, {label: CrossLabel; file: string}>()
+  const found = new Map<string, {label: CrossLabel; file: string; whole: boolean}>()
   const counts: Record<CrossKind, number> = {fig: 0, tbl: 0, sec: 0, eq: 0}
   const chunks = new Set<string>()
   for (const {file} of chapters) {
@@ -270,7 +270,7 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
       else if (label.target) label.target.data = {...label.target.data, number: label.number}
       // The chapter as `checkLinks` names it, by its slug: a `.qmd` or `.Rmd` file's name is no link the targets resolve.
       const slug = file.data.slug ?? path.basename(file.path).replace(/\.[^.]+$/, '')
-      found.set(label.id, {label, file: `${slug}.md`})
+      found.set(label.id, {label, file: `${slug}.md`, whole: label.kind === 'sec' && label.id === file.data.titleId})
     }
   }
   for (const {file} of chapters) {
@@ -304,7 +304,8 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
         continue
       }
       const {label} = target
-      reference.url = `${target.file}#${label.id}`
+      // A chapter's title heading is the page's own title, without the author's id: the reference leads to the page.
+      reference.url = target.whole ? target.file : `${target.file}#${label.id}`
       reference.text = label.kind === 'sec' && label.title ? label.title : `${names[label.kind]} ${label.number}`
     }
   }
