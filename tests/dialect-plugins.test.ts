@@ -181,6 +181,39 @@ describe('fenced divs in containers', () => {
     const {file} = await parse('Text.\n\n> ::: {.callout-note}\n> Never closed.\n')
     expect(problems(file)).toEqual(['3:1 unclosed-fenced-div'])
   })
+
+  it('hold fenced code that shows a div, whose `:::` lines close nothing', async () => {
+    // quarto-tdg's authoring chapter shows div syntax in code, inside callouts and divs.
+    const {tree, file} = await parse(
+      [
+        '::: {.callout-tip}',
+        '## A shorthand',
+        '',
+        '::: {.box}',
+        '````markdown',
+        '::: class-name',
+        'Contents.',
+        ':::',
+        '::::',
+        '````',
+        ':::',
+        '',
+        'Still in the tip.',
+        ':::',
+        '',
+        '## After {#sec-after}',
+        ''
+      ].join('\n')
+    )
+    expect(problems(file)).toEqual([])
+    const [callout] = all(tree, 'callout')
+    expect(all(callout as Nodes, 'code').map((node) => (node as {value: string}).value)).toEqual([
+      '::: class-name\nContents.\n:::\n::::'
+    ])
+    expect(toString(callout as Nodes)).toContain('Still in the tip.')
+    expect(tree.children.at(-1)?.type).toBe('heading')
+    expect(tree.children.at(-1)?.position?.start.line).toBe(16)
+  })
 })
 
 describe('bracketed cross-references', () => {

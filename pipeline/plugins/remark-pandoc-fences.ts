@@ -54,6 +54,8 @@ interface Fence {
   written: number
   close?: number
   height: number
+  /** The fewest colons it may have: more than a line of colons in code inside it (see `rewrite`). */
+  floor: number
 }
 
 type Parse = (document: string, file: VFile) => Root
@@ -103,6 +105,11 @@ function rewrite(document: string, file: VFile): string | undefined {
     if (code !== undefined) {
       if (fenceOfCode && fenceOfCode[0] === code[0] && fenceOfCode.length >= code.length && /^\s*[`~]+\s*$/.test(line))
         code = undefined
+      // A line of colons in code (a Markdown example of a div) would close the directives around the code, whose
+      // closing fence is looked for first: those get more colons, each more than the one it holds.
+      const colons = /^ {0,3}(:{3,})/.exec(line)?.[1].length
+      if (colons)
+        for (const [depth, outer] of stack.entries()) outer.floor = Math.max(outer.floor, colons + stack.length - depth)
       continue
     }
     if (fenceOfCode) {
@@ -136,7 +143,8 @@ function rewrite(document: string, file: VFile): string | undefined {
           kind: 'pandoc',
           rest: `div{${pandoc[2] ?? `.${pandoc[3]}`}}`,
           written: pandoc[1].length,
-          height: 1
+          height: 1,
+          floor: 0
         }
       : {
           line: index,
@@ -144,7 +152,8 @@ function rewrite(document: string, file: VFile): string | undefined {
           kind: 'directive',
           rest: `${directive?.[2]}${directive?.[3]}`,
           written: directive?.[1].length ?? 3,
-          height: 1
+          height: 1,
+          floor: 0
         }
     // A directive's leaf form (`::name`) never reaches here: it has two colons.
     for (const [depth, outer] of stack.entries()) outer.height = Math.max(outer.height, stack.length - depth + 1)
@@ -154,7 +163,7 @@ function rewrite(document: string, file: VFile): string | undefined {
   file.data.unclosedDivs = stack.filter((fence) => fence.kind === 'pandoc').map((fence) => fence.line + 1)
   if (Object.keys(labels).length > 0) file.data.equationLabels = labels
   for (const fence of fences) {
-    const colons = Math.max(fence.written, fence.height + 2)
+    const colons = Math.max(fence.written, fence.height + 2, fence.floor)
     if (fence.kind === 'directive' && colons === fence.written) continue
     changed = true
     lines[fence.line] = `${fence.prefix}${':'.repeat(colons)}${fence.rest}`
