@@ -16,6 +16,7 @@ import {describe, expect, it} from 'vitest'
 import {GraphicRegistry} from '../pipeline/book/load.js'
 import {createProcessor} from '../pipeline/parse/processor.js'
 import {type CrossReference, resolveCrossReferences} from '../pipeline/plugins/remark-cross-references.js'
+import type {ImplicitFigure} from '../pipeline/plugins/remark-figures.js'
 import {dialectHandlers} from '../pipeline/render/dialect.js'
 import {chapterFootnotes} from '../pipeline/render/footnotes.js'
 import type {Citation, CslItem} from '../pipeline/types.js'
@@ -300,6 +301,23 @@ describe('figure and table divs', () => {
     )
     // Without a caption paragraph, the div stays a div.
     expect(html).toContain('<div id="tbl-plain">')
+  })
+})
+
+describe('attributes', () => {
+  it('read an image’s attributes whose quoted value holds backticks, as Quarto’s fig-alt often does', async () => {
+    // quarto-tdg: `![…](images/website-about.png){#fig-about-page fig-alt="… an `about` template …"}`.
+    const {tree, file} = await parse(
+      '![An about page](plot.png){#fig-about fig-alt="A page using an `about` template, *wide*"}\n\nSee @fig-about.\n'
+    )
+    resolveCrossReferences([{file}])
+    expect(problems(file)).toEqual([])
+    const [figure] = all(tree, 'implicitFigure') as ImplicitFigure[]
+    expect(figure?.id).toBe('fig-about')
+    expect(figure?.children[0].data?.hProperties).toMatchObject({
+      'data-fig-alt': 'A page using an `about` template, *wide*'
+    })
+    expect(toString(tree)).not.toContain('fig-alt')
   })
 })
 

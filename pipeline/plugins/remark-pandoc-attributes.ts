@@ -14,7 +14,7 @@
  *
  * Ids and classes go on `node.data.hProperties`, which both targets render.
  */
-import type {Nodes, Root, Text} from 'mdast'
+import type {Nodes, Parent, Root} from 'mdast'
 import type {VFile} from 'vfile'
 import {warn} from '../messages.js'
 import {visit} from '../tree.js'
@@ -133,10 +133,13 @@ export function remarkPandocAttributes() {
       if ((node.type === 'image' || node.type === 'link') && parent && index !== undefined) {
         const next = parent.children[index + 1]
         const match = next?.type === 'text' ? leading.exec(next.value) : null
-        const attributes = match ? parseAttributes(match[1]) : undefined
-        if (!match || !attributes || next?.type !== 'text') return
-        ;(next as Text).value = next.value.slice(match[0].length)
-        if (next.value === '') parent.children.splice(index + 1, 1)
+        const written = match?.[1] ?? spreadAttributes(parent, index, text)
+        const attributes = written === undefined ? undefined : parseAttributes(written)
+        if (written === undefined || !attributes) return
+        if (match && next?.type === 'text') {
+          next.value = next.value.slice(match[0].length)
+          if (next.value === '') parent.children.splice(index + 1, 1)
+        } else takeSpread(parent, index, text)
         const width = attributes.values.width
         if (node.type === 'image' && width !== undefined) {
           const percent = /^(\d+)%$/.exec(width)?.[1]
@@ -155,6 +158,31 @@ export function remarkPandocAttributes() {
       return undefined
     })
   }
+}
+
+/**
+ * Attributes written right after the image or link at `index` whose text the parse split into several nodes: a
+ * quoted value with backticks or emphasis in it (Quarto's `{#fig-x fig-alt="A `code` word"}`) is inline code
+ * there. Read from the source; `undefined` when the source has no `{…}` there or the next node holds it whole.
+ */
+function spreadAttributes(parent: Parent, index: number, text: string): string | undefined {
+  const end = parent.children[index]?.position?.end.offset
+  const next = parent.children[index + 1]
+  if (end === undefined || !next?.position) return undefined
+  const match = leading.exec(text.slice(end))
+  if (!match || (next.position.start.offset ?? -1) !== end) return undefined
+  // Only when the attributes end between two of the paragraph's nodes, which can then leave it whole.
+  const stop = end + match[0].length
+  const covered = parent.children.slice(index + 1).findIndex((child) => child.position?.end.offset === stop)
+  return covered === -1 ? undefined : match[1]
+}
+
+/** Remove the nodes after `index` that `spreadAttributes` read as attributes. */
+function takeSpread(parent: Parent, index: number, text: string): void {
+  const end = parent.children[index]?.position?.end.offset ?? 0
+  const stop = end + (leading.exec(text.slice(end))?.[0].length ?? 0)
+  const covered = parent.children.slice(index + 1).findIndex((child) => child.position?.end.offset === stop)
+  parent.children.splice(index + 1, covered + 1)
 }
 
 /** Put the id, the classes (but `skip`) and `data-*` values on the node's hast properties. */
