@@ -287,6 +287,23 @@ describe('book formats', () => {
     ])
   })
 
+  it('reads an image path that starts with `/` from the book’s folder, as Quarto does, and no further out', async () => {
+    // quarto-tdg's websites.qmd: `![Default](/images/website-listing-default.png)`.
+    const dir = await book('root-images', {
+      '_quarto.yml': 'book:\n  title: T\n  author: A\n  chapters: [index.qmd, parts/one.qmd]\n',
+      'index.qmd': '# Start\n\nText.\n',
+      'parts/one.qmd': '# One\n\n![A cover](/images/cover.png)\n\n![Out](/../outside.png)\n'
+    })
+    await fs.mkdir(path.join(dir, 'images'))
+    await fs.copyFile(path.join(fixtures, 'mdbook/src/cover.png'), path.join(dir, 'images/cover.png'))
+    expect((await messages(dir)).filter((line) => !line.endsWith('format-defaults'))).toEqual([
+      'root-images/parts/one.qmd:5:1 error image-outside-book'
+    ])
+    const {files} = await parseBook(dir, tmp)
+    const one = files.find((file) => file.path.endsWith('one.qmd'))
+    expect(one?.data.images).toEqual({'/images/cover.png': path.join(dir, 'images/cover.png')})
+  })
+
   it('takes the id of a raw `<a id>` as an anchor links may name, in the chapter and from another', async () => {
     // The Rust book keeps its old anchors alive with `<a id="old-name"></a>` above renamed headings.
     const dir = await book('html-anchors', {

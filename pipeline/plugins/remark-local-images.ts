@@ -75,7 +75,10 @@ export function remarkLocalImages() {
       } catch {
         relative = url
       }
-      const absolute = path.resolve(chapterFolder(file, bookDir), relative)
+      // `/images/x.png` is from the book's folder, as Quarto reads a project's paths (`//host/x.png` is remote).
+      const absolute = /^\/(?!\/)/.test(relative)
+        ? path.join(bookDir, relative)
+        : path.resolve(chapterFolder(file, bookDir), relative)
       if (!absolute.startsWith(bookDir + path.sep)) {
         error(
           file,
