@@ -321,6 +321,17 @@ describe('attributes', () => {
   })
 })
 
+describe('grid tables', () => {
+  it('are reported where they start, not read, and shown as written', async () => {
+    // quarto-tdg writes its wider tables as Pandoc grid tables.
+    const grid = ['+-----+-----+', '| a   | b   |', '+=====+=====+', '| 1   | 2   |', '+-----+-----+'].join('\n')
+    const {tree, file} = await parse(`Before.\n\n${grid}\n\n: Letters {#tbl-letters}\n\n+-five degrees, and\nmore.\n`)
+    expect(problems(file)).toEqual(['3:1 unrendered-grid-table'])
+    expect(all(tree, 'table')).toEqual([])
+    expect(toString(tree)).toContain('| 1   | 2   |')
+  })
+})
+
 describe('numbered equations', () => {
   it('show the number their cross-reference reads, as text beside the math', async () => {
     const {tree, file} = await parse('$$\na = b\n$$ {#eq-one}\n\n$$\nc\n$$\n\nSee @eq-one.\n')

@@ -7,16 +7,19 @@
  *   `{{#rustdoc_include}}`, `{{#playground}}`, `{{#title}}`);
  * - `unrendered-shortcode`: Quarto's shortcodes, `{{< include file >}}`;
  * - `unrendered-bookdown-ref`: Bookdown's `\@ref(label)` (write Quarto's
- *   `@fig-label` instead, which Twofold numbers).
+ *   `@fig-label` instead, which Twofold numbers);
+ * - `unrendered-grid-table`: Pandoc's grid tables (`+---+` lines), which the
+ *   parse reads as a paragraph (write a pipe table instead).
  *
  * Executable chunks (```` ```{r} ````) are remark-pandoc-attributes'
  * `executable-chunk`.
  */
 import type {Root} from 'mdast'
+import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {mapSource} from '../citations/source-map.js'
 import {positionAt, warn} from '../messages.js'
-import {visit} from '../tree.js'
+import {blocksOnly, visit} from '../tree.js'
 
 const source = 'remark-unrendered'
 
@@ -46,6 +49,7 @@ const kinds = [
 export function remarkUnrendered() {
   return (tree: Root, file: VFile) => {
     const text = String(file.value)
+    if (text.includes('\n+-') || text.startsWith('+-')) warnGridTables(tree, file, text)
     if (!text.includes('{{') && !text.includes('@ref(')) return
     visit(tree, 'text', (node) => {
       for (const {pattern, ruleId, reason} of kinds) {
@@ -67,4 +71,26 @@ export function remarkUnrendered() {
       }
     })
   }
+}
+
+/**
+ * Warn at each paragraph that is a Pandoc grid table: it opens with a `+---+` (or `+===+`) line. (Followed by its
+ * `: Caption` line, it is read as a definition list's term.)
+ */
+function warnGridTables(tree: Root, file: VFile, text: string): void {
+  visit(tree, (node) => {
+    if (node.type !== 'paragraph' && node.type !== 'defListTerm') return blocksOnly(node)
+    const start = node.position?.start.offset
+    if (start === undefined || !/^\+(?:[-=:]+\+)+[ \t]*\r?\n/.test(text.slice(start, start + 2000))) return SKIP
+    // A definition list makes a term of each of the table's lines: the table is reported at its first.
+    if (/(?:^|\n)[+|][^\n]*\r?\n$/.test(text.slice(Math.max(0, start - 2000), start))) return SKIP
+    warn(
+      file,
+      'Unexpected grid table (`+---+` lines), expected a pipe table: `| a | b |` rows under a `|---|---|` line (it is shown as written)',
+      node,
+      'unrendered-grid-table',
+      source
+    )
+    return SKIP
+  })
 }
