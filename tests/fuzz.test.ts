@@ -75,4 +75,14 @@ describe('chapters the fuzzer found', () => {
     // The note in the list keeps its ids.
     expect(page).toMatch(/<li id="fn-1">.*id="cite-1".*id="cite-1-tip"/s)
   })
+
+  // Notes are numbered from 1 in each chapter: on the disagreements page, tooltips of two chapters' notes met.
+  it('two chapters with contested claims: no id twice on the disagreements page', async () => {
+    const claim = (n: number) =>
+      `---\ntitle: Claims ${n}\n---\n\nIntro [@alpha].\n\n:::contested{#claim-${n} topic="Topic ${n}"}\nAccounts differ [@beta].\n\n- one [@alpha]\n- two [@beta]\n:::\n`
+    const outcome = await checkBook([claim(1), claim(3)])
+    expect(outcome.problems).toEqual([])
+    expect(outcome.built).toBe(true)
+    expect(outcome.pages!.get('disagreements.html')).toContain('aria-describedby="doc-2-cite-3-tip"')
+  })
 })

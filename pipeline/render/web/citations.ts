@@ -58,7 +58,8 @@ export function webCitation(options: WebCitationOptions): Handler {
   const labels = labelsFor(book.meta.language)
   return (state: State, node: Citation) => {
     const number = String(node.number)
-    const tip = `${node.id}-tip`
+    // On another page, notes of several chapters meet, numbered from 1 in each: the tip's id names its chapter's page.
+    const tip = notesPage === undefined ? `${node.id}-tip` : `${notesPage.replace(/\.html$/, '')}-${node.id}-tip`
     const link = h(
       'a.cite__ref',
       {
