@@ -63,3 +63,39 @@ describe('ids on a page', () => {
     expect(file.data.anchors).toContain('here')
   })
 })
+
+/** The TeX of each inline equation, from Temml's annotation. */
+const tex = (html: string) =>
+  [
+    ...html.matchAll(/<span class="math-inline">.*?<annotation encoding="application\/x-tex">(.*?)<\/annotation>/gs)
+  ].map((match) => match[1])
+
+describe('dollars, as Pandoc reads them', () => {
+  it('keeps the Markdown between two prices that are no math', async () => {
+    const {html, problems} = await build('# Title\n\nA flat costs $200,000 and *a lot* more; a boat $90,000.\n')
+    expect(html).toContain('<p>A flat costs $200,000 and <em>a lot</em> more; a boat $90,000.</p>')
+    expect(tex(html)).toEqual([])
+    expect(problems).toEqual([])
+  })
+
+  it('reads math that starts at the dollar closing a price that is none', async () => {
+    const {html} = await build('# Title\n\nIt costs $5 and $x$ more.\n')
+    expect(tex(html)).toEqual(['x'])
+    expect(html).toContain('It costs $5 and <span class="math-inline">')
+  })
+
+  it('takes `\\$` inside math as the TeX’s, and `$` inside `\\text{}`', async () => {
+    const {html, problems} = await build(
+      '# Title\n\nSum $\\$2 + \\$3$ and $x = \\text{the $n$th root}$, or *a* $4 *b* 2\\$ c.\n'
+    )
+    expect(tex(html)).toEqual(['\\$2 + \\$3', 'x = \\text{the $n$th root}'])
+    expect(html).toContain(', or <em>a</em> $4 <em>b</em> 2$ c.')
+    expect(problems).toEqual([])
+  })
+
+  it('reads no math after an opening or before a closing space, nor in code', async () => {
+    const {html} = await build('# Title\n\n$ a$, $a $ and `$c$`; but $a$ and $b\nc$.\n')
+    expect(tex(html)).toEqual(['a', 'b\nc'])
+    expect(html).toContain('<p>$ a$, $a $ and <code>$c$</code>; but')
+  })
+})

@@ -37,15 +37,8 @@ export function remarkMathml() {
     // Temml is loaded by the first chapter that may hold math, not by every build.
     const {renderToString} = (await import('temml')).default
     const labels = file.data.equationLabels ?? {}
-    visit(tree, (node, index, parent) => {
+    visit(tree, (node) => {
       if (node.type !== 'math' && node.type !== 'inlineMath') return
-      if (node.type === 'inlineMath' && parent && index !== undefined && !pandocMath(node, text)) {
-        // `$5 and $10`: prices, not math (Pandoc's rule).
-        const start = node.position?.start.offset ?? 0
-        const end = node.position?.end.offset ?? 0
-        parent.children[index] = {type: 'text', value: text.slice(start, end), position: node.position}
-        return
-      }
       const display = node.type === 'math'
       const math = convert(renderToString, node, display, file)
       if (!math) return
@@ -63,17 +56,6 @@ export function remarkMathml() {
       if (label && node.type === 'math') node.data.label = label
     })
   }
-}
-
-/**
- * Whether inline math is math to Pandoc too: written with one `$`, its TeX
- * neither starts nor ends with a space and no digit follows the closing `$`.
- */
-function pandocMath(node: InlineMath, text: string): boolean {
-  const start = node.position?.start.offset
-  const end = node.position?.end.offset
-  if (start === undefined || end === undefined || text.startsWith('$$', start)) return true
-  return !/^\s|\s$/.test(node.value) && !/\d/.test(text[end] ?? '')
 }
 
 function convert(
