@@ -99,3 +99,11 @@ describe('dollars, as Pandoc reads them', () => {
     expect(html).toContain('<p>$ a$, $a $ and <code>$c$</code>; but')
   })
 })
+
+describe('web addresses', () => {
+  it('gives a host name in another script in its ASCII form, and the rest percent-encoded', async () => {
+    const {html} = await build('# Title\n\nSee <http://例え.jp/パス?q=値> and [this](https://user@bücher.de:8080/ö).\n')
+    expect(html).toContain('href="http://xn--r8jz45g.jp/%E3%83%91%E3%82%B9?q=%E5%80%A4"')
+    expect(html).toContain('href="https://user@xn--bcher-kva.de:8080/%C3%B6"')
+  })
+})

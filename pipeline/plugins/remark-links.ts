@@ -23,6 +23,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import {domainToASCII} from 'node:url'
 import GithubSlugger from 'github-slugger'
 import type {Definition, Image, Link, Nodes, Root} from 'mdast'
 import {SKIP} from 'unist-util-visit'
@@ -382,8 +383,16 @@ function plainText(node: Nodes): string {
 /**
  * Percent-encode what is not allowed in a URL, keeping existing escapes (as
  * `micromark-util-sanitize-uri`'s `normalizeUri` does for CommonMark output).
+ * A host name written in another script (`http://例え.jp`) is given in its
+ * ASCII form (`xn--r8jz45g.jp`), as browsers send it: percent-escapes are
+ * no host name, and EPUB reading systems may not read them as one.
  */
 export function normalizeUrl(url: string): string {
+  const authority = /^([a-z][a-z\d+.-]*:\/\/(?:[^/?#@]*@)?)([^/?#:]*)/i.exec(url)
+  if (authority?.[2] && /[^\x00-\x7f]/.test(authority[2])) {
+    const host = domainToASCII(authority[2])
+    if (host) url = authority[1] + host + url.slice(authority[0].length)
+  }
   let result = ''
   for (let index = 0; index < url.length; index++) {
     const char = url[index]
