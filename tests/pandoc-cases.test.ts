@@ -107,3 +107,24 @@ describe('web addresses', () => {
     expect(html).toContain('href="https://user@xn--bcher-kva.de:8080/%C3%B6"')
   })
 })
+
+describe('sub- and superscripts', () => {
+  it('may hold emphasis, strong emphasis or code', async () => {
+    const {html} = await build('# Title\n\nThe 2^*nd*^ try, CO~**2**~ and x^`n`^.\n')
+    expect(html).toContain(
+      'The 2<sup><em>nd</em></sup> try, CO<sub><strong>2</strong></sub> and x<sup><code>n</code></sup>.'
+    )
+  })
+
+  it('hold an escaped space as a no-break space, and no bare one', async () => {
+    const {html} = await build('# Title\n\nH~many\\ of\\ them~O, a^b\\ c^; not x^a *b*^ nor ~a *b* c~.\n')
+    expect(html).toContain(
+      'H<sub>many\u00a0of\u00a0them</sub>O, a<sup>b\u00a0c</sup>; not x^a <em>b</em>^ nor ~a <em>b</em> c~.'
+    )
+  })
+
+  it('leave escaped marks and strikethrough alone', async () => {
+    const {html} = await build('# Title\n\nNot \\^*x*^ nor ~~*gone*~~.\n')
+    expect(html).toContain('Not ^<em>x</em>^ nor <del><em>gone</em></del>.')
+  })
+})
