@@ -128,3 +128,17 @@ describe('sub- and superscripts', () => {
     expect(html).toContain('Not ^<em>x</em>^ nor <del><em>gone</em></del>.')
   })
 })
+
+describe('figures', () => {
+  it('makes a figure of a lone reference image, as of a lone inline one', async () => {
+    const {html, problems} = await build(
+      '# Title\n\n![The moon][moon]\n\n![Sea][]\n\nText ![inline][moon] here, and ![Ghost][none].\n\n[moon]: moon.png "A trip"\n[sea]: sea.png\n'
+    )
+    expect(html).toContain(
+      '<figure><img src="moon.png" alt="The moon" title="A trip"><figcaption>The moon</figcaption></figure>'
+    )
+    expect(html).toContain('<figure><img src="sea.png" alt="Sea"><figcaption>Sea</figcaption></figure>')
+    expect(html).toContain('<p>Text <img src="moon.png" alt="inline" title="A trip"> here, and ![Ghost][none].</p>')
+    expect(problems.filter((problem) => !problem.endsWith('missing-image'))).toEqual([])
+  })
+})
