@@ -142,3 +142,21 @@ describe('figures', () => {
     expect(problems.filter((problem) => !problem.endsWith('missing-image'))).toEqual([])
   })
 })
+
+describe('attributes', () => {
+  it("drop an ATX heading's closing hashes before them, as Pandoc does", async () => {
+    const {html} = await build(
+      '# Title\n\n## Closing ## {#closing}\n\n> ### Quoted ### {.q}\n\n## Kept \\# {#kept}\n\nSetext ## {#setext}\n---\n'
+    )
+    expect(html).toContain('<h2 id="closing">Closing</h2>')
+    expect(html).toContain('<h3 class="q" id="quoted">Quoted</h3>')
+    expect(html).toContain('<h2 id="kept">Kept #</h2>')
+    expect(html).toContain('<h2 id="setext">Setext ##</h2>')
+  })
+
+  it('go on inline code too', async () => {
+    const {html, problems} = await build('# Title\n\nRun `x <- 1`{.r #assign} and `y`{.py}.\n')
+    expect(html).toContain('Run <code id="assign" class="r">x &#x3C;- 1</code> and <code class="py">y</code>.')
+    expect(problems).toEqual([])
+  })
+})

@@ -2,11 +2,13 @@
  * remark plugin: Pandoc attributes, `{#id .class key=value}`, on headings,
  * fenced code, images and links. Format-neutral.
  *
- * - Heading: `## Title {#id .class}`; the id replaces the generated slug
+ * - Heading: `## Title {#id .class}`, also `## Title ## {#id}` (the closing
+ *   `#`s go, as Pandoc reads them); the id replaces the generated slug
  *   (remark-links keeps it), `.unnumbered` or `-` mark it `data.unnumbered`.
  * - Fenced code: ```` ```{.python #id} ```` or ```` ```python {#id} ````.
  *   Quarto's and R Markdown's executable chunks (```` ```{r} ````) are shown
  *   as code with an `executable-chunk` warning: nothing runs them.
+ * - Inline code: `` `x <- 1`{.r} ``.
  * - Image and link: `![alt](x.png){#fig-x width=50%}`. An image's `width`
  *   of 25, 33, 50, 66, 75 or 100 % becomes a class the stylesheets size
  *   (`img-w50`); any other size gets an `image-size` warning and is dropped
@@ -16,6 +18,7 @@
  */
 import type {Nodes, Root, Text} from 'mdast'
 import type {VFile} from 'vfile'
+import {mapSource} from '../citations/source-map.js'
 import {warn} from '../messages.js'
 import {visit} from '../tree.js'
 
@@ -71,7 +74,11 @@ export function remarkPandocAttributes() {
         const match = last?.type === 'text' ? trailing.exec(last.value) : null
         const attributes = match ? parseAttributes(match[1]) : undefined
         if (!match || !attributes || last?.type !== 'text') return
-        last.value = last.value.slice(0, match.index)
+        const atx = text
+          .slice(node.position?.start.offset ?? 0)
+          .trimStart()
+          .startsWith('#')
+        last.value = atx ? withoutClosingSequence(last, match.index, text) : last.value.slice(0, match.index)
         if (last.value === '') node.children.pop()
         if (attributes.classes.includes('unnumbered')) {
           node.data ??= {}
@@ -105,7 +112,11 @@ export function remarkPandocAttributes() {
         apply(node, attributes, [])
         return
       }
-      if ((node.type === 'image' || node.type === 'link') && parent && index !== undefined) {
+      if (
+        (node.type === 'image' || node.type === 'link' || node.type === 'inlineCode') &&
+        parent &&
+        index !== undefined
+      ) {
         const next = parent.children[index + 1]
         const match = next?.type === 'text' ? leading.exec(next.value) : null
         const attributes = match ? parseAttributes(match[1]) : undefined
@@ -130,6 +141,21 @@ export function remarkPandocAttributes() {
       return undefined
     })
   }
+}
+
+/**
+ * The heading text before its attributes (at `end`), without an ATX
+ * heading's closing `#`s (`## Title ## {#id}`): those after a space, or
+ * alone, and not written escaped (`\\#`).
+ */
+function withoutClosingSequence(last: Text, end: number, text: string): string {
+  const value = last.value.slice(0, end)
+  const closing = /(?:^|[ \t])(#+)[ \t]*$/.exec(value)
+  if (!closing) return value
+  const at = closing.index + closing[0].indexOf('#')
+  const map = mapSource(last, text)
+  if (!map || map.escaped(at)) return value
+  return value.slice(0, at).trimEnd()
 }
 
 /** Put the id, the classes (but `skip`) and `data-*` values on the node's hast properties. */
