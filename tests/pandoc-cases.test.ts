@@ -160,3 +160,21 @@ describe('attributes', () => {
     expect(problems).toEqual([])
   })
 })
+
+describe('bracketed spans', () => {
+  it('make spans with the attributes, around any inline Markdown, nested too', async () => {
+    const {html, problems} = await build(
+      '# Title\n\n[Some *text*]{.mark #here lang=fr}, [a [b]{.in}]{.out}[c]{.c} and \\[not]{.x}, `[code]{.x}`.\n\n## A [part]{.s} {#head}\n'
+    )
+    expect(html).toContain(
+      '<p><span id="here" class="mark" data-lang="fr">Some <em>text</em></span>, <span class="out">a <span class="in">b</span></span><span class="c">c</span> and [not]{.x}, <code>[code]{.x}</code>.</p>'
+    )
+    expect(html).toContain('<h2 id="head">A <span class="s">part</span></h2>')
+    expect(problems).toEqual([])
+  })
+
+  it('keep what is not attributes as text', async () => {
+    const {html} = await build('# Title\n\nA set [1, 2]{x y} and [x]{ .a b }.\n')
+    expect(html).toContain('<p>A set [1, 2]{x y} and')
+  })
+})

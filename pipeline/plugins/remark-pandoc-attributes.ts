@@ -9,6 +9,8 @@
  *   Quarto's and R Markdown's executable chunks (```` ```{r} ````) are shown
  *   as code with an `executable-chunk` warning: nothing runs them.
  * - Inline code: `` `x <- 1`{.r} ``.
+ * - Bracketed span: `[some *text*]{.mark #id}`, a `<span>` (an `htmlElement`
+ *   node, as kept raw HTML is).
  * - Image and link: `![alt](x.png){#fig-x width=50%}`. An image's `width`
  *   of 25, 33, 50, 66, 75 or 100 % becomes a class the stylesheets size
  *   (`img-w50`); any other size gets an `image-size` warning and is dropped
@@ -16,11 +18,12 @@
  *
  * Ids and classes go on `node.data.hProperties`, which both targets render.
  */
-import type {Nodes, Root, Text} from 'mdast'
+import type {Nodes, Parent, PhrasingContent, Root, Text} from 'mdast'
 import type {VFile} from 'vfile'
-import {mapSource} from '../citations/source-map.js'
-import {warn} from '../messages.js'
+import {mapSource, type SourceMap} from '../citations/source-map.js'
+import {positionAt, warn} from '../messages.js'
 import {visit} from '../tree.js'
+import type {HtmlElement} from './remark-raw-html.js'
 
 const source = 'remark-pandoc-attributes'
 
@@ -140,7 +143,84 @@ export function remarkPandocAttributes() {
       }
       return undefined
     })
+    if (!text.includes(']{')) return
+    visit(tree, (node) => {
+      if (!('children' in node) || node.type === 'link' || node.type === 'linkReference') return undefined
+      if ((node.children as Nodes[]).some((child) => child.type === 'text' && child.value.includes(']{')))
+        spans(node as Parent, file, text)
+      return undefined
+    })
   }
+}
+
+const spanEnd = /\]\{([^{}\n]*)\}/g
+
+/**
+ * Bracketed spans among a parent's children: `[` in a text node, then any
+ * inline nodes, then `]{attributes}` in a text node (neither bracket written
+ * escaped), become `htmlElement` spans.
+ */
+function spans(parent: Parent, file: VFile, text: string): void {
+  const children = parent.children as PhrasingContent[]
+  for (let index = 0; index < children.length; index++) {
+    const close = children[index]
+    if (close.type !== 'text' || !close.value.includes(']{')) continue
+    const closeMap = mapSource(close, text)
+    if (!closeMap) continue
+    for (const match of close.value.matchAll(spanEnd)) {
+      const attributes = parseAttributes(match[1])
+      if (!attributes || closeMap.escaped(match.index)) continue
+      // The opening `[`: in this text before the `]`, or in an earlier text node.
+      let from = index
+      let openMap: SourceMap | undefined = closeMap
+      let at = lastBracket(close.value, match.index, closeMap)
+      while (at < 0 && from > 0) {
+        const node = children[--from]
+        if (node.type !== 'text') continue
+        openMap = mapSource(node, text)
+        at = openMap ? lastBracket(node.value, node.value.length, openMap) : -1
+      }
+      if (at < 0 || !openMap) continue
+      const open = children[from] as Text
+      const piece = (node: Text, map: SourceMap, start: number, end: number): Text => ({
+        type: 'text',
+        value: node.value.slice(start, end),
+        position: positionAt(file, map.offset(start), map.offset(end))
+      })
+      const end = match.index + match[0].length
+      const inner: PhrasingContent[] =
+        from === index
+          ? [piece(close, closeMap, at + 1, match.index)]
+          : [
+              piece(open, openMap, at + 1, open.value.length),
+              ...children.slice(from + 1, index),
+              piece(close, closeMap, 0, match.index)
+            ]
+      const span: HtmlElement = {
+        type: 'htmlElement',
+        tagName: 'span',
+        properties: {},
+        children: inner.filter((node) => node.type !== 'text' || node.value !== ''),
+        position: positionAt(file, openMap.offset(at), closeMap.offset(end))
+      }
+      apply(span, attributes, [])
+      span.properties = {...(span.data?.hProperties as HtmlElement['properties'])}
+      delete span.data
+      const replacement = [piece(open, openMap, 0, at), span, piece(close, closeMap, end, close.value.length)]
+      children.splice(from, index - from + 1, ...(replacement as PhrasingContent[]))
+      parent.children = children.filter((node) => node.type !== 'text' || node.value !== '') as never
+      // The rest of this parent, with the text after the span, again.
+      spans(parent, file, text)
+      return
+    }
+  }
+}
+
+/** Where the last `[` before `end` is that was not written escaped, or -1. */
+function lastBracket(value: string, end: number, map: SourceMap): number {
+  let at = value.lastIndexOf('[', end - 1)
+  while (at >= 0 && map.escaped(at)) at = at > 0 ? value.lastIndexOf('[', at - 1) : -1
+  return at
 }
 
 /**
