@@ -93,6 +93,13 @@ describe('dollars, as Pandoc reads them', () => {
     expect(problems).toEqual([])
   })
 
+  it('shows `$$…$$` within a line as display math, in a span the paragraph may hold', async () => {
+    const {html} = await build('# Title\n\nThe rate: $$\\frac{a}{b}$$ and $c$.\n')
+    expect(html).toMatch(
+      /^<p>The rate: <span class="math-display" tabindex="0"><math display="block"[^>]*>.*<\/math><\/span> and <span class="math-inline"><math>/
+    )
+  })
+
   it('reads no math after an opening or before a closing space, nor in code', async () => {
     const {html} = await build('# Title\n\n$ a$, $a $ and `$c$`; but $a$ and $b\nc$.\n')
     expect(tex(html)).toEqual(['a', 'b\nc'])

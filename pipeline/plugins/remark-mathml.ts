@@ -4,7 +4,8 @@
  * web font. The MathML goes on the node's `data.hChildren`, so both targets
  * render it as they render any node; Temml's `style` attributes are dropped
  * (the web page's Content-Security-Policy forbids them; the stylesheets set
- * `display: block math` instead). A label written `$$ {#eq-x}` (see
+ * `display: block math` instead). `$$…$$` within a line is display math in
+ * a span. A label written `$$ {#eq-x}` (see
  * remark-pandoc-fences) becomes the block's id and `data.label`.
  *
  * Messages (source `remark-mathml`): `math-error` (error), TeX that Temml
@@ -39,12 +40,14 @@ export function remarkMathml() {
     const labels = file.data.equationLabels ?? {}
     visit(tree, (node) => {
       if (node.type !== 'math' && node.type !== 'inlineMath') return
-      const display = node.type === 'math'
+      // `$$…$$` in a line of text is display math too, as in Pandoc: in a span, as the paragraph holds it.
+      const start = node.position?.start.offset
+      const display = node.type === 'math' || (start !== undefined && text.startsWith('$$', start))
       const math = convert(renderToString, node, display, file)
       if (!math) return
-      const label = display && node.position ? labels[node.position.end.line] : undefined
+      const label = node.type === 'math' && node.position ? labels[node.position.end.line] : undefined
       node.data = {
-        hName: display ? 'div' : 'span',
+        hName: node.type === 'math' ? 'div' : 'span',
         // A wide equation scrolls inside its block, which keyboards reach (tabindex).
         hProperties: {
           className: [display ? 'math-display' : 'math-inline'],
