@@ -100,6 +100,16 @@ describe('dollars, as Pandoc reads them', () => {
     )
   })
 
+  it("keeps `\\newcommand` in an equation as the chapter's macro for the equations after it", async () => {
+    const {html, problems} = await build(
+      '# Title\n\n$$\n\\newcommand{\\R}{\\mathbb{R}}\n\\newcommand\\pair[2]{\\langle #1, #2 \\rangle}\n$$\n\nIn $\\R$, $\\pair{a}{b}$.\n'
+    )
+    expect(problems).toEqual([])
+    expect(html).not.toContain('math-display')
+    expect(html).toContain('<mi>ℝ</mi>')
+    expect(html).toMatch(/⟨<\/mo><mi>a<\/mi><mo separator="true">,<\/mo><mi>b<\/mi>/)
+  })
+
   it('reads no math after an opening or before a closing space, nor in code', async () => {
     const {html} = await build('# Title\n\n$ a$, $a $ and `$c$`; but $a$ and $b\nc$.\n')
     expect(tex(html)).toEqual(['a', 'b\nc'])

@@ -38,12 +38,20 @@ export function remarkMathml() {
     // Temml is loaded by the first chapter that may hold math, not by every build.
     const {renderToString} = (await import('temml')).default
     const labels = file.data.equationLabels ?? {}
-    visit(tree, (node) => {
+    // The chapter's macros: `\newcommand` in one equation serves those after it, as in Pandoc (and MathJax).
+    const macros: Record<string, unknown> = {}
+    visit(tree, (node, index, parent) => {
       if (node.type !== 'math' && node.type !== 'inlineMath') return
+      const tex = globalDefinitions(node.value)
+      if (tex !== node.value && onlyDefinitions(tex) && parent && index !== undefined) {
+        // Nothing to show: its macros are kept for the equations after it.
+        if (convert(renderToString, node, tex, false, file, macros)) parent.children.splice(index, 1)
+        return index
+      }
       // `$$…$$` in a line of text is display math too, as in Pandoc: in a span, as the paragraph holds it.
       const start = node.position?.start.offset
       const display = node.type === 'math' || (start !== undefined && text.startsWith('$$', start))
-      const math = convert(renderToString, node, display, file)
+      const math = convert(renderToString, node, tex, display, file, macros)
       if (!math) return
       const label = node.type === 'math' && node.position ? labels[node.position.end.line] : undefined
       node.data = {
@@ -61,15 +69,50 @@ export function remarkMathml() {
   }
 }
 
+const definition = /\\(?:re)?newcommand\s*(?:\{\s*(\\[A-Za-z@]+)\s*\}|(\\[A-Za-z@]+))\s*(?:\[(\d)\])?/g
+
+/** The TeX with `\newcommand{\x}[2]{…}` written `\gdef\x#1#2{…}`, which Temml keeps in `macros` after the equation. */
+function globalDefinitions(tex: string): string {
+  if (!tex.includes('newcommand')) return tex
+  return tex.replace(
+    definition,
+    (_, braced: string | undefined, bare: string | undefined, count: string | undefined) => {
+      const parameters = Array.from({length: Number(count ?? 0)}, (_, at) => `#${at + 1}`).join('')
+      return `\\gdef${braced ?? bare}${parameters}`
+    }
+  )
+}
+
+/** Whether the TeX is nothing but `\gdef\x#1{…}` definitions. */
+function onlyDefinitions(tex: string): boolean {
+  let rest = tex.trim()
+  while (rest !== '') {
+    const head = /^\\gdef\s*\\[A-Za-z@]+(?:#\d)*\s*\{/.exec(rest)
+    if (!head) return false
+    let depth = 1
+    let at = head[0].length
+    for (; at < rest.length && depth > 0; at++) {
+      if (rest[at] === '\\') at++
+      else if (rest[at] === '{') depth++
+      else if (rest[at] === '}') depth--
+    }
+    if (depth > 0) return false
+    rest = rest.slice(at).trim()
+  }
+  return true
+}
+
 function convert(
   renderToString: typeof import('temml').renderToString,
   node: Math | InlineMath,
+  tex: string,
   display: boolean,
-  file: VFile
+  file: VFile,
+  macros: Record<string, unknown>
 ): Element | undefined {
   let markup: string
   try {
-    markup = renderToString(node.value, {displayMode: display, throwOnError: true, annotate: true})
+    markup = renderToString(tex, {displayMode: display, throwOnError: true, annotate: true, macros})
   } catch (cause) {
     const reason =
       cause instanceof Error
