@@ -110,6 +110,15 @@ describe('dollars, as Pandoc reads them', () => {
     expect(html).toMatch(/⟨<\/mo><mi>a<\/mi><mo separator="true">,<\/mo><mi>b<\/mi>/)
   })
 
+  it('reads a paragraph of `\\newcommand`s as macros, as Pandoc does, and keeps prose that names one', async () => {
+    const {html, problems} = await build(
+      '# Title\n\n\\newcommand{\\tuple}[1]{\\langle #1 \\rangle}\n\nA $\\tuple{x}$, and \\newcommand in prose.\n'
+    )
+    expect(problems).toEqual([])
+    expect(html).not.toContain('\\langle #1')
+    expect(html).toMatch(/^<p>A <span class="math-inline"><math>.*⟨.*<\/span>, and \\newcommand in prose\.<\/p>$/s)
+  })
+
   it('reads no math after an opening or before a closing space, nor in code', async () => {
     const {html} = await build('# Title\n\n$ a$, $a $ and `$c$`; but $a$ and $b\nc$.\n')
     expect(tex(html)).toEqual(['a', 'b\nc'])

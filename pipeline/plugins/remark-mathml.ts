@@ -13,7 +13,7 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
-import type {Root} from 'mdast'
+import type {Nodes, Root} from 'mdast'
 import type {InlineMath, Math} from 'mdast-util-math'
 import type {VFile} from 'vfile'
 import {error} from '../messages.js'
@@ -41,17 +41,25 @@ export function remarkMathml() {
     // The chapter's macros: `\newcommand` in one equation serves those after it, as in Pandoc (and MathJax).
     const macros: Record<string, unknown> = {}
     visit(tree, (node, index, parent) => {
-      if (node.type !== 'math' && node.type !== 'inlineMath') return
-      const tex = globalDefinitions(node.value)
-      if (tex !== node.value && onlyDefinitions(tex) && parent && index !== undefined) {
+      // Pandoc's raw LaTeX definitions, a paragraph of nothing but `\newcommand`s, serve the same way.
+      const written =
+        node.type === 'paragraph'
+          ? text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? 0)
+          : 'value' in node
+            ? node.value
+            : ''
+      if (node.type !== 'math' && node.type !== 'inlineMath' && !(node.type === 'paragraph' && written)) return
+      const tex = globalDefinitions(written)
+      if (tex !== written && onlyDefinitions(tex) && parent && index !== undefined) {
         // Nothing to show: its macros are kept for the equations after it.
-        if (convert(renderToString, node, tex, false, file, macros)) parent.children.splice(index, 1)
+        if (convert(renderToString, node, written, tex, false, file, macros)) parent.children.splice(index, 1)
         return index
       }
+      if (node.type === 'paragraph') return
       // `$$…$$` in a line of text is display math too, as in Pandoc: in a span, as the paragraph holds it.
       const start = node.position?.start.offset
       const display = node.type === 'math' || (start !== undefined && text.startsWith('$$', start))
-      const math = convert(renderToString, node, tex, display, file, macros)
+      const math = convert(renderToString, node, node.value, tex, display, file, macros)
       if (!math) return
       const label = node.type === 'math' && node.position ? labels[node.position.end.line] : undefined
       node.data = {
@@ -104,7 +112,8 @@ function onlyDefinitions(tex: string): boolean {
 
 function convert(
   renderToString: typeof import('temml').renderToString,
-  node: Math | InlineMath,
+  node: Nodes,
+  written: string,
   tex: string,
   display: boolean,
   file: VFile,
@@ -120,7 +129,7 @@ function convert(
         : String(cause)
     error(
       file,
-      `Unexpected TeX \`${node.value}\` that does not convert to MathML (${reason}), expected TeX that Temml reads`,
+      `Unexpected TeX \`${written}\` that does not convert to MathML (${reason}), expected TeX that Temml reads`,
       node,
       'math-error',
       source
