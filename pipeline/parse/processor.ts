@@ -29,6 +29,7 @@ import {remarkLocalImages} from '../plugins/remark-local-images.js'
 import {remarkMathml} from '../plugins/remark-mathml.js'
 import {remarkPandocAttributes} from '../plugins/remark-pandoc-attributes.js'
 import {remarkPandocFences} from '../plugins/remark-pandoc-fences.js'
+import {remarkPandocMath} from '../plugins/remark-pandoc-math.js'
 import {remarkPartMarkers} from '../plugins/remark-part-markers.js'
 import {remarkRawHtml} from '../plugins/remark-raw-html.js'
 import {remarkScrolly} from '../plugins/remark-scrolly.js'
@@ -58,7 +59,9 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkFrontmatter, ['yaml'])
       .use(remarkDirective)
       .use(remarkGfmLean)
-      .use(remarkMath)
+      // `$$…$$` is remark-math's; `$x$` is read by Pandoc's rules (remark-pandoc-math).
+      .use(remarkMath, {singleDollarTextMath: false})
+      .use(remarkPandocMath)
       .use(remarkDefinitionLists)
       // The Pandoc and Quarto dialect: definition lists, fenced divs, attributes, callouts, notes, sub/superscript, math.
       .use(remarkPandocFences)

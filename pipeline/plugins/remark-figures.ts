@@ -4,12 +4,14 @@
  *
  * - An image alone in its paragraph, with alt text, is a figure whose
  *   caption is the alt text: the paragraph becomes an `implicitFigure` node,
- *   and the image's id (`{#fig-x}`) becomes the figure's.
+ *   and the image's id (`{#fig-x}`) becomes the figure's. So is a reference
+ *   image (`![Caption][moon]`) whose definition the chapter has (remark-links
+ *   makes it a plain image later).
  * - A paragraph `: Caption {#tbl-x}` (or `Table: Caption`) right after or
  *   right before a table is that table's caption, on `table.data.caption`,
  *   and its id the table's.
  */
-import type {Image, Parent, PhrasingContent, Root, Text} from 'mdast'
+import type {Image, ImageReference, Parent, PhrasingContent, Root, Text} from 'mdast'
 import {SKIP} from 'unist-util-visit'
 import {blocksOnly, visit} from '../tree.js'
 import {parseAttributes} from './remark-pandoc-attributes.js'
@@ -18,7 +20,7 @@ import {parseAttributes} from './remark-pandoc-attributes.js'
 export interface ImplicitFigure extends Parent {
   type: 'implicitFigure'
   id?: string | undefined
-  children: [Image]
+  children: [Image | ImageReference]
   caption: PhrasingContent[]
   /** Its number, when a cross-reference can reach it (set by `resolveCrossReferences`). */
   number?: number | undefined
@@ -49,12 +51,28 @@ const captionEnd = /[ \t]*\{([^{}]*)\}[ \t]*$/
 /** Make figures of lone images and captions of `: Caption` paragraphs. */
 export function remarkFigures() {
   return (tree: Root) => {
+    let defined: Set<string> | undefined
+    // The labels a reference image may use, found once a chapter has a lone one.
+    const isDefined = (identifier: string) => {
+      if (!defined) {
+        const labels = new Set<string>()
+        visit(tree, (node) => {
+          if (node.type === 'definition') labels.add(node.identifier)
+          return blocksOnly(node)
+        })
+        defined = labels
+      }
+      return defined.has(identifier)
+    }
     visit(tree, (node, index, parent) => {
       if (!parent || index === undefined) return blocksOnly(node)
       if (node.type === 'paragraph') {
         const meaningful = node.children.filter((child) => !(child.type === 'text' && child.value.trim() === ''))
         const image = meaningful[0]
-        if (meaningful.length === 1 && image.type === 'image' && image.alt) {
+        const lone =
+          meaningful.length === 1 &&
+          (image.type === 'image' || (image.type === 'imageReference' && isDefined(image.identifier)))
+        if (lone && image.alt) {
           const id = image.data?.hProperties?.id
           if (typeof id === 'string' && image.data?.hProperties) delete image.data.hProperties.id
           const figure: ImplicitFigure = {

@@ -23,6 +23,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import {domainToASCII} from 'node:url'
 import GithubSlugger from 'github-slugger'
 import type {Definition, Image, Link, Nodes, Root} from 'mdast'
 import {SKIP} from 'unist-util-visit'
@@ -79,25 +80,31 @@ export function remarkLinks() {
     })
 
     // Ids of the targets' own elements: the page's `main`, the chapter title, note links, tooltips and notes
-    // (`cite-3`, `cite-3-2` for the second of a run sharing note 3, `cite-3-tip`, `note-3`, `notes`), graphics' titles, footnotes.
+    // (`cite-3`, `cite-3-2` for the second of a run sharing note 3, `cite-3-tip`, `note-3`, `notes`), footnotes
+    // (`fn-2`, `fnref-2`, `fnref-2-3`, `fnref-2-tip`, `footnotes-title`), graphics' titles.
     const own = (id: string) =>
       id === 'main' ||
       id === `title-${slug}` ||
       id === 'notes' ||
+      id === 'footnotes-title' ||
       /^(?:cite|note)-\d+(?:-\d+)?(?:-tip)?$/.test(id) ||
+      /^(?:fn-\d+|fnref-\d+(?:-\d+)?(?:-tip)?)$/.test(id) ||
       /-svg-(?:title|desc)$/.test(id) ||
       id.startsWith('user-content-')
-    // Ids of steps, scrolly sections and claims: two elements of a page must not share one.
+    // Ids the author gave (steps, scrolly sections, claims, and `{#id}` on headings, divs, callouts, figures,
+    // tables, code, images, links and equations, `<a id>` in kept HTML): two elements of a page must not share one.
     const taken = new Map<string, Nodes>()
-    visit(tree, (node) => {
-      if (node.type !== 'scrollySection' && node.type !== 'scrollyStep' && node.type !== 'contestedClaim')
-        return blocksOnly(node)
-      const before = taken.get(node.id)
-      if (own(node.id)) {
+    visit(tree, (node, _, parent) => {
+      const id = givenId(node)
+      if (id === undefined) return
+      const before = taken.get(id)
+      // Kept HTML has no place of its own: its paragraph's.
+      const place = node.position || !parent ? node : parent
+      if (own(id)) {
         error(
           file,
-          `Unexpected id \`${node.id}\`, which the pages use for their own elements, expected another id`,
-          node,
+          `Unexpected id \`${id}\`, which the pages use for their own elements, expected another id`,
+          place,
           'duplicate-id',
           source
         )
@@ -106,16 +113,18 @@ export function remarkLinks() {
         const line = before.position ? ` (also on line ${before.position.start.line})` : ''
         error(
           file,
-          `Unexpected duplicate id \`${node.id}\`${line}, expected every step, section and claim of a chapter to have its own id`,
-          node,
+          `Unexpected duplicate id \`${id}\`${line}, expected every element of a chapter that has an id to have its own`,
+          place,
           'duplicate-id',
           source
         )
       }
-      if (!before) taken.set(node.id, node)
+      if (!before) taken.set(id, node)
     })
     // A contested claim's accounts (`how-many-accounts`).
-    const claimParts = new Set([...taken.keys()].map((id) => `${id}-accounts`))
+    const claimParts = new Set(
+      [...taken.values()].filter((node) => node.type === 'contestedClaim').map((node) => `${node.id}-accounts`)
+    )
     const reserved = (id: string) => taken.has(id) || claimParts.has(id) || own(id)
 
     const slugger = new GithubSlugger()
@@ -185,6 +194,19 @@ export function remarkLinks() {
     file.data.links = links
     file.data.anchors = [...anchors]
   }
+}
+
+/** The id the author gave a node, if any. */
+function givenId(node: Nodes): string | undefined {
+  if (node.type === 'scrollySection' || node.type === 'scrollyStep' || node.type === 'contestedClaim') return node.id
+  if (node.type === 'fencedDiv' || node.type === 'callout' || node.type === 'implicitFigure')
+    return node.id || undefined
+  if (node.type === 'htmlElement') {
+    const id = node.properties.id
+    return typeof id === 'string' && id ? id : undefined
+  }
+  const id = node.data?.hProperties?.id
+  return typeof id === 'string' && id ? id : undefined
 }
 
 /** A chapter as `checkLinks` needs it. */
@@ -388,8 +410,16 @@ function plainText(node: Nodes): string {
 /**
  * Percent-encode what is not allowed in a URL, keeping existing escapes (as
  * `micromark-util-sanitize-uri`'s `normalizeUri` does for CommonMark output).
+ * A host name written in another script (`http://例え.jp`) is given in its
+ * ASCII form (`xn--r8jz45g.jp`), as browsers send it: percent-escapes are
+ * no host name, and EPUB reading systems may not read them as one.
  */
 export function normalizeUrl(url: string): string {
+  const authority = /^([a-z][a-z\d+.-]*:\/\/(?:[^/?#@]*@)?)([^/?#:]*)/i.exec(url)
+  if (authority?.[2] && /[^\x00-\x7f]/.test(authority[2])) {
+    const host = domainToASCII(authority[2])
+    if (host) url = authority[1] + host + url.slice(authority[0].length)
+  }
   let result = ''
   for (let index = 0; index < url.length; index++) {
     const char = url[index]

@@ -4,7 +4,8 @@
  * web font. The MathML goes on the node's `data.hChildren`, so both targets
  * render it as they render any node; Temml's `style` attributes are dropped
  * (the web page's Content-Security-Policy forbids them; the stylesheets set
- * `display: block math` instead). A label written `$$ {#eq-x}` (see
+ * `display: block math` instead). `$$…$$` within a line is display math in
+ * a span. A label written `$$ {#eq-x}` (see
  * remark-pandoc-fences) becomes the block's id and `data.label`.
  *
  * Messages (source `remark-mathml`): `math-error` (error), TeX that Temml
@@ -12,7 +13,7 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
-import type {Root} from 'mdast'
+import type {Nodes, Root} from 'mdast'
 import type {InlineMath, Math} from 'mdast-util-math'
 import type {VFile} from 'vfile'
 import {error} from '../messages.js'
@@ -37,21 +38,32 @@ export function remarkMathml() {
     // Temml is loaded by the first chapter that may hold math, not by every build.
     const {renderToString} = (await import('temml')).default
     const labels = file.data.equationLabels ?? {}
+    // The chapter's macros: `\newcommand` in one equation serves those after it, as in Pandoc (and MathJax).
+    const macros: Record<string, unknown> = {}
     visit(tree, (node, index, parent) => {
-      if (node.type !== 'math' && node.type !== 'inlineMath') return
-      if (node.type === 'inlineMath' && parent && index !== undefined && !pandocMath(node, text)) {
-        // `$5 and $10`: prices, not math (Pandoc's rule).
-        const start = node.position?.start.offset ?? 0
-        const end = node.position?.end.offset ?? 0
-        parent.children[index] = {type: 'text', value: text.slice(start, end), position: node.position}
-        return
+      // Pandoc's raw LaTeX definitions, a paragraph of nothing but `\newcommand`s, serve the same way.
+      const written =
+        node.type === 'paragraph'
+          ? text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? 0)
+          : 'value' in node
+            ? node.value
+            : ''
+      if (node.type !== 'math' && node.type !== 'inlineMath' && !(node.type === 'paragraph' && written)) return
+      const tex = globalDefinitions(written)
+      if (tex !== written && onlyDefinitions(tex) && parent && index !== undefined) {
+        // Nothing to show: its macros are kept for the equations after it.
+        if (convert(renderToString, node, written, tex, false, file, macros)) parent.children.splice(index, 1)
+        return index
       }
-      const display = node.type === 'math'
-      const math = convert(renderToString, node, display, file)
+      if (node.type === 'paragraph') return
+      // `$$…$$` in a line of text is display math too, as in Pandoc: in a span, as the paragraph holds it.
+      const start = node.position?.start.offset
+      const display = node.type === 'math' || (start !== undefined && text.startsWith('$$', start))
+      const math = convert(renderToString, node, node.value, tex, display, file, macros)
       if (!math) return
-      const label = display && node.position ? labels[node.position.end.line] : undefined
+      const label = node.type === 'math' && node.position ? labels[node.position.end.line] : undefined
       node.data = {
-        hName: display ? 'div' : 'span',
+        hName: node.type === 'math' ? 'div' : 'span',
         // A wide equation scrolls inside its block, which keyboards reach (tabindex).
         hProperties: {
           className: [display ? 'math-display' : 'math-inline'],
@@ -65,26 +77,51 @@ export function remarkMathml() {
   }
 }
 
-/**
- * Whether inline math is math to Pandoc too: written with one `$`, its TeX
- * neither starts nor ends with a space and no digit follows the closing `$`.
- */
-function pandocMath(node: InlineMath, text: string): boolean {
-  const start = node.position?.start.offset
-  const end = node.position?.end.offset
-  if (start === undefined || end === undefined || text.startsWith('$$', start)) return true
-  return !/^\s|\s$/.test(node.value) && !/\d/.test(text[end] ?? '')
+const definition = /\\(?:re)?newcommand\s*(?:\{\s*(\\[A-Za-z@]+)\s*\}|(\\[A-Za-z@]+))\s*(?:\[(\d)\])?/g
+
+/** The TeX with `\newcommand{\x}[2]{…}` written `\gdef\x#1#2{…}`, which Temml keeps in `macros` after the equation. */
+function globalDefinitions(tex: string): string {
+  if (!tex.includes('newcommand')) return tex
+  return tex.replace(
+    definition,
+    (_, braced: string | undefined, bare: string | undefined, count: string | undefined) => {
+      const parameters = Array.from({length: Number(count ?? 0)}, (_, at) => `#${at + 1}`).join('')
+      return `\\gdef${braced ?? bare}${parameters}`
+    }
+  )
+}
+
+/** Whether the TeX is nothing but `\gdef\x#1{…}` definitions. */
+function onlyDefinitions(tex: string): boolean {
+  let rest = tex.trim()
+  while (rest !== '') {
+    const head = /^\\gdef\s*\\[A-Za-z@]+(?:#\d)*\s*\{/.exec(rest)
+    if (!head) return false
+    let depth = 1
+    let at = head[0].length
+    for (; at < rest.length && depth > 0; at++) {
+      if (rest[at] === '\\') at++
+      else if (rest[at] === '{') depth++
+      else if (rest[at] === '}') depth--
+    }
+    if (depth > 0) return false
+    rest = rest.slice(at).trim()
+  }
+  return true
 }
 
 function convert(
   renderToString: typeof import('temml').renderToString,
-  node: Math | InlineMath,
+  node: Nodes,
+  written: string,
+  tex: string,
   display: boolean,
-  file: VFile
+  file: VFile,
+  macros: Record<string, unknown>
 ): Element | undefined {
   let markup: string
   try {
-    markup = renderToString(node.value, {displayMode: display, throwOnError: true, annotate: true})
+    markup = renderToString(tex, {displayMode: display, throwOnError: true, annotate: true, macros})
   } catch (cause) {
     const reason =
       cause instanceof Error
@@ -92,7 +129,7 @@ function convert(
         : String(cause)
     error(
       file,
-      `Unexpected TeX \`${node.value}\` that does not convert to MathML (${reason}), expected TeX that Temml reads`,
+      `Unexpected TeX \`${written}\` that does not convert to MathML (${reason}), expected TeX that Temml reads`,
       node,
       'math-error',
       source

@@ -2,11 +2,15 @@
  * remark plugin: Pandoc attributes, `{#id .class key=value}`, on headings,
  * fenced code, images and links. Format-neutral.
  *
- * - Heading: `## Title {#id .class}`; the id replaces the generated slug
+ * - Heading: `## Title {#id .class}`, also `## Title ## {#id}` (the closing
+ *   `#`s go, as Pandoc reads them); the id replaces the generated slug
  *   (remark-links keeps it), `.unnumbered` or `-` mark it `data.unnumbered`.
  * - Fenced code: ```` ```{.python #id} ```` or ```` ```python {#id} ````.
  *   Quarto's and R Markdown's executable chunks (```` ```{r} ````) are shown
  *   as code with an `executable-chunk` warning: nothing runs them.
+ * - Inline code: `` `x <- 1`{.r} ``.
+ * - Bracketed span: `[some *text*]{.mark #id}`, a `<span>` (an `htmlElement`
+ *   node, as kept raw HTML is).
  * - Image and link: `![alt](x.png){#fig-x width=50%}`. An image's `width`
  *   of 25, 33, 50, 66, 75 or 100 % becomes a class the stylesheets size
  *   (`img-w50`); any other size gets an `image-size` warning and is dropped
@@ -14,10 +18,12 @@
  *
  * Ids and classes go on `node.data.hProperties`, which both targets render.
  */
-import type {Nodes, Parent, Root} from 'mdast'
+import type {Nodes, Parent, PhrasingContent, Root, Text} from 'mdast'
 import type {VFile} from 'vfile'
-import {warn} from '../messages.js'
+import {mapSource, type SourceMap} from '../citations/source-map.js'
+import {positionAt, warn} from '../messages.js'
 import {visit} from '../tree.js'
+import type {HtmlElement} from './remark-raw-html.js'
 
 const source = 'remark-pandoc-attributes'
 
@@ -91,7 +97,11 @@ export function remarkPandocAttributes() {
         const match = last?.type === 'text' ? trailing.exec(last.value) : null
         const attributes = match ? parseAttributes(match[1]) : undefined
         if (!match || !attributes || last?.type !== 'text') return
-        last.value = last.value.slice(0, match.index)
+        const atx = text
+          .slice(node.position?.start.offset ?? 0)
+          .trimStart()
+          .startsWith('#')
+        last.value = atx ? withoutClosingSequence(last, match.index, text) : last.value.slice(0, match.index)
         if (last.value === '') node.children.pop()
         if (attributes.classes.includes('unnumbered')) {
           node.data ??= {}
@@ -130,7 +140,11 @@ export function remarkPandocAttributes() {
         apply(node, attributes, [])
         return
       }
-      if ((node.type === 'image' || node.type === 'link') && parent && index !== undefined) {
+      if (
+        (node.type === 'image' || node.type === 'link' || node.type === 'inlineCode') &&
+        parent &&
+        index !== undefined
+      ) {
         const next = parent.children[index + 1]
         const match = next?.type === 'text' ? leading.exec(next.value) : null
         const written = match?.[1] ?? spreadAttributes(parent, index, text)
@@ -155,6 +169,13 @@ export function remarkPandocAttributes() {
         }
         apply(node, attributes, [])
       }
+      return undefined
+    })
+    if (!text.includes(']{')) return
+    visit(tree, (node) => {
+      if (!('children' in node) || node.type === 'link' || node.type === 'linkReference') return undefined
+      if ((node.children as Nodes[]).some((child) => child.type === 'text' && child.value.includes(']{')))
+        spans(node as Parent, file, text)
       return undefined
     })
   }
@@ -183,6 +204,91 @@ function takeSpread(parent: Parent, index: number, text: string): void {
   const stop = end + (leading.exec(text.slice(end))?.[0].length ?? 0)
   const covered = parent.children.slice(index + 1).findIndex((child) => child.position?.end.offset === stop)
   parent.children.splice(index + 1, covered + 1)
+}
+
+const spanEnd = /\]\{([^{}\n]*)\}/g
+
+/**
+ * Bracketed spans among a parent's children: `[` in a text node, then any
+ * inline nodes, then `]{attributes}` in a text node (neither bracket written
+ * escaped), become `htmlElement` spans.
+ */
+function spans(parent: Parent, file: VFile, text: string): void {
+  const children = parent.children as PhrasingContent[]
+  for (let index = 0; index < children.length; index++) {
+    const close = children[index]
+    if (close.type !== 'text' || !close.value.includes(']{')) continue
+    const closeMap = mapSource(close, text)
+    if (!closeMap) continue
+    for (const match of close.value.matchAll(spanEnd)) {
+      const attributes = parseAttributes(match[1])
+      if (!attributes || closeMap.escaped(match.index)) continue
+      // The opening `[`: in this text before the `]`, or in an earlier text node.
+      let from = index
+      let openMap: SourceMap | undefined = closeMap
+      let at = lastBracket(close.value, match.index, closeMap)
+      while (at < 0 && from > 0) {
+        const node = children[--from]
+        if (node.type !== 'text') continue
+        openMap = mapSource(node, text)
+        at = openMap ? lastBracket(node.value, node.value.length, openMap) : -1
+      }
+      if (at < 0 || !openMap) continue
+      const open = children[from] as Text
+      const piece = (node: Text, map: SourceMap, start: number, end: number): Text => ({
+        type: 'text',
+        value: node.value.slice(start, end),
+        position: positionAt(file, map.offset(start), map.offset(end))
+      })
+      const end = match.index + match[0].length
+      const inner: PhrasingContent[] =
+        from === index
+          ? [piece(close, closeMap, at + 1, match.index)]
+          : [
+              piece(open, openMap, at + 1, open.value.length),
+              ...children.slice(from + 1, index),
+              piece(close, closeMap, 0, match.index)
+            ]
+      const span: HtmlElement = {
+        type: 'htmlElement',
+        tagName: 'span',
+        properties: {},
+        children: inner.filter((node) => node.type !== 'text' || node.value !== ''),
+        position: positionAt(file, openMap.offset(at), closeMap.offset(end))
+      }
+      apply(span, attributes, [])
+      span.properties = {...(span.data?.hProperties as HtmlElement['properties'])}
+      delete span.data
+      const replacement = [piece(open, openMap, 0, at), span, piece(close, closeMap, end, close.value.length)]
+      children.splice(from, index - from + 1, ...(replacement as PhrasingContent[]))
+      parent.children = children.filter((node) => node.type !== 'text' || node.value !== '') as never
+      // The rest of this parent, with the text after the span, again.
+      spans(parent, file, text)
+      return
+    }
+  }
+}
+
+/** Where the last `[` before `end` is that was not written escaped, or -1. */
+function lastBracket(value: string, end: number, map: SourceMap): number {
+  let at = value.lastIndexOf('[', end - 1)
+  while (at >= 0 && map.escaped(at)) at = at > 0 ? value.lastIndexOf('[', at - 1) : -1
+  return at
+}
+
+/**
+ * The heading text before its attributes (at `end`), without an ATX
+ * heading's closing `#`s (`## Title ## {#id}`): those after a space, or
+ * alone, and not written escaped (`\\#`).
+ */
+function withoutClosingSequence(last: Text, end: number, text: string): string {
+  const value = last.value.slice(0, end)
+  const closing = /(?:^|[ \t])(#+)[ \t]*$/.exec(value)
+  if (!closing) return value
+  const at = closing.index + closing[0].indexOf('#')
+  const map = mapSource(last, text)
+  if (!map || map.escaped(at)) return value
+  return value.slice(0, at).trimEnd()
 }
 
 /** Put the id, the classes (but `skip`) and `data-*` values on the node's hast properties. */
