@@ -7,7 +7,9 @@
  * installed: `apt-get install -y pandoc`), and the command itself, `twofold
  * build`, timed from its start to its exit as pandoc's are: the build that
  * fills its cache, the same build again, and the build after an edit to the
- * middle chapter (a new citation).
+ * middle chapter (a new citation). Then one long chapter at two sizes, made
+ * of CommonMark's spec examples: its parse time per KB must not grow with
+ * the chapter.
  * Writes bench-results.json.
  *
  *   npm run bench                      # 10, 100, 1000
@@ -16,6 +18,7 @@
  */
 import {execFile, spawnSync} from 'node:child_process'
 import fs from 'node:fs/promises'
+import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import {pathToFileURL} from 'node:url'
@@ -173,13 +176,67 @@ async function main() {
       `\nGrowth: ${growth.toFixed(2)}× time per chapter from ${base.chapters} to ${last.chapters} chapters (${growth < 1.5 ? 'linear' : 'super-linear'})\n`
     )
   }
+  const long = await longChapter(work)
+  const [small, large] = long
+  const perKb = (entry: LongChapter) => entry.parseMs / entry.kb
+  const longGrowth = perKb(large!) / perKb(small!)
+  process.stdout.write(
+    `\nOne long chapter of CommonMark's examples: parse ${long.map((entry) => `${s(entry.parseMs)} at ${entry.kb} KB`).join(', ')}; ${longGrowth.toFixed(2)}× time per KB (${longGrowth < 1.5 ? 'linear' : 'super-linear'})\n`
+  )
   const resultPath = path.join(root, 'bench-results.json')
   await fs.writeFile(
     resultPath,
-    `${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadAverage: os.loadavg(), rows}, null, 2)}\n`
+    `${JSON.stringify({date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadAverage: os.loadavg(), rows, long}, null, 2)}\n`
   )
   process.stdout.write(`Results written to ${path.relative(process.cwd(), resultPath)}\n`)
   await fs.rm(work, {recursive: true, force: true})
+}
+
+/** Seconds, as the tables show them. */
+function s(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`
+}
+
+/** The parse of one long chapter. */
+interface LongChapter {
+  kb: number
+  parseMs: number
+}
+
+/**
+ * One chapter of 100 KB and one of 400 KB, each CommonMark's spec examples
+ * over and over (block quotes, lazy lines, lists, emphasis, links…), built
+ * without a cache: their parse times. Sections whose examples leave a block
+ * open to the end (an unclosed fence or HTML block) are left out, or the rest
+ * of the chapter would be one code block. A construct that costs more than
+ * linear time shows here: micromark 4.0.3's block quotes took 20 s for 4,000
+ * of them (package.json pins 4.0.2).
+ */
+async function longChapter(work: string): Promise<LongChapter[]> {
+  const spec = createRequire(import.meta.url)('commonmark-spec') as {
+    tests: Array<{markdown: string; section: string}>
+  }
+  const open = new Set(['Fenced code blocks', 'HTML blocks', 'Raw HTML'])
+  const sample = spec.tests
+    .filter((example) => !open.has(example.section))
+    .map((example) => example.markdown)
+    .join('\n\n')
+  const result: LongChapter[] = []
+  for (const kb of [100, 400]) {
+    const book = path.join(work, `long-${kb}`)
+    await fs.mkdir(book, {recursive: true})
+    await fs.writeFile(
+      path.join(book, 'book.yaml'),
+      'title: One long chapter\nauthors: Bench Writer\nlanguage: en\ndescription: CommonMark examples, over and over.\ndate: 2026-01-01\nebook: long\n'
+    )
+    let text = ''
+    while (text.length < kb * 1024) text += `${sample}\n\n`
+    await fs.writeFile(path.join(book, '01-long.md'), `---\ntitle: Long\n---\n\n${text.slice(0, kb * 1024)}\n`)
+    // The examples' images and links name files that are not there: the build stops after the parse, which is timed.
+    const built = await runChild(book, path.join(work, `long-out-${kb}`))
+    result.push({kb, parseMs: built.timings.parse ?? 0})
+  }
+  return result
 }
 
 /** One book's figures. */
@@ -192,7 +249,6 @@ interface Row {
 
 /** The bench's table: a row per book size, then the first build's phases. */
 function table(rows: Row[]): string {
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
   const ratio = (row: Row, ms: number) =>
     row.pandoc ? ` (${((row.pandoc.epubMs + row.pandoc.htmlMs) / ms).toFixed(1)}×)` : ''
   const command = (row: Row, result: CommandResult) =>
