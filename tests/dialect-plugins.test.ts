@@ -279,6 +279,27 @@ describe('bracketed cross-references', () => {
     expect(file.messages.find((m) => m.ruleId === 'chunk-cross-reference')?.fatal).toBe(false)
     expect(toString(tree.children.at(-1) as Nodes)).toBe('See @fig-diagram, @tbl-iris and @fig-late.')
   })
+
+  it('warn at a kind Quarto numbers and Twofold does not, unless the bibliography has the key', async () => {
+    // quarto-tdg refers to its listings and callouts: `@lst-render-html`, `[see @tip-install]`.
+    const withKey = createProcessor({
+      graphics: new GraphicRegistry('/nonexistent', process.cwd(), []),
+      references: new Map<string, CslItem>([['def-1999', {id: 'def-1999', type: 'book', title: 'Definitions'}]])
+    })
+    const file = new VFile({
+      path: 'chapters/01-test.md',
+      value: 'See @lst-render-html [see @tip-install], and @def-1999 says so.\n'
+    })
+    const tree = withKey.parse(file)
+    await withKey.run(tree, file)
+    resolveCrossReferences([{file}])
+    expect(problems(file)).toEqual(['1:5 unnumbered-cross-reference', '1:27 unnumbered-cross-reference'])
+    expect(file.messages.filter((m) => m.ruleId === 'unnumbered-cross-reference' && m.fatal !== false)).toEqual([])
+    expect(all(tree, 'crossReference').map((node) => toString(node))).toEqual(['@lst-render-html', '@tip-install'])
+    expect((all(tree, 'citation') as Citation[]).map((node) => node.items[0]?.key)).toEqual(['def-1999'])
+    // No target: both books show the reference as written (see pipeline/render/handlers.ts).
+    expect((all(tree, 'crossReference') as CrossReference[]).map((node) => node.url)).toEqual([undefined, undefined])
+  })
 })
 
 describe('figure and table divs', () => {

@@ -71,7 +71,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkInlineNotes)
       .use(remarkSubSuper)
       .use(remarkMathml)
-      .use(remarkCrossReferences)
+      .use(remarkCrossReferences, {keys: references})
       .use(remarkUnrendered)
       .use(remarkSmartPunctuation)
       // After the typographic quotes: raw HTML shown as text keeps the quotes it was written with.

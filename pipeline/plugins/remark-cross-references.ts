@@ -17,7 +17,10 @@
  * Messages (source `remark-cross-references`): `unknown-cross-reference`
  * (error), a label no chapter has, with the closest one; `chunk-cross-reference`
  * (warning), the label of an executable chunk, whose figure or table is not in
- * the books since nothing runs the chunk (the reference shows as written).
+ * the books since nothing runs the chunk (the reference shows as written);
+ * `unnumbered-cross-reference` (warning), a reference of a kind Quarto numbers
+ * and Twofold does not (`@lst-x`, `@tip-x`, `@thm-x`…), shown as written too,
+ * unless the bibliography has that key, which then is a citation.
  */
 import path from 'node:path'
 import type {Heading, Parent, PhrasingContent, Root, Table, Text} from 'mdast'
@@ -82,17 +85,24 @@ declare module 'vfile' {
   }
 }
 
-const key = String.raw`((?:fig|tbl|sec|eq)-[\p{L}\p{N}_-]*[\p{L}\p{N}_])`
+/**
+ * Kinds Quarto numbers and Twofold does not: listings, callouts, theorems and their kin, algorithms. A reference to
+ * one is shown as written, with a warning.
+ */
+const unnumbered = 'lst|tip|nte|wrn|imp|cau|thm|lem|cor|prp|cnj|def|exm|exr|sol|rem|alg'
+const kinds = `fig|tbl|sec|eq|${unnumbered}`
+const key = String.raw`((?:${kinds})-[\p{L}\p{N}_-]*[\p{L}\p{N}_])`
 const bare = String.raw`(?<![\p{L}\p{N}_\\])-?@${key}`
 // A bracketed group that holds a cross-reference (`[see @fig-x]`, `[@fig-a; @fig-b]`), or a bare one.
 const pattern = new RegExp(
-  String.raw`\[([^\[\]]*?(?<![\p{L}\p{N}_])-?@(?:fig|tbl|sec|eq)-[\p{L}\p{N}_][^\[\]]*)\]|${bare}`,
+  String.raw`\[([^\[\]]*?(?<![\p{L}\p{N}_])-?@(?:${kinds})-[\p{L}\p{N}_][^\[\]]*)\]|${bare}`,
   'gu'
 )
+const unnumberedKind = new RegExp(`^(?:${unnumbered})-`)
 const inGroup = new RegExp(bare, 'u')
 
 /** Record labels and turn `@fig-x` and its kin into `crossReference` nodes. */
-export function remarkCrossReferences() {
+export function remarkCrossReferences(options: {keys?: ReadonlyMap<string, unknown> | undefined} = {}) {
   return (tree: Root, file: VFile) => {
     const labels: CrossLabel[] = []
     const references: CrossReference[] = []
@@ -101,7 +111,7 @@ export function remarkCrossReferences() {
     file.data.crossReferences = references
     file.data.chunkLabels = chunkLabels
     const text = String(file.value)
-    if (!/(?:fig|tbl|sec|eq)-/.test(text)) return
+    if (!new RegExp(`(?:${kinds})-`).test(text)) return
     visit(tree, (node) => {
       if (node.type === 'code' && node.data?.chunkLabel) chunkLabels.push(node.data.chunkLabel)
       const id =
@@ -136,6 +146,8 @@ export function remarkCrossReferences() {
     const reference = (written: string, label: string, from: number, node: Text): CrossReference | undefined => {
       // `\@fig-x` is literal (the backslash is gone from the text, not from the source).
       if (sourceMap(node)?.escaped(from + written.indexOf('@'))) return undefined
+      // A key of the bibliography with the prefix of a kind Twofold does not number (`@def-1999`) is a citation.
+      if (unnumberedKind.test(label) && options.keys?.has(label)) return undefined
       const result: CrossReference = {type: 'crossReference', label, children: [{type: 'text', value: written}]}
       const position = place(node, from, from + written.length) ?? node.position
       if (position) result.position = position
@@ -276,6 +288,18 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
   for (const {file} of chapters) {
     for (const reference of file.data.crossReferences ?? []) {
       const target = found.get(reference.label)
+      if (!target && unnumberedKind.test(reference.label)) {
+        warn(
+          file,
+          `Unexpected cross-reference \`@${reference.label}\` of a kind Twofold does not number, expected a figure, table, section or equation (\`fig-\`, \`tbl-\`, \`sec-\`, \`eq-\`): the reference is shown as written`,
+          reference,
+          'unnumbered-cross-reference',
+          source
+        )
+        reference.url = undefined
+        reference.text = undefined
+        continue
+      }
       if (!target && chunks.has(reference.label)) {
         warn(
           file,
