@@ -147,13 +147,14 @@ export function remarkPandocAttributes() {
       ) {
         const next = parent.children[index + 1]
         const match = next?.type === 'text' ? leading.exec(next.value) : null
-        const written = match?.[1] ?? spreadAttributes(parent, index, text)
+        const spread = match ? undefined : spreadAttributes(parent, index, text)
+        const written = match?.[1] ?? spread?.written
         const attributes = written === undefined ? undefined : parseAttributes(written)
         if (written === undefined || !attributes) return
         if (match && next?.type === 'text') {
           next.value = next.value.slice(match[0].length)
           if (next.value === '') parent.children.splice(index + 1, 1)
-        } else takeSpread(parent, index, text)
+        } else if (spread) parent.children.splice(index + 1, spread.nodes)
         const width = attributes.values.width
         if (node.type === 'image' && width !== undefined) {
           const percent = /^(\d+)%$/.exec(width)?.[1]
@@ -184,9 +185,10 @@ export function remarkPandocAttributes() {
 /**
  * Attributes written right after the image or link at `index` whose text the parse split into several nodes: a
  * quoted value with backticks or emphasis in it (Quarto's `{#fig-x fig-alt="A `code` word"}`) is inline code
- * there. Read from the source; `undefined` when the source has no `{…}` there or the next node holds it whole.
+ * there. Read from the source: what is inside the braces, and how many nodes after `index` hold it (which go);
+ * `undefined` when the source has no `{…}` there or the next node holds it whole.
  */
-function spreadAttributes(parent: Parent, index: number, text: string): string | undefined {
+function spreadAttributes(parent: Parent, index: number, text: string): {written: string; nodes: number} | undefined {
   const end = parent.children[index]?.position?.end.offset
   const next = parent.children[index + 1]
   if (end === undefined || !next?.position) return undefined
@@ -195,15 +197,7 @@ function spreadAttributes(parent: Parent, index: number, text: string): string |
   // Only when the attributes end between two of the paragraph's nodes, which can then leave it whole.
   const stop = end + match[0].length
   const covered = parent.children.slice(index + 1).findIndex((child) => child.position?.end.offset === stop)
-  return covered === -1 ? undefined : match[1]
-}
-
-/** Remove the nodes after `index` that `spreadAttributes` read as attributes. */
-function takeSpread(parent: Parent, index: number, text: string): void {
-  const end = parent.children[index]?.position?.end.offset ?? 0
-  const stop = end + (leading.exec(text.slice(end))?.[0].length ?? 0)
-  const covered = parent.children.slice(index + 1).findIndex((child) => child.position?.end.offset === stop)
-  parent.children.splice(index + 1, covered + 1)
+  return covered === -1 ? undefined : {written: match[1], nodes: covered + 1}
 }
 
 const spanEnd = /\]\{([^{}\n]*)\}/g
