@@ -99,6 +99,8 @@ const pattern = new RegExp(
   'gu'
 )
 const unnumberedKind = new RegExp(`^(?:${unnumbered})-`)
+// Whether a chapter may hold a label (`{#fig-x}`) or a reference: no walk otherwise.
+const mayHold = new RegExp(`(?:${kinds})-`)
 const inGroup = new RegExp(bare, 'u')
 
 /** Record labels and turn `@fig-x` and its kin into `crossReference` nodes. */
@@ -111,7 +113,7 @@ export function remarkCrossReferences(options: {keys?: ReadonlyMap<string, unkno
     file.data.crossReferences = references
     file.data.chunkLabels = chunkLabels
     const text = String(file.value)
-    if (!new RegExp(`(?:${kinds})-`).test(text)) return
+    if (!mayHold.test(text)) return
     visit(tree, (node) => {
       if (node.type === 'code' && node.data?.chunkLabel) chunkLabels.push(node.data.chunkLabel)
       const id =
@@ -288,26 +290,10 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
   for (const {file} of chapters) {
     for (const reference of file.data.crossReferences ?? []) {
       const target = found.get(reference.label)
-      if (!target && unnumberedKind.test(reference.label)) {
-        warn(
-          file,
-          `Unexpected cross-reference \`@${reference.label}\` of a kind Twofold does not number, expected a figure, table, section or equation (\`fig-\`, \`tbl-\`, \`sec-\`, \`eq-\`): the reference is shown as written`,
-          reference,
-          'unnumbered-cross-reference',
-          source
-        )
-        reference.url = undefined
-        reference.text = undefined
-        continue
-      }
-      if (!target && chunks.has(reference.label)) {
-        warn(
-          file,
-          `Unexpected cross-reference \`@${reference.label}\` to the output of an executable chunk, expected a figure, table, section or equation in the text (nothing runs the chunk, so its output is not in the books: the reference is shown as written)`,
-          reference,
-          'chunk-cross-reference',
-          source
-        )
+      // A reference no label can answer, shown as written: a kind Twofold does not number, or a chunk's output.
+      const written = target ? undefined : shownAsWritten(reference.label, chunks)
+      if (written) {
+        warn(file, written.reason, reference, written.ruleId, source)
         reference.url = undefined
         reference.text = undefined
         continue
@@ -333,4 +319,19 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
       reference.text = label.kind === 'sec' && label.title ? label.title : `${names[label.kind]} ${label.number}`
     }
   }
+}
+
+/** Why a reference without a label is shown as written, with a warning; `undefined` when it is an error. */
+function shownAsWritten(label: string, chunks: Set<string>): {ruleId: string; reason: string} | undefined {
+  if (unnumberedKind.test(label))
+    return {
+      ruleId: 'unnumbered-cross-reference',
+      reason: `Unexpected cross-reference \`@${label}\` of a kind Twofold does not number, expected a figure, table, section or equation (\`fig-\`, \`tbl-\`, \`sec-\`, \`eq-\`): the reference is shown as written`
+    }
+  if (chunks.has(label))
+    return {
+      ruleId: 'chunk-cross-reference',
+      reason: `Unexpected cross-reference \`@${label}\` to the output of an executable chunk, expected a figure, table, section or equation in the text (nothing runs the chunk, so its output is not in the books: the reference is shown as written)`
+    }
+  return undefined
 }
