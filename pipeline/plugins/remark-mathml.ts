@@ -40,11 +40,15 @@ export function remarkMathml() {
     const labels = file.data.equationLabels ?? {}
     // The chapter's macros: `\newcommand` in one equation serves those after it, as in Pandoc (and MathJax).
     const macros: Record<string, unknown> = {}
+    const defines = text.includes('newcommand')
     visit(tree, (node, index, parent) => {
-      // Pandoc's raw LaTeX definitions, a paragraph of nothing but `\newcommand`s, serve the same way.
+      // Pandoc's raw LaTeX definitions, a paragraph of nothing but `\newcommand`s, serve the same way (its source is
+      // read only in a chapter that defines macros).
       const written =
         node.type === 'paragraph'
-          ? text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? 0)
+          ? defines
+            ? text.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? 0)
+            : ''
           : 'value' in node
             ? node.value
             : ''
