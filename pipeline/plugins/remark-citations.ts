@@ -24,10 +24,10 @@ import {findAndReplace, type RegExpMatchObject} from 'mdast-util-find-and-replac
 import type {Position} from 'unist'
 import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {location} from 'vfile-location'
 import {positionCitations} from '../citations/positions.js'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey, keySource, looksLikeCitation, parseBracketContent} from '../citations/syntax.js'
+import {linesOf} from '../messages.js'
 import {visit} from '../tree.js'
 import type {Citation, CiteItem, CslItem} from '../types.js'
 
@@ -68,7 +68,7 @@ export function remarkCitations(options: Options) {
 
   return (tree: Root, file: VFile): undefined => {
     const text = String(file.value)
-    const place = location(file)
+    const place = linesOf(file)
     const maps = new Map<Text, SourceMap | undefined>()
     const made = new Set<Citation>()
     const replaced: Array<{
