@@ -17,7 +17,7 @@ import {createFormatter, type Formatter, loadBibliography} from './citations/bib
 import {error, hasErrors} from './messages.js'
 import {hashOf, type Store} from './output/store.js'
 import {checkOutput, writeAtomically} from './output/write.js'
-import {createProcessor, parseChapter} from './parse/processor.js'
+import {chapterOf, createProcessor, parseChapter} from './parse/processor.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
 import {resolveCrossReferences} from './plugins/remark-cross-references.js'
 import {checkLinks} from './plugins/remark-links.js'
@@ -400,14 +400,7 @@ async function restoreChapter(
     if (warning.url !== undefined) message.url = warning.url
   }
   for (const name of file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
-  return {
-    number: source.number,
-    slug: source.slug,
-    title: String(file.data.meta?.title ?? source.slug),
-    place: source.place,
-    file,
-    tree: kept.tree
-  }
+  return chapterOf(source, file, kept.tree)
 }
 
 /** Notes as kept: the formatter's notes, bibliography and what it learnt of the style's forms. */
