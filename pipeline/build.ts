@@ -415,15 +415,14 @@ function notesKey(formatter: Formatter, references: string): string {
   return `notes\u0000${hashOf(formatter.style, formatter.locale ?? '', references)}`
 }
 
-/** Give `formatter` the notes kept for its bibliography, style and locale; whether there were any. */
-function restoreNotes(store: Store, key: string, formatter: Formatter): boolean {
+/** Give `formatter` the notes kept for its bibliography, style and locale, if any. */
+function restoreNotes(store: Store, key: string, formatter: Formatter): void {
   const bytes = store.get(key)
-  if (!bytes) return false
+  if (!bytes) return
   const kept = JSON.parse(Buffer.from(bytes).toString('utf8')) as KeptNotes
   formatter.addNotes(kept.notes)
   if (kept.bibliography) formatter.addBibliography(kept.bibliography)
   formatter.addNoteForms(kept.forms)
-  return kept.notes.length > 0
 }
 
 /** Keep the book's notes for the next build. */

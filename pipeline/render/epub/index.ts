@@ -44,8 +44,6 @@ export interface EpubOptions {
   assets: BookAssets
   /** Modification time of the book (from SOURCE_DATE_EPOCH or the sources). */
   modified: Date
-  /** Bytes of entries in one sources document, about (default `documentBudget` of ./notes.ts). */
-  documentBudget?: number | undefined
   /** Where the cover and the compressed entries are kept between builds (see ./zip.ts). */
   store?: Store | undefined
   /** Where the chapters' rendered content is kept between builds (see ../pages.ts). */
@@ -237,7 +235,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const labelOf = chapterLabels(book, labels)
   // Each titled part opens with a document of its own, the part's title page.
   const partStarts = new Map(
-    parts.filter((part) => part.title !== undefined).map((part) => [firstChapter(part.chapters)!, part])
+    parts.filter((part) => part.title !== undefined).map((part) => [part.chapters[0]!.chapter, part])
   )
   for (const chapter of book.chapters) {
     const part = partStarts.get(chapter)
@@ -291,8 +289,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     render,
     remember,
     handlersFor,
-    chapterFile: chapterFileName,
-    documentBudget: options.documentBudget
+    chapterFile: chapterFileName
   })
   docs.push(...back)
   const toc = [
@@ -429,11 +426,6 @@ function navDepth(items: NavItem[]): number {
 
 function partFileName(part: OutlinePart): string {
   return `part-${part.number}.xhtml`
-}
-
-/** The first chapter of a part, nested ones included. */
-function firstChapter(chapters: OutlineChapter[]): Chapter | undefined {
-  return chapters[0]?.chapter
 }
 
 /** A part's title page. */

@@ -136,8 +136,6 @@ export interface EpubBackMatterOptions {
   handlersFor: (chapter: Chapter, citations: {notesFile: string; citeIds: boolean}) => Handlers
   /** File name of a chapter's document. */
   chapterFile: (chapter: Chapter) => string
-  /** Bytes of entries in one sources document (default `documentBudget`). */
-  documentBudget?: number | undefined
 }
 
 /** The back matter: where the sources disagree (when the book has contested claims), notes (when it cites), sources (when it has references). */
@@ -165,11 +163,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   const byKey = placesByKey(places)
   const ids = book.formatter.order(book.references.map((item) => item.id))
   const anchors = sourceAnchors(ids)
-  const parts = sourcesParts(
-    ids,
-    (id) => entryWeight(byKey.get(id) ?? [], placeHref),
-    options.documentBudget ?? documentBudget
-  )
+  const parts = sourcesParts(ids, (id) => entryWeight(byKey.get(id) ?? [], placeHref), documentBudget)
   const partOf = new Map(parts.flatMap((part, index) => part.map((id) => [id, sourcesFileOf(index)] as const)))
   const toSource = (key: string) => `${partOf.get(key) ?? sourcesFile}#${anchors.get(key) ?? ''}`
   // A chapter's notes link into the part of the sources that holds each work: which part that is, the book decides.

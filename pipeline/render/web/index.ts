@@ -50,12 +50,6 @@ export interface WebOptions {
 /** Client assets, built once per process (they depend only on templates/web/ and the packages it imports). */
 let clientAssets: Promise<OutputFile[]> | undefined
 
-/** The client script and stylesheets, built once per process (see `makeClientAssets`). */
-export function buildClientAssets(store?: Store): Promise<OutputFile[]> {
-  clientAssets ??= makeClientAssets(store)
-  return clientAssets
-}
-
 /** What the client assets are built with. */
 const clientBuild = {
   entryPoints: {
@@ -128,7 +122,7 @@ const epubSizePlaceholder = 'twofold-epub-size'
 
 /** Render the whole web story: every page, the assets, the cover and contents, the sources and disagreements. */
 export async function renderWeb(book: Book, options: WebOptions): Promise<WebStory> {
-  const client = await buildClientAssets(options.store)
+  const client = await (clientAssets ??= makeClientAssets(options.store))
   const find = (prefix: string, ext: string) =>
     client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
   const {meta} = book
