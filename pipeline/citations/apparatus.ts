@@ -25,6 +25,18 @@ export function notesOf<T extends Citation | {citation: Citation}>(citations: T[
   return groups
 }
 
+const byId = new WeakMap<Book['references'], Map<string, CslItem>>()
+
+/** The book's references by id, made once per book: notes and claims look their works up in it. */
+export function referencesById(book: Book): Map<string, CslItem> {
+  let found = byId.get(book.references)
+  if (!found) {
+    found = new Map(book.references.map((item) => [item.id, item]))
+    byId.set(book.references, found)
+  }
+  return found
+}
+
 /** The link to a reference's entry on `page`, by its key. */
 export function sourceHref(book: Book, page: string): (key: string) => string {
   const anchors = sourceAnchors(book.references.map((item) => item.id))
@@ -33,7 +45,7 @@ export function sourceHref(book: Book, page: string): (key: string) => string {
 
 /** A citation's formatted note, each work it names linked to its entry. */
 export function noteWithSources(book: Book, citation: Citation, href: (key: string) => string): ElementContent[] {
-  const items = new Map(book.references.map((item) => [item.id, item]))
+  const items = referencesById(book)
   const keys = [...new Set(citation.items.map((item) => item.key))]
   return linkTitles(
     book.formatter.clusterHast(citation.items),
@@ -54,7 +66,7 @@ export function disagreementTable(
   labelledBy: string
 ): Element {
   const words = readingLabelsFor(book.meta.language).table
-  const items = new Map(book.references.map((item) => [item.id, item]))
+  const items = referencesById(book)
   return h('table.disagreement__table', {ariaLabelledBy: labelledBy}, [
     h('thead', [
       h('tr', [

@@ -20,7 +20,7 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
-import {disagreementTable, notesOf, noteWithSources, sourceFacts} from '../../citations/apparatus.js'
+import {disagreementTable, notesOf, noteWithSources, referencesById, sourceFacts} from '../../citations/apparatus.js'
 import {
   bookClaims,
   type CitingPlace,
@@ -74,7 +74,7 @@ export interface EpubCitationOptions {
 /** The mdast `citation` handler: a noteref to the endnote; an in-text citation shows its author first. */
 export function epubCitation(options: EpubCitationOptions): Handler {
   const {book} = options
-  const items = new Map(book.references.map((item) => [item.id, item]))
+  const items = referencesById(book)
   return (state: State, node: Citation) => {
     const noteref = h(
       'a',
@@ -304,7 +304,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   })
 
   if (book.references.length > 0) {
-    const items = new Map(book.references.map((item) => [item.id, item]))
+    const items = referencesById(book)
     parts.forEach((part, index) => {
       const first = index === 0
       const heading = first ? labels.sources : labels.sourcesContinued(index + 1, parts.length)

@@ -20,7 +20,14 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
-import {disagreementTable, notesOf, noteWithSources, sourceFacts, sourceHref} from '../../citations/apparatus.js'
+import {
+  disagreementTable,
+  notesOf,
+  noteWithSources,
+  referencesById,
+  sourceFacts,
+  sourceHref
+} from '../../citations/apparatus.js'
 import {
   bookClaims,
   type CitingPlace,
@@ -54,7 +61,7 @@ export interface WebCitationOptions {
 /** The mdast `citation` handler: note number link plus a tooltip with the formatted note; in-text citations show the author first. */
 export function webCitation(options: WebCitationOptions): Handler {
   const {book, notesPage} = options
-  const items = new Map(book.references.map((item) => [item.id, item]))
+  const items = referencesById(book)
   const labels = labelsFor(book.meta.language)
   return (state: State, node: Citation) => {
     const number = String(node.number)
@@ -255,7 +262,7 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
     const byKey = placesByKey(citingPlaces(book))
     const ids = book.formatter.order(book.references.map((item) => item.id))
     const anchors = sourceAnchors(ids)
-    const items = new Map(book.references.map((item) => [item.id, item]))
+    const items = referencesById(book)
     pages.push({
       path: sourcesPage,
       title: labels.sources,
