@@ -13,7 +13,8 @@
 import type {Element, ElementContent, Root} from 'hast'
 import {h} from 'hastscript'
 import type {FootnoteDefinition, FootnoteReference, Root as MdastRoot} from 'mdast'
-import type {Handler, State} from 'mdast-util-to-hast'
+import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
+import {tightenNoteSpace} from '../citations/places.js'
 import {type DialectLabels, dialectLabelsFor} from '../labels/dialect.js'
 import {blocksOnly, visit} from '../tree.js'
 
@@ -23,6 +24,16 @@ export interface FootnoteOptions {
   epub?: boolean | undefined
   /** The book's language (BCP 47), for the footnotes' words. Default `en`. */
   language?: string | undefined
+}
+
+/** A chapter's text as hast, through `handlers` (and its footnotes' own), with its footnotes after it. */
+export function chapterBody(tree: MdastRoot, handlers: Handlers, options: FootnoteOptions): ElementContent[] {
+  const footnotes = chapterFootnotes(tree, options)
+  // A root gives a root.
+  const content = toHast(tree, {handlers: {...handlers, ...footnotes.handlers}}) as Root
+  tightenNoteSpace(content)
+  const section = footnotes.section()
+  return [...(content.children as ElementContent[]), ...(section ? [section] : [])]
 }
 
 /** The footnote handlers of one chapter, and its footnotes to put after its text. */
@@ -61,7 +72,8 @@ export function chapterFootnotes(
         )
       ])
     }
-    const note = notes.find((entry) => entry.number === number)?.content ?? []
+    // Numbered in the order their notes are pushed, from 1.
+    const note = notes[number - 1]?.content ?? []
     return h('span.cite.footnote', [
       h('sup.cite__mark', [
         h(
