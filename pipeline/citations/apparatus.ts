@@ -8,7 +8,7 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import {type Handlers, toHast} from 'mdast-util-to-hast'
-import {languageName, readingLabelsFor} from '../labels/reading.js'
+import {labelsFor, languageName} from '../labels/index.js'
 import type {Book, Citation, ContestedClaim, CslItem} from '../types.js'
 import {linkTitles} from './link-titles.js'
 import {inTextLabel, sourceAnchors} from './places.js'
@@ -65,7 +65,7 @@ export function disagreementTable(
   href: (key: string) => string,
   labelledBy: string
 ): Element {
-  const words = readingLabelsFor(book.meta.language).table
+  const words = labelsFor(book.meta.language).table
   const items = referencesById(book)
   return h('table.disagreement__table', {ariaLabelledBy: labelledBy}, [
     h('thead', [
@@ -120,7 +120,7 @@ function trimEnd(nodes: ElementContent[]): ElementContent[] {
  */
 export function sourceFacts(book: Book, item: CslItem | undefined): Element | undefined {
   if (!item) return undefined
-  const words = readingLabelsFor(book.meta.language).facts
+  const words = labelsFor(book.meta.language).facts
   const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined)
   const capital = (value: string) => value.charAt(0).toLocaleUpperCase(book.meta.language) + value.slice(1)
   const language = text(item.language)

@@ -11,7 +11,7 @@ import {defListHastHandlers} from 'mdast-util-definition-list'
 import type {Math} from 'mdast-util-math'
 import {defaultHandlers, type Handler, type State} from 'mdast-util-to-hast'
 import {toString} from 'mdast-util-to-string'
-import {dialectLabelsFor} from '../labels/dialect.js'
+import {labelsFor} from '../labels/index.js'
 import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-divs.js'
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
 import type {HtmlElement} from '../plugins/remark-raw-html.js'
@@ -28,7 +28,7 @@ export interface DialectOptions {
 /** The handlers of the dialect's nodes (and of `code` and `table`), for one document. */
 export function dialectHandlers(options: DialectOptions = {}): Record<string, Handler> {
   let callouts = 0
-  const labels = dialectLabelsFor(options.language ?? 'en')
+  const labels = labelsFor(options.language ?? 'en')
   const calloutTitles: Record<CalloutKind, string> = labels.callout
 
   const fencedDiv: Handler = (state: State, node: FencedDiv) => {

@@ -15,7 +15,7 @@ import {h} from 'hastscript'
 import type {FootnoteDefinition, FootnoteReference, Root as MdastRoot} from 'mdast'
 import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
 import {tightenNoteSpace} from '../citations/places.js'
-import {type DialectLabels, dialectLabelsFor} from '../labels/dialect.js'
+import {type Labels, labelsFor} from '../labels/index.js'
 import {blocksOnly, visit} from '../tree.js'
 
 /** Options of `chapterFootnotes`. */
@@ -41,7 +41,7 @@ export function chapterFootnotes(
   tree: MdastRoot,
   options: FootnoteOptions = {}
 ): {handlers: Record<string, Handler>; section: () => Element | undefined} {
-  const labels = dialectLabelsFor(options.language ?? 'en')
+  const labels = labelsFor(options.language ?? 'en')
   const definitions = new Map<string, FootnoteDefinition>()
   visit(tree, (node) => {
     if (node.type === 'footnoteDefinition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node)
@@ -123,7 +123,7 @@ export function chapterFootnotes(
 }
 
 /** The note's blocks with its number, a link back to where it is first called, at their start. */
-function withBacklink(content: ElementContent[], number: number, labels: DialectLabels): ElementContent[] {
+function withBacklink(content: ElementContent[], number: number, labels: Labels): ElementContent[] {
   const back = h(
     'a.footnote__back',
     {href: `#fnref-${number}`, role: 'doc-backlink', ariaLabel: labels.backToFootnote(number)},

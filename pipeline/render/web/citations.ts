@@ -40,7 +40,6 @@ import {
   sourceAnchors
 } from '../../citations/places.js'
 import {labelsFor} from '../../labels/index.js'
-import {readingLabelsFor} from '../../labels/reading.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
 
 /** File names of the book-wide pages. */
@@ -304,7 +303,7 @@ export function sourcePlaces(
   )
   const count = groups.reduce((sum, group) => sum + group.length, 0)
   return h('details.source__places', [
-    h('summary', readingLabelsFor(language).citedInPlaces(count)),
+    h('summary', labels.citedInPlaces(count)),
     h(
       'ul.source__chapters',
       groups.map((group) => {
