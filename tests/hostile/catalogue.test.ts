@@ -96,6 +96,39 @@ const evilPayloads = [
   '\u0085'
 ]
 
+const invalid = await fs.readFile(path.join(fixtures, 'invalid.svg'), 'utf8')
+
+/** The warnings the sanitizer gives for invalid.svg, which draws in a browser but breaks the EPUB's SVG schema: at each element, and what the warning names. */
+const invalidPlaces: Array<[string, string]> = [
+  ['<path fill', 'without `d`'],
+  ['<rect x="1" width="10"', 'without `height`'],
+  ['<circle', 'without `r`'],
+  ['<polygon', 'without `points`'],
+  ['<image', 'without `height`'],
+  ['<stop stop-color', 'without `offset`'],
+  ['<stop offset="0"', '`<stop>` inside `<g>`'],
+  ['<rect x="1" y="1"', 'attribute `cx`'],
+  ['<rect x="1" y="1"', 'fill-rule="sideways"'],
+  ['<rect x="1" y="1"', 'id="2nd"'],
+  ['<rect id="twice" x="1"', 'used once'],
+  ['<rect id="twice" x="1"', 'attribute `vector-effect`'],
+  ['<g>Stray', 'text `Stray words`'],
+  ['<feBlend', 'without `in2`'],
+  ['<fePointLight', 'second `<fePointLight>`'],
+  ['<feSpecularLighting', 'without a light source']
+]
+
+/** What of invalid.svg must be in no file written. */
+const invalidPayloads = [
+  'Stray words',
+  'fill-rule="sideways"',
+  'vector-effect="non-scaling-stroke"',
+  'feBlend',
+  'feSpecularLighting',
+  'fePointLight',
+  'id="2nd"'
+]
+
 const scrollyOf = (graphic: string, states: string[]) =>
   `\n::::scrolly{graphic="${graphic}"}\n${states.map((state) => `:::step{state="${state}"}\nA step [@alpha].\n:::\n`).join('\n')}::::\n`
 
@@ -153,6 +186,37 @@ const cases: HostileCase[] = [
     code: 0,
     messages: [],
     absent: ['DOCTYPE svg', 'sodipodi', 'inkscape', 'rdf:RDF', 'enable-background', 'Created with Inkscape']
+  },
+  {
+    name: 'a graphic epubcheck’s SVG schema refuses: required attributes missing, elements misplaced, odd values',
+    setup: async (book) => {
+      await fs.copyFile(path.join(fixtures, 'invalid.svg'), path.join(book, 'figures/invalid.svg'))
+      await appendTo(path.join(book, '02-second.md'), scrollyOf('invalid', ['one']))
+    },
+    code: 0,
+    messages: invalidPlaces.map(([element, says]) => ({
+      rule: 'unsafe-svg',
+      file: 'book/figures/invalid.svg',
+      ...at(invalid, element),
+      says
+    })),
+    absent: invalidPayloads
+  },
+  {
+    name: 'that SVG as an image in a chapter',
+    setup: async (book) => {
+      await fs.copyFile(path.join(fixtures, 'invalid.svg'), path.join(book, 'figures/picture.svg'))
+      await appendTo(path.join(book, '02-second.md'), '\n![A picture](figures/picture.svg)\n')
+    },
+    code: 0,
+    messages: invalidPlaces.map(([element]) => ({
+      rule: 'unsafe-svg',
+      file: 'book/02-second.md',
+      line: 9,
+      column: 1,
+      says: `line ${at(invalid, element).line}, column ${at(invalid, element).column}`
+    })),
+    absent: invalidPayloads
   },
   {
     name: 'control characters and a noncharacter in book.yaml (title and rights)',
