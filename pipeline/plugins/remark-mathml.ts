@@ -18,6 +18,7 @@ import type {InlineMath, Math} from 'mdast-util-math'
 import type {VFile} from 'vfile'
 import {error} from '../messages.js'
 import {visit} from '../tree.js'
+import {validMathml} from './mathml-valid.js'
 
 const source = 'remark-mathml'
 
@@ -147,5 +148,5 @@ function convert(
     for (const child of element.children as ElementContent[]) if (child.type === 'element') clean(child)
   }
   clean(math)
-  return math
+  return validMathml(math)
 }

@@ -23,6 +23,7 @@ import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {positionAt, warn} from '../messages.js'
 import {visit} from '../tree.js'
+import {unwrapMisplaced} from './raw-html-structure.js'
 
 const source = 'remark-raw-html'
 
@@ -202,6 +203,7 @@ export function remarkRawHtml() {
       siblings.splice(index, 1, ...(nodes as never[]))
       return [SKIP, index + nodes.length]
     })
+    unwrapMisplaced(tree, file)
   }
 }
 
@@ -243,6 +245,21 @@ function check(element: Element): string | undefined {
     if (!(key in kept.properties)) return `attribute \`${attributeName(key)}\` on \`${name}\``
   }
   if (element.tagName === 'img' && typeof element.properties.alt !== 'string') return '`<img>` without `alt` text'
+  return badValue(element)
+}
+
+/** An attribute value XHTML refuses (the EPUB is checked against it), said as the problem; `undefined` when none. */
+function badValue(element: Element): string | undefined {
+  const name = `<${element.tagName}>`
+  for (const key of ['width', 'height']) {
+    const value = element.properties[key]
+    if (value !== undefined && !/^\d+$/.test(String(value)))
+      return `\`${key}="${value}"\` on \`${name}\` (a number of pixels, such as \`${key}="300"\`)`
+  }
+  const {id, open} = element.properties
+  if (id !== undefined && !/^\S+$/.test(String(id))) return `\`id="${id}"\` on \`${name}\` (an id has no spaces)`
+  if (open !== undefined && open !== true && open !== '' && open !== 'open')
+    return `\`open="${open}"\` on \`${name}\` (\`open\` takes no value)`
   return undefined
 }
 

@@ -129,6 +129,27 @@ const invalidPayloads = [
   'id="2nd"'
 ]
 
+/** Raw HTML whose elements are each allowed, but not where they stand or with those values (line 9 on). */
+const misplacedHtml = [
+  'Text <div>block</div> inline.',
+  '',
+  '<span>',
+  '',
+  'A paragraph in a span.',
+  '',
+  '</span>',
+  '',
+  '<details>',
+  '',
+  'Details without a summary.',
+  '',
+  '</details>',
+  '',
+  '[one <a href="https://example.org/b">two</a>](https://example.org/a)',
+  '',
+  '<img src="figures/bars.svg" alt="Bars" width="50%">'
+].join('\n')
+
 const scrollyOf = (graphic: string, states: string[]) =>
   `\n::::scrolly{graphic="${graphic}"}\n${states.map((state) => `:::step{state="${state}"}\nA step [@alpha].\n:::\n`).join('\n')}::::\n`
 
@@ -217,6 +238,30 @@ const cases: HostileCase[] = [
       says: `line ${at(invalid, element).line}, column ${at(invalid, element).column}`
     })),
     absent: invalidPayloads
+  },
+  {
+    name: 'raw HTML elements where HTML does not allow them, or with values XHTML refuses',
+    setup: (book) => appendTo(path.join(book, '02-second.md'), `\n${misplacedHtml}\n`),
+    code: 0,
+    messages: [
+      {rule: 'raw-html', file: 'book/02-second.md', line: 9, column: 6, says: '`<div>` inside a line of text'},
+      {rule: 'raw-html', file: 'book/02-second.md', line: 11, column: 1, says: '`<span>` around blocks'},
+      {rule: 'raw-html', file: 'book/02-second.md', line: 17, column: 1, says: '`<details>` without a `<summary>`'},
+      {rule: 'raw-html', file: 'book/02-second.md', line: 23, column: 6, says: 'a link inside a link'},
+      {rule: 'raw-html', file: 'book/02-second.md', line: 25, column: 1, says: 'width="50%"'}
+    ],
+    absent: [/<div>block/, /<span>\s*<p>/, /<details>\s*<p>/, /<a [^>]*>[^<]*<a /, /<img [^>]*width="50%"/]
+  },
+  {
+    name: 'TeX whose MathML from Temml the EPUB’s MathML 3 schema refuses: \\boxed, numbered align, \\ref',
+    setup: (book) =>
+      appendTo(
+        path.join(book, '02-second.md'),
+        '\nA box $\\boxed{x}$ and a reference $\\ref{a}$.\n\n$$\n\\begin{align}a&=b\\\\c&=d\\end{align}\n$$\n'
+      ),
+    code: 0,
+    messages: [],
+    absent: [/<mrow [^>]*displaystyle/, /<span class="tml-eqn"/, /<a [^>]*class="tml-ref"/]
   },
   {
     name: 'control characters and a noncharacter in book.yaml (title and rights)',
