@@ -13,7 +13,11 @@
  * paragraphs. Anything else (every other element, `<script>`, a `style`
  * attribute, an event handler, a remote image) stays visible as text, with
  * one `raw-html` warning (`raw-html-script` for a script) per element, not
- * per tag. HTML comments are left to remark-content-checks, which drops them.
+ * per tag. An attribute value XHTML refuses (an `<img>` width that is not a
+ * number of pixels, an id with spaces) counts as a refused attribute. An
+ * element kept where HTML does not allow it (see ./raw-html-structure.ts)
+ * loses its tags. HTML comments are left to remark-content-checks, which
+ * drops them.
  */
 import type {Element, Nodes as HastNodes} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
