@@ -353,7 +353,11 @@ describe('graphic variants: hand-made narrow SVG', () => {
   }
 
   it('checks the narrow SVG like the wide one, with messages on its own file', () => {
-    const {graphic, wide: wideMessages, narrow} = load(svg(['one', 'two', 'three'], '<rect data-states="four"/>\n'))
+    const {
+      graphic,
+      wide: wideMessages,
+      narrow
+    } = load(svg(['one', 'two', 'three'], '<rect width="1" height="1" data-states="four"/>\n'))
     expect(graphic).toBeUndefined()
     expect(wideMessages).toEqual([])
     expect(narrow).toEqual([

@@ -11,6 +11,10 @@
  * changes what the SVG does or shows is a positioned `unsafe-svg` warning.
  * What drawing programs leave behind and no reader needs (a DOCTYPE, comments,
  * `<metadata>`, `version`, editors' own namespaces) is dropped silently.
+ * What the EPUB's SVG schema refuses (./svg-schema.ts: an element without an
+ * attribute it requires or in the wrong place, an attribute the element does
+ * not take, a value outside the schema's list) is removed with a warning too,
+ * so that any SVG leaves a valid EPUB.
  *
  * A library such as hast-util-sanitize would need the same allow-list written
  * out for SVG, works on hast rather than the XML tree the graphics are read
@@ -20,6 +24,15 @@ import type {Element, ElementContent, Root} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
 import {forbiddenIn, forbiddenReason, hasForbidden, stripForbidden} from '../plugins/remark-xml-chars.js'
+import {
+  attributeAllowed,
+  childAllowed,
+  expectedValue,
+  requiredAttributes,
+  requiredChildren,
+  sequencePlace,
+  textHolders
+} from './svg-schema.js'
 
 const svgNs = 'http://www.w3.org/2000/svg'
 const xlinkNs = 'http://www.w3.org/1999/xlink'
@@ -88,40 +101,6 @@ const elements = new Set([
 /** Elements drawing programs leave that no reader needs: dropped without a word. */
 const leftovers = new Set(['metadata'])
 
-/** Attributes of a static drawing (besides `data-*` and `aria-*`, and `href`, checked on its own). */
-const attributes = new Set(
-  [
-    // Core, structure and accessibility.
-    'id class lang xml:lang role tabindex focusable viewBox preserveAspectRatio x y width height transform',
-    'requiredExtensions systemLanguage',
-    // Geometry.
-    'cx cy r rx ry x1 y1 x2 y2 d points pathLength',
-    // Presentation.
-    'fill fill-opacity fill-rule stroke stroke-width stroke-linecap stroke-linejoin stroke-miterlimit',
-    'stroke-dasharray stroke-dashoffset stroke-opacity opacity color display visibility overflow',
-    'vector-effect shape-rendering text-rendering image-rendering color-interpolation',
-    'color-interpolation-filters paint-order clip-path clip-rule mask filter',
-    'marker-start marker-mid marker-end',
-    // Text.
-    'dx dy rotate textLength lengthAdjust text-anchor dominant-baseline alignment-baseline baseline-shift',
-    'font-family font-size font-size-adjust font-stretch font-style font-variant font-weight',
-    'letter-spacing word-spacing text-decoration writing-mode direction unicode-bidi startOffset method spacing side',
-    // Gradients, patterns, clips, masks, markers, symbols.
-    'gradientUnits gradientTransform spreadMethod fx fy fr offset stop-color stop-opacity',
-    'patternUnits patternContentUnits patternTransform clipPathUnits maskUnits maskContentUnits',
-    'markerWidth markerHeight markerUnits refX refY orient',
-    // Filters.
-    'filterUnits primitiveUnits in in2 result stdDeviation mode operator k1 k2 k3 k4 values type',
-    'tableValues slope intercept amplitude exponent flood-color flood-opacity lighting-color',
-    'surfaceScale diffuseConstant specularConstant specularExponent kernelMatrix order divisor bias',
-    'targetX targetY edgeMode kernelUnitLength preserveAlpha radius scale xChannelSelector',
-    'yChannelSelector baseFrequency numOctaves seed stitchTiles azimuth elevation pointsAtX pointsAtY',
-    'pointsAtZ limitingConeAngle z crossorigin'
-  ]
-    .join(' ')
-    .split(' ')
-)
-
 /** Attributes drawing programs leave (SVG 1.1 and editors): dropped without a word. */
 const leftoverAttributes = new Set(['version', 'baseProfile', 'enable-background', 'xml:space', 'contentScriptType'])
 
@@ -158,26 +137,31 @@ export function sanitizeSvg(tree: Root, report: SvgReporter = () => {}): Sanitiz
   )
   tree.children = root ? [root] : []
   if (root?.name !== 'svg') return undefined
+  const ids = new Set<string>()
+  if (cleanAttributes(root, true, report, ids)) changed = true
   const stack: Element[] = [root]
   while (stack.length > 0) {
     const element = stack.pop()!
-    if (cleanAttributes(element, element === root, report)) changed = true
-    if (element.name === 'a') {
-      changed = true
-      // A graphic is a picture: its links are not followed (and epubcheck wants a name for each), so a link is a group.
-      element.name = 'g'
-      delete element.attributes.href
-      delete element.attributes['xlink:href']
-    }
     const kept: ElementContent[] = []
     for (const child of element.children) {
       if (child.type === 'text' || child.type === 'cdata') {
+        if (!textHolders.has(element.name) && child.value.trim() !== '') {
+          changed = true
+          report(
+            `Unexpected text \`${shorten(child.value.trim())}\` in \`<${element.name}>\` in SVG, expected text only in \`<text>\`, \`<title>\` or \`<desc>\` (it is removed)`,
+            element
+          )
+          continue
+        }
         const value = cleanText(child.value, element, report)
         if (child.type === 'cdata' || value !== child.value) changed = true
         kept.push({type: 'text', value})
         continue
       }
       if (child.type === 'element' && elements.has(child.name)) {
+        const outcome = keepElement(child, element, report, ids)
+        if (outcome !== 'kept') changed = true
+        if (outcome === 'removed') continue
         kept.push(child)
         stack.push(child)
         continue
@@ -193,6 +177,7 @@ export function sanitizeSvg(tree: Root, report: SvgReporter = () => {}): Sanitiz
         )
       }
     }
+    if (inSchemaOrder(kept, element, report)) changed = true
     element.children = kept
   }
   if (root.attributes.xmlns !== svgNs || (usesXlink(root) && root.attributes['xmlns:xlink'] !== xlinkNs)) {
@@ -203,13 +188,105 @@ export function sanitizeSvg(tree: Root, report: SvgReporter = () => {}): Sanitiz
   return {root, changed}
 }
 
+/**
+ * Whether `child`, an SVG drawing element inside `parent`, is kept: its
+ * attributes cleaned, a link made a group (or, in text, a `<tspan>`), and the
+ * element removed, with a warning, where the EPUB's SVG schema does not allow
+ * it (see ./svg-schema.ts): `kept` as it was, `changed`, or `removed`.
+ */
+function keepElement(
+  child: Element,
+  parent: Element,
+  report: SvgReporter,
+  ids: Set<string>
+): 'kept' | 'changed' | 'removed' {
+  // A graphic is a picture: its links are not followed (and epubcheck wants a name for each), so a link is a group,
+  // or in text a `<tspan>`.
+  const becomes = child.name !== 'a' ? child.name : textHolders.has(parent.name) ? 'tspan' : 'g'
+  if (!childAllowed(parent.name, becomes)) {
+    report(
+      `Unexpected \`<${child.name}>\` inside \`<${parent.name}>\` in SVG, expected it where SVG 1.1 allows it (it is removed)`,
+      child
+    )
+    return 'removed'
+  }
+  const changed = cleanAttributes(child, false, report, ids, becomes) || becomes !== child.name
+  if (child.name === 'a') {
+    child.name = becomes
+    delete child.attributes.href
+    delete child.attributes['xlink:href']
+  }
+  const missing = (requiredAttributes[child.name] ?? []).filter((name) => !(name in child.attributes))
+  if (missing.length > 0) {
+    report(
+      `Unexpected \`<${child.name}>\` without ${missing.map((name) => `\`${name}\``).join(' or ')} in SVG, expected ${missing.map((name) => `\`${name}\``).join(' and ')}, which SVG 1.1 requires (the element is removed)`,
+      child
+    )
+    return 'removed'
+  }
+  const needs = requiredChildren[child.name]
+  if (needs && !child.children.some((node) => node.type === 'element' && needs.has(node.name))) {
+    report(
+      `Unexpected \`<${child.name}>\` without a light source in SVG, expected one of ${[...needs].map((name) => `\`<${name}>\``).join(', ')} inside it (the element is removed)`,
+      child
+    )
+    return 'removed'
+  }
+  return changed ? 'changed' : 'kept'
+}
+
+/**
+ * Put the children of `parent` in the order the schema wants: `<title>` and
+ * `<desc>` first, and where the schema names a sequence (the functions of
+ * `<feComponentTransfer>`, the light of a lighting primitive), its order, each
+ * at most once (a second is removed, with a warning). Whether anything moved
+ * or went.
+ */
+function inSchemaOrder(children: ElementContent[], parent: Element, report: SvgReporter): boolean {
+  if (textHolders.has(parent.name)) return false
+  const rank = (node: Element) =>
+    node.name === 'title' || node.name === 'desc' ? 0 : 1 + (sequencePlace(parent.name, node.name) ?? 0)
+  let nodes = children.filter((node): node is Element => node.type === 'element')
+  let changed = false
+  if (nodes.some((node, index) => index > 0 && rank(node) < rank(nodes[index - 1]!))) {
+    // Only elements are left: the white space between them means nothing where text is not allowed.
+    nodes = nodes
+      .map((node, index) => ({node, index}))
+      .sort((a, b) => rank(a.node) - rank(b.node) || a.index - b.index)
+      .map(({node}) => node)
+    children.splice(0, children.length, ...nodes)
+    changed = true
+  }
+  const seen = new Set<number>()
+  for (const node of nodes) {
+    const place = sequencePlace(parent.name, node.name)
+    if (place === undefined) continue
+    if (seen.has(place)) {
+      children.splice(children.indexOf(node), 1)
+      changed = true
+      report(
+        `Unexpected second \`<${node.name}>\` inside \`<${parent.name}>\` in SVG, expected one (it is removed)`,
+        node
+      )
+    }
+    seen.add(place)
+  }
+  return changed
+}
+
 /** Whether an element from another namespace (an editor's, XHTML's) holds anything: an editor's empty settings element is dropped silently. */
 function hasContent(element: Element): boolean {
   return element.children.length > 0 && !element.name.startsWith('sodipodi:') && !element.name.startsWith('inkscape:')
 }
 
-/** Remove the attributes of `element` a static drawing has no use for; whether any was removed or changed. */
-function cleanAttributes(element: Element, isRoot: boolean, report: SvgReporter): boolean {
+/** Remove the attributes of `element` a static drawing has no use for, and those the EPUB's SVG schema refuses on the element it is `as`; whether any was removed or changed. */
+function cleanAttributes(
+  element: Element,
+  isRoot: boolean,
+  report: SvgReporter,
+  ids: Set<string>,
+  as = element.name
+): boolean {
   let changed = false
   for (const [name, raw] of Object.entries(element.attributes)) {
     const value = raw === null || raw === undefined ? '' : String(raw)
@@ -228,22 +305,36 @@ function cleanAttributes(element: Element, isRoot: boolean, report: SvgReporter)
       reason =
         'Unexpected `style` attribute in SVG, expected presentation attributes such as `fill="…"` (the page’s Content-Security-Policy forbids inline styles; it is removed)'
     } else if (name === 'href' || name === 'xlink:href') {
-      if (allowedHref(element.name, value)) continue
-      reason = `Unexpected \`${name}="${shorten(value)}"\` on \`<${element.name}>\` in SVG, expected a reference inside the SVG (\`#id\`) or an embedded PNG, JPEG, GIF or WebP image (it is removed)`
-    } else if (name.startsWith('data-') || name.startsWith('aria-') || attributes.has(name)) {
-      if (!/url\s*\(/i.test(value) || onlyLocalUrls(value)) continue
-      reason = `Unexpected \`${name}="${shorten(value)}"\` on \`<${element.name}>\` in SVG, expected \`url(#id)\`, a reference inside the SVG (it is removed)`
+      if (!allowedHref(element.name, value))
+        reason = `Unexpected \`${name}="${shorten(value)}"\` on \`<${element.name}>\` in SVG, expected a reference inside the SVG (\`#id\`) or an embedded PNG, JPEG, GIF or WebP image (it is removed)`
+      else if (element.name === 'a' || attributeAllowed(as, name)) continue
+      else reason = notAllowed(name, element.name)
+    } else if (attributeAllowed(as, name)) {
+      if (/url\s*\(/i.test(value) && !onlyLocalUrls(value)) {
+        reason = `Unexpected \`${name}="${shorten(value)}"\` on \`<${element.name}>\` in SVG, expected \`url(#id)\`, a reference inside the SVG (it is removed)`
+      } else {
+        const expected = expectedValue(as, name, value)
+        if (expected === undefined && !(name === 'id' && ids.has(value))) {
+          if (name === 'id') ids.add(value)
+          continue
+        }
+        reason = `Unexpected \`${name}="${shorten(value)}"\` on \`<${element.name}>\` in SVG, expected ${expected ?? 'an `id` used once'} (it is removed)`
+      }
     } else if (leftoverAttributes.has(name) || name.includes(':')) {
       // SVG 1.1's and editors' attributes (`inkscape:label`, `sodipodi:nodetypes`) change nothing a reader sees.
       reason = undefined
     } else {
-      reason = `Unexpected attribute \`${name}\` on \`<${element.name}>\` in SVG, expected SVG presentation attributes (it is removed)`
+      reason = notAllowed(name, element.name)
     }
     delete element.attributes[name]
     changed = true
     if (reason) report(reason, element)
   }
   return changed
+}
+
+function notAllowed(name: string, element: string): string {
+  return `Unexpected attribute \`${name}\` on \`<${element}>\` in SVG, expected an attribute SVG 1.1 allows there (it is removed)`
 }
 
 /** `value` without the characters HTML forbids (XML's parser refused the others), each reported. */
@@ -257,7 +348,7 @@ function cleanText(value: string, element: Element, report: SvgReporter): string
 
 function allowedHref(element: string, value: string): boolean {
   const trimmed = value.trim()
-  if (/^#[^\s#]+$/.test(trimmed)) return true
+  if (/^#(?:[^\s#%]|%[0-9A-Fa-f]{2})+$/.test(trimmed)) return true
   return imageElements.has(element) && rasterData.test(trimmed)
 }
 

@@ -46,7 +46,8 @@ export function remarkLocalImages() {
       return
     }
     visit(tree, (node) => {
-      if (node.type === 'definition') definitions.set(node.identifier, node)
+      // The first definition of a label wins (CommonMark), as in remark-links.
+      if (node.type === 'definition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node)
       return blocksOnly(node)
     })
     visit(tree, (node) => {

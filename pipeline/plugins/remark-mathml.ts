@@ -17,6 +17,7 @@ import type {Nodes, Root} from 'mdast'
 import type {VFile} from 'vfile'
 import {error} from '../messages.js'
 import {visit} from '../tree.js'
+import {validMathml} from './mathml-valid.js'
 
 const source = 'remark-mathml'
 
@@ -146,5 +147,5 @@ function convert(
     for (const child of element.children as ElementContent[]) if (child.type === 'element') clean(child)
   }
   clean(math)
-  return math
+  return validMathml(math)
 }

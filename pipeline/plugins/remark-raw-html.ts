@@ -13,7 +13,11 @@
  * paragraphs. Anything else (every other element, `<script>`, a `style`
  * attribute, an event handler, a remote image) stays visible as text, with
  * one `raw-html` warning (`raw-html-script` for a script) per element, not
- * per tag. HTML comments are left to remark-content-checks, which drops them.
+ * per tag. An attribute value XHTML refuses (an `<img>` width that is not a
+ * number of pixels, an id with spaces) counts as a refused attribute. An
+ * element kept where HTML does not allow it (see ./raw-html-structure.ts)
+ * loses its tags. HTML comments are left to remark-content-checks, which
+ * drops them.
  */
 import type {Element, Nodes as HastNodes} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
@@ -23,6 +27,7 @@ import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {positionAt, warn} from '../messages.js'
 import {visit} from '../tree.js'
+import {unwrapMisplaced} from './raw-html-structure.js'
 
 const source = 'remark-raw-html'
 
@@ -202,6 +207,7 @@ export function remarkRawHtml() {
       siblings.splice(index, 1, ...(nodes as never[]))
       return [SKIP, index + nodes.length]
     })
+    unwrapMisplaced(tree, file)
   }
 }
 
@@ -243,6 +249,21 @@ function check(element: Element): string | undefined {
     if (!(key in kept.properties)) return `attribute \`${attributeName(key)}\` on \`${name}\``
   }
   if (element.tagName === 'img' && typeof element.properties.alt !== 'string') return '`<img>` without `alt` text'
+  return badValue(element)
+}
+
+/** An attribute value XHTML refuses (the EPUB is checked against it), said as the problem; `undefined` when none. */
+function badValue(element: Element): string | undefined {
+  const name = `<${element.tagName}>`
+  for (const key of ['width', 'height']) {
+    const value = element.properties[key]
+    if (value !== undefined && !/^\d+$/.test(String(value)))
+      return `\`${key}="${value}"\` on \`${name}\` (a number of pixels, such as \`${key}="300"\`)`
+  }
+  const {id, open} = element.properties
+  if (id !== undefined && !/^\S+$/.test(String(id))) return `\`id="${id}"\` on \`${name}\` (an id has no spaces)`
+  if (open !== undefined && open !== true && open !== '' && open !== 'open')
+    return `\`open="${open}"\` on \`${name}\` (\`open\` takes no value)`
   return undefined
 }
 

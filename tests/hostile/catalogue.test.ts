@@ -96,6 +96,60 @@ const evilPayloads = [
   '\u0085'
 ]
 
+const invalid = await fs.readFile(path.join(fixtures, 'invalid.svg'), 'utf8')
+
+/** The warnings the sanitizer gives for invalid.svg, which draws in a browser but breaks the EPUB's SVG schema: at each element, and what the warning names. */
+const invalidPlaces: Array<[string, string]> = [
+  ['<path fill', 'without `d`'],
+  ['<rect x="1" width="10"', 'without `height`'],
+  ['<circle', 'without `r`'],
+  ['<polygon', 'without `points`'],
+  ['<image', 'without `height`'],
+  ['<stop stop-color', 'without `offset`'],
+  ['<stop offset="0"', '`<stop>` inside `<g>`'],
+  ['<rect x="1" y="1"', 'attribute `cx`'],
+  ['<rect x="1" y="1"', 'fill-rule="sideways"'],
+  ['<rect x="1" y="1"', 'id="2nd"'],
+  ['<rect id="twice" x="1"', 'used once'],
+  ['<rect id="twice" x="1"', 'attribute `vector-effect`'],
+  ['<g>Stray', 'text `Stray words`'],
+  ['<feBlend', 'without `in2`'],
+  ['<fePointLight', 'second `<fePointLight>`'],
+  ['<feSpecularLighting', 'without a light source']
+]
+
+/** What of invalid.svg must be in no file written. */
+const invalidPayloads = [
+  'Stray words',
+  'fill-rule="sideways"',
+  'vector-effect="non-scaling-stroke"',
+  'feBlend',
+  'feSpecularLighting',
+  'fePointLight',
+  'id="2nd"'
+]
+
+/** Raw HTML whose elements are each allowed, but not where they stand or with those values (line 9 on). */
+const misplacedHtml = [
+  'Text <div>block</div> inline.',
+  '',
+  '<span>',
+  '',
+  'A paragraph in a span.',
+  '',
+  '</span>',
+  '',
+  '<details>',
+  '',
+  'Details without a summary.',
+  '',
+  '</details>',
+  '',
+  '[one <a href="https://example.org/b">two</a>](https://example.org/a)',
+  '',
+  '<img src="figures/bars.svg" alt="Bars" width="50%">'
+].join('\n')
+
 const scrollyOf = (graphic: string, states: string[]) =>
   `\n::::scrolly{graphic="${graphic}"}\n${states.map((state) => `:::step{state="${state}"}\nA step [@alpha].\n:::\n`).join('\n')}::::\n`
 
@@ -153,6 +207,61 @@ const cases: HostileCase[] = [
     code: 0,
     messages: [],
     absent: ['DOCTYPE svg', 'sodipodi', 'inkscape', 'rdf:RDF', 'enable-background', 'Created with Inkscape']
+  },
+  {
+    name: 'a graphic epubcheck’s SVG schema refuses: required attributes missing, elements misplaced, odd values',
+    setup: async (book) => {
+      await fs.copyFile(path.join(fixtures, 'invalid.svg'), path.join(book, 'figures/invalid.svg'))
+      await appendTo(path.join(book, '02-second.md'), scrollyOf('invalid', ['one']))
+    },
+    code: 0,
+    messages: invalidPlaces.map(([element, says]) => ({
+      rule: 'unsafe-svg',
+      file: 'book/figures/invalid.svg',
+      ...at(invalid, element),
+      says
+    })),
+    absent: invalidPayloads
+  },
+  {
+    name: 'that SVG as an image in a chapter',
+    setup: async (book) => {
+      await fs.copyFile(path.join(fixtures, 'invalid.svg'), path.join(book, 'figures/picture.svg'))
+      await appendTo(path.join(book, '02-second.md'), '\n![A picture](figures/picture.svg)\n')
+    },
+    code: 0,
+    messages: invalidPlaces.map(([element]) => ({
+      rule: 'unsafe-svg',
+      file: 'book/02-second.md',
+      line: 9,
+      column: 1,
+      says: `line ${at(invalid, element).line}, column ${at(invalid, element).column}`
+    })),
+    absent: invalidPayloads
+  },
+  {
+    name: 'raw HTML elements where HTML does not allow them, or with values XHTML refuses',
+    setup: (book) => appendTo(path.join(book, '02-second.md'), `\n${misplacedHtml}\n`),
+    code: 0,
+    messages: [
+      {rule: 'raw-html', file: 'book/02-second.md', line: 9, column: 6, says: '`<div>` inside a line of text'},
+      {rule: 'raw-html', file: 'book/02-second.md', line: 11, column: 1, says: '`<span>` around blocks'},
+      {rule: 'raw-html', file: 'book/02-second.md', line: 17, column: 1, says: '`<details>` without a `<summary>`'},
+      {rule: 'raw-html', file: 'book/02-second.md', line: 23, column: 6, says: 'a link inside a link'},
+      {rule: 'raw-html', file: 'book/02-second.md', line: 25, column: 1, says: 'width="50%"'}
+    ],
+    absent: [/<div>block/, /<span>\s*<p>/, /<details>\s*<p>/, /<a [^>]*>[^<]*<a /, /<img [^>]*width="50%"/]
+  },
+  {
+    name: 'TeX whose MathML from Temml the EPUB’s MathML 3 schema refuses: \\boxed, numbered align, \\ref',
+    setup: (book) =>
+      appendTo(
+        path.join(book, '02-second.md'),
+        '\nA box $\\boxed{x}$ and a reference $\\ref{a}$.\n\n$$\n\\begin{align}a&=b\\\\c&=d\\end{align}\n$$\n'
+      ),
+    code: 0,
+    messages: [],
+    absent: [/<mrow [^>]*displaystyle/, /<span class="tml-eqn"/, /<a [^>]*class="tml-ref"/]
   },
   {
     name: 'control characters and a noncharacter in book.yaml (title and rights)',
