@@ -24,6 +24,7 @@ import {remarkFigures} from '../plugins/remark-figures.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
 import {remarkHighlight} from '../plugins/remark-highlight.js'
 import {remarkInlineNotes} from '../plugins/remark-inline-notes.js'
+import {remarkLineBlocks} from '../plugins/remark-line-blocks.js'
 import {remarkLinks} from '../plugins/remark-links.js'
 import {remarkLocalImages} from '../plugins/remark-local-images.js'
 import {remarkMathml} from '../plugins/remark-mathml.js'
@@ -63,6 +64,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkMath, {singleDollarTextMath: false})
       .use(remarkPandocMath)
       .use(remarkDefinitionLists)
+      .use(remarkLineBlocks)
       // The Pandoc and Quarto dialect: definition lists, fenced divs, attributes, callouts, notes, sub/superscript, math.
       .use(remarkPandocFences)
       .use(remarkPandocAttributes)

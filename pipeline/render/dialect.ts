@@ -6,7 +6,7 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
-import type {Code, Table} from 'mdast'
+import type {Code, Paragraph, Table} from 'mdast'
 import {defListHastHandlers} from 'mdast-util-definition-list'
 import type {Math} from 'mdast-util-math'
 import {defaultHandlers, type Handler, type State} from 'mdast-util-to-hast'
@@ -137,6 +137,14 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     return result
   }
 
+  // A Pandoc line block (remark-line-blocks) as Pandoc writes it: its lines in a `div.line-block`, parted by `<br>`s.
+  const paragraph: Handler = (state: State, node: Paragraph) => {
+    if (!node.data?.lineBlock) return defaultHandlers.paragraph(state, node)
+    const result = h('div.line-block', state.all(node))
+    state.patch(node, result)
+    return result
+  }
+
   // Raw HTML the allow-list kept (remark-raw-html): the element as written, its content as Markdown renders it.
   const htmlElement: Handler = (state: State, node: HtmlElement) => {
     const result = h(node.tagName, node.properties, state.all(node))
@@ -151,6 +159,7 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     implicitFigure,
     htmlElement,
     math,
+    paragraph,
     subscript,
     superscript,
     code,
