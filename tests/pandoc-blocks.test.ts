@@ -55,3 +55,61 @@ describe('line blocks', () => {
     expect(html).not.toContain('line-block')
   })
 })
+
+describe('fancy list markers', () => {
+  it('reads letters and roman numerals with their start and style', async () => {
+    const {html, problems} = await build(
+      '# T\n\nc. three\nd. four\n\n(ii) two\n(iii) three\n\nA)  one\n\nIV.  four\n\n#. one\n#. two\n\n(3) three\n'
+    )
+    expect(html).toContain('<ol start="3" type="a">\n<li>three</li>\n<li>four</li>\n</ol>')
+    expect(html).toContain('<ol start="2" type="i">\n<li>two</li>\n<li>three</li>\n</ol>')
+    expect(html).toContain('<ol type="A">\n<li>one</li>\n</ol>')
+    expect(html).toContain('<ol start="4" type="I">\n<li>four</li>\n</ol>')
+    expect(html).toContain('<ol>\n<li>one</li>\n<li>two</li>\n</ol>')
+    expect(html).toContain('<ol start="3" type="1">\n<li>three</li>\n</ol>')
+    expect(problems).toEqual([])
+  })
+
+  it('nests them, loose, with the next level read inside', async () => {
+    const {html} = await build('# T\n\na. one\n\n    i. sub\n    ii. sub two\n\nb. two\n')
+    expect(html).toContain(
+      '<ol type="a">\n<li>\n<p>one</p>\n<ol type="i">\n<li>sub</li>\n<li>sub two</li>\n</ol>\n</li>\n<li>\n<p>two</p>\n</li>\n</ol>'
+    )
+  })
+
+  it('starts a nested list on a line of an item, as Pandoc does', async () => {
+    const {html} = await build('# T\n\nD.  Upper\n    I.  Roman\n        (1) Decimal\n            a)  Lower\n')
+    expect(html).toContain(
+      '<ol start="4" type="A">\n<li>Upper\n<ol type="I">\n<li>Roman\n<ol type="1">\n<li>Decimal\n<ol type="a">\n<li>Lower</li>\n</ol>'
+    )
+  })
+
+  it('parts a list where the markers change style, as Pandoc does', async () => {
+    const {html} = await build('# T\n\na. one\n\nb. two\n\n1. three\n\nii. four\n')
+    expect(html).toContain(
+      '<ol type="a">\n<li>\n<p>one</p>\n</li>\n<li>\n<p>two</p>\n</li>\n</ol>\n<ol>\n<li>three</li>\n</ol>'
+    )
+    expect(html).toContain('<ol start="2" type="i">\n<li>four</li>\n</ol>')
+  })
+
+  it('leaves names, pages, prose and code alone', async () => {
+    const {html} = await build(
+      '# T\n\nB. Russell wrote it.\n\np. 3 of the book.\n\nSo we\na. did not list.\n\n```\na. code\n```\n\nI. Newton.\n'
+    )
+    expect(html).not.toContain('<ol')
+    expect(html).toContain('<p>B. Russell wrote it.</p>')
+    expect(html).toContain('<p>So we\na. did not list.</p>')
+    expect(html).toContain('<code>a. code\n</code>')
+  })
+
+  it('numbers example lists on through the chapter, and their labels in the text', async () => {
+    const {html, problems} = await build(
+      '# T\n\n(@) First.\n(@good) Second.\n\nAs (@good) shows, and [this (@good)](#t).\n\n(@) Third.\n\n(@averyverylonglabel) Long.\n'
+    )
+    expect(html).toContain('<ol class="example" type="1">\n<li>First.</li>\n<li>Second.</li>\n</ol>')
+    expect(html).toContain('<p>As (2) shows, and <a href="#t">this (2)</a>.</p>')
+    expect(html).toContain('<ol start="3" class="example" type="1">\n<li>Third.</li>\n</ol>')
+    // Read as a citation, as before: its key is unknown.
+    expect(problems).toEqual(['10:1 unread-list-marker', '10:2 unknown-cite-key'])
+  })
+})

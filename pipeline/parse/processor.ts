@@ -19,6 +19,7 @@ import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
 import {remarkCrossReferences} from '../plugins/remark-cross-references.js'
 import {remarkDefinitionLists} from '../plugins/remark-definition-lists.js'
+import {remarkFancyLists} from '../plugins/remark-fancy-lists.js'
 import {remarkFencedDivs} from '../plugins/remark-fenced-divs.js'
 import {remarkFigures} from '../plugins/remark-figures.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
@@ -67,6 +68,8 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkLineBlocks)
       // The Pandoc and Quarto dialect: definition lists, fenced divs, attributes, callouts, notes, sub/superscript, math.
       .use(remarkPandocFences)
+      // Pandoc's list markers (`a.`, `(iv)`, `(@)`) as CommonMark's: it wraps the parsers above, so it comes after them.
+      .use(remarkFancyLists)
       .use(remarkPandocAttributes)
       .use(remarkFencedDivs)
       .use(remarkFigures)

@@ -6,7 +6,7 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
-import type {Code, Paragraph, Table} from 'mdast'
+import type {Code, List, Paragraph, Table} from 'mdast'
 import {defListHastHandlers} from 'mdast-util-definition-list'
 import type {Math} from 'mdast-util-math'
 import {defaultHandlers, type Handler, type State} from 'mdast-util-to-hast'
@@ -24,6 +24,8 @@ export interface DialectOptions {
   /** The book's language (BCP 47), for the titles of callouts without their own and captions' words. Default `en`. */
   language?: string | undefined
 }
+
+const listTypes = {decimal: '1', 'lower-alpha': 'a', 'upper-alpha': 'A', 'lower-roman': 'i', 'upper-roman': 'I'}
 
 /** The handlers of the dialect's nodes (and of `code` and `table`), for one document. */
 export function dialectHandlers(options: DialectOptions = {}): Record<string, Handler> {
@@ -137,6 +139,15 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     return result
   }
 
+  // A list with Pandoc's markers (remark-fancy-lists): the numbering style as Pandoc writes it, `type="a"`.
+  const list: Handler = (state: State, node: List) => {
+    const result = defaultHandlers.list(state, node) as Element
+    const style = node.data?.listStyle
+    if (style === 'example') result.properties = {...result.properties, className: ['example'], type: '1'}
+    else if (style) result.properties = {...result.properties, type: listTypes[style]}
+    return result
+  }
+
   // A Pandoc line block (remark-line-blocks) as Pandoc writes it: its lines in a `div.line-block`, parted by `<br>`s.
   const paragraph: Handler = (state: State, node: Paragraph) => {
     if (!node.data?.lineBlock) return defaultHandlers.paragraph(state, node)
@@ -160,6 +171,7 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     htmlElement,
     math,
     paragraph,
+    list,
     subscript,
     superscript,
     code,
