@@ -113,3 +113,21 @@ describe('fancy list markers', () => {
     expect(problems).toEqual(['10:1 unread-list-marker', '10:2 unknown-cite-key'])
   })
 })
+
+describe('definitions marked with `~`', () => {
+  it('reads `~` as Pandoc does, tight and loose, indented', async () => {
+    const markdown = '# T\n\nApple\n~ A fruit.\n\nOrange\n\n  ~ Orange fruit.\n\n  ~ A colour.\n'
+    const {html, problems} = await build(markdown)
+    expect(html).toContain('<dl>\n<dt>Apple</dt>\n<dd>A fruit.\n</dd>\n<dt>Orange</dt>\n<dd>Orange fruit.\n</dd>')
+    // The same list as with `:`.
+    expect(html).toBe((await build(markdown.replaceAll('~', ':'))).html)
+    expect(problems).toEqual([])
+  })
+
+  it('leaves a `~` that defines nothing as written, and code alone', async () => {
+    const {html} = await build('# T\n\n~ not a definition\n\n```\nTerm\n~ code\n```\n\nH~2~O\n')
+    expect(html).toContain('<p>~ not a definition</p>')
+    expect(html).toContain('<code>Term\n~ code\n</code>')
+    expect(html).not.toContain('<dl>')
+  })
+})
