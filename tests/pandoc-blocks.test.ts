@@ -131,3 +131,31 @@ describe('definitions marked with `~`', () => {
     expect(html).not.toContain('<dl>')
   })
 })
+
+describe('tables and LaTeX shown as written', () => {
+  it('reports a simple table, with or without its header, once', async () => {
+    const {problems} = await build(
+      '# T\n\n  Right     Left\n-------     ------\n     12     12\n    123     123\n\nText.\n\n-------     ------\n     12     12\n-------     ------\n\nA break:\n\n- - -\n\nEnd.\n'
+    )
+    expect(problems).toEqual(['3:3 unrendered-simple-table', '10:1 unrendered-simple-table'])
+  })
+
+  it('reports a multiline table once', async () => {
+    const {problems} = await build(
+      '# T\n\n-------------------------------\n Centered   Left\n  Header    Aligned\n----------- -------------------\n   First    row text\n            goes on.\n\n  Second    row.\n-------------------------------\n\nEnd.\n\n---\n\nNot a table.\n'
+    )
+    expect(problems).toEqual(['3:1 unrendered-multiline-table'])
+    const headerless = await build(
+      '# T\n\n----- ----------\n foo  bar\n\n foo  this is\n      long\n----- ----------\n\n- - -\nNo table.\n'
+    )
+    expect(headerless.problems).toEqual(['3:1 unrendered-multiline-table'])
+  })
+
+  it('reports a raw LaTeX environment outside math, once a paragraph', async () => {
+    const {html, problems} = await build(
+      '# T\n\n\\begin{center}\n\\begin{tabular}{ll}\na & b\n\\end{tabular}\n\\end{center}\n\n$$\\begin{aligned}a\\end{aligned}$$\n\n`\\begin{x}` and \\\\begin{y}\n'
+    )
+    expect(problems).toEqual(['3:1 unrendered-latex'])
+    expect(html).toContain('<p>\\begin{center}')
+  })
+})

@@ -38,6 +38,7 @@ import {remarkScrolly} from '../plugins/remark-scrolly.js'
 import {remarkSmartPunctuation} from '../plugins/remark-smart-punctuation.js'
 import {remarkSubSuper} from '../plugins/remark-sub-super.js'
 import {remarkUnrendered} from '../plugins/remark-unrendered.js'
+import {remarkUnrenderedPandoc} from '../plugins/remark-unrendered-pandoc.js'
 import {remarkXmlChars} from '../plugins/remark-xml-chars.js'
 import type {Chapter, CslItem} from '../types.js'
 import {checkSourceNesting, checkTreeNesting} from './limits.js'
@@ -78,6 +79,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkMathml)
       .use(remarkCrossReferences, {keys: references})
       .use(remarkUnrendered)
+      .use(remarkUnrenderedPandoc)
       .use(remarkSmartPunctuation)
       // After the typographic quotes: raw HTML shown as text keeps the quotes it was written with.
       .use(remarkRawHtml)
