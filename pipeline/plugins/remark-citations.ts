@@ -1,7 +1,8 @@
 /**
  * remark plugin: Pandoc citations. Finds `[@key]`, `[@key, p. 3]`,
  * `[see @a, pp. 3-4; also @b]`, `[-@key]` and in-text `@key` (optionally
- * `@key [p. 3]`) in text, and `[@key]` that remark parsed as a reference
+ * `@key [p. 3]`, and further cites as Pandoc reads them: `@key [p. 3; @b]`,
+ * `@key [@b]`) in text, and `[@key]` that remark parsed as a reference
  * link, and turns each into a `citation` node that keeps its source text as
  * its child. Every citation is recorded on `file.data.citations` in reading
  * order; `numberCitations` numbers them afterwards, from 1 in each chapter.
