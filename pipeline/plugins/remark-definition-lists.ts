@@ -94,13 +94,13 @@ function tildeMarkers(tree: Root, text: string): Set<number> {
     if (node.type !== 'paragraph') return blocksOnly(node)
     for (const [index, child] of node.children.entries()) {
       if (child.type !== 'text') continue
-      const map = mapSource(child, text)
       const starts = index === 0 ? [0] : []
       for (let at = child.value.indexOf('\n'); at !== -1; at = child.value.indexOf('\n', at + 1)) starts.push(at + 1)
-      for (const at of starts) {
+      const tildes = starts.filter((at) => /^~[ \t]/.test(child.value.slice(at, at + 2)))
+      const map = tildes.length > 0 ? mapSource(child, text) : undefined
+      for (const at of tildes) {
         const offset = map?.offset(at)
-        if (offset !== undefined && /^~[ \t]/.test(child.value.slice(at, at + 2)) && text[offset] === '~')
-          found.add(offset)
+        if (offset !== undefined && text[offset] === '~') found.add(offset)
       }
     }
     return SKIP

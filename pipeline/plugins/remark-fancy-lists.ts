@@ -83,7 +83,8 @@ const source = 'remark-fancy-lists'
 // A marker at the start of a line of text: `(x)`, `x.` or `x)`, then white space or the line's end.
 const markerPattern = /^(?:\(([A-Za-z]+|\d+|#|@[\w-]*)\)|([A-Za-z]+|#)([.)]))(?=([ \t]*))(?:[ \t]|$)/
 // A line that may hold one (a quick test before any work).
-const candidate = /(?:^|\n)[ \t>]*(?:[-*+\d.)]+[ \t]+)*(?:\([A-Za-z\d#@]|[A-Za-z#]+[.)])/
+const candidate =
+  /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:\((?:[A-Za-z]+|\d+|#|@[\w-]*)\)|(?:[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)])(?:[ \t]|$)/m
 const roman = /^(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$/
 
 /** Read Pandoc's fancy list markers and example lists. Use right after `remark-parse`. */
@@ -219,12 +220,14 @@ function findMarkers(
         first = false
         continue
       }
-      const map = mapSource(child, text)
+      // The source map only for a text that holds a marker: most paragraphs hold none.
+      let map: ReturnType<typeof mapSource> | null = null
       const starts = lineStart ? [0] : []
       for (let at = child.value.indexOf('\n'); at !== -1; at = child.value.indexOf('\n', at + 1)) starts.push(at + 1)
       for (const at of starts) {
         const marker = readMarker(child.value.slice(at, at + 40))
-        const offset = map?.offset(at)
+        if (marker && map === null) map = mapSource(child, text)
+        const offset = marker ? map?.offset(at) : undefined
         const lineOne = first && at === 0
         const isFirst = lineOne && !inItem.has(node)
         first = false
