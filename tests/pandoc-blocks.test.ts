@@ -47,6 +47,11 @@ describe('line blocks', () => {
     expect(html).toContain('<blockquote>\n<div class="line-block">one<br>\n\u00a0\u00a0two</div>\n</blockquote>')
   })
 
+  it('keeps the places of what its lines hold, for messages', async () => {
+    const {problems} = await build('# T\n\n| One line\n|   as [@nokey] says\n')
+    expect(problems).toEqual(['4:9 unknown-cite-key'])
+  })
+
   it('leaves GitHub tables, and paragraphs with other lines, alone', async () => {
     const {html} = await build('# T\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n| a\nb\n\nx\n| y\n')
     expect(html).toContain('<table>')
@@ -90,6 +95,11 @@ describe('fancy list markers', () => {
       '<ol type="a">\n<li>\n<p>one</p>\n</li>\n<li>\n<p>two</p>\n</li>\n</ol>\n<ol>\n<li>three</li>\n</ol>'
     )
     expect(html).toContain('<ol start="2" type="i">\n<li>four</li>\n</ol>')
+  })
+
+  it('keeps the places of what its items hold, for messages', async () => {
+    const {problems} = await build('# T\n\n(iv) one [@nokey]\n(v) two\n    [@other]\n')
+    expect(problems).toEqual(['3:11 unknown-cite-key', '5:6 unknown-cite-key'])
   })
 
   it('leaves names, pages, prose and code alone', async () => {

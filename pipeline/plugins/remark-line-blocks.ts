@@ -14,8 +14,10 @@
  * tables before line blocks). A paragraph is a line block when every one of
  * its source lines is a `| ` line, a bare `|` (an empty line) or a
  * continuation that starts with a space. Each `| ` line becomes a line of its
- * own: the `|` and the space after it go, leading spaces are kept as
- * no-break spaces, and a `break` starts the next line. The paragraph stays a
+ * own: the `|` and the space after it go, and a `break` starts the next
+ * line. Its leading spaces stay in the text, as written (so the plugins
+ * after this one still find each character's place in the source); the
+ * targets write them as no-break spaces, as Pandoc does. The paragraph stays a
  * paragraph, marked `data.lineBlock`, so the plugins that read prose read it;
  * both targets render it as Pandoc does, a `div.line-block` with `<br>`s.
  */
@@ -82,15 +84,13 @@ function toLineBlock(node: Paragraph, kinds: Kind[], text: string, file: VFile):
     let from = 0
     const piece = (to: number) => {
       let start = from
-      let spaces = 0
       if (marker) {
         if (child.value[start] !== '|') broken = true
         start += child.value[start + 1] === ' ' || child.value[start + 1] === '\t' ? 2 : 1
-        spaces = /^[ \t]*/.exec(child.value.slice(start, to))![0].length
         marker = false
       }
-      const value = '\u00a0'.repeat(spaces) + child.value.slice(start + spaces, to)
-      if (value === '') return
+      if (start >= to) return
+      const value = child.value.slice(start, to)
       const place = map ? positionAt(file, map.offset(start), map.offset(to)) : undefined
       out.push(place ? {type: 'text', value, position: place} : {type: 'text', value})
     }

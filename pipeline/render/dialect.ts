@@ -151,7 +151,16 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
   // A Pandoc line block (remark-line-blocks) as Pandoc writes it: its lines in a `div.line-block`, parted by `<br>`s.
   const paragraph: Handler = (state: State, node: Paragraph) => {
     if (!node.data?.lineBlock) return defaultHandlers.paragraph(state, node)
-    const result = h('div.line-block', state.all(node))
+    // Each line's leading spaces, which HTML would collapse (and mdast-util-to-hast trims after a break), as
+    // no-break spaces: on a copy, since both books render the one tree.
+    let lineStart = true
+    const children = node.children.map((child) => {
+      const starts = lineStart
+      lineStart = child.type === 'break'
+      if (!starts || child.type !== 'text') return child
+      return {...child, value: child.value.replace(/^[ \t]+/, (spaces) => '\u00a0'.repeat(spaces.length))}
+    })
+    const result = h('div.line-block', state.all({...node, children}))
     state.patch(node, result)
     return result
   }
