@@ -30,7 +30,7 @@
  * Messages (source `remark-fancy-lists`): `unread-list-marker` (warning), an
  * example label too long to read (over 7 characters), shown as written.
  */
-import type {List, ListItem, Paragraph, Root, Text} from 'mdast'
+import type {List, ListItem, Literal, Paragraph, Root, Text} from 'mdast'
 import {findAndReplace, type RegExpMatchObject} from 'mdast-util-find-and-replace'
 import type {Processor} from 'unified'
 import type {VFile} from 'vfile'
@@ -46,6 +46,17 @@ declare module 'mdast' {
     /** The numbering style of a list written with Pandoc's markers (remark-fancy-lists). */
     listStyle?: ListStyle | undefined
   }
+  interface PhrasingContentMap {
+    exampleReference: ExampleReference
+  }
+  interface RootContentMap {
+    exampleReference: ExampleReference
+  }
+}
+
+/** An example's number where the text cites its `@label`: a label, not a claim. Both targets write its `value`. */
+export interface ExampleReference extends Literal {
+  type: 'exampleReference'
 }
 
 declare module 'vfile' {
@@ -341,8 +352,13 @@ function exampleReferences(tree: Root, file: VFile, labels: Map<string, number>)
       new RegExp(`(?<![\\p{L}\\p{N}_])@(${names})(?![\\p{L}\\p{N}_-])`, 'gu'),
       (_: string, label: string, match: RegExpMatchObject) => {
         const node = match.stack.at(-1) as Text
-        if (mapSource(node, text)?.escaped(match.index)) return false
-        return {type: 'text', value: String(labels.get(label))}
+        const map = mapSource(node, text)
+        if (map?.escaped(match.index)) return false
+        const value = String(labels.get(label))
+        const place = map && positionAt(file, map.offset(match.index), map.offset(match.index + label.length + 1))
+        const reference: ExampleReference = {type: 'exampleReference', value}
+        if (place) reference.position = place
+        return reference
       }
     ],
     {ignore: ['inlineCode', 'inlineMath', 'code']}

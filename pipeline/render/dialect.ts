@@ -12,6 +12,7 @@ import type {Math} from 'mdast-util-math'
 import {defaultHandlers, type Handler, type State} from 'mdast-util-to-hast'
 import {toString} from 'mdast-util-to-string'
 import {dialectLabelsFor} from '../labels/dialect.js'
+import type {ExampleReference} from '../plugins/remark-fancy-lists.js'
 import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-divs.js'
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
 import type {HtmlElement} from '../plugins/remark-raw-html.js'
@@ -148,6 +149,9 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     return result
   }
 
+  // An example's number where the text cites its label (remark-fancy-lists).
+  const exampleReference: Handler = (_: State, node: ExampleReference) => ({type: 'text', value: node.value})
+
   // A Pandoc line block (remark-line-blocks) as Pandoc writes it: its lines in a `div.line-block`, parted by `<br>`s.
   const paragraph: Handler = (state: State, node: Paragraph) => {
     if (!node.data?.lineBlock) return defaultHandlers.paragraph(state, node)
@@ -181,6 +185,7 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     math,
     paragraph,
     list,
+    exampleReference,
     subscript,
     superscript,
     code,
