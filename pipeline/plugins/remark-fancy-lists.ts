@@ -98,6 +98,12 @@ const candidate =
   /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:\((?:[A-Za-z]+|\d+|#|@[\w-]*)\)|(?:[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)])(?:[ \t]|$)/m
 const roman = /^(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$/
 
+/**
+ * Levels of nested lists with Pandoc's markers that are read: each costs the chapter one more parse. Deeper markers
+ * are shown as written.
+ */
+const maxPasses = 4
+
 /** Read Pandoc's fancy list markers and example lists. Use right after `remark-parse`. */
 export function remarkFancyLists(this: Processor) {
   const parse = this.parser
@@ -108,17 +114,23 @@ export function remarkFancyLists(this: Processor) {
     const markers = new Map<number, Marker>()
     const warned = new Set<number>()
     let text = document
-    // Each parse reads the markers of one more level of nesting.
-    for (let pass = 0; pass < 8; pass++) {
+    // Each parse reads the markers of one more level of nesting, up to `maxPasses` levels.
+    for (let pass = 0; pass < maxPasses; pass++) {
       const found = findMarkers(tree, text, markers, warned, file)
       if (found.size === 0) break
-      for (const [offset, marker] of found) {
+      // Markers keep their width, so the text is made anew in one join, not once per marker.
+      const parts: string[] = []
+      let last = 0
+      for (const [offset, marker] of [...found].sort((a, b) => a[0] - b[0])) {
         markers.set(offset, marker)
         const end = offset + marker.raw.length
         const digits = asDigits(marker, text.slice(end, end + 5))
         marker.lead = /^ */.exec(digits)![0].length
-        text = text.slice(0, offset) + digits + text.slice(end)
+        parts.push(text.slice(last, offset), digits)
+        last = end
       }
+      parts.push(text.slice(last))
+      text = parts.join('')
       tree = parse(text, file) as Root
     }
     if (markers.size > 0) {
