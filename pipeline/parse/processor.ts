@@ -19,11 +19,13 @@ import {remarkContentChecks} from '../plugins/remark-content-checks.js'
 import {remarkContested} from '../plugins/remark-contested.js'
 import {remarkCrossReferences} from '../plugins/remark-cross-references.js'
 import {remarkDefinitionLists} from '../plugins/remark-definition-lists.js'
+import {remarkFancyLists} from '../plugins/remark-fancy-lists.js'
 import {remarkFencedDivs} from '../plugins/remark-fenced-divs.js'
 import {remarkFigures} from '../plugins/remark-figures.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
 import {remarkHighlight} from '../plugins/remark-highlight.js'
 import {remarkInlineNotes} from '../plugins/remark-inline-notes.js'
+import {remarkLineBlocks} from '../plugins/remark-line-blocks.js'
 import {remarkLinks} from '../plugins/remark-links.js'
 import {remarkLocalImages} from '../plugins/remark-local-images.js'
 import {remarkMathml} from '../plugins/remark-mathml.js'
@@ -36,6 +38,7 @@ import {remarkScrolly} from '../plugins/remark-scrolly.js'
 import {remarkSmartPunctuation} from '../plugins/remark-smart-punctuation.js'
 import {remarkSubSuper} from '../plugins/remark-sub-super.js'
 import {remarkUnrendered} from '../plugins/remark-unrendered.js'
+import {remarkUnrenderedPandoc} from '../plugins/remark-unrendered-pandoc.js'
 import {remarkXmlChars} from '../plugins/remark-xml-chars.js'
 import type {Chapter, CslItem} from '../types.js'
 import {checkSourceNesting, checkTreeNesting} from './limits.js'
@@ -63,8 +66,11 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkMath, {singleDollarTextMath: false})
       .use(remarkPandocMath)
       .use(remarkDefinitionLists)
+      .use(remarkLineBlocks)
       // The Pandoc and Quarto dialect: definition lists, fenced divs, attributes, callouts, notes, sub/superscript, math.
       .use(remarkPandocFences)
+      // Pandoc's list markers (`a.`, `(iv)`, `(@)`) as CommonMark's: it wraps the parsers above, so it comes after them.
+      .use(remarkFancyLists)
       .use(remarkPandocAttributes)
       .use(remarkFencedDivs)
       .use(remarkFigures)
@@ -73,6 +79,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkMathml)
       .use(remarkCrossReferences, {keys: references})
       .use(remarkUnrendered)
+      .use(remarkUnrenderedPandoc)
       .use(remarkSmartPunctuation)
       // After the typographic quotes: raw HTML shown as text keeps the quotes it was written with.
       .use(remarkRawHtml)

@@ -1,7 +1,8 @@
 /**
  * remark plugin: Pandoc citations. Finds `[@key]`, `[@key, p. 3]`,
  * `[see @a, pp. 3-4; also @b]`, `[-@key]` and in-text `@key` (optionally
- * `@key [p. 3]`) in text, and `[@key]` that remark parsed as a reference
+ * `@key [p. 3]`, and further cites as Pandoc reads them: `@key [p. 3; @b]`,
+ * `@key [@b]`) in text, and `[@key]` that remark parsed as a reference
  * link, and turns each into a `citation` node that keeps its source text as
  * its child. Every citation is recorded on `file.data.citations` in reading
  * order; `numberCitations` numbers them afterwards, from 1 in each chapter.
@@ -64,7 +65,7 @@ export function remarkCitations(options: Options) {
   const bibliography = options.bibliography ?? 'references.json'
   // Three alternatives, tried left to right at each place: a whole `[...]` (a citation if it has a cite's `@`),
   // a `[` never closed in this text node, and an in-text `@key` with an optional `[locator]`.
-  const pattern = String.raw`\[([^\[\]]*)\]|\[(?=-?@|[^\[\]]*[\s;]-?@)[^\[\]]*$|(?<![\p{L}\p{N}_])@(${keySource})(?:[ \t]\[([^\[\]@]*)\])?`
+  const pattern = String.raw`\[([^\[\]]*)\]|\[(?=-?@|[^\[\]]*[\s;]-?@)[^\[\]]*$|(?<![\p{L}\p{N}_])@(${keySource})(?:[ \t]\[(?!\^)([^\[\]]*)\](?![[(]))?`
 
   return (tree: Root, file: VFile): undefined => {
     const text = String(file.value)
@@ -176,14 +177,10 @@ export function remarkCitations(options: Options) {
         result = {type: 'text', value}
       } else {
         const position = positionOf(offset(from), offset(to))
-        const item: CiteItem = {
-          key: normalizeKey(key),
-          prefix: '',
-          suffix: (locator ?? '').trim(),
-          suppressAuthor: false
-        }
-        checkKey(item.key, positionOf(offset(from), offset(from + 1 + key.length)))
-        result = citationNode('in-text', [item], value, position)
+        checkKey(normalizeKey(key), positionOf(offset(from), offset(from + 1 + key.length)))
+        const bracketAt = from + value.indexOf('[') + 1
+        const list = inTextItems(normalizeKey(key), locator, (i) => offset(bracketAt + i))
+        result = list ? citationNode('in-text', list, value, position) : {type: 'text', value}
       }
 
       if (!replacedOrigins.has(node)) {
@@ -196,6 +193,45 @@ export function remarkCitations(options: Options) {
         })
       }
       return result
+    }
+
+    /**
+     * The cites of an in-text citation, `@key [...]`, read as Pandoc's `textualCite` reads its brackets: the first
+     * cite, then either a list of cites (`@a [@b; see @c]`) or a locator with cites after a `;` (`@a [p. 33; @b]`).
+     * `undefined` (reported) when the cites after the locator are malformed.
+     */
+    function inTextItems(
+      key: string,
+      bracket: string | undefined,
+      offset: (i: number) => number | undefined
+    ): CiteItem[] | undefined {
+      const first: CiteItem = {key, prefix: '', suffix: '', suppressAuthor: false}
+      if (bracket === undefined) return [first]
+      if (!looksLikeCitation(bracket)) return [{...first, suffix: bracket.trim()}]
+      const list = parseBracketContent(bracket)
+      if ('items' in list) {
+        for (const item of list.items) checkKey(item.key, positionOf(offset(item.start), offset(item.end)))
+        return [
+          first,
+          ...list.items.map(({key, prefix, suffix, suppressAuthor}) => ({key, prefix, suffix, suppressAuthor}))
+        ]
+      }
+      const semicolon = bracket.indexOf(';')
+      const rest =
+        semicolon === -1
+          ? undefined
+          : bracketCitation(bracket.slice(semicolon + 1), `[${bracket}]`, undefined, (i) => offset(semicolon + 1 + i))
+      if (!rest) {
+        if (semicolon === -1)
+          fail(
+            `${list.problem.reason} in \`${excerpt(`[${bracket}]`)}\``,
+            positionOf(offset(list.problem.start), offset(list.problem.end)),
+            'malformed-citation'
+          )
+        return undefined
+      }
+      made.delete(rest)
+      return [{...first, suffix: bracket.slice(0, semicolon).trim()}, ...rest.items]
     }
 
     /** A citation from bracket content, or `undefined` (reported) when it is malformed. */

@@ -31,7 +31,9 @@ import type {Paragraph, Parent, Root, RootContent} from 'mdast'
 import {type DefListNode, defListFromMarkdown} from 'mdast-util-definition-list'
 import {defList} from 'micromark-extension-definition-list'
 import type {Processor} from 'unified'
+import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
+import {mapSource} from '../citations/source-map.js'
 import {warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
 
@@ -47,11 +49,26 @@ declare module 'unist' {
 // A line that may start a definition: `:` and a space, after block quote markers or indentation.
 const definitionLine = /^[ \t>]*:[ \t]/m
 
-/** Read Pandoc definition lists. Use after `remark-parse`. */
+type Parse = (document: string, file: VFile) => Root
+
+/** Read Pandoc definition lists. Use after `remark-parse` and the GFM plugin. */
 export function remarkDefinitionLists(this: Processor) {
   const data = this.data()
   ;(data.micromarkExtensions ??= []).push(defList)
   ;(data.fromMarkdownExtensions ??= []).push(defListFromMarkdown)
+  const parse = this.parser as Parse | undefined
+  if (!parse) throw new Error('Expected `remark-parse` before `remarkDefinitionLists`')
+  this.parser = (document: string, file: VFile): Root => {
+    const tree = parse(document, file)
+    if (!/(?:^|\n)[ \t>]*~[ \t]/.test(document)) return tree
+    const tildes = tildeMarkers(tree, document)
+    if (tildes.size === 0) return tree
+    let text = document
+    for (const offset of tildes) text = `${text.slice(0, offset)}:${text.slice(offset + 1)}`
+    const again = parse(text, file)
+    restoreTildes(again, text, tildes)
+    return again
+  }
   return (tree: Root, file: VFile) => {
     if (!definitionLine.test(String(file.value))) return
     unreadInListItems(tree, file)
@@ -65,6 +82,43 @@ export function remarkDefinitionLists(this: Processor) {
       return index + replacement.length
     })
   }
+}
+
+/**
+ * Pandoc also marks a definition with `~`, which the extension does not know: the offsets of each `~` and space
+ * that starts a line of a paragraph (where the parse left it), for the parser to read as `:`.
+ */
+function tildeMarkers(tree: Root, text: string): Set<number> {
+  const found = new Set<number>()
+  visit(tree, (node) => {
+    if (node.type !== 'paragraph') return blocksOnly(node)
+    for (const [index, child] of node.children.entries()) {
+      if (child.type !== 'text') continue
+      const starts = index === 0 ? [0] : []
+      for (let at = child.value.indexOf('\n'); at !== -1; at = child.value.indexOf('\n', at + 1)) starts.push(at + 1)
+      const tildes = starts.filter((at) => /^~[ \t]/.test(child.value.slice(at, at + 2)))
+      const map = tildes.length > 0 ? mapSource(child, text) : undefined
+      for (const at of tildes) {
+        const offset = map?.offset(at)
+        if (offset !== undefined && text[offset] === '~') found.add(offset)
+      }
+    }
+    return SKIP
+  })
+  return found
+}
+
+/** Put back the `~` that the extension did not read as a definition's marker after all. */
+function restoreTildes(tree: Root, text: string, tildes: Set<number>): void {
+  visit(tree, 'text', (node) => {
+    const start = node.position?.start.offset
+    const end = node.position?.end.offset
+    if (start === undefined || end === undefined || !node.value.includes(':')) return
+    const map = mapSource(node, text)
+    for (let i = 0; map && i < node.value.length; i++)
+      if (node.value[i] === ':' && tildes.has(map.offset(i)))
+        node.value = `${node.value.slice(0, i)}~${node.value.slice(i + 1)}`
+  })
 }
 
 /**

@@ -6,12 +6,13 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
-import type {Code, Table} from 'mdast'
+import type {Code, List, Paragraph, Table} from 'mdast'
 import {defListHastHandlers} from 'mdast-util-definition-list'
 import type {Math} from 'mdast-util-math'
 import {defaultHandlers, type Handler, type State} from 'mdast-util-to-hast'
 import {toString} from 'mdast-util-to-string'
 import {labelsFor} from '../labels/index.js'
+import type {ExampleReference} from '../plugins/remark-fancy-lists.js'
 import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-divs.js'
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
 import type {HtmlElement} from '../plugins/remark-raw-html.js'
@@ -24,6 +25,8 @@ export interface DialectOptions {
   /** The book's language (BCP 47), for the titles of callouts without their own and captions' words. Default `en`. */
   language?: string | undefined
 }
+
+const listTypes = {decimal: '1', 'lower-alpha': 'a', 'upper-alpha': 'A', 'lower-roman': 'i', 'upper-roman': 'I'}
 
 /** The handlers of the dialect's nodes (and of `code` and `table`), for one document. */
 export function dialectHandlers(options: DialectOptions = {}): Record<string, Handler> {
@@ -137,6 +140,35 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     return result
   }
 
+  // A list with Pandoc's markers (remark-fancy-lists): the numbering style as Pandoc writes it, `type="a"`.
+  const list: Handler = (state: State, node: List) => {
+    const result = defaultHandlers.list(state, node) as Element
+    const style = node.data?.listStyle
+    if (style === 'example') result.properties = {...result.properties, className: ['example'], type: '1'}
+    else if (style) result.properties = {...result.properties, type: listTypes[style]}
+    return result
+  }
+
+  // An example's number where the text cites its label (remark-fancy-lists).
+  const exampleReference: Handler = (_: State, node: ExampleReference) => ({type: 'text', value: node.value})
+
+  // A Pandoc line block (remark-line-blocks) as Pandoc writes it: its lines in a `div.line-block`, parted by `<br>`s.
+  const paragraph: Handler = (state: State, node: Paragraph) => {
+    if (!node.data?.lineBlock) return defaultHandlers.paragraph(state, node)
+    // Each line's leading spaces, which HTML would collapse (and mdast-util-to-hast trims after a break), as
+    // no-break spaces: on a copy, since both books render the one tree.
+    let lineStart = true
+    const children = node.children.map((child) => {
+      const starts = lineStart
+      lineStart = child.type === 'break'
+      if (!starts || child.type !== 'text') return child
+      return {...child, value: child.value.replace(/^[ \t]+/, (spaces) => '\u00a0'.repeat(spaces.length))}
+    })
+    const result = h('div.line-block', state.all({...node, children}))
+    state.patch(node, result)
+    return result
+  }
+
   // Raw HTML the allow-list kept (remark-raw-html): the element as written, its content as Markdown renders it.
   const htmlElement: Handler = (state: State, node: HtmlElement) => {
     const result = h(node.tagName, node.properties, state.all(node))
@@ -151,6 +183,9 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     implicitFigure,
     htmlElement,
     math,
+    paragraph,
+    list,
+    exampleReference,
     subscript,
     superscript,
     code,
