@@ -22,6 +22,7 @@ import {remarkDefinitionLists} from '../plugins/remark-definition-lists.js'
 import {remarkFencedDivs} from '../plugins/remark-fenced-divs.js'
 import {remarkFigures} from '../plugins/remark-figures.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
+import {remarkGridTables} from '../plugins/remark-grid-tables.js'
 import {remarkHighlight} from '../plugins/remark-highlight.js'
 import {remarkInlineNotes} from '../plugins/remark-inline-notes.js'
 import {remarkLinks} from '../plugins/remark-links.js'
@@ -59,6 +60,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkFrontmatter, ['yaml'])
       .use(remarkDirective)
       .use(remarkGfmLean)
+      .use(remarkGridTables)
       // `$$…$$` is remark-math's; `$x$` is read by Pandoc's rules (remark-pandoc-math).
       .use(remarkMath, {singleDollarTextMath: false})
       .use(remarkPandocMath)

@@ -8,8 +8,8 @@
  *   image (`![Caption][moon]`) whose definition the chapter has (remark-links
  *   makes it a plain image later).
  * - A paragraph `: Caption {#tbl-x}` (or `Table: Caption`) right after or
- *   right before a table is that table's caption, on `table.data.caption`,
- *   and its id the table's.
+ *   right before a table (pipe or grid) is that table's caption, on
+ *   `table.data.caption`, and its id the table's.
  */
 import type {Image, ImageReference, Parent, PhrasingContent, Root, Text} from 'mdast'
 import {SKIP} from 'unist-util-visit'
@@ -88,9 +88,9 @@ export function remarkFigures() {
         const first = node.children[0]
         if (first?.type !== 'text' || !captionStart.test(first.value)) return SKIP
         const table = [parent.children[index - 1], parent.children[index + 1]].find(
-          (sibling) => sibling?.type === 'table'
+          (sibling) => sibling?.type === 'table' || sibling?.type === 'gridTable'
         )
-        if (table?.type !== 'table' || table.data?.caption) return SKIP
+        if ((table?.type !== 'table' && table?.type !== 'gridTable') || table.data?.caption) return SKIP
         const caption = structuredClone(node.children)
         const lead = caption[0] as Text
         lead.value = lead.value.replace(captionStart, '')

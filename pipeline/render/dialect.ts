@@ -1,9 +1,10 @@
 /**
  * mdast → hast handlers, both targets, for the Pandoc, Quarto and GitHub
  * dialect the shared plugins read: fenced divs, callouts (labelled asides),
- * subscript and superscript, highlighted code and tables that scroll inside
- * their own box. What differs in the EPUB comes in as an option.
+ * subscript and superscript, highlighted code and tables (pipe and grid) that
+ * scroll inside their own box. What differs in the EPUB comes in as an option.
  */
+import {mdast2hastGridTablesHandler} from '@adobe/mdast-util-gridtables'
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Code, Table} from 'mdast'
@@ -14,6 +15,7 @@ import {toString} from 'mdast-util-to-string'
 import {dialectLabelsFor} from '../labels/dialect.js'
 import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-divs.js'
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
+import type {GridTable} from '../plugins/remark-grid-tables.js'
 import type {HtmlElement} from '../plugins/remark-raw-html.js'
 import type {Subscript, Superscript} from '../plugins/remark-sub-super.js'
 
@@ -28,6 +30,7 @@ export interface DialectOptions {
 /** The handlers of the dialect's nodes (and of `code` and `table`), for one document. */
 export function dialectHandlers(options: DialectOptions = {}): Record<string, Handler> {
   let callouts = 0
+  const gridTableHandler = mdast2hastGridTablesHandler()
   const labels = dialectLabelsFor(options.language ?? 'en')
   const calloutTitles: Record<CalloutKind, string> = labels.callout
 
@@ -88,8 +91,15 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     return h('pre', {tabIndex: 0}, [state.applyData(node, element)])
   }
 
-  const table: Handler = (state: State, node: Table) => {
-    const element = defaultHandlers.table(state, node) as Element
+  const table: Handler = (state: State, node: Table) =>
+    scrolling(state, defaultHandlers.table(state, node) as Element, node)
+
+  // A Pandoc grid table (remark-grid-tables): its cells hold blocks and span rows and columns.
+  const gridTable: Handler = (state: State, node: GridTable) =>
+    scrolling(state, state.applyData(node, gridTableHandler(state, node)), node)
+
+  /** A table with its caption, in a box of its own. */
+  const scrolling = (state: State, element: Element, node: Table | GridTable): Element => {
     const caption = node.data?.caption
     const numbered = node.data?.numbered
     if (caption)
@@ -154,6 +164,7 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     subscript,
     superscript,
     code,
-    table
+    table,
+    gridTable
   } as Record<string, Handler>
 }
