@@ -49,6 +49,8 @@ export interface ParseOptions {
   referencesReadable?: boolean | undefined
   /** The bibliography's file name, for messages (default `references.json`). */
   bibliographyName?: string | undefined
+  /** Whether numbers want a citation (remarkCitations' `claims`). Default: when `references` has entries. */
+  claims?: boolean | undefined
 }
 
 /** The shared processor: parse plus every format-neutral plugin. */
@@ -85,7 +87,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       // Claims want a citation only in a book that has sources to cite.
       .use(remarkCitations, {
         items: references,
-        claims: references.size > 0,
+        claims: options.claims ?? references.size > 0,
         checkKeys: options.referencesReadable,
         bibliography: bibliographyName
       })
