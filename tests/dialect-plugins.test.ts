@@ -325,6 +325,26 @@ describe('figure and table divs', () => {
   })
 })
 
+describe('linked figures', () => {
+  it('number an image with an id alone in a link, which stays a link around it', async () => {
+    // quarto-tdg: `[![A portion of the PDF](images/….png){#fig-render-process-pdf fig-alt="…"}](….pdf)`.
+    const {tree, file} = await parse(
+      '[![A portion of the PDF](plot.png){#fig-pdf fig-alt="A page"}](render.pdf)\n\n' +
+        '[![build](badge.svg)](https://ci.example.org)\n\nSee @fig-pdf.\n'
+    )
+    resolveCrossReferences([{file}])
+    expect(problems(file)).toEqual([])
+    const references = all(tree, 'crossReference') as CrossReference[]
+    expect(references.map((reference) => [reference.text, reference.url])).toEqual([['Figure 1', '01-test.md#fig-pdf']])
+    const html = render(tree)
+    expect(html).toContain(
+      '<figure id="fig-pdf"><a href="render.pdf"><img src="plot.png" alt="A portion of the PDF" data-fig-alt="A page"></a><figcaption>Figure 1: A portion of the PDF</figcaption></figure>'
+    )
+    // A linked image without an id (a badge) stays a linked image in its paragraph.
+    expect(html).toContain('<p><a href="https://ci.example.org"><img src="badge.svg" alt="build"></a></p>')
+  })
+})
+
 describe('attributes', () => {
   it('read an image’s attributes whose quoted value holds backticks, as Quarto’s fig-alt often does', async () => {
     // quarto-tdg: `![…](images/website-about.png){#fig-about-page fig-alt="… an `about` template …"}`.
