@@ -30,6 +30,7 @@ export interface DialectOptions {
 /** The handlers of the dialect's nodes (and of `code` and `table`), for one document. */
 export function dialectHandlers(options: DialectOptions = {}): Record<string, Handler> {
   let callouts = 0
+  let uncaptioned = 0
   const gridTableHandler = mdast2hastGridTablesHandler()
   const labels = dialectLabelsFor(options.language ?? 'en')
   const calloutTitles: Record<CalloutKind, string> = labels.callout
@@ -100,23 +101,29 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
 
   /** A table with its caption, in a box of its own. */
   const scrolling = (state: State, element: Element, node: Table | GridTable): Element => {
-    const caption = node.data?.caption
+    const caption = node.data?.caption ?? []
     const numbered = node.data?.numbered
-    if (caption)
+    const words = toString({type: 'paragraph', children: caption}).trim()
+    // A caption of attributes alone (`: {.striped}`) is none.
+    if (words || numbered)
       element.children.unshift(
         h('caption', [
-          numbered ? numbered + labels.captionSeparator : '',
+          numbered ? numbered + (words ? labels.captionSeparator : '') : '',
           ...state.all({type: 'paragraph', children: caption})
         ])
       )
-    // A table wider than the page scrolls inside its own box, which keyboards reach and screen readers name.
+    // A header cell the author left empty heads nothing: a plain cell, which screen readers do not announce as one.
+    for (const section of element.children)
+      if (section.type === 'element' && section.tagName === 'thead')
+        for (const row of section.children)
+          if (row.type === 'element')
+            for (const cell of row.children)
+              if (cell.type === 'element' && cell.tagName === 'th' && cell.children.length === 0) cell.tagName = 'td'
+    // A table wider than the page scrolls inside its own box, which keyboards reach and screen readers name: by its
+    // caption, or, without one, by its place among the chapter's other tables without one (names of regions differ).
     return h(
       'div.table-scroll',
-      {
-        role: 'region',
-        tabIndex: 0,
-        ariaLabel: caption ? toString({type: 'paragraph', children: caption}) : labels.numbered.tbl
-      },
+      {role: 'region', tabIndex: 0, ariaLabel: words || numbered || `${labels.numbered.tbl} (${++uncaptioned})`},
       [element]
     )
   }

@@ -3,7 +3,8 @@
  * real pipeline: in the EPUB's XHTML, a table with its header, its cells'
  * blocks, its spans and its column alignment, numbered by its caption for
  * `@tbl-x`, through epubcheck; on the web page in real Chromium, laid out
- * like the book's pipe table, with no axe violation or CSP problem.
+ * like the book's pipe table, with no axe violation or CSP problem (tables
+ * without a caption have names of their own, an empty header cell is none).
  */
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -55,8 +56,14 @@ const rows = (table: Element) =>
 describe('grid tables in the EPUB', () => {
   it('are tables with a header, block cells, spans and column alignment', () => {
     const tables = elements(chapter, 'table')
-    expect(tables.map((table) => table.attributes.id)).toEqual(['tbl-pipe', 'tbl-fruit', 'tbl-spans', undefined])
-    const [, fruit, spans, headless] = tables as Element[]
+    expect(tables.map((table) => table.attributes.id)).toEqual([
+      'tbl-pipe',
+      'tbl-fruit',
+      'tbl-spans',
+      undefined,
+      undefined
+    ])
+    const [, fruit, spans, headless, empty] = tables as Element[]
     expect(rows(fruit)).toEqual([
       ['th Fruit', 'th Price text-align: right', 'th Advantages text-align: center'],
       ['td Bananas', 'td $1.34 text-align: right', 'td built-in wrapper bright color text-align: center'],
@@ -74,6 +81,23 @@ describe('grid tables in the EPUB', () => {
     expect(text(elements(headless, 'code')[0] as Element)).toBe('--from markdown\n')
     expect(elements(headless, 'td')[1]?.attributes.style).toBe('text-align: right')
     expect(elements(headless, 'br')).toHaveLength(1)
+    // An empty header cell heads nothing; a caption of attributes alone is none.
+    expect(rows(empty)).toEqual([
+      ['td', 'th Count text-align: right'],
+      ['td a', 'td 1 text-align: right']
+    ])
+    expect(elements(empty, 'caption')).toEqual([])
+  })
+
+  it('are named by their caption, or by their place among the tables without one', () => {
+    const boxes = elements(chapter, 'div').filter((div) => div.attributes.class === 'table-scroll')
+    expect(boxes.map((box) => box.attributes['aria-label'])).toEqual([
+      'A pipe table',
+      'Sample grid table.',
+      'Spans',
+      'Table (1)',
+      'Table (2)'
+    ])
   })
 
   it('are numbered by their caption, which `@tbl-x` reads', () => {
