@@ -1,5 +1,6 @@
 /**
- * remark plugin: Pandoc's grid tables, read by `@adobe/remark-gridtables`.
+ * remark plugin: Pandoc's grid tables, read by Adobe's grid table extension
+ * (`@adobe/micromark-extension-gridtables`, `@adobe/mdast-util-gridtables`).
  * Format-neutral: a `gridTable` node holding `gtHeader`, `gtBody` and
  * `gtFooter` sections of `gtRow`s of `gtCell`s, each cell holding blocks
  * (paragraphs, lists, code), with its `colSpan` and `rowSpan`.
@@ -15,8 +16,8 @@
  * : Fruits {#tbl-fruits}
  * ```
  *
- * The extension starts only at a line that opens with `+`, so a chapter
- * without a grid table costs nothing. It reads each cell's text as Markdown
+ * The extension is tried only at a rule line (`+---+`), so a chapter without
+ * a grid table costs nothing. It reads each cell's text as Markdown
  * of its own, so what the cells hold has no place in the chapter: their
  * nodes lose the extension's made-up positions (a message about what a cell
  * holds names the chapter, not a line). A cell of one paragraph holds its text,
@@ -26,10 +27,13 @@
  * A `: Caption {#tbl-x}` paragraph next to the table is its caption
  * (remark-figures), and its id a label for `@tbl-x`.
  */
-import remarkGridtables from '@adobe/remark-gridtables'
+import {gridTablesFromMarkdown} from '@adobe/mdast-util-gridtables'
+import {gridTables} from '@adobe/micromark-extension-gridtables'
 import type {Nodes, Parent, Root, TableData} from 'mdast'
+import type {Code, Construct, Effects, State, TokenizeContext} from 'micromark-util-types'
 import type {Processor} from 'unified'
 import {SKIP} from 'unist-util-visit'
+import type {VFile} from 'vfile'
 import {blocksOnly, visit} from '../tree.js'
 
 /** A cell: blocks, spanning `colSpan` columns and `rowSpan` rows. */
@@ -74,10 +78,16 @@ declare module 'mdast' {
   }
 }
 
+// A line that may open a grid table: `+` then `-`, `=` or `:`, in a block quote or list item too.
+const ruleLine = /^[ \t>]*\+[-=:]/m
+
 /** Read Pandoc grid tables. Use after `remark-parse`. */
 export function remarkGridTables(this: Processor) {
-  remarkGridtables.call(this)
-  return (tree: Root) => {
+  const data = this.data()
+  ;(data.micromarkExtensions ??= []).push({flow: {43: guarded(gridTables.flow[43])}})
+  ;(data.fromMarkdownExtensions ??= []).push(gridTablesFromMarkdown({processor: this}))
+  return (tree: Root, file: VFile) => {
+    if (!ruleLine.test(String(file.value))) return
     visit(tree, (node) => {
       if (node.type !== 'gridTable') return blocksOnly(node)
       for (const section of node.children) forgetPositions(section)
@@ -85,6 +95,48 @@ export function remarkGridTables(this: Processor) {
       unwrapLoneParagraphs(node)
       return SKIP
     })
+  }
+}
+
+/**
+ * The extension's construct, tried only at a line that is a grid table's rule (`+---+`, `+===+`, `+:--+`): the
+ * extension reads any line that starts with `+` (a list item's `+ item`) as a possible table row, to the end of
+ * the chapter before it gives up, which made a long chapter's parse grow with the square of its length.
+ */
+function guarded(construct: Construct): Construct {
+  return {
+    ...construct,
+    tokenize(this: TokenizeContext, effects: Effects, ok: State, nok: State): State {
+      const table = construct.tokenize.call(this, effects, ok, nok)
+      return (code: Code) => effects.check({tokenize: tokenizeRuleLine}, table, nok)(code)
+    }
+  }
+}
+
+/** A rule line: `+`, then `-`, `=` or `:`, then only those and `+`, up to the end of the line (spaces aside). */
+function tokenizeRuleLine(effects: Effects, ok: State, nok: State): State {
+  const rule = (code: Code) => code === 45 || code === 61 || code === 58
+  const end = (code: Code): State | undefined => {
+    if (code === null || code === -5 || code === -4 || code === -3) {
+      effects.exit('gridTableRule' as never)
+      return ok(code)
+    }
+    if (code === -2 || code === -1 || code === 32) {
+      effects.consume(code)
+      return end
+    }
+    return nok(code)
+  }
+  const rest = (code: Code): State | undefined => {
+    if (!rule(code) && code !== 43) return end(code)
+    effects.consume(code)
+    return rest
+  }
+  return (code: Code) => {
+    if (code !== 43) return nok(code)
+    effects.enter('gridTableRule' as never)
+    effects.consume(code)
+    return (next: Code) => (rule(next) ? rest(next) : nok(next))
   }
 }
 
