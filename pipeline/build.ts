@@ -18,7 +18,7 @@ import {mergeBibliographies} from './citations/chapter-bibliographies.js'
 import {error, hasErrors} from './messages.js'
 import {hashOf, type Store} from './output/store.js'
 import {checkOutput, writeAtomically} from './output/write.js'
-import {createProcessor, parseChapter} from './parse/processor.js'
+import {chapterOf, createProcessor, parseChapter} from './parse/processor.js'
 import {numberCitations, unusedReferences} from './plugins/remark-citations.js'
 import {resolveCrossReferences} from './plugins/remark-cross-references.js'
 import {checkLinks} from './plugins/remark-links.js'
@@ -410,14 +410,7 @@ async function restoreChapter(
     if (warning.url !== undefined) message.url = warning.url
   }
   for (const name of file.data.graphicsUsed ?? []) await loaded.graphics.get(name)
-  return {
-    number: source.number,
-    slug: source.slug,
-    title: String(file.data.meta?.title ?? source.slug),
-    place: source.place,
-    file,
-    tree: kept.tree
-  }
+  return chapterOf(source, file, kept.tree)
 }
 
 /** Notes as kept: the formatter's notes, bibliography and what it learnt of the style's forms. */
@@ -432,15 +425,14 @@ function notesKey(formatter: Formatter, references: string): string {
   return `notes\u0000${hashOf(formatter.style, formatter.locale ?? '', references)}`
 }
 
-/** Give `formatter` the notes kept for its bibliography, style and locale; whether there were any. */
-function restoreNotes(store: Store, key: string, formatter: Formatter): boolean {
+/** Give `formatter` the notes kept for its bibliography, style and locale, if any. */
+function restoreNotes(store: Store, key: string, formatter: Formatter): void {
   const bytes = store.get(key)
-  if (!bytes) return false
+  if (!bytes) return
   const kept = JSON.parse(Buffer.from(bytes).toString('utf8')) as KeptNotes
   formatter.addNotes(kept.notes)
   if (kept.bibliography) formatter.addBibliography(kept.bibliography)
   formatter.addNoteForms(kept.forms)
-  return kept.notes.length > 0
 }
 
 /** Keep the book's notes for the next build. */

@@ -27,9 +27,22 @@ function toPlace(place: Place): Position | Point | undefined {
   return place
 }
 
+/** The index of lines in each file's text, made once: a new one scans the text anew, so one per message is quadratic. */
+const indexes = new WeakMap<VFile, {value: VFile['value']; lines: ReturnType<typeof location>}>()
+
+/** The index of the lines in `file`'s text (see vfile-location), one per text. */
+export function linesOf(file: VFile): ReturnType<typeof location> {
+  let found = indexes.get(file)
+  if (found?.value !== file.value) {
+    found = {value: file.value, lines: location(file)}
+    indexes.set(file, found)
+  }
+  return found.lines
+}
+
 /** Map an offset in `file`'s text to a point (line and column, 1-based). */
 export function pointAt(file: VFile, offset: number): Point | undefined {
-  const point = location(file).toPoint(offset)
+  const point = linesOf(file).toPoint(offset)
   return point ? {line: point.line, column: point.column, offset} : undefined
 }
 

@@ -15,7 +15,7 @@ import {describe, expect, it} from 'vitest'
 import type {Element, Root} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {parse} from 'yaml'
-import {generateGraphicSvg, generateGraphicSvgs, graphicTypes} from '../pipeline/figures/generate.js'
+import {generateGraphicSvgs, graphicTypes} from '../pipeline/figures/generate.js'
 import {fontFamily, measure, variants} from '../pipeline/figures/generators/svg.js'
 import {graphicFromSvg} from '../pipeline/figures/graphic.js'
 
@@ -104,10 +104,10 @@ describe('figure generators: story data files', () => {
 
       it('parses the file itself when no spec is given, to the same SVG', () => {
         const again = new VFile({path: file.path, value: file.value})
-        expect(generateGraphicSvg(undefined, again)).toBe(svg)
+        expect(generateGraphicSvgs(undefined, again)?.wide).toBe(svg)
         expect(again.messages).toEqual([])
         const narrow = new VFile({path: file.path, value: file.value})
-        expect(generateGraphicSvg(undefined, narrow, 'narrow')).toBe(svgs!.narrow)
+        expect(generateGraphicSvgs(undefined, narrow)?.narrow).toBe(svgs!.narrow)
         expect(narrow.messages).toEqual([])
       })
 
@@ -517,7 +517,7 @@ describe('figure generators: invalid specs', () => {
       } catch {
         spec = undefined
       }
-      expect(generateGraphicSvg(spec, file)).toBeUndefined()
+      expect(generateGraphicSvgs(spec, file)?.wide).toBeUndefined()
       expect(
         file.messages.map((m) => ({
           reason: m.reason,
@@ -542,7 +542,7 @@ describe('figure generators: invalid specs', () => {
     const yaml =
       'type: unit-chart\ntitle: A\ngrops: 1\ngroups: [{label: x, count: 2}]\nstates:\n  - {id: a, description: Something}\n'
     const file = new VFile({path: 'figures/typo.yaml', value: yaml})
-    expect(generateGraphicSvg(parse(yaml), file)).toContain('<svg')
+    expect(generateGraphicSvgs(parse(yaml), file)?.wide).toContain('<svg')
     expect(file.messages.map((m) => [m.reason, m.line, m.ruleId, m.fatal])).toEqual([
       [
         'Unexpected field `grops`, expected one of `type`, `title`, `states`, `credit`, `table`, `unit`, `columns`, `groups`',
@@ -581,17 +581,17 @@ describe('figure generators: data table heads', () => {
 
   it("are the type's own, or those the data file names in the book's language", () => {
     const plain = new VFile({path: 'figures/plain.yaml', value: yaml('')})
-    expect(heads(generateGraphicSvg(parse(yaml('')), plain))).toBe('Group|Count')
+    expect(heads(generateGraphicSvgs(parse(yaml('')), plain)?.wide)).toBe('Group|Count')
     const named = yaml('table: [Grupo, Personas]\n')
     const file = new VFile({path: 'figures/named.yaml', value: named})
-    expect(heads(generateGraphicSvg(parse(named), file))).toBe('Grupo|Personas')
+    expect(heads(generateGraphicSvgs(parse(named), file)?.wide)).toBe('Grupo|Personas')
     expect(file.messages).toEqual([])
   })
 
   it('are two non-empty strings, or the file is refused at the field', () => {
     for (const table of ['table: [Grupo]\n', 'table: [Grupo, Personas, Otra]\n', 'table: [Grupo, ""]\n']) {
       const file = new VFile({path: 'figures/bad.yaml', value: yaml(table)})
-      expect(generateGraphicSvg(parse(yaml(table)), file), table).toBeUndefined()
+      expect(generateGraphicSvgs(parse(yaml(table)), file)?.wide, table).toBeUndefined()
       expect(
         file.messages.map((m) => [m.ruleId, m.line]),
         table
@@ -623,7 +623,7 @@ describe('figure generators: never throw', () => {
         fc.constantFrom(...graphicTypes),
         (spec, key, value, type) => {
           const file = new VFile({path: 'figures/fuzz.yaml'})
-          const svg = generateGraphicSvg({...spec, type: key === 'type' ? type : spec.type, [key]: value}, file)
+          const svg = generateGraphicSvgs({...spec, type: key === 'type' ? type : spec.type, [key]: value}, file)?.wide
           expect(svg === undefined ? file.messages.some((m) => m.fatal) : true).toBe(true)
         }
       ),

@@ -9,7 +9,9 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
+import {VFile} from 'vfile'
 import {expect, it} from 'vitest'
+import {linesOf, pointAt, positionAt} from '../pipeline/messages.js'
 import {largeChapterBytes} from '../pipeline/plugins/remark-content-checks.js'
 import {root} from './helpers/fixture-book.js'
 
@@ -58,3 +60,19 @@ it('builds a chapter over 1 MB, with a warning to split it', async () => {
   expect((await fs.stat(path.join(work, 'dist/web/long.html'))).size).toBeGreaterThan(largeChapterBytes)
   await fs.rm(work, {recursive: true, force: true})
 }, 400_000)
+
+it('places messages through one index of a chapter’s lines, made again only for a new text', () => {
+  // A fresh index scans the text up to each offset: one per message made a long chapter's messages quadratic.
+  const file = new VFile({path: 'long.md', value: 'one\ntwo\r\nthree\rfour'})
+  const lines = linesOf(file)
+  expect(linesOf(file)).toBe(lines)
+  expect(pointAt(file, 0)).toEqual({line: 1, column: 1, offset: 0})
+  expect(positionAt(file, 9, 14)).toEqual({
+    start: {line: 3, column: 1, offset: 9},
+    end: {line: 3, column: 6, offset: 14}
+  })
+  expect(pointAt(file, 15)).toEqual({line: 4, column: 1, offset: 15})
+  file.value = 'a\nb'
+  expect(linesOf(file)).not.toBe(lines)
+  expect(pointAt(file, 2)).toEqual({line: 2, column: 1, offset: 2})
+})

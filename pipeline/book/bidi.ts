@@ -5,8 +5,7 @@
  * at its place.
  */
 import type {VFile} from 'vfile'
-import {location} from 'vfile-location'
-import {warn} from '../messages.js'
+import {linesOf, warn} from '../messages.js'
 
 /** The bidirectional embeddings, overrides and isolates. */
 export const bidiControls = /[\u202A-\u202E\u2066-\u2069]/g
@@ -21,7 +20,7 @@ export function bidiReason(character: string, where: string): string {
 export function warnBidiControls(file: VFile, source: string): void {
   const text = String(file.value)
   if (text.search(bidiControls) === -1) return
-  const lines = location(file)
+  const lines = linesOf(file)
   for (const match of text.matchAll(bidiControls))
     warn(file, bidiReason(match[0], 'the text'), lines.toPoint(match.index), 'bidi-override', source)
 }

@@ -8,7 +8,7 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import {type Handlers, toHast} from 'mdast-util-to-hast'
-import {languageName, readingLabelsFor} from '../labels/reading.js'
+import {labelsFor, languageName} from '../labels/index.js'
 import type {Book, Citation, ContestedClaim, CslItem} from '../types.js'
 import {linkTitles} from './link-titles.js'
 import {inTextLabel, sourceAnchors} from './places.js'
@@ -25,6 +25,18 @@ export function notesOf<T extends Citation | {citation: Citation}>(citations: T[
   return groups
 }
 
+const byId = new WeakMap<Book['references'], Map<string, CslItem>>()
+
+/** The book's references by id, made once per book: notes and claims look their works up in it. */
+export function referencesById(book: Book): Map<string, CslItem> {
+  let found = byId.get(book.references)
+  if (!found) {
+    found = new Map(book.references.map((item) => [item.id, item]))
+    byId.set(book.references, found)
+  }
+  return found
+}
+
 /** The link to a reference's entry on `page`, by its key. */
 export function sourceHref(book: Book, page: string): (key: string) => string {
   const anchors = sourceAnchors(book.references.map((item) => item.id))
@@ -33,7 +45,7 @@ export function sourceHref(book: Book, page: string): (key: string) => string {
 
 /** A citation's formatted note, each work it names linked to its entry. */
 export function noteWithSources(book: Book, citation: Citation, href: (key: string) => string): ElementContent[] {
-  const items = new Map(book.references.map((item) => [item.id, item]))
+  const items = referencesById(book)
   const keys = [...new Set(citation.items.map((item) => item.key))]
   return linkTitles(
     book.formatter.clusterHast(citation.items),
@@ -53,8 +65,8 @@ export function disagreementTable(
   href: (key: string) => string,
   labelledBy: string
 ): Element {
-  const words = readingLabelsFor(book.meta.language).table
-  const items = new Map(book.references.map((item) => [item.id, item]))
+  const words = labelsFor(book.meta.language).table
+  const items = referencesById(book)
   return h('table.disagreement__table', {ariaLabelledBy: labelledBy}, [
     h('thead', [
       h('tr', [
@@ -108,7 +120,7 @@ function trimEnd(nodes: ElementContent[]): ElementContent[] {
  */
 export function sourceFacts(book: Book, item: CslItem | undefined): Element | undefined {
   if (!item) return undefined
-  const words = readingLabelsFor(book.meta.language).facts
+  const words = labelsFor(book.meta.language).facts
   const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined)
   const capital = (value: string) => value.charAt(0).toLocaleUpperCase(book.meta.language) + value.slice(1)
   const language = text(item.language)

@@ -8,8 +8,8 @@ import fs from 'node:fs/promises'
 import {type Node as JsonNode, type ParseError, parseTree, printParseErrorCode} from 'jsonc-parser'
 import type {Position} from 'unist'
 import {VFile} from 'vfile'
-import {location} from 'vfile-location'
 import type {VFileMessage} from 'vfile-message'
+import {error, positionAt, warn} from '../messages.js'
 import {forbiddenIn, forbiddenReason, stripForbidden} from '../plugins/remark-xml-chars.js'
 import type {CslItem} from '../types.js'
 import {readBibtex, readCslYaml} from './bib-formats.js'
@@ -134,21 +134,9 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
     return {file: bibliography, items: read.items}
   }
 
-  const place = location(bibliography)
-  const at = (offset: number, length = 0): Position | undefined => {
-    const start = place.toPoint(offset)
-    const end = place.toPoint(offset + length)
-    return start && end ? {start, end} : undefined
-  }
-  const fail = (reason: string, position: Position | undefined, ruleId: string): VFileMessage => {
-    const message = bibliography.message(reason, {
-      place: position,
-      ruleId,
-      source
-    })
-    message.fatal = true
-    return message
-  }
+  const at = (offset: number, length = 0): Position | undefined => positionAt(bibliography, offset, offset + length)
+  const fail = (reason: string, position: Position | undefined, ruleId: string): VFileMessage =>
+    error(bibliography, reason, position, ruleId, source)
 
   const errors: ParseError[] = []
   const root = parseTree(text, errors, {
@@ -229,13 +217,12 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
     }
     if (!cslTypes.has(typeNode.value)) {
       const suggestion = closestKey(typeNode.value, cslTypes)
-      bibliography.message(
+      warn(
+        bibliography,
         `Unexpected CSL type \`${typeNode.value}\` of reference \`${id}\`, expected a CSL type${suggestion ? ` (did you mean \`${suggestion}\`?)` : ' such as `book` or `webpage`'}`,
-        {
-          place: at(typeNode.offset, typeNode.length),
-          ruleId: 'unknown-reference-type',
-          source
-        }
+        at(typeNode.offset, typeNode.length),
+        'unknown-reference-type',
+        source
       )
     }
 
@@ -255,11 +242,13 @@ export async function loadBibliography(filePath: string, file?: VFile): Promise<
       const text = String(node.value)
       const found = forbiddenIn(text)
       for (const {code} of found)
-        bibliography.message(forbiddenReason(code, `reference \`${id}\``), {
-          place: at(node.offset, node.length),
-          ruleId: 'forbidden-character',
+        warn(
+          bibliography,
+          forbiddenReason(code, `reference \`${id}\``),
+          at(node.offset, node.length),
+          'forbidden-character',
           source
-        })
+        )
       return found.length > 0 ? stripForbidden(text) : text
     }) as Record<string, unknown>
     items.set(id, {...value, id, type: typeNode.value})

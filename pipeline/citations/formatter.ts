@@ -36,9 +36,10 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {type CslConfig, type CslEngine, plugins} from '@citation-js/core'
 import '@citation-js/plugin-csl'
-import type {ElementContent, Nodes, Text} from 'hast'
+import type {ElementContent, Text} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import {toHtml} from 'hast-util-to-html'
+import {toString} from 'mdast-util-to-string'
 import type {CiteItem, CitePosition, CslItem, FormattedNote, Formatter, Shape} from '../types.js'
 import {parseLocator} from './syntax.js'
 
@@ -541,7 +542,7 @@ function resolveLocale(config: CslConfig, locale: string | undefined): string | 
 }
 
 function memo(nodes: ElementContent[]): Memo {
-  return {nodes, formatted: {html: toHtml(nodes), text: toText(nodes)}}
+  return {nodes, formatted: {html: toHtml(nodes), text: toString(nodes)}}
 }
 
 /** Nodes of one bibliography entry: the content of `div.csl-entry`, without the number column of numeric styles. */
@@ -608,12 +609,4 @@ function cloneNode(node: ElementContent): ElementContent {
     }
   }
   return {...node}
-}
-
-function toText(nodes: Nodes[]): string {
-  return nodes
-    .map((node) =>
-      'value' in node && node.type === 'text' ? node.value : 'children' in node ? toText(node.children) : ''
-    )
-    .join('')
 }

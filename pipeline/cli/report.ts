@@ -4,8 +4,12 @@
  */
 import path from 'node:path'
 import type {BuildResult, ProgressListener} from '../build.js'
-import {countLine, formatMessages, isInteractive} from '../messages.js'
+import {formatSize, labelsFor} from '../labels/index.js'
+import {countLine, countMessages, formatMessages, isInteractive} from '../messages.js'
 import {OutputError} from '../output/write.js'
+
+/** The report is in English, as the command's messages are. */
+const english = labelsFor('en')
 
 /** Exit code of an internal error (EX_SOFTWARE). */
 export const internalErrorCode = 70
@@ -112,7 +116,7 @@ export function summary(result: BuildResult, outDir: string): string {
     citations += chapter.file.data.citations?.length ?? 0
     for (const absolute of Object.values(chapter.file.data.images ?? {})) images.add(absolute)
   }
-  const warnings = result.files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0)
+  const {warnings} = countMessages(result.files)
   const webBytes = result.outputs.web.reduce((n, f) => n + f.size, 0)
   const staticFigures = result.outputs.web.filter((f) => f.path.startsWith('figures/')).length
   const reused = result.cached?.chapters
@@ -121,13 +125,9 @@ export function summary(result: BuildResult, outDir: string): string {
   return [
     `twofold: built “${book.meta.title}” in ${((result.timings.total ?? 0) / 1000).toFixed(2)} s${reused}`,
     `  chapters ${book.chapters.length}, words ${words}, citations ${citations}, graphics ${book.graphics.size} (${staticFigures} static figures), images ${images.size}, warnings ${warnings}`,
-    `  web  ${path.join(outDir, 'web')}/ (${result.outputs.web.length} files, ${size(webBytes)})`,
-    `  epub ${path.join(outDir, `${book.meta.ebook}.epub`)} (${size(result.outputs.epub.size)})`
+    `  web  ${path.join(outDir, 'web')}/ (${result.outputs.web.length} files, ${formatSize(webBytes, english)})`,
+    `  epub ${path.join(outDir, `${book.meta.ebook}.epub`)} (${formatSize(result.outputs.epub.size, english)})`
   ].join('\n')
-}
-
-function size(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
 /**

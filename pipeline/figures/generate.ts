@@ -112,11 +112,3 @@ export function generateGraphicSvgs(spec: unknown, file: VFile): GraphicSvgs | u
     narrow: frame(options, bodies.narrow, layouts.narrow)
   }
 }
-
-/**
- * Generate one variant's SVG (default `wide`) from a parsed data spec; see
- * `generateGraphicSvgs`, which this calls (so messages are the same).
- */
-export function generateGraphicSvg(spec: unknown, file: VFile, variant: Variant = 'wide'): string | undefined {
-  return generateGraphicSvgs(spec, file)?.[variant]
-}

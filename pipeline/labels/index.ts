@@ -4,7 +4,9 @@
  * book's `language`: English, Spanish, Portuguese, French and German. Any
  * other language gets English, with a warning at `language` in book.yaml
  * (`untranslated-language`). Citations and dates follow `language` through
- * CSL and `Intl` already.
+ * CSL and `Intl` already. Each language is one object, every word of both
+ * books and of the Markdown dialect in it, so a translation is made in one
+ * place.
  */
 
 /** Every label, as text or as a function of what it counts or names. */
@@ -72,6 +74,32 @@ export interface Labels {
   coverAlt: {cover: string; by: (names: string) => string}
   /** The decimal separator in sizes (`1.2 MB`). */
   decimal: string
+
+  // The words the Markdown dialect puts around the author's text.
+  /** A callout's title when it has none of its own (Quarto's and GitHub's kinds). */
+  callout: {note: string; tip: string; important: string; warning: string; caution: string}
+  /** The heading (web) and name (EPUB) of a chapter's footnotes. */
+  footnotes: string
+  /** `aria-label` of a footnote's number in the text. */
+  footnote: (n: number) => string
+  /** `aria-label` of the link from a footnote back to where it is called. */
+  backToFootnote: (n: number) => string
+  /** What a numbered figure, table, section (one without a title) or equation is called: `Figure 3`. */
+  numbered: {fig: string; tbl: string; sec: string; eq: string}
+  /** Between a figure's or table's number and its caption: `Figure 3: A plot`. */
+  captionSeparator: string
+
+  // The reader's aids: where a chapter stands and how long it takes, what each source is, a disagreement's table.
+  /** `Chapter 3 of 7`, in the header. */
+  chapterOf: (n: number, count: number) => string
+  /** `6 min read`, under a chapter's title. */
+  readingTime: (minutes: number) => string
+  /** The names of a source's facts on the sources page. */
+  facts: {language: string; kind: string; medium: string; covers: string}
+  /** `Cited in 41 notes`: the summary of a source's citing places. */
+  citedInPlaces: (count: number) => string
+  /** Headers of a disagreement's table. */
+  table: {source: string; language: string; says: string; note: string}
 }
 
 const en: Labels = {
@@ -122,7 +150,18 @@ const en: Labels = {
   landmarks: 'Landmarks',
   edition: (edition) => `Edition ${edition}, `,
   coverAlt: {cover: 'Cover:', by: (names) => `By ${names}`},
-  decimal: '.'
+  decimal: '.',
+  callout: {note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution'},
+  footnotes: 'Footnotes',
+  footnote: (n) => `Footnote ${n}`,
+  backToFootnote: (n) => `Back to footnote reference ${n}`,
+  numbered: {fig: 'Figure', tbl: 'Table', sec: 'Section', eq: 'Equation'},
+  captionSeparator: ': ',
+  chapterOf: (n, count) => `Chapter ${n} of ${count}`,
+  readingTime: (minutes) => `${minutes} min read`,
+  facts: {language: 'Language', kind: 'What it is', medium: 'Medium', covers: 'What it covers'},
+  citedInPlaces: (count) => `Cited in ${count} ${count === 1 ? 'note' : 'notes'}`,
+  table: {source: 'Source', language: 'Language', says: 'What it says', note: 'Note'}
 }
 
 const es: Labels = {
@@ -173,7 +212,18 @@ const es: Labels = {
   landmarks: 'Puntos de referencia',
   edition: (edition) => `Edición ${edition}, `,
   coverAlt: {cover: 'Cubierta:', by: (names) => `Por ${names}`},
-  decimal: ','
+  decimal: ',',
+  callout: {note: 'Nota', tip: 'Consejo', important: 'Importante', warning: 'Advertencia', caution: 'Precaución'},
+  footnotes: 'Notas al pie',
+  footnote: (n) => `Nota al pie ${n}`,
+  backToFootnote: (n) => `Volver a la llamada de la nota ${n}`,
+  numbered: {fig: 'Figura', tbl: 'Tabla', sec: 'Sección', eq: 'Ecuación'},
+  captionSeparator: ': ',
+  chapterOf: (n, count) => `Capítulo ${n} de ${count}`,
+  readingTime: (minutes) => `${minutes} min de lectura`,
+  facts: {language: 'Idioma', kind: 'Qué es', medium: 'Medio', covers: 'Qué abarca'},
+  citedInPlaces: (count) => `Citada en ${count} ${count === 1 ? 'nota' : 'notas'}`,
+  table: {source: 'Fuente', language: 'Idioma', says: 'Qué dice', note: 'Nota'}
 }
 
 const pt: Labels = {
@@ -224,7 +274,18 @@ const pt: Labels = {
   landmarks: 'Pontos de referência',
   edition: (edition) => `Edição ${edition}, `,
   coverAlt: {cover: 'Capa:', by: (names) => `Por ${names}`},
-  decimal: ','
+  decimal: ',',
+  callout: {note: 'Nota', tip: 'Dica', important: 'Importante', warning: 'Aviso', caution: 'Cuidado'},
+  footnotes: 'Notas de rodapé',
+  footnote: (n) => `Nota de rodapé ${n}`,
+  backToFootnote: (n) => `Voltar à chamada da nota ${n}`,
+  numbered: {fig: 'Figura', tbl: 'Tabela', sec: 'Seção', eq: 'Equação'},
+  captionSeparator: ': ',
+  chapterOf: (n, count) => `Capítulo ${n} de ${count}`,
+  readingTime: (minutes) => `${minutes} min de leitura`,
+  facts: {language: 'Idioma', kind: 'O que é', medium: 'Meio', covers: 'O que abrange'},
+  citedInPlaces: (count) => `Citada em ${count} ${count === 1 ? 'nota' : 'notas'}`,
+  table: {source: 'Fonte', language: 'Idioma', says: 'O que diz', note: 'Nota'}
 }
 
 const fr: Labels = {
@@ -276,7 +337,18 @@ const fr: Labels = {
   landmarks: 'Repères',
   edition: (edition) => `Édition ${edition}, `,
   coverAlt: {cover: 'Couverture :', by: (names) => `Par ${names}`},
-  decimal: ','
+  decimal: ',',
+  callout: {note: 'Note', tip: 'Astuce', important: 'Important', warning: 'Avertissement', caution: 'Attention'},
+  footnotes: 'Notes de bas de page',
+  footnote: (n) => `Note de bas de page ${n}`,
+  backToFootnote: (n) => `Retour à l’appel de note ${n}`,
+  numbered: {fig: 'Figure', tbl: 'Tableau', sec: 'Section', eq: 'Équation'},
+  captionSeparator: ' : ',
+  chapterOf: (n, count) => `Chapitre ${n} sur ${count}`,
+  readingTime: (minutes) => `${minutes} min de lecture`,
+  facts: {language: 'Langue', kind: 'Nature', medium: 'Support', covers: 'Ce qu’il couvre'},
+  citedInPlaces: (count) => `Citée dans ${count} ${count === 1 ? 'note' : 'notes'}`,
+  table: {source: 'Source', language: 'Langue', says: 'Ce qu’elle dit', note: 'Note'}
 }
 
 const de: Labels = {
@@ -327,7 +399,18 @@ const de: Labels = {
   landmarks: 'Orientierungspunkte',
   edition: (edition) => `${edition}. Auflage, `,
   coverAlt: {cover: 'Umschlag:', by: (names) => `Von ${names}`},
-  decimal: ','
+  decimal: ',',
+  callout: {note: 'Hinweis', tip: 'Tipp', important: 'Wichtig', warning: 'Warnung', caution: 'Vorsicht'},
+  footnotes: 'Fußnoten',
+  footnote: (n) => `Fußnote ${n}`,
+  backToFootnote: (n) => `Zurück zum Fußnotenzeichen ${n}`,
+  numbered: {fig: 'Abbildung', tbl: 'Tabelle', sec: 'Abschnitt', eq: 'Gleichung'},
+  captionSeparator: ': ',
+  chapterOf: (n, count) => `Kapitel ${n} von ${count}`,
+  readingTime: (minutes) => `${minutes} Min. Lesezeit`,
+  facts: {language: 'Sprache', kind: 'Art', medium: 'Medium', covers: 'Inhalt'},
+  citedInPlaces: (count) => `In ${count} ${count === 1 ? 'Anmerkung' : 'Anmerkungen'} zitiert`,
+  table: {source: 'Quelle', language: 'Sprache', says: 'Was sie sagt', note: 'Anm.'}
 }
 
 const byLanguage: Record<string, Labels> = {en, es, pt, fr, de}
@@ -355,4 +438,30 @@ export function formatSize(bytes: number, labels: Labels): string {
   return bytes < 1024 * 1024
     ? `${Math.max(1, Math.round(bytes / 1024))} KB`
     : `${(bytes / 1024 / 1024).toFixed(1).replace('.', labels.decimal)} MB`
+}
+
+/** The name of a language (a BCP 47 tag such as `pt`) in the book's language: `Portuguese`, `portugués`. */
+export function languageName(tag: string, bookLanguage: string): string {
+  try {
+    const name = new Intl.DisplayNames([bookLanguage, 'en'], {type: 'language'}).of(tag)
+    return name ?? tag
+  } catch {
+    return tag
+  }
+}
+
+/**
+ * A date (`YYYY-MM-DD`) in the book's words, as its text writes dates: day, month, year (`23 November 2026`,
+ * `23 de noviembre de 2026`) in every language, English included, so the title page agrees with the text.
+ */
+export function bookDate(iso: string, language: string): string {
+  const date = new Date(`${iso}T00:00:00Z`)
+  const english = primaryLanguage(language) === 'en'
+  // English in its day-month-year form; any other language in its own long form, which already puts the day first.
+  return new Intl.DateTimeFormat(english ? 'en-GB' : language, {dateStyle: 'long', timeZone: 'UTC'}).format(date)
+}
+
+/** Minutes to read `words` words at 230 a minute, at least one. */
+export function readingMinutes(words: number): number {
+  return Math.max(1, Math.round(words / 230))
 }

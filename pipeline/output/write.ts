@@ -31,6 +31,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import type {OutputFile} from '../types.js'
+import {eachAtMost} from './each.js'
 
 /** A problem with the output directory itself (not with the book): printed without a stack. */
 export class OutputError extends Error {
@@ -294,24 +295,20 @@ async function withLock(outDir: string, work: () => Promise<void>): Promise<void
   }
 }
 
-/** Write `files` under `dir`, at most 16 at once: a process may have as few as 256 file handles (macOS). */
+/**
+ * Write `files` under `dir`, at most 16 at once: a process may have as few as 256 file handles (macOS). Every write
+ * under way is done before a failure is thrown, so the staging directory can then be removed.
+ */
 async function writeAll(dir: string, files: Map<string, OutputFile['contents']>): Promise<void> {
-  const queue = [...files]
-  const writer = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const target = path.join(dir, next[0])
-      await fs.mkdir(path.dirname(target), {recursive: true})
-      await fs.writeFile(target, next[1]).catch((cause: NodeJS.ErrnoException) => {
-        // A failed write (a full disk) does not say which file: the message should.
-        cause.path ??= target
-        throw cause
-      })
-    }
-  }
-  // Every writer is done before the staging directory is removed on a failure.
-  const outcomes = await Promise.allSettled(Array.from({length: 16}, writer))
-  const failed = outcomes.find((outcome) => outcome.status === 'rejected')
-  if (failed) throw failed.reason
+  await eachAtMost([...files], 16, async ([name, contents]) => {
+    const target = path.join(dir, name)
+    await fs.mkdir(path.dirname(target), {recursive: true})
+    await fs.writeFile(target, contents).catch((cause: NodeJS.ErrnoException) => {
+      // A failed write (a full disk) does not say which file: the message should.
+      cause.path ??= target
+      throw cause
+    })
+  })
 }
 
 /**

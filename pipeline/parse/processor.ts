@@ -118,14 +118,7 @@ export async function parseChapter(processor: Processor<Root, Root, Root>, sourc
   }
   file.data.words = wordCount(tree)
   forgetPositions(tree)
-  return {
-    number: source.number,
-    slug: source.slug,
-    title: String(file.data.meta?.title ?? source.slug),
-    place: source.place,
-    file,
-    tree
-  }
+  return chapterOf(source, file, tree)
 }
 
 /**
@@ -153,4 +146,16 @@ export function wordCount(tree: Root): number {
 function forgetPositions(node: Nodes): void {
   if (node.type !== 'link' && node.type !== 'crossReference') delete node.position
   if ('children' in node) for (const child of node.children as Nodes[]) forgetPositions(child)
+}
+
+/** The chapter of a source, from its file (messages, front matter) and its tree, parsed now or read back. */
+export function chapterOf(source: ChapterSource, file: VFile, tree: Root): Chapter {
+  return {
+    number: source.number,
+    slug: source.slug,
+    title: String(file.data.meta?.title ?? source.slug),
+    place: source.place,
+    file,
+    tree
+  }
 }

@@ -24,10 +24,10 @@ import {findAndReplace, type RegExpMatchObject} from 'mdast-util-find-and-replac
 import type {Position} from 'unist'
 import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {location} from 'vfile-location'
 import {positionCitations} from '../citations/positions.js'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey, keySource, looksLikeCitation, parseBracketContent} from '../citations/syntax.js'
+import {error, positionAt, warn} from '../messages.js'
 import {visit} from '../tree.js'
 import type {Citation, CiteItem, CslItem} from '../types.js'
 
@@ -68,7 +68,6 @@ export function remarkCitations(options: Options) {
 
   return (tree: Root, file: VFile): undefined => {
     const text = String(file.value)
-    const place = location(file)
     const maps = new Map<Text, SourceMap | undefined>()
     const made = new Set<Citation>()
     const replaced: Array<{
@@ -79,21 +78,12 @@ export function remarkCitations(options: Options) {
     // The text nodes already in `replaced` (a set: a 5 MB chapter has tens of thousands).
     const replacedOrigins = new Set<Text>()
 
-    const positionOf = (start: number | undefined, end: number | undefined): Position | undefined => {
-      if (start === undefined || end === undefined) return undefined
-      const a = place.toPoint(start)
-      const b = place.toPoint(end)
-      return a && b ? {start: a, end: b} : undefined
-    }
+    const positionOf = (start: number | undefined, end: number | undefined): Position | undefined =>
+      start === undefined || end === undefined ? undefined : positionAt(file, start, end)
     // Where the text being read is, for text without a place of its own (split off by autolink literals).
     let around: Position | undefined
     const fail = (reason: string, position: Position | undefined, ruleId: string) => {
-      const message = file.message(reason, {
-        place: position ?? around,
-        ruleId,
-        source
-      })
-      message.fatal = true
+      error(file, reason, position ?? around, ruleId, source)
     }
     const sourceMap = (node: Text): SourceMap | undefined => {
       if (!maps.has(node)) maps.set(node, mapSource(node, text))
@@ -333,9 +323,12 @@ export function remarkCitations(options: Options) {
           (map
             ? positionOf(map.offset(number.index), map.offset(number.index + number.value.length))
             : number.node.position) ?? paragraph.position
-        file.message(
+        warn(
+          file,
           `Unexpected number \`${number.value}\` in a paragraph without a citation, expected a citation of its source (such as \`[@key]\`) for the claim`,
-          {place: position, ruleId: 'uncited-claim', source}
+          position,
+          'uncited-claim',
+          source
         )
       }
       return SKIP
@@ -411,13 +404,12 @@ export function unusedReferences(files: VFile[], items: Map<string, CslItem>, re
   const positions = referencesFile.data.referencePositions
   for (const id of items.keys()) {
     if (cited.has(id)) continue
-    referencesFile.message(
+    warn(
+      referencesFile,
       `Unexpected unused reference \`${id}\`, expected a citation of it in some chapter (cite it as \`[@${id}]\` or remove the entry)`,
-      {
-        place: positions?.get(id),
-        ruleId: 'unused-reference',
-        source
-      }
+      positions?.get(id),
+      'unused-reference',
+      source
     )
   }
 }

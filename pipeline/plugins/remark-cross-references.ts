@@ -31,7 +31,7 @@ import type {Position} from 'unist'
 import type {VFile} from 'vfile'
 import {mapSource, type SourceMap} from '../citations/source-map.js'
 import {closestKey} from '../citations/syntax.js'
-import {dialectLabelsFor} from '../labels/dialect.js'
+import {labelsFor} from '../labels/index.js'
 import {error, positionAt, warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
 import type {FencedDiv} from './remark-fenced-divs.js'
@@ -272,7 +272,7 @@ export interface CrossChapter {
  * decides goes on each chapter's tree, which keys its rendered content.
  */
 export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'): void {
-  const names = dialectLabelsFor(language).numbered
+  const names = labelsFor(language).numbered
   const found = new Map<string, {label: CrossLabel; file: string; whole: boolean}>()
   const counts: Record<CrossKind, number> = {fig: 0, tbl: 0, sec: 0, eq: 0}
   const chunks = new Set<string>()

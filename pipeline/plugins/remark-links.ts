@@ -26,6 +26,7 @@ import path from 'node:path'
 import {domainToASCII} from 'node:url'
 import GithubSlugger from 'github-slugger'
 import type {Definition, Image, Link, Nodes, Root} from 'mdast'
+import {normalizeUri} from 'micromark-util-sanitize-uri'
 import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {error, warn} from '../messages.js'
@@ -408,8 +409,8 @@ function plainText(node: Nodes): string {
 }
 
 /**
- * Percent-encode what is not allowed in a URL, keeping existing escapes (as
- * `micromark-util-sanitize-uri`'s `normalizeUri` does for CommonMark output).
+ * Percent-encode what is not allowed in a URL, keeping existing escapes, with
+ * `micromark-util-sanitize-uri`'s `normalizeUri`, as CommonMark output does.
  * A host name written in another script (`http://例え.jp`) is given in its
  * ASCII form (`xn--r8jz45g.jp`), as browsers send it: percent-escapes are
  * no host name, and EPUB reading systems may not read them as one.
@@ -420,30 +421,8 @@ export function normalizeUrl(url: string): string {
     const host = domainToASCII(authority[2])
     if (host) url = authority[1] + host + url.slice(authority[0].length)
   }
-  let result = ''
-  for (let index = 0; index < url.length; index++) {
-    const char = url[index]
-    const code = url.charCodeAt(index)
-    if (char === '%' && /^[\da-fA-F]{2}$/.test(url.slice(index + 1, index + 3))) {
-      result += char
-    } else if (/[!#$&'()*+,\-./\d:;=?@A-Z_a-z~]/.test(char)) {
-      result += char
-    } else if (
-      code >= 0xd800 &&
-      code <= 0xdbff &&
-      index + 1 < url.length &&
-      (url.charCodeAt(index + 1) & 0xfc00) === 0xdc00
-    ) {
-      result += encodeURIComponent(char + url[index + 1])
-      index++
-    } else if (code >= 0xd800 && code <= 0xdfff) {
-      // A lone surrogate cannot be encoded: U+FFFD, as browsers do.
-      result += '%EF%BF%BD'
-    } else {
-      result += encodeURIComponent(char)
-    }
-  }
-  return result
+  // A `%` that begins no escape is encoded (normalizeUri keeps `%` before any two letters or digits).
+  return normalizeUri(url.replace(/%(?![\da-fA-F]{2})/g, '%25'))
 }
 
 function decode(value: string): string {

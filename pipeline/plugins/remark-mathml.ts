@@ -14,7 +14,6 @@
 import type {Element, ElementContent} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import type {Nodes, Root} from 'mdast'
-import type {InlineMath, Math} from 'mdast-util-math'
 import type {VFile} from 'vfile'
 import {error} from '../messages.js'
 import {visit} from '../tree.js'

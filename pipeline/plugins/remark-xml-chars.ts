@@ -65,10 +65,10 @@ function clean(object: Record<string, unknown>, skip: Set<string>): void {
   for (const [key, value] of Object.entries(object)) {
     if (skip.has(key)) continue
     if (typeof value === 'string') {
-      if (hasForbidden(value)) object[key] = strip(value)
+      if (hasForbidden(value)) object[key] = stripForbidden(value)
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => {
-        if (typeof item === 'string' && hasForbidden(item)) value[index] = strip(item)
+        if (typeof item === 'string' && hasForbidden(item)) value[index] = stripForbidden(item)
         else if (isPlainObject(item)) clean(item, new Set())
       })
     } else if (isPlainObject(value)) {
@@ -89,7 +89,7 @@ export function hasForbidden(value: string): boolean {
 
 /** `value` without the characters XML or HTML forbids. */
 export function stripForbidden(value: string): string {
-  return strip(value)
+  return value.replace(forbiddenCharacters, '').replace(htmlControlCharacters, '')
 }
 
 /** Each character of `value` that XML or HTML forbids: its index and code point, in order. */
@@ -104,13 +104,6 @@ export function forbiddenIn(value: string): Array<{index: number; code: number}>
 /** The message for a forbidden character with code point `code` (it is removed). */
 export function forbiddenReason(code: number, where = 'text'): string {
   return `Unexpected control character U+${code.toString(16).toUpperCase().padStart(4, '0')} in ${where}, expected printable text (it is removed)`
-}
-
-/** Bidirectional overrides (U+202D, U+202E): they reverse the text that follows, which can make a title say what it does not. */
-export const bidiOverrides = /[\u202D\u202E]/g
-
-function strip(value: string): string {
-  return value.replace(forbiddenCharacters, '').replace(htmlControlCharacters, '')
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

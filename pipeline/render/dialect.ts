@@ -12,7 +12,7 @@ import {defListHastHandlers} from 'mdast-util-definition-list'
 import type {Math} from 'mdast-util-math'
 import {defaultHandlers, type Handler, type State} from 'mdast-util-to-hast'
 import {toString} from 'mdast-util-to-string'
-import {dialectLabelsFor} from '../labels/dialect.js'
+import {labelsFor} from '../labels/index.js'
 import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-divs.js'
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
 import type {GridTable} from '../plugins/remark-grid-tables.js'
@@ -32,7 +32,7 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
   let callouts = 0
   let uncaptioned = 0
   const gridTableHandler = mdast2hastGridTablesHandler()
-  const labels = dialectLabelsFor(options.language ?? 'en')
+  const labels = labelsFor(options.language ?? 'en')
   const calloutTitles: Record<CalloutKind, string> = labels.callout
 
   const fencedDiv: Handler = (state: State, node: FencedDiv) => {

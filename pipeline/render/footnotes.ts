@@ -13,8 +13,9 @@
 import type {Element, ElementContent, Root} from 'hast'
 import {h} from 'hastscript'
 import type {FootnoteDefinition, FootnoteReference, Root as MdastRoot} from 'mdast'
-import type {Handler, State} from 'mdast-util-to-hast'
-import {type DialectLabels, dialectLabelsFor} from '../labels/dialect.js'
+import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
+import {tightenNoteSpace} from '../citations/places.js'
+import {type Labels, labelsFor} from '../labels/index.js'
 import {blocksOnly, visit} from '../tree.js'
 
 /** Options of `chapterFootnotes`. */
@@ -25,12 +26,22 @@ export interface FootnoteOptions {
   language?: string | undefined
 }
 
+/** A chapter's text as hast, through `handlers` (and its footnotes' own), with its footnotes after it. */
+export function chapterBody(tree: MdastRoot, handlers: Handlers, options: FootnoteOptions): ElementContent[] {
+  const footnotes = chapterFootnotes(tree, options)
+  // A root gives a root.
+  const content = toHast(tree, {handlers: {...handlers, ...footnotes.handlers}}) as Root
+  tightenNoteSpace(content)
+  const section = footnotes.section()
+  return [...(content.children as ElementContent[]), ...(section ? [section] : [])]
+}
+
 /** The footnote handlers of one chapter, and its footnotes to put after its text. */
 export function chapterFootnotes(
   tree: MdastRoot,
   options: FootnoteOptions = {}
 ): {handlers: Record<string, Handler>; section: () => Element | undefined} {
-  const labels = dialectLabelsFor(options.language ?? 'en')
+  const labels = labelsFor(options.language ?? 'en')
   const definitions = new Map<string, FootnoteDefinition>()
   visit(tree, (node) => {
     if (node.type === 'footnoteDefinition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node)
@@ -61,7 +72,8 @@ export function chapterFootnotes(
         )
       ])
     }
-    const note = notes.find((entry) => entry.number === number)?.content ?? []
+    // Numbered in the order their notes are pushed, from 1.
+    const note = notes[number - 1]?.content ?? []
     return h('span.cite.footnote', [
       h('sup.cite__mark', [
         h(
@@ -111,7 +123,7 @@ export function chapterFootnotes(
 }
 
 /** The note's blocks with its number, a link back to where it is first called, at their start. */
-function withBacklink(content: ElementContent[], number: number, labels: DialectLabels): ElementContent[] {
+function withBacklink(content: ElementContent[], number: number, labels: Labels): ElementContent[] {
   const back = h(
     'a.footnote__back',
     {href: `#fnref-${number}`, role: 'doc-backlink', ariaLabel: labels.backToFootnote(number)},

@@ -144,6 +144,7 @@ describe('size limits and bidirectional controls', () => {
     ],
     ['3,000 unclosed HTML tags in one paragraph', 'a <span> b '.repeat(3000), 'paragraph-too-complex', 5, 11_003],
     ['5,000 directives opened inside one another', ':::note\n'.repeat(5000), 'nesting-too-deep', 105, 1],
+    ['20,000 definitions in one chapter', 'Term\n: Definition.\n\n'.repeat(20_000), 'chapter-too-complex', 15_006, 1],
     [
       'a table of 2,000 columns and 40 rows',
       `|${' a |'.repeat(2000)}\n|${'---|'.repeat(2000)}\n${`|${' 1 |'.repeat(2000)}\n`.repeat(40)}`,

@@ -28,7 +28,7 @@
  * its label, an event by its place in `events`).
  */
 
-import {scaleUtc} from 'd3-scale'
+import {type ScaleTime, scaleUtc} from 'd3-scale'
 import {utcDay, utcMonth, utcYear} from 'd3-time'
 import {utcFormat} from 'd3-time-format'
 import type {Element} from 'xast'
@@ -198,24 +198,7 @@ function renderHorizontal(data: TimelineData, all: string[], layout: Layout): Bo
   const axisY = lanes * laneHeight + 22
   const children: Element[] = []
 
-  // Axis: a line, minor ticks, labelled major ticks.
-  const count = Math.max(2, Math.floor((x1 - x0) / 72))
-  // No label on the axis's closing boundary: `end: 1997` must not read as 1998.
-  const major = scale.ticks(count).filter((d) => d < data.end)
-  const majorTimes = new Set(major.map((d) => d.getTime()))
-  const minor = scale.ticks(Math.min(count * 5, 120)).filter((d) => !majorTimes.has(d.getTime()))
-  children.push(
-    x('path', {
-      d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''),
-      ...stroke('grid', 1)
-    }),
-    x('path', {
-      d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''),
-      ...stroke('muted', 1)
-    }),
-    x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
-    ...major.map((d) => tick(tickFormat(d), scale(d), axisY + 28, size.small))
-  )
+  children.push(...axis(scale, data.end, axisY, 72, 120, size.small))
 
   // Poles and markers first, then labels on a backing, so a label is never
   // crossed by another flag's pole.
@@ -318,22 +301,7 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
   const axisY = 10
   const children: Element[] = []
 
-  const count = Math.max(2, Math.floor((x1 - x0) / 100))
-  const major = scale.ticks(count).filter((d) => d < data.end)
-  const majorTimes = new Set(major.map((d) => d.getTime()))
-  const minor = scale.ticks(Math.min(count * 5, 60)).filter((d) => !majorTimes.has(d.getTime()))
-  children.push(
-    x('path', {
-      d: minor.map((d) => `M${r(scale(d))} ${axisY}v5`).join(''),
-      ...stroke('grid', 1)
-    }),
-    x('path', {
-      d: major.map((d) => `M${r(scale(d))} ${axisY}v9`).join(''),
-      ...stroke('muted', 1)
-    }),
-    x('line', {x1: x0, x2: x1, y1: axisY, y2: axisY, ...stroke('muted', 1.5)}),
-    ...major.map((d) => tick(tickFormat(d), scale(d), axisY + 28, size.small))
-  )
+  children.push(...axis(scale, data.end, axisY, 100, 60, size.small))
 
   const events = [...data.events].sort((a, b) => a.start.getTime() - b.start.getTime())
   const textX = margin + 20
@@ -413,6 +381,24 @@ function renderNarrow(data: TimelineData, all: string[], layout: Layout): Body {
 }
 
 /** A tick's label: a year at its start, else a month (`Feb`), else a day (`3 Feb`): short enough for a phone. */
+/**
+ * The time axis at `y`: a line, minor ticks, and major ticks about `spacing` pixels apart, labelled; at most `most`
+ * ticks in all. No label on the axis's closing boundary: `end: 1997` must not read as 1998.
+ */
+function axis(scale: ScaleTime<number, number>, end: Date, y: number, spacing: number, most: number, fontSize: number) {
+  const [x0, x1] = scale.range() as [number, number]
+  const count = Math.max(2, Math.floor((x1 - x0) / spacing))
+  const major = scale.ticks(count).filter((d) => d < end)
+  const majorTimes = new Set(major.map((d) => d.getTime()))
+  const minor = scale.ticks(Math.min(count * 5, most)).filter((d) => !majorTimes.has(d.getTime()))
+  return [
+    x('path', {d: minor.map((d) => `M${r(scale(d))} ${y}v5`).join(''), ...stroke('grid', 1)}),
+    x('path', {d: major.map((d) => `M${r(scale(d))} ${y}v9`).join(''), ...stroke('muted', 1)}),
+    x('line', {x1: x0, x2: x1, y1: y, y2: y, ...stroke('muted', 1.5)}),
+    ...major.map((d) => tick(tickFormat(d), scale(d), y + 28, fontSize))
+  ]
+}
+
 function tickFormat(date: Date): string {
   if (date.getUTCDate() !== 1) return utcFormat('%-d %b')(date)
   return utcFormat(date.getUTCMonth() === 0 ? '%Y' : '%b')(date)

@@ -17,19 +17,16 @@ import {fileURLToPath} from 'node:url'
 import {EPub as EPubClass} from 'epub-gen-memory'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
-import {toHast} from 'mdast-util-to-hast'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {CONTINUE, SKIP} from 'unist-util-visit'
-import {tightenNoteSpace} from '../../citations/places.js'
-import {type Labels, labelsFor, primaryLanguage} from '../../labels/index.js'
-import {bookDate} from '../../labels/reading.js'
+import {bookDate, type Labels, labelsFor, primaryLanguage} from '../../labels/index.js'
 import type {Store} from '../../output/store.js'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import {visit} from '../../tree.js'
 import type {Book, BookMeta, Chapter} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
-import {chapterFootnotes} from '../footnotes.js'
+import {chapterBody} from '../footnotes.js'
 import {chapterLabels, chapterSections, type OutlineChapter, type OutlinePart, outline} from '../outline.js'
 import {type ChapterMemory, chapterMemory, fill, slot} from '../pages.js'
 import {coverAlt, renderCoverPng} from './cover.js'
@@ -44,8 +41,6 @@ export interface EpubOptions {
   assets: BookAssets
   /** Modification time of the book (from SOURCE_DATE_EPOCH or the sources). */
   modified: Date
-  /** Bytes of entries in one sources document, about (default `documentBudget` of ./notes.ts). */
-  documentBudget?: number | undefined
   /** Where the cover and the compressed entries are kept between builds (see ./zip.ts). */
   store?: Store | undefined
   /** Where the chapters' rendered content is kept between builds (see ../pages.ts). */
@@ -132,28 +127,21 @@ function xhtml(tree: HastRoot): string {
 }
 
 /**
- * Table cells of GFM tables carry `align`, which EPUB 3's XHTML does not
- * allow (epubcheck RSC-005): say it with `text-align` instead.
+ * Where EPUB 3's XHTML differs from HTML: a GFM table cell's `align` is not allowed (epubcheck RSC-005), so it is said
+ * with `text-align`; MathML is in its own namespace, which HTML's serializer leaves unsaid.
  */
-function withoutAlign(tree: HastRoot): HastRoot {
+function asXhtml(tree: HastRoot): HastRoot {
   visit(tree, 'element', (node) => {
+    if (node.tagName === 'math') {
+      node.properties.xmlns = 'http://www.w3.org/1998/Math/MathML'
+      return SKIP
+    }
     const align = node.properties.align
     if ((node.tagName === 'td' || node.tagName === 'th') && typeof align === 'string') {
       delete node.properties.align
       node.properties.style = `text-align: ${align}`
     }
-    // A paragraph holds no table.
-    return node.tagName === 'p' ? SKIP : CONTINUE
-  })
-  return tree
-}
-
-/** MathML in XHTML is in its own namespace, which HTML's serializer leaves unsaid. */
-function withMathNamespace(tree: HastRoot): HastRoot {
-  visit(tree, 'element', (node) => {
-    if (node.tagName !== 'math') return CONTINUE
-    node.properties.xmlns = 'http://www.w3.org/1998/Math/MathML'
-    return SKIP
+    return CONTINUE
   })
   return tree
 }
@@ -169,7 +157,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const {meta} = book
   const labels = labelsFor(meta.language)
   const slugs = slugsByFileName(book.chapters)
-  const render = (nodes: ElementContent[]) => xhtml(withMathNamespace(withoutAlign({type: 'root', children: nodes})))
+  const render = (nodes: ElementContent[]) => xhtml(asXhtml({type: 'root', children: nodes}))
   const remember = options.remember ?? chapterMemory(undefined, undefined)
 
   // The author's own cover, else one drawn from the title (./cover.ts).
@@ -237,21 +225,16 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
   const labelOf = chapterLabels(book, labels)
   // Each titled part opens with a document of its own, the part's title page.
   const partStarts = new Map(
-    parts.filter((part) => part.title !== undefined).map((part) => [firstChapter(part.chapters)!, part])
+    parts.filter((part) => part.title !== undefined).map((part) => [part.chapters[0]!.chapter, part])
   )
   for (const chapter of book.chapters) {
     const part = partStarts.get(chapter)
     if (part) docs.push(partDoc(part, render))
     const label = labelOf.get(chapter)
     const appendix = chapter.place?.appendix === true
-    const content = remember(chapter, 'epub-content', () => {
-      const footnotes = chapterFootnotes(chapter.tree, {epub: true, language: meta.language})
-      // A root gives a root.
-      const tree = toHast(chapter.tree, {handlers: {...handlersFor(chapter), ...footnotes.handlers}}) as HastRoot
-      tightenNoteSpace(tree)
-      const section = footnotes.section()
-      return render([...(tree.children as ElementContent[]), ...(section ? [section] : [])])
-    })
+    const content = remember(chapter, 'epub-content', () =>
+      render(chapterBody(chapter.tree, handlersFor(chapter), {epub: true, language: meta.language}))
+    )
     const body = fill(
       render([
         h(
@@ -291,8 +274,7 @@ export async function renderEpub(book: Book, options: EpubOptions): Promise<Uint
     render,
     remember,
     handlersFor,
-    chapterFile: chapterFileName,
-    documentBudget: options.documentBudget
+    chapterFile: chapterFileName
   })
   docs.push(...back)
   const toc = [
@@ -429,11 +411,6 @@ function navDepth(items: NavItem[]): number {
 
 function partFileName(part: OutlinePart): string {
   return `part-${part.number}.xhtml`
-}
-
-/** The first chapter of a part, nested ones included. */
-function firstChapter(chapters: OutlineChapter[]): Chapter | undefined {
-  return chapters[0]?.chapter
 }
 
 /** A part's title page. */

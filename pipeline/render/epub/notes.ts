@@ -20,7 +20,7 @@ import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Paragraph} from 'mdast'
 import {type Handler, type Handlers, type State, toHast} from 'mdast-util-to-hast'
-import {disagreementTable, notesOf, noteWithSources, sourceFacts} from '../../citations/apparatus.js'
+import {disagreementTable, notesOf, noteWithSources, referencesById, sourceFacts} from '../../citations/apparatus.js'
 import {
   bookClaims,
   type CitingPlace,
@@ -74,7 +74,7 @@ export interface EpubCitationOptions {
 /** The mdast `citation` handler: a noteref to the endnote; an in-text citation shows its author first. */
 export function epubCitation(options: EpubCitationOptions): Handler {
   const {book} = options
-  const items = new Map(book.references.map((item) => [item.id, item]))
+  const items = referencesById(book)
   return (state: State, node: Citation) => {
     const noteref = h(
       'a',
@@ -136,8 +136,6 @@ export interface EpubBackMatterOptions {
   handlersFor: (chapter: Chapter, citations: {notesFile: string; citeIds: boolean}) => Handlers
   /** File name of a chapter's document. */
   chapterFile: (chapter: Chapter) => string
-  /** Bytes of entries in one sources document (default `documentBudget`). */
-  documentBudget?: number | undefined
 }
 
 /** The back matter: where the sources disagree (when the book has contested claims), notes (when it cites), sources (when it has references). */
@@ -165,11 +163,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   const byKey = placesByKey(places)
   const ids = book.formatter.order(book.references.map((item) => item.id))
   const anchors = sourceAnchors(ids)
-  const parts = sourcesParts(
-    ids,
-    (id) => entryWeight(byKey.get(id) ?? [], placeHref),
-    options.documentBudget ?? documentBudget
-  )
+  const parts = sourcesParts(ids, (id) => entryWeight(byKey.get(id) ?? [], placeHref), documentBudget)
   const partOf = new Map(parts.flatMap((part, index) => part.map((id) => [id, sourcesFileOf(index)] as const)))
   const toSource = (key: string) => `${partOf.get(key) ?? sourcesFile}#${anchors.get(key) ?? ''}`
   // A chapter's notes link into the part of the sources that holds each work: which part that is, the book decides.
@@ -310,7 +304,7 @@ export function epubBackMatter(book: Book, options: EpubBackMatterOptions): Doc[
   })
 
   if (book.references.length > 0) {
-    const items = new Map(book.references.map((item) => [item.id, item]))
+    const items = referencesById(book)
     parts.forEach((part, index) => {
       const first = index === 0
       const heading = first ? labels.sources : labels.sourcesContinued(index + 1, parts.length)

@@ -20,7 +20,14 @@
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Handler, Handlers, State} from 'mdast-util-to-hast'
-import {disagreementTable, notesOf, noteWithSources, sourceFacts, sourceHref} from '../../citations/apparatus.js'
+import {
+  disagreementTable,
+  notesOf,
+  noteWithSources,
+  referencesById,
+  sourceFacts,
+  sourceHref
+} from '../../citations/apparatus.js'
 import {
   bookClaims,
   type CitingPlace,
@@ -33,7 +40,6 @@ import {
   sourceAnchors
 } from '../../citations/places.js'
 import {labelsFor} from '../../labels/index.js'
-import {readingLabelsFor} from '../../labels/reading.js'
 import type {Book, Chapter, Citation, ContestedClaim} from '../../types.js'
 
 /** File names of the book-wide pages. */
@@ -54,7 +60,7 @@ export interface WebCitationOptions {
 /** The mdast `citation` handler: note number link plus a tooltip with the formatted note; in-text citations show the author first. */
 export function webCitation(options: WebCitationOptions): Handler {
   const {book, notesPage} = options
-  const items = new Map(book.references.map((item) => [item.id, item]))
+  const items = referencesById(book)
   const labels = labelsFor(book.meta.language)
   return (state: State, node: Citation) => {
     const number = String(node.number)
@@ -255,7 +261,7 @@ export function webBackMatter(book: Book, options: WebBackMatterOptions): WebBac
     const byKey = placesByKey(citingPlaces(book))
     const ids = book.formatter.order(book.references.map((item) => item.id))
     const anchors = sourceAnchors(ids)
-    const items = new Map(book.references.map((item) => [item.id, item]))
+    const items = referencesById(book)
     pages.push({
       path: sourcesPage,
       title: labels.sources,
@@ -297,7 +303,7 @@ export function sourcePlaces(
   )
   const count = groups.reduce((sum, group) => sum + group.length, 0)
   return h('details.source__places', [
-    h('summary', readingLabelsFor(language).citedInPlaces(count)),
+    h('summary', labels.citedInPlaces(count)),
     h(
       'ul.source__chapters',
       groups.map((group) => {

@@ -10,17 +10,15 @@ import {fileURLToPath} from 'node:url'
 import * as esbuild from 'esbuild'
 import type {ElementContent, Root as HastRoot} from 'hast'
 import {h} from 'hastscript'
-import {toHast} from 'mdast-util-to-hast'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {type PageAssets, page} from '../../../templates/web/page.js'
-import {tightenNoteSpace} from '../../citations/places.js'
 import {formatSize, labelsFor} from '../../labels/index.js'
 import {hashOf, type Store} from '../../output/store.js'
 import {chapterHref, slugsByFileName} from '../../plugins/remark-links.js'
 import type {Book, Chapter, OutputFile} from '../../types.js'
 import {type BookAssets, contentHash, distinctMedia, headingOffset} from '../assets.js'
-import {chapterFootnotes} from '../footnotes.js'
+import {chapterBody} from '../footnotes.js'
 import {chapterLabels, type OutlineChapter, outline} from '../outline.js'
 import {type ChapterMemory, chapterMemory, fill, slot} from '../pages.js'
 import {backMatterLinks, footerNav, listLater, webBackMatter, webNotes} from './citations.js'
@@ -49,12 +47,6 @@ export interface WebOptions {
 
 /** Client assets, built once per process (they depend only on templates/web/ and the packages it imports). */
 let clientAssets: Promise<OutputFile[]> | undefined
-
-/** The client script and stylesheets, built once per process (see `makeClientAssets`). */
-export function buildClientAssets(store?: Store): Promise<OutputFile[]> {
-  clientAssets ??= makeClientAssets(store)
-  return clientAssets
-}
 
 /** What the client assets are built with. */
 const clientBuild = {
@@ -128,7 +120,7 @@ const epubSizePlaceholder = 'twofold-epub-size'
 
 /** Render the whole web story: every page, the assets, the cover and contents, the sources and disagreements. */
 export async function renderWeb(book: Book, options: WebOptions): Promise<WebStory> {
-  const client = await buildClientAssets(options.store)
+  const client = await (clientAssets ??= makeClientAssets(options.store))
   const find = (prefix: string, ext: string) =>
     client.find((f) => f.path.startsWith(`assets/${prefix}.`) && f.path.endsWith(ext))?.path ?? ''
   const {meta} = book
@@ -173,12 +165,9 @@ export async function renderWeb(book: Book, options: WebOptions): Promise<WebSto
 
   /** The chapter's text, footnotes and notes, as markup (kept in the store: see ../pages.ts). */
   function chapterContent(chapter: Chapter): string {
-    const footnotes = chapterFootnotes(chapter.tree, {language: book.meta.language})
-    // A root gives a root.
-    const content = toHast(chapter.tree, {handlers: {...handlersFor(chapter), ...footnotes.handlers}}) as HastRoot
-    tightenNoteSpace(content)
-    const after = [footnotes.section(), webNotes(book, chapter)].filter((node) => node !== undefined)
-    return html.stringify({type: 'root', children: [...content.children, ...after]})
+    const content = chapterBody(chapter.tree, handlersFor(chapter), {language: book.meta.language})
+    const notes = webNotes(book, chapter)
+    return html.stringify({type: 'root', children: notes ? [...content, notes] : content})
   }
 
   function chapterPage(chapter: Chapter): string {

@@ -8,8 +8,7 @@
  */
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
-import {labelsFor} from '../../labels/index.js'
-import {readingLabelsFor, readingMinutes} from '../../labels/reading.js'
+import {labelsFor, readingMinutes} from '../../labels/index.js'
 import type {Book} from '../../types.js'
 
 /** A page of the story in reading order. */
@@ -60,12 +59,11 @@ function menuPages(pages: StoryPage[], current: string): Array<StoryPage | 'gap'
 /** The header of a page of the story: skip link, the book's title, where the page stands, the menu of pages. */
 export function storyHeader(book: Book, pages: StoryPage[], current: string): Element {
   const labels = labelsFor(book.meta.language)
-  const words = readingLabelsFor(book.meta.language)
   const page = pages.find((entry) => entry.href === current)
   return h('header.site-header', {dataHeader: ''}, [
     h('a.skip-link', {href: '#main'}, labels.skipToStory),
     h('a.site-title', {href: 'index.html'}, book.meta.title),
-    page?.chapter ? h('span.site-header__where', words.chapterOf(page.chapter, book.chapters.length)) : undefined,
+    page?.chapter ? h('span.site-header__where', labels.chapterOf(page.chapter, book.chapters.length)) : undefined,
     h('details.site-menu', [
       h('summary.site-menu__toggle', labels.contents),
       h('nav.site-menu__panel', {ariaLabel: labels.contents}, [
@@ -111,6 +109,6 @@ export function storyNav(book: Book, pages: StoryPage[], current: string): Eleme
 export function chapterIntro(book: Book, words: number, description: string | undefined): ElementContent[] {
   return [
     description ? h('p.chapter__standfirst', description) : undefined,
-    h('p.chapter__time', readingLabelsFor(book.meta.language).readingTime(readingMinutes(words)))
+    h('p.chapter__time', labelsFor(book.meta.language).readingTime(readingMinutes(words)))
   ].filter((node): node is Element => node !== undefined)
 }
