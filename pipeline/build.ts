@@ -14,6 +14,7 @@ import type {ChapterSource} from './book/files.js'
 import {type LoadedBook, loadBook} from './book/load.js'
 import {fieldValuePosition} from './book/yaml-fields.js'
 import {createFormatter, type Formatter, loadBibliography} from './citations/bibliography.js'
+import {mergeBibliographies} from './citations/chapter-bibliographies.js'
 import {error, hasErrors} from './messages.js'
 import {hashOf, type Store} from './output/store.js'
 import {checkOutput, writeAtomically} from './output/write.js'
@@ -195,10 +196,14 @@ export async function parseBook(
   let t = performance.now()
   onProgress?.('loading', 0, 0)
   const loaded = await loadBook(bookDir, cwd)
-  const bibliography = await loadBibliography(
-    path.resolve(loaded.referencesFile.cwd, loaded.referencesFile.path),
-    loaded.referencesFile
+  // The book's bibliography, then those chapters name: one set of entries for the book's one formatter.
+  const bibliographies = await Promise.all(
+    [loaded.referencesFile, ...loaded.chapterReferenceFiles].map((file) =>
+      loadBibliography(path.resolve(file.cwd, file.path), file)
+    )
   )
+  const bibliography = {file: loaded.referencesFile, items: mergeBibliographies(bibliographies)}
+  const references = bibliographies.map(({file}) => String(file.value ?? '')).join('\u0000')
   const files = [...loaded.files]
   // The covers are drawn on other threads while the chapters are parsed.
   if (loaded.meta && !loaded.cover) warmCovers(loaded.meta, [coverSize, ogImageSize], store)
@@ -206,7 +211,7 @@ export async function parseBook(
   const context = store ? await bookContext(loaded, cwd) : ''
   // The notes kept for this bibliography and style: only the new ones go through citeproc.
   const usable = formatter instanceof Error ? undefined : formatter
-  const notes = store && usable ? notesKey(usable, String(loaded.referencesFile.value ?? '')) : undefined
+  const notes = store && usable ? notesKey(usable, references) : undefined
   if (store && usable && notes) restoreNotes(store, notes, usable)
   timings.load = performance.now() - t
 
@@ -215,10 +220,14 @@ export async function parseBook(
     graphics: loaded.graphics,
     references: bibliography.items,
     // A bibliography that is not UTF-8 or not JSON is one error, not one per citation.
-    referencesReadable: !loaded.referencesFile.messages.some(
-      (m) => m.fatal && ['invalid-encoding', 'invalid-references', 'file-outside-book'].includes(m.ruleId ?? '')
+    referencesReadable: !bibliographies.some(({file}) =>
+      file.messages.some(
+        (m) => m.fatal && ['invalid-encoding', 'invalid-references', 'file-outside-book'].includes(m.ruleId ?? '')
+      )
     ),
-    bibliographyName: path.basename(loaded.referencesFile.path)
+    bibliographyName: path.basename(loaded.referencesFile.path),
+    // A chapter's own bibliography (often a Quarto example's) makes its entries citable, not every number a claim.
+    claims: bibliographies[0].items.size > 0
   })
   const chapters: Chapter[] = []
   let cachedChapters = 0
@@ -241,11 +250,12 @@ export async function parseBook(
   checkLinks(chapters, loaded.dir)
   resolveCrossReferences(chapters, loaded.meta?.language)
   if (!hasErrors(files))
-    unusedReferences(
-      chapters.map((c) => c.file),
-      bibliography.items,
-      loaded.referencesFile
-    )
+    for (const {file, items} of bibliographies)
+      unusedReferences(
+        chapters.map((c) => c.file),
+        items,
+        file
+      )
   // Graphics read during the parse were added to `loaded.files` by the registry (a Set: a book may have thousands of files).
   const listed = new Set(files)
   for (const file of loaded.files) if (!listed.has(file)) files.push(file)
@@ -306,7 +316,7 @@ async function bookContext(loaded: LoadedBook, cwd: string): Promise<string> {
     loaded.dir,
     // The date alone may follow the newest file (books without one): no parse reads it.
     JSON.stringify(loaded.meta ? {...loaded.meta, date: ''} : null),
-    String(loaded.referencesFile.value ?? ''),
+    ...[loaded.referencesFile, ...loaded.chapterReferenceFiles].map((file) => String(file.value ?? '')),
     await folderHash(path.join(loaded.dir, 'figures'))
   )
 }

@@ -325,6 +325,26 @@ describe('figure and table divs', () => {
   })
 })
 
+describe('linked figures', () => {
+  it('number an image with an id alone in a link, which stays a link around it', async () => {
+    // quarto-tdg: `[![A portion of the PDF](images/….png){#fig-render-process-pdf fig-alt="…"}](….pdf)`.
+    const {tree, file} = await parse(
+      '[![A portion of the PDF](plot.png){#fig-pdf fig-alt="A page"}](render.pdf)\n\n' +
+        '[![build](badge.svg)](https://ci.example.org)\n\nSee @fig-pdf.\n'
+    )
+    resolveCrossReferences([{file}])
+    expect(problems(file)).toEqual([])
+    const references = all(tree, 'crossReference') as CrossReference[]
+    expect(references.map((reference) => [reference.text, reference.url])).toEqual([['Figure 1', '01-test.md#fig-pdf']])
+    const html = render(tree)
+    expect(html).toContain(
+      '<figure id="fig-pdf"><a href="render.pdf"><img src="plot.png" alt="A portion of the PDF" data-fig-alt="A page"></a><figcaption>Figure 1: A portion of the PDF</figcaption></figure>'
+    )
+    // A linked image without an id (a badge) stays a linked image in its paragraph.
+    expect(html).toContain('<p><a href="https://ci.example.org"><img src="badge.svg" alt="build"></a></p>')
+  })
+})
+
 describe('attributes', () => {
   it('read an image’s attributes whose quoted value holds backticks, as Quarto’s fig-alt often does', async () => {
     // quarto-tdg: `![…](images/website-about.png){#fig-about-page fig-alt="… an `about` template …"}`.
@@ -343,13 +363,43 @@ describe('attributes', () => {
 })
 
 describe('grid tables', () => {
-  it('are reported where they start, not read, and shown as written', async () => {
-    // quarto-tdg writes its wider tables as Pandoc grid tables.
-    const grid = ['+-----+-----+', '| a   | b   |', '+=====+=====+', '| 1   | 2   |', '+-----+-----+'].join('\n')
-    const {tree, file} = await parse(`Before.\n\n${grid}\n\n: Letters {#tbl-letters}\n\n+-five degrees, and\nmore.\n`)
+  // Pandoc's manual and quarto-tdg write their wider tables as Pandoc grid tables.
+  const grid = [
+    '+-------+------------------+',
+    '| Fruit | Advantages       |',
+    '+=======+=================:+',
+    '| Kiwi  | - green          |',
+    '|       | - small          |',
+    '+-------+------------------+',
+    '| Fig   | sweet, **dried** |',
+    '+-------+------------------+'
+  ].join('\n')
+
+  it('are tables whose cells hold blocks, aligned by column, captioned and numbered', async () => {
+    const {tree, file} = await parse(
+      `See @tbl-fruit.\n\n${grid}\n\n: Fruits {#tbl-fruit}\n\n+-five degrees, and\nmore.\n`
+    )
+    resolveCrossReferences([{file}])
+    expect(problems(file)).toEqual([])
+    expect((file.data.crossReferences ?? [])[0]?.text).toBe('Table 1')
+    const html = render(tree)
+    expect(html).toContain(
+      '<div class="table-scroll" role="region" tabindex="0" aria-label="Fruits"><table id="tbl-fruit"><caption>Table 1: Fruits</caption><thead><tr><th>Fruit</th><th align="right">Advantages</th></tr></thead><tbody><tr><td>Kiwi</td><td align="right"><ul>'
+    )
+    expect(html).toContain(
+      '<td>Fig</td><td align="right">sweet, <strong>dried</strong></td></tr></tbody></table></div>'
+    )
+    // The paragraph after it that starts with `+-` is a paragraph; a second render gives the same markup.
+    expect(html).toContain('<p>+-five degrees, and\nmore.</p>')
+    expect(render(tree)).toBe(html)
+  })
+
+  it('are reported where they start, and shown as written, when their lines do not line up', async () => {
+    const broken = ['+---+---+', '| a | b |', '| c  d |', '+---+---+'].join('\n')
+    const {tree, file} = await parse(`Before.\n\n${broken}\n`)
     expect(problems(file)).toEqual(['3:1 unrendered-grid-table'])
-    expect(all(tree, 'table')).toEqual([])
-    expect(toString(tree)).toContain('| 1   | 2   |')
+    expect(all(tree, 'gridTable')).toEqual([])
+    expect(toString(tree)).toContain('| c  d |')
   })
 })
 

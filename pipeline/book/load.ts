@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {VFile} from 'vfile'
+import {readChapterBibliographies} from '../citations/chapter-bibliographies.js'
 import {generateGraphicSvgs} from '../figures/generate.js'
 import {graphicFromSvg} from '../figures/graphic.js'
 import {hasLabels, labelledLanguages} from '../labels/index.js'
@@ -70,6 +71,8 @@ export interface LoadedBook {
   chapters: ChapterSource[]
   graphics: GraphicRegistry
   referencesFile: VFile
+  /** The bibliographies chapters name in their front matter (`bibliography:`), besides the book's. */
+  chapterReferenceFiles: VFile[]
   /** Every file read so far (for reporting). */
   files: VFile[]
   format: BookFormat
@@ -152,10 +155,12 @@ export async function loadBook(dir: string, cwd = process.cwd()): Promise<Loaded
   }
   referencesFile ??= new VFile({path: path.relative(cwd, path.join(bookDir, 'references.json')), cwd, value: '[]'})
   files.push(referencesFile)
+  const chapterReferenceFiles = await readChapterBibliographies(chapters, referencesFile, bookDir, cwd)
+  files.push(...chapterReferenceFiles)
 
   const graphics = new GraphicRegistry(bookDir, cwd, files)
   await graphics.scan()
-  return {dir: bookDir, meta, chapters, graphics, referencesFile, files, format, metaFile, cover}
+  return {dir: bookDir, meta, chapters, graphics, referencesFile, chapterReferenceFiles, files, format, metaFile, cover}
 }
 
 async function loadMeta(bookDir: string, cwd: string, files: VFile[], dirFile: VFile): Promise<BookMeta | undefined> {

@@ -23,6 +23,7 @@ import {remarkFancyLists} from '../plugins/remark-fancy-lists.js'
 import {remarkFencedDivs} from '../plugins/remark-fenced-divs.js'
 import {remarkFigures} from '../plugins/remark-figures.js'
 import {remarkGfmLean} from '../plugins/remark-gfm-lean.js'
+import {remarkGridTables} from '../plugins/remark-grid-tables.js'
 import {remarkHighlight} from '../plugins/remark-highlight.js'
 import {remarkInlineNotes} from '../plugins/remark-inline-notes.js'
 import {remarkLineBlocks} from '../plugins/remark-line-blocks.js'
@@ -51,6 +52,8 @@ export interface ParseOptions {
   referencesReadable?: boolean | undefined
   /** The bibliography's file name, for messages (default `references.json`). */
   bibliographyName?: string | undefined
+  /** Whether numbers want a citation (remarkCitations' `claims`). Default: when `references` has entries. */
+  claims?: boolean | undefined
 }
 
 /** The shared processor: parse plus every format-neutral plugin. */
@@ -62,6 +65,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       .use(remarkFrontmatter, ['yaml'])
       .use(remarkDirective)
       .use(remarkGfmLean)
+      .use(remarkGridTables)
       // `$$…$$` is remark-math's; `$x$` is read by Pandoc's rules (remark-pandoc-math).
       .use(remarkMath, {singleDollarTextMath: false})
       .use(remarkPandocMath)
@@ -90,7 +94,7 @@ export function createProcessor(options: ParseOptions): Processor<Root, Root, Ro
       // Claims want a citation only in a book that has sources to cite.
       .use(remarkCitations, {
         items: references,
-        claims: references.size > 0,
+        claims: options.claims ?? references.size > 0,
         checkKeys: options.referencesReadable,
         bibliography: bibliographyName
       })

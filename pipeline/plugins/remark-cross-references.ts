@@ -3,7 +3,7 @@
  * `@eq-x` (also in brackets, `[@fig-x]`). Format-neutral.
  *
  * Per chapter, the plugin records the labels it can target
- * (`file.data.crossLabels`: figures, tables, Quarto's figure and table divs
+ * (`file.data.crossLabels`: figures, tables (pipe or grid), Quarto's figure and table divs
  * (`::: {#fig-x}`, captioned by their last paragraph), headings and display
  * math whose ids start with those prefixes) and turns each reference into a
  * `crossReference` node; a prefix of `fig-`, `tbl-`, `sec-` or `eq-` is
@@ -36,6 +36,7 @@ import {error, positionAt, warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
 import type {FencedDiv} from './remark-fenced-divs.js'
 import type {ImplicitFigure} from './remark-figures.js'
+import type {GridTable} from './remark-grid-tables.js'
 
 const source = 'remark-cross-references'
 
@@ -51,7 +52,7 @@ export interface CrossLabel {
   /** Set by `resolveCrossReferences`: 1-based, book-wide, per kind. */
   number?: number | undefined
   /** The figure, table, figure or table div, or display math, which then shows its number. */
-  target?: ImplicitFigure | FencedDiv | Table | Math | undefined
+  target?: ImplicitFigure | FencedDiv | Table | GridTable | Math | undefined
 }
 
 /** `@fig-x`: a reference to a figure, table, section or equation. */
@@ -128,7 +129,11 @@ export function remarkCrossReferences(options: {keys?: ReadonlyMap<string, unkno
           kind: kind as CrossKind,
           title: node.type === 'heading' ? toString(node as Heading) : undefined,
           target:
-            node.type === 'implicitFigure' || node.type === 'fencedDiv' || node.type === 'table' || node.type === 'math'
+            node.type === 'implicitFigure' ||
+            node.type === 'fencedDiv' ||
+            node.type === 'table' ||
+            node.type === 'gridTable' ||
+            node.type === 'math'
               ? node
               : undefined
         })
@@ -279,7 +284,7 @@ export function resolveCrossReferences(chapters: CrossChapter[], language = 'en'
       const numbered = `${names[label.kind]} ${label.number}`
       if (label.target?.type === 'implicitFigure' || label.target?.type === 'fencedDiv')
         Object.assign(label.target, {number: label.number, numbered})
-      else if (label.target?.type === 'table')
+      else if (label.target?.type === 'table' || label.target?.type === 'gridTable')
         label.target.data = {...label.target.data, number: label.number, numbered}
       else if (label.target) label.target.data = {...label.target.data, number: label.number}
       // The chapter as `checkLinks` names it, by its slug: a `.qmd` or `.Rmd` file's name is no link the targets resolve.

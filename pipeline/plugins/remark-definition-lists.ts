@@ -75,7 +75,7 @@ export function remarkDefinitionLists(this: Processor) {
     visit(tree, (node, index, parent) => {
       if (node.type !== 'defList' || !parent || index === undefined) return blocksOnly(node)
       const next = parent.children[index + 1]
-      if (next?.type !== 'table' || next.data?.caption) return
+      if ((next?.type !== 'table' && next?.type !== 'gridTable') || next.data?.caption) return
       const replacement = captionBack(node)
       if (!replacement) return
       parent.children.splice(index, 1, ...(replacement as never[]))
@@ -176,6 +176,7 @@ function unreadInListItems(tree: Root, file: VFile): void {
           /^:[ \t]/.test(first.value) &&
           before?.type === 'paragraph' &&
           after?.type !== 'table' &&
+          after?.type !== 'gridTable' &&
           first.position
         )
           report(first.position.start.line)

@@ -6,21 +6,23 @@
  *   caption is the alt text: the paragraph becomes an `implicitFigure` node,
  *   and the image's id (`{#fig-x}`) becomes the figure's. So is a reference
  *   image (`![Caption][moon]`) whose definition the chapter has (remark-links
- *   makes it a plain image later).
+ *   makes it a plain image later). So is Quarto's linked figure, an image
+ *   with an id alone in a link alone in its paragraph
+ *   (`[![Caption](x.png){#fig-x}](x.pdf)`): the figure holds the link.
  * - A paragraph `: Caption {#tbl-x}` (or `Table: Caption`) right after or
- *   right before a table is that table's caption, on `table.data.caption`,
- *   and its id the table's.
+ *   right before a table (pipe or grid) is that table's caption, on
+ *   `table.data.caption`, and its id the table's.
  */
-import type {Image, ImageReference, Parent, PhrasingContent, Root, Text} from 'mdast'
+import type {Image, ImageReference, Link, Parent, PhrasingContent, Root, Text} from 'mdast'
 import {SKIP} from 'unist-util-visit'
 import {blocksOnly, visit} from '../tree.js'
 import {parseAttributes} from './remark-pandoc-attributes.js'
 
-/** An image alone in its paragraph, with its caption. */
+/** An image alone in its paragraph (or alone in a link alone in it), with its caption. */
 export interface ImplicitFigure extends Parent {
   type: 'implicitFigure'
   id?: string | undefined
-  children: [Image | ImageReference]
+  children: [Image | ImageReference | Link]
   caption: PhrasingContent[]
   /** Its number, when a cross-reference can reach it (set by `resolveCrossReferences`). */
   number?: number | undefined
@@ -67,18 +69,22 @@ export function remarkFigures() {
     visit(tree, (node, index, parent) => {
       if (!parent || index === undefined) return blocksOnly(node)
       if (node.type === 'paragraph') {
-        const meaningful = node.children.filter((child) => !(child.type === 'text' && child.value.trim() === ''))
-        const image = meaningful[0]
-        const lone =
-          meaningful.length === 1 &&
-          (image.type === 'image' || (image.type === 'imageReference' && isDefined(image.identifier)))
-        if (lone && image.alt) {
+        const isImage = (child: PhrasingContent | undefined): child is Image | ImageReference =>
+          child?.type === 'image' || (child?.type === 'imageReference' && isDefined(child.identifier))
+        const only = loneChild(node.children)
+        let image = isImage(only) ? only : undefined
+        // Quarto's linked figure, `[![Caption](x.png){#fig-x}](x.pdf)`: a lone link holding a lone image with an id.
+        if (only?.type === 'link') {
+          const inner = loneChild(only.children)
+          if (isImage(inner) && typeof inner.data?.hProperties?.id === 'string') image = inner
+        }
+        if (only && image?.alt) {
           const id = image.data?.hProperties?.id
           if (typeof id === 'string' && image.data?.hProperties) delete image.data.hProperties.id
           const figure: ImplicitFigure = {
             type: 'implicitFigure',
             id: typeof id === 'string' ? id : undefined,
-            children: [image],
+            children: [only as Image | ImageReference | Link],
             caption: [{type: 'text', value: image.alt}],
             position: node.position
           }
@@ -88,9 +94,9 @@ export function remarkFigures() {
         const first = node.children[0]
         if (first?.type !== 'text' || !captionStart.test(first.value)) return SKIP
         const table = [parent.children[index - 1], parent.children[index + 1]].find(
-          (sibling) => sibling?.type === 'table'
+          (sibling) => sibling?.type === 'table' || sibling?.type === 'gridTable'
         )
-        if (table?.type !== 'table' || table.data?.caption) return SKIP
+        if ((table?.type !== 'table' && table?.type !== 'gridTable') || table.data?.caption) return SKIP
         const caption = structuredClone(node.children)
         const lead = caption[0] as Text
         lead.value = lead.value.replace(captionStart, '')
@@ -112,4 +118,10 @@ export function remarkFigures() {
       return blocksOnly(node)
     })
   }
+}
+
+/** The one child of `children` besides white space, if there is only one. */
+function loneChild(children: PhrasingContent[]): PhrasingContent | undefined {
+  const meaningful = children.filter((child) => !(child.type === 'text' && child.value.trim() === ''))
+  return meaningful.length === 1 ? meaningful[0] : undefined
 }

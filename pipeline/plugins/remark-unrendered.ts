@@ -8,8 +8,9 @@
  * - `unrendered-shortcode`: Quarto's shortcodes, `{{< include file >}}`;
  * - `unrendered-bookdown-ref`: Bookdown's `\@ref(label)` (write Quarto's
  *   `@fig-label` instead, which Twofold numbers);
- * - `unrendered-grid-table`: Pandoc's grid tables (`+---+` lines), which the
- *   parse reads as a paragraph (write a pipe table instead).
+ * - `unrendered-grid-table`: a Pandoc grid table (`+---+` lines) that
+ *   remark-grid-tables could not read, its `|` out of line with the `+` of
+ *   its rule lines, which the parse reads as a paragraph.
  *
  * Executable chunks (```` ```{r} ````) are remark-pandoc-attributes'
  * `executable-chunk`.
@@ -74,8 +75,8 @@ export function remarkUnrendered() {
 }
 
 /**
- * Warn at each paragraph that is a Pandoc grid table: it opens with a `+---+` (or `+===+`) line. (Followed by its
- * `: Caption` line, it is read as a definition list's term.)
+ * Warn at each paragraph that is a Pandoc grid table remark-grid-tables could not read: it opens with a `+---+` (or
+ * `+===+`) line. (Followed by its `: Caption` line, it is read as a definition list's term.)
  */
 function warnGridTables(tree: Root, file: VFile, text: string): void {
   visit(tree, (node) => {
@@ -86,7 +87,7 @@ function warnGridTables(tree: Root, file: VFile, text: string): void {
     if (/(?:^|\n)[+|][^\n]*\r?\n$/.test(text.slice(Math.max(0, start - 2000), start))) return SKIP
     warn(
       file,
-      'Unexpected grid table (`+---+` lines), expected a pipe table: `| a | b |` rows under a `|---|---|` line (it is shown as written)',
+      'Unexpected grid table whose lines do not line up, expected each `|` of its rows under a `+` of its `+---+` lines (it is shown as written)',
       node,
       'unrendered-grid-table',
       source

@@ -1,9 +1,10 @@
 /**
  * mdast → hast handlers, both targets, for the Pandoc, Quarto and GitHub
  * dialect the shared plugins read: fenced divs, callouts (labelled asides),
- * subscript and superscript, highlighted code and tables that scroll inside
- * their own box. What differs in the EPUB comes in as an option.
+ * subscript and superscript, highlighted code and tables (pipe and grid) that
+ * scroll inside their own box. What differs in the EPUB comes in as an option.
  */
+import {mdast2hastGridTablesHandler} from '@adobe/mdast-util-gridtables'
 import type {Element, ElementContent} from 'hast'
 import {h} from 'hastscript'
 import type {Code, List, Paragraph, Table} from 'mdast'
@@ -15,6 +16,7 @@ import {labelsFor} from '../labels/index.js'
 import type {ExampleReference} from '../plugins/remark-fancy-lists.js'
 import type {Callout, CalloutKind, FencedDiv} from '../plugins/remark-fenced-divs.js'
 import type {ImplicitFigure} from '../plugins/remark-figures.js'
+import type {GridTable} from '../plugins/remark-grid-tables.js'
 import type {HtmlElement} from '../plugins/remark-raw-html.js'
 import type {Subscript, Superscript} from '../plugins/remark-sub-super.js'
 
@@ -31,6 +33,8 @@ const listTypes = {decimal: '1', 'lower-alpha': 'a', 'upper-alpha': 'A', 'lower-
 /** The handlers of the dialect's nodes (and of `code` and `table`), for one document. */
 export function dialectHandlers(options: DialectOptions = {}): Record<string, Handler> {
   let callouts = 0
+  let uncaptioned = 0
+  const gridTableHandler = mdast2hastGridTablesHandler()
   const labels = labelsFor(options.language ?? 'en')
   const calloutTitles: Record<CalloutKind, string> = labels.callout
 
@@ -91,25 +95,38 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     return h('pre', {tabIndex: 0}, [state.applyData(node, element)])
   }
 
-  const table: Handler = (state: State, node: Table) => {
-    const element = defaultHandlers.table(state, node) as Element
-    const caption = node.data?.caption
+  const table: Handler = (state: State, node: Table) =>
+    scrolling(state, defaultHandlers.table(state, node) as Element, node)
+
+  // A Pandoc grid table (remark-grid-tables): its cells hold blocks and span rows and columns.
+  const gridTable: Handler = (state: State, node: GridTable) =>
+    scrolling(state, state.applyData(node, gridTableHandler(state, node)), node)
+
+  /** A table with its caption, in a box of its own. */
+  const scrolling = (state: State, element: Element, node: Table | GridTable): Element => {
+    const caption = node.data?.caption ?? []
     const numbered = node.data?.numbered
-    if (caption)
+    const words = toString({type: 'paragraph', children: caption}).trim()
+    // A caption of attributes alone (`: {.striped}`) is none.
+    if (words || numbered)
       element.children.unshift(
         h('caption', [
-          numbered ? numbered + labels.captionSeparator : '',
+          numbered ? numbered + (words ? labels.captionSeparator : '') : '',
           ...state.all({type: 'paragraph', children: caption})
         ])
       )
-    // A table wider than the page scrolls inside its own box, which keyboards reach and screen readers name.
+    // A header cell the author left empty heads nothing: a plain cell, which screen readers do not announce as one.
+    for (const section of element.children)
+      if (section.type === 'element' && section.tagName === 'thead')
+        for (const row of section.children)
+          if (row.type === 'element')
+            for (const cell of row.children)
+              if (cell.type === 'element' && cell.tagName === 'th' && cell.children.length === 0) cell.tagName = 'td'
+    // A table wider than the page scrolls inside its own box, which keyboards reach and screen readers name: by its
+    // caption, or, without one, by its place among the chapter's other tables without one (names of regions differ).
     return h(
       'div.table-scroll',
-      {
-        role: 'region',
-        tabIndex: 0,
-        ariaLabel: caption ? toString({type: 'paragraph', children: caption}) : labels.numbered.tbl
-      },
+      {role: 'region', tabIndex: 0, ariaLabel: words || numbered || `${labels.numbered.tbl} (${++uncaptioned})`},
       [element]
     )
   }
@@ -189,6 +206,7 @@ export function dialectHandlers(options: DialectOptions = {}): Record<string, Ha
     subscript,
     superscript,
     code,
-    table
+    table,
+    gridTable
   } as Record<string, Handler>
 }
