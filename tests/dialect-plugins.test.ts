@@ -417,6 +417,11 @@ describe('numbered equations', () => {
     expect(html.match(/math-display__number/g)).toHaveLength(1)
     expect(render(tree)).toBe(html)
   })
+
+  it('warn where TeX refers to an equation with `\\ref`, which the books leave out', async () => {
+    const {file} = await parse('$$\na = b \\qquad \\eqref{one}\n$$\n\nSee $\\ref{two}$, and $a \\\\ ref$.\n')
+    expect(problems(file)).toEqual(['1:1 math-reference', '5:5 math-reference'])
+  })
 })
 
 describe("the dialect's words", () => {

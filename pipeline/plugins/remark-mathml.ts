@@ -9,13 +9,15 @@
  * remark-pandoc-fences) becomes the block's id and `data.label`.
  *
  * Messages (source `remark-mathml`): `math-error` (error), TeX that Temml
- * cannot read, with the TeX and Temml's reason.
+ * cannot read, with the TeX and Temml's reason; `math-reference` (warning),
+ * `\ref` or `\eqref` in math, which Temml draws as an empty link for its own
+ * CSS to number, so the books leave it out (`@eq-label` refers to equations).
  */
 import type {Element, ElementContent} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import type {Nodes, Root} from 'mdast'
 import type {VFile} from 'vfile'
-import {error} from '../messages.js'
+import {error, warn} from '../messages.js'
 import {visit} from '../tree.js'
 import {validMathml} from './mathml-valid.js'
 
@@ -65,6 +67,15 @@ export function remarkMathml() {
       const display = node.type === 'math' || (start !== undefined && text.startsWith('$$', start))
       const math = convert(renderToString, node, node.value, tex, display, file, macros)
       if (!math) return
+      // Temml draws `\ref` and `\eqref` as empty links that its own CSS numbers, which the books do not load.
+      for (const reference of tex.matchAll(/(?<!\\)\\(?:eq)?ref\s*\{[^}]*\}/g))
+        warn(
+          file,
+          `Unexpected \`${reference[0]}\` in math, expected a cross-reference outside the math (\`@eq-label\`): it is left out`,
+          node,
+          'math-reference',
+          source
+        )
       const label = node.type === 'math' && node.position ? labels[node.position.end.line] : undefined
       node.data = {
         hName: node.type === 'math' ? 'div' : 'span',
