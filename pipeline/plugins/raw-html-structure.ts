@@ -14,8 +14,8 @@ import type {HtmlElement} from './remark-raw-html.js'
 
 const source = 'remark-raw-html'
 
-/** Kept elements that are blocks, as in remark-raw-html; the others are phrasing content. */
-const blockTags = new Set(['figure', 'figcaption', 'details', 'summary', 'div', 'p'])
+/** Kept elements that are blocks; the others (`kbd`, `a`, `img`…) are phrasing content, as text is. */
+export const blockTags = new Set(['figure', 'figcaption', 'details', 'summary', 'div', 'p'])
 
 /** Nodes that hold phrasing content only (a table cell may hold blocks in HTML). */
 const phrasingParents = new Set([

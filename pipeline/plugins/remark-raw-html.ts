@@ -27,7 +27,7 @@ import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {positionAt, warn} from '../messages.js'
 import {visit} from '../tree.js'
-import {unwrapMisplaced} from './raw-html-structure.js'
+import {blockTags, unwrapMisplaced} from './raw-html-structure.js'
 
 const source = 'remark-raw-html'
 
@@ -210,9 +210,6 @@ export function remarkRawHtml() {
     unwrapMisplaced(tree, file)
   }
 }
-
-/** Kept elements that are blocks; the others (`kbd`, `a`, `img`…) are phrasing content, as text is. */
-const blockTags = new Set(['figure', 'figcaption', 'details', 'summary', 'div', 'p'])
 
 /**
  * A block of raw HTML's nodes with each run of phrasing content (`<!-- c -->
