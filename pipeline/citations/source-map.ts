@@ -5,6 +5,21 @@
  */
 import type {Text} from 'mdast'
 
+/**
+ * `text` with each replacement written over as many characters at its offset, in one join: markers rewritten for a
+ * second parse (Pandoc's `~` and list markers) keep every position, so messages and source maps stay true.
+ */
+export function overwrite(text: string, replacements: Map<number, string>): string {
+  const parts: string[] = []
+  let last = 0
+  for (const [offset, value] of [...replacements].sort((a, b) => a[0] - b[0])) {
+    parts.push(text.slice(last, offset), value)
+    last = offset + value.length
+  }
+  parts.push(text.slice(last))
+  return parts.join('')
+}
+
 /** Where each character of a text node's value came from. */
 export interface SourceMap {
   /** Source offset of the value character at `index` (the end of the node for `index === value.length`). */

@@ -33,7 +33,7 @@ import {defList} from 'micromark-extension-definition-list'
 import type {Processor} from 'unified'
 import {SKIP} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {mapSource} from '../citations/source-map.js'
+import {mapSource, overwrite} from '../citations/source-map.js'
 import {warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
 
@@ -63,8 +63,7 @@ export function remarkDefinitionLists(this: Processor) {
     if (!/(?:^|\n)[ \t>]*~[ \t]/.test(document)) return tree
     const tildes = tildeMarkers(tree, document)
     if (tildes.size === 0) return tree
-    let text = document
-    for (const offset of tildes) text = `${text.slice(0, offset)}:${text.slice(offset + 1)}`
+    const text = overwrite(document, new Map([...tildes].map((offset) => [offset, ':'])))
     const again = parse(text, file)
     restoreTildes(again, text, tildes)
     return again

@@ -34,7 +34,7 @@ import type {List, ListItem, Literal, Paragraph, Root, Text} from 'mdast'
 import {findAndReplace, type RegExpMatchObject} from 'mdast-util-find-and-replace'
 import type {Processor} from 'unified'
 import type {VFile} from 'vfile'
-import {mapSource} from '../citations/source-map.js'
+import {mapSource, overwrite} from '../citations/source-map.js'
 import {positionAt, warn} from '../messages.js'
 import {blocksOnly, visit} from '../tree.js'
 
@@ -118,19 +118,16 @@ export function remarkFancyLists(this: Processor) {
     for (let pass = 0; pass < maxPasses; pass++) {
       const found = findMarkers(tree, text, markers, warned, file)
       if (found.size === 0) break
-      // Markers keep their width, so the text is made anew in one join, not once per marker.
-      const parts: string[] = []
-      let last = 0
-      for (const [offset, marker] of [...found].sort((a, b) => a[0] - b[0])) {
+      // Each marker as digits of its own width.
+      const digits = new Map<number, string>()
+      for (const [offset, marker] of found) {
         markers.set(offset, marker)
         const end = offset + marker.raw.length
-        const digits = asDigits(marker, text.slice(end, end + 5))
-        marker.lead = /^ */.exec(digits)![0].length
-        parts.push(text.slice(last, offset), digits)
-        last = end
+        const written = asDigits(marker, text.slice(end, end + 5))
+        marker.lead = /^ */.exec(written)![0].length
+        digits.set(offset, written)
       }
-      parts.push(text.slice(last))
-      text = parts.join('')
+      text = overwrite(text, digits)
       tree = parse(text, file) as Root
     }
     if (markers.size > 0) {
